@@ -1,0 +1,92 @@
+// The event envelope of EVENTS.md: what a client sends (AppendCommand), what is recorded (Event),
+// and the canonical form whose SHA-256 is the event's hash (AUDIT.md §1).
+//
+// Value types; all functions are pure and thread-safe.
+#ifndef HATCHERY_EVENT_H_
+#define HATCHERY_EVENT_H_
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hatchery/sha256.h"
+#include "hatchery/status.h"
+
+namespace hatchery {
+
+// Limits of the envelope fields (EVENTS.md), counted in Unicode code points unless noted.
+inline constexpr std::size_t kMaxCommandIdChars = 128;
+inline constexpr std::size_t kMaxDocumentRefChars = 256;
+inline constexpr std::size_t kMaxNoteChars = 2000;
+inline constexpr std::size_t kMaxActorIdChars = 128;
+inline constexpr std::size_t kMaxDataBytes = 256 * 1024;  // canonical bytes of `data`
+
+// The authenticated caller an event is recorded for. Never taken from a request body.
+struct Actor {
+  std::string id;    // slug, see IsValidSlug
+  std::string role;  // admin | auditor | exporter
+};
+
+// One append request: the client-set envelope fields of EVENTS.md.
+struct AppendCommand {
+  std::string command_id;
+  std::string stream;  // "policy" or "carrier/<carrier_id>"
+  std::optional<std::uint64_t> expected_version;
+  std::string type;
+  boost::json::object data;
+  std::string effective_date;  // YYYY-MM-DD
+  std::optional<std::string> document_ref;
+  std::optional<std::string> note;
+};
+
+// A recorded event: the command's fields and what the ledger added.
+struct Event {
+  std::uint64_t seq = 0;
+  std::string event_id;
+  std::string command_id;
+  std::string stream;
+  std::uint64_t stream_version = 0;
+  std::string type;
+  std::int64_t schema_version = 1;
+  boost::json::object data;
+  std::string effective_date;
+  std::optional<std::string> document_ref;
+  std::optional<std::string> note;
+  std::string recorded_at;  // RFC 3339 UTC, microseconds
+  Actor actor;
+  Hash prev_hash{};
+  Hash hash{};
+};
+
+// Identifier slugs of EVENTS.md: [a-z0-9][a-z0-9._-]{0,63}.
+bool IsValidSlug(std::string_view s);
+
+// Checks every field of `command` against EVENTS.md. Errors: kBadRequest with details.field.
+Status ValidateCommand(const AppendCommand& command);
+Status ValidateActor(const Actor& actor);
+
+// Reads an append envelope (a JSON object) and validates it. Unknown fields and fields the server
+// sets (seq, hash, actor, ...) are refused. Errors: kBadRequest naming the field.
+StatusOr<AppendCommand> ParseAppendCommand(const boost::json::value& envelope);
+StatusOr<AppendCommand> ParseAppendCommand(std::string_view json_text);
+
+// Reads an event as `read` returns it: every field present, well-formed, nothing unknown.
+// Errors: kBadRequest naming the field (callers reading storage report it as corruption).
+StatusOr<Event> ParseEvent(std::string_view json_text);
+
+// The RFC 8785 canonical form of `event`, without `hash` (the bytes that are hashed) or with it
+// (what is stored and what reads return).
+std::string CanonicalForm(const Event& event, bool with_hash);
+// Same, with `data` already in canonical form (saves re-rendering it on the append path).
+void AppendCanonicalForm(const Event& event, std::string_view canonical_data, bool with_hash,
+                         std::string* out);
+
+// SHA-256 of CanonicalForm(event, false).
+Hash ComputeEventHash(const Event& event);
+
+}  // namespace hatchery
+
+#endif  // HATCHERY_EVENT_H_

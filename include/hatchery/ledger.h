@@ -1,0 +1,105 @@
+// The ledger: a durable, hash-chained, append-only log of events on RocksDB.
+//
+// Append assigns each accepted command a gapless `seq`, a strictly increasing `recorded_at`, the
+// next `stream_version` of its stream, an event id, and `prev_hash`/`hash` (AUDIT.md §1). Concurrent
+// callers are grouped (group commit): one writer at a time stages the waiting commands of all
+// callers, writes them in one RocksDB WriteBatch with sync=true, and only then answers them. There
+// is no way to update or delete an event.
+//
+// Thread-safe: any number of threads may Append and read concurrently.
+#ifndef HATCHERY_LEDGER_H_
+#define HATCHERY_LEDGER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hatchery/event.h"
+#include "hatchery/sha256.h"
+#include "hatchery/status.h"
+
+namespace hatchery {
+
+namespace ledger {
+class Store;
+class Writer;
+}  // namespace ledger
+
+// The domain check of one command, called by the writer (one call at a time, in seq order)
+// before the command is sequenced. A non-OK status rejects that command and nothing of it is
+// recorded. It must not call back into the Ledger.
+using CommandCheck = std::function<Status(const AppendCommand&, const Actor&)>;
+
+struct LedgerOptions {
+  CommandCheck check;  // empty: every well-formed command is accepted
+};
+
+struct AppendResult {
+  std::uint64_t seq = 0;
+  std::string event_id;
+  std::uint64_t stream_version = 0;
+  std::string recorded_at;
+  Hash hash{};
+  bool duplicate = false;  // command_id seen before with the same content: the first result
+};
+
+enum class AppendMode {
+  kEach,         // each command stands alone: some may be recorded, others rejected
+  kAllOrNothing  // if any command is rejected, none is recorded (the others answer kAborted)
+};
+
+// The last event: what the next append chains onto.
+struct LedgerHead {
+  std::uint64_t seq = 0;  // 0 for an empty ledger
+  Hash hash{};            // zeros for an empty ledger
+};
+
+class Ledger {
+ public:
+  // Creates an empty store in `dir` (missing or empty). Errors: kAlreadyExists.
+  static Status Create(const std::string& dir);
+
+  // Opens an existing store for appending and reading; the directory is locked against other
+  // writers. The head is rebuilt from the events and checked (docs/format.md).
+  // Errors: kNotFound, kBadRequest (not a store / unknown version), kUnavailable (locked),
+  // kCorruption (the head does not check out: run verify).
+  static StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir, LedgerOptions options = {});
+
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Appends `commands` for `actor` and returns one result per command, in order. Returns only
+  // after every recorded event is durable. Per-command errors: kBadRequest (invalid field),
+  // kVersionConflict (details.current_version), kIdempotencyConflict, whatever the CommandCheck
+  // answers, kAborted (kAllOrNothing), kUnavailable (the store refused a write earlier and is now
+  // read-only, or refused this one).
+  std::vector<StatusOr<AppendResult>> Append(const Actor& actor, std::vector<AppendCommand> commands,
+                                             AppendMode mode = AppendMode::kEach);
+
+  // Reads. Errors: kNotFound, kCorruption (naming the seq).
+  StatusOr<Event> Get(std::uint64_t seq) const;
+  // Up to `limit` events from `from_seq` on, in seq order.
+  StatusOr<std::vector<Event>> Read(std::uint64_t from_seq, std::size_t limit) const;
+  // Up to `limit` events of `stream` from `from_version` on, in version order.
+  StatusOr<std::vector<Event>> ReadStream(const std::string& stream, std::uint64_t from_version,
+                                          std::size_t limit) const;
+  // The event a command id created. Errors: kNotFound.
+  StatusOr<Event> GetByCommandId(const std::string& command_id) const;
+
+  LedgerHead head() const;
+  // True once a write has failed: appends then answer kUnavailable until the store is reopened.
+  bool read_only() const;
+
+ private:
+  Ledger(std::unique_ptr<ledger::Store> store, std::unique_ptr<ledger::Writer> writer);
+
+  std::unique_ptr<ledger::Store> store_;
+  std::unique_ptr<ledger::Writer> writer_;
+};
+
+}  // namespace hatchery
+
+#endif  // HATCHERY_LEDGER_H_

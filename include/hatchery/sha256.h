@@ -1,0 +1,31 @@
+// SHA-256 (OpenSSL) and the lowercase-hex form every hash takes in JSON.
+// Thread-safe: each thread uses its own digest context.
+#ifndef HATCHERY_SHA256_H_
+#define HATCHERY_SHA256_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hatchery {
+
+using Hash = std::array<std::uint8_t, 32>;
+
+Hash Sha256(std::string_view bytes);
+
+// Lowercase hex of `bytes`.
+std::string ToHex(std::string_view bytes);
+std::string ToHex(const Hash& hash);
+
+// Parses exactly 64 lowercase hex digits; nullopt otherwise.
+std::optional<Hash> HashFromHex(std::string_view hex);
+
+inline std::string_view AsBytes(const Hash& hash) {
+  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
+}
+
+}  // namespace hatchery
+
+#endif  // HATCHERY_SHA256_H_

@@ -1,0 +1,16 @@
+// The subcommands of the `hatchery` command line. Each Add* function registers its subcommands on
+// `app`; a subcommand's callback stores its process exit code in `*exit_code` (0 ok, 1 a finding
+// or a rejected input, 2 an error that stopped the command).
+#ifndef HATCHERY_CLI_COMMANDS_H_
+#define HATCHERY_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace hatchery::cli {
+
+// init, append, read, verify.
+void AddLedgerCommands(CLI::App& app, int* exit_code);
+
+}  // namespace hatchery::cli
+
+#endif  // HATCHERY_CLI_COMMANDS_H_

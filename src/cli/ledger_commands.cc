@@ -1,0 +1,206 @@
+// init, append, read, verify: the ledger on a local data directory.
+#include <boost/json.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "hatchery/json.h"
+#include "hatchery/ledger.h"
+#include "hatchery/verify.h"
+
+namespace hatchery::cli {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr std::size_t kMaxLineBytes = 1 << 20;  // as the protocol's default max frame
+constexpr std::size_t kAppendChunk = 1000;      // input lines per Ledger::Append call
+constexpr std::size_t kReadPage = 1000;
+
+int Fail(const Status& status) {
+  std::cerr << "hatchery: " << status.ToString() << "\n";
+  return 2;
+}
+
+std::unique_ptr<Ledger> OpenOrReport(const std::string& dir, int* exit_code) {
+  auto ledger = Ledger::Open(dir);
+  if (!ledger.ok()) {
+    *exit_code = Fail(ledger.status());
+    return nullptr;
+  }
+  return std::move(ledger).value();
+}
+
+void PrintResult(std::size_t line, const StatusOr<AppendResult>& result) {
+  bj::object out;
+  out["line"] = line;
+  out["ok"] = result.ok();
+  if (result.ok()) {
+    out["result"] = bj::object{{"seq", result->seq},
+                               {"event_id", result->event_id},
+                               {"stream_version", result->stream_version},
+                               {"recorded_at", result->recorded_at},
+                               {"hash", ToHex(result->hash)},
+                               {"duplicate", result->duplicate}};
+  } else {
+    out["error"] = result.status().ToJson();
+  }
+  std::cout << bj::serialize(out) << "\n";
+}
+
+// Appends one chunk of input lines; returns true if every line was accepted.
+bool AppendChunk(Ledger& ledger, const Actor& actor,
+                 const std::vector<std::pair<std::size_t, std::string>>& lines) {
+  std::vector<StatusOr<AppendResult>> results(lines.size(), Status(Code::kInternal, ""));
+  std::vector<AppendCommand> commands;
+  std::vector<std::size_t> positions;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto command = lines[i].second.size() > kMaxLineBytes
+                       ? StatusOr<AppendCommand>(Status(Code::kBadRequest, "line longer than 1 MiB"))
+                       : ParseAppendCommand(lines[i].second);
+    if (!command.ok()) {
+      results[i] = command.status();
+      continue;
+    }
+    commands.push_back(std::move(command).value());
+    positions.push_back(i);
+  }
+  auto appended = ledger.Append(actor, std::move(commands));
+  for (std::size_t k = 0; k < appended.size(); ++k) results[positions[k]] = std::move(appended[k]);
+  bool all_ok = true;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    PrintResult(lines[i].first, results[i]);
+    all_ok = all_ok && results[i].ok();
+  }
+  return all_ok;
+}
+
+int RunAppend(const std::string& dir, const Actor& actor, const std::string& file) {
+  if (Status valid = ValidateActor(actor); !valid.ok()) return Fail(valid);
+  std::ifstream in_file;
+  if (file != "-") {
+    in_file.open(file);
+    if (!in_file) return Fail(Status(Code::kNotFound, "cannot read " + file));
+  }
+  std::istream& in = file == "-" ? std::cin : in_file;
+  int exit_code = 0;
+  auto ledger = OpenOrReport(dir, &exit_code);
+  if (!ledger) return exit_code;
+  bool all_ok = true;
+  std::vector<std::pair<std::size_t, std::string>> chunk;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
+    chunk.emplace_back(number, std::move(line));
+    if (chunk.size() == kAppendChunk) {
+      all_ok &= AppendChunk(*ledger, actor, chunk);
+      chunk.clear();
+    }
+  }
+  if (!chunk.empty()) all_ok &= AppendChunk(*ledger, actor, chunk);
+  return all_ok ? 0 : 1;
+}
+
+int PrintEvents(const StatusOr<std::vector<Event>>& events) {
+  if (!events.ok()) return Fail(events.status());
+  for (const Event& e : *events) std::cout << CanonicalForm(e, true) << "\n";
+  return 0;
+}
+
+struct ReadArgs {
+  std::string dir;
+  std::uint64_t from = 1;
+  std::uint64_t limit = UINT64_MAX;
+  std::string stream;
+  std::string command_id;
+};
+
+int RunRead(const ReadArgs& args) {
+  int exit_code = 0;
+  auto ledger = OpenOrReport(args.dir, &exit_code);
+  if (!ledger) return exit_code;
+  if (!args.command_id.empty()) {
+    auto event = ledger->GetByCommandId(args.command_id);
+    if (!event.ok()) return Fail(event.status());
+    return PrintEvents(std::vector<Event>{*event});
+  }
+  std::uint64_t next = args.from, left = args.limit;
+  while (left > 0) {
+    std::size_t page = static_cast<std::size_t>(std::min<std::uint64_t>(left, kReadPage));
+    auto events = args.stream.empty() ? ledger->Read(next, page)
+                                      : ledger->ReadStream(args.stream, next, page);
+    if (int code = PrintEvents(events); code != 0) return code;
+    if (events->size() < page) break;
+    next = (args.stream.empty() ? events->back().seq : events->back().stream_version) + 1;
+    left -= events->size();
+  }
+  return 0;
+}
+
+int RunVerify(const std::string& dir) {
+  auto report = VerifyStore(dir);
+  if (!report.ok()) return Fail(report.status());
+  if (report->ok()) {
+    std::cout << "ok: " << report->events_checked << " events verified; head seq "
+              << report->head.seq << " hash " << ToHex(report->head.hash) << "\n";
+    return 0;
+  }
+  std::cout << "FAILED at seq " << report->first_bad_seq << ": " << report->problem << "\n"
+            << "(" << report->events_checked << " events before it verified)\n";
+  return 1;
+}
+
+CLI::Option* AddDataOption(CLI::App* cmd, std::string* dir) {
+  return cmd->add_option("--data", *dir, "the store's directory")->required();
+}
+
+}  // namespace
+
+void AddLedgerCommands(CLI::App& app, int* exit_code) {
+  auto* init = app.add_subcommand("init", "create an empty store in a new or empty directory");
+  auto dir = std::make_shared<std::string>();
+  AddDataOption(init, dir.get());
+  init->callback([dir, exit_code] {
+    Status created = Ledger::Create(*dir);
+    *exit_code = created.ok() ? 0 : Fail(created);
+    if (created.ok()) std::cout << "created an empty store in " << *dir << "\n";
+  });
+
+  auto* append = app.add_subcommand(
+      "append",
+      "append events from JSON lines of append envelopes (EVENTS.md); prints one result or error "
+      "line per input line; exits 1 if any line was rejected");
+  struct AppendArgs {
+    std::string dir;
+    std::string file;
+    Actor actor{"local.admin", "admin"};
+  };
+  auto append_args = std::make_shared<AppendArgs>();
+  AddDataOption(append, &append_args->dir);
+  append->add_option("--actor", append_args->actor.id,
+                     "who records these acts (a slug; default local.admin)");
+  append->add_option("file", append_args->file, "JSON lines file, or - for stdin")->required();
+  append->callback([append_args, exit_code] {
+    *exit_code = RunAppend(append_args->dir, append_args->actor, append_args->file);
+  });
+
+  auto* read = app.add_subcommand("read", "print events as canonical JSON lines");
+  auto read_args = std::make_shared<ReadArgs>();
+  AddDataOption(read, &read_args->dir);
+  read->add_option("--from", read_args->from, "first seq (or stream version with --stream)")
+      ->check(CLI::PositiveNumber);
+  read->add_option("--limit", read_args->limit, "at most this many events");
+  read->add_option("--stream", read_args->stream, "only this stream, e.g. carrier/tl-inc-001");
+  read->add_option("--command-id", read_args->command_id, "only the event of this command id");
+  read->callback([read_args, exit_code] { *exit_code = RunRead(*read_args); });
+
+  auto* verify = app.add_subcommand(
+      "verify", "check every event's hash, the chain, seq gaps, time order and the indexes; "
+                "exits 1 naming the first bad seq");
+  auto verify_dir = std::make_shared<std::string>();
+  AddDataOption(verify, verify_dir.get());
+  verify->callback([verify_dir, exit_code] { *exit_code = RunVerify(*verify_dir); });
+}
+
+}  // namespace hatchery::cli

@@ -1,0 +1,15 @@
+// hatchery: the command line of the Hatchery record system.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Hatchery: the audit-grade record of Tongliao's incubator subsidy policy "
+      "(通创办发〔2023〕2号).\nEvery official act is an immutable, hash-chained event."};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  hatchery::cli::AddLedgerCommands(app, &exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

@@ -1,0 +1,138 @@
+// RFC 8785 (JSON Canonicalization Scheme) for the integer-only subset of AUDIT.md §1.
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <vector>
+
+#include "hatchery/json.h"
+
+namespace hatchery::json {
+namespace {
+
+// Decodes valid UTF-8 into UTF-16 code units (the order JCS sorts keys by).
+std::u16string ToUtf16(std::string_view s) {
+  std::u16string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto b = static_cast<unsigned char>(s[i]);
+    char32_t cp;
+    int len;
+    if (b < 0x80) {
+      cp = b;
+      len = 1;
+    } else if (b < 0xE0) {
+      cp = b & 0x1F;
+      len = 2;
+    } else if (b < 0xF0) {
+      cp = b & 0x0F;
+      len = 3;
+    } else {
+      cp = b & 0x07;
+      len = 4;
+    }
+    for (int k = 1; k < len && i + k < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    i += len;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      out.push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
+      out.push_back(static_cast<char16_t>(0xDC00 + (cp & 0x3FF)));
+    } else {
+      out.push_back(static_cast<char16_t>(cp));
+    }
+  }
+  return out;
+}
+
+bool IsAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// UTF-16 code-unit order. For ASCII keys (the common case) byte order is the same.
+bool KeyLess(std::string_view a, std::string_view b) {
+  if (IsAscii(a) && IsAscii(b)) return a < b;
+  return ToUtf16(a) < ToUtf16(b);
+}
+
+}  // namespace
+
+void AppendCanonicalString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          *out += buf;
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendCanonical(const boost::json::value& value, std::string* out) {
+  switch (value.kind()) {
+    case boost::json::kind::null: *out += "null"; return;
+    case boost::json::kind::bool_: *out += value.get_bool() ? "true" : "false"; return;
+    case boost::json::kind::int64: *out += std::to_string(value.get_int64()); return;
+    case boost::json::kind::uint64: *out += std::to_string(value.get_uint64()); return;
+    case boost::json::kind::double_:
+      std::fputs("hatchery: AppendCanonical called with a double (contract violation)\n", stderr);
+      std::abort();
+    case boost::json::kind::string: AppendCanonicalString(value.get_string(), out); return;
+    case boost::json::kind::array: {
+      out->push_back('[');
+      bool first = true;
+      for (const auto& item : value.get_array()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendCanonical(item, out);
+      }
+      out->push_back(']');
+      return;
+    }
+    case boost::json::kind::object: {
+      const auto& object = value.get_object();
+      std::vector<const boost::json::key_value_pair*> members;
+      members.reserve(object.size());
+      for (const auto& kv : object) members.push_back(&kv);
+      std::sort(members.begin(), members.end(),
+                [](const auto* a, const auto* b) { return KeyLess(a->key(), b->key()); });
+      out->push_back('{');
+      bool first = true;
+      for (const auto* kv : members) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendCanonicalString(kv->key(), out);
+        out->push_back(':');
+        AppendCanonical(kv->value(), out);
+      }
+      out->push_back('}');
+      return;
+    }
+  }
+}
+
+std::string Canonicalize(const boost::json::value& value) {
+  std::string out;
+  AppendCanonical(value, &out);
+  return out;
+}
+
+std::size_t CodePointCount(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+}  // namespace hatchery::json

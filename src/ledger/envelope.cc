@@ -1,0 +1,234 @@
+// Reading and validating the envelope fields of EVENTS.md.
+#include <algorithm>
+#include <array>
+#include <boost/json.hpp>
+
+#include "hatchery/event.h"
+#include "hatchery/json.h"
+#include "hatchery/time.h"
+
+namespace hatchery {
+namespace {
+
+namespace bj = boost::json;
+
+Status FieldError(std::string_view field, std::string message) {
+  bj::object details;
+  details["field"] = field;
+  return Status(Code::kBadRequest, "field \"" + std::string(field) + "\": " + message,
+                std::move(details));
+}
+
+bool HasControlChars(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  });
+}
+
+// A printable text field of 1..max code points.
+Status CheckText(std::string_view field, std::string_view s, std::size_t max_chars) {
+  if (s.empty()) return FieldError(field, "must not be empty");
+  if (json::CodePointCount(s) > max_chars) {
+    return FieldError(field, "longer than " + std::to_string(max_chars) + " characters");
+  }
+  if (HasControlChars(s)) return FieldError(field, "must not contain control characters");
+  return Status::Ok();
+}
+
+bool IsValidType(std::string_view s) {
+  if (s.empty() || s.size() > 64 || s[0] < 'A' || s[0] > 'Z') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
+}
+
+bool IsValidStream(std::string_view s) {
+  constexpr std::string_view kCarrier = "carrier/";
+  if (s == "policy") return true;
+  return s.substr(0, kCarrier.size()) == kCarrier && IsValidSlug(s.substr(kCarrier.size()));
+}
+
+bool IsValidUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    char c = s[i];
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// Typed access to the members of a JSON object, with errors naming the field.
+class Fields {
+ public:
+  explicit Fields(const bj::object& object) : object_(object) {}
+
+  StatusOr<std::string> String(std::string_view name) const {
+    const bj::value* v = object_.if_contains(name);
+    if (v == nullptr) return FieldError(name, "is required");
+    if (!v->is_string()) return FieldError(name, "must be a string");
+    return std::string(v->get_string());
+  }
+  StatusOr<std::optional<std::string>> OptionalString(std::string_view name) const {
+    if (!object_.contains(name)) return std::optional<std::string>();
+    ASSIGN_OR_RETURN(std::string s, String(name));
+    return std::optional<std::string>(std::move(s));
+  }
+  StatusOr<std::uint64_t> Count(std::string_view name, std::uint64_t min) const {
+    const bj::value* v = object_.if_contains(name);
+    if (v == nullptr) return FieldError(name, "is required");
+    if (!v->is_int64() || v->get_int64() < static_cast<std::int64_t>(min)) {
+      return FieldError(name, "must be an integer >= " + std::to_string(min));
+    }
+    return static_cast<std::uint64_t>(v->get_int64());
+  }
+  StatusOr<bj::object> Object(std::string_view name) const {
+    const bj::value* v = object_.if_contains(name);
+    if (v == nullptr) return FieldError(name, "is required");
+    if (!v->is_object()) return FieldError(name, "must be an object");
+    return v->get_object();
+  }
+  StatusOr<Hash> HexHash(std::string_view name) const {
+    ASSIGN_OR_RETURN(std::string hex, String(name));
+    auto hash = HashFromHex(hex);
+    if (!hash) return FieldError(name, "must be 64 lowercase hex digits");
+    return *hash;
+  }
+  // Refuses members not in `allowed`; `server_set` ones get a message saying why.
+  template <std::size_t N, std::size_t M>
+  Status OnlyKnown(const std::array<std::string_view, N>& allowed,
+                   const std::array<std::string_view, M>& server_set) const {
+    for (const auto& kv : object_) {
+      std::string_view key = kv.key();
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      if (std::find(server_set.begin(), server_set.end(), key) != server_set.end()) {
+        return FieldError(key, "is set by the server and may not be sent");
+      }
+      return FieldError(key, "is not an envelope field (event fields belong in \"data\")");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  const bj::object& object_;
+};
+
+constexpr std::array<std::string_view, 8> kCommandFields = {
+    "command_id", "stream",        "expected_version", "type",
+    "data",       "effective_date", "document_ref",     "note"};
+constexpr std::array<std::string_view, 8> kServerFields = {
+    "seq", "event_id", "stream_version", "schema_version", "recorded_at", "actor", "prev_hash",
+    "hash"};
+constexpr std::array<std::string_view, 0> kNone = {};
+
+StatusOr<bj::object> ParseObject(std::string_view json_text) {
+  ASSIGN_OR_RETURN(bj::value value, json::ParseStrict(json_text));
+  if (!value.is_object()) return Status(Code::kBadRequest, "expected a JSON object");
+  return std::move(value.get_object());
+}
+
+}  // namespace
+
+bool IsValidSlug(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(s[0])) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [&](char c) { return alnum(c) || c == '.' || c == '_' || c == '-'; });
+}
+
+Status ValidateCommand(const AppendCommand& c) {
+  RETURN_IF_ERROR(CheckText("command_id", c.command_id, kMaxCommandIdChars));
+  if (!IsValidStream(c.stream)) {
+    return FieldError("stream", "must be \"policy\" or \"carrier/<carrier_id>\" with a slug id "
+                                "([a-z0-9][a-z0-9._-]{0,63})");
+  }
+  if (c.expected_version && *c.expected_version > static_cast<std::uint64_t>(json::kMaxJsonInteger)) {
+    return FieldError("expected_version", "is out of range");
+  }
+  if (!IsValidType(c.type)) {
+    return FieldError("type", "must be an event type name like \"CarrierRegistered\"");
+  }
+  if (!IsValidDate(c.effective_date)) {
+    return FieldError("effective_date", "must be a real date as YYYY-MM-DD");
+  }
+  if (c.document_ref) RETURN_IF_ERROR(CheckText("document_ref", *c.document_ref, kMaxDocumentRefChars));
+  if (c.note && json::CodePointCount(*c.note) > kMaxNoteChars) {
+    return FieldError("note", "longer than " + std::to_string(kMaxNoteChars) + " characters");
+  }
+  return Status::Ok();
+}
+
+Status ValidateActor(const Actor& actor) {
+  if (!IsValidSlug(actor.id)) return FieldError("actor.id", "must be a slug ([a-z0-9][a-z0-9._-]{0,63})");
+  if (actor.role != "admin" && actor.role != "auditor" && actor.role != "exporter") {
+    return FieldError("actor.role", "must be admin, auditor or exporter");
+  }
+  return Status::Ok();
+}
+
+StatusOr<AppendCommand> ParseAppendCommand(const bj::value& envelope) {
+  if (!envelope.is_object()) return Status(Code::kBadRequest, "an append envelope must be a JSON object");
+  Fields f(envelope.get_object());
+  RETURN_IF_ERROR(f.OnlyKnown(kCommandFields, kServerFields));
+  AppendCommand c;
+  ASSIGN_OR_RETURN(c.command_id, f.String("command_id"));
+  ASSIGN_OR_RETURN(c.stream, f.String("stream"));
+  if (envelope.get_object().contains("expected_version")) {
+    ASSIGN_OR_RETURN(c.expected_version, f.Count("expected_version", 0));
+  }
+  ASSIGN_OR_RETURN(c.type, f.String("type"));
+  ASSIGN_OR_RETURN(c.data, f.Object("data"));
+  ASSIGN_OR_RETURN(c.effective_date, f.String("effective_date"));
+  ASSIGN_OR_RETURN(c.document_ref, f.OptionalString("document_ref"));
+  ASSIGN_OR_RETURN(c.note, f.OptionalString("note"));
+  RETURN_IF_ERROR(ValidateCommand(c));
+  return c;
+}
+
+StatusOr<AppendCommand> ParseAppendCommand(std::string_view json_text) {
+  ASSIGN_OR_RETURN(bj::object object, ParseObject(json_text));
+  return ParseAppendCommand(bj::value(std::move(object)));
+}
+
+StatusOr<Event> ParseEvent(std::string_view json_text) {
+  ASSIGN_OR_RETURN(bj::object object, ParseObject(json_text));
+  constexpr std::array<std::string_view, 15> kEventFields = {
+      "seq",         "event_id",      "command_id",     "stream", "stream_version",
+      "type",        "schema_version", "data",          "effective_date", "document_ref",
+      "note",        "recorded_at",   "actor",          "prev_hash", "hash"};
+  Fields f(object);
+  RETURN_IF_ERROR(f.OnlyKnown(kEventFields, kNone));
+  Event e;
+  ASSIGN_OR_RETURN(e.seq, f.Count("seq", 1));
+  ASSIGN_OR_RETURN(e.event_id, f.String("event_id"));
+  if (!IsValidUuid(e.event_id)) return FieldError("event_id", "must be a lowercase UUID");
+  ASSIGN_OR_RETURN(e.command_id, f.String("command_id"));
+  ASSIGN_OR_RETURN(e.stream, f.String("stream"));
+  ASSIGN_OR_RETURN(e.stream_version, f.Count("stream_version", 1));
+  ASSIGN_OR_RETURN(e.type, f.String("type"));
+  ASSIGN_OR_RETURN(std::uint64_t schema_version, f.Count("schema_version", 1));
+  e.schema_version = static_cast<std::int64_t>(schema_version);
+  ASSIGN_OR_RETURN(e.data, f.Object("data"));
+  ASSIGN_OR_RETURN(e.effective_date, f.String("effective_date"));
+  ASSIGN_OR_RETURN(e.document_ref, f.OptionalString("document_ref"));
+  ASSIGN_OR_RETURN(e.note, f.OptionalString("note"));
+  ASSIGN_OR_RETURN(e.recorded_at, f.String("recorded_at"));
+  if (!ParseTimestamp(e.recorded_at)) {
+    return FieldError("recorded_at", "must be RFC 3339 UTC with microseconds");
+  }
+  ASSIGN_OR_RETURN(bj::object actor, f.Object("actor"));
+  Fields a(actor);
+  RETURN_IF_ERROR(a.OnlyKnown(std::array<std::string_view, 2>{"id", "role"}, kNone));
+  ASSIGN_OR_RETURN(e.actor.id, a.String("id"));
+  ASSIGN_OR_RETURN(e.actor.role, a.String("role"));
+  RETURN_IF_ERROR(ValidateActor(e.actor));
+  ASSIGN_OR_RETURN(e.prev_hash, f.HexHash("prev_hash"));
+  ASSIGN_OR_RETURN(e.hash, f.HexHash("hash"));
+  AppendCommand as_command{e.command_id, e.stream,           std::nullopt, e.type, {},
+                           e.effective_date, e.document_ref, e.note};
+  RETURN_IF_ERROR(ValidateCommand(as_command));
+  return e;
+}
+
+}  // namespace hatchery

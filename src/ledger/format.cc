@@ -1,0 +1,46 @@
+#include "ledger/format.h"
+
+#include <cstring>
+
+namespace hatchery::ledger {
+
+std::string EncodeFixed64(std::uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xFF);
+    v >>= 8;
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> DecodeFixed64(std::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : bytes) v = (v << 8) | static_cast<unsigned char>(c);
+  return v;
+}
+
+std::string StreamPrefix(std::string_view stream) {
+  std::string key(stream);
+  key.push_back(kStreamKeySeparator);
+  return key;
+}
+
+std::string StreamKey(std::string_view stream, std::uint64_t version) {
+  return StreamPrefix(stream) + EncodeFixed64(version);
+}
+
+std::string EncodeCommandValue(std::uint64_t seq, const Hash& digest) {
+  std::string out = EncodeFixed64(seq);
+  out.append(AsBytes(digest));
+  return out;
+}
+
+std::optional<CommandEntry> DecodeCommandValue(std::string_view bytes) {
+  if (bytes.size() != 8 + 32) return std::nullopt;
+  CommandEntry entry{*DecodeFixed64(bytes.substr(0, 8)), {}};
+  std::memcpy(entry.digest.data(), bytes.data() + 8, 32);
+  return entry;
+}
+
+}  // namespace hatchery::ledger

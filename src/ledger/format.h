@@ -1,0 +1,53 @@
+// Every constant of the storage format, and the key/value encodings. docs/format.md is the
+// contract; change both together, and bump kFormatVersion for any change old stores cannot read.
+#ifndef HATCHERY_LEDGER_FORMAT_H_
+#define HATCHERY_LEDGER_FORMAT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hatchery/sha256.h"
+
+namespace hatchery::ledger {
+
+inline constexpr std::string_view kFormatVersion = "1";
+
+// Column families.
+inline constexpr std::string_view kCfMeta = "meta";
+inline constexpr std::string_view kCfEvents = "events";
+inline constexpr std::string_view kCfStreams = "streams";
+inline constexpr std::string_view kCfCommands = "commands";
+
+// `meta` keys and the store marker value.
+inline constexpr std::string_view kMetaStore = "store";
+inline constexpr std::string_view kMetaStoreValue = "hatchery";
+inline constexpr std::string_view kMetaFormatVersion = "format_version";
+
+// Event record tag: body is the canonical JSON of the event with its hash.
+inline constexpr char kRecordCanonicalJson = 0x01;
+
+// Separator between stream name and version in `streams` keys.
+inline constexpr char kStreamKeySeparator = 0x00;
+
+// Most commands one group commit writes in one WriteBatch.
+inline constexpr std::size_t kMaxGroupCommands = 4096;
+
+// 8-byte big-endian encoding of seq and versions.
+std::string EncodeFixed64(std::uint64_t v);
+std::optional<std::uint64_t> DecodeFixed64(std::string_view bytes);  // exactly 8 bytes
+
+std::string StreamKey(std::string_view stream, std::uint64_t version);
+std::string StreamPrefix(std::string_view stream);  // stream ‖ 0x00
+
+std::string EncodeCommandValue(std::uint64_t seq, const Hash& digest);
+struct CommandEntry {
+  std::uint64_t seq;
+  Hash digest;
+};
+std::optional<CommandEntry> DecodeCommandValue(std::string_view bytes);
+
+}  // namespace hatchery::ledger
+
+#endif  // HATCHERY_LEDGER_FORMAT_H_

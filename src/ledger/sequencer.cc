@@ -1,0 +1,192 @@
+#include "ledger/sequencer.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "hatchery/json.h"
+#include "hatchery/time.h"
+
+namespace hatchery::ledger {
+namespace {
+
+namespace bj = boost::json;
+
+Hash ContentDigest(const AppendCommand& c, const Actor& actor) {
+  bj::object object;
+  object["actor"] = bj::object{{"id", actor.id}, {"role", actor.role}};
+  object["command_id"] = c.command_id;
+  object["stream"] = c.stream;
+  if (c.expected_version) object["expected_version"] = static_cast<std::int64_t>(*c.expected_version);
+  object["type"] = c.type;
+  object["data"] = c.data;
+  object["effective_date"] = c.effective_date;
+  if (c.document_ref) object["document_ref"] = *c.document_ref;
+  if (c.note) object["note"] = *c.note;
+  return Sha256(json::Canonicalize(object));
+}
+
+}  // namespace
+
+StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor) {
+  RETURN_IF_ERROR(ValidateCommand(command));
+  RETURN_IF_ERROR(ValidateActor(actor));
+  PreparedCommand prepared;
+  prepared.canonical_data = json::Canonicalize(command.data);
+  if (prepared.canonical_data.size() > kMaxDataBytes) {
+    return Status(Code::kBadRequest,
+                  "field \"data\": larger than " + std::to_string(kMaxDataBytes) + " bytes",
+                  bj::object{{"field", "data"}});
+  }
+  prepared.digest = ContentDigest(command, actor);
+  prepared.command = std::move(command);
+  return prepared;
+}
+
+Sequencer::Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
+                     CommandCheck check)
+    : store_(store),
+      check_(std::move(check)),
+      random_(std::random_device{}()),
+      head_(head),
+      last_us_(last_recorded_us),
+      staged_head_(head),
+      staged_last_us_(last_recorded_us) {}
+
+void Sequencer::Rollback(const Mark& mark) {
+  staged_head_ = mark.head;
+  staged_last_us_ = mark.last_recorded_us;
+  while (undo_.size() > mark.undo_size) {
+    Undo& u = undo_.back();
+    if (!u.is_stream) {
+      staged_commands_.erase(u.key);
+    } else if (u.previous_version) {
+      staged_versions_[u.key] = *u.previous_version;
+    } else {
+      staged_versions_.erase(u.key);
+    }
+    undo_.pop_back();
+  }
+}
+
+void Sequencer::Commit() {
+  head_ = staged_head_;
+  last_us_ = staged_last_us_;
+  for (auto& [stream, version] : staged_versions_) stream_versions_[stream] = version;
+  staged_versions_.clear();
+  staged_commands_.clear();
+  undo_.clear();
+}
+
+void Sequencer::Discard() {
+  staged_head_ = head_;
+  staged_last_us_ = last_us_;
+  staged_versions_.clear();
+  staged_commands_.clear();
+  undo_.clear();
+}
+
+StatusOr<std::optional<AppendResult>> Sequencer::FindDuplicate(const PreparedCommand& p) {
+  const std::string& id = p.command.command_id;
+  auto conflict = [&](std::uint64_t seq) {
+    return Status(Code::kIdempotencyConflict,
+                  "command_id \"" + id + "\" was already used (seq " + std::to_string(seq) +
+                      ") for different content; use a new command_id",
+                  bj::object{{"command_id", id}, {"seq", static_cast<std::int64_t>(seq)}});
+  };
+  if (auto it = staged_commands_.find(id); it != staged_commands_.end()) {
+    if (it->second.digest != p.digest) return conflict(it->second.result.seq);
+    AppendResult result = it->second.result;
+    result.duplicate = true;
+    return std::optional<AppendResult>(result);
+  }
+  ASSIGN_OR_RETURN(auto entry, store_->GetCommand(id));
+  if (!entry) return std::optional<AppendResult>();
+  if (entry->digest != p.digest) return conflict(entry->seq);
+  ASSIGN_OR_RETURN(Event first, store_->GetEvent(entry->seq));
+  return std::optional<AppendResult>(AppendResult{first.seq, first.event_id, first.stream_version,
+                                                  first.recorded_at, first.hash, true});
+}
+
+StatusOr<std::uint64_t> Sequencer::CurrentVersion(const std::string& stream) {
+  if (auto it = staged_versions_.find(stream); it != staged_versions_.end()) return it->second;
+  if (auto it = stream_versions_.find(stream); it != stream_versions_.end()) return it->second;
+  ASSIGN_OR_RETURN(std::uint64_t version, store_->StreamVersion(stream));
+  stream_versions_.emplace(stream, version);
+  return version;
+}
+
+std::string Sequencer::NewEventId(std::int64_t micros) {
+  // UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, variant 10, 74 random bits.
+  std::uint64_t ms = static_cast<std::uint64_t>(micros / 1000);
+  std::uint64_t r1 = random_(), r2 = random_();
+  std::uint64_t hi = (ms << 16) | 0x7000 | (r1 & 0x0FFF);
+  std::uint64_t lo = (r2 & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx",
+                static_cast<unsigned long long>(hi >> 32),
+                static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
+                static_cast<unsigned long long>(hi & 0xFFFF),
+                static_cast<unsigned long long>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& actor,
+                                        rocksdb::WriteBatch* batch) {
+  const AppendCommand& c = p.command;
+  // Idempotency first: a retried command must get its first answer, not a version conflict.
+  ASSIGN_OR_RETURN(auto duplicate, FindDuplicate(p));
+  if (duplicate) return *duplicate;
+
+  ASSIGN_OR_RETURN(std::uint64_t current, CurrentVersion(c.stream));
+  if (c.expected_version && *c.expected_version != current) {
+    return Status(Code::kVersionConflict,
+                  "stream \"" + c.stream + "\" is at version " + std::to_string(current) +
+                      ", not the expected " + std::to_string(*c.expected_version),
+                  bj::object{{"stream", c.stream},
+                             {"expected_version", static_cast<std::int64_t>(*c.expected_version)},
+                             {"current_version", static_cast<std::int64_t>(current)}});
+  }
+  if (check_) RETURN_IF_ERROR(check_(c, actor));
+
+  Event e;
+  e.seq = staged_head_.seq + 1;
+  e.stream_version = current + 1;
+  std::int64_t now = std::max(NowMicros(), staged_last_us_ + 1);
+  e.recorded_at = FormatTimestamp(now);
+  e.event_id = NewEventId(now);
+  e.command_id = c.command_id;
+  e.stream = c.stream;
+  e.type = c.type;
+  e.effective_date = c.effective_date;
+  e.document_ref = c.document_ref;
+  e.note = c.note;
+  e.actor = actor;
+  e.prev_hash = staged_head_.hash;
+
+  std::string canonical;
+  AppendCanonicalForm(e, p.canonical_data, false, &canonical);
+  e.hash = Sha256(canonical);
+  std::string record(1, kRecordCanonicalJson);
+  AppendCanonicalForm(e, p.canonical_data, true, &record);
+
+  std::string seq_key = EncodeFixed64(e.seq);
+  batch->Put(store_->Handle(Cf::kEvents), seq_key, record);
+  batch->Put(store_->Handle(Cf::kStreams), StreamKey(c.stream, e.stream_version), seq_key);
+  batch->Put(store_->Handle(Cf::kCommands), c.command_id, EncodeCommandValue(e.seq, p.digest));
+
+  AppendResult result{e.seq, e.event_id, e.stream_version, e.recorded_at, e.hash, false};
+  auto previous = staged_versions_.find(c.stream);
+  undo_.push_back(Undo{true, c.stream,
+                       previous == staged_versions_.end()
+                           ? std::nullopt
+                           : std::optional<std::uint64_t>(previous->second)});
+  staged_versions_[c.stream] = e.stream_version;
+  undo_.push_back(Undo{false, c.command_id, std::nullopt});
+  staged_commands_.emplace(c.command_id, StagedCommand{p.digest, result});
+  staged_head_ = LedgerHead{e.seq, e.hash};
+  staged_last_us_ = now;
+  return result;
+}
+
+}  // namespace hatchery::ledger

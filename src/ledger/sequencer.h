@@ -1,0 +1,93 @@
+// The sequencer turns commands into events: it owns the ledger's committed state (head, last
+// recorded_at, stream versions) and the tentative state of the group commit being built on top of
+// it. Stage() applies one command to the tentative state and adds its keys to the WriteBatch;
+// Commit() makes the tentative state the committed one once that batch is durable; Discard() drops
+// it when the write failed; Rollback() undoes the commands staged since a Mark (all-or-nothing).
+//
+// Thread-compatible: only the current group-commit leader may call it (the Writer ensures this).
+#ifndef HATCHERY_LEDGER_SEQUENCER_H_
+#define HATCHERY_LEDGER_SEQUENCER_H_
+
+#include <rocksdb/write_batch.h>
+
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "hatchery/ledger.h"
+#include "ledger/store.h"
+
+namespace hatchery::ledger {
+
+// A command made ready on the caller's thread: validated, `data` rendered canonically, and the
+// content digest of docs/format.md computed, so the leader's serial work stays small.
+struct PreparedCommand {
+  AppendCommand command;
+  std::string canonical_data;
+  Hash digest{};
+};
+StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor);
+
+class Sequencer {
+ public:
+  // `store` must outlive the Sequencer. `head` and `last_recorded_us` describe the last event.
+  Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
+            CommandCheck check);
+
+  struct Mark {
+    LedgerHead head;
+    std::int64_t last_recorded_us;
+    std::size_t undo_size;
+  };
+  Mark mark() const { return {staged_head_, staged_last_us_, undo_.size()}; }
+  void Rollback(const Mark& mark);
+
+  // Stages `command`, adding its keys to `batch` (a duplicate adds nothing). Errors: see
+  // Ledger::Append; a rejected command leaves the tentative state as it was.
+  StatusOr<AppendResult> Stage(const PreparedCommand& command, const Actor& actor,
+                               rocksdb::WriteBatch* batch);
+
+  void Commit();
+  void Discard();
+
+  // The committed head (what readers may see).
+  LedgerHead committed_head() const { return head_; }
+
+ private:
+  StatusOr<std::optional<AppendResult>> FindDuplicate(const PreparedCommand& command);
+  StatusOr<std::uint64_t> CurrentVersion(const std::string& stream);
+  std::string NewEventId(std::int64_t micros);
+
+  struct StagedCommand {
+    Hash digest;
+    AppendResult result;
+  };
+  // One undo step: a stream version or command id first staged in this group.
+  struct Undo {
+    bool is_stream;
+    std::string key;
+    std::optional<std::uint64_t> previous_version;  // streams only
+  };
+
+  const Store* store_;
+  CommandCheck check_;
+  std::mt19937_64 random_;
+
+  // Committed: as durable in the store.
+  LedgerHead head_;
+  std::int64_t last_us_;
+  std::unordered_map<std::string, std::uint64_t> stream_versions_;  // a cache of the index
+
+  // Tentative: the group being built.
+  LedgerHead staged_head_;
+  std::int64_t staged_last_us_;
+  std::unordered_map<std::string, std::uint64_t> staged_versions_;
+  std::unordered_map<std::string, StagedCommand> staged_commands_;
+  std::vector<Undo> undo_;
+};
+
+}  // namespace hatchery::ledger
+
+#endif  // HATCHERY_LEDGER_SEQUENCER_H_

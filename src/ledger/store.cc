@@ -1,0 +1,227 @@
+#include "ledger/store.h"
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+namespace hatchery::ledger {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr Cf kAllCfs[] = {Cf::kMeta, Cf::kEvents, Cf::kStreams, Cf::kCommands};
+
+std::string_view CfName(Cf cf) {
+  switch (cf) {
+    case Cf::kMeta: return kCfMeta;
+    case Cf::kEvents: return kCfEvents;
+    case Cf::kStreams: return kCfStreams;
+    case Cf::kCommands: return kCfCommands;
+  }
+  return kCfMeta;
+}
+
+rocksdb::ColumnFamilyOptions CfOptions(Cf cf) {
+  rocksdb::ColumnFamilyOptions options;
+  if (cf == Cf::kCommands || cf == Cf::kStreams) {
+    // Point lookups on the append path: a Bloom filter answers "new command id" without I/O.
+    rocksdb::BlockBasedTableOptions table;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  }
+  return options;
+}
+
+rocksdb::DBOptions DbOptions() {
+  rocksdb::DBOptions options;
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  options.paranoid_checks = true;
+  options.max_background_jobs = 2;
+  return options;
+}
+
+bool HasStore(const std::string& dir) {
+  std::error_code ec;
+  return fs::exists(fs::path(dir) / "CURRENT", ec);
+}
+
+}  // namespace
+
+Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return Status::Ok();
+  std::string message = std::string(context) + ": " + s.ToString();
+  if (s.IsCorruption()) return Status(Code::kCorruption, message);
+  if (s.IsNoSpace() || s.IsIOError() || s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
+    return Status(Code::kUnavailable, message);
+  }
+  return Status(Code::kInternal, message);
+}
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
+  std::error_code ec;
+  if (mode == Mode::kCreate) {
+    if (HasStore(dir)) {
+      return Status(Code::kAlreadyExists, "a store already exists at " + dir);
+    }
+    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+      return Status(Code::kAlreadyExists,
+                    dir + " is not empty and holds no Hatchery store; choose an empty directory");
+    }
+  } else if (!HasStore(dir)) {
+    return Status(Code::kNotFound,
+                  "no store at " + dir + " (create one with: hatchery init --data " + dir + ")");
+  }
+
+  rocksdb::DBOptions db_options = DbOptions();
+  std::vector<std::string> existing;
+  if (mode == Mode::kCreate) {
+    db_options.create_if_missing = true;
+    db_options.error_if_exists = true;
+    db_options.create_missing_column_families = true;
+    existing.emplace_back(rocksdb::kDefaultColumnFamilyName);
+  } else {
+    RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
+                              "cannot read the store at " + dir));
+  }
+  for (Cf cf : kAllCfs) {
+    if (mode != Mode::kCreate &&
+        std::find(existing.begin(), existing.end(), CfName(cf)) == existing.end()) {
+      return Status(Code::kBadRequest, dir + " is a RocksDB database but not a Hatchery store "
+                                             "(no column family \"" + std::string(CfName(cf)) + "\")");
+    }
+  }
+  // Ours first, in Cf order, then whatever else exists (RocksDB requires opening all of them).
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (Cf cf : kAllCfs) descriptors.emplace_back(std::string(CfName(cf)), CfOptions(cf));
+  for (const std::string& name : existing) {
+    bool ours = std::any_of(std::begin(kAllCfs), std::end(kAllCfs),
+                            [&](Cf cf) { return CfName(cf) == name; });
+    if (!ours) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+
+  std::unique_ptr<Store> store(new Store());
+  store->dir_ = dir;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s =
+      mode == Mode::kReadOnly
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &store->handles_, &db)
+          : rocksdb::DB::Open(db_options, dir, descriptors, &store->handles_, &db);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status(Code::kUnavailable, "the store at " + dir +
+                                            " is in use by another process (" + s.ToString() +
+                                            "); stop it or use a read-only command");
+    }
+    return FromRocks(s, "cannot open the store at " + dir);
+  }
+  store->db_.reset(db);
+
+  if (mode == Mode::kCreate) {
+    rocksdb::WriteBatch batch;
+    batch.Put(store->Handle(Cf::kMeta), std::string(kMetaStore), std::string(kMetaStoreValue));
+    batch.Put(store->Handle(Cf::kMeta), std::string(kMetaFormatVersion),
+              std::string(kFormatVersion));
+    RETURN_IF_ERROR(store->Write(&batch));
+  }
+  RETURN_IF_ERROR(store->CheckMeta());
+  return store;
+}
+
+Store::~Store() {
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    if (db_) db_->DestroyColumnFamilyHandle(handle);
+  }
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+Status Store::CheckMeta() const {
+  ASSIGN_OR_RETURN(auto marker, Get(Cf::kMeta, kMetaStore));
+  if (!marker || *marker != kMetaStoreValue) {
+    return Status(Code::kBadRequest, dir_ + " is not a Hatchery store (no store marker)");
+  }
+  ASSIGN_OR_RETURN(auto version, Get(Cf::kMeta, kMetaFormatVersion));
+  if (!version || *version != kFormatVersion) {
+    return Status(Code::kBadRequest,
+                  "the store at " + dir_ + " has format version " + version.value_or("(none)") +
+                      "; this hatchery reads format version " + std::string(kFormatVersion) +
+                      " only (use the hatchery release that wrote it)");
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::optional<std::string>> Store::Get(Cf cf, std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(cf), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  RETURN_IF_ERROR(FromRocks(s, "read failed"));
+  return std::optional<std::string>(std::move(value));
+}
+
+StatusOr<Event> Store::GetEvent(std::uint64_t seq) const {
+  ASSIGN_OR_RETURN(auto record, Get(Cf::kEvents, EncodeFixed64(seq)));
+  if (!record) return Status(Code::kNotFound, "no event at seq " + std::to_string(seq));
+  auto event = DecodeEventRecord(*record);
+  if (!event.ok()) {
+    return Status(Code::kCorruption, "event at seq " + std::to_string(seq) + ": " +
+                                         event.status().message());
+  }
+  return event;
+}
+
+StatusOr<std::uint64_t> Store::LastSeq() const {
+  auto it = NewIterator(Cf::kEvents);
+  it->SeekToLast();
+  RETURN_IF_ERROR(FromRocks(it->status(), "cannot read the last event"));
+  if (!it->Valid()) return std::uint64_t{0};
+  auto seq = DecodeFixed64(std::string_view(it->key().data(), it->key().size()));
+  if (!seq) return Status(Code::kCorruption, "the last key of \"events\" is not an 8-byte seq");
+  return *seq;
+}
+
+StatusOr<std::uint64_t> Store::StreamVersion(std::string_view stream) const {
+  std::string prefix = StreamPrefix(stream);
+  auto it = NewIterator(Cf::kStreams);
+  it->SeekForPrev(prefix + std::string(8, '\xff'));
+  RETURN_IF_ERROR(FromRocks(it->status(), "cannot read the stream index"));
+  if (!it->Valid() || !it->key().starts_with(prefix)) return std::uint64_t{0};
+  auto version = DecodeFixed64(std::string_view(it->key().data() + prefix.size(),
+                                                it->key().size() - prefix.size()));
+  if (!version) return Status(Code::kCorruption, "malformed stream index key for " + std::string(stream));
+  return *version;
+}
+
+StatusOr<std::optional<CommandEntry>> Store::GetCommand(std::string_view command_id) const {
+  ASSIGN_OR_RETURN(auto value, Get(Cf::kCommands, command_id));
+  if (!value) return std::optional<CommandEntry>();
+  auto entry = DecodeCommandValue(*value);
+  if (!entry) return Status(Code::kCorruption, "malformed command index entry");
+  return std::optional<CommandEntry>(*entry);
+}
+
+std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Cf cf) const {
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), Handle(cf)));
+}
+
+Status Store::Write(rocksdb::WriteBatch* batch) {
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  return FromRocks(db_->Write(options, batch), "write to " + dir_ + " failed");
+}
+
+std::string_view RecordBody(std::string_view record) {
+  return record.empty() ? record : record.substr(1);
+}
+
+StatusOr<Event> DecodeEventRecord(std::string_view record) {
+  if (record.empty() || record[0] != kRecordCanonicalJson) {
+    return Status(Code::kCorruption, "unknown record tag");
+  }
+  auto event = ParseEvent(RecordBody(record));
+  if (!event.ok()) return Status(Code::kCorruption, "unreadable record: " + event.status().message());
+  return event;
+}
+
+}  // namespace hatchery::ledger

@@ -1,0 +1,82 @@
+// The RocksDB adapter: the one place that knows RocksDB. Opens a store (checking that it is one,
+// of a known format version), maps rocksdb::Status to Status, and offers typed reads of the
+// column families of docs/format.md and the one write the ledger does.
+//
+// Thread-safe (RocksDB is). Nothing here updates or deletes an existing key.
+#ifndef HATCHERY_LEDGER_STORE_H_
+#define HATCHERY_LEDGER_STORE_H_
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hatchery/event.h"
+#include "hatchery/status.h"
+#include "ledger/format.h"
+
+namespace hatchery::ledger {
+
+enum class Cf { kMeta, kEvents, kStreams, kCommands };
+
+class Store {
+ public:
+  enum class Mode {
+    kCreate,     // a new store in an empty or missing directory; refuses anything else
+    kReadWrite,  // an existing store, locked against other writers
+    kReadOnly,   // an existing store, no lock (may run beside a writer)
+  };
+
+  // Errors: kNotFound (no store there), kBadRequest (not a Hatchery store, or an unknown format
+  // version), kUnavailable (locked by another process), kAlreadyExists (kCreate on an existing
+  // store or a non-empty directory), kCorruption.
+  static StatusOr<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& dir() const { return dir_; }
+
+  // The raw value stored under `key` in `cf`; nullopt when absent.
+  StatusOr<std::optional<std::string>> Get(Cf cf, std::string_view key) const;
+
+  // The event at `seq`. Errors: kNotFound, kCorruption (naming the seq) if it cannot be decoded.
+  StatusOr<Event> GetEvent(std::uint64_t seq) const;
+  // The seq of the last event, 0 for an empty store.
+  StatusOr<std::uint64_t> LastSeq() const;
+  // The current version of `stream` (0 if it has no events).
+  StatusOr<std::uint64_t> StreamVersion(std::string_view stream) const;
+  StatusOr<std::optional<CommandEntry>> GetCommand(std::string_view command_id) const;
+
+  // An iterator over `cf`; it must not outlive this Store.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf) const;
+
+  // Writes `batch` with sync=true: when this returns OK, the batch is durable.
+  // Errors: kUnavailable (disk full, I/O error), kInternal.
+  Status Write(rocksdb::WriteBatch* batch);
+
+  rocksdb::ColumnFamilyHandle* Handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
+
+ private:
+  Store() = default;
+  Status CheckMeta() const;
+
+  std::string dir_;
+  std::unique_ptr<rocksdb::DB> db_;
+  // Indexed by Cf; the default family last. Owned: destroyed before db_.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+// Record codec of docs/format.md. Decode errors are kCorruption.
+StatusOr<Event> DecodeEventRecord(std::string_view record);
+std::string_view RecordBody(std::string_view record);  // the JSON, after the tag
+
+// rocksdb::Status → Status, with `context` saying what was being done.
+Status FromRocks(const rocksdb::Status& s, std::string_view context);
+
+}  // namespace hatchery::ledger
+
+#endif  // HATCHERY_LEDGER_STORE_H_
