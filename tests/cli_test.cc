@@ -1,0 +1,87 @@
+// The `hatchery` command line, run as a process.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "test_util.h"
+
+namespace hatchery {
+namespace {
+
+using testing::RunHatchery;
+using testing::TempDir;
+
+std::vector<boost::json::object> JsonLines(const std::string& text) {
+  std::vector<boost::json::object> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(boost::json::parse(line).as_object());
+  return out;
+}
+
+const char* kGoodLine =
+    R"({"command_id":"c-1","stream":"carrier/tl-inc-001","type":"CarrierRegistered",)"
+    R"("effective_date":"2019-05-01","data":{"carrier_id":"tl-inc-001","name":"通辽市孵化器"}})";
+
+TEST_CASE("cli: init, append, read, verify", "[cli]") {
+  TempDir dir;
+  std::string data = " --data " + dir.Sub("s");
+  REQUIRE(RunHatchery("init" + data).exit_code == 0);
+  CHECK(RunHatchery("init" + data).exit_code == 2);
+
+  auto appended = RunHatchery("append" + data + " -", std::string(kGoodLine) + "\n");
+  INFO(appended.out);
+  REQUIRE(appended.exit_code == 0);
+  auto results = JsonLines(appended.out);
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].at("ok") == true);
+  CHECK(results[0].at("result").at("seq") == 1);
+
+  auto read = RunHatchery("read" + data);
+  REQUIRE(read.exit_code == 0);
+  auto events = JsonLines(read.out);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].at("data").at("name") == "通辽市孵化器");
+  CHECK(events[0].at("actor").at("id") == "local.admin");
+
+  auto verified = RunHatchery("verify" + data);
+  CHECK(verified.exit_code == 0);
+  CHECK_THAT(verified.out, Catch::Contains("ok: 1 events"));
+}
+
+TEST_CASE("cli: bad lines get an error line each, the rest are appended, exit 1", "[cli]") {
+  TempDir dir;
+  std::string data = " --data " + dir.Sub("s");
+  REQUIRE(RunHatchery("init" + data).exit_code == 0);
+  std::string input = std::string("not json\n") +
+                      R"({"command_id":"c-2","stream":"policy","type":"X","data":{},"effective_date":"2023-02-30"})" "\n"
+                      "\n" + kGoodLine + "\n" +
+                      R"({"command_id":"c-3","stream":"policy","type":"X","data":{},"effective_date":"2023-02-28","seq":9})" "\n";
+  auto appended = RunHatchery("append --actor clerk.li" + data + " -", input);
+  INFO(appended.out);
+  CHECK(appended.exit_code == 1);
+  auto results = JsonLines(appended.out);
+  REQUIRE(results.size() == 4);  // the blank line is skipped
+  CHECK(results[0].at("line") == 1);
+  CHECK(results[0].at("error").at("code") == "bad_request");
+  CHECK(results[1].at("error").at("details").at("field") == "effective_date");
+  CHECK(results[2].at("line") == 4);
+  CHECK(results[2].at("ok") == true);
+  CHECK(results[3].at("error").at("details").at("field") == "seq");
+  CHECK(RunHatchery("read" + data).out.find("clerk.li") != std::string::npos);
+}
+
+TEST_CASE("cli: errors say what to do", "[cli]") {
+  TempDir dir;
+  auto missing = RunHatchery("read --data " + dir.Sub("nothing"));
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.out, Catch::Contains("hatchery init --data"));
+  auto bad_actor = RunHatchery("append --actor 'Not A Slug' --data " + dir.Sub("nothing") + " -");
+  CHECK(bad_actor.exit_code == 2);
+  CHECK_THAT(bad_actor.out, Catch::Contains("actor.id"));
+  CHECK(RunHatchery("--help").exit_code == 0);
+  CHECK(RunHatchery("append --help").exit_code == 0);
+  CHECK(RunHatchery("frobnicate").exit_code != 0);
+}
+
+}  // namespace
+}  // namespace hatchery

@@ -1,0 +1,152 @@
+// Tampering behind Hatchery's back, through RocksDB itself, must be caught by verify at the right
+// seq (AUDIT.md §4).
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "hatchery/json.h"
+#include "hatchery/ledger.h"
+#include "hatchery/verify.h"
+#include "ledger/format.h"
+#include "test_util.h"
+
+namespace hatchery {
+namespace {
+
+namespace bj = boost::json;
+using ledger::EncodeFixed64;
+using testing::AppendOk;
+using testing::kAdmin;
+using testing::MakeCommand;
+using testing::RawStore;
+using testing::TempDir;
+
+constexpr int kEvents = 10;
+
+std::string MakeStore(const TempDir& dir) {
+  std::string path = dir.Sub("s");
+  REQUIRE(Ledger::Create(path).ok());
+  auto ledger = std::move(Ledger::Open(path)).value();
+  for (int i = 1; i <= kEvents; ++i) {
+    AppendOk(*ledger, MakeCommand("c-" + std::to_string(i), i % 2 ? "carrier/a" : "carrier/b"));
+  }
+  return path;
+}
+
+VerifyReport Verify(const std::string& path) {
+  auto report = VerifyStore(path);
+  INFO(report.status().ToString());
+  REQUIRE(report.ok());
+  return *report;
+}
+
+// The record body (canonical JSON) of event `seq`, as an object.
+bj::object ReadBody(RawStore& raw, std::uint64_t seq) {
+  return bj::parse(raw.Get("events", EncodeFixed64(seq)).substr(1)).as_object();
+}
+
+void WriteBody(RawStore& raw, std::uint64_t seq, const std::string& body) {
+  raw.Put("events", EncodeFixed64(seq), std::string(1, ledger::kRecordCanonicalJson) + body);
+}
+
+TEST_CASE("an untouched store verifies", "[tamper]") {
+  TempDir dir;
+  auto report = Verify(MakeStore(dir));
+  CHECK(report.ok());
+  CHECK(report.events_checked == kEvents);
+  CHECK(report.head.seq == kEvents);
+}
+
+TEST_CASE("verify catches tampering at the right seq", "[tamper]") {
+  TempDir dir;
+  std::string path = MakeStore(dir);
+  std::uint64_t expected_bad = 0;
+  std::string expected_problem;
+  {
+    RawStore raw(path);
+    SECTION("one event's data changed, hash left alone") {
+      bj::object body = ReadBody(raw, 4);
+      body["data"].as_object()["carrier_id"] = "tl-inc-999";
+      WriteBody(raw, 4, hatchery::json::Canonicalize(body));
+      expected_bad = 4;
+      expected_problem = "hash mismatch";
+    }
+    SECTION("one event's data changed and its hash recomputed") {
+      auto event = std::move(ParseEvent(raw.Get("events", EncodeFixed64(6)).substr(1))).value();
+      event.effective_date = "2020-01-01";
+      event.hash = ComputeEventHash(event);
+      WriteBody(raw, 6, CanonicalForm(event, true));
+      expected_bad = 7;  // event 6 is self-consistent; the link from 7 breaks
+      expected_problem = "chain broken";
+    }
+    SECTION("one byte flipped") {
+      std::string record = raw.Get("events", EncodeFixed64(3));
+      record[record.size() / 2] ^= 0x01;
+      raw.Put("events", EncodeFixed64(3), record);
+      expected_bad = 3;
+    }
+    SECTION("an event deleted") {
+      raw.Delete("events", EncodeFixed64(5));
+      expected_bad = 5;
+      expected_problem = "missing";
+    }
+    SECTION("the last event deleted") {
+      raw.Delete("events", EncodeFixed64(kEvents));
+      expected_bad = kEvents;
+      expected_problem = "missing";
+    }
+    SECTION("two events swapped") {
+      std::string a = raw.Get("events", EncodeFixed64(7));
+      std::string b = raw.Get("events", EncodeFixed64(8));
+      raw.Put("events", EncodeFixed64(7), b);
+      raw.Put("events", EncodeFixed64(8), a);
+      expected_bad = 7;
+      expected_problem = "says seq 8";
+    }
+    SECTION("two events swapped with their seqs rewritten and hashes recomputed") {
+      auto e7 = std::move(ParseEvent(raw.Get("events", EncodeFixed64(7)).substr(1))).value();
+      auto e8 = std::move(ParseEvent(raw.Get("events", EncodeFixed64(8)).substr(1))).value();
+      std::swap(e7.seq, e8.seq);
+      e7.hash = ComputeEventHash(e7);
+      e8.hash = ComputeEventHash(e8);
+      WriteBody(raw, 7, CanonicalForm(e8, true));
+      WriteBody(raw, 8, CanonicalForm(e7, true));
+      expected_bad = 7;
+    }
+    SECTION("a record re-serialised in a non-canonical form") {
+      std::string body = raw.Get("events", EncodeFixed64(2)).substr(1);
+      WriteBody(raw, 2, "{ " + body.substr(1));  // same JSON value, one insignificant space
+      expected_bad = 2;
+      expected_problem = "canonical";
+    }
+    SECTION("a record with an unknown tag") {
+      std::string record = raw.Get("events", EncodeFixed64(9));
+      record[0] = 0x7f;
+      raw.Put("events", EncodeFixed64(9), record);
+      expected_bad = 9;
+      expected_problem = "tag";
+    }
+  }
+  VerifyReport report = Verify(path);
+  INFO(report.problem);
+  CHECK_FALSE(report.ok());
+  CHECK(report.first_bad_seq == expected_bad);
+  CHECK(report.events_checked == expected_bad - 1);
+  CHECK_THAT(report.problem, Catch::Contains(expected_problem));
+}
+
+TEST_CASE("a store whose head was tampered with is refused on open", "[tamper]") {
+  TempDir dir;
+  std::string path = MakeStore(dir);
+  {
+    RawStore raw(path);
+    bj::object body = ReadBody(raw, kEvents);
+    body["effective_date"] = "2001-01-01";
+    WriteBody(raw, kEvents, hatchery::json::Canonicalize(body));
+  }
+  auto ledger = Ledger::Open(path);
+  CHECK(ledger.status().code() == Code::kCorruption);
+  CHECK_THAT(ledger.status().message(), Catch::Contains("hatchery verify"));
+}
+
+}  // namespace
+}  // namespace hatchery

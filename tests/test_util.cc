@@ -1,0 +1,95 @@
+#include "test_util.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace hatchery::testing {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/hatchery-test-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) FAIL("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+RawStore::RawStore(const std::string& dir) {
+  rocksdb::DBOptions options;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(options, dir, &names_).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : names_) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &handles_, &db);
+  REQUIRE(s.ok());
+  db_.reset(db);
+}
+
+RawStore::~RawStore() {
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  db_->Close().PermitUncheckedError();
+}
+
+rocksdb::ColumnFamilyHandle* RawStore::cf(const std::string& name) {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return handles_[i];
+  }
+  FAIL("no column family " << name);
+  return nullptr;
+}
+
+std::string RawStore::Get(const std::string& cf_name, const std::string& key) {
+  std::string value;
+  REQUIRE(db_->Get(rocksdb::ReadOptions(), cf(cf_name), key, &value).ok());
+  return value;
+}
+
+void RawStore::Put(const std::string& cf_name, const std::string& key, const std::string& value) {
+  REQUIRE(db_->Put(rocksdb::WriteOptions(), cf(cf_name), key, value).ok());
+}
+
+void RawStore::Delete(const std::string& cf_name, const std::string& key) {
+  REQUIRE(db_->Delete(rocksdb::WriteOptions(), cf(cf_name), key).ok());
+}
+
+AppendCommand MakeCommand(const std::string& command_id, const std::string& stream,
+                          const std::string& type) {
+  AppendCommand c;
+  c.command_id = command_id;
+  c.stream = stream;
+  c.type = type;
+  c.data = {{"carrier_id", "tl-inc-001"}, {"changes", {{"name", "通辽市科技企业孵化器"}}}};
+  c.effective_date = "2024-05-01";
+  return c;
+}
+
+AppendResult AppendOk(Ledger& ledger, AppendCommand command, const Actor& actor) {
+  auto results = ledger.Append(actor, {std::move(command)});
+  REQUIRE(results.size() == 1);
+  INFO(results[0].status().ToString());
+  REQUIRE(results[0].ok());
+  return *results[0];
+}
+
+RunResult RunHatchery(const std::string& args, const std::string& input) {
+  TempDir io;
+  std::string in_path = io.Sub("stdin"), out_path = io.Sub("stdout");
+  std::ofstream(in_path) << input;
+  std::string command = std::string(HATCHERY_BINARY) + " " + args + " <" + in_path + " >" +
+                        out_path + " 2>&1";
+  int status = std::system(command.c_str());
+  std::ifstream out_file(out_path);
+  std::string out((std::istreambuf_iterator<char>(out_file)), std::istreambuf_iterator<char>());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+}  // namespace hatchery::testing

@@ -1,0 +1,67 @@
+// Helpers shared by the tests: a temporary directory, raw RocksDB access for tampering, and
+// envelope builders.
+#ifndef HATCHERY_TESTS_TEST_UTIL_H_
+#define HATCHERY_TESTS_TEST_UTIL_H_
+
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hatchery/event.h"
+#include "hatchery/ledger.h"
+
+namespace hatchery::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// The store's RocksDB opened directly, bypassing Hatchery: what someone with the database files
+// can do. Column families by name ("events", "streams", ...).
+class RawStore {
+ public:
+  explicit RawStore(const std::string& dir);
+  ~RawStore();
+  rocksdb::DB* db() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(const std::string& name);
+  std::string Get(const std::string& cf_name, const std::string& key);
+  void Put(const std::string& cf_name, const std::string& key, const std::string& value);
+  void Delete(const std::string& cf_name, const std::string& key);
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::vector<std::string> names_;
+};
+
+inline const Actor kAdmin{"clerk.zhang", "admin"};
+
+// A valid command on `stream` with a small data object.
+AppendCommand MakeCommand(const std::string& command_id, const std::string& stream = "carrier/tl-inc-001",
+                          const std::string& type = "CarrierProfileAmended");
+
+// Appends one command and requires success.
+AppendResult AppendOk(Ledger& ledger, AppendCommand command, const Actor& actor = kAdmin);
+
+// Runs the hatchery binary with `args` (shell words), feeding `input` on stdin.
+struct RunResult {
+  int exit_code;
+  std::string out;
+};
+RunResult RunHatchery(const std::string& args, const std::string& input = "");
+
+}  // namespace hatchery::testing
+
+#endif  // HATCHERY_TESTS_TEST_UTIL_H_
