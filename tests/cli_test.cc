@@ -14,7 +14,8 @@ using testing::TempDir;
 std::vector<boost::json::object> JsonLines(const std::string& text) {
   std::vector<boost::json::object> out;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(boost::json::parse(line).as_object());
+  for (std::string line; std::getline(in, line);)
+    out.push_back(boost::json::parse(line).as_object());
   return out;
 }
 
@@ -52,10 +53,14 @@ TEST_CASE("cli: bad lines get an error line each, the rest are appended, exit 1"
   TempDir dir;
   std::string data = " --data " + dir.Sub("s");
   REQUIRE(RunHatchery("init" + data).exit_code == 0);
-  std::string input = std::string("not json\n") +
-                      R"({"command_id":"c-2","stream":"policy","type":"X","data":{},"effective_date":"2023-02-30"})" "\n"
-                      "\n" + kGoodLine + "\n" +
-                      R"({"command_id":"c-3","stream":"policy","type":"X","data":{},"effective_date":"2023-02-28","seq":9})" "\n";
+  std::string input =
+      std::string("not json\n") +
+      R"({"command_id":"c-2","stream":"policy","type":"X","data":{},"effective_date":"2023-02-30"})"
+      "\n"
+      "\n" +
+      kGoodLine + "\n" +
+      R"({"command_id":"c-3","stream":"policy","type":"X","data":{},"effective_date":"2023-02-28","seq":9})"
+      "\n";
   auto appended = RunHatchery("append --actor clerk.li" + data + " -", input);
   INFO(appended.out);
   CHECK(appended.exit_code == 1);

@@ -13,7 +13,8 @@ using testing::kAdmin;
 using testing::MakeCommand;
 using testing::TempDir;
 
-TEST_CASE("concurrent appenders get distinct gapless seqs and a valid chain", "[ledger][concurrency]") {
+TEST_CASE("concurrent appenders get distinct gapless seqs and a valid chain",
+          "[ledger][concurrency]") {
   TempDir dir;
   REQUIRE(Ledger::Create(dir.Sub("s")).ok());
   auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
@@ -25,7 +26,8 @@ TEST_CASE("concurrent appenders get distinct gapless seqs and a valid chain", "[
       for (int i = 0; i < kPerThread; ++i) {
         // Each thread owns a stream, and also writes to one shared stream.
         std::string stream = i % 3 == 0 ? "carrier/shared" : "carrier/t" + std::to_string(t);
-        auto r = ledger->Append(kAdmin, {MakeCommand("t" + std::to_string(t) + "-" + std::to_string(i), stream)});
+        auto r = ledger->Append(
+            kAdmin, {MakeCommand("t" + std::to_string(t) + "-" + std::to_string(i), stream)});
         if (r[0].ok()) results[t].push_back(*r[0]);
       }
     });

@@ -36,8 +36,10 @@ constexpr int kChildThreads = 4;
   for (int t = 0; t < kChildThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0;; ++i) {
-        std::string id = "r" + std::to_string(round) + "-t" + std::to_string(t) + "-" + std::to_string(i);
-        auto results = (*ledger)->Append(kAdmin, {MakeCommand(id, "carrier/t" + std::to_string(t))});
+        std::string id =
+            "r" + std::to_string(round) + "-t" + std::to_string(t) + "-" + std::to_string(i);
+        auto results =
+            (*ledger)->Append(kAdmin, {MakeCommand(id, "carrier/t" + std::to_string(t))});
         if (!results[0].ok()) _exit(4);
         std::string line = std::to_string(results[0]->seq) + " " + ToHex(results[0]->hash) + "\n";
         if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(5);

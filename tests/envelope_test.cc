@@ -110,7 +110,8 @@ Event SampleEvent() {
   e.stream = "carrier/tl-inc-001";
   e.stream_version = 3;
   e.type = "EvaluationRecorded";
-  e.data = {{"carrier_id", "tl-inc-001"}, {"level", "regional"}, {"year", 2024}, {"grade", "excellent"}};
+  e.data = {
+      {"carrier_id", "tl-inc-001"}, {"level", "regional"}, {"year", 2024}, {"grade", "excellent"}};
   e.effective_date = "2025-01-10";
   e.document_ref = "内科发〔2025〕3号";
   e.note = "second round";

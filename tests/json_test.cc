@@ -1,7 +1,7 @@
+#include "hatchery/json.h"
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
-#include "hatchery/json.h"
 
 namespace hatchery::json {
 namespace {
@@ -42,7 +42,7 @@ TEST_CASE("strict parse refuses malformed text, invalid UTF-8 and deep nesting",
   CHECK_THAT(ParseError("{\"a\":1} x"), Catch::Contains("invalid JSON"));
   CHECK_THAT(ParseError(""), Catch::Contains("invalid JSON"));
   ParseError("\"\xff\"");
-  ParseError("\"\xc0\xaf\"");  // overlong encoding of '/'
+  ParseError("\"\xc0\xaf\"");   // overlong encoding of '/'
   ParseError(R"(["\ud800"])");  // lone surrogate
   ParseError("{\"a\":1,}");
   ParseError("// comment\n{}");

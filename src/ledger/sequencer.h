@@ -33,8 +33,7 @@ StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor);
 class Sequencer {
  public:
   // `store` must outlive the Sequencer. `head` and `last_recorded_us` describe the last event.
-  Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
-            CommandCheck check);
+  Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us, CommandCheck check);
 
   struct Mark {
     LedgerHead head;

@@ -89,8 +89,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) 
   for (Cf cf : kAllCfs) {
     if (mode != Mode::kCreate &&
         std::find(existing.begin(), existing.end(), CfName(cf)) == existing.end()) {
-      return Status(Code::kBadRequest, dir + " is a RocksDB database but not a Hatchery store "
-                                             "(no column family \"" + std::string(CfName(cf)) + "\")");
+      return Status(Code::kBadRequest, dir +
+                                           " is a RocksDB database but not a Hatchery store "
+                                           "(no column family \"" +
+                                           std::string(CfName(cf)) + "\")");
     }
   }
   // Ours first, in Cf order, then whatever else exists (RocksDB requires opening all of them).
@@ -111,9 +113,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) 
           : rocksdb::DB::Open(db_options, dir, descriptors, &store->handles_, &db);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return Status(Code::kUnavailable, "the store at " + dir +
-                                            " is in use by another process (" + s.ToString() +
-                                            "); stop it or use a read-only command");
+      return Status(Code::kUnavailable, "the store at " + dir + " is in use by another process (" +
+                                            s.ToString() + "); stop it or use a read-only command");
     }
     return FromRocks(s, "cannot open the store at " + dir);
   }
@@ -154,7 +155,8 @@ Status Store::CheckMeta() const {
 
 StatusOr<std::optional<std::string>> Store::Get(Cf cf, std::string_view key) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(cf), rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), Handle(cf), rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   RETURN_IF_ERROR(FromRocks(s, "read failed"));
   return std::optional<std::string>(std::move(value));
@@ -165,8 +167,8 @@ StatusOr<Event> Store::GetEvent(std::uint64_t seq) const {
   if (!record) return Status(Code::kNotFound, "no event at seq " + std::to_string(seq));
   auto event = DecodeEventRecord(*record);
   if (!event.ok()) {
-    return Status(Code::kCorruption, "event at seq " + std::to_string(seq) + ": " +
-                                         event.status().message());
+    return Status(Code::kCorruption,
+                  "event at seq " + std::to_string(seq) + ": " + event.status().message());
   }
   return event;
 }
@@ -187,9 +189,10 @@ StatusOr<std::uint64_t> Store::StreamVersion(std::string_view stream) const {
   it->SeekForPrev(prefix + std::string(8, '\xff'));
   RETURN_IF_ERROR(FromRocks(it->status(), "cannot read the stream index"));
   if (!it->Valid() || !it->key().starts_with(prefix)) return std::uint64_t{0};
-  auto version = DecodeFixed64(std::string_view(it->key().data() + prefix.size(),
-                                                it->key().size() - prefix.size()));
-  if (!version) return Status(Code::kCorruption, "malformed stream index key for " + std::string(stream));
+  auto version = DecodeFixed64(
+      std::string_view(it->key().data() + prefix.size(), it->key().size() - prefix.size()));
+  if (!version)
+    return Status(Code::kCorruption, "malformed stream index key for " + std::string(stream));
   return *version;
 }
 
@@ -220,7 +223,8 @@ StatusOr<Event> DecodeEventRecord(std::string_view record) {
     return Status(Code::kCorruption, "unknown record tag");
   }
   auto event = ParseEvent(RecordBody(record));
-  if (!event.ok()) return Status(Code::kCorruption, "unreadable record: " + event.status().message());
+  if (!event.ok())
+    return Status(Code::kCorruption, "unreadable record: " + event.status().message());
   return event;
 }
 

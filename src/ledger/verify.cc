@@ -27,8 +27,10 @@ class ChainChecker {
     auto seq = ledger::DecodeFixed64(key);
     if (!seq) return fail(expected, "a key in \"events\" is not an 8-byte seq");
     if (*seq != expected) {
-      return fail(expected, "event " + std::to_string(expected) + " is missing (the next stored "
-                            "event is " + std::to_string(*seq) + ")");
+      return fail(expected, "event " + std::to_string(expected) +
+                                " is missing (the next stored "
+                                "event is " +
+                                std::to_string(*seq) + ")");
     }
     auto event = ledger::DecodeEventRecord(record);
     if (!event.ok()) return fail(*seq, event.status().message());
@@ -50,8 +52,7 @@ class ChainChecker {
     }
     std::int64_t recorded = *ParseTimestamp(event->recorded_at);
     if (*seq > 1 && recorded <= last_recorded_us_) {
-      return fail(*seq, "recorded_at " + event->recorded_at +
-                            " is not after the previous event's");
+      return fail(*seq, "recorded_at " + event->recorded_at + " is not after the previous event's");
     }
     std::uint64_t& version = stream_versions_[event->stream];
     if (event->stream_version != version + 1) {
@@ -70,14 +71,16 @@ class ChainChecker {
   // The index entries of `event` must point at it. Returns the problem, or "".
   std::string CheckIndexes(const Event& event) const {
     std::string seq_key = ledger::EncodeFixed64(event.seq);
-    auto stream_entry = store_.Get(Cf::kStreams, ledger::StreamKey(event.stream, event.stream_version));
+    auto stream_entry =
+        store_.Get(Cf::kStreams, ledger::StreamKey(event.stream, event.stream_version));
     if (!stream_entry.ok() || !*stream_entry || **stream_entry != seq_key) {
       return "the stream index entry for " + event.stream + " version " +
              std::to_string(event.stream_version) + " does not point at this event";
     }
     auto command = store_.GetCommand(event.command_id);
     if (!command.ok() || !*command || (*command)->seq != event.seq) {
-      return "the command index entry for \"" + event.command_id + "\" does not point at this event";
+      return "the command index entry for \"" + event.command_id +
+             "\" does not point at this event";
     }
     return "";
   }

@@ -52,9 +52,9 @@ std::vector<StatusOr<AppendResult>> Writer::Submit(const Actor& actor,
 void Writer::Lead(const std::vector<Request*>& group) {
   if (read_only()) {
     for (Request* r : group) {
-      r->results.assign(r->commands->size(),
-                        Status(Code::kUnavailable, "the store refused an earlier write and is "
-                                                   "read-only until it is reopened"));
+      r->results.assign(r->commands->size(), Status(Code::kUnavailable,
+                                                    "the store refused an earlier write and is "
+                                                    "read-only until it is reopened"));
     }
     return;
   }
