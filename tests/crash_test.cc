@@ -67,13 +67,19 @@ TEST_CASE("every acknowledged append survives SIGKILL", "[crash]") {
       ChildAppendForever(path, round, fds[1]);
     }
     close(fds[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20 + random() % 80));
+    // Kill at a random moment once the child is appending (its first acknowledgement arrived).
+    std::string acks;
+    char buf[4096];
+    while (acks.find('\n') == std::string::npos) {
+      ssize_t n = read(fds[0], buf, sizeof buf);
+      REQUIRE(n > 0);  // the child died before acknowledging anything
+      acks.append(buf, n);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(random() % 60));
     REQUIRE(kill(child, SIGKILL) == 0);
     int status = 0;
     REQUIRE(waitpid(child, &status, 0) == child);
     REQUIRE(WIFSIGNALED(status));  // it was appending until killed, not failing
-    std::string acks;
-    char buf[4096];
     for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) acks.append(buf, n);
     close(fds[0]);
     std::istringstream lines(acks);
