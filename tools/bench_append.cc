@@ -26,10 +26,14 @@ struct RunFigures {
   double per_s;
   double p50_us;
   double p99_us;
+  double rss_growth_mb = 0;  // resident set size at the end less at half-way
 };
 
 // Runs `op(producer, i)` `events` times split over `producers` threads; times each call.
-RunFigures Drive(int producers, int events, const std::function<void(int, int)>& op) {
+// `rss_mid_mb`, if given, receives the resident set size when half the events are done.
+RunFigures Drive(int producers, int events, const std::function<void(int, int)>& op,
+                 double* rss_mid_mb = nullptr) {
+  std::atomic<int> done{0};
   std::vector<std::vector<double>> latencies(producers);
   std::vector<std::thread> threads;
   std::atomic<bool> go{false};
@@ -41,6 +45,7 @@ RunFigures Drive(int producers, int events, const std::function<void(int, int)>&
       for (int i = 0; i < per_producer; ++i) {
         auto start = Clock::now();
         op(p, i);
+        if (++done == events / 2 && rss_mid_mb != nullptr) *rss_mid_mb = RssMb();
         latencies[p].push_back(
             std::chrono::duration<double, std::micro>(Clock::now() - start).count());
       }
@@ -75,10 +80,15 @@ RunFigures RunLedger(const std::string& parent, int producers, int events,
   if (!Ledger::Create(path).ok()) throw std::runtime_error("cannot create a store in " + path);
   auto ledger = std::move(Ledger::Open(path)).value();
   Actor actor{"bench", "admin"};
-  RunFigures figures = Drive(producers, events, [&](int p, int i) {
-    auto results = ledger->Append(actor, {MakeCommand(p, i)});
-    if (!results[0].ok()) throw std::runtime_error(results[0].status().ToString());
-  });
+  double rss_mid = 0;
+  RunFigures figures = Drive(
+      producers, events,
+      [&](int p, int i) {
+        auto results = ledger->Append(actor, {MakeCommand(p, i)});
+        if (!results[0].ok()) throw std::runtime_error(results[0].status().ToString());
+      },
+      &rss_mid);
+  figures.rss_growth_mb = RssMb() - rss_mid;
   *event_bytes = CanonicalForm(std::move(ledger->Get(1)).value(), true).size();
   return figures;
 }
@@ -132,7 +142,7 @@ int main(int argc, char** argv) {
   std::string last_line;
   try {
     for (int producers : ParseList(producers_text)) {
-      std::vector<double> rate, p50, p99, raw_rate, raw_p50;
+      std::vector<double> rate, p50, p99, raw_rate, raw_p50, growth;
       std::size_t event_bytes = 0;
       for (int r = 0; r < runs; ++r) {
         RunFigures ledger = RunLedger(dir, producers, events, &event_bytes);
@@ -140,15 +150,16 @@ int main(int argc, char** argv) {
         rate.push_back(ledger.per_s);
         p50.push_back(ledger.p50_us);
         p99.push_back(ledger.p99_us);
+        growth.push_back(ledger.rss_growth_mb);
         raw_rate.push_back(raw.per_s);
         raw_p50.push_back(raw.p50_us);
       }
       std::printf(
           "# producers=%d events=%d runs=%d event_bytes=%zu: ledger %.0f appends/s "
           "(p50 %.0f us, p99 %.0f us); raw synced put %.0f/s (p50 %.0f us); "
-          "p50 ratio %.2f; rss %.0f MiB, peak %.0f MiB\n",
+          "p50 ratio %.2f; rss %.0f MiB (%+.1f MiB over the second half), peak %.0f MiB\n",
           producers, events, runs, event_bytes, Median(rate), Median(p50), Median(p99),
-          Median(raw_rate), Median(raw_p50), Median(p50) / Median(raw_p50), RssMb(), PeakRssMb());
+          Median(raw_rate), Median(raw_p50), Median(p50) / Median(raw_p50), RssMb(), Median(growth), PeakRssMb());
       char line[256];
       std::snprintf(
           line, sizeof line,
