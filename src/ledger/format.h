@@ -31,6 +31,10 @@ inline constexpr char kRecordCanonicalJson = 0x01;
 // Separator between stream name and version in `streams` keys.
 inline constexpr char kStreamKeySeparator = 0x00;
 
+// Memory budget of all RocksDB memtables of a store together (not a format constant, but a
+// store-wide setting kept with the others).
+inline constexpr std::size_t kMemtableBudgetBytes = 64 << 20;
+
 // Most commands one group commit writes in one WriteBatch.
 inline constexpr std::size_t kMaxGroupCommands = 4096;
 

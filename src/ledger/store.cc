@@ -40,6 +40,8 @@ rocksdb::DBOptions DbOptions() {
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   options.paranoid_checks = true;
   options.max_background_jobs = 2;
+  // All memtables together stay under this, so memory is flat however long the log grows.
+  options.db_write_buffer_size = kMemtableBudgetBytes;
   return options;
 }
 
