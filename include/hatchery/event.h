@@ -22,7 +22,7 @@ inline constexpr std::size_t kMaxCommandIdChars = 128;
 inline constexpr std::size_t kMaxDocumentRefChars = 256;
 inline constexpr std::size_t kMaxNoteChars = 2000;
 inline constexpr std::size_t kMaxActorIdChars = 128;
-inline constexpr std::size_t kMaxDataBytes = 256 * 1024;  // canonical bytes of `data`
+inline constexpr std::size_t kMaxDataBytes = std::size_t{256} * 1024;  // canonical bytes of `data`
 
 // The authenticated caller an event is recorded for. Never taken from a request body.
 struct Actor {

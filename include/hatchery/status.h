@@ -119,9 +119,12 @@ const Status& AsStatus(const StatusOr<T>& s) {
 // `ASSIGN_OR_RETURN(auto x, F())`: declares x from the value of F(), or returns its error.
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL_(HATCHERY_CONCAT_(hatchery_statusor_, __LINE__), lhs, expr)
+// `lhs` is a declaration and cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                           \
   if (!tmp.ok()) return tmp.status();          \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // HATCHERY_STATUS_H_

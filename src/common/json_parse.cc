@@ -30,10 +30,14 @@ std::string PointerToken(std::string_view key) {
 
 class StrictHandler {
  public:
+  // Names and signatures below are the handler concept of boost::json::basic_parser.
+  // NOLINTBEGIN(readability-identifier-naming)
   static constexpr std::size_t max_object_size = bj::object::max_size();
   static constexpr std::size_t max_array_size = bj::array::max_size();
   static constexpr std::size_t max_key_size = bj::string::max_size();
   static constexpr std::size_t max_string_size = bj::string::max_size();
+
+  // NOLINTEND(readability-identifier-naming)
 
   bj::value_stack st;
   std::string problem;  // set when the handler itself rejects the input

@@ -12,7 +12,7 @@ namespace {
 
 namespace bj = boost::json;
 
-Status FieldError(std::string_view field, std::string message) {
+Status FieldError(std::string_view field, const std::string& message) {
   bj::object details;
   details["field"] = field;
   return Status(Code::kBadRequest, "field \"" + std::string(field) + "\": " + message,

@@ -37,8 +37,8 @@ class Sequencer {
 
   struct Mark {
     LedgerHead head;
-    std::int64_t last_recorded_us;
-    std::size_t undo_size;
+    std::int64_t last_recorded_us = 0;
+    std::size_t undo_size = 0;
   };
   Mark mark() const { return {staged_head_, staged_last_us_, undo_.size()}; }
   void Rollback(const Mark& mark);
