@@ -1,4 +1,9 @@
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -76,6 +81,80 @@ TEST_CASE("racing retries of one command record it once", "[ledger][concurrency]
   }
   CHECK(originals == 1);
   CHECK(ledger->head().seq == 1);
+}
+
+}  // namespace
+}  // namespace hatchery
+
+namespace hatchery {
+namespace {
+
+using testing::kAdmin;
+using testing::MakeCommand;
+using testing::TempDir;
+
+TEST_CASE("AppendAsync answers every request once, and callbacks may append again",
+          "[ledger][concurrency]") {
+  TempDir dir;
+  REQUIRE(Ledger::Create(dir.Sub("s")).ok());
+  auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+  constexpr int kChains = 16, kPerChain = 20;
+  std::mutex mu;
+  std::condition_variable all_done;
+  int answered = 0;
+  std::set<std::uint64_t> seqs;
+  // Each chain appends its next command from the callback of the previous one.
+  std::function<void(int, int)> next = [&](int chain, int i) {
+    ledger->AppendAsync(kAdmin,
+                        {MakeCommand("a" + std::to_string(chain) + "-" + std::to_string(i))},
+                        AppendMode::kEach, [&, chain, i](std::vector<StatusOr<AppendResult>> r) {
+                          if (i + 1 < kPerChain) next(chain, i + 1);
+                          std::lock_guard lock(mu);  // notify under the lock: the waiter
+                          ++answered;                // may return as soon as it sees the count
+                          if (r.size() == 1 && r[0].ok()) seqs.insert(r[0]->seq);
+                          all_done.notify_one();
+                        });
+  };
+  for (int c = 0; c < kChains; ++c) next(c, 0);
+  std::unique_lock lock(mu);
+  REQUIRE(all_done.wait_for(lock, std::chrono::seconds(60),
+                            [&] { return answered == kChains * kPerChain; }));
+  CHECK(seqs.size() == kChains * kPerChain);
+  CHECK(*seqs.rbegin() == kChains * kPerChain);
+}
+
+TEST_CASE("AppendAsync with only invalid commands answers on the calling thread",
+          "[ledger][concurrency]") {
+  TempDir dir;
+  REQUIRE(Ledger::Create(dir.Sub("s")).ok());
+  auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+  auto bad = MakeCommand("c-1");
+  bad.stream = "nowhere";
+  std::thread::id answered_on;
+  std::vector<StatusOr<AppendResult>> results;
+  ledger->AppendAsync(kAdmin, {bad}, AppendMode::kEach, [&](std::vector<StatusOr<AppendResult>> r) {
+    answered_on = std::this_thread::get_id();
+    results = std::move(r);
+  });
+  CHECK(answered_on == std::this_thread::get_id());
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].status().code() == Code::kBadRequest);
+}
+
+TEST_CASE("closing the ledger answers everything already queued", "[ledger][concurrency]") {
+  TempDir dir;
+  REQUIRE(Ledger::Create(dir.Sub("s")).ok());
+  std::atomic<int> ok{0};
+  {
+    auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+    for (int i = 0; i < 200; ++i) {
+      ledger->AppendAsync(kAdmin, {MakeCommand("q-" + std::to_string(i))}, AppendMode::kEach,
+                          [&](std::vector<StatusOr<AppendResult>> r) { ok += r[0].ok() ? 1 : 0; });
+    }
+  }  // destroyed with requests still queued
+  CHECK(ok == 200);
+  auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+  CHECK(ledger->head().seq == 200);
 }
 
 }  // namespace

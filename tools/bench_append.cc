@@ -3,15 +3,25 @@
 //
 //   bench_append [--dir DIR] [--producers 1,16,64] [--events N] [--runs R]
 //
+// Producers are measured two ways:
+//   async   — P logical producers (as connections of the server are), each with exactly one
+//             append in flight through Ledger::AppendAsync, driven by two threads;
+//   threads — P OS threads, each blocking in Ledger::Append.
+// The baseline is P threads doing RocksDB synced Puts of a value of the same size.
+//
 // Every figure is the median over R runs, each on a fresh store. The last line is
-// machine-readable: producers=<P> appends_per_s=<n> p50_us=<n> p99_us=<n> raw_sync_puts_per_s=<n>
+// machine-readable (async producers):
+//   producers=<P> appends_per_s=<n> p50_us=<n> p99_us=<n> raw_sync_puts_per_s=<n>
 #include <rocksdb/db.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include "bench_util.h"
@@ -22,18 +32,41 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr int kAsyncDriverThreads = 2;
+
+double MicrosSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+}
+
 struct RunFigures {
-  double per_s;
-  double p50_us;
-  double p99_us;
+  double per_s = 0;
+  double p50_us = 0;
+  double p99_us = 0;
   double rss_growth_mb = 0;  // resident set size at the end less at half-way
 };
 
-// Runs `op(producer, i)` `events` times split over `producers` threads; times each call.
-// `rss_mid_mb`, if given, receives the resident set size when half the events are done.
-RunFigures Drive(int producers, int events, const std::function<void(int, int)>& op,
-                 double* rss_mid_mb = nullptr) {
-  std::atomic<int> done{0};
+// Tracks progress of one run: counts completions, samples RSS at half-way.
+class Progress {
+ public:
+  explicit Progress(int events) : events_(events) {}
+  void Completed() {
+    if (++done_ == events_ / 2) rss_mid_mb_ = RssMb();
+  }
+  int done() const { return done_.load(); }
+  RunFigures Finish(std::vector<double>& latencies_us, double seconds) const {
+    return {events_ / seconds, Percentile(latencies_us, 50), Percentile(latencies_us, 99),
+            RssMb() - rss_mid_mb_};
+  }
+
+ private:
+  int events_;
+  std::atomic<int> done_{0};
+  double rss_mid_mb_ = 0;
+};
+
+// Runs `op(producer, i)` `events` times split over `producers` blocking threads.
+RunFigures DriveThreads(int producers, int events, const std::function<void(int, int)>& op) {
+  Progress progress(events);
   std::vector<std::vector<double>> latencies(producers);
   std::vector<std::thread> threads;
   std::atomic<bool> go{false};
@@ -45,20 +78,18 @@ RunFigures Drive(int producers, int events, const std::function<void(int, int)>&
       for (int i = 0; i < per_producer; ++i) {
         auto start = Clock::now();
         op(p, i);
-        if (++done == events / 2 && rss_mid_mb != nullptr) *rss_mid_mb = RssMb();
-        latencies[p].push_back(
-            std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+        latencies[p].push_back(MicrosSince(start));
+        progress.Completed();
       }
     });
   }
   auto start = Clock::now();
   go = true;
   for (auto& t : threads) t.join();
-  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  double seconds = MicrosSince(start) / 1e6;
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  double p50 = Percentile(all, 50), p99 = Percentile(all, 99);
-  return {per_producer * producers / seconds, p50, p99};
+  return progress.Finish(all, seconds);
 }
 
 AppendCommand MakeCommand(int producer, int i) {
@@ -73,24 +104,76 @@ AppendCommand MakeCommand(int producer, int i) {
   return c;
 }
 
-RunFigures RunLedger(const std::string& parent, int producers, int events,
-                     std::size_t* event_bytes) {
+const Actor kActor{"bench", "admin"};
+
+// P logical producers with one AppendAsync in flight each. Driver threads build and submit the
+// next command of every producer whose previous append was acknowledged.
+RunFigures DriveAsync(Ledger& ledger, int producers, int events) {
+  Progress progress(events);
+  std::mutex mu;
+  std::condition_variable ready_cv;
+  std::deque<int> ready;  // producers whose previous append was acknowledged; guarded by mu
+  for (int p = 0; p < producers; ++p) ready.push_back(p);
+  std::vector<int> issued(producers, 0);  // per producer; touched by one driver at a time
+  std::vector<Clock::time_point> sent(producers);
+  std::vector<double> latencies;  // appended to on the writer thread only
+  latencies.reserve(events);
+  int per_producer = events / producers;
+  std::atomic<bool> failed{false};
+
+  auto driver = [&] {
+    std::unique_lock lock(mu);
+    while (progress.done() < per_producer * producers && !failed) {
+      ready_cv.wait(lock, [&] {
+        return !ready.empty() || progress.done() >= per_producer * producers || failed;
+      });
+      if (ready.empty()) continue;
+      int p = ready.front();
+      ready.pop_front();
+      lock.unlock();
+      if (issued[p] < per_producer) {
+        AppendCommand command = MakeCommand(p, issued[p]++);
+        sent[p] = Clock::now();
+        ledger.AppendAsync(kActor, {std::move(command)}, AppendMode::kEach,
+                           [&, p](std::vector<StatusOr<AppendResult>> results) {
+                             latencies.push_back(MicrosSince(sent[p]));
+                             if (!results[0].ok()) failed = true;
+                             progress.Completed();
+                             std::lock_guard guard(mu);
+                             ready.push_back(p);
+                             ready_cv.notify_one();
+                           });
+      }
+      lock.lock();
+    }
+    ready_cv.notify_all();
+  };
+  auto start = Clock::now();
+  std::vector<std::thread> drivers;
+  for (int d = 0; d < kAsyncDriverThreads; ++d) drivers.emplace_back(driver);
+  for (auto& t : drivers) t.join();
+  double seconds = MicrosSince(start) / 1e6;
+  if (failed) throw std::runtime_error("an append failed");
+  return progress.Finish(latencies, seconds);
+}
+
+struct LedgerRun {
+  RunFigures figures;
+  std::size_t event_bytes;
+};
+
+LedgerRun RunLedger(const std::string& parent, int producers, int events, bool async) {
   ScratchDir dir(parent);
   std::string path = dir.path() + "/store";
   if (!Ledger::Create(path).ok()) throw std::runtime_error("cannot create a store in " + path);
   auto ledger = std::move(Ledger::Open(path)).value();
-  Actor actor{"bench", "admin"};
-  double rss_mid = 0;
-  RunFigures figures = Drive(
-      producers, events,
-      [&](int p, int i) {
-        auto results = ledger->Append(actor, {MakeCommand(p, i)});
-        if (!results[0].ok()) throw std::runtime_error(results[0].status().ToString());
-      },
-      &rss_mid);
-  figures.rss_growth_mb = RssMb() - rss_mid;
-  *event_bytes = CanonicalForm(std::move(ledger->Get(1)).value(), true).size();
-  return figures;
+  RunFigures figures = async ? DriveAsync(*ledger, producers, events)
+                             : DriveThreads(producers, events, [&](int p, int i) {
+                                 auto results = ledger->Append(kActor, {MakeCommand(p, i)});
+                                 if (!results[0].ok())
+                                   throw std::runtime_error(results[0].status().ToString());
+                               });
+  return {figures, CanonicalForm(std::move(ledger->Get(1)).value(), true).size()};
 }
 
 RunFigures RunRaw(const std::string& parent, int producers, int events, std::size_t value_bytes) {
@@ -98,13 +181,14 @@ RunFigures RunRaw(const std::string& parent, int producers, int events, std::siz
   rocksdb::Options options;
   options.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(options, dir.path() + "/raw", &raw).ok())
+  if (!rocksdb::DB::Open(options, dir.path() + "/raw", &raw).ok()) {
     throw std::runtime_error("raw open");
+  }
   std::unique_ptr<rocksdb::DB> db(raw);
   rocksdb::WriteOptions sync;
   sync.sync = true;
   std::string value(value_bytes, 'v');
-  RunFigures figures = Drive(producers, events, [&](int p, int i) {
+  RunFigures figures = DriveThreads(producers, events, [&](int p, int i) {
     std::string key = std::to_string(p) + "-" + std::to_string(i);
     if (!db->Put(sync, key, value).ok()) throw std::runtime_error("raw put");
   });
@@ -124,6 +208,17 @@ std::vector<int> ParseList(const std::string& text) {
   return out;
 }
 
+// Medians over runs of each figure.
+struct Medians {
+  std::vector<double> per_s, p50, p99, growth;
+  void Add(const RunFigures& f) {
+    per_s.push_back(f.per_s);
+    p50.push_back(f.p50_us);
+    p99.push_back(f.p99_us);
+    growth.push_back(f.rss_growth_mb);
+  }
+};
+
 }  // namespace
 }  // namespace hatchery::bench
 
@@ -142,29 +237,33 @@ int main(int argc, char** argv) {
   std::string last_line;
   try {
     for (int producers : ParseList(producers_text)) {
-      std::vector<double> rate, p50, p99, raw_rate, raw_p50, growth;
+      Medians async, threads, raw;
       std::size_t event_bytes = 0;
       for (int r = 0; r < runs; ++r) {
-        RunFigures ledger = RunLedger(dir, producers, events, &event_bytes);
-        RunFigures raw = RunRaw(dir, producers, events, event_bytes);
-        rate.push_back(ledger.per_s);
-        p50.push_back(ledger.p50_us);
-        p99.push_back(ledger.p99_us);
-        growth.push_back(ledger.rss_growth_mb);
-        raw_rate.push_back(raw.per_s);
-        raw_p50.push_back(raw.p50_us);
+        LedgerRun a = RunLedger(dir, producers, events, true);
+        LedgerRun t = RunLedger(dir, producers, events, false);
+        event_bytes = a.event_bytes;
+        async.Add(a.figures);
+        threads.Add(t.figures);
+        raw.Add(RunRaw(dir, producers, events, event_bytes));
       }
       std::printf(
-          "# producers=%d events=%d runs=%d event_bytes=%zu: ledger %.0f appends/s "
-          "(p50 %.0f us, p99 %.0f us); raw synced put %.0f/s (p50 %.0f us); "
-          "p50 ratio %.2f; rss %.0f MiB (%+.1f MiB over the second half), peak %.0f MiB\n",
-          producers, events, runs, event_bytes, Median(rate), Median(p50), Median(p99),
-          Median(raw_rate), Median(raw_p50), Median(p50) / Median(raw_p50), RssMb(), Median(growth), PeakRssMb());
+          "# producers=%d events=%d runs=%d event_bytes=%zu\n"
+          "#   async   %8.0f appends/s  p50 %6.0f us  p99 %6.0f us  rss %+5.1f MiB over 2nd half\n"
+          "#   threads %8.0f appends/s  p50 %6.0f us  p99 %6.0f us  rss %+5.1f MiB over 2nd half\n"
+          "#   raw     %8.0f puts/s     p50 %6.0f us  p99 %6.0f us\n"
+          "#   p50 ratio async/raw %.2f, threads/raw %.2f; rss %.0f MiB, peak %.0f MiB\n",
+          producers, events, runs, event_bytes, Median(async.per_s), Median(async.p50),
+          Median(async.p99), Median(async.growth), Median(threads.per_s), Median(threads.p50),
+          Median(threads.p99), Median(threads.growth), Median(raw.per_s), Median(raw.p50),
+          Median(raw.p99), Median(async.p50) / Median(raw.p50),
+          Median(threads.p50) / Median(raw.p50), RssMb(), PeakRssMb());
       char line[256];
-      std::snprintf(
-          line, sizeof line,
-          "producers=%d appends_per_s=%.0f p50_us=%.0f p99_us=%.0f raw_sync_puts_per_s=%.0f",
-          producers, Median(rate), Median(p50), Median(p99), Median(raw_rate));
+      std::snprintf(line, sizeof line,
+                    "producers=%d appends_per_s=%.0f p50_us=%.0f p99_us=%.0f "
+                    "raw_sync_puts_per_s=%.0f",
+                    producers, Median(async.per_s), Median(async.p50), Median(async.p99),
+                    Median(raw.per_s));
       last_line = line;
       std::fflush(stdout);
     }

@@ -45,6 +45,12 @@ struct AppendResult {
   bool duplicate = false;  // command_id seen before with the same content: the first result
 };
 
+// Receives the results of AppendAsync, one per command. Called exactly once: on the ledger's
+// writer thread, or on the calling thread when no command reached the writer (all invalid). It
+// must be quick, must not throw, and must not call Append, which would wait for the very thread it
+// runs on; calling AppendAsync is fine.
+using AppendCallback = std::function<void(std::vector<StatusOr<AppendResult>>)>;
+
 enum class AppendMode {
   kEach,         // each command stands alone: some may be recorded, others rejected
   kAllOrNothing  // if any command is rejected, none is recorded (the others answer kAborted)
@@ -79,6 +85,10 @@ class Ledger {
   std::vector<StatusOr<AppendResult>> Append(const Actor& actor,
                                              std::vector<AppendCommand> commands,
                                              AppendMode mode = AppendMode::kEach);
+  // The same without waiting: validates on the calling thread, queues for the writer, returns;
+  // `done` receives what Append would have returned.
+  void AppendAsync(const Actor& actor, std::vector<AppendCommand> commands, AppendMode mode,
+                   AppendCallback done);
 
   // Reads. Errors: kNotFound, kCorruption (naming the seq).
   StatusOr<Event> Get(std::uint64_t seq) const;

@@ -1,5 +1,7 @@
 #include "hatchery/ledger.h"
 
+#include <future>
+
 #include "hatchery/time.h"
 #include "ledger/sequencer.h"
 #include "ledger/store.h"
@@ -71,6 +73,18 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
 std::vector<StatusOr<AppendResult>> Ledger::Append(const Actor& actor,
                                                    std::vector<AppendCommand> commands,
                                                    AppendMode mode) {
+  std::promise<std::vector<StatusOr<AppendResult>>> answered;
+  auto results = answered.get_future();
+  AppendAsync(actor, std::move(commands), mode, [&answered](std::vector<StatusOr<AppendResult>> r) {
+    answered.set_value(std::move(r));
+  });
+  return results.get();
+}
+
+void Ledger::AppendAsync(const Actor& actor, std::vector<AppendCommand> commands, AppendMode mode,
+                         AppendCallback done) {
+  // Validation and canonical rendering happen here, on the caller's thread; the writer gets only
+  // the valid commands, and their results are put back in place when it answers.
   std::vector<StatusOr<AppendResult>> results(commands.size(),
                                               Status(Code::kInternal, "not processed"));
   std::vector<ledger::PreparedCommand> prepared;
@@ -90,12 +104,22 @@ std::vector<StatusOr<AppendResult>> Ledger::Append(const Actor& actor,
   if (mode == AppendMode::kAllOrNothing && first_invalid) {
     for (std::size_t position : positions)
       results[position] = ledger::AbortedBecause(*first_invalid);
-    return results;
+    prepared.clear();
   }
-  if (prepared.empty()) return results;
-  auto written = writer_->Submit(actor, prepared, mode);
-  for (std::size_t k = 0; k < written.size(); ++k) results[positions[k]] = std::move(written[k]);
-  return results;
+  if (prepared.empty()) {
+    done(std::move(results));
+    return;
+  }
+  if (positions.size() == results.size()) {  // all valid: the writer's answer is the answer
+    writer_->Submit(actor, std::move(prepared), mode, std::move(done));
+    return;
+  }
+  auto merge = [results = std::move(results), positions = std::move(positions),
+                done = std::move(done)](std::vector<StatusOr<AppendResult>> written) mutable {
+    for (std::size_t k = 0; k < written.size(); ++k) results[positions[k]] = std::move(written[k]);
+    done(std::move(results));
+  };
+  writer_->Submit(actor, std::move(prepared), mode, std::move(merge));
 }
 
 StatusOr<Event> Ledger::Get(std::uint64_t seq) const { return store_->GetEvent(seq); }

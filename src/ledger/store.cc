@@ -31,6 +31,9 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf) {
     rocksdb::BlockBasedTableOptions table;
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    // ... and in the memtable too, where the recent keys are.
+    options.memtable_whole_key_filtering = true;
+    options.memtable_prefix_bloom_size_ratio = 0.05;
   }
   return options;
 }
@@ -40,6 +43,9 @@ rocksdb::DBOptions DbOptions() {
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   options.paranoid_checks = true;
   options.max_background_jobs = 2;
+  // One writer thread writes: the memtable's lock-free concurrent insert path only costs.
+  options.allow_concurrent_memtable_write = false;
+  options.enable_write_thread_adaptive_yield = false;
   // All memtables together stay under this, so memory is flat however long the log grows.
   options.db_write_buffer_size = kMemtableBudgetBytes;
   return options;

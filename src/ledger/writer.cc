@@ -1,8 +1,16 @@
 #include "ledger/writer.h"
 
+#include <pthread.h>
+
+#include <chrono>
 #include <exception>
 
 namespace hatchery::ledger {
+namespace {
+
+constexpr std::chrono::microseconds kIdleSpin{60};
+
+}  // namespace
 
 Status AbortedBecause(std::size_t rejected_index) {
   return Status(Code::kAborted,
@@ -12,60 +20,92 @@ Status AbortedBecause(std::size_t rejected_index) {
 }
 
 Writer::Writer(Store* store, Sequencer sequencer)
-    : store_(store), head_(sequencer.committed_head()), sequencer_(std::move(sequencer)) {}
+    : store_(store),
+      head_(sequencer.committed_head()),
+      sequencer_(std::move(sequencer)),
+      thread_([this] { Run(); }) {}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
 
 LedgerHead Writer::head() const {
   std::lock_guard lock(head_mu_);
   return head_;
 }
 
-std::vector<StatusOr<AppendResult>> Writer::Submit(const Actor& actor,
-                                                   const std::vector<PreparedCommand>& commands,
-                                                   AppendMode mode) {
-  Request request{&actor, &commands, mode, {}, {}, false, {}};
-  std::unique_lock lock(mu_);
-  queue_.push_back(&request);
-  while (!request.done && queue_.front() != &request) request.cv.wait(lock);
-  if (request.done) return std::move(request.results);
-
-  // This caller leads: it serves itself and everyone queued behind it, up to the group limit.
-  std::vector<Request*> group;
-  std::size_t commands_in_group = 0;
-  for (Request* queued : queue_) {
-    std::size_t n = queued->commands->size();
-    if (!group.empty() && commands_in_group + n > kMaxGroupCommands) break;
-    group.push_back(queued);
-    commands_in_group += n;
+void Writer::Submit(Actor actor, std::vector<PreparedCommand> commands, AppendMode mode,
+                    AppendCallback done) {
+  auto request = std::make_unique<Request>(
+      Request{std::move(actor), std::move(commands), mode, std::move(done), {}, {}});
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(request));
+      queued_.fetch_add(1, std::memory_order_release);
+      wake_.notify_one();
+      return;
+    }
   }
-  lock.unlock();
-  Lead(group);
-  lock.lock();
-  for (Request* served : group) {
-    queue_.pop_front();
-    served->done = true;
-    if (served != &request) served->cv.notify_one();
-  }
-  if (!queue_.empty()) queue_.front()->cv.notify_one();
-  return std::move(request.results);
+  request->done(std::vector<StatusOr<AppendResult>>(
+      request->commands.size(), Status(Code::kUnavailable, "the ledger is closing")));
 }
 
-void Writer::Lead(const std::vector<Request*>& group) {
+void Writer::Run() {
+  pthread_setname_np(pthread_self(), "ledger-writer");
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (queue_.empty() && !stopping_) {
+      // A caller acknowledged a moment ago usually sends its next command within microseconds:
+      // spin briefly before sleeping, so that it does not also pay for waking this thread.
+      lock.unlock();
+      auto until = std::chrono::steady_clock::now() + kIdleSpin;
+      while (queued_.load(std::memory_order_acquire) == 0 &&
+             std::chrono::steady_clock::now() < until) {
+      }
+      lock.lock();
+    }
+    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything queued is done
+    Group group;
+    std::size_t commands_in_group = 0;
+    while (!queue_.empty()) {
+      std::size_t n = queue_.front()->commands.size();
+      if (!group.empty() && commands_in_group + n > kMaxGroupCommands) break;
+      commands_in_group += n;
+      group.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+      queued_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    lock.unlock();
+    Lead(group);
+    for (auto& request : group) request->done(std::move(request->results));
+    lock.lock();
+  }
+}
+
+void Writer::Lead(const Group& group) {
   if (read_only()) {
-    for (Request* r : group) {
-      r->results.assign(r->commands->size(), Status(Code::kUnavailable,
-                                                    "the store refused an earlier write and is "
-                                                    "read-only until it is reopened"));
+    for (const auto& r : group) {
+      r->results.assign(r->commands.size(), Status(Code::kUnavailable,
+                                                   "the store refused an earlier write and is "
+                                                   "read-only until it is reopened"));
     }
     return;
   }
   rocksdb::WriteBatch batch;
-  for (Request* r : group) StageRequest(r, &batch);
+  for (const auto& r : group) StageRequest(r.get(), &batch);
   if (batch.Count() > 0) {
     Status written = store_->Write(&batch);
     if (!written.ok()) {
       read_only_.store(true, std::memory_order_release);
       sequencer_.Discard();
-      for (Request* r : group) {
+      for (const auto& r : group) {
         for (std::size_t i = 0; i < r->results.size(); ++i) {
           if (r->staged[i]) {
             r->results[i] = Status(Code::kUnavailable, "not recorded: " + written.message());
@@ -81,7 +121,7 @@ void Writer::Lead(const std::vector<Request*>& group) {
 }
 
 void Writer::StageRequest(Request* r, rocksdb::WriteBatch* batch) {
-  const std::vector<PreparedCommand>& commands = *r->commands;
+  const std::vector<PreparedCommand>& commands = r->commands;
   const bool all_or_nothing = r->mode == AppendMode::kAllOrNothing;
   r->results.reserve(commands.size());
   // Every OK result, duplicates included, is withdrawn if the group's write fails: the client
@@ -92,7 +132,7 @@ void Writer::StageRequest(Request* r, rocksdb::WriteBatch* batch) {
   for (std::size_t i = 0; i < commands.size(); ++i) {
     StatusOr<AppendResult> result = Status(Code::kInternal, "not staged");
     try {
-      result = sequencer_.Stage(commands[i], *r->actor, batch);
+      result = sequencer_.Stage(commands[i], r->actor, batch);
     } catch (const std::exception& e) {
       result = Status(Code::kInternal, std::string("staging failed: ") + e.what());
     }

@@ -1,8 +1,8 @@
-// Group commit. Callers queue their requests; the caller at the front of the queue becomes the
-// leader, takes every waiting request (up to kMaxGroupCommands commands), stages them through the
-// Sequencer, writes one WriteBatch with sync=true, commits or discards the staged state, and wakes
-// the callers it served. Only the leader touches the Sequencer, so there is a single writer
-// without a dedicated thread, and a lone caller pays one synced write and no thread hand-off.
+// Group commit on the ledger's one writer thread. Callers queue requests (from any thread, never
+// blocking on I/O); the writer thread takes every waiting request (up to kMaxGroupCommands
+// commands), stages them through the Sequencer in queue order, writes one WriteBatch with
+// sync=true, commits or discards the staged state, and only then completes each request by
+// calling its callback. Only the writer thread touches the Sequencer: it owns the live state.
 //
 // Thread-safe. After a failed write the Writer is read-only: every later request answers
 // kUnavailable (a RocksDB write error leaves the database refusing writes until it is reopened).
@@ -12,7 +12,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "hatchery/ledger.h"
@@ -27,41 +30,51 @@ Status AbortedBecause(std::size_t rejected_index);
 
 class Writer {
  public:
-  // `store` must outlive the Writer.
+  // Starts the writer thread. `store` must outlive the Writer.
   Writer(Store* store, Sequencer sequencer);
+  // Completes every queued request, then stops the thread.
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
 
-  // Stages and durably writes `commands` (all prepared for `actor`); one result per command.
-  std::vector<StatusOr<AppendResult>> Submit(const Actor& actor,
-                                             const std::vector<PreparedCommand>& commands,
-                                             AppendMode mode);
+  // Queues `commands` (all prepared for `actor`). `done` is called exactly once, on the writer
+  // thread, with one result per command, after every recorded event is durable; see
+  // AppendCallback in ledger.h for what it may do.
+  void Submit(Actor actor, std::vector<PreparedCommand> commands, AppendMode mode,
+              AppendCallback done);
 
   LedgerHead head() const;
   bool read_only() const { return read_only_.load(std::memory_order_acquire); }
 
  private:
   struct Request {
-    const Actor* actor;
-    const std::vector<PreparedCommand>* commands;
+    Actor actor;
+    std::vector<PreparedCommand> commands;
     AppendMode mode;
+    AppendCallback done;
     std::vector<StatusOr<AppendResult>> results;
     std::vector<bool> staged;  // results that exist only if the group's write succeeds
-    bool done = false;
-    std::condition_variable cv;
   };
+  using Group = std::vector<std::unique_ptr<Request>>;
 
-  void Lead(const std::vector<Request*>& group);
+  void Run();
+  void Lead(const Group& group);
   void StageRequest(Request* request, rocksdb::WriteBatch* batch);
 
   Store* store_;
   std::atomic<bool> read_only_{false};
 
   std::mutex mu_;
-  std::deque<Request*> queue_;  // guarded by mu_; the front one leads
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<Request>> queue_;  // guarded by mu_
+  bool stopping_ = false;                       // guarded by mu_
+  std::atomic<int> queued_{0};                  // queue_.size(), readable without mu_
 
   mutable std::mutex head_mu_;
   LedgerHead head_;  // guarded by head_mu_: the last durable event
 
-  Sequencer sequencer_;  // touched only by the current leader
+  Sequencer sequencer_;  // touched only by the writer thread
+  std::thread thread_;   // last: started after everything it uses exists
 };
 
 }  // namespace hatchery::ledger
