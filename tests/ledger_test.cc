@@ -278,3 +278,27 @@ TEST_CASE("store directories: create, refuse, lock", "[ledger]") {
 
 }  // namespace
 }  // namespace hatchery
+
+namespace hatchery {
+namespace {
+
+TEST_CASE("a read-only ledger reads beside the writer and refuses appends", "[ledger]") {
+  testing::TempDir dir;
+  REQUIRE(Ledger::Create(dir.Sub("s")).ok());
+  auto writer = std::move(Ledger::Open(dir.Sub("s"))).value();
+  testing::AppendOk(*writer, testing::MakeCommand("c-1"));
+  LedgerOptions options;
+  options.read_only = true;
+  auto reader = Ledger::Open(dir.Sub("s"), options);
+  INFO(reader.status().ToString());
+  REQUIRE(reader.ok());
+  CHECK((*reader)->read_only());
+  CHECK((*reader)->head().seq == 1);
+  CHECK((*reader)->Get(1)->command_id == "c-1");
+  auto refused = (*reader)->Append(testing::kAdmin, {testing::MakeCommand("c-2")});
+  CHECK(refused[0].status().code() == Code::kUnavailable);
+  CHECK(writer->head().seq == 1);
+}
+
+}  // namespace
+}  // namespace hatchery

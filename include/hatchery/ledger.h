@@ -34,6 +34,9 @@ using CommandCheck = std::function<Status(const AppendCommand&, const Actor&)>;
 
 struct LedgerOptions {
   CommandCheck check;  // empty: every well-formed command is accepted
+  // Open without the writer lock and without a writer, e.g. beside a running server: reads see
+  // the store as it was when opened; appends answer kUnavailable.
+  bool read_only = false;
 };
 
 struct AppendResult {
@@ -101,14 +104,17 @@ class Ledger {
   StatusOr<Event> GetByCommandId(const std::string& command_id) const;
 
   LedgerHead head() const;
-  // True once a write has failed: appends then answer kUnavailable until the store is reopened.
+  // True when opened read-only, or once a write has failed: appends then answer kUnavailable
+  // until the store is reopened.
   bool read_only() const;
 
  private:
-  Ledger(std::unique_ptr<ledger::Store> store, std::unique_ptr<ledger::Writer> writer);
+  Ledger(std::unique_ptr<ledger::Store> store, std::unique_ptr<ledger::Writer> writer,
+         LedgerHead opened_head);
 
   std::unique_ptr<ledger::Store> store_;
-  std::unique_ptr<ledger::Writer> writer_;
+  std::unique_ptr<ledger::Writer> writer_;  // null when opened read-only
+  LedgerHead opened_head_;                  // the head at open (what a read-only ledger sees)
 };
 
 }  // namespace hatchery

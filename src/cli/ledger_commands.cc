@@ -23,8 +23,10 @@ int Fail(const Status& status) {
   return 2;
 }
 
-std::unique_ptr<Ledger> OpenOrReport(const std::string& dir, int* exit_code) {
-  auto ledger = Ledger::Open(dir);
+std::unique_ptr<Ledger> OpenOrReport(const std::string& dir, bool read_only, int* exit_code) {
+  LedgerOptions options;
+  options.read_only = read_only;
+  auto ledger = Ledger::Open(dir, std::move(options));
   if (!ledger.ok()) {
     *exit_code = Fail(ledger.status());
     return nullptr;
@@ -86,7 +88,7 @@ int RunAppend(const std::string& dir, const Actor& actor, const std::string& fil
   }
   std::istream& in = file == "-" ? std::cin : in_file;
   int exit_code = 0;
-  auto ledger = OpenOrReport(dir, &exit_code);
+  auto ledger = OpenOrReport(dir, /*read_only=*/false, &exit_code);
   if (!ledger) return exit_code;
   bool all_ok = true;
   std::vector<std::pair<std::size_t, std::string>> chunk;
@@ -119,7 +121,7 @@ struct ReadArgs {
 
 int RunRead(const ReadArgs& args) {
   int exit_code = 0;
-  auto ledger = OpenOrReport(args.dir, &exit_code);
+  auto ledger = OpenOrReport(args.dir, /*read_only=*/true, &exit_code);
   if (!ledger) return exit_code;
   if (!args.command_id.empty()) {
     auto event = ledger->GetByCommandId(args.command_id);
@@ -186,7 +188,8 @@ void AddLedgerCommands(CLI::App& app, int* exit_code) {
     *exit_code = RunAppend(append_args->dir, append_args->actor, append_args->file);
   });
 
-  auto* read = app.add_subcommand("read", "print events as canonical JSON lines");
+  auto* read = app.add_subcommand(
+      "read", "print events as canonical JSON lines (read-only: works beside a running writer)");
   auto read_args = std::make_shared<ReadArgs>();
   AddDataOption(read, &read_args->dir);
   read->add_option("--from", read_args->from, "first seq (or stream version with --stream)")

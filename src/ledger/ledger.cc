@@ -52,8 +52,9 @@ StatusOr<RecoveredHead> RecoverHead(const Store& store) {
 
 }  // namespace
 
-Ledger::Ledger(std::unique_ptr<Store> store, std::unique_ptr<ledger::Writer> writer)
-    : store_(std::move(store)), writer_(std::move(writer)) {}
+Ledger::Ledger(std::unique_ptr<Store> store, std::unique_ptr<ledger::Writer> writer,
+               LedgerHead opened_head)
+    : store_(std::move(store)), writer_(std::move(writer)), opened_head_(opened_head) {}
 
 Ledger::~Ledger() = default;
 
@@ -62,12 +63,17 @@ Status Ledger::Create(const std::string& dir) {
 }
 
 StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOptions options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(dir, Store::Mode::kReadWrite));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<Store> store,
+      Store::Open(dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite));
   ASSIGN_OR_RETURN(RecoveredHead recovered, RecoverHead(*store));
-  auto writer = std::make_unique<ledger::Writer>(
-      store.get(), ledger::Sequencer(store.get(), recovered.head, recovered.last_recorded_us,
-                                     std::move(options.check)));
-  return std::unique_ptr<Ledger>(new Ledger(std::move(store), std::move(writer)));
+  std::unique_ptr<ledger::Writer> writer;
+  if (!options.read_only) {
+    writer = std::make_unique<ledger::Writer>(
+        store.get(), ledger::Sequencer(store.get(), recovered.head, recovered.last_recorded_us,
+                                       std::move(options.check)));
+  }
+  return std::unique_ptr<Ledger>(new Ledger(std::move(store), std::move(writer), recovered.head));
 }
 
 std::vector<StatusOr<AppendResult>> Ledger::Append(const Actor& actor,
@@ -83,6 +89,11 @@ std::vector<StatusOr<AppendResult>> Ledger::Append(const Actor& actor,
 
 void Ledger::AppendAsync(const Actor& actor, std::vector<AppendCommand> commands, AppendMode mode,
                          AppendCallback done) {
+  if (!writer_) {
+    done(std::vector<StatusOr<AppendResult>>(
+        commands.size(), Status(Code::kUnavailable, "this ledger was opened read-only")));
+    return;
+  }
   // Validation and canonical rendering happen here, on the caller's thread; the writer gets only
   // the valid commands, and their results are put back in place when it answers.
   std::vector<StatusOr<AppendResult>> results(commands.size(),
@@ -166,8 +177,8 @@ StatusOr<Event> Ledger::GetByCommandId(const std::string& command_id) const {
   return store_->GetEvent(entry->seq);
 }
 
-LedgerHead Ledger::head() const { return writer_->head(); }
+LedgerHead Ledger::head() const { return writer_ ? writer_->head() : opened_head_; }
 
-bool Ledger::read_only() const { return writer_->read_only(); }
+bool Ledger::read_only() const { return !writer_ || writer_->read_only(); }
 
 }  // namespace hatchery

@@ -4,7 +4,7 @@
 // Commit() makes the tentative state the committed one once that batch is durable; Discard() drops
 // it when the write failed; Rollback() undoes the commands staged since a Mark (all-or-nothing).
 //
-// Thread-compatible: only the current group-commit leader may call it (the Writer ensures this).
+// Thread-compatible: only the Writer's thread calls it.
 #ifndef HATCHERY_LEDGER_SEQUENCER_H_
 #define HATCHERY_LEDGER_SEQUENCER_H_
 
@@ -22,7 +22,7 @@
 namespace hatchery::ledger {
 
 // A command made ready on the caller's thread: validated, `data` rendered canonically, and the
-// content digest of docs/format.md computed, so the leader's serial work stays small.
+// content digest of docs/format.md computed, so the writer thread's serial work stays small.
 struct PreparedCommand {
   AppendCommand command;
   std::string canonical_data;
