@@ -1,7 +1,7 @@
 // bench_append: durable appends per second and latency from P concurrent producers, against
 // RocksDB's own synced put rate on the same disk with the same concurrency.
 //
-//   bench_append [--dir DIR] [--producers 1,16,64] [--events N] [--runs R]
+//   bench_append [--dir DIR] [--producers 1,16,64] [--events N] [--runs R] [--skip-threads]
 //
 // Producers are measured two ways:
 //   async   — P logical producers (as connections of the server are), each with exactly one
@@ -15,6 +15,7 @@
 #include <rocksdb/db.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -45,24 +46,36 @@ struct RunFigures {
   double rss_growth_mb = 0;  // resident set size at the end less at half-way
 };
 
-// Tracks progress of one run: counts completions, samples RSS at half-way.
+// Tracks progress of one run: counts completions, samples RSS at each quarter.
 class Progress {
  public:
   explicit Progress(int events) : events_(events) {}
   void Completed() {
-    if (++done_ == events_ / 2) rss_mid_mb_ = RssMb();
+    int done = ++done_;
+    for (int q = 1; q <= 4; ++q) {
+      if (done == events_ / 4 * q) rss_quarters_mb_[q - 1] = RssMb();
+    }
   }
+  // RSS at 25 %, 50 %, 75 % and 100 % of the run.
+  const std::array<double, 4>& rss_quarters_mb() const { return rss_quarters_mb_; }
   int done() const { return done_.load(); }
   RunFigures Finish(std::vector<double>& latencies_us, double seconds) const {
     return {events_ / seconds, Percentile(latencies_us, 50), Percentile(latencies_us, 99),
-            RssMb() - rss_mid_mb_};
+            rss_quarters_mb_[3] - rss_quarters_mb_[1]};
   }
 
  private:
   int events_;
   std::atomic<int> done_{0};
-  double rss_mid_mb_ = 0;
+  std::array<double, 4> rss_quarters_mb_{};
 };
+
+// Reserves room for `n` samples and touches it, so that filling it later does not show up as
+// resident-set growth of the thing measured.
+void ReserveTouched(std::vector<double>& samples, std::size_t n) {
+  samples.assign(n, 0);
+  samples.clear();
+}
 
 // Runs `op(producer, i)` `events` times split over `producers` blocking threads.
 RunFigures DriveThreads(int producers, int events, const std::function<void(int, int)>& op) {
@@ -73,7 +86,7 @@ RunFigures DriveThreads(int producers, int events, const std::function<void(int,
   int per_producer = events / producers;
   for (int p = 0; p < producers; ++p) {
     threads.emplace_back([&, p] {
-      latencies[p].reserve(per_producer);
+      ReserveTouched(latencies[p], per_producer);
       while (!go.load()) std::this_thread::yield();
       for (int i = 0; i < per_producer; ++i) {
         auto start = Clock::now();
@@ -117,7 +130,7 @@ RunFigures DriveAsync(Ledger& ledger, int producers, int events) {
   std::vector<int> issued(producers, 0);  // per producer; touched by one driver at a time
   std::vector<Clock::time_point> sent(producers);
   std::vector<double> latencies;  // appended to on the writer thread only
-  latencies.reserve(events);
+  ReserveTouched(latencies, events);
   int per_producer = events / producers;
   std::atomic<bool> failed{false};
 
@@ -154,6 +167,10 @@ RunFigures DriveAsync(Ledger& ledger, int producers, int events) {
   for (auto& t : drivers) t.join();
   double seconds = MicrosSince(start) / 1e6;
   if (failed) throw std::runtime_error("an append failed");
+  const auto& rss = progress.rss_quarters_mb();
+  std::printf(
+      "#   async run: rss at 25/50/75/100 %% of %d appends: %.0f / %.0f / %.0f / %.0f MiB\n",
+      events, rss[0], rss[1], rss[2], rss[3]);
   return progress.Finish(latencies, seconds);
 }
 
@@ -227,11 +244,13 @@ int main(int argc, char** argv) {
   CLI::App app{"Durable append throughput and latency, with RocksDB's raw synced put as baseline"};
   std::string dir = "bench-data", producers_text = "1,16,64";
   int events = 64000, runs = 3;
+  bool skip_threads = false;
   app.add_option("--dir", dir, "scratch parent directory (on the disk to measure)");
   app.add_option("--producers", producers_text, "comma-separated producer counts");
   app.add_option("--events", events, "appends per run")->check(CLI::PositiveNumber);
   app.add_option("--runs", runs, "runs per configuration (figures are medians)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--skip-threads", skip_threads, "measure async producers and the baseline only");
   CLI11_PARSE(app, argc, argv);
 
   std::string last_line;
@@ -241,10 +260,9 @@ int main(int argc, char** argv) {
       std::size_t event_bytes = 0;
       for (int r = 0; r < runs; ++r) {
         LedgerRun a = RunLedger(dir, producers, events, true);
-        LedgerRun t = RunLedger(dir, producers, events, false);
         event_bytes = a.event_bytes;
         async.Add(a.figures);
-        threads.Add(t.figures);
+        if (!skip_threads) threads.Add(RunLedger(dir, producers, events, false).figures);
         raw.Add(RunRaw(dir, producers, events, event_bytes));
       }
       std::printf(

@@ -31,9 +31,11 @@ inline constexpr char kRecordCanonicalJson = 0x01;
 // Separator between stream name and version in `streams` keys.
 inline constexpr char kStreamKeySeparator = 0x00;
 
-// Memory budget of all RocksDB memtables of a store together (not a format constant, but a
-// store-wide setting kept with the others).
+// Memory budgets of a store (not format constants, but store-wide settings kept with the
+// others): all RocksDB memtables together, and the one block cache all column families share.
 inline constexpr std::size_t kMemtableBudgetBytes = 64 << 20;
+inline constexpr std::size_t kBlockCacheBytes = 64 << 20;
+inline constexpr int kBlockCacheShardBits = 4;
 
 // Most commands one group commit writes in one WriteBatch.
 inline constexpr std::size_t kMaxGroupCommands = 4096;

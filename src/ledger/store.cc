@@ -1,5 +1,6 @@
 #include "ledger/store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
@@ -24,17 +25,28 @@ std::string_view CfName(Cf cf) {
   return kCfMeta;
 }
 
-rocksdb::ColumnFamilyOptions CfOptions(Cf cf) {
+// `cache` is the store's one block cache, shared by every column family so that memory has one
+// bound however many families there are.
+rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  // Index and filter blocks live in (and are bounded by) the cache too, rather than growing
+  // with the number of SST files; level-0 ones and the top-level indexes stay pinned.
+  // Partitioned, so that one lookup loads one small partition, not a whole file's filter.
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.pin_top_level_index_and_filter = true;
   if (cf == Cf::kCommands || cf == Cf::kStreams) {
-    // Point lookups on the append path: a Bloom filter answers "new command id" without I/O.
-    rocksdb::BlockBasedTableOptions table;
+    // Point lookups on the append path: a Bloom filter answers "new command id" without I/O,
+    // in the SST files and in the memtable, where the recent keys are.
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-    // ... and in the memtable too, where the recent keys are.
     options.memtable_whole_key_filtering = true;
     options.memtable_prefix_bloom_size_ratio = 0.05;
   }
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
 }
 
@@ -105,7 +117,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) 
   }
   // Ours first, in Cf order, then whatever else exists (RocksDB requires opening all of them).
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (Cf cf : kAllCfs) descriptors.emplace_back(std::string(CfName(cf)), CfOptions(cf));
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes, kBlockCacheShardBits);
+  for (Cf cf : kAllCfs) descriptors.emplace_back(std::string(CfName(cf)), CfOptions(cf, cache));
   for (const std::string& name : existing) {
     bool ours = std::any_of(std::begin(kAllCfs), std::end(kAllCfs),
                             [&](Cf cf) { return CfName(cf) == name; });
