@@ -67,6 +67,7 @@ void Writer::Run() {
       auto until = std::chrono::steady_clock::now() + kIdleSpin;
       while (queued_.load(std::memory_order_acquire) == 0 &&
              std::chrono::steady_clock::now() < until) {
+        std::this_thread::yield();  // on a busy machine, let the producers have the core
       }
       lock.lock();
     }
