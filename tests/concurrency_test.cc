@@ -21,8 +21,7 @@ using testing::TempDir;
 TEST_CASE("concurrent appenders get distinct gapless seqs and a valid chain",
           "[ledger][concurrency]") {
   TempDir dir;
-  REQUIRE(Ledger::Create(dir.Sub("s")).ok());
-  auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+  auto ledger = testing::NewLedger(dir);
   constexpr int kThreads = 8, kPerThread = 150;
   std::vector<std::vector<AppendResult>> results(kThreads);
   std::vector<std::thread> threads;
@@ -52,7 +51,7 @@ TEST_CASE("concurrent appenders get distinct gapless seqs and a valid chain",
   CHECK(*seqs.rbegin() == kThreads * kPerThread);
   CHECK(ledger->head().seq == kThreads * kPerThread);
   ledger.reset();
-  auto report = VerifyStore(dir.Sub("s"));
+  auto report = VerifyStore(dir.Sub("store"));
   REQUIRE(report.ok());
   INFO(report->problem);
   CHECK(report->ok());
@@ -61,8 +60,7 @@ TEST_CASE("concurrent appenders get distinct gapless seqs and a valid chain",
 
 TEST_CASE("racing retries of one command record it once", "[ledger][concurrency]") {
   TempDir dir;
-  REQUIRE(Ledger::Create(dir.Sub("s")).ok());
-  auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+  auto ledger = testing::NewLedger(dir);
   constexpr int kThreads = 8;
   std::vector<std::optional<AppendResult>> results(kThreads);
   std::vector<std::thread> threads;
@@ -96,8 +94,7 @@ using testing::TempDir;
 TEST_CASE("AppendAsync answers every request once, and callbacks may append again",
           "[ledger][concurrency]") {
   TempDir dir;
-  REQUIRE(Ledger::Create(dir.Sub("s")).ok());
-  auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+  auto ledger = testing::NewLedger(dir);
   constexpr int kChains = 16, kPerChain = 20;
   std::mutex mu;
   std::condition_variable all_done;
@@ -126,8 +123,7 @@ TEST_CASE("AppendAsync answers every request once, and callbacks may append agai
 TEST_CASE("AppendAsync with only invalid commands answers on the calling thread",
           "[ledger][concurrency]") {
   TempDir dir;
-  REQUIRE(Ledger::Create(dir.Sub("s")).ok());
-  auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+  auto ledger = testing::NewLedger(dir);
   auto bad = MakeCommand("c-1");
   bad.stream = "nowhere";
   std::thread::id answered_on;
@@ -143,17 +139,16 @@ TEST_CASE("AppendAsync with only invalid commands answers on the calling thread"
 
 TEST_CASE("closing the ledger answers everything already queued", "[ledger][concurrency]") {
   TempDir dir;
-  REQUIRE(Ledger::Create(dir.Sub("s")).ok());
   std::atomic<int> ok{0};
   {
-    auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+    auto ledger = testing::NewLedger(dir);
     for (int i = 0; i < 200; ++i) {
       ledger->AppendAsync(kAdmin, {MakeCommand("q-" + std::to_string(i))}, AppendMode::kEach,
                           [&](std::vector<StatusOr<AppendResult>> r) { ok += r[0].ok() ? 1 : 0; });
     }
   }  // destroyed with requests still queued
   CHECK(ok == 200);
-  auto ledger = std::move(Ledger::Open(dir.Sub("s"))).value();
+  auto ledger = std::move(Ledger::Open(dir.Sub("store"))).value();
   CHECK(ledger->head().seq == 200);
 }
 

@@ -14,15 +14,8 @@ namespace {
 using testing::AppendOk;
 using testing::kAdmin;
 using testing::MakeCommand;
+using testing::NewLedger;
 using testing::TempDir;
-
-std::unique_ptr<Ledger> NewLedger(const TempDir& dir, LedgerOptions options = {}) {
-  REQUIRE(Ledger::Create(dir.Sub("store")).ok());
-  auto ledger = Ledger::Open(dir.Sub("store"), std::move(options));
-  INFO(ledger.status().ToString());
-  REQUIRE(ledger.ok());
-  return std::move(ledger).value();
-}
 
 TEST_CASE("appends get gapless seqs, stream versions, rising times and a hash chain", "[ledger]") {
   TempDir dir;

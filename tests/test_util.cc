@@ -72,6 +72,14 @@ AppendCommand MakeCommand(const std::string& command_id, const std::string& stre
   return c;
 }
 
+std::unique_ptr<Ledger> NewLedger(const TempDir& dir, LedgerOptions options) {
+  REQUIRE(Ledger::Create(dir.Sub("store")).ok());
+  auto ledger = Ledger::Open(dir.Sub("store"), std::move(options));
+  INFO(ledger.status().ToString());
+  REQUIRE(ledger.ok());
+  return std::move(ledger).value();
+}
+
 AppendResult AppendOk(Ledger& ledger, AppendCommand command, const Actor& actor) {
   auto results = ledger.Append(actor, {std::move(command)});
   REQUIRE(results.size() == 1);

@@ -48,6 +48,9 @@ class RawStore {
 
 inline const Actor kAdmin{"clerk.zhang", "admin"};
 
+// A new store in `dir`/store, opened; requires success.
+std::unique_ptr<Ledger> NewLedger(const TempDir& dir, LedgerOptions options = {});
+
 // A valid command on `stream` with a small data object.
 AppendCommand MakeCommand(const std::string& command_id,
                           const std::string& stream = "carrier/tl-inc-001",

@@ -117,7 +117,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) 
   }
   // Ours first, in Cf order, then whatever else exists (RocksDB requires opening all of them).
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes, kBlockCacheShardBits);
+  std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(kBlockCacheBytes, kBlockCacheShardBits);
   for (Cf cf : kAllCfs) descriptors.emplace_back(std::string(CfName(cf)), CfOptions(cf, cache));
   for (const std::string& name : existing) {
     bool ours = std::any_of(std::begin(kAllCfs), std::end(kAllCfs),
