@@ -1,0 +1,100 @@
+// A write that RocksDB cannot complete (here: the file-size limit, RLIMIT_FSIZE, standing in for a
+// full disk) must leave the ledger read-only: the failed appends answer `unavailable`, later ones
+// too, reads go on, and nothing half-written is visible after reopening.
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <sstream>
+
+#include "hatchery/ledger.h"
+#include "hatchery/verify.h"
+#include "test_util.h"
+
+namespace hatchery {
+namespace {
+
+using testing::kAdmin;
+using testing::MakeCommand;
+using testing::TempDir;
+
+constexpr rlim_t kFileSizeLimit = 256 * 1024;
+
+// Child exit codes.
+enum : int { kChildOk = 0, kNoFailure = 10, kWrongCode = 11, kNotReadOnly = 12, kReadsBroken = 13 };
+
+[[noreturn]] void ChildAppendUntilRefused(const std::string& path, int fd) {
+  signal(SIGXFSZ, SIG_IGN);  // a write past the limit then fails with EFBIG instead of killing us
+  auto ledger = std::move(Ledger::Open(path)).value();
+  rlimit limit{kFileSizeLimit, kFileSizeLimit};
+  setrlimit(RLIMIT_FSIZE, &limit);
+  for (int i = 0;; ++i) {
+    auto command = MakeCommand("big-" + std::to_string(i));
+    command.data["padding"] = std::string(4000, 'p');
+    auto results = ledger->Append(kAdmin, {command});
+    if (results[0].ok()) {
+      std::string line = std::to_string(results[0]->seq) + " " + ToHex(results[0]->hash) + "\n";
+      if (write(fd, line.data(), line.size()) < 0) _exit(2);
+      if (i > 10000) _exit(kNoFailure);
+      continue;
+    }
+    if (results[0].status().code() != Code::kUnavailable) _exit(kWrongCode);
+    auto again = ledger->Append(kAdmin, {MakeCommand("after-failure")});
+    if (again[0].status().code() != Code::kUnavailable || !ledger->read_only()) _exit(kNotReadOnly);
+    if (!ledger->Get(1).ok()) _exit(kReadsBroken);
+    _exit(kChildOk);
+  }
+}
+
+TEST_CASE("a failed write makes the ledger read-only and loses nothing acknowledged",
+          "[ledger][fault]") {
+  TempDir dir;
+  std::string path = dir.Sub("s");
+  REQUIRE(Ledger::Create(path).ok());
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    close(fds[0]);
+    ChildAppendUntilRefused(path, fds[1]);
+  }
+  close(fds[1]);
+  std::string acks;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) acks.append(buf, n);
+  close(fds[0]);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == kChildOk);
+
+  std::map<std::uint64_t, std::string> acknowledged;
+  std::istringstream lines(acks);
+  std::uint64_t seq;
+  std::string hash;
+  while (lines >> seq >> hash) acknowledged[seq] = hash;
+  CHECK(acknowledged.size() > 1);
+
+  auto report = VerifyStore(path);
+  REQUIRE(report.ok());
+  INFO(report->problem);
+  CHECK(report->ok());
+  auto ledger = Ledger::Open(path);
+  REQUIRE(ledger.ok());
+  for (const auto& [acked_seq, acked_hash] : acknowledged) {
+    auto event = (*ledger)->Get(acked_seq);
+    REQUIRE(event.ok());
+    CHECK(ToHex(event->hash) == acked_hash);
+  }
+  // Reopened without the limit, the store takes appends again, chained onto what survived.
+  std::uint64_t survived = (*ledger)->head().seq;
+  CHECK(survived >= acknowledged.rbegin()->first);
+  CHECK(testing::AppendOk(**ledger, MakeCommand("after-reopen")).seq == survived + 1);
+}
+
+}  // namespace
+}  // namespace hatchery
