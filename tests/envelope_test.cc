@@ -137,6 +137,22 @@ TEST_CASE("the fixed-order envelope renderer equals generic RFC 8785", "[envelop
   }
 }
 
+TEST_CASE("the hash member inserted at hash_at gives the stored form", "[envelope]") {
+  Event e = SampleEvent();
+  for (bool optional_fields : {true, false}) {
+    if (!optional_fields) {
+      e.document_ref.reset();
+      e.note.reset();
+    }
+    std::string hashed;
+    std::size_t hash_at = 0;
+    AppendCanonicalForm(e, json::Canonicalize(e.data), false, &hashed, &hash_at);
+    CHECK(hashed == CanonicalForm(e, false));
+    hashed.insert(hash_at, ",\"hash\":\"" + ToHex(e.hash) + "\"");
+    CHECK(hashed == CanonicalForm(e, true));
+  }
+}
+
 TEST_CASE("an event round-trips through its canonical form", "[envelope]") {
   Event e = SampleEvent();
   auto parsed = ParseEvent(CanonicalForm(e, true));

@@ -80,9 +80,11 @@ StatusOr<Event> ParseEvent(std::string_view json_text);
 // The RFC 8785 canonical form of `event`, without `hash` (the bytes that are hashed) or with it
 // (what is stored and what reads return).
 std::string CanonicalForm(const Event& event, bool with_hash);
-// Same, with `data` already in canonical form (saves re-rendering it on the append path).
+// Same, appended to `*out`, with `data` already in canonical form (saves re-rendering it on the
+// append path). If `hash_at` is given, it receives the offset in `*out` where the `hash` member
+// goes (or went), so that the stored form can be made from the hashed one by one insertion.
 void AppendCanonicalForm(const Event& event, std::string_view canonical_data, bool with_hash,
-                         std::string* out);
+                         std::string* out, std::size_t* hash_at = nullptr);
 
 // SHA-256 of CanonicalForm(event, false).
 Hash ComputeEventHash(const Event& event);

@@ -26,7 +26,7 @@ void NumberMember(std::string_view key, std::uint64_t value, std::string* out) {
 }  // namespace
 
 void AppendCanonicalForm(const Event& e, std::string_view canonical_data, bool with_hash,
-                         std::string* out) {
+                         std::string* out, std::size_t* hash_at) {
   // Keys in UTF-16 code-unit order (all ASCII): actor, command_id, data, document_ref,
   // effective_date, event_id, hash, note, prev_hash, recorded_at, schema_version, seq, stream,
   // stream_version, type. Inside actor: id, role.
@@ -42,6 +42,7 @@ void AppendCanonicalForm(const Event& e, std::string_view canonical_data, bool w
   StringMember("effective_date", e.effective_date, out);
   StringMember("event_id", e.event_id, out);
   if (with_hash) StringMember("hash", ToHex(e.hash), out);
+  if (hash_at != nullptr) *hash_at = out->size();
   if (e.note) StringMember("note", *e.note, out);
   StringMember("prev_hash", ToHex(e.prev_hash), out);
   StringMember("recorded_at", e.recorded_at, out);

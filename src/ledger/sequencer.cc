@@ -168,11 +168,12 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
   e.actor = actor;
   e.prev_hash = staged_head_.hash;
 
-  std::string canonical;
-  AppendCanonicalForm(e, p.canonical_data, false, &canonical);
-  e.hash = Sha256(canonical);
+  // Render once: hash the canonical form, then insert the hash member into it for the record.
   std::string record(1, kRecordCanonicalJson);
-  AppendCanonicalForm(e, p.canonical_data, true, &record);
+  std::size_t hash_at = 0;
+  AppendCanonicalForm(e, p.canonical_data, false, &record, &hash_at);
+  e.hash = Sha256(std::string_view(record).substr(1));
+  record.insert(hash_at, ",\"hash\":\"" + ToHex(e.hash) + "\"");
 
   std::string seq_key = EncodeFixed64(e.seq);
   batch->Put(store_->Handle(Cf::kEvents), seq_key, record);
