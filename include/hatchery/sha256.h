@@ -15,8 +15,9 @@ using Hash = std::array<std::uint8_t, 32>;
 
 Hash Sha256(std::string_view bytes);
 
-// Lowercase hex of `bytes`.
+// Lowercase hex of `bytes`; AppendHex appends it to `*out`.
 std::string ToHex(std::string_view bytes);
+void AppendHex(std::string_view bytes, std::string* out);
 std::string ToHex(const Hash& hash);
 
 // Parses exactly 64 lowercase hex digits; nullopt otherwise.

@@ -41,14 +41,20 @@ Hash Sha256(std::string_view bytes) {
   return out;
 }
 
-std::string ToHex(std::string_view bytes) {
+void AppendHex(std::string_view bytes, std::string* out) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(bytes.size() * 2, '\0');
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    auto b = static_cast<unsigned char>(bytes[i]);
-    out[2 * i] = kDigits[b >> 4];
-    out[2 * i + 1] = kDigits[b & 0xF];
+  std::size_t at = out->size();
+  out->resize(at + bytes.size() * 2);
+  for (char c : bytes) {
+    auto b = static_cast<unsigned char>(c);
+    (*out)[at++] = kDigits[b >> 4];
+    (*out)[at++] = kDigits[b & 0xF];
   }
+}
+
+std::string ToHex(std::string_view bytes) {
+  std::string out;
+  AppendHex(bytes, &out);
   return out;
 }
 

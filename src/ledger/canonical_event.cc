@@ -18,6 +18,13 @@ void StringMember(std::string_view key, std::string_view value, std::string* out
   json::AppendCanonicalString(value, out);
 }
 
+void HashMember(std::string_view key, const Hash& hash, std::string* out) {
+  Key(key, out);
+  out->push_back('"');
+  AppendHex(AsBytes(hash), out);
+  out->push_back('"');
+}
+
 void NumberMember(std::string_view key, std::uint64_t value, std::string* out) {
   Key(key, out);
   *out += std::to_string(value);
@@ -41,10 +48,10 @@ void AppendCanonicalForm(const Event& e, std::string_view canonical_data, bool w
   if (e.document_ref) StringMember("document_ref", *e.document_ref, out);
   StringMember("effective_date", e.effective_date, out);
   StringMember("event_id", e.event_id, out);
-  if (with_hash) StringMember("hash", ToHex(e.hash), out);
+  if (with_hash) HashMember("hash", e.hash, out);
   if (hash_at != nullptr) *hash_at = out->size();
   if (e.note) StringMember("note", *e.note, out);
-  StringMember("prev_hash", ToHex(e.prev_hash), out);
+  HashMember("prev_hash", e.prev_hash, out);
   StringMember("recorded_at", e.recorded_at, out);
   NumberMember("schema_version", static_cast<std::uint64_t>(e.schema_version), out);
   NumberMember("seq", e.seq, out);

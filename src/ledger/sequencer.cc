@@ -11,6 +11,10 @@ namespace {
 
 namespace bj = boost::json;
 
+// Room for a record's envelope around its data (typically ~500 bytes), so that rendering it does
+// not reallocate.
+constexpr std::size_t kEnvelopeBytesHint = 768;
+
 // docs/format.md "Content digest": SHA-256 of the canonical data, a NUL byte, and the canonical
 // JSON of the other client-set fields plus the actor (no deep copy of `data`).
 Hash ContentDigest(const AppendCommand& c, std::string_view canonical_data, const Actor& actor) {
@@ -169,11 +173,16 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
   e.prev_hash = staged_head_.hash;
 
   // Render once: hash the canonical form, then insert the hash member into it for the record.
-  std::string record(1, kRecordCanonicalJson);
+  std::string record;
+  record.reserve(p.canonical_data.size() + kEnvelopeBytesHint);
+  record.push_back(kRecordCanonicalJson);
   std::size_t hash_at = 0;
   AppendCanonicalForm(e, p.canonical_data, false, &record, &hash_at);
   e.hash = Sha256(std::string_view(record).substr(1));
-  record.insert(hash_at, ",\"hash\":\"" + ToHex(e.hash) + "\"");
+  std::string hash_member = ",\"hash\":\"";
+  AppendHex(AsBytes(e.hash), &hash_member);
+  hash_member.push_back('"');
+  record.insert(hash_at, hash_member);
 
   std::string seq_key = EncodeFixed64(e.seq);
   batch->Put(store_->Handle(Cf::kEvents), seq_key, record);
