@@ -9,14 +9,10 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cstdio>
-#include <map>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include "hatchery/ledger.h"
-#include "hatchery/verify.h"
 #include "test_util.h"
 
 namespace hatchery {
@@ -41,8 +37,7 @@ constexpr int kChildThreads = 4;
         auto results =
             (*ledger)->Append(kAdmin, {MakeCommand(id, "carrier/t" + std::to_string(t))});
         if (!results[0].ok()) _exit(4);
-        std::string line = std::to_string(results[0]->seq) + " " + ToHex(results[0]->hash) + "\n";
-        if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(5);
+        testing::WriteAck(fd, *results[0]);
       }
     });
   }
@@ -55,7 +50,7 @@ TEST_CASE("every acknowledged append survives SIGKILL", "[crash]") {
   std::string path = dir.Sub("s");
   REQUIRE(Ledger::Create(path).ok());
   std::mt19937 random(12345);
-  std::map<std::uint64_t, std::string> acknowledged;  // seq -> hash hex
+  testing::Acks acknowledged;
 
   for (int round = 0; round < kRounds; ++round) {
     int fds[2];
@@ -82,28 +77,9 @@ TEST_CASE("every acknowledged append survives SIGKILL", "[crash]") {
     REQUIRE(WIFSIGNALED(status));  // it was appending until killed, not failing
     for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) acks.append(buf, n);
     close(fds[0]);
-    std::istringstream lines(acks);
-    std::uint64_t seq;
-    std::string hash;
-    int acked_this_round = 0;
-    while (lines >> seq >> hash) {
-      acknowledged[seq] = hash;
-      ++acked_this_round;
-    }
     INFO("round " << round);
-    CHECK(acked_this_round > 0);
-
-    auto report = VerifyStore(path);
-    REQUIRE(report.ok());
-    INFO(report->problem);
-    REQUIRE(report->ok());
-    auto ledger = Ledger::Open(path);
-    REQUIRE(ledger.ok());
-    for (const auto& [acked_seq, acked_hash] : acknowledged) {
-      auto event = (*ledger)->Get(acked_seq);
-      REQUIRE(event.ok());
-      REQUIRE(ToHex(event->hash) == acked_hash);
-    }
+    CHECK(testing::ParseAcks(acks, &acknowledged) > 0);
+    testing::RequireAcknowledgedIntact(path, acknowledged);
   }
   CHECK(acknowledged.size() >= kRounds);
 }

@@ -8,6 +8,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+
+#include "hatchery/verify.h"
 
 namespace hatchery::testing {
 
@@ -86,6 +89,38 @@ AppendResult AppendOk(Ledger& ledger, AppendCommand command, const Actor& actor)
   INFO(results[0].status().ToString());
   REQUIRE(results[0].ok());
   return *results[0];
+}
+
+void WriteAck(int fd, const AppendResult& result) {
+  std::string line = std::to_string(result.seq) + " " + ToHex(result.hash) + "\n";
+  if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(2);
+}
+
+int ParseAcks(const std::string& lines, Acks* acks) {
+  std::istringstream in(lines);
+  std::uint64_t seq;
+  std::string hash;
+  int added = 0;
+  while (in >> seq >> hash) {
+    (*acks)[seq] = hash;
+    ++added;
+  }
+  return added;
+}
+
+std::unique_ptr<Ledger> RequireAcknowledgedIntact(const std::string& path, const Acks& acks) {
+  auto report = VerifyStore(path);
+  REQUIRE(report.ok());
+  INFO(report->problem);
+  REQUIRE(report->ok());
+  auto ledger = Ledger::Open(path);
+  REQUIRE(ledger.ok());
+  for (const auto& [seq, hash] : acks) {
+    auto event = (*ledger)->Get(seq);
+    REQUIRE(event.ok());
+    REQUIRE(ToHex(event->hash) == hash);
+  }
+  return std::move(ledger).value();
 }
 
 RunResult RunHatchery(const std::string& args, const std::string& input) {

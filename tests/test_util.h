@@ -5,6 +5,7 @@
 
 #include <rocksdb/db.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,6 +59,15 @@ AppendCommand MakeCommand(const std::string& command_id,
 
 // Appends one command and requires success.
 AppendResult AppendOk(Ledger& ledger, AppendCommand command, const Actor& actor = kAdmin);
+
+// Acknowledgements from a child process that appends: one "seq hash" line per acknowledged event,
+// written to a pipe; the parent collects them and checks them against the store afterwards.
+using Acks = std::map<std::uint64_t, std::string>;    // seq -> hash hex
+void WriteAck(int fd, const AppendResult& result);    // child side; _exit(2) if the pipe fails
+int ParseAcks(const std::string& lines, Acks* acks);  // returns the number of lines added
+// Requires the store at `path` to verify and to hold every acknowledged event with its hash;
+// returns it opened.
+std::unique_ptr<Ledger> RequireAcknowledgedIntact(const std::string& path, const Acks& acks);
 
 // Runs the hatchery binary with `args` (shell words), feeding `input` on stdin.
 struct RunResult {

@@ -7,11 +7,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <map>
-#include <sstream>
 
 #include "hatchery/ledger.h"
-#include "hatchery/verify.h"
 #include "test_util.h"
 
 namespace hatchery {
@@ -36,8 +33,7 @@ enum : int { kChildOk = 0, kNoFailure = 10, kWrongCode = 11, kNotReadOnly = 12, 
     command.data["padding"] = std::string(4000, 'p');
     auto results = ledger->Append(kAdmin, {command});
     if (results[0].ok()) {
-      std::string line = std::to_string(results[0]->seq) + " " + ToHex(results[0]->hash) + "\n";
-      if (write(fd, line.data(), line.size()) < 0) _exit(2);
+      testing::WriteAck(fd, *results[0]);
       if (i > 10000) _exit(kNoFailure);
       continue;
     }
@@ -72,28 +68,13 @@ TEST_CASE("a failed write makes the ledger read-only and loses nothing acknowled
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == kChildOk);
 
-  std::map<std::uint64_t, std::string> acknowledged;
-  std::istringstream lines(acks);
-  std::uint64_t seq;
-  std::string hash;
-  while (lines >> seq >> hash) acknowledged[seq] = hash;
-  CHECK(acknowledged.size() > 1);
-
-  auto report = VerifyStore(path);
-  REQUIRE(report.ok());
-  INFO(report->problem);
-  CHECK(report->ok());
-  auto ledger = Ledger::Open(path);
-  REQUIRE(ledger.ok());
-  for (const auto& [acked_seq, acked_hash] : acknowledged) {
-    auto event = (*ledger)->Get(acked_seq);
-    REQUIRE(event.ok());
-    CHECK(ToHex(event->hash) == acked_hash);
-  }
+  testing::Acks acknowledged;
+  CHECK(testing::ParseAcks(acks, &acknowledged) > 1);
+  auto ledger = testing::RequireAcknowledgedIntact(path, acknowledged);
   // Reopened without the limit, the store takes appends again, chained onto what survived.
-  std::uint64_t survived = (*ledger)->head().seq;
+  std::uint64_t survived = ledger->head().seq;
   CHECK(survived >= acknowledged.rbegin()->first);
-  CHECK(testing::AppendOk(**ledger, MakeCommand("after-reopen")).seq == survived + 1);
+  CHECK(testing::AppendOk(*ledger, MakeCommand("after-reopen")).seq == survived + 1);
 }
 
 }  // namespace
