@@ -84,13 +84,13 @@ void Writer::Run() {
       queued_.fetch_sub(1, std::memory_order_relaxed);
     }
     lock.unlock();
-    Lead(group);
+    WriteGroup(group);
     for (auto& request : group) request->done(std::move(request->results));
     lock.lock();
   }
 }
 
-void Writer::Lead(const Group& group) {
+void Writer::WriteGroup(const Group& group) {
   if (read_only()) {
     for (const auto& r : group) {
       r->results.assign(r->commands.size(), Status(Code::kUnavailable,

@@ -58,7 +58,7 @@ class Writer {
   using Group = std::vector<std::unique_ptr<Request>>;
 
   void Run();
-  void Lead(const Group& group);
+  void WriteGroup(const Group& group);  // stage, write durably, fill the results
   void StageRequest(Request* request, rocksdb::WriteBatch* batch);
 
   Store* store_;
