@@ -53,30 +53,18 @@ TEST_CASE("every acknowledged append survives SIGKILL", "[crash]") {
   testing::Acks acknowledged;
 
   for (int round = 0; round < kRounds; ++round) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-      close(fds[0]);
-      ChildAppendForever(path, round, fds[1]);
-    }
-    close(fds[1]);
+    testing::Child child =
+        testing::ForkWithPipe([&](int fd) { ChildAppendForever(path, round, fd); });
     // Kill at a random moment once the child is appending (its first acknowledgement arrived).
     std::string acks;
-    char buf[4096];
-    while (acks.find('\n') == std::string::npos) {
-      ssize_t n = read(fds[0], buf, sizeof buf);
-      REQUIRE(n > 0);  // the child died before acknowledging anything
-      acks.append(buf, n);
-    }
+    REQUIRE(testing::ReadUntil(child.read_fd, &acks, "\n"));  // else it died acknowledging nothing
     std::this_thread::sleep_for(std::chrono::milliseconds(random() % 60));
-    REQUIRE(kill(child, SIGKILL) == 0);
+    REQUIRE(kill(child.pid, SIGKILL) == 0);
     int status = 0;
-    REQUIRE(waitpid(child, &status, 0) == child);
+    REQUIRE(waitpid(child.pid, &status, 0) == child.pid);
     REQUIRE(WIFSIGNALED(status));  // it was appending until killed, not failing
-    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) acks.append(buf, n);
-    close(fds[0]);
+    testing::ReadUntil(child.read_fd, &acks);
+    close(child.read_fd);
     INFO("round " << round);
     CHECK(testing::ParseAcks(acks, &acknowledged) > 0);
     testing::RequireAcknowledgedIntact(path, acknowledged);

@@ -91,6 +91,30 @@ AppendResult AppendOk(Ledger& ledger, AppendCommand command, const Actor& actor)
   return *results[0];
 }
 
+Child ForkWithPipe(const std::function<void(int write_fd)>& body) {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    close(fds[0]);
+    body(fds[1]);
+    _exit(0);
+  }
+  close(fds[1]);
+  return {pid, fds[0]};
+}
+
+bool ReadUntil(int fd, std::string* into, const std::string& stop_at) {
+  char buf[4096];
+  while (stop_at.empty() || into->find(stop_at) == std::string::npos) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return stop_at.empty();
+    into->append(buf, static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
 void WriteAck(int fd, const AppendResult& result) {
   std::string line = std::to_string(result.seq) + " " + ToHex(result.hash) + "\n";
   if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(2);

@@ -4,7 +4,9 @@
 #define HATCHERY_TESTS_TEST_UTIL_H_
 
 #include <rocksdb/db.h>
+#include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -59,6 +61,17 @@ AppendCommand MakeCommand(const std::string& command_id,
 
 // Appends one command and requires success.
 AppendResult AppendOk(Ledger& ledger, AppendCommand command, const Actor& actor = kAdmin);
+
+// A child process running `body(write_fd)` (which must end with _exit) and the parent's end of a
+// pipe from it.
+struct Child {
+  pid_t pid;
+  int read_fd;
+};
+Child ForkWithPipe(const std::function<void(int write_fd)>& body);
+// Reads from `fd` until `stop_at` appears in what was read (or end of file); returns false at end
+// of file without it. An empty `stop_at` reads to end of file.
+bool ReadUntil(int fd, std::string* into, const std::string& stop_at = "");
 
 // Acknowledgements from a child process that appends: one "seq hash" line per acknowledged event,
 // written to a pipe; the parent collects them and checks them against the store afterwards.

@@ -50,21 +50,12 @@ TEST_CASE("a failed write makes the ledger read-only and loses nothing acknowled
   TempDir dir;
   std::string path = dir.Sub("s");
   REQUIRE(Ledger::Create(path).ok());
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    close(fds[0]);
-    ChildAppendUntilRefused(path, fds[1]);
-  }
-  close(fds[1]);
+  testing::Child child = testing::ForkWithPipe([&](int fd) { ChildAppendUntilRefused(path, fd); });
   std::string acks;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) acks.append(buf, n);
-  close(fds[0]);
+  testing::ReadUntil(child.read_fd, &acks);
+  close(child.read_fd);
   int status = 0;
-  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(waitpid(child.pid, &status, 0) == child.pid);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == kChildOk);
 
