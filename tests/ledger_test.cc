@@ -295,3 +295,22 @@ TEST_CASE("a read-only ledger reads beside the writer and refuses appends", "[le
 
 }  // namespace
 }  // namespace hatchery
+
+namespace hatchery {
+namespace {
+
+TEST_CASE("an invalid actor is refused for every command, and nothing is recorded", "[ledger]") {
+  testing::TempDir dir;
+  auto ledger = testing::NewLedger(dir);
+  auto results = ledger->Append(Actor{"Not A Slug", "admin"},
+                                {testing::MakeCommand("c-1"), testing::MakeCommand("c-2")});
+  REQUIRE(results.size() == 2);
+  for (const auto& r : results) {
+    CHECK(r.status().code() == Code::kBadRequest);
+    CHECK(r.status().details().at("field") == "actor.id");
+  }
+  CHECK(ledger->head().seq == 0);
+}
+
+}  // namespace
+}  // namespace hatchery

@@ -150,3 +150,27 @@ TEST_CASE("a store whose head was tampered with is refused on open", "[tamper]")
 
 }  // namespace
 }  // namespace hatchery
+
+namespace hatchery {
+namespace {
+
+TEST_CASE("a read that meets a damaged record names its seq and says what to run", "[tamper]") {
+  testing::TempDir dir;
+  std::string path = MakeStore(dir);
+  {
+    testing::RawStore raw(path);
+    raw.Put("events", ledger::EncodeFixed64(3), "\x7f{}");
+  }
+  LedgerOptions options;
+  options.read_only = true;
+  auto ledger = std::move(Ledger::Open(path, options)).value();
+  auto events = ledger->Read(1, 100);
+  CHECK(events.status().code() == Code::kCorruption);
+  CHECK_THAT(events.status().message(),
+             Catch::Contains("event at seq 3") && Catch::Contains("hatchery verify"));
+  CHECK(ledger->Get(3).status().code() == Code::kCorruption);
+  CHECK(ledger->Read(4, 100).ok());
+}
+
+}  // namespace
+}  // namespace hatchery

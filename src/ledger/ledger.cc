@@ -94,6 +94,10 @@ void Ledger::AppendAsync(const Actor& actor, std::vector<AppendCommand> commands
         commands.size(), Status(Code::kUnavailable, "this ledger was opened read-only")));
     return;
   }
+  if (Status valid = ValidateActor(actor); !valid.ok()) {
+    done(std::vector<StatusOr<AppendResult>>(commands.size(), valid));
+    return;
+  }
   // Validation and canonical rendering happen here, on the caller's thread; the writer gets only
   // the valid commands, and their results are put back in place when it answers.
   std::vector<StatusOr<AppendResult>> results(commands.size(),
@@ -141,14 +145,15 @@ StatusOr<std::vector<Event>> Ledger::Read(std::uint64_t from_seq, std::size_t li
   for (it->Seek(ledger::EncodeFixed64(from_seq)); it->Valid() && events.size() < limit;
        it->Next()) {
     auto seq = ledger::DecodeFixed64(std::string_view(it->key().data(), it->key().size()));
-    auto event =
-        ledger::DecodeEventRecord(std::string_view(it->value().data(), it->value().size()));
-    if (!seq || !event.ok()) {
+    if (!seq) {
       return Status(Code::kCorruption,
-                    "unreadable event record after seq " +
-                        std::to_string(events.empty() ? from_seq : events.back().seq));
+                    "a key of \"events\" is not an 8-byte seq (run `hatchery "
+                    "verify` to locate the damage)");
     }
-    events.push_back(std::move(event).value());
+    ASSIGN_OR_RETURN(
+        Event event,
+        ledger::DecodeStoredEvent(*seq, std::string_view(it->value().data(), it->value().size())));
+    events.push_back(std::move(event));
   }
   RETURN_IF_ERROR(ledger::FromRocks(it->status(), "read failed"));
   return events;

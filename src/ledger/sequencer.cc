@@ -37,7 +37,6 @@ Hash ContentDigest(const AppendCommand& c, std::string_view canonical_data, cons
 
 StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor) {
   RETURN_IF_ERROR(ValidateCommand(command));
-  RETURN_IF_ERROR(ValidateActor(actor));
   PreparedCommand prepared;
   prepared.canonical_data = json::Canonicalize(command.data);
   if (prepared.canonical_data.size() > kMaxDataBytes) {

@@ -28,6 +28,7 @@ struct PreparedCommand {
   std::string canonical_data;
   Hash digest{};
 };
+// `actor` must already be valid (ValidateActor): it is checked once per request, not per command.
 StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor);
 
 class Sequencer {

@@ -187,12 +187,7 @@ StatusOr<std::optional<std::string>> Store::Get(Cf cf, std::string_view key) con
 StatusOr<Event> Store::GetEvent(std::uint64_t seq) const {
   ASSIGN_OR_RETURN(auto record, Get(Cf::kEvents, EncodeFixed64(seq)));
   if (!record) return Status(Code::kNotFound, "no event at seq " + std::to_string(seq));
-  auto event = DecodeEventRecord(*record);
-  if (!event.ok()) {
-    return Status(Code::kCorruption,
-                  "event at seq " + std::to_string(seq) + ": " + event.status().message());
-  }
-  return event;
+  return DecodeStoredEvent(seq, *record);
 }
 
 StatusOr<std::uint64_t> Store::LastSeq() const {
@@ -247,6 +242,16 @@ StatusOr<Event> DecodeEventRecord(std::string_view record) {
   auto event = ParseEvent(RecordBody(record));
   if (!event.ok())
     return Status(Code::kCorruption, "unreadable record: " + event.status().message());
+  return event;
+}
+
+StatusOr<Event> DecodeStoredEvent(std::uint64_t seq, std::string_view record) {
+  auto event = DecodeEventRecord(record);
+  if (!event.ok()) {
+    return Status(Code::kCorruption, "event at seq " + std::to_string(seq) + ": " +
+                                         event.status().message() +
+                                         " (run `hatchery verify` to locate the damage)");
+  }
   return event;
 }
 

@@ -72,6 +72,9 @@ class Store {
 
 // Record codec of docs/format.md. Decode errors are kCorruption.
 StatusOr<Event> DecodeEventRecord(std::string_view record);
+// The same for the record stored at `seq`, for reads: the error names the seq and says how to
+// locate the damage.
+StatusOr<Event> DecodeStoredEvent(std::uint64_t seq, std::string_view record);
 std::string_view RecordBody(std::string_view record);  // the JSON, after the tag
 
 // rocksdb::Status → Status, with `context` saying what was being done.
