@@ -148,8 +148,7 @@ TEST_CASE("closing the ledger answers everything already queued", "[ledger][conc
     }
   }  // destroyed with requests still queued
   CHECK(ok == 200);
-  auto ledger = std::move(Ledger::Open(dir.Sub("store"))).value();
-  CHECK(ledger->head().seq == 200);
+  CHECK(OpenLedger(dir)->head().seq == 200);
 }
 
 }  // namespace

@@ -148,21 +148,82 @@ TEST_CASE("a batch answers per command; all-or-nothing records none on any failu
   }
 }
 
-TEST_CASE("the domain check runs before sequencing and its rejection records nothing", "[ledger]") {
-  TempDir dir;
-  LedgerOptions options;
-  options.check = [](const AppendCommand& c, const Actor&) {
-    if (c.type == "Forbidden")
-      return Status(Code::kRuleViolation, "not allowed", {{"invariant", "test"}});
+namespace {
+
+// EventRules that keep the applied seqs as their live state: "Forbidden" commands are refused, and
+// a "Limited" command is refused once two events are live (staged ones included).
+class RecordingRules : public EventRules {
+ public:
+  StatusOr<std::int64_t> Validate(const AppendCommand& c) const override {
+    if (c.type == "Unknown") return Status(Code::kUnknownType, "unknown");
+    return 7;
+  }
+  Status Check(const AppendCommand& c, const Actor&) const override {
+    if (c.type == "Forbidden") return Status(Code::kRuleViolation, "not allowed");
+    if (c.type == "Limited" && live.size() >= 2) return Status(Code::kRuleViolation, "full");
     return Status::Ok();
-  };
-  auto ledger = NewLedger(dir, options);
-  auto results =
-      ledger->Append(kAdmin, {MakeCommand("c-1", "policy", "Forbidden"), MakeCommand("c-2")});
-  CHECK(results[0].status().code() == Code::kRuleViolation);
-  REQUIRE(results[1].ok());
-  CHECK(results[1]->seq == 1);
-  CHECK(ledger->GetByCommandId("c-1").status().code() == Code::kNotFound);
+  }
+  void Apply(const Event& e) override {
+    CHECK(e.data.contains("carrier_id"));  // the data travels with the event
+    live.push_back(e.seq);
+  }
+  void Withdraw(std::uint64_t last_kept) override {
+    while (!live.empty() && live.back() > last_kept) live.pop_back();
+  }
+  void Commit(std::uint64_t seq) override { committed = seq; }
+
+  std::vector<std::uint64_t> live;
+  std::uint64_t committed = 0;
+};
+
+}  // namespace
+
+TEST_CASE("event rules validate and check against the live state that follows the ledger",
+          "[ledger]") {
+  TempDir dir;
+  auto rules = std::make_shared<RecordingRules>();
+  auto ledger = NewLedger(dir, LedgerOptions{rules});
+
+  SECTION("validation and check rejections record nothing; schema_version comes from Validate") {
+    auto results =
+        ledger->Append(kAdmin, {MakeCommand("c-1", "policy", "Forbidden"),
+                                MakeCommand("c-2", "policy", "Unknown"), MakeCommand("c-3")});
+    CHECK(results[0].status().code() == Code::kRuleViolation);
+    CHECK(results[1].status().code() == Code::kUnknownType);
+    REQUIRE(results[2].ok());
+    CHECK(results[2]->seq == 1);
+    CHECK(ledger->GetByCommandId("c-1").status().code() == Code::kNotFound);
+    CHECK(ledger->Get(1)->schema_version == 7);
+    CHECK(rules->live == std::vector<std::uint64_t>{1});
+    CHECK(rules->committed == 1);
+  }
+  SECTION("a command sees the events staged before it in the same batch") {
+    auto results = ledger->Append(kAdmin, {MakeCommand("c-1"), MakeCommand("c-2"),
+                                           MakeCommand("c-3", "carrier/a", "Limited")});
+    CHECK(results[1].ok());
+    CHECK(results[2].status().code() == Code::kRuleViolation);
+  }
+  SECTION("an all-or-nothing failure withdraws what it staged") {
+    AppendOk(*ledger, MakeCommand("c-0"));
+    auto results =
+        ledger->Append(kAdmin, {MakeCommand("c-1"), MakeCommand("c-2", "policy", "Forbidden")},
+                       AppendMode::kAllOrNothing);
+    CHECK(results[0].status().code() == Code::kAborted);
+    CHECK(rules->live == std::vector<std::uint64_t>{1});
+    CHECK(AppendOk(*ledger, MakeCommand("c-3")).seq == 2);
+    CHECK(rules->live == std::vector<std::uint64_t>{1, 2});
+  }
+  SECTION("reopening applies every stored event before the first append") {
+    AppendOk(*ledger, MakeCommand("c-1"));
+    AppendOk(*ledger, MakeCommand("c-2"));
+    ledger.reset();
+    auto reopened_rules = std::make_shared<RecordingRules>();
+    auto reopened = OpenLedger(dir, LedgerOptions{reopened_rules});
+    CHECK(reopened_rules->live == std::vector<std::uint64_t>{1, 2});
+    CHECK(reopened_rules->committed == 2);
+    auto results = reopened->Append(kAdmin, {MakeCommand("c-3", "carrier/a", "Limited")});
+    CHECK(results[0].status().code() == Code::kRuleViolation);
+  }
 }
 
 TEST_CASE("oversized data is refused", "[ledger]") {

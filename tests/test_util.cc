@@ -77,6 +77,10 @@ AppendCommand MakeCommand(const std::string& command_id, const std::string& stre
 
 std::unique_ptr<Ledger> NewLedger(const TempDir& dir, LedgerOptions options) {
   REQUIRE(Ledger::Create(dir.Sub("store")).ok());
+  return OpenLedger(dir, std::move(options));
+}
+
+std::unique_ptr<Ledger> OpenLedger(const TempDir& dir, LedgerOptions options) {
   auto ledger = Ledger::Open(dir.Sub("store"), std::move(options));
   INFO(ledger.status().ToString());
   REQUIRE(ledger.ok());

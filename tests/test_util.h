@@ -53,6 +53,8 @@ inline const Actor kAdmin{"clerk.zhang", "admin"};
 
 // A new store in `dir`/store, opened; requires success.
 std::unique_ptr<Ledger> NewLedger(const TempDir& dir, LedgerOptions options = {});
+// Opens the store NewLedger created in `dir`.
+std::unique_ptr<Ledger> OpenLedger(const TempDir& dir, LedgerOptions options = {});
 
 // A valid command on `stream` with a small data object.
 AppendCommand MakeCommand(const std::string& command_id,

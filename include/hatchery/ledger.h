@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hatchery/event.h"
+#include "hatchery/event_rules.h"
 #include "hatchery/sha256.h"
 #include "hatchery/status.h"
 
@@ -27,13 +28,10 @@ class Store;
 class Writer;
 }  // namespace ledger
 
-// The domain check of one command, called by the writer (one call at a time, in seq order)
-// before the command is sequenced. A non-OK status rejects that command and nothing of it is
-// recorded. It must not call back into the Ledger.
-using CommandCheck = std::function<Status(const AppendCommand&, const Actor&)>;
-
 struct LedgerOptions {
-  CommandCheck check;  // empty: every well-formed command is accepted
+  // The domain's validation, invariants and live state (event_rules.h). Null: every well-formed
+  // command is accepted, with schema_version 1. Its methods must not call back into the Ledger.
+  std::shared_ptr<EventRules> rules;
   // Open without the writer lock and without a writer, e.g. beside a running server: reads see
   // the store as it was when opened; appends answer kUnavailable.
   bool read_only = false;
@@ -71,7 +69,8 @@ class Ledger {
   static Status Create(const std::string& dir);
 
   // Opens an existing store for appending and reading; the directory is locked against other
-  // writers. The head is rebuilt from the events and checked (docs/format.md).
+  // writers. The head is rebuilt from the events and checked (docs/format.md); with
+  // `options.rules`, every stored event is applied to them before the first append.
   // Errors: kNotFound, kBadRequest (not a store / unknown version), kUnavailable (locked),
   // kCorruption (the head does not check out: run verify).
   static StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir, LedgerOptions options = {});
@@ -82,9 +81,9 @@ class Ledger {
 
   // Appends `commands` for `actor` and returns one result per command, in order. Returns only
   // after every recorded event is durable. Per-command errors: kBadRequest (invalid field),
-  // kVersionConflict (details.current_version), kIdempotencyConflict, whatever the CommandCheck
-  // answers, kAborted (kAllOrNothing), kUnavailable (the store refused a write earlier and is now
-  // read-only, or refused this one).
+  // kVersionConflict (details.current_version), kIdempotencyConflict, whatever the EventRules
+  // answer (kUnknownType, kSchemaViolation, kRuleViolation), kAborted (kAllOrNothing), kUnavailable
+  // (the store refused a write earlier and is now read-only, or refused this one).
   std::vector<StatusOr<AppendResult>> Append(const Actor& actor,
                                              std::vector<AppendCommand> commands,
                                              AppendMode mode = AppendMode::kEach);
@@ -109,10 +108,11 @@ class Ledger {
   bool read_only() const;
 
  private:
-  Ledger(std::unique_ptr<ledger::Store> store, std::unique_ptr<ledger::Writer> writer,
-         LedgerHead opened_head);
+  Ledger(std::unique_ptr<ledger::Store> store, std::shared_ptr<EventRules> rules,
+         std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head);
 
   std::unique_ptr<ledger::Store> store_;
+  std::shared_ptr<EventRules> rules_;       // may be null
   std::unique_ptr<ledger::Writer> writer_;  // null when opened read-only
   LedgerHead opened_head_;                  // the head at open (what a read-only ledger sees)
 };

@@ -52,9 +52,12 @@ StatusOr<RecoveredHead> RecoverHead(const Store& store) {
 
 }  // namespace
 
-Ledger::Ledger(std::unique_ptr<Store> store, std::unique_ptr<ledger::Writer> writer,
-               LedgerHead opened_head)
-    : store_(std::move(store)), writer_(std::move(writer)), opened_head_(opened_head) {}
+Ledger::Ledger(std::unique_ptr<Store> store, std::shared_ptr<EventRules> rules,
+               std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head)
+    : store_(std::move(store)),
+      rules_(std::move(rules)),
+      writer_(std::move(writer)),
+      opened_head_(opened_head) {}
 
 Ledger::~Ledger() = default;
 
@@ -67,13 +70,22 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
       std::unique_ptr<Store> store,
       Store::Open(dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite));
   ASSIGN_OR_RETURN(RecoveredHead recovered, RecoverHead(*store));
-  std::unique_ptr<ledger::Writer> writer;
-  if (!options.read_only) {
-    writer = std::make_unique<ledger::Writer>(
-        store.get(), ledger::Sequencer(store.get(), recovered.head, recovered.last_recorded_us,
-                                       std::move(options.check)));
+  Store* raw_store = store.get();
+  std::unique_ptr<Ledger> ledger(
+      new Ledger(std::move(store), options.rules, nullptr, recovered.head));
+  if (options.read_only) return ledger;
+  if (options.rules) {
+    constexpr std::size_t kLoadChunk = 4096;
+    for (std::uint64_t from = 1; from <= recovered.head.seq; from += kLoadChunk) {
+      ASSIGN_OR_RETURN(std::vector<Event> events, ledger->Read(from, kLoadChunk));
+      for (const Event& e : events) options.rules->Apply(e);
+    }
+    if (recovered.head.seq > 0) options.rules->Commit(recovered.head.seq);
   }
-  return std::unique_ptr<Ledger>(new Ledger(std::move(store), std::move(writer), recovered.head));
+  ledger->writer_ = std::make_unique<ledger::Writer>(
+      raw_store, ledger::Sequencer(raw_store, recovered.head, recovered.last_recorded_us,
+                                   options.rules.get()));
+  return ledger;
 }
 
 std::vector<StatusOr<AppendResult>> Ledger::Append(const Actor& actor,
@@ -107,7 +119,7 @@ void Ledger::AppendAsync(const Actor& actor, std::vector<AppendCommand> commands
   prepared.reserve(commands.size());
   std::optional<std::size_t> first_invalid;
   for (std::size_t i = 0; i < commands.size(); ++i) {
-    auto p = ledger::Prepare(std::move(commands[i]), actor);
+    auto p = ledger::Prepare(std::move(commands[i]), actor, rules_.get());
     if (!p.ok()) {
       results[i] = p.status();
       if (!first_invalid) first_invalid = i;

@@ -35,9 +35,13 @@ Hash ContentDigest(const AppendCommand& c, std::string_view canonical_data, cons
 
 }  // namespace
 
-StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor) {
+StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor,
+                                  const EventRules* rules) {
   RETURN_IF_ERROR(ValidateCommand(command));
   PreparedCommand prepared;
+  if (rules) {
+    ASSIGN_OR_RETURN(prepared.schema_version, rules->Validate(command));
+  }
   prepared.canonical_data = json::Canonicalize(command.data);
   if (prepared.canonical_data.size() > kMaxDataBytes) {
     return Status(Code::kBadRequest,
@@ -50,9 +54,9 @@ StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor) {
 }
 
 Sequencer::Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
-                     CommandCheck check)
+                     EventRules* rules)
     : store_(store),
-      check_(std::move(check)),
+      rules_(rules),
       random_(std::random_device{}()),
       head_(head),
       last_us_(last_recorded_us),
@@ -60,6 +64,7 @@ Sequencer::Sequencer(const Store* store, LedgerHead head, std::int64_t last_reco
       staged_last_us_(last_recorded_us) {}
 
 void Sequencer::Rollback(const Mark& mark) {
+  if (rules_ && mark.head.seq < staged_head_.seq) rules_->Withdraw(mark.head.seq);
   staged_head_ = mark.head;
   staged_last_us_ = mark.last_recorded_us;
   while (undo_.size() > mark.undo_size) {
@@ -76,6 +81,7 @@ void Sequencer::Rollback(const Mark& mark) {
 }
 
 void Sequencer::Commit() {
+  if (rules_ && staged_head_.seq > head_.seq) rules_->Commit(staged_head_.seq);
   head_ = staged_head_;
   last_us_ = staged_last_us_;
   for (auto& [stream, version] : staged_versions_) stream_versions_[stream] = version;
@@ -85,6 +91,7 @@ void Sequencer::Commit() {
 }
 
 void Sequencer::Discard() {
+  if (rules_ && staged_head_.seq > head_.seq) rules_->Withdraw(head_.seq);
   staged_head_ = head_;
   staged_last_us_ = last_us_;
   staged_versions_.clear();
@@ -154,7 +161,7 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
                              {"expected_version", static_cast<std::int64_t>(*c.expected_version)},
                              {"current_version", static_cast<std::int64_t>(current)}});
   }
-  if (check_) RETURN_IF_ERROR(check_(c, actor));
+  if (rules_) RETURN_IF_ERROR(rules_->Check(c, actor));
 
   Event e;
   e.seq = staged_head_.seq + 1;
@@ -165,6 +172,7 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
   e.command_id = c.command_id;
   e.stream = c.stream;
   e.type = c.type;
+  e.schema_version = p.schema_version;
   e.effective_date = c.effective_date;
   e.document_ref = c.document_ref;
   e.note = c.note;
@@ -199,6 +207,10 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
   staged_commands_.emplace(c.command_id, StagedCommand{p.digest, result});
   staged_head_ = LedgerHead{e.seq, e.hash};
   staged_last_us_ = now;
+  if (rules_) {
+    e.data = c.data;
+    rules_->Apply(e);
+  }
   return result;
 }
 

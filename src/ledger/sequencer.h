@@ -25,16 +25,20 @@ namespace hatchery::ledger {
 // content digest of docs/format.md computed, so the writer thread's serial work stays small.
 struct PreparedCommand {
   AppendCommand command;
+  std::int64_t schema_version = 1;
   std::string canonical_data;
   Hash digest{};
 };
 // `actor` must already be valid (ValidateActor): it is checked once per request, not per command.
-StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor);
+// `rules` (may be null) validates the type and data.
+StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor,
+                                  const EventRules* rules);
 
 class Sequencer {
  public:
-  // `store` must outlive the Sequencer. `head` and `last_recorded_us` describe the last event.
-  Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us, CommandCheck check);
+  // `store` and `rules` (may be null) must outlive the Sequencer. `head` and `last_recorded_us`
+  // describe the last event; `rules` has applied every event through it.
+  Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us, EventRules* rules);
 
   struct Mark {
     LedgerHead head;
@@ -72,7 +76,7 @@ class Sequencer {
   };
 
   const Store* store_;
-  CommandCheck check_;
+  EventRules* rules_;
   std::mt19937_64 random_;
 
   // Committed: as durable in the store.
