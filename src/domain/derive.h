@@ -1,0 +1,156 @@
+// Derivation: what the facts of one carrier mean under the policy, as of a Cut. This is where the
+// money rules R1–R6 of TCB-2023-2 §3.1 and the interpretations of POLICY.md live.
+//
+// Rules work on the facts ordered by (effective_date, seq), not by arrival: an earlier
+// evaluation recorded late changes which evaluation is "first". A retraction works on recorded
+// time: once it is inside the cut, its target counts as never having happened, and what was
+// derived from the target is voided (with disbursed money turned into a claw-back due).
+//
+// Pure functions of their arguments; thread-safe.
+#ifndef HATCHERY_DOMAIN_DERIVE_H_
+#define HATCHERY_DOMAIN_DERIVE_H_
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/fact_base.h"
+
+namespace hatchery::domain {
+
+// Which facts count: recorded time (events 1..max_seq) and business time (effective on or before
+// effective_on). `today` is the date deadlines are judged on: effective_on when given, else the
+// latest effective date among the events in the cut.
+struct Cut {
+  std::uint64_t max_seq = std::numeric_limits<std::uint64_t>::max();
+  std::optional<Date> effective_on;
+  Date today = 0;
+};
+
+// Builds the cut of `facts` with `max_seq` and `effective_on`, today filled in.
+Cut MakeCut(const FactBase& facts, std::optional<std::uint64_t> max_seq,
+            std::optional<Date> effective_on);
+
+// The rulesets in force under a cut, ordered by (effective_from, seq).
+class Policy {
+ public:
+  Policy(const StreamFacts& policy_stream, const Cut& cut);
+  // The ruleset in force on `date`: the last one whose effective_from is on or before it.
+  const Ruleset* InForce(Date date) const;
+  const std::vector<const Ruleset*>& rulesets() const { return rulesets_; }
+
+ private:
+  std::vector<const Ruleset*> rulesets_;
+};
+
+// One step of an entitlement's life: the event that changed it and what it became.
+struct StatusChange {
+  std::uint64_t seq = 0;
+  Date date = 0;
+  std::string status;  // pending | active | voided
+  std::string reason;  // e.g. "AccreditationGranted", "revoked for misconduct", "retracted"
+};
+
+struct Entitlement {
+  std::string id;  // "<rule_id>:<carrier_id>"
+  std::string carrier_id, rule_id, ruleset_id, clause, clause_text, upgrade_of;
+  std::uint64_t ruleset_seq = 0;
+  Date triggered_on = 0;
+  std::int64_t amount_fen = 0;
+  std::string status;               // pending | active | voided
+  std::vector<std::uint64_t> seqs;  // the events that justify it
+  std::int64_t approved_fen = 0, disbursed_fen = 0, recovered_fen = 0;
+  std::vector<StatusChange> history;
+
+  std::int64_t outstanding_fen() const {
+    return status == "active" ? amount_fen - approved_fen : 0;
+  }
+  std::int64_t clawback_due_fen() const {
+    return status == "voided" ? disbursed_fen - recovered_fen : 0;
+  }
+};
+
+struct Payout {
+  std::string payout_id, carrier_id, entitlement_id;
+  std::int64_t amount_fen = 0;
+  std::uint64_t approved_seq = 0;
+  Date approved_on = 0;
+  std::string approved_by;
+  std::uint64_t disbursed_seq = 0;  // 0: not disbursed
+  Date disbursed_on = 0;
+  std::string disbursed_by, voucher_no;
+  std::string status;  // approved | disbursed | void (its entitlement was voided first)
+};
+
+struct Flag {
+  std::string carrier_id;
+  std::string flag;  // unfiled_brand_output | disbursed_on_voided | missing_annual_report |
+                     // revocation_due
+  int year = 0;      // missing_annual_report: the report's year; otherwise the event's year
+  std::vector<std::uint64_t> seqs;
+  std::string detail;
+};
+
+struct Holding {
+  Level level;
+  Mode mode;
+  Tier tier;
+  Date since = 0;
+  std::uint64_t seq = 0;
+};
+
+struct TimelineEntry {  // accreditation timeline
+  std::uint64_t seq = 0;
+  Date date = 0;
+  std::string action;  // granted | revoked
+  Level level;
+  std::string detail;  // mode (and tier) or revocation reason
+};
+
+struct Evaluation {
+  std::uint64_t seq = 0;
+  Date date = 0;
+  Level level;
+  int year = 0;
+  Grade grade;
+};
+
+// Everything of one carrier the yearly indicators read, besides money.
+struct Activity {
+  std::vector<std::pair<Date, std::string>> filings;  // (date, filing_id)
+  std::vector<Date> unfiled_starts, stations, brokers;
+  std::vector<std::pair<Date, std::int64_t>> funds;       // (date, size_fen)
+  std::vector<std::pair<Date, std::int64_t>> recoveries;  // (date, amount_fen) clawed back
+  std::vector<std::pair<Date, RevocationReason>> revocations;
+  std::map<int, std::pair<std::uint64_t, std::vector<std::pair<std::string, std::int64_t>>>>
+      reports;  // year → (seq, metrics) of the latest report
+};
+
+struct CarrierOutcome {
+  std::string carrier_id;
+  Kind kind;
+  Profile profile;  // as registered, with every amendment applied
+  Date registered_on = 0;
+  std::uint64_t registered_seq = 0;
+  std::map<Level, Holding> holdings;  // levels held at the end of the cut
+  std::vector<TimelineEntry> timeline;
+  std::vector<Evaluation> evaluations;
+  Activity activity;
+  std::vector<Entitlement> entitlements;  // by id
+  std::vector<Payout> payouts;            // by payout id
+  std::vector<Flag> flags;
+
+  // "incubator_comprehensive", "incubator_specialized", "space_social" or "space_university".
+  std::string assessment_class() const;
+};
+
+// The outcome for `carrier`, or nullopt if it is not registered within the cut.
+std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Policy& policy,
+                                            const Cut& cut);
+
+}  // namespace hatchery::domain
+
+#endif  // HATCHERY_DOMAIN_DERIVE_H_

@@ -1,0 +1,126 @@
+#include "domain/fact_base.h"
+
+#include <algorithm>
+
+namespace hatchery::domain {
+namespace {
+
+namespace bj = boost::json;
+
+// The ids a fact introduces that must be unique across carriers.
+std::optional<std::pair<std::string_view, const std::string*>> IdOf(const Fact& fact) {
+  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) return std::pair{"payout", &p->payout_id};
+  if (auto* f = std::get_if<BrandOutputFiled>(&fact.body)) {
+    return std::pair{"filing", &f->filing_id};
+  }
+  if (auto* s = std::get_if<BrokerWorkstationOpened>(&fact.body)) {
+    return std::pair{"station", &s->station_id};
+  }
+  if (auto* f = std::get_if<FundEstablished>(&fact.body)) return std::pair{"fund", &f->fund_id};
+  return std::nullopt;
+}
+
+std::string IdKey(std::string_view kind, std::string_view id) {
+  std::string key(kind);
+  key.push_back(':');
+  key.append(id);
+  return key;
+}
+
+}  // namespace
+
+const Fact* StreamFacts::Find(std::uint64_t seq) const {
+  auto it = std::lower_bound(facts.begin(), facts.end(), seq,
+                             [](const Fact& f, std::uint64_t s) { return f.seq < s; });
+  return it != facts.end() && it->seq == seq ? &*it : nullptr;
+}
+
+FactBase::FactBase(const SchemaRegistry& schemas) : schemas_(&schemas), streams_(1) {}
+
+std::uint32_t FactBase::StreamFor(std::string_view carrier_id) {
+  auto it = index_.find(carrier_id);
+  if (it != index_.end()) return it->second;
+  auto i = static_cast<std::uint32_t>(streams_.size());
+  streams_.push_back(StreamFacts{std::string(carrier_id), {}, {}});
+  index_.emplace(std::string(carrier_id), i);
+  return i;
+}
+
+void FactBase::IndexIds(const Fact& fact, std::uint32_t stream, bool add) {
+  auto id = IdOf(fact);
+  if (!id) return;
+  if (add) {
+    ids_.emplace(IdKey(id->first, *id->second), stream);
+  } else if (auto it = ids_.find(IdKey(id->first, *id->second));
+             it != ids_.end() && it->second == stream) {
+    ids_.erase(it);
+  }
+}
+
+Status FactBase::Apply(const Event& event) {
+  auto corrupt = [&](const std::string& why) {
+    return Status(Code::kCorruption, "event " + std::to_string(event.seq) + ": " + why,
+                  bj::object{{"seq", event.seq}});
+  };
+  if (bucket_of_.empty() && event.seq > 0) first_seq_ = event.seq;
+  if (event.seq != last_seq() + 1) {
+    return corrupt("folded after event " + std::to_string(last_seq()));
+  }
+  // Data recorded under an older schema version is read through the upcasters; the stored event
+  // (and its hash) stay as recorded.
+  std::optional<Event> upcast;
+  if (event.schema_version != schemas_->NewestVersion(event.type)) {
+    auto data = schemas_->Upcast(event.type, event.schema_version, event.data);
+    if (!data.ok()) return corrupt(data.status().message());
+    upcast.emplace(event);
+    upcast->data = std::move(data).value();
+  }
+  const Event& current = upcast ? *upcast : event;
+  auto fact = DecodeFact(current);
+  if (!fact.ok()) return corrupt(fact.status().message());
+
+  std::string_view carrier = CarrierOfStream(event.stream);
+  std::uint32_t stream = carrier.empty() ? 0 : StreamFor(carrier);
+  if (stream == 0 && std::holds_alternative<RulesetActivated>(fact->body)) {
+    auto ruleset = ParseRuleset(current.data, event.seq);
+    if (!ruleset.ok()) return corrupt(ruleset.status().message());
+    streams_[0].rulesets.emplace(event.seq, std::move(ruleset).value());
+  }
+  IndexIds(*fact, stream, true);
+  Date latest = latest_effective_.empty() ? 0 : latest_effective_.back();
+  latest_effective_.push_back(std::max(latest, fact->effective));
+  bucket_of_.push_back(stream);
+  streams_[stream].facts.push_back(std::move(fact).value());
+  return Status::Ok();
+}
+
+void FactBase::WithdrawAfter(std::uint64_t seq) {
+  while (!bucket_of_.empty() && last_seq() > seq) {
+    StreamFacts& s = streams_[bucket_of_.back()];
+    IndexIds(s.facts.back(), bucket_of_.back(), false);
+    s.rulesets.erase(s.facts.back().seq);
+    s.facts.pop_back();
+    bucket_of_.pop_back();
+    latest_effective_.pop_back();
+  }
+}
+
+Date FactBase::LatestEffective(std::uint64_t seq) const {
+  if (latest_effective_.empty() || seq < first_seq_) return 0;
+  std::uint64_t i = std::min<std::uint64_t>(seq - first_seq_, latest_effective_.size() - 1);
+  return latest_effective_[i];
+}
+
+const StreamFacts* FactBase::Carrier(std::string_view carrier_id) const {
+  auto it = index_.find(carrier_id);
+  return it == index_.end() ? nullptr : &streams_[it->second];
+}
+
+std::optional<std::string_view> FactBase::OwnerOf(std::string_view kind,
+                                                  std::string_view id) const {
+  auto it = ids_.find(IdKey(kind, id));
+  if (it == ids_.end()) return std::nullopt;
+  return streams_[it->second].carrier_id;
+}
+
+}  // namespace hatchery::domain

@@ -1,0 +1,74 @@
+// FactBase: every recorded event as a typed fact, grouped by carrier stream, plus the rulesets of
+// the policy stream. It is the fold's whole state: folding is decoding an event and appending its
+// fact (cheap), and every projection is derived from the facts under a Cut (derive.h), so one
+// fact base answers "as of any seq" and "effective on any date" alike.
+//
+// Thread-compatible: one writer; const methods may run concurrently with each other.
+#ifndef HATCHERY_DOMAIN_FACT_BASE_H_
+#define HATCHERY_DOMAIN_FACT_BASE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/facts.h"
+#include "domain/ruleset.h"
+#include "domain/schema_registry.h"
+#include "hatchery/event.h"
+
+namespace hatchery::domain {
+
+// The facts of one stream, in seq order.
+struct StreamFacts {
+  std::string carrier_id;  // "" for the policy stream
+  std::vector<Fact> facts;
+  std::map<std::uint64_t, Ruleset> rulesets;  // policy stream only: by activation seq
+
+  // The fact with `seq`, or null.
+  const Fact* Find(std::uint64_t seq) const;
+};
+
+class FactBase {
+ public:
+  explicit FactBase(const SchemaRegistry& schemas = SchemaRegistry::Default());
+
+  // Folds `event`, which must be the event after last_seq(). The data is upcast to its type's
+  // newest schema version first. Errors (nothing is folded): kCorruption for an event out of
+  // order or data that does not decode.
+  Status Apply(const Event& event);
+  // Forgets the facts of every event after `seq` (withdrawn before they became durable).
+  void WithdrawAfter(std::uint64_t seq);
+
+  std::uint64_t last_seq() const { return first_seq_ + bucket_of_.size() - 1; }
+  // The latest effective date among events 1..seq (0 if none): a projection's "today".
+  Date LatestEffective(std::uint64_t seq) const;
+
+  const StreamFacts& policy() const { return streams_[0]; }
+  const StreamFacts* Carrier(std::string_view carrier_id) const;
+  // Every carrier stream, by carrier id.
+  const std::map<std::string, std::uint32_t, std::less<>>& carrier_index() const { return index_; }
+  const StreamFacts& stream(std::uint32_t i) const { return streams_[i]; }
+
+  // The carrier stream holding `kind`'s id (kinds: "payout", "filing", "station", "fund"), if any.
+  std::optional<std::string_view> OwnerOf(std::string_view kind, std::string_view id) const;
+
+ private:
+  std::uint32_t StreamFor(std::string_view carrier_id);
+  void IndexIds(const Fact& fact, std::uint32_t stream, bool add);
+
+  const SchemaRegistry* schemas_;
+  std::vector<StreamFacts> streams_;  // [0] is the policy stream
+  std::map<std::string, std::uint32_t, std::less<>> index_;
+  std::uint64_t first_seq_ = 1;
+  std::vector<std::uint32_t> bucket_of_;                // stream of event first_seq_ + i
+  std::vector<Date> latest_effective_;                  // running maximum, per event
+  std::unordered_map<std::string, std::uint32_t> ids_;  // "<kind>:<id>" → stream
+};
+
+}  // namespace hatchery::domain
+
+#endif  // HATCHERY_DOMAIN_FACT_BASE_H_

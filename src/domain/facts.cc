@@ -1,0 +1,226 @@
+#include "domain/facts.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "hatchery/time.h"
+
+namespace hatchery::domain {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr std::array<std::string_view, 3> kKinds{"incubator", "maker_space", "star_space"};
+constexpr std::array<std::string_view, 3> kLevels{"national", "regional", "city"};
+constexpr std::array<std::string_view, 2> kModes{"accredited", "filed"};
+constexpr std::array<std::string_view, 3> kTiers{"untiered", "standard", "excellence"};
+constexpr std::array<std::string_view, 4> kGrades{"excellent", "good", "pass", "fail"};
+constexpr std::array<std::string_view, 4> kReasons{"failed_evaluation", "misconduct", "voluntary",
+                                                   "other"};
+
+template <typename E, std::size_t N>
+std::optional<E> Lookup(const std::array<std::string_view, N>& names, std::string_view s) {
+  auto it = std::find(names.begin(), names.end(), s);
+  if (it == names.end()) return std::nullopt;
+  return static_cast<E>(it - names.begin());
+}
+
+// Reads the members of one event's data. The schema has already checked presence and types, so a
+// mismatch here means data that bypassed validation: it is reported, never trusted.
+class Reader {
+ public:
+  Reader(const bj::object& data, std::string type) : data_(data), type_(std::move(type)) {}
+
+  const bj::object& Object(std::string_view key) {
+    static const bj::object kEmpty;
+    const bj::value* v = data_.if_contains(key);
+    if (v && v->is_object()) return v->as_object();
+    Fail(key);
+    return kEmpty;
+  }
+  std::string String(std::string_view key) { return String(data_, key, key); }
+  std::optional<std::string> OptionalString(std::string_view key) {
+    return data_.contains(key) ? std::optional(String(key)) : std::nullopt;
+  }
+  std::string String(const bj::object& in, std::string_view key, std::string_view path) {
+    const bj::value* v = in.if_contains(key);
+    if (v && v->is_string()) return std::string(v->as_string());
+    Fail(path);
+    return {};
+  }
+  std::int64_t Integer(std::string_view key) { return Integer(data_, key, key); }
+  std::int64_t Integer(const bj::object& in, std::string_view key, std::string_view path) {
+    const bj::value* v = in.if_contains(key);
+    if (v && v->is_int64()) return v->as_int64();
+    if (v && v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
+    Fail(path);
+    return 0;
+  }
+  Date DateOf(std::string_view key) {
+    std::string text = String(key);
+    auto date = ParseDate(text);
+    if (!date) Fail(key);
+    return date.value_or(0);
+  }
+  template <typename E, std::size_t N>
+  E Enum(const std::array<std::string_view, N>& names, std::string_view key) {
+    auto value = Lookup<E>(names, String(key));
+    if (!value) Fail(key);
+    return value.value_or(E{});
+  }
+
+  Profile ProfileOf(const bj::object& in) {
+    Profile p;
+    auto text = [&](std::string_view key, std::optional<std::string>* out) {
+      if (in.contains(key)) *out = String(in, key, key);
+    };
+    text("name", &p.name);
+    text("category", &p.category);
+    text("host_type", &p.host_type);
+    text("industry", &p.industry);
+    text("county", &p.county);
+    if (const bj::value* op = in.if_contains("operator"); op && op->is_object()) {
+      p.operator_name = String(op->as_object(), "name", "operator/name");
+      p.operator_mode = String(op->as_object(), "mode", "operator/mode");
+    }
+    if (in.contains("area_m2")) p.area_m2 = Integer(in, "area_m2", "area_m2");
+    return p;
+  }
+
+  Status status() const {
+    if (!failed_) return Status::Ok();
+    return Status(Code::kSchemaViolation,
+                  type_ + ": field /data/" + failed_field_ + " is missing or not valid",
+                  bj::object{{"field", "/data/" + failed_field_}});
+  }
+
+ private:
+  void Fail(std::string_view key) {
+    if (!failed_) failed_field_ = std::string(key);
+    failed_ = true;
+  }
+
+  const bj::object& data_;
+  std::string type_;
+  bool failed_ = false;
+  std::string failed_field_;
+};
+
+std::string RecipientName(Reader& r, const bj::object& data) {
+  const bj::value* recipient = data.if_contains("recipient");
+  if (!recipient || !recipient->is_object()) return r.String("recipient");
+  return r.String(recipient->as_object(), "name", "recipient/name");
+}
+
+}  // namespace
+
+StatusOr<FactBody> DecodeData(std::string_view type, const bj::object& data) {
+  Reader r(data, std::string(type));
+  FactBody body;
+  std::string_view t = type;
+  if (t == "CarrierRegistered") {
+    body = Registered{r.String("carrier_id"), r.Enum<Kind>(kKinds, "kind"), r.ProfileOf(data)};
+  } else if (t == "CarrierProfileAmended") {
+    body = ProfileAmended{r.ProfileOf(r.Object("changes"))};
+  } else if (t == "AccreditationGranted") {
+    AccreditationGranted g{r.Enum<Level>(kLevels, "level"), r.Enum<Mode>(kModes, "mode"),
+                           Tier::kUntiered, r.String("authority")};
+    if (data.contains("tier")) g.tier = r.Enum<Tier>(kTiers, "tier");
+    body = g;
+  } else if (t == "AccreditationRevoked") {
+    body = AccreditationRevoked{r.Enum<Level>(kLevels, "level"),
+                                r.Enum<RevocationReason>(kReasons, "reason")};
+  } else if (t == "EvaluationRecorded") {
+    body = EvaluationRecorded{r.Enum<Level>(kLevels, "level"), static_cast<int>(r.Integer("year")),
+                              r.Enum<Grade>(kGrades, "grade")};
+  } else if (t == "BrandOutputFiled") {
+    body = BrandOutputFiled{r.String("filing_id"), RecipientName(r, data), r.String("service"),
+                            r.DateOf("planned_start")};
+  } else if (t == "BrandOutputStarted") {
+    body = BrandOutputStarted{RecipientName(r, data), r.OptionalString("filing_id")};
+  } else if (t == "BrokerWorkstationOpened") {
+    body = BrokerWorkstationOpened{r.String("station_id")};
+  } else if (t == "BrokerQualified") {
+    body = BrokerQualified{r.String("station_id"), r.String("broker_ref")};
+  } else if (t == "FundEstablished") {
+    body = FundEstablished{r.String("fund_id"), r.Integer("size_fen"),
+                           r.Integer("social_capital_fen")};
+  } else if (t == "AnnualReportSubmitted") {
+    AnnualReportSubmitted report{static_cast<int>(r.Integer("year")), {}};
+    for (const auto& [key, value] : r.Object("metrics")) {
+      report.metrics.emplace_back(std::string(key), r.Integer(r.Object("metrics"), key, key));
+    }
+    std::sort(report.metrics.begin(), report.metrics.end());
+    body = std::move(report);
+  } else if (t == "PayoutApproved") {
+    body =
+        PayoutApproved{r.String("payout_id"), r.String("entitlement_id"), r.Integer("amount_fen")};
+  } else if (t == "PayoutDisbursed") {
+    body = PayoutDisbursed{r.String("payout_id"), r.String("voucher_no")};
+  } else if (t == "ClawbackRecovered") {
+    body = ClawbackRecovered{r.String("entitlement_id"), r.String("voucher_no"),
+                             r.Integer("amount_fen")};
+  } else if (t == "EventRetracted") {
+    body = EventRetracted{static_cast<std::uint64_t>(r.Integer("retracted_seq"))};
+  } else if (t == "PolicyRulesetActivated") {
+    body = RulesetActivated{};
+  } else {
+    return Status(Code::kUnknownType, "unknown event type \"" + std::string(t) + "\"",
+                  bj::object{{"field", "type"}});
+  }
+  RETURN_IF_ERROR(r.status());
+  return body;
+}
+
+std::optional<Date> ParseDate(std::string_view text) {
+  if (!IsValidDate(text)) return std::nullopt;
+  auto digits = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  return digits(0, 4) * 10000 + digits(5, 2) * 100 + digits(8, 2);
+}
+
+std::string FormatDate(Date date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
+  return text;
+}
+
+std::string_view Name(Kind v) { return kKinds[static_cast<std::size_t>(v)]; }
+std::string_view Name(Level v) { return kLevels[static_cast<std::size_t>(v)]; }
+std::string_view Name(Mode v) { return kModes[static_cast<std::size_t>(v)]; }
+std::string_view Name(Tier v) { return kTiers[static_cast<std::size_t>(v)]; }
+std::string_view Name(Grade v) { return kGrades[static_cast<std::size_t>(v)]; }
+std::string_view Name(RevocationReason v) { return kReasons[static_cast<std::size_t>(v)]; }
+std::optional<Kind> ParseKind(std::string_view s) { return Lookup<Kind>(kKinds, s); }
+std::optional<Level> ParseLevel(std::string_view s) { return Lookup<Level>(kLevels, s); }
+std::optional<Mode> ParseMode(std::string_view s) { return Lookup<Mode>(kModes, s); }
+std::optional<Tier> ParseTier(std::string_view s) { return Lookup<Tier>(kTiers, s); }
+std::optional<Grade> ParseGrade(std::string_view s) { return Lookup<Grade>(kGrades, s); }
+std::optional<RevocationReason> ParseRevocationReason(std::string_view s) {
+  return Lookup<RevocationReason>(kReasons, s);
+}
+
+std::string_view CarrierOfStream(std::string_view stream) {
+  constexpr std::string_view kPrefix = "carrier/";
+  return stream.starts_with(kPrefix) ? stream.substr(kPrefix.size()) : std::string_view();
+}
+
+StatusOr<Fact> DecodeFact(const Event& event) {
+  Fact fact;
+  fact.seq = event.seq;
+  auto effective = ParseDate(event.effective_date);
+  if (!effective) {
+    return Status(Code::kBadRequest, "field \"effective_date\": not a real date",
+                  bj::object{{"field", "effective_date"}});
+  }
+  fact.effective = *effective;
+  fact.actor_id = event.actor.id;
+  ASSIGN_OR_RETURN(fact.body, DecodeData(event.type, event.data));
+  return fact;
+}
+
+}  // namespace hatchery::domain

@@ -1,0 +1,145 @@
+// Facts: the typed form of recorded events that the policy logic works on. Decoding happens once
+// per event (the fold keeps facts, not JSON); every decoded fact carries its seq and effective
+// date so that rules can order facts by (effective_date, seq) as EVENTS.md requires.
+//
+// Value types; functions are pure and thread-safe.
+#ifndef HATCHERY_DOMAIN_FACTS_H_
+#define HATCHERY_DOMAIN_FACTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "hatchery/event.h"
+#include "hatchery/status.h"
+
+namespace hatchery::domain {
+
+// A business date as the integer YYYYMMDD (orders like the date; 0 = none).
+using Date = std::int32_t;
+std::optional<Date> ParseDate(std::string_view text);  // "YYYY-MM-DD", a real date
+std::string FormatDate(Date date);
+inline int YearOf(Date date) { return date / 10000; }
+
+enum class Kind { kIncubator, kMakerSpace, kStarSpace };
+enum class Level { kNational, kRegional, kCity };
+enum class Mode { kAccredited, kFiled };
+enum class Tier { kUntiered, kStandard, kExcellence };
+enum class Grade { kExcellent, kGood, kPass, kFail };
+enum class RevocationReason { kFailedEvaluation, kMisconduct, kVoluntary, kOther };
+
+// Wire names (EVENTS.md), and their inverses (nullopt for anything else).
+std::string_view Name(Kind v);
+std::string_view Name(Level v);
+std::string_view Name(Mode v);
+std::string_view Name(Tier v);
+std::string_view Name(Grade v);
+std::string_view Name(RevocationReason v);
+std::optional<Kind> ParseKind(std::string_view s);
+std::optional<Level> ParseLevel(std::string_view s);
+std::optional<Mode> ParseMode(std::string_view s);
+std::optional<Tier> ParseTier(std::string_view s);  // "untiered" included
+std::optional<Grade> ParseGrade(std::string_view s);
+std::optional<RevocationReason> ParseRevocationReason(std::string_view s);
+
+// The registered facts of a carrier that may change (CarrierProfileAmended.changes).
+struct Profile {
+  std::optional<std::string> name, category, host_type, industry, county, operator_name,
+      operator_mode;
+  std::optional<std::int64_t> area_m2;
+};
+
+struct Registered {
+  std::string carrier_id;
+  Kind kind;
+  Profile profile;  // every required field set
+};
+struct ProfileAmended {
+  Profile changes;
+};
+struct AccreditationGranted {
+  Level level;
+  Mode mode;
+  Tier tier;
+  std::string authority;
+};
+struct AccreditationRevoked {
+  Level level;
+  RevocationReason reason;
+};
+struct EvaluationRecorded {
+  Level level;
+  int year;
+  Grade grade;
+};
+struct BrandOutputFiled {
+  std::string filing_id, recipient_name, service;
+  Date planned_start;
+};
+struct BrandOutputStarted {
+  std::string recipient_name;
+  std::optional<std::string> filing_id;
+};
+struct BrokerWorkstationOpened {
+  std::string station_id;
+};
+struct BrokerQualified {
+  std::string station_id, broker_ref;
+};
+struct FundEstablished {
+  std::string fund_id;
+  std::int64_t size_fen, social_capital_fen;
+};
+struct AnnualReportSubmitted {
+  int year;
+  std::vector<std::pair<std::string, std::int64_t>> metrics;  // sorted by name
+};
+struct PayoutApproved {
+  std::string payout_id, entitlement_id;
+  std::int64_t amount_fen;
+};
+struct PayoutDisbursed {
+  std::string payout_id, voucher_no;
+};
+struct ClawbackRecovered {
+  std::string entitlement_id, voucher_no;
+  std::int64_t amount_fen;
+};
+struct EventRetracted {
+  std::uint64_t retracted_seq;
+};
+// PolicyRulesetActivated is kept as its parsed Ruleset by the fact base (ruleset.h).
+struct RulesetActivated {};
+
+using FactBody =
+    std::variant<Registered, ProfileAmended, AccreditationGranted, AccreditationRevoked,
+                 EvaluationRecorded, BrandOutputFiled, BrandOutputStarted, BrokerWorkstationOpened,
+                 BrokerQualified, FundEstablished, AnnualReportSubmitted, PayoutApproved,
+                 PayoutDisbursed, ClawbackRecovered, EventRetracted, RulesetActivated>;
+
+struct Fact {
+  std::uint64_t seq = 0;
+  Date effective = 0;
+  std::string actor_id;
+  FactBody body;
+};
+
+// The typed form of `data` of `type` (newest schema version, already schema-valid).
+// Errors: kUnknownType; kSchemaViolation naming a field the schema cannot fully check (an
+// impossible calendar date).
+StatusOr<FactBody> DecodeData(std::string_view type, const boost::json::object& data);
+
+// The fact of `event`, whose data must be of the newest schema version of its type (upcast
+// first). Errors: kUnknownType; kSchemaViolation for data the schema cannot express as invalid
+// (an impossible calendar date), naming the field.
+StatusOr<Fact> DecodeFact(const Event& event);
+
+// "carrier/<id>" → id; "" for any other stream.
+std::string_view CarrierOfStream(std::string_view stream);
+
+}  // namespace hatchery::domain
+
+#endif  // HATCHERY_DOMAIN_FACTS_H_

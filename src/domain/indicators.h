@@ -1,0 +1,51 @@
+// The yearly assessment indicators (EVENTS.md "Derived", POLICY.md "Classified assessment"):
+// per year × carrier, counted from the events of that year and the year's latest annual report,
+// summed per class; and each carrier's score and rank within its class.
+//
+// Pure functions; thread-safe.
+#ifndef HATCHERY_DOMAIN_INDICATORS_H_
+#define HATCHERY_DOMAIN_INDICATORS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "domain/derive.h"
+
+namespace hatchery::domain {
+
+struct IndicatorRow {
+  int year = 0;
+  std::string assessment_class;
+  std::string carrier_id;  // "" for a class total
+  std::map<std::string, std::int64_t> values;
+};
+
+// One row per year from the carrier's registration to the cut's `today`.
+std::vector<IndicatorRow> CarrierIndicators(const CarrierOutcome& carrier, Date today);
+
+// Sums of `rows` (carrier rows) per year × class, ordered by (year, class).
+std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows);
+
+struct Contribution {
+  std::string indicator_id;
+  std::int64_t value = 0;         // the indicator's value (a percentage for ratios)
+  std::int64_t points_centi = 0;  // weight × min(value / target, 1), in hundredths of a point
+};
+
+struct Score {
+  int year = 0;
+  std::string assessment_class, carrier_id, ruleset_id;
+  std::int64_t score_centi = 0;  // 0 … 10000 (100.00 points)
+  int rank = 0;                  // 1 = best in its class and year; ties share a rank
+  std::vector<Contribution> contributions;
+};
+
+// Scores of every carrier row under the assessment model of the ruleset in force at the end of
+// its year, ranked within (year, class); ordered by (year, class, rank, carrier id).
+std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const Policy& policy);
+
+}  // namespace hatchery::domain
+
+#endif  // HATCHERY_DOMAIN_INDICATORS_H_

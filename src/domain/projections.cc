@@ -1,0 +1,199 @@
+#include "domain/projections.h"
+
+#include <algorithm>
+
+#include "hatchery/json.h"
+
+namespace hatchery::domain {
+namespace {
+
+namespace bj = boost::json;
+
+bj::value DateValue(Date d) { return d == 0 ? bj::value(nullptr) : bj::value(FormatDate(d)); }
+
+bj::array Seqs(const std::vector<std::uint64_t>& seqs) {
+  bj::array out;
+  for (std::uint64_t s : seqs) out.emplace_back(s);
+  return out;
+}
+
+template <typename T>
+bj::value Optional(const std::optional<T>& v) {
+  return v ? bj::value(*v) : bj::value(nullptr);
+}
+
+bj::object CarrierRow(const CarrierOutcome& c) {
+  const Profile& p = c.profile;
+  bj::array levels, timeline, evaluations;
+  for (const auto& [level, h] : c.holdings) {
+    levels.push_back(bj::object{{"level", Name(h.level)},
+                                {"mode", Name(h.mode)},
+                                {"tier", Name(h.tier)},
+                                {"since", FormatDate(h.since)},
+                                {"seq", h.seq}});
+  }
+  for (const TimelineEntry& t : c.timeline) {
+    timeline.push_back(bj::object{{"seq", t.seq},
+                                  {"date", FormatDate(t.date)},
+                                  {"action", t.action},
+                                  {"level", Name(t.level)},
+                                  {"detail", t.detail}});
+  }
+  for (const Evaluation& e : c.evaluations) {
+    evaluations.push_back(bj::object{{"seq", e.seq},
+                                     {"date", FormatDate(e.date)},
+                                     {"level", Name(e.level)},
+                                     {"year", e.year},
+                                     {"grade", Name(e.grade)}});
+  }
+  bj::value op = nullptr;
+  if (p.operator_name) op = bj::object{{"name", *p.operator_name}, {"mode", *p.operator_mode}};
+  return bj::object{{"carrier_id", c.carrier_id},
+                    {"name", Optional(p.name)},
+                    {"kind", Name(c.kind)},
+                    {"category", Optional(p.category)},
+                    {"assessment_class", c.assessment_class()},
+                    {"host_type", Optional(p.host_type)},
+                    {"industry", Optional(p.industry)},
+                    {"county", Optional(p.county)},
+                    {"operator", op},
+                    {"area_m2", Optional(p.area_m2)},
+                    {"registered_on", FormatDate(c.registered_on)},
+                    {"registered_seq", c.registered_seq},
+                    {"levels", std::move(levels)},
+                    {"timeline", std::move(timeline)},
+                    {"evaluations", std::move(evaluations)}};
+}
+
+bj::object EntitlementRow(const Entitlement& e) {
+  bj::array history;
+  for (const StatusChange& h : e.history) {
+    history.push_back(bj::object{
+        {"seq", h.seq}, {"date", DateValue(h.date)}, {"status", h.status}, {"reason", h.reason}});
+  }
+  return bj::object{{"entitlement_id", e.id},
+                    {"carrier_id", e.carrier_id},
+                    {"rule_id", e.rule_id},
+                    {"ruleset_id", e.ruleset_id},
+                    {"ruleset_seq", e.ruleset_seq},
+                    {"clause", e.clause},
+                    {"status", e.status},
+                    {"triggered_on", FormatDate(e.triggered_on)},
+                    {"seqs", Seqs(e.seqs)},
+                    {"amount_fen", e.amount_fen},
+                    {"approved_fen", e.approved_fen},
+                    {"disbursed_fen", e.disbursed_fen},
+                    {"outstanding_fen", e.outstanding_fen()},
+                    {"clawback_due_fen", e.clawback_due_fen()},
+                    {"recovered_fen", e.recovered_fen},
+                    {"history", std::move(history)}};
+}
+
+bj::object PayoutRow(const Payout& p) {
+  bool disbursed = p.disbursed_seq != 0;
+  return bj::object{{"payout_id", p.payout_id},
+                    {"carrier_id", p.carrier_id},
+                    {"entitlement_id", p.entitlement_id},
+                    {"amount_fen", p.amount_fen},
+                    {"status", p.status},
+                    {"approved_seq", p.approved_seq},
+                    {"approved_on", FormatDate(p.approved_on)},
+                    {"approved_by", p.approved_by},
+                    {"disbursed_seq", disbursed ? bj::value(p.disbursed_seq) : nullptr},
+                    {"disbursed_on", DateValue(p.disbursed_on)},
+                    {"disbursed_by", disbursed ? bj::value(p.disbursed_by) : nullptr},
+                    {"voucher_no", disbursed ? bj::value(p.voucher_no) : nullptr}};
+}
+
+bj::object FlagRow(const Flag& f) {
+  return bj::object{{"carrier_id", f.carrier_id},
+                    {"flag", f.flag},
+                    {"year", f.year},
+                    {"seqs", Seqs(f.seqs)},
+                    {"detail", f.detail}};
+}
+
+bj::object IndicatorJson(const IndicatorRow& row) {
+  bj::object values;
+  for (const auto& [key, value] : row.values) values[key] = value;
+  return bj::object{
+      {"year", row.year},
+      {"assessment_class", row.assessment_class},
+      {"carrier_id", row.carrier_id.empty() ? bj::value(nullptr) : bj::value(row.carrier_id)},
+      {"values", std::move(values)}};
+}
+
+bj::object ScoreRow(const Score& s) {
+  bj::array contributions;
+  for (const Contribution& c : s.contributions) {
+    contributions.push_back(bj::object{
+        {"indicator", c.indicator_id}, {"value", c.value}, {"points_centi", c.points_centi}});
+  }
+  return bj::object{{"year", s.year},
+                    {"assessment_class", s.assessment_class},
+                    {"carrier_id", s.carrier_id},
+                    {"ruleset_id", s.ruleset_id},
+                    {"score_centi", s.score_centi},
+                    {"rank", s.rank},
+                    {"contributions", std::move(contributions)}};
+}
+
+}  // namespace
+
+const CarrierOutcome* Projection::FindCarrier(std::string_view carrier_id) const {
+  auto it = std::lower_bound(
+      carriers.begin(), carriers.end(), carrier_id,
+      [](const CarrierOutcome& c, std::string_view id) { return c.carrier_id < id; });
+  return it != carriers.end() && it->carrier_id == carrier_id ? &*it : nullptr;
+}
+
+Projection Project(const FactBase& facts, const Cut& cut) {
+  Projection p;
+  p.cut = cut;
+  Policy policy(facts.policy(), cut);
+  for (const auto& [id, index] : facts.carrier_index()) {
+    auto outcome = DeriveCarrier(facts.stream(index), policy, cut);
+    if (!outcome) continue;
+    auto rows = CarrierIndicators(*outcome, cut.today);
+    p.indicators.insert(p.indicators.end(), std::make_move_iterator(rows.begin()),
+                        std::make_move_iterator(rows.end()));
+    p.carriers.push_back(std::move(*outcome));
+  }
+  p.class_totals = ClassTotals(p.indicators);
+  p.scores = Assess(p.indicators, policy);
+  return p;
+}
+
+StatusOr<bj::array> ViewRows(const Projection& p, std::string_view view) {
+  bj::array rows;
+  if (view == "carriers") {
+    for (const auto& c : p.carriers) rows.push_back(CarrierRow(c));
+  } else if (view == "entitlements") {
+    for (const auto& c : p.carriers) {
+      for (const auto& e : c.entitlements) rows.push_back(EntitlementRow(e));
+    }
+  } else if (view == "payouts") {
+    for (const auto& c : p.carriers) {
+      for (const auto& payout : c.payouts) rows.push_back(PayoutRow(payout));
+    }
+  } else if (view == "compliance") {
+    for (const auto& c : p.carriers) {
+      for (const auto& f : c.flags) rows.push_back(FlagRow(f));
+    }
+  } else if (view == "indicators") {
+    for (const auto& row : p.indicators) rows.push_back(IndicatorJson(row));
+    for (const auto& row : p.class_totals) rows.push_back(IndicatorJson(row));
+  } else if (view == "assessment") {
+    for (const auto& s : p.scores) rows.push_back(ScoreRow(s));
+  } else {
+    std::string known;
+    for (std::string_view v : kViews) known += (known.empty() ? "" : ", ") + std::string(v);
+    return Status(Code::kNotFound, "no view \"" + std::string(view) + "\" (views: " + known + ")",
+                  bj::object{{"field", "view"}});
+  }
+  return rows;
+}
+
+Hash ViewDigest(const bj::array& rows) { return Sha256(json::Canonicalize(rows)); }
+
+}  // namespace hatchery::domain

@@ -1,0 +1,44 @@
+// The projections of EVENTS.md "Derived", as of a Cut: carriers, entitlements, payouts,
+// compliance, indicators, assessment. Each view is a JSON array of rows in a fixed order, and its
+// state digest is the SHA-256 of the view's RFC 8785 canonical form, so "rebuilt equals live"
+// and "replay reproduces the signed state" are checkable facts.
+//
+// Pure functions of the fact base; thread-safe for concurrent readers.
+#ifndef HATCHERY_DOMAIN_PROJECTIONS_H_
+#define HATCHERY_DOMAIN_PROJECTIONS_H_
+
+#include <array>
+#include <boost/json/array.hpp>
+#include <string_view>
+#include <vector>
+
+#include "domain/derive.h"
+#include "domain/indicators.h"
+#include "hatchery/sha256.h"
+
+namespace hatchery::domain {
+
+inline constexpr std::array<std::string_view, 6> kViews{"carriers",   "entitlements", "payouts",
+                                                        "compliance", "indicators",   "assessment"};
+
+struct Projection {
+  Cut cut;
+  std::vector<CarrierOutcome> carriers;    // by carrier id
+  std::vector<IndicatorRow> indicators;    // per carrier, by (carrier, year)
+  std::vector<IndicatorRow> class_totals;  // by (year, class)
+  std::vector<Score> scores;               // by (year, class, rank)
+
+  const CarrierOutcome* FindCarrier(std::string_view carrier_id) const;
+};
+
+Projection Project(const FactBase& facts, const Cut& cut);
+
+// The rows of `view` (money in integer fen). Errors: kNotFound naming the known views.
+StatusOr<boost::json::array> ViewRows(const Projection& projection, std::string_view view);
+
+// SHA-256 of the canonical JSON of `rows`.
+Hash ViewDigest(const boost::json::array& rows);
+
+}  // namespace hatchery::domain
+
+#endif  // HATCHERY_DOMAIN_PROJECTIONS_H_

@@ -1,0 +1,177 @@
+#include "domain/ruleset.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "domain/embedded_schemas.h"
+#include "hatchery/json.h"
+
+namespace hatchery::domain {
+namespace {
+
+namespace bj = boost::json;
+
+std::string Text(const bj::object& o, std::string_view key) {
+  const bj::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::int64_t Integer(const bj::object& o, std::string_view key) {
+  const bj::value* v = o.if_contains(key);
+  return v && v->is_int64() ? v->as_int64() : 0;
+}
+
+const bj::array& Array(const bj::object& o, std::string_view key) {
+  static const bj::array kEmpty;
+  const bj::value* v = o.if_contains(key);
+  return v && v->is_array() ? v->as_array() : kEmpty;
+}
+
+const bj::object& Object(const bj::object& o, std::string_view key) {
+  static const bj::object kEmpty;
+  const bj::value* v = o.if_contains(key);
+  return v && v->is_object() ? v->as_object() : kEmpty;
+}
+
+Status Invalid(const std::string& pointer) {
+  return Status(Code::kSchemaViolation, "PolicyRulesetActivated: " + pointer + " is not valid",
+                bj::object{{"field", pointer}});
+}
+
+StatusOr<Rule> ParseRule(const bj::object& o, std::size_t index) {
+  std::string at = "/data/rules/" + std::to_string(index);
+  const bj::object& trigger = Object(o, "trigger");
+  Rule rule{Text(o, "rule_id"),
+            Text(o, "clause"),
+            Text(o, "clause_text"),
+            Integer(o, "amount_fen"),
+            Kind{},
+            Level{},
+            {},
+            std::nullopt,
+            Grade::kExcellent,
+            Text(o, "upgrade_of")};
+  auto kind = ParseKind(Text(trigger, "kind"));
+  auto level = ParseLevel(Text(trigger, "level"));
+  if (!kind || !level) return Invalid(at + "/trigger");
+  rule.kind = *kind;
+  rule.level = *level;
+  for (const bj::value& m : Array(trigger, "modes")) {
+    auto mode = m.is_string() ? ParseMode(m.as_string()) : std::nullopt;
+    if (!mode) return Invalid(at + "/trigger/modes");
+    rule.modes.insert(*mode);
+  }
+  if (const bj::value* first = trigger.if_contains("first_evaluation")) {
+    auto eval_level = ParseLevel(Text(first->as_object(), "level"));
+    auto grade = ParseGrade(Text(first->as_object(), "grade"));
+    if (!eval_level || !grade) return Invalid(at + "/trigger/first_evaluation");
+    rule.first_evaluation_level = *eval_level;
+    rule.first_evaluation_grade = *grade;
+  }
+  return rule;
+}
+
+Indicator ParseIndicator(const bj::object& o) {
+  Indicator ind{
+      Text(o, "id"),        Text(o, "name"),     Indicator::Shape::kMetric, Text(o, "metric"), "",
+      Integer(o, "target"), Integer(o, "weight")};
+  if (const bj::value* ratio = o.if_contains("ratio")) {
+    ind.shape = Indicator::Shape::kRatio;
+    ind.a = std::string(ratio->as_array().at(0).as_string());
+    ind.b = std::string(ratio->as_array().at(1).as_string());
+  } else if (o.contains("per_1000_m2")) {
+    ind.shape = Indicator::Shape::kPer1000M2;
+    ind.a = Text(o, "per_1000_m2");
+  }
+  return ind;
+}
+
+}  // namespace
+
+const Rule* Ruleset::FindRule(std::string_view rule_id) const {
+  for (const Rule& r : rules) {
+    if (r.id == rule_id) return &r;
+  }
+  return nullptr;
+}
+
+std::string_view Name(Upgrade v) {
+  switch (v) {
+    case Upgrade::kFull: return "full";
+    case Upgrade::kDifference: return "difference";
+    case Upgrade::kHighestOnly: return "highest_only";
+  }
+  return "";
+}
+
+bj::object DefaultRulesetData() {
+  for (const EmbeddedFile& file : PolicyFiles()) {
+    if (file.name != "tcb-2023-2.json") continue;
+    auto parsed = json::ParseStrict(file.text);
+    if (parsed.ok() && parsed->is_object()) return parsed->as_object();
+  }
+  std::fprintf(stderr, "the built-in ruleset tcb-2023-2.json is missing or not a JSON object\n");
+  std::abort();
+}
+
+AppendCommand RulesetCommand(bj::object data) {
+  AppendCommand c;
+  c.command_id = "ruleset/" + Text(data, "ruleset_id");
+  c.stream = "policy";
+  c.type = "PolicyRulesetActivated";
+  c.effective_date = Text(data, "effective_from");
+  if (std::string ref = Text(Object(data, "source"), "document_ref"); !ref.empty()) {
+    c.document_ref = ref;
+  }
+  c.data = std::move(data);
+  return c;
+}
+
+StatusOr<Ruleset> ParseRuleset(const bj::object& data, std::uint64_t seq) {
+  Ruleset rs;
+  rs.seq = seq;
+  rs.id = Text(data, "ruleset_id");
+  rs.title = Text(data, "title");
+  auto from = ParseDate(Text(data, "effective_from"));
+  if (!from) return Invalid("/data/effective_from");
+  rs.effective_from = *from;
+  const bj::array& rules = Array(data, "rules");
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    ASSIGN_OR_RETURN(Rule rule, ParseRule(rules[i].as_object(), i));
+    rs.rules.push_back(std::move(rule));
+  }
+  const bj::object& params = Object(data, "params");
+  std::string upgrade = Text(params, "upgrade");
+  rs.upgrade = upgrade == "difference"     ? Upgrade::kDifference
+               : upgrade == "highest_only" ? Upgrade::kHighestOnly
+                                           : Upgrade::kFull;
+  for (const bj::value& r : Array(params, "void_on_revocation")) {
+    auto reason = ParseRevocationReason(r.as_string());
+    if (!reason) return Invalid("/data/params/void_on_revocation");
+    rs.void_on_revocation.insert(*reason);
+  }
+  if (params.contains("national_tiers")) {
+    for (const bj::value& t : Array(params, "national_tiers")) {
+      auto tier = ParseTier(t.as_string());
+      if (!tier) return Invalid("/data/params/national_tiers");
+      rs.national_tiers.insert(*tier);
+    }
+  } else {
+    rs.national_tiers = {Tier::kUntiered, Tier::kStandard, Tier::kExcellence};
+  }
+  if (std::string deadline = Text(params, "report_deadline"); !deadline.empty()) {
+    auto as_date = ParseDate("2000-" + deadline);  // a leap year, so 02-29 is accepted
+    if (!as_date) return Invalid("/data/params/report_deadline");
+    rs.report_deadline_mmdd = *as_date % 10000;
+  }
+  for (const auto& [class_id, value] : Object(data, "assessment")) {
+    AssessmentClass& c = rs.classes[std::string(class_id)];
+    c.name = Text(value.as_object(), "name");
+    for (const bj::value& ind : Array(value.as_object(), "indicators")) {
+      c.indicators.push_back(ParseIndicator(ind.as_object()));
+    }
+  }
+  return rs;
+}
+
+}  // namespace hatchery::domain
