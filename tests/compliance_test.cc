@@ -1,0 +1,170 @@
+// The compliance flags of EVENTS.md "Derived", the yearly indicators and the classified assessment.
+#include <catch2/catch.hpp>
+
+#include "policy_fixture.h"
+
+namespace hatchery::testing {
+namespace {
+
+// A national incubator "inc-1" that may file brand output.
+struct Provider : PolicyFixture {
+  Provider() {
+    Register("inc-1", "incubator", "comprehensive");
+    Grant("inc-1", "national", "accredited", "2023-05-01");
+  }
+  std::uint64_t File(const std::string& id, const std::string& recipient, const std::string& date) {
+    return Ok("BrandOutputFiled", "carrier/inc-1",
+              R"({"filing_id":")" + id + R"(","provider_id":"inc-1","recipient":{"name":")" +
+                  recipient + R"("},"service":"brand_output","planned_start":"2024-06-01"})",
+              date);
+  }
+  std::uint64_t Start(const std::string& recipient, const std::string& date,
+                      const std::string& filing_id = "") {
+    std::string filing = filing_id.empty() ? "" : R"(,"filing_id":")" + filing_id + "\"";
+    return Ok("BrandOutputStarted", "carrier/inc-1",
+              R"({"provider_id":"inc-1","recipient":{"name":")" + recipient + "\"}" + filing + "}",
+              date);
+  }
+};
+
+TEST_CASE("flag unfiled_brand_output: a start with no filing", "[compliance]") {
+  Provider f;
+  auto start = f.Start("库伦旗众创空间", "2024-06-01");
+  auto flags = FlagsNamed(f.Now(), "unfiled_brand_output");
+  REQUIRE(flags.size() == 1);
+  CHECK(flags[0].seqs == std::vector<std::uint64_t>{start});
+  CHECK(flags[0].year == 2024);
+}
+
+TEST_CASE("flag unfiled_brand_output: filed only after the start", "[compliance]") {
+  Provider f;
+  f.Start("库伦旗众创空间", "2024-06-01", "bf-1");
+  f.File("bf-1", "库伦旗众创空间", "2024-06-20");
+  CHECK(FlagsNamed(f.Now(), "unfiled_brand_output").size() == 1);
+}
+
+TEST_CASE("no flag for brand output filed in advance", "[compliance]") {
+  Provider f;
+  f.File("bf-1", "库伦旗众创空间", "2024-05-01");
+  f.File("bf-2", "奈曼旗孵化基地", "2024-05-01");
+  f.Start("库伦旗众创空间", "2024-06-01", "bf-1");
+  f.Start("奈曼旗孵化基地", "2024-06-01");  // matched by recipient
+  CHECK(FlagsNamed(f.Now(), "unfiled_brand_output").empty());
+}
+
+TEST_CASE("flag disbursed_on_voided: a misconduct revocation recorded late", "[compliance]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive");
+  f.Grant("inc-1", "regional", "accredited", "2023-05-01");
+  auto approved = f.Approve("inc-1", "p-1", "R2:inc-1", 1000, "2023-09-01");
+  auto paid = f.Disburse("inc-1", "p-1", "2024-03-01");
+  // Recorded after the disbursement, effective before it.
+  f.Revoke("inc-1", "regional", "misconduct", "2024-01-10");
+  auto flags = FlagsNamed(f.Now(), "disbursed_on_voided");
+  REQUIRE(flags.size() == 1);
+  CHECK(flags[0].seqs == std::vector<std::uint64_t>{approved, paid});
+  CHECK(FindEntitlement(f.Now(), "R2:inc-1")->clawback_due_fen() == 1000);
+}
+
+TEST_CASE("flag missing_annual_report after the deadline, for carriers registered by year end",
+          "[compliance]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive", "2023-06-01");
+  f.Register("inc-2", "incubator", "comprehensive", "2024-02-01");
+  f.Ok("AnnualReportSubmitted", "carrier/inc-1",
+       R"({"carrier_id":"inc-1","year":2023,"metrics":{"incubated_firms":12}})", "2024-03-20");
+  auto on = [&](const std::string& date) {
+    return FlagsNamed(f.At(std::nullopt, date), "missing_annual_report");
+  };
+  CHECK(on("2024-03-31").empty());  // the deadline day itself is in time
+  CHECK(on("2024-04-01").empty());  // inc-1 reported 2023, inc-2 was not registered in 2023
+  auto flags = on("2025-04-01");
+  REQUIRE(flags.size() == 2);  // 2024 of both
+  CHECK(flags[0].year == 2024);
+  CHECK(flags[1].year == 2024);
+}
+
+TEST_CASE("the report deadline is a ruleset parameter", "[compliance]") {
+  PolicyFixture f({{"report_deadline", "06-30"}});
+  f.Register("inc-1", "incubator", "comprehensive", "2023-06-01");
+  CHECK(FlagsNamed(f.At(std::nullopt, "2024-06-30"), "missing_annual_report").empty());
+  CHECK(FlagsNamed(f.At(std::nullopt, "2024-07-01"), "missing_annual_report").size() == 1);
+}
+
+TEST_CASE("yearly indicators count the year's events and its latest annual report",
+          "[indicators]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive", "2023-06-01");
+  f.Grant("inc-1", "regional", "accredited", "2023-07-01");
+  f.Approve("inc-1", "p-1", "R2:inc-1", 20'000'000, "2024-02-01");
+  f.Disburse("inc-1", "p-1", "2024-02-10");
+  f.Ok("BrokerWorkstationOpened", "carrier/inc-1", R"({"station_id":"ws-1","carrier_id":"inc-1"})",
+       "2023-08-01");
+  f.Ok("BrokerQualified", "carrier/inc-1",
+       R"({"station_id":"ws-1","broker_ref":"b-1","certificate_no":"JJR-1"})", "2024-05-01");
+  f.Ok("AnnualReportSubmitted", "carrier/inc-1",
+       R"({"carrier_id":"inc-1","year":2024,"metrics":{"incubated_firms":40,"jobs":120}})",
+       "2025-02-01");
+  auto superseding =
+      f.Ok("AnnualReportSubmitted", "carrier/inc-1",
+           R"({"carrier_id":"inc-1","year":2024,"metrics":{"incubated_firms":42}})", "2025-03-01");
+  auto p = f.Now();
+  REQUIRE(p.indicators.size() == 3);  // 2023, 2024, 2025
+  const auto& y2023 = p.indicators[0].values;
+  const auto& y2024 = p.indicators[1].values;
+  CHECK(y2023.at("accreditations_regional") == 1);
+  CHECK(y2023.at("entitlements_created") == 1);
+  CHECK(y2023.at("entitlements_fen") == 50'000'000);
+  CHECK(y2023.at("workstations_total") == 1);
+  CHECK(y2024.at("disbursed_fen") == 20'000'000);
+  CHECK(y2024.at("brokers_qualified") == 1);
+  CHECK(y2024.at("workstations_total") == 1);
+  CHECK(y2024.at("incubated_firms") == 42);
+  CHECK_FALSE(y2024.contains("jobs"));  // the later report supersedes the whole earlier one
+  CHECK(y2024.at("annual_report_seq") == static_cast<std::int64_t>(superseding));
+  REQUIRE(p.class_totals.size() == 3);
+  CHECK(p.class_totals[1].values.at("incubated_firms") == 42);
+  CHECK(p.class_totals[1].values.at("carriers") == 1);
+}
+
+TEST_CASE("assessment: weighted score capped per indicator, ranked within class", "[indicators]") {
+  PolicyFixture f;
+  for (std::string id : {"inc-a", "inc-b", "inc-c"}) f.Register(id, "incubator", "comprehensive");
+  f.Register("ms-a", "maker_space", "social");
+  auto report = [&](const std::string& id, const std::string& metrics) {
+    f.Ok("AnnualReportSubmitted", "carrier/" + id,
+         R"({"carrier_id":")" + id + R"(","year":2024,"metrics":)" + metrics + "}", "2025-02-01");
+  };
+  // inc-a: every indicator at or above target → 100 points.
+  report("inc-a", R"({"incubated_firms":80,"mentors":10,"events_held":30,"service_staff":12,
+      "graduated_firms":5,"high_tech_firms":9,"firms_financed":5,"jobs":300,
+      "non_rent_income_fen":60,"total_income_fen":100,"incubation_fund_fen":600000000})");
+  // inc-b: half the incubated-firms target only → 15 × 25/50 = 7.50 points.
+  report("inc-b", R"({"incubated_firms":25})");
+  report("inc-c", R"({"incubated_firms":25})");
+  report("ms-a", R"({"incubated_firms":1,"seats":100,"area_m2":2000})");
+  auto p = f.Now();
+  std::map<std::string, domain::Score> y2024;
+  for (const auto& s : p.scores) {
+    if (s.year == 2024) y2024[s.carrier_id] = s;
+  }
+  CHECK(y2024["inc-a"].score_centi == 10000);
+  CHECK(y2024["inc-a"].rank == 1);
+  CHECK(y2024["inc-b"].score_centi == 750);
+  CHECK(y2024["inc-b"].rank == 2);
+  CHECK(y2024["inc-c"].rank == 2);  // ties share the rank
+  CHECK(y2024["ms-a"].assessment_class == "space_social");
+  CHECK(y2024["ms-a"].rank == 1);
+  // seats per 1,000 m²: 100 × 1000 / 2000 = 50 ≥ target 40 → the full weight of 10 points.
+  bool seen = false;
+  for (const auto& c : y2024["ms-a"].contributions) {
+    if (c.indicator_id != "seats_per_1000_m2") continue;
+    seen = true;
+    CHECK(c.value == 50);
+    CHECK(c.points_centi == 1000);
+  }
+  CHECK(seen);
+}
+
+}  // namespace
+}  // namespace hatchery::testing
