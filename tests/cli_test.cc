@@ -21,7 +21,8 @@ std::vector<boost::json::object> JsonLines(const std::string& text) {
 
 const char* kGoodLine =
     R"({"command_id":"c-1","stream":"carrier/tl-inc-001","type":"CarrierRegistered",)"
-    R"("effective_date":"2019-05-01","data":{"carrier_id":"tl-inc-001","name":"通辽市孵化器"}})";
+    R"("effective_date":"2019-05-01","data":{"carrier_id":"tl-inc-001","name":"通辽市孵化器",)"
+    R"("kind":"incubator","category":"comprehensive","host_type":"county","county":"horqin"}})";
 
 TEST_CASE("cli: init, append, read, verify", "[cli]") {
   TempDir dir;
@@ -35,19 +36,36 @@ TEST_CASE("cli: init, append, read, verify", "[cli]") {
   auto results = JsonLines(appended.out);
   REQUIRE(results.size() == 1);
   CHECK(results[0].at("ok") == true);
-  CHECK(results[0].at("result").at("seq") == 1);
+  CHECK(results[0].at("result").at("seq") == 2);  // after the genesis ruleset
 
   auto read = RunHatchery("read" + data);
   REQUIRE(read.exit_code == 0);
   auto events = JsonLines(read.out);
-  REQUIRE(events.size() == 1);
-  CHECK(events[0].at("data").at("name") == "通辽市孵化器");
-  CHECK(events[0].at("actor").at("id") == "local.admin");
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].at("type") == "PolicyRulesetActivated");
+  CHECK(events[0].at("data").at("ruleset_id") == "TCB-2023-2");
+  CHECK(events[1].at("data").at("name") == "通辽市孵化器");
+  CHECK(events[1].at("actor").at("id") == "local.admin");
 
   auto verified = RunHatchery("verify" + data);
   CHECK(verified.exit_code == 0);
-  CHECK_THAT(verified.out, Catch::Contains("ok: 1 events"));
+  CHECK_THAT(verified.out, Catch::Contains("ok: 2 events"));
 }
+
+// Well-formed envelopes the domain refuses: an unknown type, a grade not on the scale, and an
+// evaluation at a level the carrier never held.
+const char* kBadDomainLines =
+    R"({"command_id":"d-1","stream":"carrier/tl-inc-001","type":"SubsidyInvented","data":{},)"
+    R"("effective_date":"2024-01-01"})"
+    "\n"
+    R"({"command_id":"d-2","stream":"carrier/tl-inc-001","type":"EvaluationRecorded",)"
+    R"("document_ref":"内科发〔2024〕1号","effective_date":"2024-12-01","data":{)"
+    R"("carrier_id":"tl-inc-001","level":"regional","year":2024,"grade":"优秀"}})"
+    "\n"
+    R"({"command_id":"d-3","stream":"carrier/tl-inc-001","type":"EvaluationRecorded",)"
+    R"("document_ref":"内科发〔2024〕1号","effective_date":"2024-12-01","data":{)"
+    R"("carrier_id":"tl-inc-001","level":"regional","year":2024,"grade":"good"}})"
+    "\n";
 
 TEST_CASE("cli: bad lines get an error line each, the rest are appended, exit 1", "[cli]") {
   TempDir dir;
@@ -61,17 +79,22 @@ TEST_CASE("cli: bad lines get an error line each, the rest are appended, exit 1"
       kGoodLine + "\n" +
       R"({"command_id":"c-3","stream":"policy","type":"X","data":{},"effective_date":"2023-02-28","seq":9})"
       "\n";
-  auto appended = RunHatchery("append --actor clerk.li" + data + " -", input);
+  auto appended = RunHatchery("append --actor clerk.li" + data + " -", input + kBadDomainLines);
   INFO(appended.out);
   CHECK(appended.exit_code == 1);
   auto results = JsonLines(appended.out);
-  REQUIRE(results.size() == 4);  // the blank line is skipped
+  REQUIRE(results.size() == 7);  // the blank line is skipped
   CHECK(results[0].at("line") == 1);
   CHECK(results[0].at("error").at("code") == "bad_request");
   CHECK(results[1].at("error").at("details").at("field") == "effective_date");
   CHECK(results[2].at("line") == 4);
   CHECK(results[2].at("ok") == true);
   CHECK(results[3].at("error").at("details").at("field") == "seq");
+  CHECK(results[4].at("error").at("code") == "unknown_type");
+  CHECK(results[5].at("error").at("code") == "schema_violation");
+  CHECK(results[5].at("error").at("details").at("field") == "/data/grade");
+  CHECK(results[6].at("error").at("code") == "rule_violation");
+  CHECK(results[6].at("error").at("details").at("invariant") == "level_held_or_held_before");
   CHECK(RunHatchery("read" + data).out.find("clerk.li") != std::string::npos);
 }
 
@@ -86,6 +109,33 @@ TEST_CASE("cli: errors say what to do", "[cli]") {
   CHECK(RunHatchery("--help").exit_code == 0);
   CHECK(RunHatchery("append --help").exit_code == 0);
   CHECK(RunHatchery("frobnicate").exit_code != 0);
+}
+
+TEST_CASE("cli: query shows a projection as a table or as JSON, with filters", "[cli]") {
+  TempDir dir;
+  std::string data = " --data " + dir.Sub("s");
+  REQUIRE(RunHatchery("init" + data).exit_code == 0);
+  auto appended = RunHatchery("append" + data + " " + HATCHERY_SAMPLE_EVENTS);
+  INFO(appended.out);
+  REQUIRE(appended.exit_code == 0);
+
+  auto table = RunHatchery("query" + data + " entitlements");
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::Contains("R2:tl-inc-001"));
+  CHECK_THAT(table.out, Catch::Contains("500,000.00"));  // yuan in tables
+
+  auto json = RunHatchery("query" + data + " entitlements --format json --filter rule_id=R2");
+  REQUIRE(json.exit_code == 0);
+  auto out = boost::json::parse(json.out).as_object();
+  REQUIRE(out.at("rows").as_array().size() == 1);
+  CHECK(out.at("rows").at(0).at("amount_fen") == 50000000);  // fen in JSON
+  CHECK(out.at("digest").as_string().size() == 64);
+
+  auto before = RunHatchery("query" + data + " entitlements --format json --as-of-seq 3");
+  CHECK(boost::json::parse(before.out).at("rows").as_array().empty());
+  auto bad_view = RunHatchery("query" + data + " nonsense");
+  CHECK(bad_view.exit_code == 2);
+  CHECK_THAT(bad_view.out, Catch::Contains("entitlements"));
 }
 
 }  // namespace

@@ -10,6 +10,8 @@ namespace hatchery::cli {
 
 // init, append, read, verify.
 void AddLedgerCommands(CLI::App& app, int* exit_code);
+// query.
+void AddQueryCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hatchery::cli
 

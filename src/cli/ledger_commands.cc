@@ -5,6 +5,8 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/store.h"
+#include "domain/ruleset.h"
 #include "hatchery/json.h"
 #include "hatchery/ledger.h"
 #include "hatchery/verify.h"
@@ -18,20 +20,35 @@ constexpr std::size_t kMaxLineBytes = 1 << 20;  // as the protocol's default max
 constexpr std::size_t kAppendChunk = 1000;      // input lines per Ledger::Append call
 constexpr std::size_t kReadPage = 1000;
 
-int Fail(const Status& status) {
-  std::cerr << "hatchery: " << status.ToString() << "\n";
-  return 2;
-}
-
-std::unique_ptr<Ledger> OpenOrReport(const std::string& dir, bool read_only, int* exit_code) {
-  LedgerOptions options;
-  options.read_only = read_only;
-  auto ledger = Ledger::Open(dir, std::move(options));
-  if (!ledger.ok()) {
-    *exit_code = Fail(ledger.status());
-    return nullptr;
+// Creates a store and records its genesis: the activation of the ruleset in `ruleset_file`, or of
+// the built-in TCB-2023-2 if empty.
+int RunInit(const std::string& dir, const std::string& ruleset_file, const Actor& actor) {
+  bj::object ruleset = domain::DefaultRulesetData();
+  if (!ruleset_file.empty()) {
+    std::ifstream in(ruleset_file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in) return Fail(Status(Code::kNotFound, "cannot read " + ruleset_file));
+    auto parsed = json::ParseStrict(text);
+    if (!parsed.ok()) return Fail(parsed.status());
+    if (!parsed->is_object())
+      return Fail(Status(Code::kBadRequest, "the ruleset is not an object"));
+    ruleset = std::move(parsed->as_object());
   }
-  return std::move(ledger).value();
+  if (Status valid = ValidateActor(actor); !valid.ok()) return Fail(valid);
+  AppendCommand command = domain::RulesetCommand(std::move(ruleset));
+  // Checked before anything is created, so a bad ruleset leaves no store behind.
+  if (auto valid = domain::PolicyRules().Validate(command); !valid.ok()) {
+    return Fail(valid.status());
+  }
+  if (Status created = Ledger::Create(dir); !created.ok()) return Fail(created);
+  auto store = OpenForAppend(dir);
+  if (!store.ok()) return Fail(store.status());
+  std::string ruleset_id = command.command_id.substr(command.command_id.find('/') + 1);
+  auto genesis = store->ledger->Append(actor, {std::move(command)});
+  if (!genesis[0].ok()) return Fail(genesis[0].status());
+  std::cout << "created a store in " << dir << "; event " << genesis[0]->seq
+            << " activates ruleset " << ruleset_id << "\n";
+  return 0;
 }
 
 void PrintResult(std::size_t line, const StatusOr<AppendResult>& result) {
@@ -87,9 +104,9 @@ int RunAppend(const std::string& dir, const Actor& actor, const std::string& fil
     if (!in_file) return Fail(Status(Code::kNotFound, "cannot read " + file));
   }
   std::istream& in = file == "-" ? std::cin : in_file;
-  int exit_code = 0;
-  auto ledger = OpenOrReport(dir, /*read_only=*/false, &exit_code);
-  if (!ledger) return exit_code;
+  auto store = OpenForAppend(dir);
+  if (!store.ok()) return Fail(store.status());
+  Ledger& ledger = *store->ledger;
   bool all_ok = true;
   std::vector<std::pair<std::size_t, std::string>> chunk;
   std::string line;
@@ -97,11 +114,11 @@ int RunAppend(const std::string& dir, const Actor& actor, const std::string& fil
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
     chunk.emplace_back(number, std::move(line));
     if (chunk.size() == kAppendChunk) {
-      all_ok &= AppendChunk(*ledger, actor, chunk);
+      all_ok &= AppendChunk(ledger, actor, chunk);
       chunk.clear();
     }
   }
-  if (!chunk.empty()) all_ok &= AppendChunk(*ledger, actor, chunk);
+  if (!chunk.empty()) all_ok &= AppendChunk(ledger, actor, chunk);
   return all_ok ? 0 : 1;
 }
 
@@ -120,9 +137,11 @@ struct ReadArgs {
 };
 
 int RunRead(const ReadArgs& args) {
-  int exit_code = 0;
-  auto ledger = OpenOrReport(args.dir, /*read_only=*/true, &exit_code);
-  if (!ledger) return exit_code;
+  LedgerOptions options;
+  options.read_only = true;
+  auto opened = Ledger::Open(args.dir, std::move(options));
+  if (!opened.ok()) return Fail(opened.status());
+  const Ledger* ledger = opened->get();
   if (!args.command_id.empty()) {
     auto event = ledger->GetByCommandId(args.command_id);
     if (!event.ok()) return Fail(event.status());
@@ -161,13 +180,20 @@ CLI::Option* AddDataOption(CLI::App* cmd, std::string* dir) {
 }  // namespace
 
 void AddLedgerCommands(CLI::App& app, int* exit_code) {
-  auto* init = app.add_subcommand("init", "create an empty store in a new or empty directory");
-  auto dir = std::make_shared<std::string>();
-  AddDataOption(init, dir.get());
-  init->callback([dir, exit_code] {
-    Status created = Ledger::Create(*dir);
-    *exit_code = created.ok() ? 0 : Fail(created);
-    if (created.ok()) std::cout << "created an empty store in " << *dir << "\n";
+  auto* init = app.add_subcommand(
+      "init", "create a store in a new or empty directory; its first event activates the ruleset");
+  struct InitArgs {
+    std::string dir, ruleset;
+    Actor actor{"local.admin", "admin"};
+  };
+  auto init_args = std::make_shared<InitArgs>();
+  AddDataOption(init, &init_args->dir);
+  init->add_option("--ruleset", init_args->ruleset,
+                   "PolicyRulesetActivated data as a JSON file (default: the built-in TCB-2023-2, "
+                   "schemas/policy/tcb-2023-2.json)");
+  init->add_option("--actor", init_args->actor.id, "who records the genesis (default local.admin)");
+  init->callback([init_args, exit_code] {
+    *exit_code = RunInit(init_args->dir, init_args->ruleset, init_args->actor);
   });
 
   auto* append = app.add_subcommand(

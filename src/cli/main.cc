@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   hatchery::cli::AddLedgerCommands(app, &exit_code);
+  hatchery::cli::AddQueryCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

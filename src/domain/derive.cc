@@ -302,8 +302,8 @@ class Walk {
     return it == rules_.end() ? nullptr : it->second;
   }
 
-  // A report for year Y is due by (Y+1)-MM-DD (the ruleset's report_deadline) from every carrier
-  // registered before the end of Y.
+  // A report for year Y is due by (Y+1)-MM-DD (the report_deadline of the ruleset in force at the
+  // end of Y) from every carrier registered before the end of Y.
   void FlagMissingReports() {
     if (!registered()) return;
     for (int year = YearOf(out_.registered_on);; ++year) {
@@ -311,7 +311,8 @@ class Walk {
       const Ruleset* rs = policy_.InForce(year_end);
       Date deadline = (year + 1) * 10000 + (rs ? rs->report_deadline_mmdd : 331);
       if (cut_.today <= deadline) break;
-      if (out_.activity.reports.contains(year)) continue;
+      // The duty to report comes with the policy: no ruleset in force that year, no report due.
+      if (!rs || out_.activity.reports.contains(year)) continue;
       out_.flags.push_back(
           Flag{out_.carrier_id,
                "missing_annual_report",

@@ -1,0 +1,33 @@
+// Plain-text tables for people: columns padded to their display width (a Chinese character takes
+// two terminal cells), money shown in yuan.
+#ifndef HATCHERY_CLI_TABLE_H_
+#define HATCHERY_CLI_TABLE_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hatchery::cli {
+
+// Terminal cells `utf8` takes: 2 for East Asian wide characters, 1 otherwise.
+std::size_t DisplayWidth(std::string_view utf8);
+
+// "1,234,567.89" from 123456789 fen.
+std::string Yuan(std::int64_t fen);
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+  void AddRow(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  void Print(std::ostream& out) const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace hatchery::cli
+
+#endif  // HATCHERY_CLI_TABLE_H_
