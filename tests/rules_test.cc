@@ -213,6 +213,26 @@ TEST_CASE("a late-recorded earlier evaluation becomes the first, and the award m
   CHECK(FindEntitlement(f.At(late), "R5:ms-1") == nullptr);
 }
 
+TEST_CASE(
+    "money approved on an award a late evaluation undid: voided by that event, paid money due",
+    "[rules]") {
+  PolicyFixture f;
+  f.Register("ms-1", "maker_space", "social");
+  f.Grant("ms-1", "regional", "filed", "2023-06-01");
+  f.Evaluate("ms-1", "regional", 2024, "excellent", "2024-12-01");
+  f.Approve("ms-1", "p-1", "R5:ms-1", 5'000'000, "2025-01-10");
+  f.Disburse("ms-1", "p-1", "2025-01-20");
+  f.Approve("ms-1", "p-2", "R5:ms-1", 1'000'000, "2025-02-10");
+  auto late = f.Evaluate("ms-1", "regional", 2023, "good", "2023-12-01");
+  Entitlement e = Ent(f, "R5:ms-1");
+  CHECK(e.status == "voided");
+  CHECK(e.history.back().seq == late);
+  CHECK(e.approved_fen == 6'000'000);
+  CHECK(e.clawback_due_fen() == 5'000'000);
+  auto p = f.Now();
+  CHECK(p.carriers[0].payouts[1].status == "void");
+}
+
 TEST_CASE("misconduct revocation voids, and disbursed money becomes a claw-back due", "[rules]") {
   PolicyFixture f;
   f.Register("inc-1", "incubator", "comprehensive");

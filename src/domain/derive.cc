@@ -72,6 +72,7 @@ class Walk {
   // Money on entitlements this walk does not know (they were voided by a retraction).
   struct Orphan {
     std::int64_t approved = 0, disbursed = 0, recovered = 0;
+    std::uint64_t first_approval_seq = 0;
   };
   const std::map<std::string, Orphan>& orphans() const { return orphans_; }
 
@@ -212,7 +213,9 @@ class Walk {
     if (auto it = ents_.find(p.entitlement_id); it != ents_.end()) {
       it->second.approved_fen += p.amount_fen;
     } else {
-      orphans_[p.entitlement_id].approved += p.amount_fen;
+      Orphan& orphan = orphans_[p.entitlement_id];
+      orphan.approved += p.amount_fen;
+      if (orphan.first_approval_seq == 0) orphan.first_approval_seq = f.seq;
     }
   }
 
@@ -360,6 +363,12 @@ Policy::Policy(const StreamFacts& policy_stream, const Cut& cut) {
   });
 }
 
+Policy Policy::Until(std::uint64_t max_seq) const {
+  Policy earlier = *this;
+  std::erase_if(earlier.rulesets_, [&](const Ruleset* rs) { return rs->seq > max_seq; });
+  return earlier;
+}
+
 const Ruleset* Policy::InForce(Date date) const {
   const Ruleset* in_force = nullptr;
   for (const Ruleset* rs : rulesets_) {
@@ -375,6 +384,32 @@ std::string CarrierOutcome::assessment_class() const {
   return "space_" + category;
 }
 
+namespace {
+
+// The entitlement `id` as derived under `cut` (no vanished-entitlement analysis), if any.
+std::optional<Entitlement> EntitlementAt(const StreamFacts& carrier, const Policy& policy,
+                                         const Cut& cut, const std::string& id) {
+  auto retractions = Retractions(carrier, cut);
+  std::set<std::uint64_t> retracted;
+  for (const auto& [target, by] : retractions) retracted.insert(target);
+  Walk walk(policy, cut, carrier.carrier_id);
+  walk.Run(LiveFacts(carrier, cut, retracted, true));
+  auto it = walk.entitlements().find(id);
+  if (it == walk.entitlements().end()) return std::nullopt;
+  return std::move(it->second);
+}
+
+void Vanish(Entitlement* e, const Walk::Orphan* money, std::uint64_t seq, Date date,
+            std::string reason) {
+  e->status = kVoided;
+  e->history.push_back(StatusChange{seq, date, kVoided, std::move(reason)});
+  e->approved_fen = money ? money->approved : 0;
+  e->disbursed_fen = money ? money->disbursed : 0;
+  e->recovered_fen = money ? money->recovered : 0;
+}
+
+}  // namespace
+
 std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Policy& policy,
                                             const Cut& cut) {
   auto retractions = Retractions(carrier, cut);
@@ -385,6 +420,10 @@ std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Po
   walk.Run(LiveFacts(carrier, cut, retracted, true));
   if (!walk.registered()) return std::nullopt;
   std::map<std::string, Entitlement> ents = std::move(walk.entitlements());
+  auto money_of = [&](const std::string& id) -> const Walk::Orphan* {
+    auto it = walk.orphans().find(id);
+    return it == walk.orphans().end() ? nullptr : &it->second;
+  };
 
   if (!retracted.empty()) {
     // What the retracted events had created, and the real walk no longer has, is voided from the
@@ -398,16 +437,36 @@ std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Po
         if (auto it = retractions.find(seq); it != retractions.end()) by = it->second;
       }
       const Fact* retraction = carrier.Find(by);
-      ghost.status = kVoided;
-      ghost.history.push_back(StatusChange{by, retraction ? retraction->effective : 0, kVoided,
-                                           "retracted (event " + std::to_string(by) + ")"});
-      auto orphan = walk.orphans().find(id);
-      Walk::Orphan money = orphan == walk.orphans().end() ? Walk::Orphan{} : orphan->second;
-      ghost.approved_fen = money.approved;
-      ghost.disbursed_fen = money.disbursed;
-      ghost.recovered_fen = money.recovered;
+      Vanish(&ghost, money_of(id), by, retraction ? retraction->effective : 0,
+             "retracted (event " + std::to_string(by) + ")");
       ents.emplace(id, std::move(ghost));
     }
+  }
+
+  // Money approved on an entitlement that a later fact undid (a late-recorded earlier evaluation,
+  // a ruleset change): the entitlement as it stood at the approval, voided by the first later event
+  // under which it is no longer derived.
+  for (const auto& [id, money] : walk.orphans()) {
+    if (ents.contains(id) || money.first_approval_seq == 0) continue;
+    Cut then = cut;
+    then.max_seq = money.first_approval_seq;
+    auto ghost = EntitlementAt(carrier, policy.Until(then.max_seq), then, id);
+    if (!ghost) continue;  // never derived (the invariants refuse such approvals)
+    const Fact* undoing = nullptr;
+    for (const Fact& f : carrier.facts) {
+      if (f.seq <= then.max_seq) continue;
+      if (f.seq > cut.max_seq) break;
+      Cut at = cut;
+      at.max_seq = f.seq;
+      if (!EntitlementAt(carrier, policy.Until(f.seq), at, id)) {
+        undoing = &f;
+        break;
+      }
+    }
+    Vanish(&*ghost, &money, undoing ? undoing->seq : 0, undoing ? undoing->effective : 0,
+           undoing ? "no longer derived after event " + std::to_string(undoing->seq)
+                   : std::string("no longer derived under a later ruleset"));
+    ents.emplace(id, std::move(*ghost));
   }
   return walk.Finish(std::move(ents));
 }

@@ -41,8 +41,11 @@ class Policy {
   // The ruleset in force on `date`: the last one whose effective_from is on or before it.
   const Ruleset* InForce(Date date) const;
   const std::vector<const Ruleset*>& rulesets() const { return rulesets_; }
+  // Only the rulesets recorded by `max_seq` (an earlier cut on the recorded-time axis).
+  Policy Until(std::uint64_t max_seq) const;
 
  private:
+  Policy() = default;
   std::vector<const Ruleset*> rulesets_;
 };
 

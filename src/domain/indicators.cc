@@ -112,6 +112,9 @@ std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows) {
 std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const Policy& policy) {
   std::vector<Score> scores;
   for (const IndicatorRow& row : carrier_rows) {
+    // A year is scored on its annual report; a carrier without one is not ranked (it is flagged
+    // missing_annual_report instead).
+    if (!row.values.contains("annual_report_seq")) continue;
     const Ruleset* rs = policy.InForce(row.year * 10000 + 1231);
     if (!rs) continue;
     auto model = rs->classes.find(row.assessment_class);

@@ -42,8 +42,9 @@ struct Score {
   std::vector<Contribution> contributions;
 };
 
-// Scores of every carrier row under the assessment model of the ruleset in force at the end of
-// its year, ranked within (year, class); ordered by (year, class, rank, carrier id).
+// Scores of every carrier row with an annual report under the assessment model of the ruleset in
+// force at the end of its year, ranked within (year, class); ordered by (year, class, rank,
+// carrier id).
 std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const Policy& policy);
 
 }  // namespace hatchery::domain

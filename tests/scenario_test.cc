@@ -1,0 +1,101 @@
+// The golden scenarios of replay/scenarios/: each recorded event log, appended to a fresh store
+// with the policy domain, must produce exactly the projections in its expected/ folder (and, for
+// an expected-at-<seq>/ folder, the projections as known after event <seq>).
+//
+// Regenerate the golden files (then read every change!) with HATCHERY_UPDATE_GOLDEN=1.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "policy_fixture.h"
+
+namespace hatchery::testing {
+namespace {
+
+namespace bj = boost::json;
+namespace fs = std::filesystem;
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// One row per line, so that a golden file's diff shows the rows that changed.
+std::string RowsText(const bj::array& rows) {
+  std::string text = "[\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    text += bj::serialize(rows[i]) + (i + 1 < rows.size() ? ",\n" : "\n");
+  }
+  return text + "]\n";
+}
+
+void AppendLog(PolicyFixture& f, const fs::path& log) {
+  std::ifstream in(log);
+  std::size_t number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    bj::object envelope = bj::parse(line).as_object();
+    Actor actor{"clerk.zhang", "admin"};
+    if (auto* a = envelope.if_contains("actor")) actor.id = std::string(a->as_string());
+    envelope.erase("actor");
+    auto command = ParseAppendCommand(bj::serialize(envelope));
+    INFO(log.string() << " line " << number << ": " << command.status().ToString());
+    REQUIRE(command.ok());
+    auto result = f.ledger->Append(actor, {std::move(command).value()})[0];
+    INFO(result.status().ToString());
+    REQUIRE(result.ok());
+  }
+}
+
+void CheckViews(const domain::Projection& projection, const fs::path& expected, bool update) {
+  if (update) fs::create_directories(expected);
+  for (std::string_view view : domain::kViews) {
+    fs::path file = expected / (std::string(view) + ".json");
+    auto rows = domain::ViewRows(projection, view);
+    REQUIRE(rows.ok());
+    if (update) {
+      std::ofstream(file) << RowsText(*rows);
+      continue;
+    }
+    if (!fs::exists(file)) continue;
+    bj::array want = bj::parse(ReadText(file)).as_array();
+    INFO(file.string());
+    REQUIRE(want.size() == rows->size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      INFO("row " << i);
+      CHECK(bj::serialize((*rows)[i]) == bj::serialize(want[i]));
+    }
+  }
+}
+
+TEST_CASE("golden scenarios produce exactly their expected projections", "[scenarios]") {
+  bool update = std::getenv("HATCHERY_UPDATE_GOLDEN") != nullptr;
+  std::vector<fs::path> scenarios;
+  for (const auto& entry : fs::directory_iterator(HATCHERY_SCENARIOS_DIR)) {
+    if (entry.is_directory()) scenarios.push_back(entry.path());
+  }
+  std::sort(scenarios.begin(), scenarios.end());
+  REQUIRE(scenarios.size() >= 4);
+  for (const fs::path& scenario : scenarios) {
+    DYNAMIC_SECTION(scenario.filename().string()) {
+      PolicyFixture f;
+      AppendLog(f, scenario / "events.jsonl");
+      CHECK((update || fs::exists(scenario / "expected")));
+      CheckViews(f.Now(), scenario / "expected", update);
+      for (const auto& entry : fs::directory_iterator(scenario)) {
+        std::string name = entry.path().filename().string();
+        if (!name.starts_with("expected-at-")) continue;
+        std::uint64_t seq = std::stoull(name.substr(std::string("expected-at-").size()));
+        CheckViews(f.At(seq), entry.path(), update);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hatchery::testing
