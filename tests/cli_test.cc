@@ -140,3 +140,38 @@ TEST_CASE("cli: query shows a projection as a table or as JSON, with filters", "
 
 }  // namespace
 }  // namespace hatchery
+
+namespace hatchery {
+namespace {
+
+using testing::RunHatchery;
+using testing::TempDir;
+
+TEST_CASE("cli: demo builds the same verified history every time", "[cli]") {
+  TempDir dir;
+  std::string first = " --data " + dir.Sub("a"), second = " --data " + dir.Sub("b");
+  auto made = RunHatchery("demo" + first);
+  INFO(made.out);
+  REQUIRE(made.exit_code == 0);
+  REQUIRE(RunHatchery("demo" + second).exit_code == 0);
+  CHECK(RunHatchery("demo" + first).exit_code == 2);  // never over an existing store
+  CHECK(RunHatchery("verify" + first).exit_code == 0);
+  for (const char* view :
+       {"carriers", "entitlements", "payouts", "compliance", "indicators", "assessment"}) {
+    INFO(view);
+    auto a = RunHatchery("query" + first + " " + view + " --format json");
+    auto b = RunHatchery("query" + second + " " + view + " --format json");
+    REQUIRE(a.exit_code == 0);
+    auto digest = boost::json::parse(a.out).at("digest");
+    CHECK(digest == boost::json::parse(b.out).at("digest"));
+    CHECK_FALSE(boost::json::parse(a.out).at("rows").as_array().empty());
+  }
+  // The demo's corrections: one retracted award and one misconduct revocation, both with money due.
+  auto voided = RunHatchery("query" + first + " entitlements --format json --filter status=voided");
+  auto rows = boost::json::parse(voided.out).at("rows").as_array();
+  REQUIRE(rows.size() == 2);
+  for (const auto& row : rows) CHECK(row.at("clawback_due_fen").as_int64() > 0);
+}
+
+}  // namespace
+}  // namespace hatchery

@@ -85,6 +85,7 @@ TEST_CASE("violations name the JSON pointer of every failing field", "[schema]")
     auto result = Registry().Validate("AccreditationGranted",
                                       Object(R"({"carrier_id":"tl-inc-001","level":"national"})"));
     CHECK(result.status().code() == Code::kSchemaViolation);
+    CHECK_THAT(result.status().message(), Catch::Contains("/data/") && Catch::Contains("1 more"));
     CHECK_THAT(Pointers(result.status()), Catch::Matchers::UnorderedEquals(std::vector<std::string>{
                                               "/data/mode", "/data/authority"}));
   }

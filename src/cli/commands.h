@@ -12,6 +12,8 @@ namespace hatchery::cli {
 void AddLedgerCommands(CLI::App& app, int* exit_code);
 // query.
 void AddQueryCommand(CLI::App& app, int* exit_code);
+// demo.
+void AddDemoCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hatchery::cli
 

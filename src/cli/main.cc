@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   hatchery::cli::AddLedgerCommands(app, &exit_code);
   hatchery::cli::AddQueryCommand(app, &exit_code);
+  hatchery::cli::AddDemoCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -168,11 +168,13 @@ StatusOr<std::int64_t> SchemaRegistry::Validate(std::string_view type,
     errors.push_back(bj::object{{"pointer", pointer}, {"reason", error.description}});
   }
   std::string first = errors.empty() ? "/data" : std::string(errors[0].at("pointer").as_string());
-  return Status(
-      Code::kSchemaViolation,
+  std::string message =
       std::string(type) + " v" + std::to_string(version) + ": " +
-          (errors.empty() ? std::string("data does not fit the schema")
-                          : first + ": " + std::string(errors[0].at("reason").as_string())),
+      (errors.empty() ? std::string("data does not fit the schema")
+                      : first + ": " + std::string(errors[0].at("reason").as_string()));
+  if (errors.size() > 1) message += " (and " + std::to_string(errors.size() - 1) + " more)";
+  return Status(
+      Code::kSchemaViolation, std::move(message),
       bj::object{{"field", first}, {"schema_version", version}, {"errors", std::move(errors)}});
 }
 

@@ -46,7 +46,9 @@ class SchemaRegistry {
   // Registers the step from version `from` of `type` to `from + 1`; both must be loaded.
   Status AddUpcaster(const std::string& type, std::int64_t from, Upcaster upcaster);
 
-  // Validates `data` against the newest version of `type` and returns that version.
+  // Validates `data` against the newest version of `type` and returns that version. Integers must
+  // be held as int64, as json::ParseStrict produces them (valijson's Boost.JSON adapter does not
+  // see a uint64 as an integer).
   // Errors: kUnknownType; kSchemaViolation with details.errors = [{pointer, reason}, ...], one per
   // failing field, and details.field = the first pointer.
   StatusOr<std::int64_t> Validate(std::string_view type, const boost::json::object& data) const;

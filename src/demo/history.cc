@@ -1,0 +1,442 @@
+#include "demo/history.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+
+#include "domain/fact_base.h"
+#include "domain/projections.h"
+#include "domain/ruleset.h"
+
+namespace hatchery::demo {
+namespace {
+
+namespace bj = boost::json;
+
+const Actor kClerk{"clerk.zhang", "admin"};
+// The history ends in mid-2026: payouts up to kLastPayout, then the two corrections.
+constexpr const char* kLastPayout = "2026-06-10";
+const Actor kApprover{"finance.li", "admin"};
+const Actor kCashier{"cashier.wang", "admin"};
+
+struct County {
+  const char* id;
+  const char* name;
+};
+constexpr std::array<County, 9> kCounties{{{"horqin", "科尔沁区"},
+                                           {"huolinguole", "霍林郭勒市"},
+                                           {"kailu", "开鲁县"},
+                                           {"horqin_left_middle", "科尔沁左翼中旗"},
+                                           {"horqin_left_rear", "科尔沁左翼后旗"},
+                                           {"hure", "库伦旗"},
+                                           {"naiman", "奈曼旗"},
+                                           {"jarud", "扎鲁特旗"},
+                                           {"tongliao_etdz", "通辽经济技术开发区"}}};
+struct Industry {
+  const char* id;
+  const char* name;
+};
+constexpr std::array<Industry, 6> kIndustries{{{"corn_bio", "玉米生物"},
+                                               {"culture_tourism", "文化旅游"},
+                                               {"coal_chemical", "现代煤化工"},
+                                               {"medicine", "蒙中医药"},
+                                               {"emerging", "新兴产业"},
+                                               {"other", "创新创业"}}};
+constexpr std::array<const char*, 5> kHosts{"university_institute", "leading_enterprise", "county",
+                                            "introduced_institution", "other"};
+
+// splitmix64: small, fast, and the same on every platform (std distributions are not).
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t Next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  std::int64_t Between(std::int64_t lo, std::int64_t hi) {
+    return lo + static_cast<std::int64_t>(Next() % static_cast<std::uint64_t>(hi - lo + 1));
+  }
+  bool Chance(int percent) { return Between(1, 100) <= percent; }
+
+ private:
+  std::uint64_t state_;
+};
+
+std::string Date(int year, int month, int day) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, day);
+  return text;
+}
+
+// A date `days` after `date` (months taken as 30 days; good enough for a plausible history).
+std::string After(const std::string& date, int days) {
+  int y = std::stoi(date.substr(0, 4)), m = std::stoi(date.substr(5, 2)),
+      d = std::stoi(date.substr(8, 2));
+  int total = (y * 12 + (m - 1)) * 28 + (std::min(d, 28) - 1) + days;
+  return Date(total / (12 * 28), total / 28 % 12 + 1, total % 28 + 1);
+}
+
+class Builder {
+ public:
+  explicit Builder(const HistoryOptions& options) : random_(options.seed), options_(options) {}
+
+  std::vector<Act> Run() {
+    for (int i = 0; i < options_.carriers; ++i) Carrier(i);
+    std::stable_sort(acts_.begin(), acts_.end(), ByDate);
+    std::vector<Act> money = Payouts();
+    acts_.insert(acts_.end(), money.begin(), money.end());
+    std::stable_sort(acts_.begin(), acts_.end(), ByDate);
+    Corrections();
+    acts_.insert(acts_.begin(), Act{kClerk, domain::RulesetCommand(domain::DefaultRulesetData())});
+    return std::move(acts_);
+  }
+
+ private:
+  static bool ByDate(const Act& a, const Act& b) {
+    return a.command.effective_date < b.command.effective_date;
+  }
+
+  Act& Add(const Actor& actor, const std::string& stream, const std::string& type, bj::object data,
+           const std::string& date, const std::string& document_ref = "") {
+    AppendCommand c;
+    c.command_id = "demo-" + std::to_string(++commands_);
+    c.stream = stream;
+    c.type = type;
+    c.data = std::move(data);
+    c.effective_date = date;
+    if (!document_ref.empty()) c.document_ref = document_ref;
+    acts_.push_back(Act{actor, std::move(c)});
+    return acts_.back();
+  }
+
+  std::string Ref(const char* prefix, int year) {
+    return std::string(prefix) + "〔" + std::to_string(year) + "〕" +
+           std::to_string(++references_[prefix][year]) + "号";
+  }
+
+  void Carrier(int i) {
+    Random& r = random_;
+    std::int64_t roll = r.Between(1, 10);
+    std::string kind = roll <= 4 ? "incubator" : roll <= 8 ? "maker_space" : "star_space";
+    std::string prefix = kind == "incubator" ? "inc" : kind == "maker_space" ? "ms" : "ss";
+    char id_text[32];
+    std::snprintf(id_text, sizeof id_text, "tl-%s-%03d", prefix.c_str(), i + 1);
+    std::string id = id_text, stream = "carrier/" + id;
+    const County& county = kCounties[i % kCounties.size()];
+    const Industry& industry =
+        kind == "star_space" ? kIndustries[0] : kIndustries[(i / 2) % kIndustries.size()];
+    std::string category = kind == "incubator" ? (r.Chance(55) ? "comprehensive" : "specialized")
+                                               : (r.Chance(70) ? "social" : "university");
+    std::string host =
+        category == "university" ? "university_institute" : kHosts[r.Between(1, kHosts.size() - 1)];
+    std::string kind_name = kind == "incubator"     ? "科技企业孵化器"
+                            : kind == "maker_space" ? "众创空间"
+                                                    : "星创天地";
+    std::string name = std::string(county.name) + industry.name + kind_name;
+    if (int n = ++names_[name]; n > 1) name += "（" + std::to_string(n) + "号）";
+    std::int64_t area = kind == "incubator" ? r.Between(5, 30) * 1000 : r.Between(10, 50) * 100;
+
+    std::string registered =
+        Date(static_cast<int>(r.Between(2019, 2022)), static_cast<int>(r.Between(1, 12)),
+             static_cast<int>(r.Between(1, 28)));
+    bj::object profile{{"carrier_id", id},     {"name", name},      {"kind", kind},
+                       {"category", category}, {"host_type", host}, {"industry", industry.id},
+                       {"county", county.id},  {"area_m2", area}};
+    if (r.Chance(40)) {
+      profile["operator"] =
+          bj::object{{"name", std::string(county.name) + "创新服务有限公司"},
+                     {"mode", r.Chance(50) ? "market_team" : "professional_institution"}};
+    }
+    Add(kClerk, stream, "CarrierRegistered", profile, registered);
+    int first_year = std::stoi(registered.substr(0, 4));
+
+    // Accreditations: a city listing for some, a regional one for most, a national one later for
+    // a quarter of those.
+    std::string mode = kind == "incubator" ? "accredited" : (r.Chance(50) ? "filed" : "accredited");
+    if (r.Chance(40)) {
+      std::string date = After(registered, static_cast<int>(r.Between(60, 300)));
+      Add(kClerk, stream, "AccreditationGranted",
+          bj::object{{"carrier_id", id},
+                     {"level", "city"},
+                     {"mode", "filed"},
+                     {"authority", "通辽市科学技术局"}},
+          date, Ref("通科发", std::stoi(date)));
+    }
+    std::string regional, national;
+    if (r.Chance(75)) {
+      regional = Date(static_cast<int>(r.Between(std::max(first_year + 1, 2021), 2025)),
+                      static_cast<int>(r.Between(3, 11)), static_cast<int>(r.Between(1, 28)));
+      Add(kClerk, stream, "AccreditationGranted",
+          bj::object{{"carrier_id", id},
+                     {"level", "regional"},
+                     {"mode", mode},
+                     {"authority", "内蒙古自治区科学技术厅"}},
+          regional, Ref("内科发", std::stoi(regional)));
+      std::string later =
+          Date(std::stoi(regional) + static_cast<int>(r.Between(1, 2)),
+               static_cast<int>(r.Between(1, 12)), static_cast<int>(r.Between(1, 28)));
+      if (r.Chance(30) && later <= "2026-06-30") {
+        national = later;
+        bj::object grant{
+            {"carrier_id", id},
+            {"level", "national"},
+            {"mode", mode},
+            {"authority",
+             std::stoi(national) >= 2025 && r.Chance(30) ? "工业和信息化部" : "科学技术部"}};
+        if (kind == "incubator" && std::stoi(national) >= 2025) {
+          grant["tier"] = r.Chance(25) ? "excellence" : "standard";
+        }
+        Add(kClerk, stream, "AccreditationGranted", grant, national,
+            Ref("国科火字", std::stoi(national)));
+      }
+    }
+    Evaluations(i, id, stream, regional, "regional", "内科发");
+    Evaluations(i + 1, id, stream, national, "national", "国科火字");
+
+    if (!regional.empty() && r.Chance(35)) {
+      std::string filed = After(std::max(regional, std::string("2023-06-01")), 90);
+      if (filed < "2026-06-01") {
+        std::string filing_id = "bf-" + id;
+        bj::object recipient{{"name", std::string(kCounties[(i + 3) % 9].name) + "创业孵化基地"}};
+        Add(kClerk, stream, "BrandOutputFiled",
+            bj::object{{"filing_id", filing_id},
+                       {"provider_id", id},
+                       {"recipient", recipient},
+                       {"service", r.Chance(50) ? "brand_output" : "management_service"},
+                       {"planned_start", After(filed, 30)}},
+            filed, Ref("通科备", std::stoi(filed)));
+        Add(kClerk, stream, "BrandOutputStarted",
+            bj::object{{"provider_id", id}, {"recipient", recipient}, {"filing_id", filing_id}},
+            After(filed, 30));
+      }
+    }
+    if (i == 7) {  // brand output started without any filing (§3.2 compliance)
+      Add(kClerk, stream, "BrandOutputStarted",
+          bj::object{{"provider_id", id},
+                     {"recipient", bj::object{{"name", "奈曼旗农业科技园"}}},
+                     {"service", "branch"}},
+          "2025-05-10");
+    }
+    if (r.Chance(30)) {
+      std::string opened = After(registered, static_cast<int>(r.Between(200, 900)));
+      std::string station = "ws-" + id;
+      Add(kClerk, stream, "BrokerWorkstationOpened",
+          bj::object{
+              {"station_id", station}, {"carrier_id", id}, {"name", name + "技术经纪人工作站"}},
+          opened);
+      for (int b = 0, n = static_cast<int>(r.Between(1, 3)); b < n; ++b) {
+        Add(kClerk, stream, "BrokerQualified",
+            bj::object{{"station_id", station},
+                       {"broker_ref", "broker-" + id + "-" + std::to_string(b + 1)},
+                       {"certificate_no", "NMJJR-" + std::to_string(r.Between(10000, 99999))}},
+            After(opened, 30 + 60 * b));
+      }
+    }
+    if (r.Chance(20)) {
+      std::int64_t size = r.Between(5, 50) * 100'000'000;
+      Add(kClerk, stream, "FundEstablished",
+          bj::object{{"fund_id", "fund-" + id},
+                     {"carrier_id", id},
+                     {"fund_type", r.Chance(50) ? "seed" : "angel"},
+                     {"size_fen", size},
+                     {"social_capital_fen", size * r.Between(30, 90) / 100}},
+          After(registered, static_cast<int>(r.Between(300, 1200))));
+    }
+    Reports(id, stream, kind, category, first_year, area);
+  }
+
+  // Evaluations from the year after `since`: every year at national level, in rounds (about a
+  // third of carriers a year) at regional level.
+  void Evaluations(int round, const std::string& id, const std::string& stream,
+                   const std::string& since, const std::string& level, const char* ref) {
+    if (since.empty()) return;
+    int fails = 0;
+    for (int year = std::stoi(since) + 1; year <= 2025; ++year) {
+      if (level == "regional" && (round + year) % 3 != 0) continue;
+      std::int64_t roll = random_.Between(1, 100);
+      std::string grade = roll <= 25   ? "excellent"
+                          : roll <= 55 ? "good"
+                          : roll <= 90 ? "pass"
+                                       : "fail";
+      std::string date = Date(year, 12, static_cast<int>(random_.Between(1, 20)));
+      Add(kClerk, stream, "EvaluationRecorded",
+          bj::object{{"carrier_id", id}, {"level", level}, {"year", year}, {"grade", grade}}, date,
+          Ref(ref, year));
+      fails = grade == "fail" ? fails + 1 : 0;
+      if (fails == 2) {  // dynamic management: revoked after two failures in a row
+        std::string revoked = Date(year + 1, 2, 15);
+        Add(kClerk, stream, "AccreditationRevoked",
+            bj::object{{"carrier_id", id}, {"level", level}, {"reason", "failed_evaluation"}},
+            revoked, Ref(ref, year + 1));
+        return;
+      }
+    }
+  }
+
+  void Reports(const std::string& id, const std::string& stream, const std::string& kind,
+               const std::string& category, int first_year, std::int64_t area) {
+    Random& r = random_;
+    for (int year = first_year; year <= 2025; ++year) {
+      if (year >= 2023 && r.Chance(8)) continue;  // a few reports never arrive
+      int grow = year - first_year;
+      bj::object m;
+      if (kind == "incubator") {
+        m["incubated_firms"] = r.Between(20, 50) + 5 * grow;
+        m["new_incubated_firms"] = r.Between(5, 20);
+        m["graduated_firms"] = r.Between(1, 8);
+        m["high_tech_firms"] = r.Between(1, 8);
+        m["tech_sme_firms"] = r.Between(5, 25);
+        m["rd_spend_fen"] = r.Between(50, 800) * 1'000'000;
+        m["ip_granted"] = r.Between(5, 40);
+        m["invention_patents"] = r.Between(0, 10);
+        m["firms_financed"] = r.Between(1, 8);
+        m["financing_fen"] = r.Between(0, 300) * 10'000'000;
+        m["jobs"] = r.Between(100, 500);
+        m["mentors"] = r.Between(5, 15);
+        m["service_staff"] = r.Between(5, 15);
+        m["events_held"] = r.Between(10, 40);
+        m["incubation_fund_fen"] = r.Between(0, 10) * 100'000'000;
+        if (category == "specialized") m["public_platforms"] = r.Between(0, 3);
+      } else {
+        m["incubated_firms"] = r.Between(3, 20);
+        m["resident_teams"] = r.Between(10, 50);
+        m["new_companies"] = r.Between(2, 15);
+        m["seats"] = r.Between(50, 300);
+        m["mentors"] = r.Between(3, 12);
+        m["events_held"] = r.Between(6, 24);
+        m["firms_financed"] = r.Between(0, 4);
+        m["ip_granted"] = r.Between(0, 10);
+        m["jobs"] = r.Between(20, 150);
+      }
+      std::int64_t income = r.Between(100, 2000) * 1'000'000;
+      m["total_income_fen"] = income;
+      m["non_rent_income_fen"] = income * r.Between(10, 80) / 100;
+      m["area_m2"] = area;
+      Add(kClerk, stream, "AnnualReportSubmitted",
+          bj::object{{"carrier_id", id}, {"year", year}, {"metrics", std::move(m)}},
+          Date(year + 1, static_cast<int>(r.Between(1, 3)), static_cast<int>(r.Between(1, 28))));
+    }
+  }
+
+  // Every entitlement the acts so far earn (as the domain derives it) is paid: 60 % about three
+  // months after it became active, the rest about nine months after, each disbursed two weeks
+  // after approval by someone else than the approver.
+  std::vector<Act> Payouts() {
+    std::vector<Act> all = acts_;
+    all.insert(all.begin(), Act{kClerk, domain::RulesetCommand(domain::DefaultRulesetData())});
+    domain::FactBase facts;
+    for (const Event& e : AsEvents(all)) {
+      if (!facts.Apply(e).ok()) return {};
+    }
+    std::vector<Act> others = std::move(acts_);
+    acts_.clear();
+    auto projection = domain::Project(facts, domain::MakeCut(facts, std::nullopt, std::nullopt));
+    for (const auto& carrier : projection.carriers) {
+      for (const auto& e : carrier.entitlements) {
+        if (e.status != "active") continue;
+        std::string active = domain::FormatDate(e.history.back().date);
+        std::int64_t first = e.amount_fen * 6 / 10;
+        Instalment(e, 1, first, After(active, 90));
+        Instalment(e, 2, e.amount_fen - first, After(active, 270));
+      }
+    }
+    std::vector<Act> money = std::move(acts_);
+    acts_ = std::move(others);
+    return money;
+  }
+
+  void Instalment(const domain::Entitlement& e, int n, std::int64_t amount,
+                  const std::string& date) {
+    if (date > kLastPayout) return;
+    std::string rule = e.rule_id;
+    std::transform(rule.begin(), rule.end(), rule.begin(), [](char c) { return std::tolower(c); });
+    std::string payout_id = "pay-" + rule + "-" + e.carrier_id + "-" + std::to_string(n);
+    std::string stream = "carrier/" + e.carrier_id;
+    int year = std::stoi(date);
+    Add(kApprover, stream, "PayoutApproved",
+        bj::object{{"payout_id", payout_id}, {"entitlement_id", e.id}, {"amount_fen", amount}},
+        date, Ref("通科财", year));
+    std::string paid = After(date, 14);
+    if (paid > kLastPayout) return;
+    char voucher[32];
+    std::snprintf(voucher, sizeof voucher, "付〔%d〕%04d", std::stoi(paid),
+                  ++references_["付"][std::stoi(paid)]);
+    Add(kCashier, stream, "PayoutDisbursed",
+        bj::object{{"payout_id", payout_id}, {"voucher_no", voucher}}, paid, voucher);
+  }
+
+  // The two corrections of the demo, recorded last: a regional accreditation found to have been
+  // recorded in error (retracted after its award was partly paid), and a misconduct revocation
+  // of a carrier that had been paid, with part of the money recovered.
+  void Corrections() {
+    std::vector<std::string> paid;  // carriers still regional with a disbursed regional award
+    std::set<std::string> lost;     // carriers whose regional accreditation was revoked
+    for (const Act& a : acts_) {
+      const auto& c = a.command;
+      if (c.type == "AccreditationRevoked") lost.insert(c.stream);
+      if (c.type == "PayoutDisbursed" && c.data.at("payout_id").as_string().starts_with("pay-r2")) {
+        paid.push_back(c.stream);
+      }
+    }
+    std::erase_if(paid, [&](const std::string& s) { return lost.contains(s); });
+    if (paid.size() < 2) return;
+    std::string wrong = paid.front(), stream = paid.back();
+    std::string misconduct = stream.substr(std::string("carrier/").size());
+    for (std::size_t k = 0; k < acts_.size(); ++k) {
+      const auto& c = acts_[k].command;
+      if (c.type == "AccreditationGranted" && c.stream == wrong &&
+          c.data.at("level") == "regional") {
+        Add(kClerk, wrong, "EventRetracted",
+            bj::object{{"retracted_seq", static_cast<std::int64_t>(k + 2)},  // genesis, 1-based
+                       {"reason", "自治区级认定录入错误：该载体未列入认定名单"}},
+            "2026-06-15", Ref("通科发", 2026));
+        break;
+      }
+    }
+    Add(kClerk, stream, "AccreditationRevoked",
+        bj::object{{"carrier_id", misconduct}, {"level", "regional"}, {"reason", "misconduct"}},
+        "2026-06-18", Ref("内科发", 2026));
+    Add(kClerk, stream, "ClawbackRecovered",
+        bj::object{{"entitlement_id", "R2:" + misconduct},
+                   {"amount_fen", 10'000'000},
+                   {"voucher_no", "缴〔2026〕0001"}},
+        "2026-06-28", "缴〔2026〕0001");
+  }
+
+  Random random_;
+  HistoryOptions options_;
+  std::vector<Act> acts_;
+  int commands_ = 0;
+  std::map<std::string, int> names_;
+  std::map<std::string, std::map<int, int>> references_;
+};
+
+}  // namespace
+
+std::vector<Act> GenerateHistory(const HistoryOptions& options) { return Builder(options).Run(); }
+
+std::vector<Event> AsEvents(const std::vector<Act>& acts) {
+  std::vector<Event> events;
+  events.reserve(acts.size());
+  for (const Act& a : acts) {
+    Event e;
+    e.seq = events.size() + 1;
+    e.command_id = a.command.command_id;
+    e.stream = a.command.stream;
+    e.stream_version = 0;
+    e.type = a.command.type;
+    e.data = a.command.data;
+    e.effective_date = a.command.effective_date;
+    e.document_ref = a.command.document_ref;
+    e.actor = a.actor;
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+}  // namespace hatchery::demo

@@ -1,0 +1,41 @@
+// A realistic, deterministic history of Tongliao's carriers under TCB-2023-2, for the demo store
+// (`hatchery demo`) and the benchmarks: registrations across the city's counties and the
+// industries of §2.3, accreditations at every level, evaluations in rounds, brand-output filings
+// (and one unfiled start), workstations and brokers, funds, annual reports, payouts approved and
+// disbursed by different people, one correction (a retraction after payout) and one misconduct
+// revocation.
+//
+// The same options always give the same acts, byte for byte. Payouts are planned from what the
+// policy domain derives from the other acts, so the generator never restates the money rules.
+#ifndef HATCHERY_DEMO_HISTORY_H_
+#define HATCHERY_DEMO_HISTORY_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "hatchery/event.h"
+
+namespace hatchery::demo {
+
+struct HistoryOptions {
+  int carriers = 40;
+  std::uint64_t seed = 20230327;
+};
+
+// One act: who records it, and the append command.
+struct Act {
+  Actor actor;
+  AppendCommand command;
+};
+
+// The acts in recording order (by effective date, the corrections last). The first act is the
+// activation of the shipped ruleset.
+std::vector<Act> GenerateHistory(const HistoryOptions& options);
+
+// `acts` as recorded events (seq 1, 2, … and the envelope fields; no hashes), for folding without
+// a store.
+std::vector<Event> AsEvents(const std::vector<Act>& acts);
+
+}  // namespace hatchery::demo
+
+#endif  // HATCHERY_DEMO_HISTORY_H_
