@@ -26,61 +26,12 @@
 #include <mutex>
 #include <thread>
 
+#include "bench_drive.h"
 #include "bench_util.h"
 #include "hatchery/ledger.h"
 
 namespace hatchery::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-constexpr int kAsyncDriverThreads = 2;
-
-double MicrosSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-}
-
-struct RunFigures {
-  double per_s = 0;
-  double p50_us = 0;
-  double p99_us = 0;
-  double rss_growth_mb = 0;  // resident set size at the end less at half-way
-};
-
-// Tracks progress of one run: counts completions, samples RSS at each quarter.
-class Progress {
- public:
-  explicit Progress(int events) : events_(events) {}
-  // Called by whichever thread completes an append.
-  void Completed() {
-    int done = ++done_;
-    for (int q = 1; q <= 3; ++q) {
-      if (done == events_ / 4 * q) rss_quarters_mb_[q - 1] = RssMb();
-    }
-  }
-  int done() const { return done_.load(); }
-  // Called once every append is complete; `label` names the run in the RSS line it prints.
-  RunFigures Finish(std::vector<double>& latencies_us, double seconds, const char* label) {
-    rss_quarters_mb_[3] = RssMb();
-    std::printf("#   %s run: rss at 25/50/75/100 %% of %d appends: %.0f / %.0f / %.0f / %.0f MiB\n",
-                label, events_, rss_quarters_mb_[0].load(), rss_quarters_mb_[1].load(),
-                rss_quarters_mb_[2].load(), rss_quarters_mb_[3].load());
-    return {events_ / seconds, Percentile(latencies_us, 50), Percentile(latencies_us, 99),
-            rss_quarters_mb_[3] - rss_quarters_mb_[1]};
-  }
-
- private:
-  int events_;
-  std::atomic<int> done_{0};
-  std::array<std::atomic<double>, 4> rss_quarters_mb_{};
-};
-
-// Reserves room for `n` samples and touches it, so that filling it later does not show up as
-// resident-set growth of the thing measured.
-void ReserveTouched(std::vector<double>& samples, std::size_t n) {
-  samples.assign(n, 0);
-  samples.clear();
-}
 
 // Runs `op(producer, i)` `events` times split over `producers` blocking threads; `label` names
 // the run in the RSS line.
@@ -126,59 +77,6 @@ AppendCommand MakeCommand(int producer, int i) {
 
 const Actor kActor{"bench", "admin"};
 
-// P logical producers with one AppendAsync in flight each. Driver threads build and submit the
-// next command of every producer whose previous append was acknowledged.
-RunFigures DriveAsync(Ledger& ledger, int producers, int events) {
-  Progress progress(events);
-  std::mutex mu;
-  std::condition_variable ready_cv;
-  std::deque<int> ready;  // producers whose previous append was acknowledged; guarded by mu
-  for (int p = 0; p < producers; ++p) ready.push_back(p);
-  std::vector<int> issued(producers, 0);  // per producer; touched by one driver at a time
-  std::vector<Clock::time_point> sent(producers);
-  std::vector<double> latencies;  // appended to on the writer thread only
-  ReserveTouched(latencies, events);
-  int per_producer = events / producers;
-  std::atomic<bool> failed{false};
-
-  auto driver = [&] {
-    std::unique_lock lock(mu);
-    while (progress.done() < per_producer * producers && !failed) {
-      ready_cv.wait(lock, [&] {
-        return !ready.empty() || progress.done() >= per_producer * producers || failed;
-      });
-      if (ready.empty()) continue;
-      int p = ready.front();
-      ready.pop_front();
-      lock.unlock();
-      if (issued[p] < per_producer) {
-        AppendCommand command = MakeCommand(p, issued[p]++);
-        sent[p] = Clock::now();
-        ledger.AppendAsync(kActor, {std::move(command)}, AppendMode::kEach,
-                           [&, p](std::vector<StatusOr<AppendResult>> results) {
-                             latencies.push_back(MicrosSince(sent[p]));
-                             if (!results[0].ok()) failed = true;
-                             // Completed under the lock: a driver that sees the last
-                             // completion returns, and `mu` goes with its scope.
-                             std::lock_guard guard(mu);
-                             progress.Completed();
-                             ready.push_back(p);
-                             ready_cv.notify_one();
-                           });
-      }
-      lock.lock();
-    }
-    ready_cv.notify_all();
-  };
-  auto start = Clock::now();
-  std::vector<std::thread> drivers;
-  for (int d = 0; d < kAsyncDriverThreads; ++d) drivers.emplace_back(driver);
-  for (auto& t : drivers) t.join();
-  double seconds = MicrosSince(start) / 1e6;
-  if (failed) throw std::runtime_error("an append failed");
-  return progress.Finish(latencies, seconds, "async");
-}
-
 struct LedgerRun {
   RunFigures figures;
   std::size_t event_bytes;
@@ -193,8 +91,10 @@ LedgerRun RunLedger(const std::string& parent, int producers, int events, bool a
     auto results = ledger->Append(kActor, {MakeCommand(p, i)});
     if (!results[0].ok()) throw std::runtime_error(results[0].status().ToString());
   };
-  RunFigures figures = async ? DriveAsync(*ledger, producers, events)
-                             : DriveThreads(producers, events, append, "threads");
+  auto make = [](int p, int i) { return std::pair{kActor, MakeCommand(p, i)}; };
+  RunFigures figures =
+      async ? DriveAsync(*ledger, std::vector<int>(producers, events / producers), make)
+            : DriveThreads(producers, events, append, "threads");
   return {figures, CanonicalForm(std::move(ledger->Get(1)).value(), true).size()};
 }
 

@@ -1,0 +1,175 @@
+// bench_fold: how fast the policy domain folds events into all six projections, how much memory
+// that takes, and what validation (schemas and invariants) costs durable appends.
+//
+//   bench_fold [--carriers N] [--runs R] [--producers P] [--append-events N] [--dir DIR]
+//
+// 1. Generates the demo history (src/demo/history.h) for N carriers (88,000 ≈ 1,000,000 events:
+//    registrations, accreditations, evaluations, filings, reports, payouts, corrections).
+// 2. Folds it R times into a fresh fact base and derives every projection (fold = decode and
+//    apply each event + derive all carriers' entitlements, payouts, flags, indicators, scores);
+//    then renders the six views and their digests once.
+// 3. Appends the acts of the first carriers (about --append-events of them) from P producers
+//    through Ledger::AppendAsync, once with the policy domain's checks and once without, each on a
+//    fresh store on the same disk.
+//
+// Figures are medians over R runs. Last line:
+//   events=<n> fold_events_per_s=<n> peak_rss_mb=<n> checked_appends_per_s=<n>
+//   unchecked_appends_per_s=<n>
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "bench_drive.h"
+#include "bench_util.h"
+#include "demo/history.h"
+#include "domain/policy_rules.h"
+#include "domain/projections.h"
+
+namespace hatchery::bench {
+namespace {
+
+struct FoldFigures {
+  double apply_s = 0, project_s = 0;
+};
+
+FoldFigures Fold(const std::vector<Event>& events, bool render) {
+  auto start = Clock::now();
+  domain::FactBase facts;
+  for (const Event& e : events) {
+    if (Status s = facts.Apply(e); !s.ok()) throw std::runtime_error(s.ToString());
+  }
+  FoldFigures f;
+  f.apply_s = MicrosSince(start) / 1e6;
+  start = Clock::now();
+  auto projection = domain::Project(facts, domain::MakeCut(facts, std::nullopt, std::nullopt));
+  f.project_s = MicrosSince(start) / 1e6;
+  if (render) {
+    start = Clock::now();
+    std::size_t rows = 0;
+    for (std::string_view view : domain::kViews) {
+      auto r = domain::ViewRows(projection, view);
+      rows += r->size();
+      std::printf("#   view %-12s %8zu rows  digest %s\n", std::string(view).c_str(), r->size(),
+                  ToHex(domain::ViewDigest(*r)).substr(0, 16).c_str());
+    }
+    std::printf("#   rendering %zu rows as JSON and hashing them: %.2f s\n", rows,
+                MicrosSince(start) / 1e6);
+  }
+  return f;
+}
+
+// The acts of whole carriers, in recording order, from the first on, until about `target` acts;
+// without retractions (they name a global seq, which concurrent producers do not preserve).
+std::vector<demo::Act> AppendWorkload(const std::vector<demo::Act>& acts, std::size_t target) {
+  std::map<std::string, std::size_t> per_stream;
+  for (const auto& a : acts) per_stream[a.command.stream]++;
+  std::set<std::string> chosen;
+  std::size_t total = 0;
+  for (const auto& a : acts) {
+    const std::string& s = a.command.stream;
+    if (s == "policy" || chosen.contains(s) || total >= target) continue;
+    chosen.insert(s);
+    total += per_stream[s];
+  }
+  std::vector<demo::Act> out;
+  for (const auto& a : acts) {
+    if (chosen.contains(a.command.stream) && a.command.type != "EventRetracted") out.push_back(a);
+  }
+  return out;
+}
+
+double RunAppends(const std::string& parent, const std::vector<demo::Act>& acts, int producers,
+                  bool checked) {
+  ScratchDir dir(parent);
+  std::string path = dir.path() + "/store";
+  if (!Ledger::Create(path).ok()) throw std::runtime_error("cannot create " + path);
+  LedgerOptions options;
+  if (checked) options.rules = std::make_shared<domain::PolicyRules>();
+  auto ledger = std::move(Ledger::Open(path, options)).value();
+  auto genesis = demo::GenerateHistory({2, 1}).front();  // the ruleset activation
+  if (!ledger->Append(genesis.actor, {genesis.command})[0].ok())
+    throw std::runtime_error("genesis");
+  // Each carrier's acts stay in order on one producer.
+  std::vector<std::vector<const demo::Act*>> queues(producers);
+  std::map<std::string, int> producer_of;
+  for (const auto& a : acts) {
+    auto [it, added] = producer_of.emplace(a.command.stream, producer_of.size() % producers);
+    queues[it->second].push_back(&a);
+  }
+  std::vector<int> counts;
+  for (const auto& q : queues) counts.push_back(static_cast<int>(q.size()));
+  auto figures = DriveAsync(*ledger, counts, [&](int p, int i) {
+    return std::pair{queues[p][i]->actor, queues[p][i]->command};
+  });
+  std::printf("#   %s appends: %.0f/s  p50 %.0f us  p99 %.0f us\n",
+              checked ? "checked  " : "unchecked", figures.per_s, figures.p50_us, figures.p99_us);
+  return figures.per_s;
+}
+
+}  // namespace
+}  // namespace hatchery::bench
+
+int main(int argc, char** argv) {
+  using namespace hatchery;
+  using namespace hatchery::bench;
+  CLI::App app{"Fold rate of all projections, memory, and the cost of validation on appends"};
+  int carriers = 88000, runs = 3, producers = 64, append_events = 20000;
+  std::string dir = "bench-data";
+  app.add_option("--carriers", carriers, "carriers in the generated history (88,000 ≈ 1M events)")
+      ->check(CLI::Range(2, 10'000'000));
+  app.add_option("--runs", runs, "runs (figures are medians)")->check(CLI::PositiveNumber);
+  app.add_option("--producers", producers, "concurrent producers for the append runs")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--append-events", append_events, "appends per append run (0: skip)");
+  app.add_option("--dir", dir, "scratch parent directory (on the disk to measure)");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    auto start = Clock::now();
+    std::vector<demo::Act> acts = demo::GenerateHistory({carriers, demo::HistoryOptions{}.seed});
+    std::vector<Event> events = demo::AsEvents(acts);
+    std::printf("# generated %zu events for %d carriers in %.1f s; rss %.0f MiB\n", events.size(),
+                carriers, MicrosSince(start) / 1e6, RssMb());
+    std::map<std::string, int> mix;
+    for (const auto& e : events) mix[e.type]++;
+    for (const auto& [type, n] : mix) std::printf("#   %-24s %8d\n", type.c_str(), n);
+
+    double before = RssMb();
+    std::vector<double> rates, apply, project;
+    for (int r = 0; r < runs; ++r) {
+      FoldFigures f = Fold(events, r == 0);
+      apply.push_back(f.apply_s);
+      project.push_back(f.project_s);
+      rates.push_back(events.size() / (f.apply_s + f.project_s));
+    }
+    double peak = PeakRssMb();
+    std::printf(
+        "# fold: %.0f events/s (apply %.2f s + derive all projections %.2f s), one thread\n"
+        "# memory: rss %.0f MiB before folding (the generated events), peak %.0f MiB\n",
+        Median(rates), Median(apply), Median(project), before, peak);
+
+    double checked = 0, unchecked = 0;
+    if (append_events > 0) {
+      auto workload = AppendWorkload(acts, static_cast<std::size_t>(append_events));
+      std::printf("# appends: %zu acts of whole carriers, %d producers\n", workload.size(),
+                  producers);
+      std::vector<double> with, without;
+      for (int r = 0; r < runs; ++r) {
+        with.push_back(RunAppends(dir, workload, producers, true));
+        without.push_back(RunAppends(dir, workload, producers, false));
+      }
+      checked = Median(with);
+      unchecked = Median(without);
+      std::printf("# appends with checks / without: %.2f\n", checked / unchecked);
+    }
+    std::printf(
+        "events=%zu fold_events_per_s=%.0f peak_rss_mb=%.0f checked_appends_per_s=%.0f "
+        "unchecked_appends_per_s=%.0f\n",
+        events.size(), Median(rates), peak, checked, unchecked);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_fold: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
