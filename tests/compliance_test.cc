@@ -112,19 +112,19 @@ TEST_CASE("yearly indicators count the year's events and its latest annual repor
   REQUIRE(p.indicators.size() == 3);  // 2023, 2024, 2025
   const auto& y2023 = p.indicators[0].values;
   const auto& y2024 = p.indicators[1].values;
-  CHECK(y2023.at("accreditations_regional") == 1);
-  CHECK(y2023.at("entitlements_created") == 1);
-  CHECK(y2023.at("entitlements_fen") == 50'000'000);
-  CHECK(y2023.at("workstations_total") == 1);
-  CHECK(y2024.at("disbursed_fen") == 20'000'000);
-  CHECK(y2024.at("brokers_qualified") == 1);
-  CHECK(y2024.at("workstations_total") == 1);
-  CHECK(y2024.at("incubated_firms") == 42);
-  CHECK_FALSE(y2024.contains("jobs"));  // the later report supersedes the whole earlier one
-  CHECK(y2024.at("annual_report_seq") == static_cast<std::int64_t>(superseding));
+  CHECK(y2023.get(domain::M("accreditations_regional")) == 1);
+  CHECK(y2023.get(domain::M("entitlements_created")) == 1);
+  CHECK(y2023.get(domain::M("entitlements_fen")) == 50'000'000);
+  CHECK(y2023.get(domain::M("workstations_total")) == 1);
+  CHECK(y2024.get(domain::M("disbursed_fen")) == 20'000'000);
+  CHECK(y2024.get(domain::M("brokers_qualified")) == 1);
+  CHECK(y2024.get(domain::M("workstations_total")) == 1);
+  CHECK(y2024.get(domain::M("incubated_firms")) == 42);
+  CHECK_FALSE(y2024.has(domain::M("jobs")));  // the later report supersedes the whole earlier one
+  CHECK(y2024.get(domain::M("annual_report_seq")) == static_cast<std::int64_t>(superseding));
   REQUIRE(p.class_totals.size() == 3);
-  CHECK(p.class_totals[1].values.at("incubated_firms") == 42);
-  CHECK(p.class_totals[1].values.at("carriers") == 1);
+  CHECK(p.class_totals[1].values.get(domain::M("incubated_firms")) == 42);
+  CHECK(p.class_totals[1].values.get(domain::M("carriers")) == 1);
 }
 
 TEST_CASE("assessment: weighted score capped per indicator, ranked within class", "[indicators]") {

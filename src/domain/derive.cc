@@ -102,11 +102,11 @@ class Walk {
  private:
   void On(const Fact& f, const Registered& r) {
     out_.kind = r.kind;
-    out_.profile = r.profile;
+    out_.profile = *r.profile;
     out_.registered_on = f.effective;
     out_.registered_seq = f.seq;
   }
-  void On(const Fact&, const ProfileAmended& a) { Merge(a.changes, &out_.profile); }
+  void On(const Fact&, const ProfileAmended& a) { Merge(*a.changes, &out_.profile); }
 
   void On(const Fact& f, const AccreditationGranted& g) {
     out_.holdings[g.level] = Holding{g.level, g.mode, g.tier, f.effective, f.seq};
@@ -204,7 +204,7 @@ class Walk {
                                    p.amount_fen,
                                    f.seq,
                                    f.effective,
-                                   f.actor_id,
+                                   p.approved_by,
                                    0,
                                    0,
                                    "",
@@ -225,7 +225,7 @@ class Walk {
     Payout& p = payout->second;
     p.disbursed_seq = f.seq;
     p.disbursed_on = f.effective;
-    p.disbursed_by = f.actor_id;
+    p.disbursed_by = d.disbursed_by;
     p.voucher_no = d.voucher_no;
     p.status = "disbursed";
     auto it = ents_.find(p.entitlement_id);

@@ -128,8 +128,8 @@ struct Activity {
   std::vector<std::pair<Date, std::int64_t>> funds;       // (date, size_fen)
   std::vector<std::pair<Date, std::int64_t>> recoveries;  // (date, amount_fen) clawed back
   std::vector<std::pair<Date, RevocationReason>> revocations;
-  std::map<int, std::pair<std::uint64_t, std::vector<std::pair<std::string, std::int64_t>>>>
-      reports;  // year → (seq, metrics) of the latest report
+  // year → (seq, metrics) of the year's latest report
+  std::map<int, std::pair<std::uint64_t, std::shared_ptr<const Measures>>> reports;
 };
 
 struct CarrierOutcome {

@@ -70,8 +70,9 @@ class Reader {
     return value.value_or(E{});
   }
 
-  Profile ProfileOf(const bj::object& in) {
-    Profile p;
+  std::shared_ptr<const Profile> ProfileOf(const bj::object& in) {
+    auto shared = std::make_shared<Profile>();
+    Profile& p = *shared;
     auto text = [&](std::string_view key, std::optional<std::string>* out) {
       if (in.contains(key)) *out = String(in, key, key);
     };
@@ -85,7 +86,7 @@ class Reader {
       p.operator_mode = String(op->as_object(), "mode", "operator/mode");
     }
     if (in.contains("area_m2")) p.area_m2 = Integer(in, "area_m2", "area_m2");
-    return p;
+    return shared;
   }
 
   Status status() const {
@@ -95,12 +96,12 @@ class Reader {
                   bj::object{{"field", "/data/" + failed_field_}});
   }
 
- private:
   void Fail(std::string_view key) {
     if (!failed_) failed_field_ = std::string(key);
     failed_ = true;
   }
 
+ private:
   const bj::object& data_;
   std::string type_;
   bool failed_ = false;
@@ -147,17 +148,22 @@ StatusOr<FactBody> DecodeData(std::string_view type, const bj::object& data) {
     body = FundEstablished{r.String("fund_id"), r.Integer("size_fen"),
                            r.Integer("social_capital_fen")};
   } else if (t == "AnnualReportSubmitted") {
-    AnnualReportSubmitted report{static_cast<int>(r.Integer("year")), {}};
-    for (const auto& [key, value] : r.Object("metrics")) {
-      report.metrics.emplace_back(std::string(key), r.Integer(r.Object("metrics"), key, key));
+    auto metrics = std::make_shared<Measures>();
+    const bj::object& reported = r.Object("metrics");
+    for (const auto& [key, value] : reported) {
+      auto index = MeasureIndex(key);
+      if (!index || *index >= kReportMetricCount) {
+        r.Fail("metrics/" + std::string(key));
+        continue;
+      }
+      metrics->Set(*index, r.Integer(reported, key, key));
     }
-    std::sort(report.metrics.begin(), report.metrics.end());
-    body = std::move(report);
+    body = AnnualReportSubmitted{static_cast<int>(r.Integer("year")), std::move(metrics)};
   } else if (t == "PayoutApproved") {
     body =
         PayoutApproved{r.String("payout_id"), r.String("entitlement_id"), r.Integer("amount_fen")};
   } else if (t == "PayoutDisbursed") {
-    body = PayoutDisbursed{r.String("payout_id"), r.String("voucher_no")};
+    body = PayoutDisbursed{r.String("payout_id"), r.String("voucher_no"), ""};
   } else if (t == "ClawbackRecovered") {
     body = ClawbackRecovered{r.String("entitlement_id"), r.String("voucher_no"),
                              r.Integer("amount_fen")};
@@ -218,8 +224,9 @@ StatusOr<Fact> DecodeFact(const Event& event) {
                   bj::object{{"field", "effective_date"}});
   }
   fact.effective = *effective;
-  fact.actor_id = event.actor.id;
   ASSIGN_OR_RETURN(fact.body, DecodeData(event.type, event.data));
+  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) p->approved_by = event.actor.id;
+  if (auto* d = std::get_if<PayoutDisbursed>(&fact.body)) d->disbursed_by = event.actor.id;
   return fact;
 }
 

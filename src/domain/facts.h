@@ -7,12 +7,14 @@
 #define HATCHERY_DOMAIN_FACTS_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "domain/measures.h"
 #include "hatchery/event.h"
 #include "hatchery/status.h"
 
@@ -52,13 +54,14 @@ struct Profile {
   std::optional<std::int64_t> area_m2;
 };
 
+// Large, rare parts of a fact are shared and immutable, so that every fact stays small.
 struct Registered {
   std::string carrier_id;
   Kind kind;
-  Profile profile;  // every required field set
+  std::shared_ptr<const Profile> profile;  // every required field set
 };
 struct ProfileAmended {
-  Profile changes;
+  std::shared_ptr<const Profile> changes;
 };
 struct AccreditationGranted {
   Level level;
@@ -95,14 +98,16 @@ struct FundEstablished {
 };
 struct AnnualReportSubmitted {
   int year;
-  std::vector<std::pair<std::string, std::int64_t>> metrics;  // sorted by name
+  std::shared_ptr<const Measures> metrics;  // only the annual-report metrics are set
 };
 struct PayoutApproved {
   std::string payout_id, entitlement_id;
   std::int64_t amount_fen;
+  std::string approved_by;  // the event's actor (four-eyes)
 };
 struct PayoutDisbursed {
   std::string payout_id, voucher_no;
+  std::string disbursed_by;  // the event's actor
 };
 struct ClawbackRecovered {
   std::string entitlement_id, voucher_no;
@@ -123,7 +128,6 @@ using FactBody =
 struct Fact {
   std::uint64_t seq = 0;
   Date effective = 0;
-  std::string actor_id;
   FactBody body;
 };
 

@@ -1,6 +1,7 @@
 #include "domain/indicators.h"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 namespace hatchery::domain {
@@ -10,22 +11,22 @@ namespace {
 // 2^53 times 1000 times a target need more than 64 bits.
 __extension__ typedef __int128 Wide;
 
-// Adds `amount` to `key` of the row of `date`'s year, if that year has a row.
+// Adds to the row of a date's year, if that year has a row.
 class YearRows {
  public:
   YearRows(std::vector<IndicatorRow>* rows, int first_year) : rows_(rows), first_(first_year) {}
-  void Add(Date date, const std::string& key, std::int64_t amount = 1) {
-    AddToYear(YearOf(date), key, amount);
+  void Add(Date date, std::size_t measure, std::int64_t amount = 1) {
+    AddToYear(YearOf(date), measure, amount);
   }
-  void AddToYear(int year, const std::string& key, std::int64_t amount) {
+  void AddToYear(int year, std::size_t measure, std::int64_t amount) {
     if (year < first_ || year >= first_ + static_cast<int>(rows_->size())) return;
-    (*rows_)[year - first_].values[key] += amount;
+    (*rows_)[year - first_].values.Add(measure, amount);
   }
-  // `key` = how many dates fall in the year or before (a running total).
-  void Cumulative(const std::vector<Date>& dates, const std::string& key) {
+  // `measure` = how many dates fall in the year or before (a running total).
+  void Cumulative(const std::vector<Date>& dates, std::size_t measure) {
     for (auto& row : *rows_) {
-      row.values[key] =
-          std::count_if(dates.begin(), dates.end(), [&](Date d) { return YearOf(d) <= row.year; });
+      row.values.Set(measure, std::count_if(dates.begin(), dates.end(),
+                                            [&](Date d) { return YearOf(d) <= row.year; }));
     }
   }
 
@@ -35,19 +36,20 @@ class YearRows {
 };
 
 // The value an indicator reads, as a fraction numerator / denominator.
-std::pair<Wide, Wide> ValueOf(const Indicator& ind,
-                              const std::map<std::string, std::int64_t>& values) {
-  auto get = [&](const std::string& key) -> Wide {
-    auto it = values.find(key);
-    return it == values.end() ? 0 : it->second;
-  };
+std::pair<Wide, Wide> ValueOf(const Indicator& ind, const Measures& values) {
+  auto get = [&](std::size_t i) -> Wide { return values.get(i); };
   switch (ind.shape) {
     case Indicator::Shape::kMetric: return {get(ind.a), 1};
     case Indicator::Shape::kRatio: return {get(ind.a) * 100, get(ind.b)};
-    case Indicator::Shape::kPer1000M2: return {get(ind.a) * 1000, get("area_m2")};
+    case Indicator::Shape::kPer1000M2: return {get(ind.a) * 1000, get(M("area_m2"))};
   }
   return {0, 1};
 }
+
+constexpr std::array<std::size_t, 3> kAccreditations{
+    M("accreditations_national"), M("accreditations_regional"), M("accreditations_city")};
+constexpr std::array<std::size_t, 4> kGrades{M("evaluations_excellent"), M("evaluations_good"),
+                                             M("evaluations_pass"), M("evaluations_fail")};
 
 }  // namespace
 
@@ -59,36 +61,41 @@ std::vector<IndicatorRow> CarrierIndicators(const CarrierOutcome& c, Date today)
   }
   YearRows y(&rows, first);
   for (const TimelineEntry& t : c.timeline) {
-    if (t.action == "granted") y.Add(t.date, "accreditations_" + std::string(Name(t.level)));
+    if (t.action == "granted") y.Add(t.date, kAccreditations[static_cast<std::size_t>(t.level)]);
   }
-  for (const auto& [date, reason] : c.activity.revocations) y.Add(date, "revocations");
+  for (const auto& [date, reason] : c.activity.revocations) y.Add(date, M("revocations"));
   for (const Evaluation& e : c.evaluations) {
-    y.AddToYear(e.year, "evaluations_" + std::string(Name(e.grade)), 1);
+    y.AddToYear(e.year, kGrades[static_cast<std::size_t>(e.grade)], 1);
   }
   for (const Entitlement& e : c.entitlements) {
-    y.Add(e.triggered_on, "entitlements_created");
-    y.Add(e.triggered_on, "entitlements_fen", e.amount_fen);
+    y.Add(e.triggered_on, M("entitlements_created"));
+    y.Add(e.triggered_on, M("entitlements_fen"), e.amount_fen);
   }
   for (const Payout& p : c.payouts) {
-    if (p.disbursed_seq != 0) y.Add(p.disbursed_on, "disbursed_fen", p.amount_fen);
+    if (p.disbursed_seq != 0) y.Add(p.disbursed_on, M("disbursed_fen"), p.amount_fen);
   }
-  for (const auto& [date, amount] : c.activity.recoveries) y.Add(date, "clawed_back_fen", amount);
-  for (const auto& [date, id] : c.activity.filings) y.Add(date, "brand_output_filings");
-  for (Date d : c.activity.unfiled_starts) y.Add(d, "brand_output_unfiled_starts");
-  for (Date d : c.activity.stations) y.Add(d, "workstations_opened");
-  for (Date d : c.activity.brokers) y.Add(d, "brokers_qualified");
-  y.Cumulative(c.activity.stations, "workstations_total");
-  y.Cumulative(c.activity.brokers, "brokers_total");
+  for (const auto& [date, amount] : c.activity.recoveries) {
+    y.Add(date, M("clawed_back_fen"), amount);
+  }
+  for (const auto& [date, id] : c.activity.filings) y.Add(date, M("brand_output_filings"));
+  for (Date d : c.activity.unfiled_starts) y.Add(d, M("brand_output_unfiled_starts"));
+  for (Date d : c.activity.stations) y.Add(d, M("workstations_opened"));
+  for (Date d : c.activity.brokers) y.Add(d, M("brokers_qualified"));
+  y.Cumulative(c.activity.stations, M("workstations_total"));
+  y.Cumulative(c.activity.brokers, M("brokers_total"));
   for (const auto& [date, size] : c.activity.funds) {
-    y.Add(date, "funds_established");
-    y.Add(date, "funds_size_fen", size);
+    y.Add(date, M("funds_established"));
+    y.Add(date, M("funds_size_fen"), size);
   }
   for (IndicatorRow& row : rows) {
-    if (c.profile.area_m2) row.values["area_m2"] = *c.profile.area_m2;
+    if (c.profile.area_m2) row.values.Set(M("area_m2"), *c.profile.area_m2);
     auto report = c.activity.reports.find(row.year);
     if (report == c.activity.reports.end()) continue;
-    row.values["annual_report_seq"] = static_cast<std::int64_t>(report->second.first);
-    for (const auto& [metric, value] : report->second.second) row.values[metric] = value;
+    row.values.Set(M("annual_report_seq"), static_cast<std::int64_t>(report->second.first));
+    const Measures& metrics = *report->second.second;
+    for (std::size_t i = 0; i < kReportMetricCount; ++i) {
+      if (metrics.has(i)) row.values.Set(i, metrics.get(i));
+    }
   }
   return rows;
 }
@@ -99,9 +106,9 @@ std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows) {
     IndicatorRow& t = totals[{row.year, row.assessment_class}];
     t.year = row.year;
     t.assessment_class = row.assessment_class;
-    t.values["carriers"] += 1;
-    for (const auto& [key, value] : row.values) {
-      if (key != "annual_report_seq") t.values[key] += value;
+    t.values.Add(M("carriers"), 1);
+    for (std::size_t i = 0; i < kMeasureCount; ++i) {
+      if (row.values.has(i) && i != M("annual_report_seq")) t.values.Add(i, row.values.get(i));
     }
   }
   std::vector<IndicatorRow> out;
@@ -114,7 +121,7 @@ std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const P
   for (const IndicatorRow& row : carrier_rows) {
     // A year is scored on its annual report; a carrier without one is not ranked (it is flagged
     // missing_annual_report instead).
-    if (!row.values.contains("annual_report_seq")) continue;
+    if (!row.values.has(M("annual_report_seq"))) continue;
     const Ruleset* rs = policy.InForce(row.year * 10000 + 1231);
     if (!rs) continue;
     auto model = rs->classes.find(row.assessment_class);

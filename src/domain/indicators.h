@@ -19,7 +19,7 @@ struct IndicatorRow {
   int year = 0;
   std::string assessment_class;
   std::string carrier_id;  // "" for a class total
-  std::map<std::string, std::int64_t> values;
+  Measures values;
 };
 
 // One row per year from the carrier's registration to the cut's `today`.

@@ -115,7 +115,9 @@ bj::object FlagRow(const Flag& f) {
 
 bj::object IndicatorJson(const IndicatorRow& row) {
   bj::object values;
-  for (const auto& [key, value] : row.values) values[key] = value;
+  for (std::size_t i = 0; i < kMeasureCount; ++i) {
+    if (row.values.has(i)) values[kMeasureNames[i]] = row.values.get(i);
+  }
   return bj::object{
       {"year", row.year},
       {"assessment_class", row.assessment_class},

@@ -71,17 +71,23 @@ StatusOr<Rule> ParseRule(const bj::object& o, std::size_t index) {
   return rule;
 }
 
-Indicator ParseIndicator(const bj::object& o) {
-  Indicator ind{
-      Text(o, "id"),        Text(o, "name"),     Indicator::Shape::kMetric, Text(o, "metric"), "",
-      Integer(o, "target"), Integer(o, "weight")};
+StatusOr<Indicator> ParseIndicator(const bj::object& o, const std::string& at) {
+  Indicator ind{Text(o, "id"),        Text(o, "name"),     Indicator::Shape::kMetric, 0, 0,
+                Integer(o, "target"), Integer(o, "weight")};
+  auto measure = [&](const bj::value& name, std::string_view field) -> StatusOr<std::size_t> {
+    auto index = name.is_string() ? MeasureIndex(name.as_string()) : std::nullopt;
+    if (!index) return Invalid(at + "/" + std::string(field));
+    return *index;
+  };
   if (const bj::value* ratio = o.if_contains("ratio")) {
     ind.shape = Indicator::Shape::kRatio;
-    ind.a = std::string(ratio->as_array().at(0).as_string());
-    ind.b = std::string(ratio->as_array().at(1).as_string());
-  } else if (o.contains("per_1000_m2")) {
+    ASSIGN_OR_RETURN(ind.a, measure(ratio->as_array().at(0), "ratio/0"));
+    ASSIGN_OR_RETURN(ind.b, measure(ratio->as_array().at(1), "ratio/1"));
+  } else if (const bj::value* per_area = o.if_contains("per_1000_m2")) {
     ind.shape = Indicator::Shape::kPer1000M2;
-    ind.a = Text(o, "per_1000_m2");
+    ASSIGN_OR_RETURN(ind.a, measure(*per_area, "per_1000_m2"));
+  } else {
+    ASSIGN_OR_RETURN(ind.a, measure(o.at("metric"), "metric"));
   }
   return ind;
 }
@@ -167,8 +173,12 @@ StatusOr<Ruleset> ParseRuleset(const bj::object& data, std::uint64_t seq) {
   for (const auto& [class_id, value] : Object(data, "assessment")) {
     AssessmentClass& c = rs.classes[std::string(class_id)];
     c.name = Text(value.as_object(), "name");
-    for (const bj::value& ind : Array(value.as_object(), "indicators")) {
-      c.indicators.push_back(ParseIndicator(ind.as_object()));
+    const bj::array& indicators = Array(value.as_object(), "indicators");
+    for (std::size_t i = 0; i < indicators.size(); ++i) {
+      ASSIGN_OR_RETURN(Indicator ind, ParseIndicator(indicators[i].as_object(),
+                                                     "/data/assessment/" + std::string(class_id) +
+                                                         "/indicators/" + std::to_string(i)));
+      c.indicators.push_back(std::move(ind));
     }
   }
   return rs;

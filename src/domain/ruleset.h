@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "domain/facts.h"
+#include "domain/measures.h"
 #include "hatchery/event.h"
 
 namespace hatchery::domain {
@@ -42,7 +43,7 @@ struct Indicator {
   enum class Shape { kMetric, kRatio, kPer1000M2 };
   std::string id, name;
   Shape shape = Shape::kMetric;
-  std::string a, b;  // metric names; b only for kRatio
+  std::size_t a = 0, b = 0;  // measures.h indices of the metrics read; b only for kRatio
   std::int64_t target = 1;
   std::int64_t weight = 0;
 };
