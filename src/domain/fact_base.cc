@@ -7,6 +7,9 @@ namespace {
 
 namespace bj = boost::json;
 
+// A carrier records a dozen or so acts over the years: room for them up front saves regrowing.
+constexpr std::size_t kFactsPerStreamHint = 16;
+
 // The ids a fact introduces that must be unique across carriers.
 std::optional<std::pair<std::string_view, const std::string*>> IdOf(const Fact& fact) {
   if (auto* p = std::get_if<PayoutApproved>(&fact.body)) return std::pair{"payout", &p->payout_id};
@@ -38,11 +41,13 @@ const Fact* StreamFacts::Find(std::uint64_t seq) const {
 FactBase::FactBase(const SchemaRegistry& schemas) : schemas_(&schemas), streams_(1) {}
 
 std::uint32_t FactBase::StreamFor(std::string_view carrier_id) {
-  auto it = index_.find(carrier_id);
-  if (it != index_.end()) return it->second;
+  auto it = lookup_.find(carrier_id);
+  if (it != lookup_.end()) return it->second;
   auto i = static_cast<std::uint32_t>(streams_.size());
   streams_.push_back(StreamFacts{std::string(carrier_id), {}, {}});
+  streams_.back().facts.reserve(kFactsPerStreamHint);
   index_.emplace(std::string(carrier_id), i);
+  lookup_.emplace(std::string(carrier_id), i);
   return i;
 }
 
@@ -112,8 +117,8 @@ Date FactBase::LatestEffective(std::uint64_t seq) const {
 }
 
 const StreamFacts* FactBase::Carrier(std::string_view carrier_id) const {
-  auto it = index_.find(carrier_id);
-  return it == index_.end() ? nullptr : &streams_[it->second];
+  auto it = lookup_.find(carrier_id);
+  return it == lookup_.end() ? nullptr : &streams_[it->second];
 }
 
 std::optional<std::string_view> FactBase::OwnerOf(std::string_view kind,

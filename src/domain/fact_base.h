@@ -61,8 +61,13 @@ class FactBase {
   void IndexIds(const Fact& fact, std::uint32_t stream, bool add);
 
   const SchemaRegistry* schemas_;
-  std::vector<StreamFacts> streams_;  // [0] is the policy stream
-  std::map<std::string, std::uint32_t, std::less<>> index_;
+  std::vector<StreamFacts> streams_;                         // [0] is the policy stream
+  std::map<std::string, std::uint32_t, std::less<>> index_;  // ordered, for projections
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> lookup_;
   std::uint64_t first_seq_ = 1;
   std::vector<std::uint32_t> bucket_of_;                // stream of event first_seq_ + i
   std::vector<Date> latest_effective_;                  // running maximum, per event

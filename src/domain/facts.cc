@@ -30,7 +30,7 @@ std::optional<E> Lookup(const std::array<std::string_view, N>& names, std::strin
 // mismatch here means data that bypassed validation: it is reported, never trusted.
 class Reader {
  public:
-  Reader(const bj::object& data, std::string type) : data_(data), type_(std::move(type)) {}
+  Reader(const bj::object& data, std::string_view type) : data_(data), type_(type) {}
 
   const bj::object& Object(std::string_view key) {
     static const bj::object kEmpty;
@@ -44,8 +44,12 @@ class Reader {
     return data_.contains(key) ? std::optional(String(key)) : std::nullopt;
   }
   std::string String(const bj::object& in, std::string_view key, std::string_view path) {
+    return std::string(View(in, key, path));
+  }
+  // The text of a string member, valid while the data is.
+  std::string_view View(const bj::object& in, std::string_view key, std::string_view path) {
     const bj::value* v = in.if_contains(key);
-    if (v && v->is_string()) return std::string(v->as_string());
+    if (v && v->is_string()) return v->as_string();
     Fail(path);
     return {};
   }
@@ -58,14 +62,13 @@ class Reader {
     return 0;
   }
   Date DateOf(std::string_view key) {
-    std::string text = String(key);
-    auto date = ParseDate(text);
+    auto date = ParseDate(View(data_, key, key));
     if (!date) Fail(key);
     return date.value_or(0);
   }
   template <typename E, std::size_t N>
   E Enum(const std::array<std::string_view, N>& names, std::string_view key) {
-    auto value = Lookup<E>(names, String(key));
+    auto value = Lookup<E>(names, View(data_, key, key));
     if (!value) Fail(key);
     return value.value_or(E{});
   }
@@ -91,9 +94,10 @@ class Reader {
 
   Status status() const {
     if (!failed_) return Status::Ok();
-    return Status(Code::kSchemaViolation,
-                  type_ + ": field /data/" + failed_field_ + " is missing or not valid",
-                  bj::object{{"field", "/data/" + failed_field_}});
+    return Status(
+        Code::kSchemaViolation,
+        std::string(type_) + ": field /data/" + failed_field_ + " is missing or not valid",
+        bj::object{{"field", "/data/" + failed_field_}});
   }
 
   void Fail(std::string_view key) {
@@ -103,7 +107,7 @@ class Reader {
 
  private:
   const bj::object& data_;
-  std::string type_;
+  std::string_view type_;
   bool failed_ = false;
   std::string failed_field_;
 };
@@ -117,7 +121,7 @@ std::string RecipientName(Reader& r, const bj::object& data) {
 }  // namespace
 
 StatusOr<FactBody> DecodeData(std::string_view type, const bj::object& data) {
-  Reader r(data, std::string(type));
+  Reader r(data, type);
   FactBody body;
   std::string_view t = type;
   if (t == "CarrierRegistered") {
@@ -160,8 +164,8 @@ StatusOr<FactBody> DecodeData(std::string_view type, const bj::object& data) {
     }
     body = AnnualReportSubmitted{static_cast<int>(r.Integer("year")), std::move(metrics)};
   } else if (t == "PayoutApproved") {
-    body =
-        PayoutApproved{r.String("payout_id"), r.String("entitlement_id"), r.Integer("amount_fen")};
+    body = PayoutApproved{r.String("payout_id"), r.String("entitlement_id"),
+                          r.Integer("amount_fen"), ""};
   } else if (t == "PayoutDisbursed") {
     body = PayoutDisbursed{r.String("payout_id"), r.String("voucher_no"), ""};
   } else if (t == "ClawbackRecovered") {

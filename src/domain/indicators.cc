@@ -12,19 +12,22 @@ namespace {
 __extension__ typedef __int128 Wide;
 
 // Adds to the row of a date's year, if that year has a row.
+// The rows of one carrier: rows[from], rows[from + 1], … for consecutive years.
 class YearRows {
  public:
-  YearRows(std::vector<IndicatorRow>* rows, int first_year) : rows_(rows), first_(first_year) {}
+  YearRows(std::vector<IndicatorRow>* rows, std::size_t from, int first_year)
+      : rows_(rows), from_(from), first_(first_year) {}
   void Add(Date date, std::size_t measure, std::int64_t amount = 1) {
     AddToYear(YearOf(date), measure, amount);
   }
   void AddToYear(int year, std::size_t measure, std::int64_t amount) {
-    if (year < first_ || year >= first_ + static_cast<int>(rows_->size())) return;
-    (*rows_)[year - first_].values.Add(measure, amount);
+    if (year < first_ || year >= first_ + static_cast<int>(rows_->size() - from_)) return;
+    (*rows_)[from_ + (year - first_)].values.Add(measure, amount);
   }
   // `measure` = how many dates fall in the year or before (a running total).
   void Cumulative(const std::vector<Date>& dates, std::size_t measure) {
-    for (auto& row : *rows_) {
+    for (std::size_t i = from_; i < rows_->size(); ++i) {
+      IndicatorRow& row = (*rows_)[i];
       row.values.Set(measure, std::count_if(dates.begin(), dates.end(),
                                             [&](Date d) { return YearOf(d) <= row.year; }));
     }
@@ -32,6 +35,7 @@ class YearRows {
 
  private:
   std::vector<IndicatorRow>* rows_;
+  std::size_t from_;
   int first_;
 };
 
@@ -53,13 +57,14 @@ constexpr std::array<std::size_t, 4> kGrades{M("evaluations_excellent"), M("eval
 
 }  // namespace
 
-std::vector<IndicatorRow> CarrierIndicators(const CarrierOutcome& c, Date today) {
-  std::vector<IndicatorRow> rows;
+void AddCarrierIndicators(const CarrierOutcome& c, Date today, std::vector<IndicatorRow>* rows) {
+  std::size_t from = rows->size();
   int first = YearOf(c.registered_on);
+  std::string assessment_class = c.assessment_class();
   for (int year = first; year <= YearOf(today); ++year) {
-    rows.push_back(IndicatorRow{year, c.assessment_class(), c.carrier_id, {}});
+    rows->push_back(IndicatorRow{year, assessment_class, c.carrier_id, {}});
   }
-  YearRows y(&rows, first);
+  YearRows y(rows, from, first);
   for (const TimelineEntry& t : c.timeline) {
     if (t.action == "granted") y.Add(t.date, kAccreditations[static_cast<std::size_t>(t.level)]);
   }
@@ -87,7 +92,8 @@ std::vector<IndicatorRow> CarrierIndicators(const CarrierOutcome& c, Date today)
     y.Add(date, M("funds_established"));
     y.Add(date, M("funds_size_fen"), size);
   }
-  for (IndicatorRow& row : rows) {
+  for (std::size_t i = from; i < rows->size(); ++i) {
+    IndicatorRow& row = (*rows)[i];
     if (c.profile.area_m2) row.values.Set(M("area_m2"), *c.profile.area_m2);
     auto report = c.activity.reports.find(row.year);
     if (report == c.activity.reports.end()) continue;
@@ -97,7 +103,6 @@ std::vector<IndicatorRow> CarrierIndicators(const CarrierOutcome& c, Date today)
       if (metrics.has(i)) row.values.Set(i, metrics.get(i));
     }
   }
-  return rows;
 }
 
 std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows) {

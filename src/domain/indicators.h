@@ -22,8 +22,9 @@ struct IndicatorRow {
   Measures values;
 };
 
-// One row per year from the carrier's registration to the cut's `today`.
-std::vector<IndicatorRow> CarrierIndicators(const CarrierOutcome& carrier, Date today);
+// Appends to `rows` one row per year from the carrier's registration to the cut's `today`.
+void AddCarrierIndicators(const CarrierOutcome& carrier, Date today,
+                          std::vector<IndicatorRow>* rows);
 
 // Sums of `rows` (carrier rows) per year × class, ordered by (year, class).
 std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows);

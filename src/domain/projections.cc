@@ -153,12 +153,12 @@ Projection Project(const FactBase& facts, const Cut& cut) {
   Projection p;
   p.cut = cut;
   Policy policy(facts.policy(), cut);
+  p.carriers.reserve(facts.carrier_index().size());
+  p.indicators.reserve(facts.carrier_index().size() * 8);  // years of a typical carrier
   for (const auto& [id, index] : facts.carrier_index()) {
     auto outcome = DeriveCarrier(facts.stream(index), policy, cut);
     if (!outcome) continue;
-    auto rows = CarrierIndicators(*outcome, cut.today);
-    p.indicators.insert(p.indicators.end(), std::make_move_iterator(rows.begin()),
-                        std::make_move_iterator(rows.end()));
+    AddCarrierIndicators(*outcome, cut.today, &p.indicators);
     p.carriers.push_back(std::move(*outcome));
   }
   p.class_totals = ClassTotals(p.indicators);
