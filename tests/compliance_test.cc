@@ -146,14 +146,14 @@ TEST_CASE("assessment: weighted score capped per indicator, ranked within class"
   auto p = f.Now();
   std::map<std::string, domain::Score> y2024;
   for (const auto& s : p.scores) {
-    if (s.year == 2024) y2024[s.carrier_id] = s;
+    if (s.year == 2024) y2024[p.carriers[s.carrier].carrier_id] = s;
   }
   CHECK(y2024["inc-a"].score_centi == 10000);
   CHECK(y2024["inc-a"].rank == 1);
   CHECK(y2024["inc-b"].score_centi == 750);
   CHECK(y2024["inc-b"].rank == 2);
   CHECK(y2024["inc-c"].rank == 2);  // ties share the rank
-  CHECK(y2024["ms-a"].assessment_class == "space_social");
+  CHECK(Name(y2024["ms-a"].assessment_class) == "space_social");
   CHECK(y2024["ms-a"].rank == 1);
   // seats per 1,000 m²: 100 × 1000 / 2000 = 50 ≥ target 40 → the full weight of 10 points.
   bool seen = false;

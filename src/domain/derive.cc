@@ -1,6 +1,7 @@
 #include "domain/derive.h"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 namespace hatchery::domain {
@@ -378,10 +379,20 @@ const Ruleset* Policy::InForce(Date date) const {
   return in_force;
 }
 
-std::string CarrierOutcome::assessment_class() const {
-  std::string category = profile.category.value_or("");
-  if (kind == Kind::kIncubator) return "incubator_" + category;
-  return "space_" + category;
+std::string_view Name(AssessmentClass c) {
+  static constexpr std::array<std::string_view, 4> kNames{
+      "incubator_comprehensive", "incubator_specialized", "space_social", "space_university"};
+  return kNames[static_cast<std::size_t>(c)];
+}
+
+AssessmentClass CarrierOutcome::assessment_class() const {
+  // The schema and the category_fits_kind invariant keep the category within the kind's two.
+  bool first = profile.category == "comprehensive" || profile.category == "social";
+  if (kind == Kind::kIncubator) {
+    return first ? AssessmentClass::kIncubatorComprehensive
+                 : AssessmentClass::kIncubatorSpecialized;
+  }
+  return first ? AssessmentClass::kSpaceSocial : AssessmentClass::kSpaceUniversity;
 }
 
 namespace {

@@ -132,6 +132,18 @@ struct Activity {
   std::map<int, std::pair<std::uint64_t, std::shared_ptr<const Measures>>> reports;
 };
 
+// The classes of the classified assessment (§3.2): incubators by comprehensive / specialised,
+// maker spaces and 星创天地 by built by society / by a university.
+enum class AssessmentClass : std::uint8_t {
+  kIncubatorComprehensive,
+  kIncubatorSpecialized,
+  kSpaceSocial,
+  kSpaceUniversity
+};
+// "incubator_comprehensive", "incubator_specialized", "space_social", "space_university": the
+// keys of a ruleset's assessment model.
+std::string_view Name(AssessmentClass c);
+
 struct CarrierOutcome {
   std::string carrier_id;
   Kind kind;
@@ -146,8 +158,7 @@ struct CarrierOutcome {
   std::vector<Payout> payouts;            // by payout id
   std::vector<Flag> flags;
 
-  // "incubator_comprehensive", "incubator_specialized", "space_social" or "space_university".
-  std::string assessment_class() const;
+  AssessmentClass assessment_class() const;
 };
 
 // The outcome for `carrier`, or nullopt if it is not registered within the cut.

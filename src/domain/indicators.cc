@@ -57,12 +57,13 @@ constexpr std::array<std::size_t, 4> kGrades{M("evaluations_excellent"), M("eval
 
 }  // namespace
 
-void AddCarrierIndicators(const CarrierOutcome& c, Date today, std::vector<IndicatorRow>* rows) {
+void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, Date today,
+                          std::vector<IndicatorRow>* rows) {
   std::size_t from = rows->size();
   int first = YearOf(c.registered_on);
-  std::string assessment_class = c.assessment_class();
+  AssessmentClass assessment_class = c.assessment_class();
   for (int year = first; year <= YearOf(today); ++year) {
-    rows->push_back(IndicatorRow{year, assessment_class, c.carrier_id, {}});
+    rows->push_back(IndicatorRow{year, assessment_class, carrier_index, {}});
   }
   YearRows y(rows, from, first);
   for (const TimelineEntry& t : c.timeline) {
@@ -106,7 +107,7 @@ void AddCarrierIndicators(const CarrierOutcome& c, Date today, std::vector<Indic
 }
 
 std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows) {
-  std::map<std::pair<int, std::string>, IndicatorRow> totals;
+  std::map<std::pair<int, AssessmentClass>, IndicatorRow> totals;
   for (const IndicatorRow& row : rows) {
     IndicatorRow& t = totals[{row.year, row.assessment_class}];
     t.year = row.year;
@@ -129,9 +130,9 @@ std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const P
     if (!row.values.has(M("annual_report_seq"))) continue;
     const Ruleset* rs = policy.InForce(row.year * 10000 + 1231);
     if (!rs) continue;
-    auto model = rs->classes.find(row.assessment_class);
+    auto model = rs->classes.find(Name(row.assessment_class));
     if (model == rs->classes.end()) continue;
-    Score s{row.year, row.assessment_class, row.carrier_id, rs->id, 0, 0, {}};
+    Score s{row.year, row.assessment_class, row.carrier, rs->id, 0, 0, {}};
     for (const Indicator& ind : model->second.indicators) {
       auto [num, den] = ValueOf(ind, row.values);
       Wide capped_den = den > 0 ? den * ind.target : 1;
@@ -144,8 +145,8 @@ std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const P
     scores.push_back(std::move(s));
   }
   std::sort(scores.begin(), scores.end(), [](const Score& a, const Score& b) {
-    return std::tie(a.year, a.assessment_class, b.score_centi, a.carrier_id) <
-           std::tie(b.year, b.assessment_class, a.score_centi, b.carrier_id);
+    return std::tie(a.year, a.assessment_class, b.score_centi, a.carrier) <
+           std::tie(b.year, b.assessment_class, a.score_centi, b.carrier);
   });
   std::size_t group_start = 0;  // competition ranking within (year, class): 1, 2, 2, 4
   for (std::size_t i = 0; i < scores.size(); ++i) {

@@ -15,15 +15,21 @@
 
 namespace hatchery::domain {
 
+// A class total's `carrier`.
+inline constexpr std::uint32_t kClassTotal = UINT32_MAX;
+
+// Rows are many (carriers × years): they name their carrier by its position in the projection's
+// carriers, and their class by the enum.
 struct IndicatorRow {
   int year = 0;
-  std::string assessment_class;
-  std::string carrier_id;  // "" for a class total
+  AssessmentClass assessment_class;
+  std::uint32_t carrier = kClassTotal;
   Measures values;
 };
 
-// Appends to `rows` one row per year from the carrier's registration to the cut's `today`.
-void AddCarrierIndicators(const CarrierOutcome& carrier, Date today,
+// Appends to `rows` one row per year from the carrier's registration to the cut's `today`;
+// `carrier_index` is the carrier's position among the projection's carriers.
+void AddCarrierIndicators(const CarrierOutcome& carrier, std::uint32_t carrier_index, Date today,
                           std::vector<IndicatorRow>* rows);
 
 // Sums of `rows` (carrier rows) per year × class, ordered by (year, class).
@@ -37,7 +43,9 @@ struct Contribution {
 
 struct Score {
   int year = 0;
-  std::string assessment_class, carrier_id, ruleset_id;
+  AssessmentClass assessment_class;
+  std::uint32_t carrier = 0;  // position among the projection's carriers
+  std::string ruleset_id;
   std::int64_t score_centi = 0;  // 0 … 10000 (100.00 points)
   int rank = 0;                  // 1 = best in its class and year; ties share a rank
   std::vector<Contribution> contributions;
@@ -45,7 +53,7 @@ struct Score {
 
 // Scores of every carrier row with an annual report under the assessment model of the ruleset in
 // force at the end of its year, ranked within (year, class); ordered by (year, class, rank,
-// carrier id).
+// carrier), carriers being in id order.
 std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const Policy& policy);
 
 }  // namespace hatchery::domain

@@ -52,7 +52,7 @@ bj::object CarrierRow(const CarrierOutcome& c) {
                     {"name", Optional(p.name)},
                     {"kind", Name(c.kind)},
                     {"category", Optional(p.category)},
-                    {"assessment_class", c.assessment_class()},
+                    {"assessment_class", Name(c.assessment_class())},
                     {"host_type", Optional(p.host_type)},
                     {"industry", Optional(p.industry)},
                     {"county", Optional(p.county)},
@@ -113,27 +113,28 @@ bj::object FlagRow(const Flag& f) {
                     {"detail", f.detail}};
 }
 
-bj::object IndicatorJson(const IndicatorRow& row) {
+bj::object IndicatorJson(const IndicatorRow& row, const Projection& p) {
   bj::object values;
   for (std::size_t i = 0; i < kMeasureCount; ++i) {
     if (row.values.has(i)) values[kMeasureNames[i]] = row.values.get(i);
   }
   return bj::object{
       {"year", row.year},
-      {"assessment_class", row.assessment_class},
-      {"carrier_id", row.carrier_id.empty() ? bj::value(nullptr) : bj::value(row.carrier_id)},
+      {"assessment_class", Name(row.assessment_class)},
+      {"carrier_id", row.carrier == kClassTotal ? bj::value(nullptr)
+                                                : bj::value(p.carriers[row.carrier].carrier_id)},
       {"values", std::move(values)}};
 }
 
-bj::object ScoreRow(const Score& s) {
+bj::object ScoreRow(const Score& s, const Projection& p) {
   bj::array contributions;
   for (const Contribution& c : s.contributions) {
     contributions.push_back(bj::object{
         {"indicator", c.indicator_id}, {"value", c.value}, {"points_centi", c.points_centi}});
   }
   return bj::object{{"year", s.year},
-                    {"assessment_class", s.assessment_class},
-                    {"carrier_id", s.carrier_id},
+                    {"assessment_class", Name(s.assessment_class)},
+                    {"carrier_id", p.carriers[s.carrier].carrier_id},
                     {"ruleset_id", s.ruleset_id},
                     {"score_centi", s.score_centi},
                     {"rank", s.rank},
@@ -158,7 +159,8 @@ Projection Project(const FactBase& facts, const Cut& cut) {
   for (const auto& [id, index] : facts.carrier_index()) {
     auto outcome = DeriveCarrier(facts.stream(index), policy, cut);
     if (!outcome) continue;
-    AddCarrierIndicators(*outcome, cut.today, &p.indicators);
+    AddCarrierIndicators(*outcome, static_cast<std::uint32_t>(p.carriers.size()), cut.today,
+                         &p.indicators);
     p.carriers.push_back(std::move(*outcome));
   }
   p.class_totals = ClassTotals(p.indicators);
@@ -183,10 +185,10 @@ StatusOr<bj::array> ViewRows(const Projection& p, std::string_view view) {
       for (const auto& f : c.flags) rows.push_back(FlagRow(f));
     }
   } else if (view == "indicators") {
-    for (const auto& row : p.indicators) rows.push_back(IndicatorJson(row));
-    for (const auto& row : p.class_totals) rows.push_back(IndicatorJson(row));
+    for (const auto& row : p.indicators) rows.push_back(IndicatorJson(row, p));
+    for (const auto& row : p.class_totals) rows.push_back(IndicatorJson(row, p));
   } else if (view == "assessment") {
-    for (const auto& s : p.scores) rows.push_back(ScoreRow(s));
+    for (const auto& s : p.scores) rows.push_back(ScoreRow(s, p));
   } else {
     std::string known;
     for (std::string_view v : kViews) known += (known.empty() ? "" : ", ") + std::string(v);

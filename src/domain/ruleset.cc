@@ -171,7 +171,7 @@ StatusOr<Ruleset> ParseRuleset(const bj::object& data, std::uint64_t seq) {
     rs.report_deadline_mmdd = *as_date % 10000;
   }
   for (const auto& [class_id, value] : Object(data, "assessment")) {
-    AssessmentClass& c = rs.classes[std::string(class_id)];
+    AssessmentModel& c = rs.classes[std::string(class_id)];
     c.name = Text(value.as_object(), "name");
     const bj::array& indicators = Array(value.as_object(), "indicators");
     for (std::size_t i = 0; i < indicators.size(); ++i) {

@@ -48,7 +48,7 @@ struct Indicator {
   std::int64_t weight = 0;
 };
 
-struct AssessmentClass {
+struct AssessmentModel {
   std::string name;
   std::vector<Indicator> indicators;
 };
@@ -61,8 +61,9 @@ struct Ruleset {
   Upgrade upgrade = Upgrade::kFull;
   std::set<RevocationReason> void_on_revocation;
   std::set<Tier> national_tiers;
-  int report_deadline_mmdd = 331;                  // the report for year Y is due on (Y+1)-MM-DD
-  std::map<std::string, AssessmentClass> classes;  // by class id, e.g. "incubator_comprehensive"
+  int report_deadline_mmdd = 331;  // the report for year Y is due on (Y+1)-MM-DD
+  std::map<std::string, AssessmentModel, std::less<>>
+      classes;  // by class id, e.g. "incubator_comprehensive"
 
   const Rule* FindRule(std::string_view rule_id) const;
 };
