@@ -129,7 +129,7 @@ struct Activity {
   std::vector<std::pair<Date, std::int64_t>> recoveries;  // (date, amount_fen) clawed back
   std::vector<std::pair<Date, RevocationReason>> revocations;
   // year → (seq, metrics) of the year's latest report
-  std::map<int, std::pair<std::uint64_t, std::shared_ptr<const Measures>>> reports;
+  std::map<int, std::pair<std::uint64_t, std::shared_ptr<const ReportMetrics>>> reports;
 };
 
 // The classes of the classified assessment (§3.2): incubators by comprehensive / specialised,

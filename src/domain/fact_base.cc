@@ -7,8 +7,9 @@ namespace {
 
 namespace bj = boost::json;
 
-// A carrier records a dozen or so acts over the years: room for them up front saves regrowing.
-constexpr std::size_t kFactsPerStreamHint = 16;
+// A carrier records a dozen or so acts over the years: room for the first ones up front saves
+// regrowing from one.
+constexpr std::size_t kFactsPerStreamHint = 8;
 
 // The ids a fact introduces that must be unique across carriers.
 std::optional<std::pair<std::string_view, const std::string*>> IdOf(const Fact& fact) {

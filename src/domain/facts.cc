@@ -152,7 +152,7 @@ StatusOr<FactBody> DecodeData(std::string_view type, const bj::object& data) {
     body = FundEstablished{r.String("fund_id"), r.Integer("size_fen"),
                            r.Integer("social_capital_fen")};
   } else if (t == "AnnualReportSubmitted") {
-    auto metrics = std::make_shared<Measures>();
+    auto metrics = std::make_shared<ReportMetrics>();
     const bj::object& reported = r.Object("metrics");
     for (const auto& [key, value] : reported) {
       auto index = MeasureIndex(key);

@@ -98,7 +98,7 @@ struct FundEstablished {
 };
 struct AnnualReportSubmitted {
   int year;
-  std::shared_ptr<const Measures> metrics;  // only the annual-report metrics are set
+  std::shared_ptr<const ReportMetrics> metrics;
 };
 struct PayoutApproved {
   std::string payout_id, entitlement_id;

@@ -99,7 +99,7 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
     auto report = c.activity.reports.find(row.year);
     if (report == c.activity.reports.end()) continue;
     row.values.Set(M("annual_report_seq"), static_cast<std::int64_t>(report->second.first));
-    const Measures& metrics = *report->second.second;
+    const ReportMetrics& metrics = *report->second.second;
     for (std::size_t i = 0; i < kReportMetricCount; ++i) {
       if (metrics.has(i)) row.values.Set(i, metrics.get(i));
     }

@@ -35,8 +35,9 @@ inline constexpr std::size_t kReportMetricCount = 23;  // the first names above
 // The index of `name`, or nullopt.
 std::optional<std::size_t> MeasureIndex(std::string_view name);
 
-// A set of measures, each present or not.
-class Measures {
+// A set of the first N measures, each present or not.
+template <std::size_t N>
+class MeasureArray {
  public:
   void Set(std::size_t i, std::int64_t v) {
     value_[i] = v;
@@ -51,9 +52,13 @@ class Measures {
   bool any() const { return present_.any(); }
 
  private:
-  std::array<std::int64_t, kMeasureCount> value_{};
-  std::bitset<kMeasureCount> present_;
+  std::array<std::int64_t, N> value_{};
+  std::bitset<N> present_;
 };
+
+using Measures = MeasureArray<kMeasureCount>;
+// What an annual report holds: only the report metrics, so it takes half the room.
+using ReportMetrics = MeasureArray<kReportMetricCount>;
 
 // The fixed index of a measure named in code, checked at compile time.
 consteval std::size_t M(std::string_view name) {
