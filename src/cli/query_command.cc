@@ -102,9 +102,9 @@ std::string Cell(const bj::object& row, const Column& column) {
   const bj::value* v = At(row, column.path);
   if (!v || v->is_null()) return "";
   switch (column.shown) {
-    case Shown::kYuan: return v->is_int64() ? Yuan(v->as_int64()) : Plain(*v);
-    case Shown::kPoints:
-      return v->is_int64() ? Yuan(v->as_int64()) : Plain(*v);  // hundredths, like fen
+    case Shown::kYuan:
+    case Shown::kPoints:  // hundredths of a point print like fen as yuan
+      return v->is_int64() ? Yuan(v->as_int64()) : Plain(*v);
     case Shown::kLevels: {
       std::string text;
       for (const bj::value& level : v->as_array()) {

@@ -58,6 +58,7 @@ void Table::Print(std::ostream& out) const {
   };
   line(headers_);
   std::vector<std::string> rule;
+  rule.reserve(widths.size());
   for (std::size_t w : widths) rule.push_back(std::string(w, '-'));
   line(rule);
   for (const auto& row : rows_) line(row);

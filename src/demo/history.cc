@@ -16,11 +16,14 @@ namespace {
 
 namespace bj = boost::json;
 
-const Actor kClerk{"clerk.zhang", "admin"};
+// Who records: clerks record the acts, payouts are approved and disbursed by two other people.
+constexpr std::string_view kClerk = "clerk.zhang";
 // The history ends in mid-2026: payouts up to kLastPayout, then the two corrections.
 constexpr const char* kLastPayout = "2026-06-10";
-const Actor kApprover{"finance.li", "admin"};
-const Actor kCashier{"cashier.wang", "admin"};
+constexpr std::string_view kApprover = "finance.li";
+constexpr std::string_view kCashier = "cashier.wang";
+
+Actor Admin(std::string_view id) { return Actor{std::string(id), "admin"}; }
 
 struct County {
   const char* id;
@@ -92,7 +95,8 @@ class Builder {
     acts_.insert(acts_.end(), money.begin(), money.end());
     std::stable_sort(acts_.begin(), acts_.end(), ByDate);
     Corrections();
-    acts_.insert(acts_.begin(), Act{kClerk, domain::RulesetCommand(domain::DefaultRulesetData())});
+    acts_.insert(acts_.begin(),
+                 Act{Admin(kClerk), domain::RulesetCommand(domain::DefaultRulesetData())});
     return std::move(acts_);
   }
 
@@ -101,8 +105,8 @@ class Builder {
     return a.command.effective_date < b.command.effective_date;
   }
 
-  Act& Add(const Actor& actor, const std::string& stream, const std::string& type, bj::object data,
-           const std::string& date, const std::string& document_ref = "") {
+  Act& Add(std::string_view recorder, const std::string& stream, const std::string& type,
+           bj::object data, const std::string& date, const std::string& document_ref = "") {
     AppendCommand c;
     c.command_id = "demo-" + std::to_string(++commands_);
     c.stream = stream;
@@ -110,7 +114,7 @@ class Builder {
     c.data = std::move(data);
     c.effective_date = date;
     if (!document_ref.empty()) c.document_ref = document_ref;
-    acts_.push_back(Act{actor, std::move(c)});
+    acts_.push_back(Act{Admin(recorder), std::move(c)});
     return acts_.back();
   }
 
@@ -283,7 +287,7 @@ class Builder {
     Random& r = random_;
     for (int year = first_year; year <= 2025; ++year) {
       if (year >= 2023 && r.Chance(8)) continue;  // a few reports never arrive
-      int grow = year - first_year;
+      std::int64_t grow = year - first_year;
       bj::object m;
       if (kind == "incubator") {
         m["incubated_firms"] = r.Between(20, 50) + 5 * grow;
@@ -328,7 +332,8 @@ class Builder {
   // after approval by someone else than the approver.
   std::vector<Act> Payouts() {
     std::vector<Act> all = acts_;
-    all.insert(all.begin(), Act{kClerk, domain::RulesetCommand(domain::DefaultRulesetData())});
+    all.insert(all.begin(),
+               Act{Admin(kClerk), domain::RulesetCommand(domain::DefaultRulesetData())});
     domain::FactBase facts;
     for (const Event& e : AsEvents(all)) {
       if (!facts.Apply(e).ok()) return {};

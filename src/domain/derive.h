@@ -98,9 +98,9 @@ struct Flag {
 };
 
 struct Holding {
-  Level level;
-  Mode mode;
-  Tier tier;
+  Level level = Level::kNational;
+  Mode mode = Mode::kAccredited;
+  Tier tier = Tier::kUntiered;
   Date since = 0;
   std::uint64_t seq = 0;
 };
@@ -109,16 +109,16 @@ struct TimelineEntry {  // accreditation timeline
   std::uint64_t seq = 0;
   Date date = 0;
   std::string action;  // granted | revoked
-  Level level;
+  Level level = Level::kNational;
   std::string detail;  // mode (and tier) or revocation reason
 };
 
 struct Evaluation {
   std::uint64_t seq = 0;
   Date date = 0;
-  Level level;
+  Level level = Level::kNational;
   int year = 0;
-  Grade grade;
+  Grade grade = Grade::kPass;
 };
 
 // Everything of one carrier the yearly indicators read, besides money.
@@ -146,7 +146,7 @@ std::string_view Name(AssessmentClass c);
 
 struct CarrierOutcome {
   std::string carrier_id;
-  Kind kind;
+  Kind kind = Kind::kIncubator;
   Profile profile;  // as registered, with every amendment applied
   Date registered_on = 0;
   std::uint64_t registered_seq = 0;

@@ -57,7 +57,7 @@ struct Profile {
 // Large, rare parts of a fact are shared and immutable, so that every fact stays small.
 struct Registered {
   std::string carrier_id;
-  Kind kind;
+  Kind kind = Kind::kIncubator;
   std::shared_ptr<const Profile> profile;  // every required field set
 };
 struct ProfileAmended {

@@ -118,7 +118,8 @@ std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows) {
     }
   }
   std::vector<IndicatorRow> out;
-  for (auto& [key, row] : totals) out.push_back(std::move(row));
+  out.reserve(totals.size());
+  for (const auto& [key, row] : totals) out.push_back(row);
   return out;
 }
 
@@ -137,7 +138,7 @@ std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const P
       auto [num, den] = ValueOf(ind, row.values);
       Wide capped_den = den > 0 ? den * ind.target : 1;
       Wide capped_num = den > 0 ? std::min(num, capped_den) : 0;
-      auto points = static_cast<std::int64_t>(ind.weight * 100 * capped_num / capped_den);
+      auto points = static_cast<std::int64_t>(Wide{ind.weight} * 100 * capped_num / capped_den);
       auto value = static_cast<std::int64_t>(den > 0 ? num / den : 0);
       s.contributions.push_back(Contribution{ind.id, value, points});
       s.score_centi += points;

@@ -22,7 +22,7 @@ inline constexpr std::uint32_t kClassTotal = UINT32_MAX;
 // carriers, and their class by the enum.
 struct IndicatorRow {
   int year = 0;
-  AssessmentClass assessment_class;
+  AssessmentClass assessment_class = AssessmentClass::kIncubatorComprehensive;
   std::uint32_t carrier = kClassTotal;
   Measures values;
 };
@@ -43,7 +43,7 @@ struct Contribution {
 
 struct Score {
   int year = 0;
-  AssessmentClass assessment_class;
+  AssessmentClass assessment_class = AssessmentClass::kIncubatorComprehensive;
   std::uint32_t carrier = 0;  // position among the projection's carriers
   std::string ruleset_id;
   std::int64_t score_centi = 0;  // 0 … 10000 (100.00 points)
