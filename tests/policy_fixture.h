@@ -58,7 +58,8 @@ class PolicyFixture {
   int next_command_ = 0;
 };
 
-// The entitlement `id` in `p`, or null.
+// The entitlement `id` in `p`, or null. The pointer lives as long as `p`: a temporary projection
+// may be used only within one full expression.
 const domain::Entitlement* FindEntitlement(const domain::Projection& p, const std::string& id);
 // The flags named `flag` in `p`.
 std::vector<domain::Flag> FlagsNamed(const domain::Projection& p, const std::string& flag);

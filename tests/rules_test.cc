@@ -274,7 +274,8 @@ TEST_CASE("a retraction voids what was derived from the retracted event, paid mo
   CHECK(e.clawback_due_fen() == 400'000 * kYuan);
   CHECK(f.Now().carriers[0].holdings.empty());
   // Before the retraction was recorded, the accreditation still counted.
-  const Entitlement* before = FindEntitlement(f.At(paid), "R1:inc-1");
+  auto as_of_payment = f.At(paid);
+  const Entitlement* before = FindEntitlement(as_of_payment, "R1:inc-1");
   REQUIRE(before != nullptr);
   CHECK(before->status == "active");
   CHECK(before->outstanding_fen() == 600'000 * kYuan);
