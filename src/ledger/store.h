@@ -65,6 +65,7 @@ class Store {
   Status CheckMeta() const;
 
   std::string dir_;
+  bool writable_ = false;  // opened for writing: flushed on close
   std::unique_ptr<rocksdb::DB> db_;
   // Indexed by Cf; the default family last. Owned: destroyed before db_.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
