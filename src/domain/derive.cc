@@ -30,16 +30,6 @@ std::vector<const Fact*> LiveFacts(const StreamFacts& stream, const Cut& cut,
   return live;
 }
 
-// seq of each retracted event → seq of the retraction, for retractions inside the cut.
-std::map<std::uint64_t, std::uint64_t> Retractions(const StreamFacts& stream, const Cut& cut) {
-  std::map<std::uint64_t, std::uint64_t> out;
-  for (const Fact& f : stream.facts) {
-    if (f.seq > cut.max_seq) break;
-    if (auto* r = std::get_if<EventRetracted>(&f.body)) out.emplace(r->retracted_seq, f.seq);
-  }
-  return out;
-}
-
 void Merge(const Profile& changes, Profile* p) {
   auto take = [](const auto& from, auto* to) {
     if (from) *to = from;
@@ -341,66 +331,12 @@ class Walk {
 
 }  // namespace
 
-Cut MakeCut(const FactBase& facts, std::optional<std::uint64_t> max_seq,
-            std::optional<Date> effective_on) {
-  Cut cut;
-  if (max_seq) cut.max_seq = *max_seq;
-  cut.effective_on = effective_on;
-  cut.today =
-      effective_on ? *effective_on : facts.LatestEffective(std::min(cut.max_seq, facts.last_seq()));
-  return cut;
-}
-
-Policy::Policy(const StreamFacts& policy_stream, const Cut& cut) {
-  auto retracted = Retractions(policy_stream, cut);
-  for (const auto& [seq, ruleset] : policy_stream.rulesets) {
-    const Fact* f = policy_stream.Find(seq);
-    if (seq > cut.max_seq || retracted.contains(seq) || !f) continue;
-    if (cut.effective_on && f->effective > *cut.effective_on) continue;
-    rulesets_.push_back(&ruleset);
-  }
-  std::stable_sort(rulesets_.begin(), rulesets_.end(), [](const Ruleset* a, const Ruleset* b) {
-    return a->effective_from < b->effective_from;
-  });
-}
-
-Policy Policy::Until(std::uint64_t max_seq) const {
-  Policy earlier = *this;
-  std::erase_if(earlier.rulesets_, [&](const Ruleset* rs) { return rs->seq > max_seq; });
-  return earlier;
-}
-
-const Ruleset* Policy::InForce(Date date) const {
-  const Ruleset* in_force = nullptr;
-  for (const Ruleset* rs : rulesets_) {
-    if (rs->effective_from > date) break;
-    in_force = rs;
-  }
-  return in_force;
-}
-
-std::string_view Name(AssessmentClass c) {
-  static constexpr std::array<std::string_view, 4> kNames{
-      "incubator_comprehensive", "incubator_specialized", "space_social", "space_university"};
-  return kNames[static_cast<std::size_t>(c)];
-}
-
-AssessmentClass CarrierOutcome::assessment_class() const {
-  // The schema and the category_fits_kind invariant keep the category within the kind's two.
-  bool first = profile.category == "comprehensive" || profile.category == "social";
-  if (kind == Kind::kIncubator) {
-    return first ? AssessmentClass::kIncubatorComprehensive
-                 : AssessmentClass::kIncubatorSpecialized;
-  }
-  return first ? AssessmentClass::kSpaceSocial : AssessmentClass::kSpaceUniversity;
-}
-
 namespace {
 
 // The entitlement `id` as derived under `cut` (no vanished-entitlement analysis), if any.
 std::optional<Entitlement> EntitlementAt(const StreamFacts& carrier, const Policy& policy,
                                          const Cut& cut, const std::string& id) {
-  auto retractions = Retractions(carrier, cut);
+  auto retractions = RetractionsIn(carrier, cut);
   std::set<std::uint64_t> retracted;
   for (const auto& [target, by] : retractions) retracted.insert(target);
   Walk walk(policy, cut, carrier.carrier_id);
@@ -423,7 +359,7 @@ void Vanish(Entitlement* e, const Walk::Orphan* money, std::uint64_t seq, Date d
 
 std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Policy& policy,
                                             const Cut& cut) {
-  auto retractions = Retractions(carrier, cut);
+  auto retractions = RetractionsIn(carrier, cut);
   std::set<std::uint64_t> retracted;
   for (const auto& [target, by] : retractions) retracted.insert(target);
 

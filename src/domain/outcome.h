@@ -1,0 +1,135 @@
+// What one carrier's facts mean under the policy: its profile, accreditation timeline and
+// evaluations, its entitlements with their money and status history, its payouts and its
+// compliance flags (EVENTS.md "Derived"). Produced by DeriveCarrier (derive.h).
+//
+// Value types.
+#ifndef HATCHERY_DOMAIN_OUTCOME_H_
+#define HATCHERY_DOMAIN_OUTCOME_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/facts.h"
+
+namespace hatchery::domain {
+
+// One step of an entitlement's life: the event that changed it and what it became.
+struct StatusChange {
+  std::uint64_t seq = 0;
+  Date date = 0;
+  std::string status;  // pending | active | voided
+  std::string reason;  // e.g. "AccreditationGranted", "revoked for misconduct", "retracted"
+};
+
+struct Entitlement {
+  std::string id;  // "<rule_id>:<carrier_id>"
+  std::string carrier_id, rule_id, ruleset_id, clause, clause_text, upgrade_of;
+  std::uint64_t ruleset_seq = 0;
+  Date triggered_on = 0;
+  std::int64_t amount_fen = 0;
+  std::string status;               // pending | active | voided
+  std::vector<std::uint64_t> seqs;  // the events that justify it
+  std::int64_t approved_fen = 0, disbursed_fen = 0, recovered_fen = 0;
+  std::vector<StatusChange> history;
+
+  std::int64_t outstanding_fen() const {
+    return status == "active" ? amount_fen - approved_fen : 0;
+  }
+  std::int64_t clawback_due_fen() const {
+    return status == "voided" ? disbursed_fen - recovered_fen : 0;
+  }
+};
+
+struct Payout {
+  std::string payout_id, carrier_id, entitlement_id;
+  std::int64_t amount_fen = 0;
+  std::uint64_t approved_seq = 0;
+  Date approved_on = 0;
+  std::string approved_by;
+  std::uint64_t disbursed_seq = 0;  // 0: not disbursed
+  Date disbursed_on = 0;
+  std::string disbursed_by, voucher_no;
+  std::string status;  // approved | disbursed | void (its entitlement was voided first)
+};
+
+struct Flag {
+  std::string carrier_id;
+  std::string flag;  // unfiled_brand_output | disbursed_on_voided | missing_annual_report |
+                     // revocation_due
+  int year = 0;      // missing_annual_report: the report's year; otherwise the event's year
+  std::vector<std::uint64_t> seqs;
+  std::string detail;
+};
+
+struct Holding {
+  Level level = Level::kNational;
+  Mode mode = Mode::kAccredited;
+  Tier tier = Tier::kUntiered;
+  Date since = 0;
+  std::uint64_t seq = 0;
+};
+
+struct TimelineEntry {  // accreditation timeline
+  std::uint64_t seq = 0;
+  Date date = 0;
+  std::string action;  // granted | revoked
+  Level level = Level::kNational;
+  std::string detail;  // mode (and tier) or revocation reason
+};
+
+struct Evaluation {
+  std::uint64_t seq = 0;
+  Date date = 0;
+  Level level = Level::kNational;
+  int year = 0;
+  Grade grade = Grade::kPass;
+};
+
+// Everything of one carrier the yearly indicators read, besides money.
+struct Activity {
+  std::vector<std::pair<Date, std::string>> filings;  // (date, filing_id)
+  std::vector<Date> unfiled_starts, stations, brokers;
+  std::vector<std::pair<Date, std::int64_t>> funds;       // (date, size_fen)
+  std::vector<std::pair<Date, std::int64_t>> recoveries;  // (date, amount_fen) clawed back
+  std::vector<std::pair<Date, RevocationReason>> revocations;
+  // year → (seq, metrics) of the year's latest report
+  std::map<int, std::pair<std::uint64_t, std::shared_ptr<const ReportMetrics>>> reports;
+};
+
+// The classes of the classified assessment (§3.2): incubators by comprehensive / specialised,
+// maker spaces and 星创天地 by built by society / by a university.
+enum class AssessmentClass : std::uint8_t {
+  kIncubatorComprehensive,
+  kIncubatorSpecialized,
+  kSpaceSocial,
+  kSpaceUniversity
+};
+// "incubator_comprehensive", "incubator_specialized", "space_social", "space_university": the
+// keys of a ruleset's assessment model.
+std::string_view Name(AssessmentClass c);
+
+struct CarrierOutcome {
+  std::string carrier_id;
+  Kind kind = Kind::kIncubator;
+  Profile profile;  // as registered, with every amendment applied
+  Date registered_on = 0;
+  std::uint64_t registered_seq = 0;
+  std::map<Level, Holding> holdings;  // levels held at the end of the cut
+  std::vector<TimelineEntry> timeline;
+  std::vector<Evaluation> evaluations;
+  Activity activity;
+  std::vector<Entitlement> entitlements;  // by id
+  std::vector<Payout> payouts;            // by payout id
+  std::vector<Flag> flags;
+
+  AssessmentClass assessment_class() const;
+};
+
+}  // namespace hatchery::domain
+
+#endif  // HATCHERY_DOMAIN_OUTCOME_H_
