@@ -226,7 +226,8 @@ TEST_CASE("event rules validate and check against the live state that follows th
   }
 }
 
-TEST_CASE("a clean close flushes the log into tables, so the next open replays nothing", "[ledger]") {
+TEST_CASE("a clean close flushes the log into tables, so the next open replays nothing",
+          "[ledger]") {
   TempDir dir;
   auto ledger = NewLedger(dir);
   for (int i = 0; i < 50; ++i) AppendOk(*ledger, MakeCommand("c-" + std::to_string(i)));
