@@ -27,6 +27,7 @@
 #include "demo/history.h"
 #include "domain/policy_rules.h"
 #include "domain/projections.h"
+#include "domain/ruleset.h"
 
 namespace hatchery::bench {
 namespace {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/json_fields.h"
+
 namespace hatchery::domain {
 namespace {
 
@@ -12,16 +14,6 @@ Status Violation(std::string_view invariant, const std::string& message, bj::obj
                 bj::object{{"invariant", invariant}, {"facts", std::move(facts)}});
 }
 
-std::string Text(const bj::object& data, std::string_view key) {
-  const bj::value* v = data.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::int64_t Integer(const bj::object& data, std::string_view key) {
-  const bj::value* v = data.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
 const Entitlement* FindEntitlement(const CarrierOutcome& c, std::string_view id) {
   for (const Entitlement& e : c.entitlements) {
     if (e.id == id) return &e;
@@ -30,8 +22,8 @@ const Entitlement* FindEntitlement(const CarrierOutcome& c, std::string_view id)
 }
 
 Status CheckRuleset(const bj::object& data, const FactBase& facts) {
-  std::string id = Text(data, "ruleset_id");
-  auto from = ParseDate(Text(data, "effective_from"));
+  std::string id = TextField(data, "ruleset_id");
+  auto from = ParseDate(TextField(data, "effective_from"));
   Cut all;
   Policy policy(facts.policy(), all);
   for (const auto& [seq, rs] : facts.policy().rulesets) {
@@ -66,7 +58,7 @@ Status CheckUnique(const FactBase& facts, std::string_view kind, const std::stri
 }
 
 Status CheckRetraction(const bj::object& data, const StreamFacts* stream, std::string_view name) {
-  auto target = static_cast<std::uint64_t>(Integer(data, "retracted_seq"));
+  auto target = static_cast<std::uint64_t>(IntegerField(data, "retracted_seq"));
   const Fact* fact = stream ? stream->Find(target) : nullptr;
   if (!fact) {
     return Violation("retraction_target_exists",
@@ -98,7 +90,7 @@ Status CheckCarrierCommand(const AppendCommand& c, const Actor& actor, const Fac
   const std::string& id = carrier.carrier_id;
   if (t == "CarrierProfileAmended") {
     const bj::value* changes = d.if_contains("changes");
-    std::string category = changes ? Text(changes->as_object(), "category") : "";
+    std::string category = changes ? TextField(changes->as_object(), "category") : "";
     bool incubator = carrier.kind == Kind::kIncubator;
     bool fits = category.empty() ||
                 (incubator == (category == "comprehensive" || category == "specialized"));
@@ -108,7 +100,7 @@ Status CheckCarrierCommand(const AppendCommand& c, const Actor& actor, const Fac
                        {{"kind", Name(carrier.kind)}, {"category", category}});
     }
   } else if (t == "AccreditationGranted" || t == "AccreditationRevoked") {
-    std::string level = Text(d, "level");
+    std::string level = TextField(d, "level");
     auto held = carrier.holdings.find(*ParseLevel(level));
     bool granting = t == "AccreditationGranted";
     if (granting && held != carrier.holdings.end()) {
@@ -123,8 +115,8 @@ Status CheckCarrierCommand(const AppendCommand& c, const Actor& actor, const Fac
                        {{"carrier_id", id}, {"level", level}});
     }
   } else if (t == "EvaluationRecorded") {
-    Level level = *ParseLevel(Text(d, "level"));
-    auto year = static_cast<int>(Integer(d, "year"));
+    Level level = *ParseLevel(TextField(d, "level"));
+    auto year = static_cast<int>(IntegerField(d, "year"));
     bool ever = std::any_of(carrier.timeline.begin(), carrier.timeline.end(), [&](const auto& e) {
       return e.action == "granted" && e.level == level;
     });
@@ -150,29 +142,29 @@ Status CheckCarrierCommand(const AppendCommand& c, const Actor& actor, const Fac
                             "carriers only)",
                        {{"carrier_id", id}});
     }
-    return CheckUnique(facts, "filing", Text(d, "filing_id"));
+    return CheckUnique(facts, "filing", TextField(d, "filing_id"));
   } else if (t == "BrokerWorkstationOpened") {
-    return CheckUnique(facts, "station", Text(d, "station_id"));
+    return CheckUnique(facts, "station", TextField(d, "station_id"));
   } else if (t == "BrokerQualified") {
-    std::string station = Text(d, "station_id");
+    std::string station = TextField(d, "station_id");
     auto owner = facts.OwnerOf("station", station);
     if (!owner || *owner != id) {
       return Violation("station_exists", "no workstation \"" + station + "\" at " + id,
                        {{"carrier_id", id}, {"station_id", station}});
     }
   } else if (t == "FundEstablished") {
-    std::int64_t size = Integer(d, "size_fen"), social = Integer(d, "social_capital_fen");
+    std::int64_t size = IntegerField(d, "size_fen"), social = IntegerField(d, "social_capital_fen");
     if (size < social) {
       return Violation("fund_size_covers_social_capital",
                        "size_fen " + std::to_string(size) + " is below social_capital_fen " +
                            std::to_string(social),
                        {{"size_fen", size}, {"social_capital_fen", social}});
     }
-    return CheckUnique(facts, "fund", Text(d, "fund_id"));
+    return CheckUnique(facts, "fund", TextField(d, "fund_id"));
   } else if (t == "PayoutApproved") {
-    RETURN_IF_ERROR(CheckUnique(facts, "payout", Text(d, "payout_id")));
-    std::string ent_id = Text(d, "entitlement_id");
-    std::int64_t amount = Integer(d, "amount_fen");
+    RETURN_IF_ERROR(CheckUnique(facts, "payout", TextField(d, "payout_id")));
+    std::string ent_id = TextField(d, "entitlement_id");
+    std::int64_t amount = IntegerField(d, "amount_fen");
     if (ent_id.substr(ent_id.find(':') + 1) != id) {
       return Violation("entitlement_of_stream_carrier",
                        "entitlement " + ent_id + " is not one of " + id,
@@ -194,7 +186,7 @@ Status CheckCarrierCommand(const AppendCommand& c, const Actor& actor, const Fac
                         {"approved_fen", e->approved_fen}});
     }
   } else if (t == "PayoutDisbursed") {
-    std::string payout_id = Text(d, "payout_id");
+    std::string payout_id = TextField(d, "payout_id");
     auto p = std::find_if(carrier.payouts.begin(), carrier.payouts.end(),
                           [&](const Payout& p) { return p.payout_id == payout_id; });
     if (p == carrier.payouts.end()) {
@@ -217,8 +209,8 @@ Status CheckCarrierCommand(const AppendCommand& c, const Actor& actor, const Fac
                         {"approved_seq", p->approved_seq}});
     }
   } else if (t == "ClawbackRecovered") {
-    std::string ent_id = Text(d, "entitlement_id");
-    std::int64_t amount = Integer(d, "amount_fen");
+    std::string ent_id = TextField(d, "entitlement_id");
+    std::int64_t amount = IntegerField(d, "amount_fen");
     const Entitlement* e = FindEntitlement(carrier, ent_id);
     std::int64_t due = e ? e->clawback_due_fen() : 0;
     if (amount > due) {

@@ -4,34 +4,13 @@
 #include <cstdlib>
 
 #include "domain/embedded_schemas.h"
+#include "domain/json_fields.h"
 #include "hatchery/json.h"
 
 namespace hatchery::domain {
 namespace {
 
 namespace bj = boost::json;
-
-std::string Text(const bj::object& o, std::string_view key) {
-  const bj::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::int64_t Integer(const bj::object& o, std::string_view key) {
-  const bj::value* v = o.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
-const bj::array& Array(const bj::object& o, std::string_view key) {
-  static const bj::array kEmpty;
-  const bj::value* v = o.if_contains(key);
-  return v && v->is_array() ? v->as_array() : kEmpty;
-}
-
-const bj::object& Object(const bj::object& o, std::string_view key) {
-  static const bj::object kEmpty;
-  const bj::value* v = o.if_contains(key);
-  return v && v->is_object() ? v->as_object() : kEmpty;
-}
 
 Status Invalid(const std::string& pointer) {
   return Status(Code::kSchemaViolation, "PolicyRulesetActivated: " + pointer + " is not valid",
@@ -40,30 +19,30 @@ Status Invalid(const std::string& pointer) {
 
 StatusOr<Rule> ParseRule(const bj::object& o, std::size_t index) {
   std::string at = "/data/rules/" + std::to_string(index);
-  const bj::object& trigger = Object(o, "trigger");
-  Rule rule{Text(o, "rule_id"),
-            Text(o, "clause"),
-            Text(o, "clause_text"),
-            Integer(o, "amount_fen"),
+  const bj::object& trigger = ObjectField(o, "trigger");
+  Rule rule{TextField(o, "rule_id"),
+            TextField(o, "clause"),
+            TextField(o, "clause_text"),
+            IntegerField(o, "amount_fen"),
             Kind{},
             Level{},
             {},
             std::nullopt,
             Grade::kExcellent,
-            Text(o, "upgrade_of")};
-  auto kind = ParseKind(Text(trigger, "kind"));
-  auto level = ParseLevel(Text(trigger, "level"));
+            TextField(o, "upgrade_of")};
+  auto kind = ParseKind(TextField(trigger, "kind"));
+  auto level = ParseLevel(TextField(trigger, "level"));
   if (!kind || !level) return Invalid(at + "/trigger");
   rule.kind = *kind;
   rule.level = *level;
-  for (const bj::value& m : Array(trigger, "modes")) {
+  for (const bj::value& m : ArrayField(trigger, "modes")) {
     auto mode = m.is_string() ? ParseMode(m.as_string()) : std::nullopt;
     if (!mode) return Invalid(at + "/trigger/modes");
     rule.modes.insert(*mode);
   }
   if (const bj::value* first = trigger.if_contains("first_evaluation")) {
-    auto eval_level = ParseLevel(Text(first->as_object(), "level"));
-    auto grade = ParseGrade(Text(first->as_object(), "grade"));
+    auto eval_level = ParseLevel(TextField(first->as_object(), "level"));
+    auto grade = ParseGrade(TextField(first->as_object(), "grade"));
     if (!eval_level || !grade) return Invalid(at + "/trigger/first_evaluation");
     rule.first_evaluation_level = *eval_level;
     rule.first_evaluation_grade = *grade;
@@ -72,8 +51,9 @@ StatusOr<Rule> ParseRule(const bj::object& o, std::size_t index) {
 }
 
 StatusOr<Indicator> ParseIndicator(const bj::object& o, const std::string& at) {
-  Indicator ind{Text(o, "id"),        Text(o, "name"),     Indicator::Shape::kMetric, 0, 0,
-                Integer(o, "target"), Integer(o, "weight")};
+  Indicator ind{
+      TextField(o, "id"),        TextField(o, "name"),     Indicator::Shape::kMetric, 0, 0,
+      IntegerField(o, "target"), IntegerField(o, "weight")};
   auto measure = [&](const bj::value& name, std::string_view field) -> StatusOr<std::size_t> {
     auto index = name.is_string() ? MeasureIndex(name.as_string()) : std::nullopt;
     if (!index) return Invalid(at + "/" + std::string(field));
@@ -122,11 +102,11 @@ bj::object DefaultRulesetData() {
 
 AppendCommand RulesetCommand(bj::object data) {
   AppendCommand c;
-  c.command_id = "ruleset/" + Text(data, "ruleset_id");
+  c.command_id = "ruleset/" + TextField(data, "ruleset_id");
   c.stream = "policy";
   c.type = "PolicyRulesetActivated";
-  c.effective_date = Text(data, "effective_from");
-  if (std::string ref = Text(Object(data, "source"), "document_ref"); !ref.empty()) {
+  c.effective_date = TextField(data, "effective_from");
+  if (std::string ref = TextField(ObjectField(data, "source"), "document_ref"); !ref.empty()) {
     c.document_ref = ref;
   }
   c.data = std::move(data);
@@ -136,28 +116,28 @@ AppendCommand RulesetCommand(bj::object data) {
 StatusOr<Ruleset> ParseRuleset(const bj::object& data, std::uint64_t seq) {
   Ruleset rs;
   rs.seq = seq;
-  rs.id = Text(data, "ruleset_id");
-  rs.title = Text(data, "title");
-  auto from = ParseDate(Text(data, "effective_from"));
+  rs.id = TextField(data, "ruleset_id");
+  rs.title = TextField(data, "title");
+  auto from = ParseDate(TextField(data, "effective_from"));
   if (!from) return Invalid("/data/effective_from");
   rs.effective_from = *from;
-  const bj::array& rules = Array(data, "rules");
+  const bj::array& rules = ArrayField(data, "rules");
   for (std::size_t i = 0; i < rules.size(); ++i) {
     ASSIGN_OR_RETURN(Rule rule, ParseRule(rules[i].as_object(), i));
     rs.rules.push_back(std::move(rule));
   }
-  const bj::object& params = Object(data, "params");
-  std::string upgrade = Text(params, "upgrade");
+  const bj::object& params = ObjectField(data, "params");
+  std::string upgrade = TextField(params, "upgrade");
   rs.upgrade = upgrade == "difference"     ? Upgrade::kDifference
                : upgrade == "highest_only" ? Upgrade::kHighestOnly
                                            : Upgrade::kFull;
-  for (const bj::value& r : Array(params, "void_on_revocation")) {
+  for (const bj::value& r : ArrayField(params, "void_on_revocation")) {
     auto reason = ParseRevocationReason(r.as_string());
     if (!reason) return Invalid("/data/params/void_on_revocation");
     rs.void_on_revocation.insert(*reason);
   }
   if (params.contains("national_tiers")) {
-    for (const bj::value& t : Array(params, "national_tiers")) {
+    for (const bj::value& t : ArrayField(params, "national_tiers")) {
       auto tier = ParseTier(t.as_string());
       if (!tier) return Invalid("/data/params/national_tiers");
       rs.national_tiers.insert(*tier);
@@ -165,15 +145,15 @@ StatusOr<Ruleset> ParseRuleset(const bj::object& data, std::uint64_t seq) {
   } else {
     rs.national_tiers = {Tier::kUntiered, Tier::kStandard, Tier::kExcellence};
   }
-  if (std::string deadline = Text(params, "report_deadline"); !deadline.empty()) {
+  if (std::string deadline = TextField(params, "report_deadline"); !deadline.empty()) {
     auto as_date = ParseDate("2000-" + deadline);  // a leap year, so 02-29 is accepted
     if (!as_date) return Invalid("/data/params/report_deadline");
     rs.report_deadline_mmdd = *as_date % 10000;
   }
-  for (const auto& [class_id, value] : Object(data, "assessment")) {
+  for (const auto& [class_id, value] : ObjectField(data, "assessment")) {
     AssessmentModel& c = rs.classes[std::string(class_id)];
-    c.name = Text(value.as_object(), "name");
-    const bj::array& indicators = Array(value.as_object(), "indicators");
+    c.name = TextField(value.as_object(), "name");
+    const bj::array& indicators = ArrayField(value.as_object(), "indicators");
     for (std::size_t i = 0; i < indicators.size(); ++i) {
       ASSIGN_OR_RETURN(Indicator ind, ParseIndicator(indicators[i].as_object(),
                                                      "/data/assessment/" + std::string(class_id) +
