@@ -244,6 +244,29 @@ TEST_CASE("a clean close flushes the log into tables, so the next open replays n
   CHECK(OpenLedger(dir)->head().seq == 50);
 }
 
+TEST_CASE("ForEach visits a seq range in order and stops at the visitor's error", "[ledger]") {
+  TempDir dir;
+  auto ledger = NewLedger(dir);
+  for (int i = 1; i <= 9; ++i) AppendOk(*ledger, MakeCommand("c-" + std::to_string(i)));
+  std::vector<std::uint64_t> seen;
+  auto record = [&](const Event& e) {
+    seen.push_back(e.seq);
+    return Status::Ok();
+  };
+  REQUIRE(ledger->ForEach(3, 6, record).ok());
+  CHECK(seen == std::vector<std::uint64_t>{3, 4, 5, 6});
+  seen.clear();
+  REQUIRE(ledger->ForEach(8, UINT64_MAX, record).ok());
+  CHECK(seen == std::vector<std::uint64_t>{8, 9});
+  seen.clear();
+  auto stopped = ledger->ForEach(1, 9, [&](const Event& e) {
+    seen.push_back(e.seq);
+    return e.seq == 2 ? Status(Code::kCorruption, "stop") : Status::Ok();
+  });
+  CHECK(stopped.code() == Code::kCorruption);
+  CHECK(seen == std::vector<std::uint64_t>{1, 2});
+}
+
 TEST_CASE("oversized data is refused", "[ledger]") {
   TempDir dir;
   auto ledger = NewLedger(dir);

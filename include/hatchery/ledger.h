@@ -99,6 +99,10 @@ class Ledger {
   // Up to `limit` events of `stream` from `from_version` on, in version order.
   StatusOr<std::vector<Event>> ReadStream(const std::string& stream, std::uint64_t from_version,
                                           std::size_t limit) const;
+  // Calls `visit` with every event from `from_seq` through `to_seq` (or the head, if sooner), in
+  // seq order, reading a page at a time; stops at the first error `visit` returns.
+  Status ForEach(std::uint64_t from_seq, std::uint64_t to_seq,
+                 const std::function<Status(const Event&)>& visit) const;
   // The event a command id created. Errors: kNotFound.
   StatusOr<Event> GetByCommandId(const std::string& command_id) const;
 

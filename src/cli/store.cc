@@ -18,19 +18,12 @@ StatusOr<WritableStore> OpenForAppend(const std::string& dir) {
 
 StatusOr<std::unique_ptr<domain::FactBase>> LoadFacts(const std::string& dir,
                                                       std::optional<std::uint64_t> max_seq) {
-  constexpr std::size_t kChunk = 4096;
   LedgerOptions options;
   options.read_only = true;
   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(dir, std::move(options)));
   auto facts = std::make_unique<domain::FactBase>();
-  std::uint64_t last = std::min(ledger->head().seq, max_seq.value_or(UINT64_MAX));
-  for (std::uint64_t from = 1; from <= last; from += kChunk) {
-    ASSIGN_OR_RETURN(std::vector<Event> events, ledger->Read(from, kChunk));
-    for (const Event& e : events) {
-      if (e.seq > last) break;
-      RETURN_IF_ERROR(facts->Apply(e));
-    }
-  }
+  RETURN_IF_ERROR(ledger->ForEach(1, max_seq.value_or(UINT64_MAX),
+                                  [&](const Event& e) { return facts->Apply(e); }));
   return facts;
 }
 

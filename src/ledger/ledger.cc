@@ -1,5 +1,6 @@
 #include "hatchery/ledger.h"
 
+#include <algorithm>
 #include <future>
 
 #include "hatchery/time.h"
@@ -75,11 +76,10 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
       new Ledger(std::move(store), options.rules, nullptr, recovered.head));
   if (options.read_only) return ledger;
   if (options.rules) {
-    constexpr std::size_t kLoadChunk = 4096;
-    for (std::uint64_t from = 1; from <= recovered.head.seq; from += kLoadChunk) {
-      ASSIGN_OR_RETURN(std::vector<Event> events, ledger->Read(from, kLoadChunk));
-      for (const Event& e : events) options.rules->Apply(e);
-    }
+    RETURN_IF_ERROR(ledger->ForEach(1, recovered.head.seq, [&](const Event& e) {
+      options.rules->Apply(e);
+      return Status::Ok();
+    }));
     if (recovered.head.seq > 0) options.rules->Commit(recovered.head.seq);
   }
   ledger->writer_ = std::make_unique<ledger::Writer>(
@@ -147,6 +147,20 @@ void Ledger::AppendAsync(const Actor& actor, std::vector<AppendCommand> commands
     done(std::move(results));
   };
   writer_->Submit(actor, std::move(prepared), mode, std::move(merge));
+}
+
+Status Ledger::ForEach(std::uint64_t from_seq, std::uint64_t to_seq,
+                       const std::function<Status(const Event&)>& visit) const {
+  constexpr std::size_t kPage = 4096;
+  for (std::uint64_t from = std::max<std::uint64_t>(from_seq, 1); from <= to_seq; from += kPage) {
+    ASSIGN_OR_RETURN(std::vector<Event> events, Read(from, kPage));
+    for (const Event& e : events) {
+      if (e.seq > to_seq) return Status::Ok();
+      RETURN_IF_ERROR(visit(e));
+    }
+    if (events.size() < kPage) return Status::Ok();
+  }
+  return Status::Ok();
 }
 
 StatusOr<Event> Ledger::Get(std::uint64_t seq) const { return store_->GetEvent(seq); }
