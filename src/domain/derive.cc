@@ -256,9 +256,12 @@ class Walk {
       for (const auto& [id, e] : ents_) {
         if (e.upgrade_of == rule.id && e.status != kVoided) return;
       }
-      if (auto lower = ents_.find(rule.upgrade_of + ":" + out_.carrier_id);
-          !rule.upgrade_of.empty() && lower != ents_.end() && lower->second.status != kVoided) {
+      auto lower = rule.upgrade_of.empty() ? ents_.end()
+                                           : ents_.find(rule.upgrade_of + ":" + out_.carrier_id);
+      if (lower != ents_.end() && lower->second.status != kVoided) {
         Entitlement& low = lower->second;
+        // A pending lower award is superseded in both modes; highest_only also supersedes an
+        // active one on which nothing was approved yet.
         bool unpaid = low.status == kPending || low.approved_fen == 0;
         if (low.status == kPending || (rs.upgrade == Upgrade::kHighestOnly && unpaid)) {
           Void(&low, f,
