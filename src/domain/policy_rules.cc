@@ -40,6 +40,7 @@ void PolicyRules::Withdraw(std::uint64_t last_kept_seq) {
   outcomes_.clear();
 }
 
+// The live state is the writer's alone for now; the server will publish snapshots to readers here.
 void PolicyRules::Commit(std::uint64_t) {}
 
 const CarrierOutcome* PolicyRules::Outcome(std::string_view carrier_id) const {
