@@ -1,0 +1,79 @@
+// C2SP signed notes with Ed25519 keys (https://c2sp.org/signed-note), in the key and signature
+// encodings of Go's golang.org/x/mod/sumdb/note, so that any note tool checks Hatchery's
+// checkpoints:
+//
+//   private key   PRIVATE+KEY+<name>+<key id, 8 hex>+<base64(0x01 ‖ 32-byte seed)>
+//   verifier key  <name>+<key id, 8 hex>+<base64(0x01 ‖ 32-byte public key)>
+//   key id        first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key), big-endian
+//   signed note   text (ending in a newline) ‖ "\n" ‖ one line per signature:
+//                 "— <name> <base64(key id ‖ 64-byte Ed25519 signature of the text)>\n"
+//
+// Value types and pure functions (OpenSSL underneath); thread-safe.
+#ifndef HATCHERY_NOTE_H_
+#define HATCHERY_NOTE_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hatchery/status.h"
+
+namespace hatchery::note {
+
+using PublicKey = std::array<std::uint8_t, 32>;
+
+struct VerifierKey {
+  std::string name;
+  std::uint32_t id = 0;
+  PublicKey key{};
+};
+
+struct SigningKey {
+  std::string name;
+  std::uint32_t id = 0;
+  std::array<std::uint8_t, 32> seed{};  // the Ed25519 private key
+  PublicKey key{};
+};
+
+// Key names: non-empty UTF-8 without white space or '+'.
+bool IsValidKeyName(std::string_view name);
+std::uint32_t KeyId(std::string_view name, const PublicKey& key);
+
+// A fresh key from OpenSSL's random generator. Errors: kBadRequest (name), kInternal.
+StatusOr<SigningKey> GenerateKey(std::string_view name);
+VerifierKey VerifierOf(const SigningKey& key);
+
+std::string FormatSigningKey(const SigningKey& key);
+std::string FormatVerifierKey(const VerifierKey& key);
+// Errors: kBadRequest saying what is malformed (a key id that does not match the key included).
+StatusOr<SigningKey> ParseSigningKey(std::string_view text);
+StatusOr<VerifierKey> ParseVerifierKey(std::string_view text);
+
+struct Signature {
+  std::string name;
+  std::uint32_t id = 0;
+  std::string bytes;  // the 64-byte Ed25519 signature
+};
+
+struct Note {
+  std::string text;  // what the signatures cover: every line up to the blank one, with newlines
+  std::vector<Signature> signatures;
+};
+
+// Signs `text` (which must end in a newline, hold no blank line and no control character but
+// newlines): the signed note with one signature. Errors: kBadRequest, kInternal.
+StatusOr<std::string> Sign(std::string_view text, const SigningKey& key);
+
+// Splits a signed note into its text and signatures, checking the form (not the signatures).
+// Errors: kBadRequest saying what is malformed.
+StatusOr<Note> Parse(std::string_view signed_note);
+
+// OK if `note` carries a signature by `key` (same name and id) that verifies over its text.
+// Errors: kNotFound (no signature by this key), kCorruption (there is one and it is wrong).
+Status Verify(const Note& note, const VerifierKey& key);
+
+}  // namespace hatchery::note
+
+#endif  // HATCHERY_NOTE_H_
