@@ -4,7 +4,9 @@
 // next `stream_version` of its stream, an event id, and `prev_hash`/`hash` (AUDIT.md §1).
 // Concurrent callers are grouped (group commit): one writer at a time stages the waiting commands
 // of all callers, writes them in one RocksDB WriteBatch with sync=true, and only then answers them.
-// There is no way to update or delete an event.
+// There is no way to update or delete an event. Each event's hash is also a leaf of the log's
+// Merkle tree (AUDIT.md §2), written in the same batch, from which any past root and any proof come
+// in O(log n) reads; signed checkpoints of the tree are kept with the events (AUDIT.md §3).
 //
 // Thread-safe: any number of threads may Append and read concurrently.
 #ifndef HATCHERY_LEDGER_H_
@@ -16,8 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "hatchery/checkpoint.h"
 #include "hatchery/event.h"
 #include "hatchery/event_rules.h"
+#include "hatchery/note.h"
 #include "hatchery/sha256.h"
 #include "hatchery/status.h"
 
@@ -65,8 +69,12 @@ struct LedgerHead {
 
 class Ledger {
  public:
-  // Creates an empty store in `dir` (missing or empty). Errors: kAlreadyExists.
-  static Status Create(const std::string& dir);
+  // The deployment name of a store created without one: origin "tongliao.hatchery/main".
+  static constexpr std::string_view kDefaultDeployment = "main";
+
+  // Creates an empty store in `dir` (missing or empty) whose checkpoints carry the origin
+  // "tongliao.hatchery/<deployment>". Errors: kAlreadyExists, kBadRequest (deployment).
+  static Status Create(const std::string& dir, std::string_view deployment = kDefaultDeployment);
 
   // Opens an existing store for appending and reading; the directory is locked against other
   // writers. The head is rebuilt from the events and checked (docs/format.md); with
@@ -107,18 +115,41 @@ class Ledger {
   StatusOr<Event> GetByCommandId(const std::string& command_id) const;
 
   LedgerHead head() const;
+  // The origin line of this log's checkpoints.
+  const std::string& origin() const { return origin_; }
+
+  // The Merkle tree as it was at `tree_size` events (≤ the head). Errors: kBadRequest (a size
+  // beyond the head, a seq outside the tree), kCorruption (a stored node is missing).
+  StatusOr<Hash> MerkleRoot(std::uint64_t tree_size) const;
+  // The inclusion proof of event `seq` (leaf seq - 1) in the tree of `tree_size` events.
+  StatusOr<std::vector<Hash>> InclusionProof(std::uint64_t seq, std::uint64_t tree_size) const;
+  // The consistency proof from the tree of `first` events to that of `second`.
+  StatusOr<std::vector<Hash>> ConsistencyProof(std::uint64_t first, std::uint64_t second) const;
+  // The unsigned checkpoint of the tree of `tree_size` events (no extension lines).
+  StatusOr<Checkpoint> CheckpointAt(std::uint64_t tree_size) const;
+
+  // Keeps a signed checkpoint of this log and its signer's verifier key, after checking that it is
+  // one: this log's origin, a size within the head and that size's root, a valid signature by
+  // `signer`. Keeping the same note twice keeps it once. Errors: kBadRequest (not a checkpoint
+  // note, another origin, beyond the head), kCorruption (wrong root, bad signature),
+  // kUnavailable (read-only).
+  Status AddCheckpoint(std::string_view signed_note, const note::VerifierKey& signer);
+  // Every kept checkpoint note, by tree size.
+  StatusOr<std::vector<std::string>> Checkpoints() const;
+
   // True when opened read-only, or once a write has failed: appends then answer kUnavailable
   // until the store is reopened.
   bool read_only() const;
 
  private:
   Ledger(std::unique_ptr<ledger::Store> store, std::shared_ptr<EventRules> rules,
-         std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head);
+         std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head, std::string origin);
 
   std::unique_ptr<ledger::Store> store_;
   std::shared_ptr<EventRules> rules_;       // may be null
   std::unique_ptr<ledger::Writer> writer_;  // null when opened read-only
   LedgerHead opened_head_;                  // the head at open (what a read-only ledger sees)
+  std::string origin_;
 };
 
 }  // namespace hatchery

@@ -30,6 +30,10 @@ std::string StreamKey(std::string_view stream, std::uint64_t version) {
   return StreamPrefix(stream) + EncodeFixed64(version);
 }
 
+std::string CheckpointKey(std::uint64_t tree_size, std::string_view note) {
+  return EncodeFixed64(tree_size) + std::string(AsBytes(Sha256(note)).substr(0, 8));
+}
+
 std::string EncodeCommandValue(std::uint64_t seq, const Hash& digest) {
   std::string out = EncodeFixed64(seq);
   out.append(AsBytes(digest));

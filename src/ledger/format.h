@@ -12,18 +12,24 @@
 
 namespace hatchery::ledger {
 
-inline constexpr std::string_view kFormatVersion = "1";
+inline constexpr std::string_view kFormatVersion = "2";
 
 // Column families.
 inline constexpr std::string_view kCfMeta = "meta";
 inline constexpr std::string_view kCfEvents = "events";
 inline constexpr std::string_view kCfStreams = "streams";
 inline constexpr std::string_view kCfCommands = "commands";
+inline constexpr std::string_view kCfMerkle = "merkle";
+inline constexpr std::string_view kCfCheckpoints = "checkpoints";
 
 // `meta` keys and the store marker value.
 inline constexpr std::string_view kMetaStore = "store";
 inline constexpr std::string_view kMetaStoreValue = "hatchery";
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
+inline constexpr std::string_view kMetaOrigin = "origin";
+// `meta` keys "verifier_key/<name>+<key id>": the verifier key of every key that signed a
+// stored checkpoint.
+inline constexpr std::string_view kMetaVerifierKeyPrefix = "verifier_key/";
 
 // Event record tag: body is the canonical JSON of the event with its hash.
 inline constexpr char kRecordCanonicalJson = 0x01;
@@ -46,6 +52,11 @@ std::optional<std::uint64_t> DecodeFixed64(std::string_view bytes);  // exactly 
 
 std::string StreamKey(std::string_view stream, std::uint64_t version);
 std::string StreamPrefix(std::string_view stream);  // stream ‖ 0x00
+
+// `merkle` key of the event `seq` (its leaf is seq - 1): the nodes that leaf completes.
+inline std::string MerkleKey(std::uint64_t seq) { return EncodeFixed64(seq); }
+// `checkpoints` key of a checkpoint of `tree_size` leaves whose signed note is `note`.
+std::string CheckpointKey(std::uint64_t tree_size, std::string_view note);
 
 std::string EncodeCommandValue(std::uint64_t seq, const Hash& digest);
 struct CommandEntry {

@@ -4,6 +4,7 @@
 #include <future>
 
 #include "hatchery/time.h"
+#include "ledger/merkle_nodes.h"
 #include "ledger/sequencer.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
@@ -51,19 +52,57 @@ StatusOr<RecoveredHead> RecoverHead(const Store& store) {
   return RecoveredHead{LedgerHead{last, event->hash}, *ParseTimestamp(event->recorded_at)};
 }
 
+// The Merkle tree's right edge at the head, checked against the head's own hash.
+StatusOr<merkle::Frontier> RecoverTree(const Store& store, const LedgerHead& head) {
+  auto corrupt = [&](const std::string& what) {
+    return Status(Code::kCorruption, "the Merkle tree of the store does not check out: " + what +
+                                         "; run `hatchery verify --data " + store.dir() +
+                                         "` to locate the damage");
+  };
+  if (head.seq == 0) return merkle::Frontier();
+  Hash leaf{};
+  merkle::NodeId id{0, head.seq - 1};
+  Status read = ledger::StoredNodes(store, head.seq)(std::span(&id, 1), std::span(&leaf, 1));
+  if (!read.ok()) return corrupt(read.message());
+  if (leaf != merkle::LeafHash(AsBytes(head.hash))) {
+    return corrupt("the leaf of event " + std::to_string(head.seq) + " is not its hash's");
+  }
+  auto tree = merkle::Frontier::Load(head.seq, ledger::StoredNodes(store, head.seq));
+  if (!tree.ok()) return corrupt(tree.status().message());
+  return tree;
+}
+
+Status BeyondHead(std::uint64_t size, std::uint64_t head) {
+  return Status(Code::kBadRequest,
+                "tree size " + std::to_string(size) + " is beyond the log, which has " +
+                    std::to_string(head) + " events",
+                boost::json::object{{"tree_size", static_cast<std::int64_t>(size)},
+                                    {"head", static_cast<std::int64_t>(head)}});
+}
+
 }  // namespace
 
 Ledger::Ledger(std::unique_ptr<Store> store, std::shared_ptr<EventRules> rules,
-               std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head)
+               std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head, std::string origin)
     : store_(std::move(store)),
       rules_(std::move(rules)),
       writer_(std::move(writer)),
-      opened_head_(opened_head) {}
+      opened_head_(opened_head),
+      origin_(std::move(origin)) {}
 
 Ledger::~Ledger() = default;
 
-Status Ledger::Create(const std::string& dir) {
-  return Store::Open(dir, Store::Mode::kCreate).status();
+Status Ledger::Create(const std::string& dir, std::string_view deployment) {
+  std::string origin = std::string(kOriginPrefix) + std::string(deployment);
+  if (deployment.empty() || !IsValidOrigin(origin)) {
+    return Status(Code::kBadRequest,
+                  "a deployment name must be printable ASCII without spaces or '+'",
+                  boost::json::object{{"field", "deployment"}});
+  }
+  ASSIGN_OR_RETURN(auto store, Store::Open(dir, Store::Mode::kCreate));
+  rocksdb::WriteBatch batch;
+  batch.Put(store->Handle(Cf::kMeta), std::string(ledger::kMetaOrigin), origin);
+  return store->Write(&batch);
 }
 
 StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOptions options) {
@@ -71,9 +110,12 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
       std::unique_ptr<Store> store,
       Store::Open(dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite));
   ASSIGN_OR_RETURN(RecoveredHead recovered, RecoverHead(*store));
+  ASSIGN_OR_RETURN(merkle::Frontier tree, RecoverTree(*store, recovered.head));
+  ASSIGN_OR_RETURN(auto origin, store->Get(Cf::kMeta, ledger::kMetaOrigin));
+  if (!origin) return Status(Code::kCorruption, "the store at " + dir + " has no origin");
   Store* raw_store = store.get();
   std::unique_ptr<Ledger> ledger(
-      new Ledger(std::move(store), options.rules, nullptr, recovered.head));
+      new Ledger(std::move(store), options.rules, nullptr, recovered.head, std::move(*origin)));
   if (options.read_only) return ledger;
   if (options.rules) {
     RETURN_IF_ERROR(ledger->ForEach(1, recovered.head.seq, [&](const Event& e) {
@@ -84,7 +126,7 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
   }
   ledger->writer_ = std::make_unique<ledger::Writer>(
       raw_store, ledger::Sequencer(raw_store, recovered.head, recovered.last_recorded_us,
-                                   options.rules.get()));
+                                   std::move(tree), options.rules.get()));
   return ledger;
 }
 
@@ -209,6 +251,73 @@ StatusOr<Event> Ledger::GetByCommandId(const std::string& command_id) const {
 }
 
 LedgerHead Ledger::head() const { return writer_ ? writer_->head() : opened_head_; }
+
+StatusOr<Hash> Ledger::MerkleRoot(std::uint64_t tree_size) const {
+  std::uint64_t head_seq = head().seq;
+  if (tree_size > head_seq) return BeyondHead(tree_size, head_seq);
+  return merkle::Root(tree_size, ledger::StoredNodes(*store_, tree_size));
+}
+
+StatusOr<std::vector<Hash>> Ledger::InclusionProof(std::uint64_t seq,
+                                                   std::uint64_t tree_size) const {
+  std::uint64_t head_seq = head().seq;
+  if (tree_size > head_seq) return BeyondHead(tree_size, head_seq);
+  if (seq == 0 || seq > tree_size) {
+    return Status(Code::kBadRequest,
+                  "event " + std::to_string(seq) + " is not in the tree of " +
+                      std::to_string(tree_size) + " events",
+                  boost::json::object{{"field", "seq"}});
+  }
+  ASSIGN_OR_RETURN(auto ranges, merkle::InclusionRanges(seq - 1, tree_size));
+  return merkle::HashRanges(ranges, ledger::StoredNodes(*store_, tree_size));
+}
+
+StatusOr<std::vector<Hash>> Ledger::ConsistencyProof(std::uint64_t first,
+                                                     std::uint64_t second) const {
+  std::uint64_t head_seq = head().seq;
+  if (second > head_seq) return BeyondHead(second, head_seq);
+  ASSIGN_OR_RETURN(auto ranges, merkle::ConsistencyRanges(first, second));
+  return merkle::HashRanges(ranges, ledger::StoredNodes(*store_, second));
+}
+
+StatusOr<Checkpoint> Ledger::CheckpointAt(std::uint64_t tree_size) const {
+  ASSIGN_OR_RETURN(Hash root, MerkleRoot(tree_size));
+  return Checkpoint{origin_, tree_size, root, {}};
+}
+
+Status Ledger::AddCheckpoint(std::string_view signed_note, const note::VerifierKey& signer) {
+  if (read_only()) {
+    return Status(Code::kUnavailable, "this ledger is read-only: checkpoints cannot be kept");
+  }
+  ASSIGN_OR_RETURN(note::Note parsed, note::Parse(signed_note));
+  ASSIGN_OR_RETURN(Checkpoint checkpoint, ParseCheckpoint(parsed.text));
+  if (checkpoint.origin != origin_) {
+    return Status(Code::kBadRequest, "the checkpoint is of \"" + checkpoint.origin +
+                                         "\", not of this log (\"" + origin_ + "\")");
+  }
+  ASSIGN_OR_RETURN(Hash root, MerkleRoot(checkpoint.size));
+  if (root != checkpoint.root) {
+    return Status(Code::kCorruption, "the checkpoint's root is not this log's root at size " +
+                                         std::to_string(checkpoint.size));
+  }
+  RETURN_IF_ERROR(note::Verify(parsed, signer));
+  std::string key_text = note::FormatVerifierKey(signer);
+  rocksdb::WriteBatch batch;
+  batch.Put(store_->Handle(Cf::kCheckpoints), ledger::CheckpointKey(checkpoint.size, signed_note),
+            std::string(signed_note));
+  batch.Put(store_->Handle(Cf::kMeta),
+            std::string(ledger::kMetaVerifierKeyPrefix) + key_text.substr(0, key_text.rfind('+')),
+            key_text);
+  return store_->Write(&batch);
+}
+
+StatusOr<std::vector<std::string>> Ledger::Checkpoints() const {
+  std::vector<std::string> notes;
+  auto it = store_->NewIterator(Cf::kCheckpoints);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) notes.push_back(it->value().ToString());
+  RETURN_IF_ERROR(ledger::FromRocks(it->status(), "cannot read the checkpoints"));
+  return notes;
+}
 
 bool Ledger::read_only() const { return !writer_ || writer_->read_only(); }
 

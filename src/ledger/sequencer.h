@@ -1,8 +1,9 @@
 // The sequencer turns commands into events: it owns the ledger's committed state (head, last
-// recorded_at, stream versions) and the tentative state of the group commit being built on top of
-// it. Stage() applies one command to the tentative state and adds its keys to the WriteBatch;
-// Commit() makes the tentative state the committed one once that batch is durable; Discard() drops
-// it when the write failed; Rollback() undoes the commands staged since a Mark (all-or-nothing).
+// recorded_at, stream versions, the Merkle tree's right edge) and the tentative state of the group
+// commit being built on top of it. Stage() applies one command to the tentative state and adds its
+// keys to the WriteBatch; Commit() makes the tentative state the committed one once that batch is
+// durable; Discard() drops it when the write failed; Rollback() undoes the commands staged since a
+// Mark (all-or-nothing).
 //
 // Thread-compatible: only the Writer's thread calls it.
 #ifndef HATCHERY_LEDGER_SEQUENCER_H_
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "hatchery/ledger.h"
+#include "hatchery/merkle.h"
 #include "ledger/store.h"
 
 namespace hatchery::ledger {
@@ -37,15 +39,18 @@ StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor,
 class Sequencer {
  public:
   // `store` and `rules` (may be null) must outlive the Sequencer. `head` and `last_recorded_us`
-  // describe the last event; `rules` has applied every event through it.
-  Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us, EventRules* rules);
+  // describe the last event, `tree` is the Merkle tree through it; `rules` has applied every event
+  // through it.
+  Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
+            merkle::Frontier tree, EventRules* rules);
 
   struct Mark {
     LedgerHead head;
     std::int64_t last_recorded_us = 0;
+    merkle::Frontier tree;
     std::size_t undo_size = 0;
   };
-  Mark mark() const { return {staged_head_, staged_last_us_, undo_.size()}; }
+  Mark mark() const { return {staged_head_, staged_last_us_, staged_tree_, undo_.size()}; }
   void Rollback(const Mark& mark);
 
   // Stages `command`, adding its keys to `batch` (a duplicate adds nothing). Errors: see
@@ -82,11 +87,13 @@ class Sequencer {
   // Committed: as durable in the store.
   LedgerHead head_;
   std::int64_t last_us_;
+  merkle::Frontier tree_;
   std::unordered_map<std::string, std::uint64_t> stream_versions_;  // a cache of the index
 
   // Tentative: the group being built.
   LedgerHead staged_head_;
   std::int64_t staged_last_us_;
+  merkle::Frontier staged_tree_;
   std::unordered_map<std::string, std::uint64_t> staged_versions_;
   std::unordered_map<std::string, StagedCommand> staged_commands_;
   std::vector<Undo> undo_;

@@ -13,7 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr Cf kAllCfs[] = {Cf::kMeta, Cf::kEvents, Cf::kStreams, Cf::kCommands};
+constexpr Cf kAllCfs[] = {Cf::kMeta,     Cf::kEvents, Cf::kStreams,
+                          Cf::kCommands, Cf::kMerkle, Cf::kCheckpoints};
 
 std::string_view CfName(Cf cf) {
   switch (cf) {
@@ -21,6 +22,8 @@ std::string_view CfName(Cf cf) {
     case Cf::kEvents: return kCfEvents;
     case Cf::kStreams: return kCfStreams;
     case Cf::kCommands: return kCfCommands;
+    case Cf::kMerkle: return kCfMerkle;
+    case Cf::kCheckpoints: return kCfCheckpoints;
   }
   return kCfMeta;
 }
@@ -229,6 +232,22 @@ StatusOr<std::optional<CommandEntry>> Store::GetCommand(std::string_view command
   auto entry = DecodeCommandValue(*value);
   if (!entry) return Status(Code::kCorruption, "malformed command index entry");
   return std::optional<CommandEntry>(*entry);
+}
+
+StatusOr<std::vector<std::optional<std::string>>> Store::MultiGet(
+    Cf cf, const std::vector<std::string>& keys) const {
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), Handle(cf), keys.size(), slices.data(), values.data(),
+                statuses.data());
+  std::vector<std::optional<std::string>> out(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocks(statuses[i], "read failed"));
+    out[i] = values[i].ToString();
+  }
+  return out;
 }
 
 std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Cf cf) const {

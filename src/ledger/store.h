@@ -20,7 +20,7 @@
 
 namespace hatchery::ledger {
 
-enum class Cf { kMeta, kEvents, kStreams, kCommands };
+enum class Cf { kMeta, kEvents, kStreams, kCommands, kMerkle, kCheckpoints };
 
 class Store {
  public:
@@ -50,6 +50,10 @@ class Store {
   // The current version of `stream` (0 if it has no events).
   StatusOr<std::uint64_t> StreamVersion(std::string_view stream) const;
   StatusOr<std::optional<CommandEntry>> GetCommand(std::string_view command_id) const;
+
+  // The values under `keys` (nullopt where absent), read together.
+  StatusOr<std::vector<std::optional<std::string>>> MultiGet(
+      Cf cf, const std::vector<std::string>& keys) const;
 
   // An iterator over `cf`; it must not outlive this Store.
   std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf) const;
