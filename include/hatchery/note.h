@@ -40,6 +40,8 @@ struct SigningKey {
 // Key names: non-empty UTF-8 without white space or '+'.
 bool IsValidKeyName(std::string_view name);
 std::uint32_t KeyId(std::string_view name, const PublicKey& key);
+// "<name>+<key id, 8 hex>": how a key is named where its bytes are not needed.
+std::string KeyLabel(std::string_view name, std::uint32_t id);
 
 // A fresh key from OpenSSL's random generator. Errors: kBadRequest (name), kInternal.
 StatusOr<SigningKey> GenerateKey(std::string_view name);

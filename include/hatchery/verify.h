@@ -1,29 +1,41 @@
-// Verification of a store against its own hash chain (AUDIT.md §4; the Merkle and checkpoint
-// checks join when checkpoints exist). Trusts nothing but the events' bytes: every record is
-// re-rendered and re-hashed, every link and seq checked, the indexes checked against the events.
+// Verification of a store (AUDIT.md §4). Trusts nothing but the events' bytes: every record is
+// re-rendered and re-hashed, every link and seq checked, the indexes and the stored Merkle tree
+// checked against the events, the root recomputed at every kept checkpoint and each checkpoint's
+// signatures checked. A checkpoint signed by a key the auditor holds (`trusted_keys`) is what
+// catches a log rewritten wholesale, hashes and all, by someone with the database files.
 #ifndef HATCHERY_VERIFY_H_
 #define HATCHERY_VERIFY_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "hatchery/ledger.h"
+#include "hatchery/note.h"
 #include "hatchery/status.h"
 
 namespace hatchery {
 
+struct VerifyOptions {
+  // Keys the auditor trusts, from their own records: when given, every kept checkpoint must carry
+  // a valid signature by one of them. Without, signatures are checked against the verifier keys
+  // the store kept (which shows the store is self-consistent, not who signed).
+  std::vector<note::VerifierKey> trusted_keys;
+};
+
 struct VerifyReport {
-  std::uint64_t events_checked = 0;  // events that passed every check
-  LedgerHead head;                   // the last event that passed
-  std::uint64_t first_bad_seq = 0;   // 0 when everything checks out
-  std::string problem;               // what is wrong at first_bad_seq
+  std::uint64_t events_checked = 0;       // events that passed every check
+  std::uint64_t checkpoints_checked = 0;  // kept checkpoints whose root and signatures check out
+  LedgerHead head;                        // the last event that passed
+  std::uint64_t first_bad_seq = 0;        // 0 when everything checks out
+  std::string problem;                    // what is wrong at first_bad_seq
   bool ok() const { return first_bad_seq == 0; }
 };
 
 // Opens the store in `dir` read-only (beside a running writer is fine) and checks it, stopping at
 // the first problem. A non-OK status means the store could not be read at all; findings about its
 // content are in the report.
-StatusOr<VerifyReport> VerifyStore(const std::string& dir);
+StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& options = {});
 
 }  // namespace hatchery
 

@@ -113,7 +113,7 @@ StatusOr<KeyParts> SplitKey(std::string_view text, std::string_view what) {
 std::string JoinKey(std::string_view name, std::uint32_t id, std::string_view bytes) {
   std::string raw(1, static_cast<char>(kEd25519));
   raw.append(bytes);
-  return std::string(name) + "+" + IdHex(id) + "+" + Base64Encode(raw);
+  return KeyLabel(name, id) + "+" + Base64Encode(raw);
 }
 
 StatusOr<PublicKey> PublicOf(const std::array<std::uint8_t, 32>& seed) {
@@ -168,6 +168,10 @@ StatusOr<SigningKey> GenerateKey(std::string_view name) {
   ASSIGN_OR_RETURN(key.key, PublicOf(key.seed));
   key.id = KeyId(key.name, key.key);
   return key;
+}
+
+std::string KeyLabel(std::string_view name, std::uint32_t id) {
+  return std::string(name) + "+" + IdHex(id);
 }
 
 VerifierKey VerifierOf(const SigningKey& key) { return {key.name, key.id, key.key}; }
@@ -274,13 +278,12 @@ Status Verify(const Note& note, const VerifierKey& key) {
                          sig.bytes.size(), reinterpret_cast<const unsigned char*>(note.text.data()),
                          note.text.size()) == 1;
     if (!valid) {
-      return Status(Code::kCorruption, "the signature by " + key.name + "+" + IdHex(key.id) +
+      return Status(Code::kCorruption, "the signature by " + KeyLabel(key.name, key.id) +
                                            " does not verify: the note was altered or forged");
     }
     return Status::Ok();
   }
-  return Status(Code::kNotFound,
-                "the note carries no signature by " + key.name + "+" + IdHex(key.id));
+  return Status(Code::kNotFound, "the note carries no signature by " + KeyLabel(key.name, key.id));
 }
 
 }  // namespace hatchery::note

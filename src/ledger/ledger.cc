@@ -301,13 +301,12 @@ Status Ledger::AddCheckpoint(std::string_view signed_note, const note::VerifierK
                                          std::to_string(checkpoint.size));
   }
   RETURN_IF_ERROR(note::Verify(parsed, signer));
-  std::string key_text = note::FormatVerifierKey(signer);
   rocksdb::WriteBatch batch;
   batch.Put(store_->Handle(Cf::kCheckpoints), ledger::CheckpointKey(checkpoint.size, signed_note),
             std::string(signed_note));
   batch.Put(store_->Handle(Cf::kMeta),
-            std::string(ledger::kMetaVerifierKeyPrefix) + key_text.substr(0, key_text.rfind('+')),
-            key_text);
+            std::string(ledger::kMetaVerifierKeyPrefix) + note::KeyLabel(signer.name, signer.id),
+            note::FormatVerifierKey(signer));
   return store_->Write(&batch);
 }
 

@@ -1,7 +1,10 @@
 #include "hatchery/verify.h"
 
+#include <algorithm>
 #include <unordered_map>
 
+#include "hatchery/checkpoint.h"
+#include "hatchery/merkle.h"
 #include "hatchery/time.h"
 #include "ledger/store.h"
 
@@ -90,6 +93,128 @@ class ChainChecker {
   std::unordered_map<std::string, std::uint64_t> stream_versions_;
 };
 
+// Recomputes the Merkle tree from the events as they pass the chain checks, and checks the stored
+// tree and every kept checkpoint against it.
+class TreeChecker {
+ public:
+  TreeChecker(const ledger::Store& store, const VerifyOptions& options)
+      : store_(store), options_(options), entries_(store.NewIterator(Cf::kMerkle)) {
+    entries_->SeekToFirst();
+  }
+
+  // Reads the kept checkpoints. Errors: the store cannot be read.
+  Status Load() {
+    ASSIGN_OR_RETURN(auto origin, store_.Get(Cf::kMeta, ledger::kMetaOrigin));
+    origin_ = origin.value_or("");
+    auto it = store_.NewIterator(Cf::kCheckpoints);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      Kept kept;
+      auto note = note::Parse(it->value().ToString());
+      auto checkpoint =
+          note.ok() ? ParseCheckpoint(note->text) : StatusOr<Checkpoint>(note.status());
+      if (checkpoint.ok()) {
+        kept.note = std::move(note).value();
+        kept.checkpoint = std::move(checkpoint).value();
+      } else {
+        kept.malformed = "a kept checkpoint is malformed: " + checkpoint.status().message();
+      }
+      kept_.push_back(std::move(kept));
+    }
+    return ledger::FromRocks(it->status(), "cannot read the checkpoints");
+  }
+
+  // Checks what event `seq` (which passed the chain checks) adds to the tree. Returns the problem,
+  // or "".
+  std::string Add(std::uint64_t seq, const Hash& hash, VerifyReport* report) {
+    std::string completed;
+    tree_.Append(merkle::LeafHash(AsBytes(hash)), &completed);
+    if (!entries_->Valid() || entries_->key() != ledger::MerkleKey(seq)) {
+      return "the Merkle entry of event " + std::to_string(seq) + " is missing";
+    }
+    if (entries_->value() != completed) {
+      return "the Merkle entry of event " + std::to_string(seq) +
+             " differs from the tree its events give (the stored tree was edited)";
+    }
+    entries_->Next();
+    for (; next_ < kept_.size() && kept_[next_].checkpoint.size <= seq; ++next_) {
+      if (std::string problem = Check(kept_[next_]); !problem.empty()) return problem;
+      ++report->checkpoints_checked;
+    }
+    return "";
+  }
+
+  // After the last event: anything kept for events that are not there. Returns the problem, or "".
+  std::string Finish(std::uint64_t head, std::uint64_t* bad_seq) {
+    if (!entries_->status().ok()) {
+      *bad_seq = head + 1;
+      return "cannot read the Merkle tree: " + entries_->status().ToString();
+    }
+    if (entries_->Valid()) {
+      auto seq =
+          ledger::DecodeFixed64(std::string_view(entries_->key().data(), entries_->key().size()));
+      *bad_seq = seq.value_or(head + 1);
+      return "event " + std::to_string(*bad_seq) +
+             " is missing: the Merkle tree has an entry for it but the log ends at " +
+             std::to_string(head);
+    }
+    if (next_ < kept_.size()) {
+      const Kept& kept = kept_[next_];
+      *bad_seq = std::max(kept.checkpoint.size, head + 1);
+      if (!kept.malformed.empty()) return kept.malformed;
+      return "a checkpoint was signed at tree size " + std::to_string(kept.checkpoint.size) +
+             " but the log ends at " + std::to_string(head) + ": events were removed";
+    }
+    return "";
+  }
+
+ private:
+  struct Kept {
+    note::Note note;
+    Checkpoint checkpoint;  // size 0 when malformed: reported at the first event
+    std::string malformed;
+  };
+
+  // Checks a checkpoint once the tree has reached its size. Returns the problem, or "".
+  std::string Check(const Kept& kept) {
+    if (!kept.malformed.empty()) return kept.malformed;
+    const Checkpoint& c = kept.checkpoint;
+    std::string at = "the checkpoint signed at tree size " + std::to_string(c.size);
+    if (c.origin != origin_) return at + " is of another log (" + c.origin + ")";
+    if (c.root != tree_.Root()) {
+      return at + " has root " + ToHex(c.root) + " but the events give " + ToHex(tree_.Root()) +
+             ": the log was rewritten at or before that size";
+    }
+    return CheckSignatures(kept.note, at);
+  }
+
+  std::string CheckSignatures(const note::Note& note, const std::string& at) {
+    for (const note::Signature& sig : note.signatures) {
+      auto kept = store_.Get(Cf::kMeta, std::string(ledger::kMetaVerifierKeyPrefix) +
+                                            note::KeyLabel(sig.name, sig.id));
+      if (!kept.ok() || !*kept)
+        return at + " is signed by " + note::KeyLabel(sig.name, sig.id) +
+               ", a key this store does not know";
+      auto key = note::ParseVerifierKey(**kept);
+      if (!key.ok())
+        return "the kept verifier key " + note::KeyLabel(sig.name, sig.id) + " is malformed";
+      if (Status s = note::Verify(note, *key); !s.ok()) return at + ": " + s.message();
+    }
+    if (options_.trusted_keys.empty()) return "";
+    for (const note::VerifierKey& trusted : options_.trusted_keys) {
+      if (note::Verify(note, trusted).ok()) return "";
+    }
+    return at + " carries no valid signature by a trusted key";
+  }
+
+  const ledger::Store& store_;
+  const VerifyOptions& options_;
+  std::unique_ptr<rocksdb::Iterator> entries_;  // the `merkle` entries, in step with the events
+  merkle::Frontier tree_;
+  std::string origin_;
+  std::vector<Kept> kept_;  // kept checkpoints, by tree size
+  std::size_t next_ = 0;    // the first not yet checked
+};
+
 // Index entries that point past the last event betray events removed from the end of the log.
 void CheckIndexTail(const ledger::Store& store, Cf cf, VerifyReport* report) {
   auto it = store.NewIterator(cf);
@@ -108,20 +233,32 @@ void CheckIndexTail(const ledger::Store& store, Cf cf, VerifyReport* report) {
 
 }  // namespace
 
-StatusOr<VerifyReport> VerifyStore(const std::string& dir) {
+StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& options) {
   ASSIGN_OR_RETURN(auto store, ledger::Store::Open(dir, ledger::Store::Mode::kReadOnly));
   VerifyReport report;
-  ChainChecker checker(*store);
+  ChainChecker chain(*store);
+  TreeChecker tree(*store, options);
+  RETURN_IF_ERROR(tree.Load());
   auto it = store->NewIterator(Cf::kEvents);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (!checker.Check(std::string_view(it->key().data(), it->key().size()),
-                       std::string_view(it->value().data(), it->value().size()), &report)) {
+    LedgerHead before = report.head;
+    if (!chain.Check(std::string_view(it->key().data(), it->key().size()),
+                     std::string_view(it->value().data(), it->value().size()), &report)) {
+      return report;
+    }
+    if (std::string problem = tree.Add(report.head.seq, report.head.hash, &report);
+        !problem.empty()) {
+      report.first_bad_seq = report.head.seq;
+      report.problem = std::move(problem);
+      --report.events_checked;
+      report.head = before;  // the last event that passed every check
       return report;
     }
   }
   RETURN_IF_ERROR(ledger::FromRocks(it->status(), "cannot read the events"));
   CheckIndexTail(*store, Cf::kStreams, &report);
   if (report.ok()) CheckIndexTail(*store, Cf::kCommands, &report);
+  if (report.ok()) report.problem = tree.Finish(report.head.seq, &report.first_bad_seq);
   return report;
 }
 
