@@ -379,12 +379,14 @@ class Builder {
   // recorded in error (retracted after its award was partly paid), and a misconduct revocation
   // of a carrier that had been paid, with part of the money recovered.
   void Corrections() {
-    std::vector<std::string> paid;  // carriers still regional with a disbursed regional award
+    std::vector<std::string> paid;  // carriers still regional with a disbursed regional award,
+                                    // each once, in the order of their first disbursement
     std::set<std::string> lost;     // carriers whose regional accreditation was revoked
     for (const Act& a : acts_) {
       const auto& c = a.command;
       if (c.type == "AccreditationRevoked") lost.insert(c.stream);
-      if (c.type == "PayoutDisbursed" && c.data.at("payout_id").as_string().starts_with("pay-r2")) {
+      if (c.type == "PayoutDisbursed" && c.data.at("payout_id").as_string().starts_with("pay-r2") &&
+          std::find(paid.begin(), paid.end(), c.stream) == paid.end()) {
         paid.push_back(c.stream);
       }
     }
