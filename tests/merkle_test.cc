@@ -81,14 +81,6 @@ Hash H(const bj::value& hex) {
   return *h;
 }
 
-std::string Unhex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
-
 bj::object LoadJson(const std::string& path) {
   std::ifstream in(path);
   REQUIRE(in.good());
@@ -101,7 +93,7 @@ bj::object LoadJson(const std::string& path) {
 TEST_CASE("merkle: RFC 6962 known-answer roots and proofs", "[merkle]") {
   Leaves leaves;
   std::ifstream in(HATCHERY_TEST_VECTORS_DIR "/rfc6962-leaves.txt");
-  for (std::string line; std::getline(in, line);) leaves.push_back(LeafHash(Unhex(line)));
+  for (std::string line; std::getline(in, line);) leaves.push_back(LeafHash(*BytesFromHex(line)));
   REQUIRE(leaves.size() == 8);
   bj::object v = LoadJson(HATCHERY_TEST_VECTORS_DIR "/rfc6962.json");
   MemoryTree tree(leaves);

@@ -20,6 +20,8 @@ std::string ToHex(std::string_view bytes);
 void AppendHex(std::string_view bytes, std::string* out);
 std::string ToHex(const Hash& hash);
 
+// Parses lowercase hex (an even number of digits); nullopt otherwise.
+std::optional<std::string> BytesFromHex(std::string_view hex);
 // Parses exactly 64 lowercase hex digits; nullopt otherwise.
 std::optional<Hash> HashFromHex(std::string_view hex);
 

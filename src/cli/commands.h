@@ -14,6 +14,8 @@ void AddLedgerCommands(CLI::App& app, int* exit_code);
 void AddQueryCommand(CLI::App& app, int* exit_code);
 // demo.
 void AddDemoCommand(CLI::App& app, int* exit_code);
+// merkle, keygen, checkpoint, proof, verify-proof.
+void AddAuditCommands(CLI::App& app, int* exit_code);
 
 }  // namespace hatchery::cli
 

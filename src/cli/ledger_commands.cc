@@ -8,6 +8,7 @@
 #include "cli/store.h"
 #include "domain/ruleset.h"
 #include "hatchery/json.h"
+#include "hatchery/key_files.h"
 #include "hatchery/ledger.h"
 #include "hatchery/verify.h"
 
@@ -22,7 +23,8 @@ constexpr std::size_t kReadPage = 1000;
 
 // Creates a store and records its genesis: the activation of the ruleset in `ruleset_file`, or of
 // the built-in TCB-2023-2 if empty.
-int RunInit(const std::string& dir, const std::string& ruleset_file, const Actor& actor) {
+int RunInit(const std::string& dir, const std::string& ruleset_file, const std::string& deployment,
+            const Actor& actor) {
   bj::object ruleset = domain::DefaultRulesetData();
   if (!ruleset_file.empty()) {
     std::ifstream in(ruleset_file);
@@ -40,7 +42,7 @@ int RunInit(const std::string& dir, const std::string& ruleset_file, const Actor
   if (auto valid = domain::PolicyRules().Validate(command); !valid.ok()) {
     return Fail(valid.status());
   }
-  if (Status created = Ledger::Create(dir); !created.ok()) return Fail(created);
+  if (Status created = Ledger::Create(dir, deployment); !created.ok()) return Fail(created);
   auto store = OpenForAppend(dir);
   if (!store.ok()) return Fail(store.status());
   std::string ruleset_id = command.command_id.substr(command.command_id.find('/') + 1);
@@ -160,12 +162,20 @@ int RunRead(const ReadArgs& args) {
   return 0;
 }
 
-int RunVerify(const std::string& dir) {
-  auto report = VerifyStore(dir);
+int RunVerify(const std::string& dir, const std::vector<std::string>& pubkeys) {
+  VerifyOptions options;
+  for (const std::string& file : pubkeys) {
+    auto key = ReadVerifierKeyFile(file);
+    if (!key.ok()) return Fail(key.status());
+    options.trusted_keys.push_back(*key);
+  }
+  auto report = VerifyStore(dir, options);
   if (!report.ok()) return Fail(report.status());
   if (report->ok()) {
     std::cout << "ok: " << report->events_checked << " events verified; head seq "
-              << report->head.seq << " hash " << ToHex(report->head.hash) << "\n";
+              << report->head.seq << " hash " << ToHex(report->head.hash) << "; "
+              << report->checkpoints_checked << " signed checkpoints match"
+              << (pubkeys.empty() ? "" : ", each signed by a trusted key") << "\n";
     return 0;
   }
   std::cout << "FAILED at seq " << report->first_bad_seq << ": " << report->problem << "\n"
@@ -183,7 +193,7 @@ void AddLedgerCommands(CLI::App& app, int* exit_code) {
   auto* init = app.add_subcommand(
       "init", "create a store in a new or empty directory; its first event activates the ruleset");
   struct InitArgs {
-    std::string dir, ruleset;
+    std::string dir, ruleset, deployment{Ledger::kDefaultDeployment};
     Actor actor{"local.admin", "admin"};
   };
   auto init_args = std::make_shared<InitArgs>();
@@ -192,8 +202,12 @@ void AddLedgerCommands(CLI::App& app, int* exit_code) {
                    "PolicyRulesetActivated data as a JSON file (default: the built-in TCB-2023-2, "
                    "schemas/policy/tcb-2023-2.json)");
   init->add_option("--actor", init_args->actor.id, "who records the genesis (default local.admin)");
+  init->add_option("--deployment", init_args->deployment,
+                   "the deployment's name: checkpoints carry the origin "
+                   "tongliao.hatchery/<deployment> (default main)");
   init->callback([init_args, exit_code] {
-    *exit_code = RunInit(init_args->dir, init_args->ruleset, init_args->actor);
+    *exit_code =
+        RunInit(init_args->dir, init_args->ruleset, init_args->deployment, init_args->actor);
   });
 
   auto* append = app.add_subcommand(
@@ -227,11 +241,16 @@ void AddLedgerCommands(CLI::App& app, int* exit_code) {
 
   auto* verify = app.add_subcommand(
       "verify",
-      "check every event's hash, the chain, seq gaps, time order and the indexes; "
-      "exits 1 naming the first bad seq");
-  auto verify_dir = std::make_shared<std::string>();
-  AddDataOption(verify, verify_dir.get());
-  verify->callback([verify_dir, exit_code] { *exit_code = RunVerify(*verify_dir); });
+      "check every event's hash, the chain, seq gaps, time order, the indexes, the Merkle tree "
+      "and every kept checkpoint's root and signatures; exits 1 naming the first bad seq");
+  auto verify_args = std::make_shared<std::pair<std::string, std::vector<std::string>>>();
+  AddDataOption(verify, &verify_args->first);
+  verify->add_option("--pubkey", verify_args->second,
+                     "a verifier key file the auditor trusts (repeatable): every kept checkpoint "
+                     "must then be signed by one of them");
+  verify->callback([verify_args, exit_code] {
+    *exit_code = RunVerify(verify_args->first, verify_args->second);
+  });
 }
 
 }  // namespace hatchery::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   hatchery::cli::AddLedgerCommands(app, &exit_code);
   hatchery::cli::AddQueryCommand(app, &exit_code);
   hatchery::cli::AddDemoCommand(app, &exit_code);
+  hatchery::cli::AddAuditCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -23,8 +23,10 @@ struct WritableStore {
 };
 StatusOr<WritableStore> OpenForAppend(const std::string& dir);
 
-// Every event of the store up to `max_seq` (all if nullopt), folded into a fact base. Opens the
-// store read-only, so it works beside a running writer.
+// Every event of `ledger` up to `max_seq` (all if nullopt), folded into a fact base.
+StatusOr<std::unique_ptr<domain::FactBase>> FoldFacts(const Ledger& ledger,
+                                                      std::optional<std::uint64_t> max_seq);
+// The same for the store in `dir`, opened read-only, so it works beside a running writer.
 StatusOr<std::unique_ptr<domain::FactBase>> LoadFacts(const std::string& dir,
                                                       std::optional<std::uint64_t> max_seq);
 

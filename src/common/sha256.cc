@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -60,10 +61,10 @@ std::string ToHex(std::string_view bytes) {
 
 std::string ToHex(const Hash& hash) { return ToHex(AsBytes(hash)); }
 
-std::optional<Hash> HashFromHex(std::string_view hex) {
-  if (hex.size() != 64) return std::nullopt;
-  Hash out{};
-  for (std::size_t i = 0; i < 64; ++i) {
+std::optional<std::string> BytesFromHex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out(hex.size() / 2, '\0');
+  for (std::size_t i = 0; i < hex.size(); ++i) {
     char c = hex[i];
     int v;
     if (c >= '0' && c <= '9') {
@@ -73,8 +74,17 @@ std::optional<Hash> HashFromHex(std::string_view hex) {
     } else {
       return std::nullopt;
     }
-    out[i / 2] = static_cast<std::uint8_t>(i % 2 == 0 ? v << 4 : out[i / 2] | v);
+    out[i / 2] = static_cast<char>(i % 2 == 0 ? v << 4 : out[i / 2] | v);
   }
+  return out;
+}
+
+std::optional<Hash> HashFromHex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  auto bytes = BytesFromHex(hex);
+  if (!bytes) return std::nullopt;
+  Hash out{};
+  std::copy(bytes->begin(), bytes->end(), out.begin());
   return out;
 }
 

@@ -200,4 +200,13 @@ StatusOr<bj::array> ViewRows(const Projection& p, std::string_view view) {
 
 Hash ViewDigest(const bj::array& rows) { return Sha256(json::Canonicalize(rows)); }
 
+std::vector<std::string> StateLines(const Projection& projection) {
+  std::vector<std::string> lines;
+  for (std::string_view view : kViews) {
+    lines.push_back("state " + std::string(view) + " " +
+                    ToHex(ViewDigest(*ViewRows(projection, view))));
+  }
+  return lines;
+}
+
 }  // namespace hatchery::domain

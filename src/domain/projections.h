@@ -9,6 +9,7 @@
 
 #include <array>
 #include <boost/json/array.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +39,10 @@ StatusOr<boost::json::array> ViewRows(const Projection& projection, std::string_
 
 // SHA-256 of the canonical JSON of `rows`.
 Hash ViewDigest(const boost::json::array& rows);
+
+// A checkpoint's extension lines (checkpoint.h) for the state it covers: "state <view> <hex
+// digest>" for every view, in kViews order.
+std::vector<std::string> StateLines(const Projection& projection);
 
 }  // namespace hatchery::domain
 

@@ -1,0 +1,74 @@
+#include "hatchery/key_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace hatchery {
+namespace {
+
+// The file's one line, without its newline. Errors: kNotFound.
+StatusOr<std::string> ReadKeyLine(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return Status(Code::kNotFound, "cannot read the key file " + path);
+  std::string line = text.str();
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+Status WriteNew(const std::string& path, const std::string& text, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0 && errno == EEXIST) {
+    return Status(Code::kAlreadyExists, path + " exists; keys are never overwritten");
+  }
+  if (fd < 0)
+    return Status(Code::kUnavailable, "cannot create " + path + ": " + std::strerror(errno));
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) return Status(Code::kUnavailable, "cannot write " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteKeyFiles(const std::string& prefix, const note::SigningKey& key) {
+  // Both names are checked first, so that a refusal leaves nothing half made.
+  for (const char* suffix : {".key", ".pub"}) {
+    struct stat st;
+    if (::stat((prefix + suffix).c_str(), &st) == 0) {
+      return Status(Code::kAlreadyExists, prefix + suffix + " exists; keys are never overwritten");
+    }
+  }
+  RETURN_IF_ERROR(WriteNew(prefix + ".key", note::FormatSigningKey(key) + "\n", 0600));
+  return WriteNew(prefix + ".pub", note::FormatVerifierKey(note::VerifierOf(key)) + "\n", 0644);
+}
+
+StatusOr<note::SigningKey> ReadSigningKeyFile(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return Status(Code::kNotFound, "no key file " + path);
+  if (st.st_mode & 077) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return Status(Code::kForbidden, "the private key file " + path +
+                                        " may be read or written by group or others (mode " + mode +
+                                        "); run: chmod 600 " + path);
+  }
+  ASSIGN_OR_RETURN(std::string line, ReadKeyLine(path));
+  return note::ParseSigningKey(line);
+}
+
+StatusOr<note::VerifierKey> ReadVerifierKeyFile(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string line, ReadKeyLine(path));
+  return note::ParseVerifierKey(line);
+}
+
+}  // namespace hatchery
