@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "bench_drive.h"
+#include "bench_raw.h"
 #include "bench_util.h"
 #include "hatchery/ledger.h"
 
@@ -63,20 +64,6 @@ RunFigures DriveThreads(int producers, int events, const std::function<void(int,
   return progress.Finish(all, seconds, label);
 }
 
-AppendCommand MakeCommand(int producer, int i) {
-  AppendCommand c;
-  c.command_id = "bench-" + std::to_string(producer) + "-" + std::to_string(i);
-  c.stream = "carrier/bench-" + std::to_string(producer % 40);
-  c.type = "AnnualReportSubmitted";
-  c.effective_date = "2025-03-20";
-  c.data = {{"carrier_id", "bench-" + std::to_string(producer % 40)},
-            {"year", 2024},
-            {"metrics", {{"incubated_firms", 41}, {"graduated_firms", 6}}}};  // ~512-byte event
-  return c;
-}
-
-const Actor kActor{"bench", "admin"};
-
 struct LedgerRun {
   RunFigures figures;
   std::size_t event_bytes;
@@ -88,22 +75,14 @@ LedgerRun RunLedger(const std::string& parent, int producers, int events, bool a
   if (!Ledger::Create(path).ok()) throw std::runtime_error("cannot create a store in " + path);
   auto ledger = std::move(Ledger::Open(path)).value();
   auto append = [&](int p, int i) {
-    auto results = ledger->Append(kActor, {MakeCommand(p, i)});
+    auto results = ledger->Append(kBenchActor, {BenchCommand(p, i)});
     if (!results[0].ok()) throw std::runtime_error(results[0].status().ToString());
   };
-  auto make = [](int p, int i) { return std::pair{kActor, MakeCommand(p, i)}; };
+  auto make = [](int p, int i) { return std::pair{kBenchActor, BenchCommand(p, i)}; };
   RunFigures figures =
       async ? DriveAsync(*ledger, std::vector<int>(producers, events / producers), make)
             : DriveThreads(producers, events, append, "threads");
   return {figures, CanonicalForm(std::move(ledger->Get(1)).value(), true).size()};
-}
-
-std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& path) {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(options, path, &raw).ok()) throw std::runtime_error("raw open");
-  return std::unique_ptr<rocksdb::DB>(raw);
 }
 
 // Baseline: P threads each doing synced Puts of one value (RocksDB's own group commit).
@@ -122,31 +101,6 @@ RunFigures RunRaw(const std::string& parent, int producers, int events, std::siz
       "raw");
   db->Close().PermitUncheckedError();
   return figures;
-}
-
-// Ceiling of the ledger's write pattern: one thread writing synced WriteBatches of `group`
-// events, each as the ledger writes it (the record, a stream index key, a command index key),
-// with no validation, rendering, hashing or hand-offs. Events per second.
-double RunRawGroups(const std::string& parent, int group, int events, std::size_t value_bytes) {
-  ScratchDir dir(parent);
-  auto db = OpenRaw(dir.path() + "/raw-groups");
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  std::string record(value_bytes, 'v'), seq(8, 's'), command_value(40, 'c');
-  auto start = Clock::now();
-  for (int i = 0; i < events; i += group) {
-    rocksdb::WriteBatch batch;
-    for (int k = i; k < i + group && k < events; ++k) {
-      std::string n = std::to_string(k);
-      batch.Put("e" + n, record);
-      batch.Put("carrier/bench-" + std::to_string(k % 40) + "/" + n, seq);
-      batch.Put("bench-" + n, command_value);
-    }
-    if (!db->Write(sync, &batch).ok()) throw std::runtime_error("raw group write");
-  }
-  double seconds = MicrosSince(start) / 1e6;
-  db->Close().PermitUncheckedError();
-  return events / seconds;
 }
 
 std::vector<int> ParseList(const std::string& text) {
@@ -201,15 +155,15 @@ int main(int argc, char** argv) {
         async.Add(a.figures);
         if (!skip_threads) threads.Add(RunLedger(dir, producers, events, false).figures);
         raw.Add(RunRaw(dir, producers, events, event_bytes));
-        raw_groups.push_back(RunRawGroups(dir, producers, events, event_bytes));
+        raw_groups.push_back(RunRawGroups(dir, producers, events, event_bytes, true));
       }
       std::printf(
           "# producers=%d events=%d runs=%d event_bytes=%zu\n"
           "#   async   %8.0f appends/s  p50 %6.0f us  p99 %6.0f us  rss %+5.1f MiB over 2nd half\n"
           "#   threads %8.0f appends/s  p50 %6.0f us  p99 %6.0f us  rss %+5.1f MiB over 2nd half\n"
           "#   raw     %8.0f puts/s     p50 %6.0f us  p99 %6.0f us\n"
-          "#   raw 3-key groups of %d events, one writer thread: %.0f events/s (write-pattern "
-          "ceiling)\n"
+          "#   raw ledger-pattern groups of %d events (4 keys and the tree), one writer thread: "
+          "%.0f events/s (write-pattern ceiling)\n"
           "#   p50 ratio async/raw %.2f, threads/raw %.2f; rss %.0f MiB, peak %.0f MiB\n",
           producers, events, runs, event_bytes, Median(async.per_s), Median(async.p50),
           Median(async.p99), Median(async.growth), Median(threads.per_s), Median(threads.p50),

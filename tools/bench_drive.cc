@@ -17,6 +17,18 @@ constexpr int kAsyncDriverThreads = 2;
 
 }  // namespace
 
+AppendCommand BenchCommand(int producer, int i) {
+  AppendCommand c;
+  c.command_id = "bench-" + std::to_string(producer) + "-" + std::to_string(i);
+  c.stream = "carrier/bench-" + std::to_string(producer % 40);
+  c.type = "AnnualReportSubmitted";
+  c.effective_date = "2025-03-20";
+  c.data = {{"carrier_id", "bench-" + std::to_string(producer % 40)},
+            {"year", 2024},
+            {"metrics", {{"incubated_firms", 41}, {"graduated_firms", 6}}}};
+  return c;
+}
+
 double MicrosSince(Clock::time_point start) {
   return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
 }

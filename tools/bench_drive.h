@@ -45,6 +45,11 @@ class Progress {
 // resident-set growth of the thing measured.
 void ReserveTouched(std::vector<double>& samples, std::size_t n);
 
+// The synthetic append of the ledger benchmarks: the `i`-th annual report of `producer` (~512
+// bytes as recorded), on one of 40 carrier streams; appended as kBenchActor.
+AppendCommand BenchCommand(int producer, int i);
+inline const Actor kBenchActor{"bench", "admin"};
+
 // The `index`-th append of `producer`: who appends, and what.
 using MakeAppend = std::function<std::pair<Actor, AppendCommand>(int producer, int index)>;
 
