@@ -8,6 +8,9 @@
 #include "hatchery/ledger.h"
 #include "hatchery/merkle.h"
 #include "hatchery/note.h"
+#include "hatchery/verify.h"
+#include "ledger/format.h"
+#include "ledger/merkle_nodes.h"
 #include "test_util.h"
 
 namespace hatchery {
@@ -94,9 +97,58 @@ TEST_CASE("ledger merkle: roots and proofs from the store equal the tree of the 
     RequireTreeMatches(*ledger, random);
   }
   // Reopened, the tree continues from its stored right edge.
-  auto ledger = testing::OpenLedger(dir);
-  for (int i = 0; i < 21; ++i) AppendOk(*ledger, MakeCommand("after-" + std::to_string(i)));
-  RequireTreeMatches(*ledger, random);
+  {
+    auto ledger = testing::OpenLedger(dir);
+    for (int i = 0; i < 21; ++i) AppendOk(*ledger, MakeCommand("after-" + std::to_string(i)));
+    RequireTreeMatches(*ledger, random);
+  }
+  auto report = VerifyStore(dir.Sub("store"));
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(report->events_checked == 37 + 50 + 160 + 21);
+
+  // A node edited inside a finished run (events 1-64) is reported at its event.
+  {
+    testing::RawStore raw(dir.Sub("store"));
+    std::string run = raw.Get("merkle", ledger::MerkleRunKey(64));
+    REQUIRE(run.size() == ledger::NodeBytesThrough(64));
+    run[ledger::NodeBytesThrough(49) + 40] ^= 1;  // event 50's second node
+    raw.Put("merkle", ledger::MerkleRunKey(64), run);
+  }
+  report = VerifyStore(dir.Sub("store"));
+  REQUIRE(report.ok());
+  CHECK(report->first_bad_seq == 50);
+  CHECK(report->events_checked == 49);
+  CHECK_THAT(report->problem, Catch::Contains("nodes of event 50 differ"));
+}
+
+TEST_CASE("ledger merkle: stored runs missing or beyond the log are found", "[merkle][ledger][tamper]") {
+  testing::TempDir dir;
+  {
+    auto ledger = testing::NewLedger(dir);
+    for (int i = 0; i < 200; ++i) AppendOk(*ledger, MakeCommand("c-" + std::to_string(i)));
+  }
+  std::string path = dir.Sub("store");
+  SECTION("the run the open needs for the right edge") {
+    testing::RawStore(path).Delete("merkle", ledger::MerkleRunKey(128));
+    auto ledger = Ledger::Open(path);
+    CHECK(ledger.status().code() == Code::kCorruption);
+    CHECK_THAT(ledger.status().message(), Catch::Contains("Merkle") && Catch::Contains("verify"));
+    auto report = VerifyStore(path);
+    REQUIRE(report.ok());
+    CHECK(report->first_bad_seq == 65);
+    CHECK_THAT(report->problem, Catch::Contains("events 65–128 is missing"));
+  }
+  SECTION("a run beyond the last event") {
+    {
+      testing::RawStore raw(path);
+      raw.Put("merkle", ledger::MerkleRunKey(256), raw.Get("merkle", ledger::MerkleRunKey(192)));
+    }
+    auto report = VerifyStore(path);
+    REQUIRE(report.ok());
+    CHECK(report->first_bad_seq == 201);
+    CHECK_THAT(report->problem, Catch::Contains("the Merkle tree has nodes for it"));
+  }
 }
 
 TEST_CASE("ledger merkle: sizes beyond the head and seqs outside the tree are refused",

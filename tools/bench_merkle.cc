@@ -2,9 +2,10 @@
 // stored tree and verification latency, and what maintaining the tree costs appends.
 //
 //   bench_merkle [--leaves N] [--proofs K] [--runs R] [--append-events N] [--producers P]
-//                [--dir DIR]
+//                [--dir DIR] [--store DIR]
 //
-// 1. Builds a store of N events (appended in batches of 1,000 from one thread).
+// 1. Builds a store of N events (appended in batches of 1,000 from one thread), or with --store
+//    uses the one there (building it first if there is none), to measure proofs repeatedly.
 // 2. Reopens it read-only (RocksDB's caches cold; the OS page cache is as the build left it) and
 //    times K inclusion proofs of random events in the tree of all N, K consistency proofs from a
 //    random size to N, and K roots of random past sizes; then verifies every proof, timed.
@@ -16,6 +17,7 @@
 //   leaves=<n> inclusion_p50_us=<n> consistency_p50_us=<n> append_overhead_pct=<n>
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 
 #include "bench_drive.h"
@@ -122,7 +124,7 @@ int main(int argc, char** argv) {
   using namespace hatchery::bench;
   CLI::App app{"Merkle proofs from the stored tree, and the tree's cost on appends"};
   int leaves = 1'000'000, proofs = 1000, runs = 3, append_events = 32000, producers = 64;
-  std::string dir = "bench-data";
+  std::string dir = "bench-data", store_dir;
   app.add_option("--leaves", leaves, "events in the store (its tree's leaves)")
       ->check(CLI::PositiveNumber);
   app.add_option("--proofs", proofs, "proofs of each kind to time")->check(CLI::PositiveNumber);
@@ -133,11 +135,15 @@ int main(int argc, char** argv) {
   app.add_option("--producers", producers, "concurrent producers of the ledger append runs")
       ->check(CLI::PositiveNumber);
   app.add_option("--dir", dir, "scratch parent directory (on the disk to measure)");
+  app.add_option("--store", store_dir, "a store to keep between runs (built if missing)");
   CLI11_PARSE(app, argc, argv);
 
   try {
     ProofFigures f;
-    {
+    if (!store_dir.empty()) {
+      if (!std::filesystem::exists(store_dir)) BuildStore(store_dir, leaves);
+      f = MeasureProofs(store_dir, proofs);
+    } else {
       ScratchDir store(dir);
       std::string path = store.path() + "/store";
       BuildStore(path, leaves);

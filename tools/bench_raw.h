@@ -14,8 +14,9 @@ namespace hatchery::bench {
 std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& path);
 
 // One thread writing synced WriteBatches of `group` events, each as the ledger writes it: the
-// record (`value_bytes`), a stream index key, a command index key and — `with_tree` — the event's
-// Merkle entry, with the tree's hashing done as the ledger does it. Events per second.
+// record (`value_bytes`), a stream index key, a command index key and — `with_tree` — the tree's
+// hashing and entries as the ledger does them (an entry per run of 64 events).
+// Events per second.
 double RunRawGroups(const std::string& parent, int group, int events, std::size_t value_bytes,
                     bool with_tree);
 

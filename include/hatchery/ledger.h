@@ -21,6 +21,7 @@
 #include "hatchery/checkpoint.h"
 #include "hatchery/event.h"
 #include "hatchery/event_rules.h"
+#include "hatchery/merkle.h"
 #include "hatchery/note.h"
 #include "hatchery/sha256.h"
 #include "hatchery/status.h"
@@ -28,7 +29,9 @@
 namespace hatchery {
 
 namespace ledger {
+class NodeCache;
 class Store;
+struct TreeTail;
 class Writer;
 }  // namespace ledger
 
@@ -143,13 +146,18 @@ class Ledger {
 
  private:
   Ledger(std::unique_ptr<ledger::Store> store, std::shared_ptr<EventRules> rules,
-         std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head, std::string origin);
+         std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head, std::string origin,
+         std::shared_ptr<const ledger::TreeTail> opened_tail);
+  // A reader of the tree's nodes as of now; *head_seq receives the head it covers.
+  merkle::NodeReader Nodes(std::uint64_t* head_seq, std::uint64_t tree_size) const;
 
   std::unique_ptr<ledger::Store> store_;
   std::shared_ptr<EventRules> rules_;       // may be null
   std::unique_ptr<ledger::Writer> writer_;  // null when opened read-only
   LedgerHead opened_head_;                  // the head at open (what a read-only ledger sees)
+  std::shared_ptr<const ledger::TreeTail> opened_tail_;  // the tree's unfinished run at open
   std::string origin_;
+  std::unique_ptr<ledger::NodeCache> node_cache_;  // upper Merkle nodes, read-through
 };
 
 }  // namespace hatchery

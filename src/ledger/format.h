@@ -53,8 +53,10 @@ std::optional<std::uint64_t> DecodeFixed64(std::string_view bytes);  // exactly 
 std::string StreamKey(std::string_view stream, std::uint64_t version);
 std::string StreamPrefix(std::string_view stream);  // stream ‖ 0x00
 
-// `merkle` key of the event `seq` (its leaf is seq - 1): the nodes that leaf completes.
-inline std::string MerkleKey(std::uint64_t seq) { return EncodeFixed64(seq); }
+// `merkle` key of the run of the events run_end − kMerkleRunEvents + 1 .. run_end (run_end a
+// multiple of kMerkleRunEvents).
+inline constexpr std::uint64_t kMerkleRunEvents = 64;
+inline std::string MerkleRunKey(std::uint64_t run_end) { return EncodeFixed64(run_end); }
 // `checkpoints` key of a checkpoint of `tree_size` leaves whose signed note is `note`.
 std::string CheckpointKey(std::uint64_t tree_size, std::string_view note);
 

@@ -52,23 +52,15 @@ StatusOr<RecoveredHead> RecoverHead(const Store& store) {
   return RecoveredHead{LedgerHead{last, event->hash}, *ParseTimestamp(event->recorded_at)};
 }
 
-// The Merkle tree's right edge at the head, checked against the head's own hash.
-StatusOr<merkle::Frontier> RecoverTree(const Store& store, const LedgerHead& head) {
-  auto corrupt = [&](const std::string& what) {
-    return Status(Code::kCorruption, "the Merkle tree of the store does not check out: " + what +
-                                         "; run `hatchery verify --data " + store.dir() +
-                                         "` to locate the damage");
-  };
-  if (head.seq == 0) return merkle::Frontier();
-  Hash leaf{};
-  merkle::NodeId id{0, head.seq - 1};
-  Status read = ledger::StoredNodes(store, head.seq)(std::span(&id, 1), std::span(&leaf, 1));
-  if (!read.ok()) return corrupt(read.message());
-  if (leaf != merkle::LeafHash(AsBytes(head.hash))) {
-    return corrupt("the leaf of event " + std::to_string(head.seq) + " is not its hash's");
+// The Merkle tree at the head: the right edge from the stored runs, the unfinished run from its
+// events.
+StatusOr<ledger::TreeAtHead> RecoverTree(const Store& store, const LedgerHead& head) {
+  auto tree = ledger::RebuildTree(store, head.seq);
+  if (!tree.ok()) {
+    return Status(Code::kCorruption, "the Merkle tree of the store does not check out: " +
+                                         tree.status().message() + "; run `hatchery verify --data " +
+                                         store.dir() + "` to locate the damage");
   }
-  auto tree = merkle::Frontier::Load(head.seq, ledger::StoredNodes(store, head.seq));
-  if (!tree.ok()) return corrupt(tree.status().message());
   return tree;
 }
 
@@ -83,12 +75,15 @@ Status BeyondHead(std::uint64_t size, std::uint64_t head) {
 }  // namespace
 
 Ledger::Ledger(std::unique_ptr<Store> store, std::shared_ptr<EventRules> rules,
-               std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head, std::string origin)
+               std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head, std::string origin,
+               std::shared_ptr<const ledger::TreeTail> opened_tail)
     : store_(std::move(store)),
       rules_(std::move(rules)),
       writer_(std::move(writer)),
       opened_head_(opened_head),
-      origin_(std::move(origin)) {}
+      opened_tail_(std::move(opened_tail)),
+      origin_(std::move(origin)),
+      node_cache_(std::make_unique<ledger::NodeCache>()) {}
 
 Ledger::~Ledger() = default;
 
@@ -110,12 +105,18 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
       std::unique_ptr<Store> store,
       Store::Open(dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite));
   ASSIGN_OR_RETURN(RecoveredHead recovered, RecoverHead(*store));
-  ASSIGN_OR_RETURN(merkle::Frontier tree, RecoverTree(*store, recovered.head));
+  // A writer needs the tree; a reader opened beside damage can still read the events, and its
+  // Merkle reads then answer kCorruption for the nodes it could not rebuild.
+  auto tree = RecoverTree(*store, recovered.head);
+  if (!tree.ok() && !options.read_only) return tree.status();
+  auto opened_tail =
+      tree.ok() ? std::make_shared<const ledger::TreeTail>(tree->tail) : nullptr;
   ASSIGN_OR_RETURN(auto origin, store->Get(Cf::kMeta, ledger::kMetaOrigin));
   if (!origin) return Status(Code::kCorruption, "the store at " + dir + " has no origin");
   Store* raw_store = store.get();
-  std::unique_ptr<Ledger> ledger(
-      new Ledger(std::move(store), options.rules, nullptr, recovered.head, std::move(*origin)));
+  std::unique_ptr<Ledger> ledger(new Ledger(std::move(store), options.rules, nullptr,
+                                           recovered.head, std::move(*origin),
+                                           std::move(opened_tail)));
   if (options.read_only) return ledger;
   if (options.rules) {
     RETURN_IF_ERROR(ledger->ForEach(1, recovered.head.seq, [&](const Event& e) {
@@ -126,7 +127,8 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
   }
   ledger->writer_ = std::make_unique<ledger::Writer>(
       raw_store, ledger::Sequencer(raw_store, recovered.head, recovered.last_recorded_us,
-                                   std::move(tree), options.rules.get()));
+                                   std::move(tree->frontier), std::move(tree->tail),
+                                   options.rules.get()));
   return ledger;
 }
 
@@ -252,15 +254,23 @@ StatusOr<Event> Ledger::GetByCommandId(const std::string& command_id) const {
 
 LedgerHead Ledger::head() const { return writer_ ? writer_->head() : opened_head_; }
 
+merkle::NodeReader Ledger::Nodes(std::uint64_t* head_seq, std::uint64_t tree_size) const {
+  auto [head, tail] = writer_ ? writer_->tree_state() : std::pair{opened_head_, opened_tail_};
+  *head_seq = head.seq;
+  return ledger::StoredNodes(*store_, tree_size, std::move(tail), node_cache_.get());
+}
+
 StatusOr<Hash> Ledger::MerkleRoot(std::uint64_t tree_size) const {
-  std::uint64_t head_seq = head().seq;
+  std::uint64_t head_seq = 0;
+  auto nodes = Nodes(&head_seq, tree_size);
   if (tree_size > head_seq) return BeyondHead(tree_size, head_seq);
-  return merkle::Root(tree_size, ledger::StoredNodes(*store_, tree_size));
+  return merkle::Root(tree_size, nodes);
 }
 
 StatusOr<std::vector<Hash>> Ledger::InclusionProof(std::uint64_t seq,
                                                    std::uint64_t tree_size) const {
-  std::uint64_t head_seq = head().seq;
+  std::uint64_t head_seq = 0;
+  auto nodes = Nodes(&head_seq, tree_size);
   if (tree_size > head_seq) return BeyondHead(tree_size, head_seq);
   if (seq == 0 || seq > tree_size) {
     return Status(Code::kBadRequest,
@@ -269,15 +279,16 @@ StatusOr<std::vector<Hash>> Ledger::InclusionProof(std::uint64_t seq,
                   boost::json::object{{"field", "seq"}});
   }
   ASSIGN_OR_RETURN(auto ranges, merkle::InclusionRanges(seq - 1, tree_size));
-  return merkle::HashRanges(ranges, ledger::StoredNodes(*store_, tree_size));
+  return merkle::HashRanges(ranges, nodes);
 }
 
 StatusOr<std::vector<Hash>> Ledger::ConsistencyProof(std::uint64_t first,
                                                      std::uint64_t second) const {
-  std::uint64_t head_seq = head().seq;
+  std::uint64_t head_seq = 0;
+  auto nodes = Nodes(&head_seq, second);
   if (second > head_seq) return BeyondHead(second, head_seq);
   ASSIGN_OR_RETURN(auto ranges, merkle::ConsistencyRanges(first, second));
-  return merkle::HashRanges(ranges, ledger::StoredNodes(*store_, second));
+  return merkle::HashRanges(ranges, nodes);
 }
 
 StatusOr<Checkpoint> Ledger::CheckpointAt(std::uint64_t tree_size) const {

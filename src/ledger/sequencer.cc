@@ -54,22 +54,25 @@ StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor,
 }
 
 Sequencer::Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
-                     merkle::Frontier tree, EventRules* rules)
+                     merkle::Frontier tree, TreeTail tree_tail, EventRules* rules)
     : store_(store),
       rules_(rules),
       random_(std::random_device{}()),
       head_(head),
       last_us_(last_recorded_us),
       tree_(tree),
+      tail_(tree_tail),
       staged_head_(head),
       staged_last_us_(last_recorded_us),
-      staged_tree_(std::move(tree)) {}
+      staged_tree_(std::move(tree)),
+      staged_tail_(std::move(tree_tail)) {}
 
 void Sequencer::Rollback(const Mark& mark) {
   if (rules_ && mark.head.seq < staged_head_.seq) rules_->Withdraw(mark.head.seq);
   staged_head_ = mark.head;
   staged_last_us_ = mark.last_recorded_us;
   staged_tree_ = mark.tree;
+  staged_tail_.nodes.resize(mark.nodes_size);
   while (undo_.size() > mark.undo_size) {
     Undo& u = undo_.back();
     if (!u.is_stream) {
@@ -83,11 +86,16 @@ void Sequencer::Rollback(const Mark& mark) {
   }
 }
 
+void Sequencer::Seal(rocksdb::WriteBatch* batch) {
+  if (staged_head_.seq > head_.seq) PutMerkleEntries(*store_, staged_head_.seq, &staged_tail_, batch);
+}
+
 void Sequencer::Commit() {
   if (rules_ && staged_head_.seq > head_.seq) rules_->Commit(staged_head_.seq);
   head_ = staged_head_;
   last_us_ = staged_last_us_;
   tree_ = staged_tree_;
+  tail_ = staged_tail_;
   for (auto& [stream, version] : staged_versions_) stream_versions_[stream] = version;
   staged_versions_.clear();
   staged_commands_.clear();
@@ -99,6 +107,7 @@ void Sequencer::Discard() {
   staged_head_ = head_;
   staged_last_us_ = last_us_;
   staged_tree_ = tree_;
+  staged_tail_ = tail_;
   staged_versions_.clear();
   staged_commands_.clear();
   undo_.clear();
@@ -200,9 +209,7 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
   batch->Put(store_->Handle(Cf::kEvents), seq_key, record);
   batch->Put(store_->Handle(Cf::kStreams), StreamKey(c.stream, e.stream_version), seq_key);
   batch->Put(store_->Handle(Cf::kCommands), c.command_id, EncodeCommandValue(e.seq, p.digest));
-  std::string nodes;
-  staged_tree_.Append(merkle::LeafHash(AsBytes(e.hash)), &nodes);
-  batch->Put(store_->Handle(Cf::kMerkle), MerkleKey(e.seq), nodes);
+  staged_tree_.Append(merkle::LeafHash(AsBytes(e.hash)), &staged_tail_.nodes);
 
   AppendResult result{e.seq, e.event_id, e.stream_version, e.recorded_at, e.hash, false};
   auto previous = staged_versions_.find(c.stream);

@@ -1,7 +1,7 @@
 // The sequencer turns commands into events: it owns the ledger's committed state (head, last
 // recorded_at, stream versions, the Merkle tree's right edge) and the tentative state of the group
 // commit being built on top of it. Stage() applies one command to the tentative state and adds its
-// keys to the WriteBatch; Commit() makes the tentative state the committed one once that batch is
+// keys to the WriteBatch; Seal() adds the group's Merkle entries; Commit() makes the tentative state the committed one once that batch is
 // durable; Discard() drops it when the write failed; Rollback() undoes the commands staged since a
 // Mark (all-or-nothing).
 //
@@ -19,6 +19,7 @@
 
 #include "hatchery/ledger.h"
 #include "hatchery/merkle.h"
+#include "ledger/merkle_nodes.h"
 #include "ledger/store.h"
 
 namespace hatchery::ledger {
@@ -42,15 +43,18 @@ class Sequencer {
   // describe the last event, `tree` is the Merkle tree through it; `rules` has applied every event
   // through it.
   Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
-            merkle::Frontier tree, EventRules* rules);
+            merkle::Frontier tree, TreeTail tree_tail, EventRules* rules);
 
   struct Mark {
     LedgerHead head;
     std::int64_t last_recorded_us = 0;
     merkle::Frontier tree;
+    std::size_t nodes_size = 0;
     std::size_t undo_size = 0;
   };
-  Mark mark() const { return {staged_head_, staged_last_us_, staged_tree_, undo_.size()}; }
+  Mark mark() const {
+    return {staged_head_, staged_last_us_, staged_tree_, staged_tail_.nodes.size(), undo_.size()};
+  }
   void Rollback(const Mark& mark);
 
   // Stages `command`, adding its keys to `batch` (a duplicate adds nothing). Errors: see
@@ -58,11 +62,16 @@ class Sequencer {
   StatusOr<AppendResult> Stage(const PreparedCommand& command, const Actor& actor,
                                rocksdb::WriteBatch* batch);
 
+  // Adds the Merkle entries of every event staged since the last Commit or Discard to `batch`;
+  // called once, just before the group's batch is written.
+  void Seal(rocksdb::WriteBatch* batch);
   void Commit();
   void Discard();
 
-  // The committed head (what readers may see).
+  // The committed head (what readers may see), and the Merkle tree's unfinished run at it.
   LedgerHead committed_head() const { return head_; }
+  const TreeTail& committed_tail() const { return tail_; }
+  LedgerHead staged_head() const { return staged_head_; }
 
  private:
   StatusOr<std::optional<AppendResult>> FindDuplicate(const PreparedCommand& command);
@@ -88,12 +97,14 @@ class Sequencer {
   LedgerHead head_;
   std::int64_t last_us_;
   merkle::Frontier tree_;
+  TreeTail tail_;
   std::unordered_map<std::string, std::uint64_t> stream_versions_;  // a cache of the index
 
   // Tentative: the group being built.
   LedgerHead staged_head_;
   std::int64_t staged_last_us_;
   merkle::Frontier staged_tree_;
+  TreeTail staged_tail_;
   std::unordered_map<std::string, std::uint64_t> staged_versions_;
   std::unordered_map<std::string, StagedCommand> staged_commands_;
   std::vector<Undo> undo_;

@@ -6,6 +6,7 @@
 #include "hatchery/checkpoint.h"
 #include "hatchery/merkle.h"
 #include "hatchery/time.h"
+#include "ledger/merkle_nodes.h"
 #include "ledger/store.h"
 
 namespace hatchery {
@@ -123,19 +124,29 @@ class TreeChecker {
     return ledger::FromRocks(it->status(), "cannot read the checkpoints");
   }
 
-  // Checks what event `seq` (which passed the chain checks) adds to the tree. Returns the problem,
-  // or "".
-  std::string Add(std::uint64_t seq, const Hash& hash, VerifyReport* report) {
-    std::string completed;
-    tree_.Append(merkle::LeafHash(AsBytes(hash)), &completed);
-    if (!entries_->Valid() || entries_->key() != ledger::MerkleKey(seq)) {
-      return "the Merkle entry of event " + std::to_string(seq) + " is missing";
+  // Checks what event `seq` (which passed the chain checks) adds to the tree, and the kept
+  // checkpoints of its size. Returns the problem (and sets *bad_seq), or "".
+  std::string Add(std::uint64_t seq, const Hash& hash, VerifyReport* report,
+                  std::uint64_t* bad_seq) {
+    if (run_hashes_.empty()) run_first_ = seq;
+    tree_.Append(merkle::LeafHash(AsBytes(hash)), &run_);
+    run_hashes_.push_back(hash);
+    if (seq % ledger::kMerkleRunEvents == 0) {
+      std::string key = ledger::MerkleRunKey(seq);
+      if (!entries_->Valid() || entries_->key() != key) {
+        *bad_seq = run_first_;
+        return "the Merkle entry of events " + std::to_string(run_first_) + "–" +
+               std::to_string(seq) + " is missing";
+      }
+      if (std::string problem = CompareRun(entries_->value().ToString(), bad_seq); !problem.empty()) {
+        return problem;
+      }
+      entries_->Next();
+      verified_ = LedgerHead{seq, hash};
+      run_.clear();
+      run_hashes_.clear();
     }
-    if (entries_->value() != completed) {
-      return "the Merkle entry of event " + std::to_string(seq) +
-             " differs from the tree its events give (the stored tree was edited)";
-    }
-    entries_->Next();
+    *bad_seq = seq;
     for (; next_ < kept_.size() && kept_[next_].checkpoint.size <= seq; ++next_) {
       if (std::string problem = Check(kept_[next_]); !problem.empty()) return problem;
       ++report->checkpoints_checked;
@@ -143,18 +154,24 @@ class TreeChecker {
     return "";
   }
 
-  // After the last event: anything kept for events that are not there. Returns the problem, or "".
+  // The last event that passed every check before `seq`, an event of the current run or earlier.
+  LedgerHead HeadBefore(std::uint64_t seq) const {
+    if (seq <= run_first_ || run_hashes_.empty()) return verified_;
+    return LedgerHead{seq - 1, run_hashes_[seq - 1 - run_first_]};
+  }
+
+  // After the last event: anything kept for events that are not there. (The nodes of the
+  // unfinished run are not stored.) Returns the problem (and sets *bad_seq), or "".
   std::string Finish(std::uint64_t head, std::uint64_t* bad_seq) {
     if (!entries_->status().ok()) {
       *bad_seq = head + 1;
       return "cannot read the Merkle tree: " + entries_->status().ToString();
     }
     if (entries_->Valid()) {
-      auto seq =
-          ledger::DecodeFixed64(std::string_view(entries_->key().data(), entries_->key().size()));
-      *bad_seq = seq.value_or(head + 1);
+      auto end = ledger::DecodeFixed64(std::string_view(entries_->key().data(), entries_->key().size()));
+      *bad_seq = std::max(head + 1, end.value_or(head + 1) - ledger::kMerkleRunEvents + 1);
       return "event " + std::to_string(*bad_seq) +
-             " is missing: the Merkle tree has an entry for it but the log ends at " +
+             " is missing: the Merkle tree has nodes for it but the log ends at " +
              std::to_string(head);
     }
     if (next_ < kept_.size()) {
@@ -173,6 +190,21 @@ class TreeChecker {
     Checkpoint checkpoint;  // size 0 when malformed: reported at the first event
     std::string malformed;
   };
+
+  // Compares the stored nodes of the current run with those its events give. Returns the problem
+  // (naming the first event whose nodes differ, in *bad_seq), or "".
+  std::string CompareRun(std::string_view stored, std::uint64_t* bad_seq) const {
+    if (stored == run_) return "";
+    auto [a, b] = std::mismatch(run_.begin(), run_.end(), stored.begin(), stored.end());
+    std::uint64_t at = static_cast<std::uint64_t>(a - run_.begin());
+    std::uint64_t base = ledger::NodeBytesThrough(run_first_ - 1), seq = run_first_;
+    while (seq < run_first_ + run_hashes_.size() - 1 && ledger::NodeBytesThrough(seq) - base <= at) {
+      ++seq;
+    }
+    *bad_seq = seq;
+    return "the stored Merkle nodes of event " + std::to_string(seq) +
+           " differ from those the events give (the stored tree was edited)";
+  }
 
   // Checks a checkpoint once the tree has reached its size. Returns the problem, or "".
   std::string Check(const Kept& kept) {
@@ -210,6 +242,10 @@ class TreeChecker {
   const VerifyOptions& options_;
   std::unique_ptr<rocksdb::Iterator> entries_;  // the `merkle` entries, in step with the events
   merkle::Frontier tree_;
+  LedgerHead verified_;            // the last event of the last run whose entry checked out
+  std::uint64_t run_first_ = 1;    // the first event of the current run
+  std::string run_;                // the nodes its events complete, so far
+  std::vector<Hash> run_hashes_;   // its events' hashes, so far
   std::string origin_;
   std::vector<Kept> kept_;  // kept checkpoints, by tree size
   std::size_t next_ = 0;    // the first not yet checked
@@ -246,19 +282,27 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
                      std::string_view(it->value().data(), it->value().size()), &report)) {
       return report;
     }
-    if (std::string problem = tree.Add(report.head.seq, report.head.hash, &report);
+    std::uint64_t bad_seq = 0;
+    if (std::string problem = tree.Add(report.head.seq, report.head.hash, &report, &bad_seq);
         !problem.empty()) {
-      report.first_bad_seq = report.head.seq;
+      report.first_bad_seq = bad_seq;
       report.problem = std::move(problem);
-      --report.events_checked;
-      report.head = before;  // the last event that passed every check
+      // The last event that passed every check: before this one, or before the one at fault.
+      report.head = bad_seq < report.head.seq ? tree.HeadBefore(bad_seq) : before;
+      report.events_checked = report.head.seq;
       return report;
     }
   }
   RETURN_IF_ERROR(ledger::FromRocks(it->status(), "cannot read the events"));
   CheckIndexTail(*store, Cf::kStreams, &report);
   if (report.ok()) CheckIndexTail(*store, Cf::kCommands, &report);
-  if (report.ok()) report.problem = tree.Finish(report.head.seq, &report.first_bad_seq);
+  if (report.ok()) {
+    report.problem = tree.Finish(report.head.seq, &report.first_bad_seq);
+    if (!report.ok() && report.first_bad_seq <= report.head.seq) {
+      report.head = tree.HeadBefore(report.first_bad_seq);
+      report.events_checked = report.head.seq;
+    }
+  }
   return report;
 }
 

@@ -22,6 +22,7 @@ Status AbortedBecause(std::size_t rejected_index) {
 Writer::Writer(Store* store, Sequencer sequencer)
     : store_(store),
       head_(sequencer.committed_head()),
+      tail_(std::make_shared<TreeTail>(sequencer.committed_tail())),
       sequencer_(std::move(sequencer)),
       thread_([this] { Run(); }) {}
 
@@ -37,6 +38,11 @@ Writer::~Writer() {
 LedgerHead Writer::head() const {
   std::lock_guard lock(head_mu_);
   return head_;
+}
+
+std::pair<LedgerHead, std::shared_ptr<const TreeTail>> Writer::tree_state() const {
+  std::lock_guard lock(head_mu_);
+  return {head_, tail_};
 }
 
 void Writer::Submit(Actor actor, std::vector<PreparedCommand> commands, AppendMode mode,
@@ -101,6 +107,7 @@ void Writer::WriteGroup(const Group& group) {
   }
   rocksdb::WriteBatch batch;
   for (const auto& r : group) StageRequest(r.get(), &batch);
+  sequencer_.Seal(&batch);
   if (batch.Count() > 0) {
     Status written = store_->Write(&batch);
     if (!written.ok()) {
@@ -116,9 +123,12 @@ void Writer::WriteGroup(const Group& group) {
       return;
     }
   }
+  bool appended = sequencer_.committed_head().seq != sequencer_.staged_head().seq;
   sequencer_.Commit();
+  auto tail = appended ? std::make_shared<const TreeTail>(sequencer_.committed_tail()) : nullptr;
   std::lock_guard lock(head_mu_);
   head_ = sequencer_.committed_head();
+  if (tail) tail_ = std::move(tail);
 }
 
 void Writer::StageRequest(Request* r, rocksdb::WriteBatch* batch) {

@@ -44,6 +44,8 @@ class Writer {
               AppendCallback done);
 
   LedgerHead head() const;
+  // The head and the Merkle tree's unfinished run at it, published together.
+  std::pair<LedgerHead, std::shared_ptr<const TreeTail>> tree_state() const;
   bool read_only() const { return read_only_.load(std::memory_order_acquire); }
 
  private:
@@ -72,6 +74,7 @@ class Writer {
 
   mutable std::mutex head_mu_;
   LedgerHead head_;  // guarded by head_mu_: the last durable event
+  std::shared_ptr<const TreeTail> tail_;  // guarded by head_mu_: the tree's unfinished run at it
 
   Sequencer sequencer_;  // touched only by the writer thread
   std::thread thread_;   // last: started after everything it uses exists
