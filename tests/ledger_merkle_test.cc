@@ -122,7 +122,8 @@ TEST_CASE("ledger merkle: roots and proofs from the store equal the tree of the 
   CHECK_THAT(report->problem, Catch::Contains("nodes of event 50 differ"));
 }
 
-TEST_CASE("ledger merkle: stored runs missing or beyond the log are found", "[merkle][ledger][tamper]") {
+TEST_CASE("ledger merkle: stored runs missing or beyond the log are found",
+          "[merkle][ledger][tamper]") {
   testing::TempDir dir;
   {
     auto ledger = testing::NewLedger(dir);

@@ -23,7 +23,7 @@ std::string FormatCheckpoint(const Checkpoint& c) {
 }
 
 StatusOr<Checkpoint> ParseCheckpoint(std::string_view text) {
-  auto bad = [](std::string what) {
+  auto bad = [](const std::string& what) {
     return Status(Code::kBadRequest, "not a checkpoint: " + what);
   };
   if (text.empty() || text.back() != '\n') return bad("the text does not end in a newline");

@@ -6,9 +6,9 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 namespace hatchery {
 namespace {
@@ -24,17 +24,18 @@ StatusOr<std::string> ReadKeyLine(const std::string& path) {
   return line;
 }
 
+std::string ErrnoText() { return std::error_code(errno, std::generic_category()).message(); }
+
 Status WriteNew(const std::string& path, const std::string& text, mode_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0 && errno == EEXIST) {
     return Status(Code::kAlreadyExists, path + " exists; keys are never overwritten");
   }
-  if (fd < 0)
-    return Status(Code::kUnavailable, "cannot create " + path + ": " + std::strerror(errno));
+  if (fd < 0) return Status(Code::kUnavailable, "cannot create " + path + ": " + ErrnoText());
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
             ::fsync(fd) == 0;
   ok = ::close(fd) == 0 && ok;
-  if (!ok) return Status(Code::kUnavailable, "cannot write " + path + ": " + std::strerror(errno));
+  if (!ok) return Status(Code::kUnavailable, "cannot write " + path + ": " + ErrnoText());
   return Status::Ok();
 }
 
@@ -43,7 +44,7 @@ Status WriteNew(const std::string& path, const std::string& text, mode_t mode) {
 Status WriteKeyFiles(const std::string& prefix, const note::SigningKey& key) {
   // Both names are checked first, so that a refusal leaves nothing half made.
   for (const char* suffix : {".key", ".pub"}) {
-    struct stat st;
+    struct stat st {};
     if (::stat((prefix + suffix).c_str(), &st) == 0) {
       return Status(Code::kAlreadyExists, prefix + suffix + " exists; keys are never overwritten");
     }
@@ -53,7 +54,7 @@ Status WriteKeyFiles(const std::string& prefix, const note::SigningKey& key) {
 }
 
 StatusOr<note::SigningKey> ReadSigningKeyFile(const std::string& path) {
-  struct stat st;
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Status(Code::kNotFound, "no key file " + path);
   if (st.st_mode & 077) {
     char mode[8];

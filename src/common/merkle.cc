@@ -8,9 +8,7 @@ namespace hatchery::merkle {
 namespace {
 
 // The largest power of two smaller than n (n ≥ 2): where RFC 6962 splits a tree of n leaves.
-std::uint64_t SplitPoint(std::uint64_t n) {
-  return std::uint64_t{1} << (63 - std::countl_zero(n - 1));
-}
+std::uint64_t SplitPoint(std::uint64_t n) { return std::bit_floor(n - 1); }
 
 Status Refuted(std::string why) { return Status(Code::kCorruption, std::move(why)); }
 

@@ -57,9 +57,9 @@ StatusOr<RecoveredHead> RecoverHead(const Store& store) {
 StatusOr<ledger::TreeAtHead> RecoverTree(const Store& store, const LedgerHead& head) {
   auto tree = ledger::RebuildTree(store, head.seq);
   if (!tree.ok()) {
-    return Status(Code::kCorruption, "the Merkle tree of the store does not check out: " +
-                                         tree.status().message() + "; run `hatchery verify --data " +
-                                         store.dir() + "` to locate the damage");
+    return Status(Code::kCorruption,
+                  "the Merkle tree of the store does not check out: " + tree.status().message() +
+                      "; run `hatchery verify --data " + store.dir() + "` to locate the damage");
   }
   return tree;
 }
@@ -109,14 +109,13 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
   // Merkle reads then answer kCorruption for the nodes it could not rebuild.
   auto tree = RecoverTree(*store, recovered.head);
   if (!tree.ok() && !options.read_only) return tree.status();
-  auto opened_tail =
-      tree.ok() ? std::make_shared<const ledger::TreeTail>(tree->tail) : nullptr;
+  auto opened_tail = tree.ok() ? std::make_shared<const ledger::TreeTail>(tree->tail) : nullptr;
   ASSIGN_OR_RETURN(auto origin, store->Get(Cf::kMeta, ledger::kMetaOrigin));
   if (!origin) return Status(Code::kCorruption, "the store at " + dir + " has no origin");
   Store* raw_store = store.get();
   std::unique_ptr<Ledger> ledger(new Ledger(std::move(store), options.rules, nullptr,
-                                           recovered.head, std::move(*origin),
-                                           std::move(opened_tail)));
+                                            recovered.head, std::move(*origin),
+                                            std::move(opened_tail)));
   if (options.read_only) return ledger;
   if (options.rules) {
     RETURN_IF_ERROR(ledger->ForEach(1, recovered.head.seq, [&](const Event& e) {
@@ -126,9 +125,9 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
     if (recovered.head.seq > 0) options.rules->Commit(recovered.head.seq);
   }
   ledger->writer_ = std::make_unique<ledger::Writer>(
-      raw_store, ledger::Sequencer(raw_store, recovered.head, recovered.last_recorded_us,
-                                   std::move(tree->frontier), std::move(tree->tail),
-                                   options.rules.get()));
+      raw_store,
+      ledger::Sequencer(raw_store, recovered.head, recovered.last_recorded_us,
+                        std::move(tree->frontier), std::move(tree->tail), options.rules.get()));
   return ledger;
 }
 

@@ -80,7 +80,7 @@ void NodeCache::Add(merkle::NodeId id, const Hash& hash) {
 merkle::NodeReader StoredNodes(const Store& store, std::uint64_t tree_size,
                                std::shared_ptr<const TreeTail> tail, NodeCache* cache) {
   return [&store, tree_size, tail = std::move(tail), cache](std::span<const merkle::NodeId> ids,
-                                                             std::span<Hash> out) -> Status {
+                                                            std::span<Hash> out) -> Status {
     std::map<std::uint64_t, std::vector<std::size_t>> by_run;  // run end → ids it holds
     for (std::size_t i = 0; i < ids.size(); ++i) {
       std::uint64_t seq = CompletingSeq(ids[i]);
@@ -90,10 +90,12 @@ merkle::NodeReader StoredNodes(const Store& store, std::uint64_t tree_size,
                                              ", " + std::to_string(ids[i].index) +
                                              ") is beyond it");
       }
-      if (cache && ids[i].level >= NodeCache::kCachedLevel && cache->Find(ids[i], &out[i])) continue;
+      if (cache && ids[i].level >= NodeCache::kCachedLevel && cache->Find(ids[i], &out[i]))
+        continue;
       by_run[RunEnd(seq)].push_back(i);
     }
     std::vector<std::string> keys;
+    keys.reserve(by_run.size());
     for (const auto& [end, unused] : by_run) keys.push_back(MerkleRunKey(end));
     ASSIGN_OR_RETURN(auto values, store.MultiGet(Cf::kMerkle, keys));
     std::size_t k = 0;

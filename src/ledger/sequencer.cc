@@ -87,7 +87,8 @@ void Sequencer::Rollback(const Mark& mark) {
 }
 
 void Sequencer::Seal(rocksdb::WriteBatch* batch) {
-  if (staged_head_.seq > head_.seq) PutMerkleEntries(*store_, staged_head_.seq, &staged_tail_, batch);
+  if (staged_head_.seq > head_.seq)
+    PutMerkleEntries(*store_, staged_head_.seq, &staged_tail_, batch);
 }
 
 void Sequencer::Commit() {

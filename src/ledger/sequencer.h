@@ -1,9 +1,9 @@
 // The sequencer turns commands into events: it owns the ledger's committed state (head, last
 // recorded_at, stream versions, the Merkle tree's right edge) and the tentative state of the group
 // commit being built on top of it. Stage() applies one command to the tentative state and adds its
-// keys to the WriteBatch; Seal() adds the group's Merkle entries; Commit() makes the tentative state the committed one once that batch is
-// durable; Discard() drops it when the write failed; Rollback() undoes the commands staged since a
-// Mark (all-or-nothing).
+// keys to the WriteBatch; Seal() adds the group's Merkle entries; Commit() makes the tentative
+// state the committed one once that batch is durable; Discard() drops it when the write failed;
+// Rollback() undoes the commands staged since a Mark (all-or-nothing).
 //
 // Thread-compatible: only the Writer's thread calls it.
 #ifndef HATCHERY_LEDGER_SEQUENCER_H_

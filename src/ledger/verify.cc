@@ -138,7 +138,8 @@ class TreeChecker {
         return "the Merkle entry of events " + std::to_string(run_first_) + "–" +
                std::to_string(seq) + " is missing";
       }
-      if (std::string problem = CompareRun(entries_->value().ToString(), bad_seq); !problem.empty()) {
+      if (std::string problem = CompareRun(entries_->value().ToString(), bad_seq);
+          !problem.empty()) {
         return problem;
       }
       entries_->Next();
@@ -168,7 +169,8 @@ class TreeChecker {
       return "cannot read the Merkle tree: " + entries_->status().ToString();
     }
     if (entries_->Valid()) {
-      auto end = ledger::DecodeFixed64(std::string_view(entries_->key().data(), entries_->key().size()));
+      auto end =
+          ledger::DecodeFixed64(std::string_view(entries_->key().data(), entries_->key().size()));
       *bad_seq = std::max(head + 1, end.value_or(head + 1) - ledger::kMerkleRunEvents + 1);
       return "event " + std::to_string(*bad_seq) +
              " is missing: the Merkle tree has nodes for it but the log ends at " +
@@ -198,7 +200,8 @@ class TreeChecker {
     auto [a, b] = std::mismatch(run_.begin(), run_.end(), stored.begin(), stored.end());
     std::uint64_t at = static_cast<std::uint64_t>(a - run_.begin());
     std::uint64_t base = ledger::NodeBytesThrough(run_first_ - 1), seq = run_first_;
-    while (seq < run_first_ + run_hashes_.size() - 1 && ledger::NodeBytesThrough(seq) - base <= at) {
+    while (seq < run_first_ + run_hashes_.size() - 1 &&
+           ledger::NodeBytesThrough(seq) - base <= at) {
       ++seq;
     }
     *bad_seq = seq;
@@ -242,10 +245,10 @@ class TreeChecker {
   const VerifyOptions& options_;
   std::unique_ptr<rocksdb::Iterator> entries_;  // the `merkle` entries, in step with the events
   merkle::Frontier tree_;
-  LedgerHead verified_;            // the last event of the last run whose entry checked out
-  std::uint64_t run_first_ = 1;    // the first event of the current run
-  std::string run_;                // the nodes its events complete, so far
-  std::vector<Hash> run_hashes_;   // its events' hashes, so far
+  LedgerHead verified_;           // the last event of the last run whose entry checked out
+  std::uint64_t run_first_ = 1;   // the first event of the current run
+  std::string run_;               // the nodes its events complete, so far
+  std::vector<Hash> run_hashes_;  // its events' hashes, so far
   std::string origin_;
   std::vector<Kept> kept_;  // kept checkpoints, by tree size
   std::size_t next_ = 0;    // the first not yet checked

@@ -73,7 +73,7 @@ class Writer {
   std::atomic<int> queued_{0};                  // queue_.size(), readable without mu_
 
   mutable std::mutex head_mu_;
-  LedgerHead head_;  // guarded by head_mu_: the last durable event
+  LedgerHead head_;                       // guarded by head_mu_: the last durable event
   std::shared_ptr<const TreeTail> tail_;  // guarded by head_mu_: the tree's unfinished run at it
 
   Sequencer sequencer_;  // touched only by the writer thread
