@@ -118,6 +118,9 @@ class Ledger {
   StatusOr<Event> GetByCommandId(const std::string& command_id) const;
 
   LedgerHead head() const;
+  // The last event recorded at or before `micros` (Unix microseconds), 0 if none: a binary search
+  // over recorded_at, which increases with seq (O(log n) reads).
+  StatusOr<std::uint64_t> LastSeqRecordedBy(std::int64_t micros) const;
   // The origin line of this log's checkpoints.
   const std::string& origin() const { return origin_; }
 

@@ -17,6 +17,7 @@
 #include "hatchery/merkle.h"
 #include "hatchery/note.h"
 #include "hatchery/proof.h"
+#include "replay/replay.h"
 
 namespace hatchery::cli {
 namespace {
@@ -151,7 +152,7 @@ int RunCheckpoint(const CheckpointArgs& args) {
     return 0;
   }
   std::uint64_t size = (*ledger)->head().seq;
-  auto facts = FoldFacts(**ledger, size);
+  auto facts = replay::FoldFacts(**ledger, size);
   if (!facts.ok()) return Fail(facts.status());
   auto checkpoint = (*ledger)->CheckpointAt(size);
   if (!checkpoint.ok()) return Fail(checkpoint.status());

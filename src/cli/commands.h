@@ -16,6 +16,8 @@ void AddQueryCommand(CLI::App& app, int* exit_code);
 void AddDemoCommand(CLI::App& app, int* exit_code);
 // merkle, keygen, checkpoint, proof, verify-proof.
 void AddAuditCommands(CLI::App& app, int* exit_code);
+// replay.
+void AddReplayCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hatchery::cli
 

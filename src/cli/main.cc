@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   hatchery::cli::AddQueryCommand(app, &exit_code);
   hatchery::cli::AddDemoCommand(app, &exit_code);
   hatchery::cli::AddAuditCommands(app, &exit_code);
+  hatchery::cli::AddReplayCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

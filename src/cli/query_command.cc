@@ -8,6 +8,7 @@
 #include "cli/table.h"
 #include "domain/projections.h"
 #include "hatchery/sha256.h"
+#include "replay/replay.h"
 
 namespace hatchery::cli {
 namespace {
@@ -122,7 +123,7 @@ struct QueryArgs {
   std::string dir, view, format = "table";
   std::vector<std::string> filters;  // KEY=VALUE
   std::optional<std::uint64_t> as_of_seq;
-  std::string effective_on;
+  std::string as_of, effective_on;
 };
 
 int RunQuery(const QueryArgs& args) {
@@ -141,9 +142,24 @@ int RunQuery(const QueryArgs& args) {
       return Fail(Status(Code::kBadRequest, "--effective-on wants a date YYYY-MM-DD"));
     }
   }
-  auto facts = LoadFacts(args.dir, args.as_of_seq);
+  LedgerOptions options;
+  options.read_only = true;
+  auto ledger = Ledger::Open(args.dir, options);
+  if (!ledger.ok()) return Fail(ledger.status());
+  std::optional<std::uint64_t> as_of_seq = args.as_of_seq;
+  if (!args.as_of.empty()) {
+    auto instant = ParseInstant(args.as_of);
+    if (!instant) {
+      return Fail(Status(Code::kBadRequest,
+                         "--as-of wants an RFC 3339 UTC instant, e.g. 2026-01-10T00:00:00Z"));
+    }
+    auto seq = (*ledger)->LastSeqRecordedBy(*instant);
+    if (!seq.ok()) return Fail(seq.status());
+    as_of_seq = *seq;
+  }
+  auto facts = replay::FoldFacts(**ledger, as_of_seq);
   if (!facts.ok()) return Fail(facts.status());
-  domain::Cut cut = domain::MakeCut(**facts, args.as_of_seq, effective_on);
+  domain::Cut cut = domain::MakeCut(**facts, as_of_seq, effective_on);
   domain::Projection projection = domain::Project(**facts, cut);
   auto rows = domain::ViewRows(projection, args.view);
   if (!rows.ok()) return Fail(rows.status());
@@ -196,7 +212,11 @@ void AddQueryCommand(CLI::App& app, int* exit_code) {
       ->take_all();
   query->add_option("--format", args->format, "table (money in yuan) or json (money in fen)")
       ->check(CLI::IsMember({"table", "json"}));
-  query->add_option("--as-of-seq", args->as_of_seq, "as known after event N");
+  auto* as_of_seq = query->add_option("--as-of-seq", args->as_of_seq, "as known after event N");
+  query
+      ->add_option("--as-of", args->as_of,
+                   "as known at an instant (RFC 3339 UTC, e.g. 2026-01-10T00:00:00Z)")
+      ->excludes(as_of_seq);
   query->add_option("--effective-on", args->effective_on,
                     "only facts effective on or before this date (YYYY-MM-DD)");
   query->callback([args, exit_code] { *exit_code = RunQuery(*args); });

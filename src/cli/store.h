@@ -16,19 +16,16 @@ namespace hatchery::cli {
 // Prints `status` to stderr and returns 2 (the command could not run).
 int Fail(const Status& status);
 
+// An instant on the recorded-time axis: RFC 3339 UTC as events record it
+// (2026-01-10T08:00:00.000000Z) or to the second (2026-01-10T08:00:00Z); Unix microseconds.
+std::optional<std::int64_t> ParseInstant(const std::string& text);
+
 // A store opened for appending, with the policy domain checking every command.
 struct WritableStore {
   std::shared_ptr<domain::PolicyRules> rules;
   std::unique_ptr<Ledger> ledger;
 };
 StatusOr<WritableStore> OpenForAppend(const std::string& dir);
-
-// Every event of `ledger` up to `max_seq` (all if nullopt), folded into a fact base.
-StatusOr<std::unique_ptr<domain::FactBase>> FoldFacts(const Ledger& ledger,
-                                                      std::optional<std::uint64_t> max_seq);
-// The same for the store in `dir`, opened read-only, so it works beside a running writer.
-StatusOr<std::unique_ptr<domain::FactBase>> LoadFacts(const std::string& dir,
-                                                      std::optional<std::uint64_t> max_seq);
 
 }  // namespace hatchery::cli
 

@@ -253,6 +253,25 @@ StatusOr<Event> Ledger::GetByCommandId(const std::string& command_id) const {
 
 LedgerHead Ledger::head() const { return writer_ ? writer_->head() : opened_head_; }
 
+StatusOr<std::uint64_t> Ledger::LastSeqRecordedBy(std::int64_t micros) const {
+  std::uint64_t low = 0,
+                high = head().seq;  // invariant: low is recorded by micros, high + 1 is not
+  while (low < high) {
+    std::uint64_t mid = low + (high - low + 1) / 2;
+    ASSIGN_OR_RETURN(Event event, Get(mid));
+    auto recorded = ParseTimestamp(event.recorded_at);
+    if (!recorded)
+      return Status(Code::kCorruption,
+                    "event " + std::to_string(mid) + " has no valid recorded_at");
+    if (*recorded <= micros) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return low;
+}
+
 merkle::NodeReader Ledger::Nodes(std::uint64_t* head_seq, std::uint64_t tree_size) const {
   auto [head, tail] = writer_ ? writer_->tree_state() : std::pair{opened_head_, opened_tail_};
   *head_seq = head.seq;

@@ -1,0 +1,111 @@
+#include "replay/replay.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "hatchery/checkpoint.h"
+#include "hatchery/note.h"
+
+namespace hatchery::replay {
+namespace {
+
+constexpr std::uint64_t kProgressEvery = 4096;
+
+// Compares the state lines of `checkpoint` with those rebuilt at its size.
+CheckpointState CompareState(const domain::FactBase& facts, const Checkpoint& checkpoint) {
+  CheckpointState state{checkpoint.size, true, ""};
+  domain::Projection at =
+      domain::Project(facts, domain::MakeCut(facts, checkpoint.size, std::nullopt));
+  std::vector<std::string> rebuilt = domain::StateLines(at);
+  std::vector<std::string> signed_lines;
+  for (const std::string& line : checkpoint.extensions) {
+    if (line.starts_with("state ")) signed_lines.push_back(line);
+  }
+  for (const std::string& line : rebuilt) {
+    if (std::find(signed_lines.begin(), signed_lines.end(), line) == signed_lines.end()) {
+      state.matches = false;
+      state.difference = "rebuilt \"" + line + "\" is not what was signed";
+      return state;
+    }
+  }
+  if (signed_lines.size() != rebuilt.size()) {
+    state.matches = false;
+    state.difference = "the checkpoint carries " + std::to_string(signed_lines.size()) +
+                       " state lines, the rebuild " + std::to_string(rebuilt.size());
+  }
+  return state;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<domain::FactBase>> FoldFacts(const Ledger& ledger,
+                                                      std::optional<std::uint64_t> max_seq) {
+  auto facts = std::make_unique<domain::FactBase>();
+  RETURN_IF_ERROR(ledger.ForEach(1, max_seq.value_or(UINT64_MAX),
+                                 [&](const Event& e) { return facts->Apply(e); }));
+  return facts;
+}
+
+StatusOr<Result> ReplayFromStart(const Ledger& ledger, const Point& point,
+                                 const ProgressFn& progress) {
+  auto start = std::chrono::steady_clock::now();
+  std::uint64_t head = ledger.head().seq, to = head;
+  if (point.seq) {
+    if (*point.seq > head) {
+      return Status(Code::kBadRequest, "seq " + std::to_string(*point.seq) +
+                                           " is beyond the log, which has " + std::to_string(head) +
+                                           " events");
+    }
+    to = *point.seq;
+  }
+  if (point.recorded_by_us) {
+    ASSIGN_OR_RETURN(std::uint64_t by, ledger.LastSeqRecordedBy(*point.recorded_by_us));
+    to = std::min(to, by);
+  }
+
+  Result result;
+  result.seq = to;
+  result.effective_on = point.effective_on;
+  result.facts = std::make_unique<domain::FactBase>();
+  LedgerHead previous;
+  RETURN_IF_ERROR(ledger.ForEach(1, to, [&](const Event& e) -> Status {
+    auto corrupt = [&](const std::string& what) {
+      return Status(Code::kCorruption, "event " + std::to_string(e.seq) + " " + what +
+                                           " (run `hatchery verify` for the details)");
+    };
+    if (e.seq != previous.seq + 1)
+      return corrupt("is not the next after " + std::to_string(previous.seq));
+    if (ComputeEventHash(e) != e.hash) return corrupt("does not match its hash");
+    if (e.prev_hash != previous.hash) return corrupt("does not chain onto the event before it");
+    previous = LedgerHead{e.seq, e.hash};
+    result.recorded_at = e.recorded_at;
+    if (progress && e.seq % kProgressEvery == 0) progress(e.seq, to);
+    return result.facts->Apply(e);
+  }));
+  if (previous.seq != to) {
+    return Status(Code::kCorruption, "the log ends at event " + std::to_string(previous.seq) +
+                                         " before event " + std::to_string(to));
+  }
+  if (progress) progress(to, to);
+  result.projection =
+      domain::Project(*result.facts, domain::MakeCut(*result.facts, to, point.effective_on));
+  for (std::string_view view : domain::kViews) {
+    ASSIGN_OR_RETURN(auto rows, domain::ViewRows(result.projection, view));
+    result.views.push_back({std::string(view), rows.size(), domain::ViewDigest(rows)});
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
+  for (const std::string& text : kept) {
+    auto parsed = note::Parse(text);
+    auto checkpoint =
+        parsed.ok() ? ParseCheckpoint(parsed->text) : StatusOr<Checkpoint>(parsed.status());
+    if (!checkpoint.ok())
+      return Status(Code::kCorruption, "a kept checkpoint is malformed (run `hatchery verify`)");
+    if (checkpoint->size <= to)
+      result.checkpoints.push_back(CompareState(*result.facts, *checkpoint));
+  }
+  return result;
+}
+
+}  // namespace hatchery::replay
