@@ -30,8 +30,8 @@ replay::ProgressFn TerminalProgress() {
   return [start](std::uint64_t done, std::uint64_t total) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    double rate = seconds > 0 ? done / seconds : 0;
-    double left = rate > 0 ? (total - done) / rate : 0;
+    double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+    double left = rate > 0 ? static_cast<double>(total - done) / rate : 0;
     std::fprintf(stderr, "\r  replaying %llu / %llu events  %.0f events/s  %.0f s left   ",
                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
                  rate, left);
@@ -62,7 +62,7 @@ int RunReplay(const ReplayArgs& args) {
   if (!result.ok()) return Fail(result.status());
   bool all_match = std::all_of(result->checkpoints.begin(), result->checkpoints.end(),
                                [](const auto& c) { return c.matches; });
-  double rate = result->seconds > 0 ? result->seq / result->seconds : 0;
+  double rate = result->seconds > 0 ? static_cast<double>(result->seq) / result->seconds : 0;
   if (args.format == "json") {
     bj::array views, checkpoints;
     for (const auto& v : result->views) {
