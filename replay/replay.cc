@@ -38,6 +38,23 @@ CheckpointState CompareState(const domain::FactBase& facts, const Checkpoint& ch
 
 }  // namespace
 
+StatusOr<std::uint64_t> PointSeq(const Ledger& ledger, const Point& point) {
+  std::uint64_t head = ledger.head().seq, to = head;
+  if (point.seq) {
+    if (*point.seq > head) {
+      return Status(Code::kBadRequest, "seq " + std::to_string(*point.seq) +
+                                           " is beyond the log, which has " + std::to_string(head) +
+                                           " events");
+    }
+    to = *point.seq;
+  }
+  if (point.recorded_by_us) {
+    ASSIGN_OR_RETURN(std::uint64_t by, ledger.LastSeqRecordedBy(*point.recorded_by_us));
+    to = std::min(to, by);
+  }
+  return to;
+}
+
 StatusOr<std::unique_ptr<domain::FactBase>> FoldFacts(const Ledger& ledger,
                                                       std::optional<std::uint64_t> max_seq) {
   auto facts = std::make_unique<domain::FactBase>();

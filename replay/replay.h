@@ -53,6 +53,10 @@ struct Result {
   domain::Projection projection;
 };
 
+// The seq a point names on the recorded-time axis (the head if it names none). Errors:
+// kBadRequest for a seq beyond the log.
+StatusOr<std::uint64_t> PointSeq(const Ledger& ledger, const Point& point);
+
 // Every event of `ledger` up to `max_seq` (all if nullopt) folded into a fact base, trusting the
 // ledger's reads (no hash or link checks): what the command line's queries and checkpoints use.
 StatusOr<std::unique_ptr<domain::FactBase>> FoldFacts(const Ledger& ledger,

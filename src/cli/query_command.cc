@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "cli/point.h"
 #include "cli/store.h"
 #include "cli/table.h"
 #include "domain/projections.h"
@@ -122,8 +123,7 @@ std::string Cell(const bj::object& row, const Column& column) {
 struct QueryArgs {
   std::string dir, view, format = "table";
   std::vector<std::string> filters;  // KEY=VALUE
-  std::optional<std::uint64_t> as_of_seq;
-  std::string as_of, effective_on;
+  PointArgs point;
 };
 
 int RunQuery(const QueryArgs& args) {
@@ -135,31 +135,18 @@ int RunQuery(const QueryArgs& args) {
     }
     filters.emplace_back(f.substr(0, eq), f.substr(eq + 1));
   }
-  std::optional<domain::Date> effective_on;
-  if (!args.effective_on.empty()) {
-    effective_on = domain::ParseDate(args.effective_on);
-    if (!effective_on) {
-      return Fail(Status(Code::kBadRequest, "--effective-on wants a date YYYY-MM-DD"));
-    }
-  }
+  auto point = ToPoint(args.point, "--as-of");
+  if (!point.ok()) return Fail(point.status());
+  std::optional<domain::Date> effective_on = point->effective_on;
   LedgerOptions options;
   options.read_only = true;
   auto ledger = Ledger::Open(args.dir, options);
   if (!ledger.ok()) return Fail(ledger.status());
-  std::optional<std::uint64_t> as_of_seq = args.as_of_seq;
-  if (!args.as_of.empty()) {
-    auto instant = ParseInstant(args.as_of);
-    if (!instant) {
-      return Fail(Status(Code::kBadRequest,
-                         "--as-of wants an RFC 3339 UTC instant, e.g. 2026-01-10T00:00:00Z"));
-    }
-    auto seq = (*ledger)->LastSeqRecordedBy(*instant);
-    if (!seq.ok()) return Fail(seq.status());
-    as_of_seq = *seq;
-  }
-  auto facts = replay::FoldFacts(**ledger, as_of_seq);
+  auto as_of_seq = replay::PointSeq(**ledger, *point);
+  if (!as_of_seq.ok()) return Fail(as_of_seq.status());
+  auto facts = replay::FoldFacts(**ledger, *as_of_seq);
   if (!facts.ok()) return Fail(facts.status());
-  domain::Cut cut = domain::MakeCut(**facts, as_of_seq, effective_on);
+  domain::Cut cut = domain::MakeCut(**facts, *as_of_seq, effective_on);
   domain::Projection projection = domain::Project(**facts, cut);
   auto rows = domain::ViewRows(projection, args.view);
   if (!rows.ok()) return Fail(rows.status());
@@ -176,7 +163,7 @@ int RunQuery(const QueryArgs& args) {
   if (args.format == "json") {
     bj::object out{{"view", args.view},
                    {"as_of_seq", as_of},
-                   {"effective_on", effective_on ? bj::value(args.effective_on) : nullptr},
+                   {"effective_on", effective_on ? bj::value(args.point.effective_on) : nullptr},
                    {"today", domain::FormatDate(cut.today)},
                    {"digest", ToHex(domain::ViewDigest(*rows))},
                    {"rows", std::move(kept)}};
@@ -194,7 +181,7 @@ int RunQuery(const QueryArgs& args) {
   }
   table.Print(std::cout);
   std::cout << kept.size() << " of " << rows->size() << " rows; as of seq " << as_of
-            << (effective_on ? ", effective on " + args.effective_on : std::string()) << "\n";
+            << (effective_on ? ", effective on " + args.point.effective_on : std::string()) << "\n";
   return 0;
 }
 
@@ -212,13 +199,7 @@ void AddQueryCommand(CLI::App& app, int* exit_code) {
       ->take_all();
   query->add_option("--format", args->format, "table (money in yuan) or json (money in fen)")
       ->check(CLI::IsMember({"table", "json"}));
-  auto* as_of_seq = query->add_option("--as-of-seq", args->as_of_seq, "as known after event N");
-  query
-      ->add_option("--as-of", args->as_of,
-                   "as known at an instant (RFC 3339 UTC, e.g. 2026-01-10T00:00:00Z)")
-      ->excludes(as_of_seq);
-  query->add_option("--effective-on", args->effective_on,
-                    "only facts effective on or before this date (YYYY-MM-DD)");
+  AddPointOptions(query, &args->point, "--as-of-seq", "--as-of");
   query->callback([args, exit_code] { *exit_code = RunQuery(*args); });
 }
 

@@ -8,9 +8,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/point.h"
 #include "cli/store.h"
 #include "cli/table.h"
-#include "hatchery/time.h"
 #include "replay/replay.h"
 
 namespace hatchery::cli {
@@ -19,8 +19,8 @@ namespace {
 namespace bj = boost::json;
 
 struct ReplayArgs {
-  std::string dir, to_time, effective_on, format = "table";
-  std::optional<std::uint64_t> to_seq;
+  std::string dir, format = "table";
+  PointArgs point;
 };
 
 // A progress line on stderr when it is a terminal (rate and time left); nothing when piped.
@@ -40,20 +40,9 @@ replay::ProgressFn TerminalProgress() {
 }
 
 int RunReplay(const ReplayArgs& args) {
-  replay::Point point;
-  point.seq = args.to_seq;
-  if (!args.to_time.empty()) {
-    auto instant = ParseInstant(args.to_time);
-    if (!instant)
-      return Fail(Status(Code::kBadRequest,
-                         "--to-time wants an RFC 3339 UTC instant, e.g. 2026-01-10T00:00:00Z"));
-    point.recorded_by_us = *instant;
-  }
-  if (!args.effective_on.empty()) {
-    point.effective_on = domain::ParseDate(args.effective_on);
-    if (!point.effective_on)
-      return Fail(Status(Code::kBadRequest, "--effective-on wants a date YYYY-MM-DD"));
-  }
+  auto parsed = ToPoint(args.point, "--to-time");
+  if (!parsed.ok()) return Fail(parsed.status());
+  const replay::Point& point = *parsed;
   LedgerOptions options;
   options.read_only = true;
   auto ledger = Ledger::Open(args.dir, options);
@@ -72,13 +61,14 @@ int RunReplay(const ReplayArgs& args) {
       checkpoints.push_back(
           {{"tree_size", c.size}, {"matches", c.matches}, {"difference", c.difference}});
     }
-    bj::object out{{"as_of_seq", result->seq},
-                   {"recorded_at", result->recorded_at},
-                   {"effective_on", point.effective_on ? bj::value(args.effective_on) : nullptr},
-                   {"views", std::move(views)},
-                   {"checkpoints", std::move(checkpoints)},
-                   {"seconds", result->seconds},
-                   {"events_per_s", rate}};
+    bj::object out{
+        {"as_of_seq", result->seq},
+        {"recorded_at", result->recorded_at},
+        {"effective_on", point.effective_on ? bj::value(args.point.effective_on) : nullptr},
+        {"views", std::move(views)},
+        {"checkpoints", std::move(checkpoints)},
+        {"seconds", result->seconds},
+        {"events_per_s", rate}};
     std::cout << bj::serialize(out) << "\n";
     return all_match ? 0 : 1;
   }
@@ -91,8 +81,8 @@ int RunReplay(const ReplayArgs& args) {
       " %.2f s, %.0f events/s\n",
       static_cast<unsigned long long>(result->seq), static_cast<unsigned long long>(result->seq),
       result->recorded_at.empty() ? "no events" : ("recorded " + result->recorded_at).c_str(),
-      point.effective_on ? (", effective on " + args.effective_on).c_str() : "", result->seconds,
-      rate);
+      point.effective_on ? (", effective on " + args.point.effective_on).c_str() : "",
+      result->seconds, rate);
   for (const auto& c : result->checkpoints) {
     std::printf("checkpoint at tree size %llu: %s\n", static_cast<unsigned long long>(c.size),
                 c.matches ? "the signed state is the rebuilt state"
@@ -110,13 +100,7 @@ void AddReplayCommand(CLI::App& app, int* exit_code) {
       "rebuild every projection from event 1 as of a point, checking every hash and link, and "
       "compare the state each kept signed checkpoint carries (read-only)");
   replay->add_option("--data", args->dir, "the store's directory")->required();
-  auto* seq = replay->add_option("--to-seq", args->to_seq, "as known after event N");
-  replay
-      ->add_option("--to-time", args->to_time,
-                   "as known at an instant (RFC 3339 UTC, e.g. 2026-01-10T00:00:00Z)")
-      ->excludes(seq);
-  replay->add_option("--effective-on", args->effective_on,
-                     "only facts effective on or before this date (YYYY-MM-DD)");
+  AddPointOptions(replay, &args->point, "--to-seq", "--to-time");
   replay->add_option("--format", args->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
   replay->callback([args, exit_code] { *exit_code = RunReplay(*args); });

@@ -2,21 +2,11 @@
 
 #include <iostream>
 
-#include "hatchery/time.h"
-
 namespace hatchery::cli {
 
 int Fail(const Status& status) {
   std::cerr << "hatchery: " << status.ToString() << "\n";
   return 2;
-}
-
-std::optional<std::int64_t> ParseInstant(const std::string& text) {
-  if (auto exact = ParseTimestamp(text)) return exact;
-  if (text.size() == 20 && text.back() == 'Z') {
-    return ParseTimestamp(text.substr(0, 19) + ".000000Z");
-  }
-  return std::nullopt;
 }
 
 StatusOr<WritableStore> OpenForAppend(const std::string& dir) {

@@ -16,10 +16,6 @@ namespace hatchery::cli {
 // Prints `status` to stderr and returns 2 (the command could not run).
 int Fail(const Status& status);
 
-// An instant on the recorded-time axis: RFC 3339 UTC as events record it
-// (2026-01-10T08:00:00.000000Z) or to the second (2026-01-10T08:00:00Z); Unix microseconds.
-std::optional<std::int64_t> ParseInstant(const std::string& text);
-
 // A store opened for appending, with the policy domain checking every command.
 struct WritableStore {
   std::shared_ptr<domain::PolicyRules> rules;

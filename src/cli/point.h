@@ -1,0 +1,30 @@
+// The point on both time axes (docs/replay.md) as the command line names it: a seq or an instant
+// on the recorded-time axis, a date on the business-time axis. One set of options and one parser
+// for every command that reads "as of".
+#ifndef HATCHERY_CLI_POINT_H_
+#define HATCHERY_CLI_POINT_H_
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "replay/replay.h"
+
+namespace hatchery::cli {
+
+struct PointArgs {
+  std::optional<std::uint64_t> seq;
+  std::string instant, effective_on;
+};
+
+// Adds `seq_flag` (e.g. --as-of-seq), `instant_flag` (e.g. --as-of; excludes the first) and
+// --effective-on to `cmd`.
+void AddPointOptions(CLI::App* cmd, PointArgs* args, const std::string& seq_flag,
+                     const std::string& instant_flag);
+
+// Errors: kBadRequest naming the option that is malformed.
+StatusOr<replay::Point> ToPoint(const PointArgs& args, const std::string& instant_flag);
+
+}  // namespace hatchery::cli
+
+#endif  // HATCHERY_CLI_POINT_H_
