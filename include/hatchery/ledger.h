@@ -137,8 +137,8 @@ class Ledger {
   // Keeps a signed checkpoint of this log and its signer's verifier key, after checking that it is
   // one: this log's origin, a size within the head and that size's root, a valid signature by
   // `signer`. Keeping the same note twice keeps it once. Errors: kBadRequest (not a checkpoint
-  // note, another origin, beyond the head), kCorruption (wrong root, bad signature),
-  // kUnavailable (read-only).
+  // note, another origin, beyond the head), kCorruption (wrong root, a signature by `signer` that
+  // does not verify), kNotFound (no signature by `signer`), kUnavailable (read-only).
   Status AddCheckpoint(std::string_view signed_note, const note::VerifierKey& signer);
   // Every kept checkpoint note, by tree size.
   StatusOr<std::vector<std::string>> Checkpoints() const;

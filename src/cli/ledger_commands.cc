@@ -173,9 +173,13 @@ int RunVerify(const std::string& dir, const std::vector<std::string>& pubkeys) {
   if (!report.ok()) return Fail(report.status());
   if (report->ok()) {
     std::cout << "ok: " << report->events_checked << " events verified; head seq "
-              << report->head.seq << " hash " << ToHex(report->head.hash) << "; "
-              << report->checkpoints_checked << " signed checkpoints match"
-              << (pubkeys.empty() ? "" : ", each signed by a trusted key") << "\n";
+              << report->head.seq << " hash " << ToHex(report->head.hash) << "; ";
+    if (report->checkpoints_checked == 0) {
+      std::cout << "no signed checkpoint kept yet (hatchery checkpoint --sign)\n";
+    } else {
+      std::cout << report->checkpoints_checked << " signed checkpoints match"
+                << (pubkeys.empty() ? "" : ", each signed by a trusted key") << "\n";
+    }
     return 0;
   }
   std::cout << "FAILED at seq " << report->first_bad_seq << ": " << report->problem << "\n"
