@@ -66,19 +66,7 @@ StatusOr<std::unique_ptr<domain::FactBase>> FoldFacts(const Ledger& ledger,
 StatusOr<Result> ReplayFromStart(const Ledger& ledger, const Point& point,
                                  const ProgressFn& progress) {
   auto start = std::chrono::steady_clock::now();
-  std::uint64_t head = ledger.head().seq, to = head;
-  if (point.seq) {
-    if (*point.seq > head) {
-      return Status(Code::kBadRequest, "seq " + std::to_string(*point.seq) +
-                                           " is beyond the log, which has " + std::to_string(head) +
-                                           " events");
-    }
-    to = *point.seq;
-  }
-  if (point.recorded_by_us) {
-    ASSIGN_OR_RETURN(std::uint64_t by, ledger.LastSeqRecordedBy(*point.recorded_by_us));
-    to = std::min(to, by);
-  }
+  ASSIGN_OR_RETURN(std::uint64_t to, PointSeq(ledger, point));
 
   Result result;
   result.seq = to;
