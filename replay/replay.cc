@@ -55,25 +55,20 @@ StatusOr<std::uint64_t> PointSeq(const Ledger& ledger, const Point& point) {
   return to;
 }
 
-StatusOr<std::unique_ptr<domain::FactBase>> FoldFacts(const Ledger& ledger,
-                                                      std::optional<std::uint64_t> max_seq) {
-  auto facts = std::make_unique<domain::FactBase>();
-  RETURN_IF_ERROR(ledger.ForEach(1, max_seq.value_or(UINT64_MAX),
-                                 [&](const Event& e) { return facts->Apply(e); }));
-  return facts;
-}
-
-StatusOr<Result> ReplayFromStart(const Ledger& ledger, const Point& point,
-                                 const ProgressFn& progress) {
-  auto start = std::chrono::steady_clock::now();
-  ASSIGN_OR_RETURN(std::uint64_t to, PointSeq(ledger, point));
-
-  Result result;
-  result.seq = to;
-  result.effective_on = point.effective_on;
-  result.facts = std::make_unique<domain::FactBase>();
+StatusOr<Folded> Fold(const Ledger& ledger, std::uint64_t to, Path path,
+                      const ProgressFn& progress) {
+  Folded folded;
   LedgerHead previous;
-  RETURN_IF_ERROR(ledger.ForEach(1, to, [&](const Event& e) -> Status {
+  if (path == Path::kFromSnapshot) {
+    ASSIGN_OR_RETURN(auto snapshot, NewestSnapshotAtOrBefore(ledger, to, &folded.skipped));
+    if (snapshot) {
+      folded.facts = std::move(snapshot->facts);
+      folded.snapshot_seq = snapshot->header.seq;
+      previous = LedgerHead{snapshot->header.seq, snapshot->header.event_hash};
+    }
+  }
+  if (!folded.facts) folded.facts = std::make_unique<domain::FactBase>();
+  RETURN_IF_ERROR(ledger.ForEach(previous.seq + 1, to, [&](const Event& e) -> Status {
     auto corrupt = [&](const std::string& what) {
       return Status(Code::kCorruption, "event " + std::to_string(e.seq) + " " + what +
                                            " (run `hatchery verify` for the details)");
@@ -83,21 +78,35 @@ StatusOr<Result> ReplayFromStart(const Ledger& ledger, const Point& point,
     if (ComputeEventHash(e) != e.hash) return corrupt("does not match its hash");
     if (e.prev_hash != previous.hash) return corrupt("does not chain onto the event before it");
     previous = LedgerHead{e.seq, e.hash};
-    result.recorded_at = e.recorded_at;
-    if (progress && e.seq % kProgressEvery == 0) progress(e.seq, to);
-    return result.facts->Apply(e);
+    folded.recorded_at = e.recorded_at;
+    if (progress && e.seq % kProgressEvery == 0)
+      progress(e.seq - folded.snapshot_seq, to - folded.snapshot_seq);
+    return folded.facts->Apply(e);
   }));
   if (previous.seq != to) {
     return Status(Code::kCorruption, "the log ends at event " + std::to_string(previous.seq) +
                                          " before event " + std::to_string(to));
   }
-  if (progress) progress(to, to);
-  result.projection =
-      domain::Project(*result.facts, domain::MakeCut(*result.facts, to, point.effective_on));
-  for (std::string_view view : domain::kViews) {
-    ASSIGN_OR_RETURN(auto rows, domain::ViewRows(result.projection, view));
-    result.views.push_back({std::string(view), rows.size(), domain::ViewDigest(rows)});
+  if (folded.recorded_at.empty() && to > 0) {
+    ASSIGN_OR_RETURN(Event last, ledger.Get(to));
+    folded.recorded_at = last.recorded_at;
   }
+  if (progress) progress(to - folded.snapshot_seq, to - folded.snapshot_seq);
+  return folded;
+}
+
+StatusOr<Result> Replay(const Ledger& ledger, const Point& point, Path path,
+                        const ProgressFn& progress) {
+  auto start = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(std::uint64_t to, PointSeq(ledger, point));
+
+  Result result;
+  result.seq = to;
+  result.effective_on = point.effective_on;
+  ASSIGN_OR_RETURN(result.folded, Fold(ledger, to, path, progress));
+  const domain::FactBase& facts = *result.folded.facts;
+  result.projection = domain::Project(facts, domain::MakeCut(facts, to, point.effective_on));
+  result.views = domain::ViewStates(result.projection);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
@@ -107,8 +116,7 @@ StatusOr<Result> ReplayFromStart(const Ledger& ledger, const Point& point,
         parsed.ok() ? ParseCheckpoint(parsed->text) : StatusOr<Checkpoint>(parsed.status());
     if (!checkpoint.ok())
       return Status(Code::kCorruption, "a kept checkpoint is malformed (run `hatchery verify`)");
-    if (checkpoint->size <= to)
-      result.checkpoints.push_back(CompareState(*result.facts, *checkpoint));
+    if (checkpoint->size <= to) result.checkpoints.push_back(CompareState(facts, *checkpoint));
   }
   return result;
 }

@@ -17,6 +17,7 @@ namespace {
 
 using testing::RunHatchery;
 using testing::TempDir;
+constexpr auto kFromStart = replay::Path::kFromStart;
 
 std::unique_ptr<Ledger> OpenReadOnly(const std::string& path) {
   LedgerOptions options;
@@ -29,9 +30,9 @@ std::unique_ptr<Ledger> OpenReadOnly(const std::string& path) {
 // The digests of every view from a fact base holding exactly the events 1..seq.
 std::vector<Hash> PrefixDigests(const Ledger& ledger, std::uint64_t seq,
                                 std::optional<domain::Date> effective_on) {
-  auto facts = replay::FoldFacts(ledger, seq);
-  REQUIRE(facts.ok());
-  auto projection = domain::Project(**facts, domain::MakeCut(**facts, std::nullopt, effective_on));
+  domain::FactBase facts;
+  REQUIRE(ledger.ForEach(1, seq, [&](const Event& e) { return facts.Apply(e); }).ok());
+  auto projection = domain::Project(facts, domain::MakeCut(facts, std::nullopt, effective_on));
   std::vector<Hash> digests;
   for (std::string_view view : domain::kViews) {
     digests.push_back(domain::ViewDigest(*domain::ViewRows(projection, view)));
@@ -57,13 +58,14 @@ TEST_CASE("replay: as of any seq it equals folding exactly the events up to it",
     for (std::optional<domain::Date> on :
          {std::optional<domain::Date>(), std::optional<domain::Date>(20231231)}) {
       INFO("seq " << seq << (on ? " effective on 2023-12-31" : ""));
-      auto result = replay::ReplayFromStart(*ledger, {seq, std::nullopt, on});
+      auto result = replay::Replay(*ledger, {seq, std::nullopt, on}, kFromStart);
       REQUIRE(result.ok());
       CHECK(result->seq == seq);
       CHECK(Digests(*result) == PrefixDigests(*ledger, seq, on));
     }
   }
-  CHECK(replay::ReplayFromStart(*ledger, {head + 1, {}, {}}).status().code() == Code::kBadRequest);
+  CHECK(replay::Replay(*ledger, {head + 1, {}, {}}, kFromStart).status().code() ==
+        Code::kBadRequest);
 }
 
 TEST_CASE("replay: as of an instant is as of the last event recorded by then", "[replay]") {
@@ -76,10 +78,10 @@ TEST_CASE("replay: as of an instant is as of the last event recorded by then", "
     CHECK(*ledger->LastSeqRecordedBy(at) == seq);
     if (seq < head) CHECK(*ledger->LastSeqRecordedBy(at + 1) == seq);  // before the next
     CHECK(*ledger->LastSeqRecordedBy(at - 1) == seq - 1);
-    auto result = replay::ReplayFromStart(*ledger, {std::nullopt, at, std::nullopt});
+    auto result = replay::Replay(*ledger, {std::nullopt, at, std::nullopt}, kFromStart);
     REQUIRE(result.ok());
     CHECK(result->seq == seq);
-    CHECK(result->recorded_at == ledger->Get(seq)->recorded_at);
+    CHECK(result->folded.recorded_at == ledger->Get(seq)->recorded_at);
   }
   CHECK(*ledger->LastSeqRecordedBy(0) == 0);
 }
@@ -97,10 +99,11 @@ TEST_CASE("replay: compares the state signed in kept checkpoints with the state 
     // An honest checkpoint at head - 10, and one at the head whose state lines are false (its
     // root is right, so it is kept: the store checks roots and signatures, not projections).
     for (std::uint64_t size : {head - 10, head}) {
-      auto facts = replay::FoldFacts(*ledger, size);
+      auto folded = replay::Fold(*ledger, size, replay::Path::kFromStart);
+      const domain::FactBase& facts = *folded->facts;
       auto checkpoint = *ledger->CheckpointAt(size);
       checkpoint.extensions = domain::StateLines(
-          domain::Project(**facts, domain::MakeCut(**facts, std::nullopt, std::nullopt)));
+          domain::Project(facts, domain::MakeCut(facts, std::nullopt, std::nullopt)));
       if (size == head) checkpoint.extensions[1] = "state entitlements " + std::string(64, '0');
       REQUIRE(
           ledger
@@ -109,7 +112,7 @@ TEST_CASE("replay: compares the state signed in kept checkpoints with the state 
     }
   }
   auto ledger = OpenReadOnly(path);
-  auto result = replay::ReplayFromStart(*ledger, {});
+  auto result = replay::Replay(*ledger, {}, kFromStart);
   REQUIRE(result.ok());
   REQUIRE(result->checkpoints.size() == 2);
   CHECK(result->checkpoints[0].size == head - 10);
@@ -118,7 +121,7 @@ TEST_CASE("replay: compares the state signed in kept checkpoints with the state 
   CHECK_FALSE(result->checkpoints[1].matches);
   CHECK_THAT(result->checkpoints[1].difference, Catch::Contains("state entitlements"));
   // Replayed to a point before the false one, only the honest one is compared.
-  auto earlier = replay::ReplayFromStart(*ledger, {head - 5, {}, {}});
+  auto earlier = replay::Replay(*ledger, {head - 5, {}, {}}, kFromStart);
   REQUIRE(earlier.ok());
   CHECK(earlier->checkpoints.size() == 1);
 
@@ -142,10 +145,10 @@ TEST_CASE("replay: an event edited behind the ledger's back stops it, naming the
             std::string(1, ledger::kRecordCanonicalJson) + CanonicalForm(event, true));
   }
   auto ledger = OpenReadOnly(path);
-  auto result = replay::ReplayFromStart(*ledger, {});
+  auto result = replay::Replay(*ledger, {}, kFromStart);
   CHECK(result.status().code() == Code::kCorruption);
   CHECK_THAT(result.status().message(), Catch::Contains("event 21 does not chain"));
-  CHECK(replay::ReplayFromStart(*ledger, {19, {}, {}}).ok());  // the events before it are fine
+  CHECK(replay::Replay(*ledger, {19, {}, {}}, kFromStart).ok());  // the events before it are fine
 }
 
 }  // namespace

@@ -143,6 +143,16 @@ class Ledger {
   // Every kept checkpoint note, by tree size.
   StatusOr<std::vector<std::string>> Checkpoints() const;
 
+  // Snapshots of the fold state (replay/snapshot.h): opaque bytes after event `seq`, kept in their
+  // own column family as a cache — deleting them changes no answer. Put and Delete need a
+  // writable ledger (kUnavailable otherwise) and a seq within the head (kBadRequest).
+  Status PutSnapshot(std::uint64_t seq, std::string_view bytes);
+  Status DeleteSnapshot(std::uint64_t seq);
+  // The seqs of the kept snapshots, ascending.
+  StatusOr<std::vector<std::uint64_t>> SnapshotSeqs() const;
+  // Errors: kNotFound.
+  StatusOr<std::string> GetSnapshot(std::uint64_t seq) const;
+
   // True when opened read-only, or once a write has failed: appends then answer kUnavailable
   // until the store is reopened.
   bool read_only() const;

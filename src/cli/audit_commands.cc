@@ -152,12 +152,13 @@ int RunCheckpoint(const CheckpointArgs& args) {
     return 0;
   }
   std::uint64_t size = (*ledger)->head().seq;
-  auto facts = replay::FoldFacts(**ledger, size);
-  if (!facts.ok()) return Fail(facts.status());
+  auto folded = replay::Fold(**ledger, size, replay::Path::kFromSnapshot);
+  if (!folded.ok()) return Fail(folded.status());
+  const domain::FactBase& facts = *folded->facts;
   auto checkpoint = (*ledger)->CheckpointAt(size);
   if (!checkpoint.ok()) return Fail(checkpoint.status());
   checkpoint->extensions = domain::StateLines(
-      domain::Project(**facts, domain::MakeCut(**facts, std::nullopt, std::nullopt)));
+      domain::Project(facts, domain::MakeCut(facts, std::nullopt, std::nullopt)));
   std::string text = FormatCheckpoint(*checkpoint);
   if (!key) {
     std::cout << text;

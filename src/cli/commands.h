@@ -18,6 +18,8 @@ void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddAuditCommands(CLI::App& app, int* exit_code);
 // replay.
 void AddReplayCommand(CLI::App& app, int* exit_code);
+// snapshot.
+void AddSnapshotCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hatchery::cli
 

@@ -34,6 +34,7 @@ int RunDemo(const std::string& dir, int carriers) {
     }
     start = end;
   }
+  KeepSnapshotIfDue(*store);
   std::cout << "created a demo store in " << dir << ": " << acts.size() << " events, " << carriers
             << " carriers, 2019-2026\n"
             << "try: hatchery query --data " << dir << " entitlements\n";

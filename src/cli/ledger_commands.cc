@@ -121,6 +121,7 @@ int RunAppend(const std::string& dir, const Actor& actor, const std::string& fil
     }
   }
   if (!chunk.empty()) all_ok &= AppendChunk(ledger, actor, chunk);
+  KeepSnapshotIfDue(*store);
   return all_ok ? 0 : 1;
 }
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   hatchery::cli::AddDemoCommand(app, &exit_code);
   hatchery::cli::AddAuditCommands(app, &exit_code);
   hatchery::cli::AddReplayCommand(app, &exit_code);
+  hatchery::cli::AddSnapshotCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

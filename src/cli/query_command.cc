@@ -144,10 +144,11 @@ int RunQuery(const QueryArgs& args) {
   if (!ledger.ok()) return Fail(ledger.status());
   auto as_of_seq = replay::PointSeq(**ledger, *point);
   if (!as_of_seq.ok()) return Fail(as_of_seq.status());
-  auto facts = replay::FoldFacts(**ledger, *as_of_seq);
-  if (!facts.ok()) return Fail(facts.status());
-  domain::Cut cut = domain::MakeCut(**facts, *as_of_seq, effective_on);
-  domain::Projection projection = domain::Project(**facts, cut);
+  auto folded = replay::Fold(**ledger, *as_of_seq, replay::Path::kFromSnapshot);
+  if (!folded.ok()) return Fail(folded.status());
+  const domain::FactBase& facts = *folded->facts;
+  domain::Cut cut = domain::MakeCut(facts, *as_of_seq, effective_on);
+  domain::Projection projection = domain::Project(facts, cut);
   auto rows = domain::ViewRows(projection, args.view);
   if (!rows.ok()) return Fail(rows.status());
 
@@ -159,7 +160,7 @@ int RunQuery(const QueryArgs& args) {
     });
     if (match) kept.push_back(std::move(row));
   }
-  std::uint64_t as_of = std::min(cut.max_seq, (*facts)->last_seq());
+  std::uint64_t as_of = std::min(cut.max_seq, facts.last_seq());
   if (args.format == "json") {
     bj::object out{{"view", args.view},
                    {"as_of_seq", as_of},

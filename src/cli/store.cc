@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "replay/snapshot.h"
+
 namespace hatchery::cli {
 
 int Fail(const Status& status) {
@@ -14,6 +16,14 @@ StatusOr<WritableStore> OpenForAppend(const std::string& dir) {
   ASSIGN_OR_RETURN(store.ledger, Ledger::Open(dir, LedgerOptions{store.rules}));
   RETURN_IF_ERROR(store.rules->health());
   return store;
+}
+
+void KeepSnapshotIfDue(WritableStore& store) {
+  auto taken = replay::SnapshotIfDue(*store.ledger, store.rules->facts());
+  if (!taken.ok()) {
+    std::cerr << "hatchery: note: no snapshot kept (" << taken.status().ToString()
+              << "); replays start further back\n";
+  }
 }
 
 }  // namespace hatchery::cli

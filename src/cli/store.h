@@ -23,6 +23,10 @@ struct WritableStore {
 };
 StatusOr<WritableStore> OpenForAppend(const std::string& dir);
 
+// After appending: keeps a snapshot of the live fact base when one is due (replay/snapshot.h).
+// A snapshot is a cache, so a failure is only reported on stderr.
+void KeepSnapshotIfDue(WritableStore& store);
+
 }  // namespace hatchery::cli
 
 #endif  // HATCHERY_CLI_STORE_H_

@@ -100,6 +100,43 @@ Status FactBase::Apply(const Event& event) {
   return Status::Ok();
 }
 
+Status FactBase::Reindex() {
+  auto corrupt = [](const std::string& why) {
+    return Status(Code::kCorruption, "the fact base is inconsistent: " + why);
+  };
+  if (streams_.empty() || !streams_[0].carrier_id.empty()) return corrupt("no policy stream");
+  std::size_t n = 0;
+  for (const StreamFacts& s : streams_) n += s.facts.size();
+  constexpr std::uint32_t kUnset = UINT32_MAX;
+  bucket_of_.assign(n, kUnset);
+  latest_effective_.assign(n, 0);
+  index_.clear();
+  lookup_.clear();
+  ids_.clear();
+  for (std::uint32_t i = 0; i < streams_.size(); ++i) {
+    const StreamFacts& s = streams_[i];
+    if (i > 0 && (s.carrier_id.empty() || !lookup_.emplace(s.carrier_id, i).second))
+      return corrupt("carrier stream \"" + s.carrier_id + "\" is unnamed or twice");
+    if (i > 0) index_.emplace(s.carrier_id, i);
+    for (std::size_t j = 0; j < s.facts.size(); ++j) {
+      const Fact& f = s.facts[j];
+      if ((j > 0 && f.seq <= s.facts[j - 1].seq) || f.seq < first_seq_ || f.seq - first_seq_ >= n ||
+          bucket_of_[f.seq - first_seq_] != kUnset)
+        return corrupt("event " + std::to_string(f.seq) + " is out of range or twice");
+      bucket_of_[f.seq - first_seq_] = i;
+      latest_effective_[f.seq - first_seq_] = f.effective;
+    }
+  }
+  // The ids and the running maximum in seq order, exactly as Apply built them.
+  std::vector<std::size_t> next(streams_.size(), 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    std::uint32_t s = bucket_of_[k];
+    IndexIds(streams_[s].facts[next[s]++], s, true);
+    if (k > 0) latest_effective_[k] = std::max(latest_effective_[k], latest_effective_[k - 1]);
+  }
+  return Status::Ok();
+}
+
 void FactBase::WithdrawAfter(std::uint64_t seq) {
   while (!bucket_of_.empty() && last_seq() > seq) {
     StreamFacts& s = streams_[bucket_of_.back()];

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,12 @@ class FactBase {
   // newest schema version first. Errors (nothing is folded): kCorruption for an event out of
   // order or data that does not decode.
   Status Apply(const Event& event);
+  // The fact base as a cereal portable binary archive, and back (fact_archive.cc): what a
+  // snapshot (replay/snapshot.h) holds. Load errors: kCorruption.
+  std::string Save() const;
+  static StatusOr<std::unique_ptr<FactBase>> Load(
+      std::string_view bytes, const SchemaRegistry& schemas = SchemaRegistry::Default());
+
   // Forgets the facts of every event after `seq` (withdrawn before they became durable).
   void WithdrawAfter(std::uint64_t seq);
 
@@ -59,6 +66,8 @@ class FactBase {
  private:
   std::uint32_t StreamFor(std::string_view carrier_id);
   void IndexIds(const Fact& fact, std::uint32_t stream, bool add);
+  // Rebuilds every index from streams_ and first_seq_ (after Load). Errors: kCorruption.
+  Status Reindex();
 
   const SchemaRegistry* schemas_;
   std::vector<StreamFacts> streams_;                         // [0] is the policy stream

@@ -51,6 +51,11 @@ class MeasureArray {
   std::int64_t get(std::size_t i) const { return value_[i]; }  // 0 if absent
   bool any() const { return present_.any(); }
 
+  template <class Archive>
+  void serialize(Archive& archive) {  // cereal (fact_archive.cc)
+    archive(value_, present_);
+  }
+
  private:
   std::array<std::int64_t, N> value_{};
   std::bitset<N> present_;

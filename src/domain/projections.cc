@@ -200,11 +200,19 @@ StatusOr<bj::array> ViewRows(const Projection& p, std::string_view view) {
 
 Hash ViewDigest(const bj::array& rows) { return Sha256(json::Canonicalize(rows)); }
 
+std::vector<ViewState> ViewStates(const Projection& projection) {
+  std::vector<ViewState> states;
+  for (std::string_view view : kViews) {
+    boost::json::array rows = *ViewRows(projection, view);
+    states.push_back({std::string(view), rows.size(), ViewDigest(rows)});
+  }
+  return states;
+}
+
 std::vector<std::string> StateLines(const Projection& projection) {
   std::vector<std::string> lines;
-  for (std::string_view view : kViews) {
-    lines.push_back("state " + std::string(view) + " " +
-                    ToHex(ViewDigest(*ViewRows(projection, view))));
+  for (const ViewState& state : ViewStates(projection)) {
+    lines.push_back("state " + state.view + " " + ToHex(state.digest));
   }
   return lines;
 }

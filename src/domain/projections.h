@@ -40,6 +40,15 @@ StatusOr<boost::json::array> ViewRows(const Projection& projection, std::string_
 // SHA-256 of the canonical JSON of `rows`.
 Hash ViewDigest(const boost::json::array& rows);
 
+// One view's size and state digest.
+struct ViewState {
+  std::string view;
+  std::size_t rows = 0;
+  Hash digest{};
+};
+// Every view's state, in kViews order.
+std::vector<ViewState> ViewStates(const Projection& projection);
+
 // A checkpoint's extension lines (checkpoint.h) for the state it covers: "state <view> <hex
 // digest>" for every view, in kViews order.
 std::vector<std::string> StateLines(const Projection& projection);

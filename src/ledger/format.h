@@ -12,7 +12,7 @@
 
 namespace hatchery::ledger {
 
-inline constexpr std::string_view kFormatVersion = "2";
+inline constexpr std::string_view kFormatVersion = "3";
 
 // Column families.
 inline constexpr std::string_view kCfMeta = "meta";
@@ -21,6 +21,7 @@ inline constexpr std::string_view kCfStreams = "streams";
 inline constexpr std::string_view kCfCommands = "commands";
 inline constexpr std::string_view kCfMerkle = "merkle";
 inline constexpr std::string_view kCfCheckpoints = "checkpoints";
+inline constexpr std::string_view kCfSnapshots = "snapshots";
 
 // `meta` keys and the store marker value.
 inline constexpr std::string_view kMetaStore = "store";
@@ -59,6 +60,9 @@ inline constexpr std::uint64_t kMerkleRunEvents = 64;
 inline std::string MerkleRunKey(std::uint64_t run_end) { return EncodeFixed64(run_end); }
 // `checkpoints` key of a checkpoint of `tree_size` leaves whose signed note is `note`.
 std::string CheckpointKey(std::uint64_t tree_size, std::string_view note);
+// `snapshots` key of a snapshot of the fold state after event `seq` (a cache: the one family whose
+// entries may be deleted).
+inline std::string SnapshotKey(std::uint64_t seq) { return EncodeFixed64(seq); }
 
 std::string EncodeCommandValue(std::uint64_t seq, const Hash& digest);
 struct CommandEntry {

@@ -13,8 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr Cf kAllCfs[] = {Cf::kMeta,     Cf::kEvents, Cf::kStreams,
-                          Cf::kCommands, Cf::kMerkle, Cf::kCheckpoints};
+constexpr Cf kAllCfs[] = {Cf::kMeta,   Cf::kEvents,      Cf::kStreams,  Cf::kCommands,
+                          Cf::kMerkle, Cf::kCheckpoints, Cf::kSnapshots};
 
 std::string_view CfName(Cf cf) {
   switch (cf) {
@@ -24,6 +24,7 @@ std::string_view CfName(Cf cf) {
     case Cf::kCommands: return kCfCommands;
     case Cf::kMerkle: return kCfMerkle;
     case Cf::kCheckpoints: return kCfCheckpoints;
+    case Cf::kSnapshots: return kCfSnapshots;
   }
   return kCfMeta;
 }

@@ -2,7 +2,8 @@
 // of a known format version), maps rocksdb::Status to Status, and offers typed reads of the
 // column families of docs/format.md and the one write the ledger does.
 //
-// Thread-safe (RocksDB is). Nothing here updates or deletes an existing key.
+// Thread-safe (RocksDB is). Nothing here updates or deletes an existing key, except in `snapshots`,
+// which is a cache.
 #ifndef HATCHERY_LEDGER_STORE_H_
 #define HATCHERY_LEDGER_STORE_H_
 
@@ -20,7 +21,7 @@
 
 namespace hatchery::ledger {
 
-enum class Cf { kMeta, kEvents, kStreams, kCommands, kMerkle, kCheckpoints };
+enum class Cf { kMeta, kEvents, kStreams, kCommands, kMerkle, kCheckpoints, kSnapshots };
 
 class Store {
  public:
