@@ -18,6 +18,9 @@ void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddAuditCommands(CLI::App& app, int* exit_code);
 // replay.
 void AddReplayCommand(CLI::App& app, int* exit_code);
+// explain, diff.
+void AddExplainCommand(CLI::App& app, int* exit_code);
+void AddDiffCommand(CLI::App& app, int* exit_code);
 // snapshot.
 void AddSnapshotCommand(CLI::App& app, int* exit_code);
 

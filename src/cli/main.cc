@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   hatchery::cli::AddAuditCommands(app, &exit_code);
   hatchery::cli::AddReplayCommand(app, &exit_code);
   hatchery::cli::AddSnapshotCommand(app, &exit_code);
+  hatchery::cli::AddExplainCommand(app, &exit_code);
+  hatchery::cli::AddDiffCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -22,6 +22,13 @@ struct PointArgs {
 void AddPointOptions(CLI::App* cmd, PointArgs* args, const std::string& seq_flag,
                      const std::string& instant_flag);
 
+// A point on the recorded-time axis written as one word: a seq ("455") or an instant
+// ("2026-01-10T00:00:00Z"), and a business date (YYYY-MM-DD, "" for none). Errors: kBadRequest
+// naming `flag` or `effective_flag`.
+StatusOr<replay::Point> ParsePoint(const std::string& text, const std::string& flag,
+                                   const std::string& effective_on,
+                                   const std::string& effective_flag);
+
 // Errors: kBadRequest naming the option that is malformed.
 StatusOr<replay::Point> ToPoint(const PointArgs& args, const std::string& instant_flag);
 

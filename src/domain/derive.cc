@@ -360,6 +360,12 @@ void Vanish(Entitlement* e, const Walk::Orphan* money, std::uint64_t seq, Date d
 
 }  // namespace
 
+std::vector<const Fact*> CountingFacts(const StreamFacts& carrier, const Cut& cut) {
+  std::set<std::uint64_t> retracted;
+  for (const auto& [target, by] : RetractionsIn(carrier, cut)) retracted.insert(target);
+  return LiveFacts(carrier, cut, retracted, true);
+}
+
 std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Policy& policy,
                                             const Cut& cut) {
   auto retractions = RetractionsIn(carrier, cut);

@@ -11,12 +11,17 @@
 #define HATCHERY_DOMAIN_DERIVE_H_
 
 #include <optional>
+#include <vector>
 
 #include "domain/cut.h"
 #include "domain/fact_base.h"
 #include "domain/outcome.h"
 
 namespace hatchery::domain {
+
+// The facts of `carrier` that count under `cut` — inside it on both axes, neither retracted nor a
+// retraction — ordered by (effective date, seq): what every rule works on.
+std::vector<const Fact*> CountingFacts(const StreamFacts& carrier, const Cut& cut);
 
 // The outcome for `carrier`, or nullopt if it is not registered within the cut.
 std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Policy& policy,

@@ -120,6 +120,18 @@ std::string RecipientName(Reader& r, const bj::object& data) {
 
 }  // namespace
 
+std::string_view TypeName(const FactBody& body) {
+  static constexpr std::array<std::string_view, 16> kNames{
+      "CarrierRegistered",     "CarrierProfileAmended",   "AccreditationGranted",
+      "AccreditationRevoked",  "EvaluationRecorded",      "BrandOutputFiled",
+      "BrandOutputStarted",    "BrokerWorkstationOpened", "BrokerQualified",
+      "FundEstablished",       "AnnualReportSubmitted",   "PayoutApproved",
+      "PayoutDisbursed",       "ClawbackRecovered",       "EventRetracted",
+      "PolicyRulesetActivated"};
+  static_assert(kNames.size() == std::variant_size_v<FactBody>);
+  return kNames[body.index()];
+}
+
 StatusOr<FactBody> DecodeData(std::string_view type, const bj::object& data) {
   Reader r(data, type);
   FactBody body;

@@ -131,6 +131,9 @@ struct Fact {
   FactBody body;
 };
 
+// The event type a fact body is decoded from (EVENTS.md), e.g. "CarrierRegistered".
+std::string_view TypeName(const FactBody& body);
+
 // The typed form of `data` of `type` (newest schema version, already schema-valid).
 // Errors: kUnknownType; kSchemaViolation naming a field the schema cannot fully check (an
 // impossible calendar date).

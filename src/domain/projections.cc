@@ -65,6 +65,8 @@ bj::object CarrierRow(const CarrierOutcome& c) {
                     {"evaluations", std::move(evaluations)}};
 }
 
+}  // namespace
+
 bj::object EntitlementRow(const Entitlement& e) {
   bj::array history;
   for (const StatusChange& h : e.history) {
@@ -104,6 +106,8 @@ bj::object PayoutRow(const Payout& p) {
                     {"disbursed_by", disbursed ? bj::value(p.disbursed_by) : nullptr},
                     {"voucher_no", disbursed ? bj::value(p.voucher_no) : nullptr}};
 }
+
+namespace {
 
 bj::object FlagRow(const Flag& f) {
   return bj::object{{"carrier_id", f.carrier_id},

@@ -37,6 +37,10 @@ Projection Project(const FactBase& facts, const Cut& cut);
 // The rows of `view` (money in integer fen). Errors: kNotFound naming the known views.
 StatusOr<boost::json::array> ViewRows(const Projection& projection, std::string_view view);
 
+// One row of the entitlements view and of the payouts view.
+boost::json::object EntitlementRow(const Entitlement& entitlement);
+boost::json::object PayoutRow(const Payout& payout);
+
 // SHA-256 of the canonical JSON of `rows`.
 Hash ViewDigest(const boost::json::array& rows);
 

@@ -1,0 +1,181 @@
+#include "replay/diff.h"
+
+#include <boost/json/serialize.hpp>
+#include <map>
+
+#include "domain/projections.h"
+
+namespace hatchery::replay {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr std::size_t kEventsShown = 1000;  // in the JSON; the total is given beside
+
+std::string Text(const bj::value* v) {
+  if (!v || v->is_null()) return "-";
+  if (v->is_string()) return std::string(v->as_string());
+  return bj::serialize(*v);
+}
+
+// The identity of a row within its view.
+std::string RowKey(std::string_view view, const bj::object& row) {
+  auto field = [&](std::string_view name) { return Text(row.if_contains(name)); };
+  if (view == "carriers") return field("carrier_id");
+  if (view == "entitlements") return field("entitlement_id");
+  if (view == "payouts") return field("payout_id");
+  if (view == "compliance") return field("carrier_id") + "/" + field("flag") + "/" + field("year");
+  return field("year") + "/" + field("assessment_class") + "/" + field("carrier_id");
+}
+
+// Every scalar or array of `v` by its path ("values.jobs"); objects are walked into.
+void Flatten(const bj::value& v, const std::string& path, std::map<std::string, bj::value>* out) {
+  if (v.is_object()) {
+    for (const auto& [key, child] : v.as_object()) {
+      Flatten(child, path.empty() ? std::string(key) : path + "." + std::string(key), out);
+    }
+    return;
+  }
+  (*out)[path] = v;
+}
+
+std::vector<FieldChange> FieldChanges(const bj::value& from, const bj::value& to) {
+  std::map<std::string, bj::value> a, b;
+  Flatten(from, "", &a);
+  Flatten(to, "", &b);
+  for (const auto& [path, v] : a) b.try_emplace(path, nullptr);
+  std::vector<FieldChange> changes;
+  for (const auto& [path, after] : b) {
+    auto it = a.find(path);
+    bj::value before = it == a.end() ? bj::value(nullptr) : it->second;
+    if (before == after) continue;
+    FieldChange change{path, before, after, std::nullopt};
+    if (before.is_int64() && after.is_int64()) change.delta = after.as_int64() - before.as_int64();
+    if (before.is_null() && after.is_int64()) change.delta = after.as_int64();
+    if (before.is_int64() && after.is_null()) change.delta = -before.as_int64();
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+bool Counts(const domain::Fact& f, const domain::Cut& cut) {
+  return f.seq <= cut.max_seq && (!cut.effective_on || f.effective <= *cut.effective_on);
+}
+
+// The facts of `stream` that count under one cut and not the other.
+std::vector<const domain::Fact*> Between(const domain::StreamFacts& stream, const domain::Cut& a,
+                                         const domain::Cut& b) {
+  std::vector<const domain::Fact*> out;
+  for (const domain::Fact& f : stream.facts) {
+    if (Counts(f, a) != Counts(f, b)) out.push_back(&f);
+  }
+  return out;
+}
+
+}  // namespace
+
+Diff Compare(const domain::FactBase& facts, const domain::Cut& from, const domain::Cut& to) {
+  Diff diff{from, to, {}, {}};
+  // A carrier's outcome is a function of its own facts, the rulesets and "today": the events
+  // responsible for a change to its rows are those of its stream and of the policy stream that
+  // count at one point only. Class rows (carrier_id null) cite only the policy stream's.
+  std::vector<const domain::Fact*> events = Between(facts.policy(), from, to);
+  std::vector<std::uint64_t> policy_seqs;
+  for (const domain::Fact* f : events) policy_seqs.push_back(f->seq);
+  std::map<std::string, std::vector<std::uint64_t>, std::less<>> responsible;
+  for (const auto& [carrier, index] : facts.carrier_index()) {
+    auto between = Between(facts.stream(index), from, to);
+    if (between.empty()) continue;
+    auto& seqs = responsible[carrier];
+    seqs = policy_seqs;
+    for (const domain::Fact* f : between) seqs.push_back(f->seq);
+    events.insert(events.end(), between.begin(), between.end());
+  }
+  std::sort(events.begin(), events.end(),
+            [](const domain::Fact* x, const domain::Fact* y) { return x->seq < y->seq; });
+  for (const domain::Fact* f : events) {
+    diff.events.emplace_back(f->seq, std::string(domain::TypeName(f->body)));
+  }
+
+  domain::Projection before = domain::Project(facts, from);
+  domain::Projection after = domain::Project(facts, to);
+  for (std::string_view view : domain::kViews) {
+    std::map<std::string, bj::object> a, b;
+    auto index = [&](const domain::Projection& projection,
+                     std::map<std::string, bj::object>* by_key) {
+      bj::array rows = *domain::ViewRows(projection, view);
+      for (bj::value& row : rows) {
+        by_key->emplace(RowKey(view, row.as_object()), std::move(row.as_object()));
+      }
+    };
+    index(before, &a);
+    index(after, &b);
+    ViewDiff vd{std::string(view), {}};
+    auto add = [&](const std::string& key, const bj::object* old_row, const bj::object* new_row) {
+      const bj::object& row = new_row ? *new_row : *old_row;
+      RowChange change{key, !old_row ? "added" : !new_row ? "removed" : "changed", "", {}, {}};
+      if (const bj::value* c = row.if_contains("carrier_id"); c && c->is_string()) {
+        change.carrier_id = std::string(c->as_string());
+      }
+      if (old_row && new_row) {
+        change.fields = FieldChanges(*old_row, *new_row);
+        if (change.fields.empty()) return;
+      }
+      auto it = responsible.find(change.carrier_id);
+      change.responsible = it != responsible.end() ? it->second : policy_seqs;
+      vd.rows.push_back(std::move(change));
+    };
+    for (const auto& [key, row] : a) {
+      auto it = b.find(key);
+      add(key, &row, it == b.end() ? nullptr : &it->second);
+    }
+    for (const auto& [key, row] : b) {
+      if (!a.contains(key)) add(key, nullptr, &row);
+    }
+    std::sort(vd.rows.begin(), vd.rows.end(),
+              [](const RowChange& x, const RowChange& y) { return x.key < y.key; });
+    diff.views.push_back(std::move(vd));
+  }
+  return diff;
+}
+
+bj::object ToJson(const Diff& diff) {
+  auto point = [](const domain::Cut& cut) {
+    return bj::object{
+        {"as_of_seq", cut.max_seq},
+        {"effective_on",
+         cut.effective_on ? bj::value(domain::FormatDate(*cut.effective_on)) : nullptr},
+        {"today", domain::FormatDate(cut.today)}};
+  };
+  bj::object views;
+  for (const ViewDiff& vd : diff.views) {
+    bj::array rows;
+    for (const RowChange& r : vd.rows) {
+      bj::array fields, responsible;
+      for (const FieldChange& f : r.fields) {
+        bj::object field{{"field", f.field}, {"from", f.from}, {"to", f.to}};
+        if (f.delta) field["delta"] = *f.delta;
+        fields.push_back(std::move(field));
+      }
+      for (std::uint64_t seq : r.responsible) responsible.push_back(seq);
+      rows.push_back(
+          {{"key", r.key},
+           {"change", r.change},
+           {"carrier_id", r.carrier_id.empty() ? bj::value(nullptr) : bj::value(r.carrier_id)},
+           {"fields", std::move(fields)},
+           {"responsible_seqs", std::move(responsible)}});
+    }
+    views[vd.view] = std::move(rows);
+  }
+  bj::array events;
+  for (std::size_t i = 0; i < diff.events.size() && i < kEventsShown; ++i) {
+    events.push_back({{"seq", diff.events[i].first}, {"type", diff.events[i].second}});
+  }
+  return {{"from", point(diff.from)},
+          {"to", point(diff.to)},
+          {"events_total", diff.events.size()},
+          {"events", std::move(events)},
+          {"views", std::move(views)}};
+}
+
+}  // namespace hatchery::replay

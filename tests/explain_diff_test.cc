@@ -1,0 +1,209 @@
+// Explain and diff on a real store: an entitlement's rule, clause, justifying events with their
+// hashes, money and status history as of any point; what changed between two points and the events
+// responsible — on both time axes.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "policy_fixture.h"
+#include "replay/diff.h"
+#include "replay/explain.h"
+
+namespace hatchery::testing {
+namespace {
+
+namespace bj = boost::json;
+constexpr std::int64_t kYuan = 100;
+
+domain::Cut CutAt(const PolicyFixture& f, std::uint64_t seq,
+                  std::optional<domain::Date> effective_on = std::nullopt) {
+  return domain::MakeCut(f.rules->facts(), seq, effective_on);
+}
+
+replay::Explanation ExplainOk(const PolicyFixture& f, const domain::Cut& cut,
+                              const std::string& id) {
+  auto x = replay::Explain(*f.ledger, f.rules->facts(), cut, id);
+  INFO(x.status().ToString());
+  REQUIRE(x.ok());
+  return std::move(x).value();
+}
+
+const replay::RowChange* Row(const replay::Diff& diff, std::string_view view,
+                             const std::string& key) {
+  for (const auto& vd : diff.views) {
+    if (vd.view != view) continue;
+    for (const auto& r : vd.rows) {
+      if (r.key == key) return &r;
+    }
+  }
+  return nullptr;
+}
+
+const replay::FieldChange* Field(const replay::RowChange& row, const std::string& field) {
+  for (const auto& f : row.fields) {
+    if (f.field == field) return &f;
+  }
+  return nullptr;
+}
+
+// A national incubator paid 400,000 of R1's 1,000,000 yuan, then revoked for misconduct, and
+// 100,000 yuan recovered.
+struct Revoked {
+  PolicyFixture f;
+  std::uint64_t grant, approve, disburse, revoke, recover;
+  Revoked() {
+    f.Register("inc-1", "incubator", "comprehensive");
+    grant = f.Grant("inc-1", "national", "accredited", "2024-03-01");
+    approve = f.Approve("inc-1", "p-1", "R1:inc-1", 400'000 * kYuan, "2024-05-01");
+    disburse = f.Disburse("inc-1", "p-1", "2024-05-20");
+    revoke = f.Revoke("inc-1", "national", "misconduct", "2025-01-10");
+    recover =
+        f.Ok("ClawbackRecovered", "carrier/inc-1",
+             R"({"entitlement_id":"R1:inc-1","amount_fen":10000000,"voucher_no":"收〔2025〕7"})",
+             "2025-02-01");
+  }
+};
+
+TEST_CASE("explain: rule, clause, ruleset, justifying events with hashes, money, history",
+          "[explain]") {
+  Revoked r;
+  auto x = ExplainOk(r.f, CutAt(r.f, r.recover), "R1:inc-1");
+  CHECK(x.entitlement.rule_id == "R1");
+  CHECK(x.entitlement.clause == "TCB-2023-2 §3.1");
+  CHECK_THAT(x.entitlement.clause_text, Catch::Contains("100万元"));
+  CHECK(x.entitlement.ruleset_seq == 1);
+  CHECK_THAT(x.ruleset_title, Catch::Contains("通创办发〔2023〕2号"));
+  CHECK(x.entitlement.seqs == std::vector<std::uint64_t>{r.grant});
+  CHECK(x.entitlement.status == "voided");
+  CHECK(x.entitlement.clawback_due_fen() == 300'000 * kYuan);
+  REQUIRE(x.entitlement.history.size() == 2);
+  CHECK(x.entitlement.history[0].seq == r.grant);
+  CHECK(x.entitlement.history[1].seq == r.revoke);
+  REQUIRE(x.payouts.size() == 1);
+  CHECK(x.payouts[0].disbursed_seq == r.disburse);
+  REQUIRE(x.clawbacks.size() == 1);
+  CHECK(x.clawbacks[0].seq == r.recover);
+  CHECK(x.clawbacks[0].amount_fen == 100'000 * kYuan);
+  // Every cited event, with the hash the ledger holds.
+  for (std::uint64_t seq :
+       {std::uint64_t{1}, r.grant, r.approve, r.disburse, r.revoke, r.recover}) {
+    INFO("seq " << seq);
+    REQUIRE(x.events.contains(seq));
+    CHECK(x.events.at(seq).hash == r.f.ledger->Get(seq)->hash);
+    CHECK(x.events.at(seq).type == r.f.ledger->Get(seq)->type);
+  }
+  bj::object json = replay::ToJson(x);
+  CHECK(json.at("entitlement").at("clawback_due_fen") == 300'000 * kYuan);
+  CHECK(json.at("events").as_array().size() == x.events.size());
+  CHECK(json.at("clawbacks").as_array().size() == 1);
+}
+
+TEST_CASE("explain: as of a point before the revocation the award still stands", "[explain]") {
+  Revoked r;
+  auto x = ExplainOk(r.f, CutAt(r.f, r.disburse), "R1:inc-1");
+  CHECK(x.entitlement.status == "active");
+  CHECK(x.entitlement.history.size() == 1);
+  CHECK(x.clawbacks.empty());
+  CHECK(x.entitlement.outstanding_fen() == 600'000 * kYuan);
+  // On the business-time axis: effective before the revocation, as known now.
+  auto before = ExplainOk(r.f, CutAt(r.f, r.recover, 20241231), "R1:inc-1");
+  CHECK(before.entitlement.status == "active");
+}
+
+TEST_CASE("explain: an id that names nothing is refused, saying what exists", "[explain]") {
+  Revoked r;
+  auto none = replay::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R2:inc-1");
+  CHECK(none.status().code() == Code::kNotFound);
+  CHECK_THAT(none.status().message(), Catch::Contains("the carrier has R1:inc-1"));
+  auto early =
+      replay::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover, 20240101), "R1:inc-1");
+  CHECK_THAT(early.status().message(), Catch::Contains("the carrier has no entitlement"));
+  auto nobody = replay::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R1:x");
+  CHECK_THAT(nobody.status().message(), Catch::Contains("no carrier \"x\""));
+  CHECK(replay::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "garbage")
+            .status()
+            .code() == Code::kNotFound);
+}
+
+TEST_CASE("diff: what the revocation and the recovery changed, and which events did it", "[diff]") {
+  Revoked r;
+  auto diff = replay::Compare(r.f.rules->facts(), CutAt(r.f, r.disburse), CutAt(r.f, r.recover));
+  CHECK(diff.events == std::vector<std::pair<std::uint64_t, std::string>>{
+                           {r.revoke, "AccreditationRevoked"}, {r.recover, "ClawbackRecovered"}});
+  const replay::RowChange* e = Row(diff, "entitlements", "R1:inc-1");
+  REQUIRE(e != nullptr);
+  CHECK(e->change == "changed");
+  CHECK(e->responsible == std::vector<std::uint64_t>{r.revoke, r.recover});
+  REQUIRE(Field(*e, "status") != nullptr);
+  CHECK(Field(*e, "status")->from == "active");
+  CHECK(Field(*e, "status")->to == "voided");
+  CHECK(Field(*e, "clawback_due_fen")->delta == 300'000 * kYuan);
+  CHECK(Field(*e, "outstanding_fen")->delta == -600'000 * kYuan);
+  CHECK(Field(*e, "recovered_fen")->delta == 100'000 * kYuan);
+  CHECK(Field(*e, "amount_fen") == nullptr);  // unchanged fields are not listed
+  // The payout is unchanged: it is not listed at all.
+  CHECK(Row(diff, "payouts", "p-1") == nullptr);
+  // Diffing a point with itself finds nothing.
+  auto same = replay::Compare(r.f.rules->facts(), CutAt(r.f, r.recover), CutAt(r.f, r.recover));
+  CHECK(same.events.empty());
+  for (const auto& vd : same.views) CHECK(vd.rows.empty());
+}
+
+TEST_CASE("diff: on the business-time axis, and a late evaluation named as responsible", "[diff]") {
+  PolicyFixture f;
+  f.Register("ms-1", "maker_space", "social");
+  f.Grant("ms-1", "regional", "filed", "2023-06-01");
+  auto excellent = f.Evaluate("ms-1", "regional", 2024, "excellent", "2024-12-01");
+  auto late = f.Evaluate("ms-1", "regional", 2023, "pass", "2023-12-01");
+
+  // Known now, effective end of 2022 vs end of 2024: the late pass of 2023 makes R5 never fire.
+  auto business =
+      replay::Compare(f.rules->facts(), CutAt(f, late, 20221231), CutAt(f, late, 20241231));
+  CHECK(Row(business, "entitlements", "R5:ms-1") == nullptr);
+  // As known when the excellent was recorded vs after the late pass: R5 went away, and the late
+  // evaluation is the responsible event.
+  auto recorded = replay::Compare(f.rules->facts(), CutAt(f, excellent), CutAt(f, late));
+  const replay::RowChange* r5 = Row(recorded, "entitlements", "R5:ms-1");
+  REQUIRE(r5 != nullptr);
+  CHECK(r5->change == "removed");
+  CHECK(r5->responsible == std::vector<std::uint64_t>{late});
+  const replay::RowChange* carrier = Row(recorded, "carriers", "ms-1");
+  REQUIRE(carrier != nullptr);
+  CHECK(Field(*carrier, "evaluations") != nullptr);
+
+  bj::object json = replay::ToJson(recorded);
+  CHECK(json.at("events_total") == 1);
+  CHECK(json.at("views").at("entitlements").as_array().size() == 1);
+}
+
+TEST_CASE("explain and diff on the command line, in words and as JSON", "[explain][diff][cli]") {
+  Revoked r;
+  std::string data = " --data " + r.f.dir.Sub("store");
+  std::string grant_hash = ToHex(r.f.ledger->Get(r.grant)->hash);
+  r.f.ledger.reset();
+  auto words = RunHatchery("explain R1:inc-1" + data);
+  INFO(words.out);
+  REQUIRE(words.exit_code == 0);
+  CHECK_THAT(words.out, Catch::Contains("Rule R1 of ruleset TCB-2023-2") &&
+                            Catch::Contains("claw-back due ¥300,000.00") &&
+                            Catch::Contains("revoked") && Catch::Contains("hash " + grant_hash));
+  auto json = RunHatchery("explain R1:inc-1 --format json --as-of-seq " +
+                          std::to_string(r.disburse) + data);
+  REQUIRE(json.exit_code == 0);
+  bj::value parsed = bj::parse(json.out);
+  CHECK(parsed.at("entitlement").at("status") == "active");
+  CHECK(RunHatchery("explain R9:inc-1" + data).exit_code == 2);
+
+  auto diff = RunHatchery("diff --from " + std::to_string(r.disburse) + " --to " +
+                          std::to_string(r.recover) + data);
+  REQUIRE(diff.exit_code == 0);
+  CHECK_THAT(diff.out, Catch::Contains("~ R1:inc-1") && Catch::Contains("status active → voided") &&
+                           Catch::Contains("(+¥300,000.00)"));
+  auto diff_json = RunHatchery("diff --format json --from 1 --to " + std::to_string(r.recover) +
+                               " --to-effective-on 2024-12-31" + data);
+  REQUIRE(diff_json.exit_code == 0);
+  CHECK(bj::parse(diff_json.out).at("to").at("effective_on") == "2024-12-31");
+  CHECK(RunHatchery("diff --from x --to 1" + data).exit_code == 2);
+}
+
+}  // namespace
+}  // namespace hatchery::testing
