@@ -24,6 +24,31 @@ TEST_CASE("strict parse refuses duplicate keys and names where", "[json]") {
   CHECK_THAT(ParseError(R"({"a":{"b":1,"b":2}})"),
              Catch::Contains("duplicate key") && Catch::Contains("\"/a/b\""));
   CHECK(ParseStrict(R"({"a":{"b":1},"b":{"b":2}})").ok());  // same key, different objects
+  // In order, out of order, at the start, the empty key: every way a duplicate can arrive.
+  for (const char* text :
+       {R"({"a":1,"a":2})", R"({"a":1,"b":2,"a":3})", R"({"b":1,"a":2,"b":3})",
+        R"({"c":1,"a":2,"b":3,"a":4})", R"({"":1,"":2})", R"({"":1,"a":2,"":3})"}) {
+    INFO(text);
+    CHECK_THAT(ParseError(text), Catch::Contains("duplicate key"));
+  }
+  CHECK(ParseStrict(R"({"b":1,"a":2,"c":3,"":4})").ok());
+}
+
+TEST_CASE("canonical form sorts members whatever their order, however many", "[json]") {
+  std::string ascending = "{", descending = "{";
+  for (int i = 0; i < 100; ++i) {
+    char key[8];
+    std::snprintf(key, sizeof key, "k%03d", i);
+    ascending += std::string(i ? "," : "") + "\"" + key + "\":" + std::to_string(i);
+    std::snprintf(key, sizeof key, "k%03d", 99 - i);
+    descending += std::string(i ? "," : "") + "\"" + key + "\":" + std::to_string(99 - i);
+  }
+  ascending += "}";
+  descending += "}";
+  CHECK(Canon(descending) == ascending);
+  CHECK(Canon(ascending) == ascending);
+  CHECK(Canon(R"({"b":{"d":1,"c":2},"a":[{"f":1,"e":2}]})") ==
+        R"({"a":[{"e":2,"f":1}],"b":{"c":2,"d":1}})");
 }
 
 TEST_CASE("strict parse accepts integers within ±2^53 only", "[json]") {

@@ -29,6 +29,7 @@ StatusOr<boost::json::value> ParseStrict(std::string_view text);
 // decimal. Contract: `value` holds only what ParseStrict accepts (integers within ±2^53, no
 // doubles); a double aborts, as it is a programming error, never an input error.
 void AppendCanonical(const boost::json::value& value, std::string* out);
+void AppendCanonical(const boost::json::object& object, std::string* out);
 std::string Canonicalize(const boost::json::value& value);
 
 // Appends one string in JCS form, quotes included. `s` must be valid UTF-8.

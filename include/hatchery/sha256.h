@@ -15,6 +15,22 @@ using Hash = std::array<std::uint8_t, 32>;
 
 Hash Sha256(std::string_view bytes);
 
+// SHA-256 of bytes given in pieces: Sha256Stream s; s.Update(a); s.Update(b); s.Final() equals
+// Sha256(a + b). Thread-compatible; Final may be called once.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(std::string_view bytes);
+  Hash Final();
+
+ private:
+  struct Ctx;
+  Ctx* ctx_;
+};
+
 // Lowercase hex of `bytes`; AppendHex appends it to `*out`.
 std::string ToHex(std::string_view bytes);
 void AppendHex(std::string_view bytes, std::string* out);

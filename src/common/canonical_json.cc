@@ -1,5 +1,7 @@
 // RFC 8785 (JSON Canonicalization Scheme) for the integer-only subset of AUDIT.md §1.
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <vector>
@@ -56,6 +58,13 @@ bool KeyLess(std::string_view a, std::string_view b) {
   return ToUtf16(a) < ToUtf16(b);
 }
 
+template <typename Integer>
+void AppendInteger(Integer v, std::string* out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, end);
+}
+
 }  // namespace
 
 void AppendCanonicalString(std::string_view s, std::string* out) {
@@ -85,12 +94,36 @@ void AppendCanonicalString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+void AppendCanonical(const boost::json::object& object, std::string* out) {
+  // Members in key order; objects built in that order (every parsed canonical input) skip the sort.
+  constexpr std::size_t kInline = 48;
+  std::array<const boost::json::key_value_pair*, kInline> inline_members;
+  std::vector<const boost::json::key_value_pair*> heap_members;
+  const boost::json::key_value_pair** members = inline_members.data();
+  if (object.size() > kInline) {
+    heap_members.resize(object.size());
+    members = heap_members.data();
+  }
+  std::size_t n = 0;
+  for (const auto& kv : object) members[n++] = &kv;
+  auto less = [](const auto* a, const auto* b) { return KeyLess(a->key(), b->key()); };
+  if (!std::is_sorted(members, members + n, less)) std::sort(members, members + n, less);
+  out->push_back('{');
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) out->push_back(',');
+    AppendCanonicalString(members[i]->key(), out);
+    out->push_back(':');
+    AppendCanonical(members[i]->value(), out);
+  }
+  out->push_back('}');
+}
+
 void AppendCanonical(const boost::json::value& value, std::string* out) {
   switch (value.kind()) {
     case boost::json::kind::null: *out += "null"; return;
     case boost::json::kind::bool_: *out += value.get_bool() ? "true" : "false"; return;
-    case boost::json::kind::int64: *out += std::to_string(value.get_int64()); return;
-    case boost::json::kind::uint64: *out += std::to_string(value.get_uint64()); return;
+    case boost::json::kind::int64: AppendInteger(value.get_int64(), out); return;
+    case boost::json::kind::uint64: AppendInteger(value.get_uint64(), out); return;
     case boost::json::kind::double_:
       std::fputs("hatchery: AppendCanonical called with a double (contract violation)\n", stderr);
       std::abort();
@@ -106,25 +139,7 @@ void AppendCanonical(const boost::json::value& value, std::string* out) {
       out->push_back(']');
       return;
     }
-    case boost::json::kind::object: {
-      const auto& object = value.get_object();
-      std::vector<const boost::json::key_value_pair*> members;
-      members.reserve(object.size());
-      for (const auto& kv : object) members.push_back(&kv);
-      std::sort(members.begin(), members.end(),
-                [](const auto* a, const auto* b) { return KeyLess(a->key(), b->key()); });
-      out->push_back('{');
-      bool first = true;
-      for (const auto* kv : members) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendCanonicalString(kv->key(), out);
-        out->push_back(':');
-        AppendCanonical(kv->value(), out);
-      }
-      out->push_back('}');
-      return;
-    }
+    case boost::json::kind::object: AppendCanonical(value.get_object(), out); return;
   }
 }
 

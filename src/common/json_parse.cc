@@ -46,7 +46,7 @@ class StrictHandler {
   bool on_document_end(bj::error_code&) { return true; }
 
   bool on_object_begin(bj::error_code&) {
-    frames_.push_back(Frame{true, {}, 0, {}});
+    frames_.push_back(Frame{true, {}, 0, {}, {}});
     return true;
   }
   bool on_object_end(std::size_t n, bj::error_code&) {
@@ -55,7 +55,7 @@ class StrictHandler {
     return ValueDone();
   }
   bool on_array_begin(bj::error_code&) {
-    frames_.push_back(Frame{false, {}, 0, {}});
+    frames_.push_back(Frame{false, {}, 0, {}, {}});
     return true;
   }
   bool on_array_end(std::size_t n, bj::error_code&) {
@@ -73,7 +73,7 @@ class StrictHandler {
     Frame& f = frames_.back();
     f.key = std::move(key_);
     key_.clear();
-    if (!f.keys.insert(f.key).second) return Reject("duplicate key", ec);
+    if (!f.Unique(f.key)) return Reject("duplicate key", ec);
     st.push_key(s);
     return true;
   }
@@ -113,9 +113,26 @@ class StrictHandler {
  private:
   struct Frame {
     bool is_object;
-    std::string key;             // current key, objects only
-    std::size_t index;           // current index, arrays only
-    std::set<std::string> keys;  // keys seen so far, objects only
+    std::string key;    // current key, objects only
+    std::size_t index;  // current index, arrays only
+    // Keys seen so far, objects only. While they arrive in ascending order (as in every canonical
+    // document) a new key is unique if it is above the last one; the first key out of order moves
+    // them all into a set, which answers from then on.
+    std::vector<std::string> in_order;
+    std::set<std::string> keys;
+
+    bool Unique(const std::string& k) {
+      if (keys.empty()) {
+        if (in_order.empty() || k > in_order.back()) {
+          in_order.push_back(k);
+          return true;
+        }
+        keys.insert(std::make_move_iterator(in_order.begin()),
+                    std::make_move_iterator(in_order.end()));
+        in_order.clear();
+      }
+      return keys.insert(k).second;
+    }
   };
 
   bool ValueDone() {

@@ -27,7 +27,33 @@ struct CtxDeleter {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 
+[[noreturn]] void Fail() {
+  std::fputs("hatchery: SHA-256 failed\n", stderr);
+  std::abort();
+}
+
 }  // namespace
+
+struct Sha256Stream::Ctx {
+  std::unique_ptr<EVP_MD_CTX, CtxDeleter> md{EVP_MD_CTX_new()};
+};
+
+Sha256Stream::Sha256Stream() : ctx_(new Ctx) {
+  if (ctx_->md == nullptr || EVP_DigestInit_ex(ctx_->md.get(), Algorithm(), nullptr) != 1) Fail();
+}
+
+Sha256Stream::~Sha256Stream() { delete ctx_; }
+
+void Sha256Stream::Update(std::string_view bytes) {
+  if (EVP_DigestUpdate(ctx_->md.get(), bytes.data(), bytes.size()) != 1) Fail();
+}
+
+Hash Sha256Stream::Final() {
+  Hash out{};
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx_->md.get(), out.data(), &len) != 1 || len != out.size()) Fail();
+  return out;
+}
 
 Hash Sha256(std::string_view bytes) {
   thread_local std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx(EVP_MD_CTX_new());
@@ -36,8 +62,7 @@ Hash Sha256(std::string_view bytes) {
   if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), Algorithm(), nullptr) != 1 ||
       EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
       EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1 || len != out.size()) {
-    std::fputs("hatchery: SHA-256 failed\n", stderr);
-    std::abort();
+    Fail();
   }
   return out;
 }
@@ -61,30 +86,35 @@ std::string ToHex(std::string_view bytes) {
 
 std::string ToHex(const Hash& hash) { return ToHex(AsBytes(hash)); }
 
-std::optional<std::string> BytesFromHex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out(hex.size() / 2, '\0');
-  for (std::size_t i = 0; i < hex.size(); ++i) {
-    char c = hex[i];
-    int v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else {
-      return std::nullopt;
-    }
-    out[i / 2] = static_cast<char>(i % 2 == 0 ? v << 4 : out[i / 2] | v);
+namespace {
+
+// Lowercase hex of an even number of digits into `out` (hex.size() / 2 bytes); false otherwise.
+bool DecodeHex(std::string_view hex, std::uint8_t* out) {
+  if (hex.size() % 2 != 0) return false;
+  auto nibble = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    int high = nibble(hex[i]), low = nibble(hex[i + 1]);
+    if (high < 0 || low < 0) return false;
+    out[i / 2] = static_cast<std::uint8_t>(high << 4 | low);
   }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> BytesFromHex(std::string_view hex) {
+  std::string out(hex.size() / 2, '\0');
+  if (!DecodeHex(hex, reinterpret_cast<std::uint8_t*>(out.data()))) return std::nullopt;
   return out;
 }
 
 std::optional<Hash> HashFromHex(std::string_view hex) {
-  if (hex.size() != 64) return std::nullopt;
-  auto bytes = BytesFromHex(hex);
-  if (!bytes) return std::nullopt;
   Hash out{};
-  std::copy(bytes->begin(), bytes->end(), out.begin());
+  if (hex.size() != 64 || !DecodeHex(hex, out.data())) return std::nullopt;
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "domain/projections.h"
 
+#include <functional>
+
 #include <algorithm>
 
 #include "hatchery/json.h"
@@ -172,43 +174,73 @@ Projection Project(const FactBase& facts, const Cut& cut) {
   return p;
 }
 
-StatusOr<bj::array> ViewRows(const Projection& p, std::string_view view) {
-  bj::array rows;
+Projection ProjectCarrier(const FactBase& facts, const Cut& cut, std::string_view carrier_id) {
+  Projection p;
+  p.cut = cut;
+  const StreamFacts* stream = facts.Carrier(carrier_id);
+  if (!stream) return p;
+  auto outcome = DeriveCarrier(*stream, Policy(facts.policy(), cut), cut);
+  if (!outcome) return p;
+  AddCarrierIndicators(*outcome, 0, cut.today, &p.indicators);
+  p.carriers.push_back(std::move(*outcome));
+  return p;
+}
+
+Status ForEachRow(const Projection& p, std::string_view view,
+                  const std::function<void(bj::object&&)>& visit) {
   if (view == "carriers") {
-    for (const auto& c : p.carriers) rows.push_back(CarrierRow(c));
+    for (const auto& c : p.carriers) visit(CarrierRow(c));
   } else if (view == "entitlements") {
     for (const auto& c : p.carriers) {
-      for (const auto& e : c.entitlements) rows.push_back(EntitlementRow(e));
+      for (const auto& e : c.entitlements) visit(EntitlementRow(e));
     }
   } else if (view == "payouts") {
     for (const auto& c : p.carriers) {
-      for (const auto& payout : c.payouts) rows.push_back(PayoutRow(payout));
+      for (const auto& payout : c.payouts) visit(PayoutRow(payout));
     }
   } else if (view == "compliance") {
     for (const auto& c : p.carriers) {
-      for (const auto& f : c.flags) rows.push_back(FlagRow(f));
+      for (const auto& f : c.flags) visit(FlagRow(f));
     }
   } else if (view == "indicators") {
-    for (const auto& row : p.indicators) rows.push_back(IndicatorJson(row, p));
-    for (const auto& row : p.class_totals) rows.push_back(IndicatorJson(row, p));
+    for (const auto& row : p.indicators) visit(IndicatorJson(row, p));
+    for (const auto& row : p.class_totals) visit(IndicatorJson(row, p));
   } else if (view == "assessment") {
-    for (const auto& s : p.scores) rows.push_back(ScoreRow(s, p));
+    for (const auto& s : p.scores) visit(ScoreRow(s, p));
   } else {
     std::string known;
     for (std::string_view v : kViews) known += (known.empty() ? "" : ", ") + std::string(v);
     return Status(Code::kNotFound, "no view \"" + std::string(view) + "\" (views: " + known + ")",
                   bj::object{{"field", "view"}});
   }
+  return Status::Ok();
+}
+
+StatusOr<bj::array> ViewRows(const Projection& p, std::string_view view) {
+  bj::array rows;
+  RETURN_IF_ERROR(ForEachRow(p, view, [&](bj::object&& row) { rows.push_back(std::move(row)); }));
   return rows;
 }
 
 Hash ViewDigest(const bj::array& rows) { return Sha256(json::Canonicalize(rows)); }
 
 std::vector<ViewState> ViewStates(const Projection& projection) {
+  // Row by row: the canonical form of an array is "[" rows joined by "," "]", so the digest needs
+  // no view in memory at once.
   std::vector<ViewState> states;
+  std::string text;
   for (std::string_view view : kViews) {
-    boost::json::array rows = *ViewRows(projection, view);
-    states.push_back({std::string(view), rows.size(), ViewDigest(rows)});
+    Sha256Stream digest;
+    std::size_t rows = 0;
+    digest.Update("[");
+    (void)ForEachRow(projection, view, [&](bj::object&& row) {
+      text.clear();
+      if (rows++ > 0) text.push_back(',');
+      json::AppendCanonical(row, &text);
+      digest.Update(text);
+    });
+    digest.Update("]");
+    states.push_back({std::string(view), rows, digest.Final()});
   }
   return states;
 }

@@ -8,6 +8,8 @@
 #define HATCHERY_DOMAIN_PROJECTIONS_H_
 
 #include <array>
+#include <boost/json/object.hpp>
+#include <functional>
 #include <boost/json/array.hpp>
 #include <string>
 #include <string_view>
@@ -34,8 +36,17 @@ struct Projection {
 
 Projection Project(const FactBase& facts, const Cut& cut);
 
+// The projection of one carrier alone: its carriers, entitlements, payouts and compliance rows and
+// its own indicator rows are exactly those of Project; class totals and scores (which need every
+// carrier of the class) are left empty. What a per-carrier query derives: microseconds, not a
+// whole derivation. Empty if the carrier is unknown or not registered under the cut.
+Projection ProjectCarrier(const FactBase& facts, const Cut& cut, std::string_view carrier_id);
+
 // The rows of `view` (money in integer fen). Errors: kNotFound naming the known views.
 StatusOr<boost::json::array> ViewRows(const Projection& projection, std::string_view view);
+// The same, one row at a time, in order.
+Status ForEachRow(const Projection& projection, std::string_view view,
+                  const std::function<void(boost::json::object&&)>& visit);
 
 // One row of the entitlements view and of the payouts view.
 boost::json::object EntitlementRow(const Entitlement& entitlement);

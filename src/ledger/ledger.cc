@@ -194,24 +194,8 @@ void Ledger::AppendAsync(const Actor& actor, std::vector<AppendCommand> commands
 
 Status Ledger::ForEach(std::uint64_t from_seq, std::uint64_t to_seq,
                        const std::function<Status(const Event&)>& visit) const {
-  constexpr std::size_t kPage = 4096;
-  for (std::uint64_t from = std::max<std::uint64_t>(from_seq, 1); from <= to_seq; from += kPage) {
-    ASSIGN_OR_RETURN(std::vector<Event> events, Read(from, kPage));
-    for (const Event& e : events) {
-      if (e.seq > to_seq) return Status::Ok();
-      RETURN_IF_ERROR(visit(e));
-    }
-    if (events.size() < kPage) return Status::Ok();
-  }
-  return Status::Ok();
-}
-
-StatusOr<Event> Ledger::Get(std::uint64_t seq) const { return store_->GetEvent(seq); }
-
-StatusOr<std::vector<Event>> Ledger::Read(std::uint64_t from_seq, std::size_t limit) const {
-  std::vector<Event> events;
   auto it = store_->NewIterator(Cf::kEvents);
-  for (it->Seek(ledger::EncodeFixed64(from_seq)); it->Valid() && events.size() < limit;
+  for (it->Seek(ledger::EncodeFixed64(std::max<std::uint64_t>(from_seq, 1))); it->Valid();
        it->Next()) {
     auto seq = ledger::DecodeFixed64(std::string_view(it->key().data(), it->key().size()));
     if (!seq) {
@@ -219,12 +203,26 @@ StatusOr<std::vector<Event>> Ledger::Read(std::uint64_t from_seq, std::size_t li
                     "a key of \"events\" is not an 8-byte seq (run `hatchery "
                     "verify` to locate the damage)");
     }
+    if (*seq > to_seq) break;
     ASSIGN_OR_RETURN(
         Event event,
         ledger::DecodeStoredEvent(*seq, std::string_view(it->value().data(), it->value().size())));
-    events.push_back(std::move(event));
+    RETURN_IF_ERROR(visit(event));
   }
-  RETURN_IF_ERROR(ledger::FromRocks(it->status(), "read failed"));
+  return ledger::FromRocks(it->status(), "read failed");
+}
+
+StatusOr<Event> Ledger::Get(std::uint64_t seq) const { return store_->GetEvent(seq); }
+
+StatusOr<std::vector<Event>> Ledger::Read(std::uint64_t from_seq, std::size_t limit) const {
+  std::vector<Event> events;
+  if (limit == 0) return events;
+  std::uint64_t from = std::max<std::uint64_t>(from_seq, 1);
+  std::uint64_t to = limit - 1 > UINT64_MAX - from ? UINT64_MAX : from + (limit - 1);
+  RETURN_IF_ERROR(ForEach(from, to, [&](const Event& e) {
+    events.push_back(e);
+    return Status::Ok();
+  }));
   return events;
 }
 
