@@ -12,6 +12,8 @@
 
 #include "hatchery/json.h"
 #include "policy_fixture.h"
+#include "replay/replay.h"
+#include "replay/snapshot.h"
 
 namespace hatchery::testing {
 namespace {
@@ -35,10 +37,11 @@ std::string RowsText(const bj::array& rows) {
   return text + "]\n";
 }
 
-void AppendLog(PolicyFixture& f, const fs::path& log) {
+// Appends the first `max_lines` lines of `log` (all by default).
+void AppendLog(PolicyFixture& f, const fs::path& log, std::size_t max_lines = SIZE_MAX) {
   std::ifstream in(log);
   std::size_t number = 0;
-  for (std::string line; std::getline(in, line);) {
+  for (std::string line; number < max_lines && std::getline(in, line);) {
     ++number;
     bj::object envelope = bj::parse(line).as_object();
     Actor actor{"clerk.zhang", "admin"};
@@ -75,13 +78,24 @@ void CheckViews(const domain::Projection& projection, const fs::path& expected, 
   }
 }
 
-TEST_CASE("golden scenarios produce exactly their expected projections", "[scenarios]") {
-  bool update = std::getenv("HATCHERY_UPDATE_GOLDEN") != nullptr;
+std::vector<fs::path> Scenarios() {
   std::vector<fs::path> scenarios;
   for (const auto& entry : fs::directory_iterator(HATCHERY_SCENARIOS_DIR)) {
     if (entry.is_directory()) scenarios.push_back(entry.path());
   }
   std::sort(scenarios.begin(), scenarios.end());
+  return scenarios;
+}
+
+std::vector<Hash> Digests(const std::vector<domain::ViewState>& views) {
+  std::vector<Hash> digests;
+  for (const auto& v : views) digests.push_back(v.digest);
+  return digests;
+}
+
+TEST_CASE("golden scenarios produce exactly their expected projections", "[scenarios]") {
+  bool update = std::getenv("HATCHERY_UPDATE_GOLDEN") != nullptr;
+  std::vector<fs::path> scenarios = Scenarios();
   REQUIRE(scenarios.size() >= 4);
   for (const fs::path& scenario : scenarios) {
     DYNAMIC_SECTION(scenario.filename().string()) {
@@ -94,6 +108,38 @@ TEST_CASE("golden scenarios produce exactly their expected projections", "[scena
         if (!name.starts_with("expected-at-")) continue;
         std::uint64_t seq = std::stoull(name.substr(std::string("expected-at-").size()));
         CheckViews(f.At(seq), entry.path(), update);
+      }
+    }
+  }
+}
+
+TEST_CASE("golden scenarios replayed to every seq give the state of their log up to it",
+          "[scenarios][replay]") {
+  for (const fs::path& scenario : Scenarios()) {
+    DYNAMIC_SECTION(scenario.filename().string()) {
+      PolicyFixture whole;
+      AppendLog(whole, scenario / "events.jsonl");
+      std::uint64_t head = whole.ledger->head().seq;
+      // A snapshot halfway, so that the fast path starts from it for the later half.
+      std::uint64_t half = head / 2;
+      auto folded = replay::Fold(*whole.ledger, half, replay::Path::kFromStart);
+      REQUIRE(folded.ok());
+      replay::SnapshotHeader header{half, whole.ledger->Get(half)->hash, {}};
+      REQUIRE(whole.ledger->PutSnapshot(half, replay::EncodeSnapshot(header, *folded->facts)).ok());
+      for (std::uint64_t seq = 1; seq <= head; ++seq) {
+        // The store that only ever recorded the log's first seq - 1 lines (seq 1 is the ruleset).
+        PolicyFixture prefix;
+        AppendLog(prefix, scenario / "events.jsonl", seq - 1);
+        REQUIRE(prefix.ledger->head().seq == seq);
+        std::vector<Hash> expected = Digests(domain::ViewStates(prefix.Now()));
+        for (replay::Path path : {replay::Path::kFromStart, replay::Path::kFromSnapshot}) {
+          auto result = replay::Replay(*whole.ledger, {seq, std::nullopt, std::nullopt}, path);
+          REQUIRE(result.ok());
+          INFO("seq " << seq << (path == replay::Path::kFromStart ? " from event 1" : " fast"));
+          CHECK(Digests(result->views) == expected);
+          CHECK(result->folded.snapshot_seq ==
+                (path == replay::Path::kFromSnapshot && seq >= half ? half : 0));
+        }
       }
     }
   }
