@@ -151,6 +151,7 @@ int RunQuery(const QueryArgs& args) {
   domain::Projection projection = domain::Project(facts, cut);
   auto rows = domain::ViewRows(projection, args.view);
   if (!rows.ok()) return Fail(rows.status());
+  Hash digest = domain::ViewDigest(*rows);  // of the whole view, before rows are moved out
 
   bj::array kept;
   for (bj::value& row : *rows) {
@@ -166,7 +167,7 @@ int RunQuery(const QueryArgs& args) {
                    {"as_of_seq", as_of},
                    {"effective_on", effective_on ? bj::value(args.point.effective_on) : nullptr},
                    {"today", domain::FormatDate(cut.today)},
-                   {"digest", ToHex(domain::ViewDigest(*rows))},
+                   {"digest", ToHex(digest)},
                    {"rows", std::move(kept)}};
     std::cout << bj::serialize(out) << "\n";
     return 0;
