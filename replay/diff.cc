@@ -111,10 +111,12 @@ Diff Compare(const domain::FactBase& facts, const domain::Cut& from, const domai
     index(before, &a);
     index(after, &b);
     ViewDiff vd{std::string(view), {}};
+    // At least one of the rows is given.
     auto add = [&](const std::string& key, const bj::object* old_row, const bj::object* new_row) {
-      const bj::object& row = new_row ? *new_row : *old_row;
+      const bj::object* row = new_row != nullptr ? new_row : old_row;
+      if (row == nullptr) return;
       RowChange change{key, !old_row ? "added" : !new_row ? "removed" : "changed", "", {}, {}};
-      if (const bj::value* c = row.if_contains("carrier_id"); c && c->is_string()) {
+      if (const bj::value* c = row->if_contains("carrier_id"); c && c->is_string()) {
         change.carrier_id = std::string(c->as_string());
       }
       if (old_row && new_row) {

@@ -167,7 +167,9 @@ int main(int argc, char** argv) {
           "the head from it %.2f s\n",
           static_cast<unsigned long long>(header->seq), static_cast<double>(bytes) / 1e6, take_s,
           MicrosSince(start) / 1e6);
-      for (std::uint64_t seq : *ledger->SnapshotSeqs()) (void)ledger->DeleteSnapshot(seq);
+      auto kept = ledger->SnapshotSeqs();
+      if (!kept.ok()) throw std::runtime_error(kept.status().ToString());
+      for (std::uint64_t seq : *kept) (void)ledger->DeleteSnapshot(seq);
     }
 
     // As-of queries on the fact base at the head.

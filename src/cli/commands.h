@@ -21,6 +21,8 @@ void AddReplayCommand(CLI::App& app, int* exit_code);
 // explain, diff.
 void AddExplainCommand(CLI::App& app, int* exit_code);
 void AddDiffCommand(CLI::App& app, int* exit_code);
+// token.
+void AddTokenCommand(CLI::App& app, int* exit_code);
 // snapshot.
 void AddSnapshotCommand(CLI::App& app, int* exit_code);
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   hatchery::cli::AddSnapshotCommand(app, &exit_code);
   hatchery::cli::AddExplainCommand(app, &exit_code);
   hatchery::cli::AddDiffCommand(app, &exit_code);
+  hatchery::cli::AddTokenCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

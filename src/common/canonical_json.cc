@@ -97,7 +97,7 @@ void AppendCanonicalString(std::string_view s, std::string* out) {
 void AppendCanonical(const boost::json::object& object, std::string* out) {
   // Members in key order; objects built in that order (every parsed canonical input) skip the sort.
   constexpr std::size_t kInline = 48;
-  std::array<const boost::json::key_value_pair*, kInline> inline_members;
+  std::array<const boost::json::key_value_pair*, kInline> inline_members{};
   std::vector<const boost::json::key_value_pair*> heap_members;
   const boost::json::key_value_pair** members = inline_members.data();
   if (object.size() > kInline) {

@@ -64,23 +64,23 @@ struct ProfileAmended {
   std::shared_ptr<const Profile> changes;
 };
 struct AccreditationGranted {
-  Level level;
-  Mode mode;
-  Tier tier;
+  Level level = Level::kNational;
+  Mode mode = Mode::kAccredited;
+  Tier tier = Tier::kUntiered;
   std::string authority;
 };
 struct AccreditationRevoked {
-  Level level;
-  RevocationReason reason;
+  Level level = Level::kNational;
+  RevocationReason reason = RevocationReason::kOther;
 };
 struct EvaluationRecorded {
-  Level level;
-  int year;
-  Grade grade;
+  Level level = Level::kNational;
+  int year = 0;
+  Grade grade = Grade::kPass;
 };
 struct BrandOutputFiled {
   std::string filing_id, recipient_name, service;
-  Date planned_start;
+  Date planned_start = 0;
 };
 struct BrandOutputStarted {
   std::string recipient_name;
@@ -94,15 +94,15 @@ struct BrokerQualified {
 };
 struct FundEstablished {
   std::string fund_id;
-  std::int64_t size_fen, social_capital_fen;
+  std::int64_t size_fen = 0, social_capital_fen = 0;
 };
 struct AnnualReportSubmitted {
-  int year;
+  int year = 0;
   std::shared_ptr<const ReportMetrics> metrics;
 };
 struct PayoutApproved {
   std::string payout_id, entitlement_id;
-  std::int64_t amount_fen;
+  std::int64_t amount_fen = 0;
   std::string approved_by;  // the event's actor (four-eyes)
 };
 struct PayoutDisbursed {
@@ -111,7 +111,7 @@ struct PayoutDisbursed {
 };
 struct ClawbackRecovered {
   std::string entitlement_id, voucher_no;
-  std::int64_t amount_fen;
+  std::int64_t amount_fen = 0;
 };
 struct EventRetracted {
   std::uint64_t retracted_seq;

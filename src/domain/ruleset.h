@@ -27,8 +27,8 @@ struct Rule {
   std::string id;  // "R1"
   std::string clause, clause_text;
   std::int64_t amount_fen = 0;
-  Kind kind;
-  Level level;
+  Kind kind = Kind::kIncubator;
+  Level level = Level::kNational;
   std::set<Mode> modes;
   // R5/R6: the award waits for the first evaluation at this level after the approval, and fires
   // only if it has this grade.
