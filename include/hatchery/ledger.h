@@ -53,6 +53,10 @@ struct AppendResult {
   bool duplicate = false;  // command_id seen before with the same content: the first result
 };
 
+// {"seq", "event_id", "stream_version", "recorded_at", "hash", "duplicate"}: an append's result as
+// PROTOCOL.md and `hatchery append` give it.
+boost::json::object ToJson(const AppendResult& result);
+
 // Receives the results of AppendAsync, one per command. Called exactly once: on the ledger's
 // writer thread, or on the calling thread when no command reached the writer (all invalid). It
 // must be quick, must not throw, and must not call Append, which would wait for the very thread it

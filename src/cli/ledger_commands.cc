@@ -58,12 +58,7 @@ void PrintResult(std::size_t line, const StatusOr<AppendResult>& result) {
   out["line"] = line;
   out["ok"] = result.ok();
   if (result.ok()) {
-    out["result"] = bj::object{{"seq", result->seq},
-                               {"event_id", result->event_id},
-                               {"stream_version", result->stream_version},
-                               {"recorded_at", result->recorded_at},
-                               {"hash", ToHex(result->hash)},
-                               {"duplicate", result->duplicate}};
+    out["result"] = ToJson(*result);
   } else {
     out["error"] = result.status().ToJson();
   }

@@ -382,6 +382,15 @@ StatusOr<std::string> Ledger::GetSnapshot(std::uint64_t seq) const {
   return std::move(*bytes);
 }
 
+boost::json::object ToJson(const AppendResult& result) {
+  return boost::json::object{{"seq", result.seq},
+                             {"event_id", result.event_id},
+                             {"stream_version", result.stream_version},
+                             {"recorded_at", result.recorded_at},
+                             {"hash", ToHex(result.hash)},
+                             {"duplicate", result.duplicate}};
+}
+
 bool Ledger::read_only() const { return !writer_ || writer_->read_only(); }
 
 }  // namespace hatchery

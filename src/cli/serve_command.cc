@@ -1,0 +1,86 @@
+// serve: the TCP API (server/server.h) on a store, until SIGTERM or SIGINT; then it stops
+// accepting, lets in-flight requests finish, keeps a snapshot if one is due and closes the store.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/store.h"
+#include "server/server.h"
+
+namespace hatchery::cli {
+namespace {
+
+struct ServeArgs {
+  std::string dir, listen = "127.0.0.1:7411", tokens;
+  server::ServerOptions options;
+  double idle_timeout_s = 300;
+};
+
+int RunServe(ServeArgs args) {
+  std::size_t colon = args.listen.rfind(':');
+  if (colon == std::string::npos) {
+    return Fail(Status(Code::kBadRequest, "--listen wants HOST:PORT, e.g. 127.0.0.1:7411"));
+  }
+  args.options.host = args.listen.substr(0, colon);
+  try {
+    int port = std::stoi(args.listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    args.options.port = static_cast<std::uint16_t>(port);
+  } catch (const std::exception&) {
+    return Fail(Status(Code::kBadRequest, "--listen wants HOST:PORT with a port 0-65535"));
+  }
+  args.options.idle_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(args.idle_timeout_s * 1000));
+  auto tokens = server::TokenStore::Load(args.tokens);
+  if (!tokens.ok()) return Fail(tokens.status());
+  if (tokens->entries().empty()) {
+    return Fail(Status(Code::kBadRequest, "no tokens in " + args.tokens +
+                                              " (add one: hatchery token add --tokens " +
+                                              args.tokens + " --actor ID --role admin)"));
+  }
+  // The stop signals are taken by sigwait below, in this thread only: every thread started from
+  // here inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto store = OpenForAppend(args.dir);
+  if (!store.ok()) return Fail(store.status());
+  auto server = server::Server::Start(*store->ledger, std::move(tokens).value(), args.options);
+  if (!server.ok()) return Fail(server.status());
+  std::printf("hatchery: serving %s on %s:%u (%llu events); stop with SIGTERM or Ctrl-C\n",
+              args.dir.c_str(), args.options.host.c_str(), (*server)->port(),
+              static_cast<unsigned long long>(store->ledger->head().seq));
+  std::fflush(stdout);
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  std::printf("hatchery: stopping (signal %d): finishing in-flight requests\n", signal);
+  (*server)->Stop();
+  (*server)->Wait();
+  server->reset();
+  KeepSnapshotIfDue(*store);
+  std::printf("hatchery: stopped; %llu events\n",
+              static_cast<unsigned long long>(store->ledger->head().seq));
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand("serve", "the TCP API of PROTOCOL.md on a store");
+  cmd->add_option("--data", args->dir, "the store's directory")->required();
+  cmd->add_option("--listen", args->listen, "HOST:PORT (default 127.0.0.1:7411; port 0: any)");
+  cmd->add_option("--tokens", args->tokens, "the tokens file (hatchery token add)")->required();
+  cmd->add_option("--idle-timeout", args->idle_timeout_s,
+                  "seconds a connection may take to send a whole request line (default 300)");
+  cmd->add_option("--max-connections", args->options.max_connections, "default 1024");
+  cmd->add_option("--max-frame-bytes", args->options.max_frame_bytes,
+                  "longest request line (default 1 MiB)");
+  cmd->callback([args, exit_code] { *exit_code = RunServe(*args); });
+}
+
+}  // namespace hatchery::cli

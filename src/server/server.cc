@@ -1,0 +1,94 @@
+#include "server/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "server/request.h"
+#include "server/session.h"
+
+namespace hatchery::server {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+asio::awaitable<void> Accept(std::shared_ptr<Server::State> state) {
+  while (!state->stopping) {
+    auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (state->stopping || ec == asio::error::operation_aborted) break;
+      continue;  // a failed accept (e.g. out of descriptors) leaves the server listening
+    }
+    ++state->connections_total;
+    if (state->sessions.size() >= state->options.max_connections) {
+      std::string refusal =
+          ErrorLine(nullptr, Status(Code::kOverloaded, "too many connections; retry later"));
+      boost::system::error_code ignored;
+      socket.non_blocking(true, ignored);
+      socket.write_some(asio::buffer(refusal), ignored);  // best effort, never waits
+      socket.close(ignored);
+      continue;
+    }
+    std::uint64_t number = state->next_session++;
+    auto session = std::make_shared<Session>(state, std::move(socket), number);
+    state->sessions.emplace(number, session);
+    asio::co_spawn(state->net, session->Run(), asio::detached);
+  }
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore tokens,
+                                                ServerOptions options) {
+  auto state = std::make_shared<State>(ledger, std::move(tokens), std::move(options));
+  ASSIGN_OR_RETURN(state->projector, Projector::Start(ledger));
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(state->options.host, ec);
+  if (ec) {
+    return Status(Code::kBadRequest,
+                  "cannot listen on \"" + state->options.host + "\": " + ec.message());
+  }
+  tcp::endpoint endpoint(address, state->options.port);
+  state->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) state->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) state->acceptor.bind(endpoint, ec);
+  if (!ec) state->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status(Code::kUnavailable, "cannot listen on " + state->options.host + ":" +
+                                          std::to_string(state->options.port) + ": " +
+                                          ec.message());
+  }
+  asio::co_spawn(state->net, Accept(state), asio::detached);
+  state->thread = std::thread([s = state.get()] { s->net.run(); });
+  return std::unique_ptr<Server>(new Server(std::move(state)));
+}
+
+Server::Server(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+Server::~Server() {
+  Stop();
+  Wait();
+}
+
+std::uint16_t Server::port() const { return state_->acceptor.local_endpoint().port(); }
+
+void Server::Stop() {
+  asio::post(state_->net, [state = state_] {
+    if (state->stopping) return;
+    state->stopping = true;
+    boost::system::error_code ignored;
+    state->acceptor.close(ignored);
+    for (auto& [number, weak] : state->sessions) {
+      if (auto session = weak.lock()) session->StopIfIdle();
+    }
+  });
+}
+
+void Server::Wait() {
+  if (state_->thread.joinable()) state_->thread.join();
+}
+
+}  // namespace hatchery::server

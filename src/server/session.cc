@@ -1,0 +1,241 @@
+#include "server/session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json.hpp>
+#include <set>
+
+#include "server/read_ops.h"
+#include "server/request.h"
+
+namespace hatchery::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace bj = boost::json;
+using namespace asio::experimental::awaitable_operators;
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+// Ledger::AppendAsync as an awaitable: resumes on the session's executor with the results.
+template <typename Token>
+auto AsyncAppend(Ledger& ledger, Actor actor, std::vector<AppendCommand> commands, AppendMode mode,
+                 Token&& token) {
+  return asio::async_initiate<Token, void(std::vector<StatusOr<AppendResult>>)>(
+      [&ledger](auto handler, Actor who, std::vector<AppendCommand> cmds, AppendMode m) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        ledger.AppendAsync(
+            who, std::move(cmds), m, [shared](std::vector<StatusOr<AppendResult>> results) {
+              auto executor = asio::get_associated_executor(*shared);
+              asio::post(executor,
+                         [shared, r = std::move(results)]() mutable { (*shared)(std::move(r)); });
+            });
+      },
+      token, std::move(actor), std::move(commands), mode);
+}
+
+}  // namespace
+
+bool Allowed(std::string_view role, std::string_view op) {
+  static const std::set<std::string_view> kReaders = {"get",   "read",  "read_stream", "subscribe",
+                                                      "query", "proof", "checkpoint"};
+  if (op == "hello" || op == "stats") return true;
+  if (role == "admin") return true;
+  if (role == "auditor") return kReaders.contains(op) || op == "explain" || op == "verify";
+  if (role == "exporter") return kReaders.contains(op);
+  return false;
+}
+
+Session::Session(std::shared_ptr<Server::State> state, asio::ip::tcp::socket socket,
+                 std::uint64_t number)
+    : state_(std::move(state)), socket_(std::move(socket)), number_(number) {}
+
+void Session::StopIfIdle() {
+  if (!idle_) return;
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);
+}
+
+asio::awaitable<bool> Session::Write(std::string text) {
+  asio::steady_timer deadline(socket_.get_executor(), state_->options.write_timeout);
+  auto result = co_await (asio::async_write(socket_, asio::buffer(text), kNoThrow) ||
+                          deadline.async_wait(kNoThrow));
+  co_return result.index() == 0 && !std::get<0>(std::get<0>(result));
+}
+
+asio::awaitable<void> Session::Run() {
+  auto self = shared_from_this();
+  std::string buffer;
+  const std::size_t max_line = state_->options.max_frame_bytes + 1;  // with its newline
+  while (!state_->stopping) {
+    idle_ = true;
+    asio::steady_timer deadline(socket_.get_executor(), state_->options.idle_timeout);
+    auto read = co_await (
+        asio::async_read_until(socket_, asio::dynamic_buffer(buffer, max_line), '\n', kNoThrow) ||
+        deadline.async_wait(kNoThrow));
+    idle_ = false;
+    if (read.index() == 1) break;  // idle or too slow: a byte a second cannot hold a session
+    auto [ec, n] = std::get<0>(read);
+    if (ec == asio::error::not_found) {  // the line is longer than the frame limit
+      co_await Write(ErrorLine(nullptr, Status(Code::kFrameTooLarge,
+                                               "a request line may be at most " +
+                                                   std::to_string(state_->options.max_frame_bytes) +
+                                                   " bytes; nothing of it was applied")));
+      break;
+    }
+    if (ec) break;  // closed by the client, cancelled by a stop, or a network error
+    std::string line = buffer.substr(0, n - 1);
+    buffer.erase(0, n);
+    std::string response = co_await Handle(line);
+    if (!co_await Write(response)) break;
+  }
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  state_->sessions.erase(number_);
+}
+
+asio::awaitable<std::string> Session::Handle(std::string_view line) {
+  ++state_->requests;
+  Request request;
+  Status parsed = ParseRequest(line, &request);
+  StatusOr<bj::object> result = Status(Code::kInternal, "not answered");
+  if (!parsed.ok()) {
+    result = parsed;
+  } else if (!actor_ && request.op != "hello") {
+    result = Status(Code::kUnauthenticated, "the first request must be hello with a token");
+  } else if (request.op == "hello") {
+    const bj::value* token = request.args.if_contains("token");
+    std::optional<Actor> actor;
+    if (actor_) {
+      result = Status(Code::kBadRequest, "this connection is already bound to " + actor_->id);
+    } else if (!token || !token->is_string() ||
+               !(actor = state_->tokens.Authenticate(token->as_string()))) {
+      result = Status(Code::kUnauthenticated, "unknown token");
+    } else {
+      actor_ = actor;
+      result = bj::object{{"actor", actor_->id},
+                          {"role", actor_->role},
+                          {"server_version", "hatchery 0.1"},
+                          {"tree_size", state_->ledger.head().seq}};
+    }
+  } else if (!Allowed(actor_->role, request.op)) {
+    result = Status(Code::kForbidden, "role " + actor_->role + " may not " + request.op,
+                    bj::object{{"op", request.op}, {"role", actor_->role}});
+  } else {
+    result = co_await Dispatch(request.op, request.args);
+  }
+  if (!result.ok()) {
+    ++state_->errors;
+    co_return ErrorLine(request.id, result.status());
+  }
+  co_return OkLine(request.id, std::move(result).value());
+}
+
+asio::awaitable<StatusOr<bj::object>> Session::OnProjector(std::string op, bj::object args) {
+  Projector* projector = state_->projector.get();
+  Ledger* ledger = &state_->ledger;
+  // co_spawn's result must be default-constructible: the answer travels in an optional. The
+  // function object is a named local, not a temporary inside the co_await (GCC 12 destroys such
+  // temporaries twice).
+  auto on_projector =
+      [projector, ledger, op = std::move(op),
+       args = std::move(args)]() -> asio::awaitable<std::optional<StatusOr<bj::object>>> {
+    auto facts = projector->CaughtUp();
+    if (!facts.ok()) co_return facts.status();
+    co_return op == "query" ? QueryOp(*ledger, **facts, args) : ExplainOp(*ledger, **facts, args);
+  };
+  auto answer =
+      co_await asio::co_spawn(projector->executor(), std::move(on_projector), asio::use_awaitable);
+  co_return std::move(*answer);
+}
+
+asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
+                                                        const bj::object& args) {
+  Ledger& ledger = state_->ledger;
+  if (op == "get") co_return GetOp(ledger, args);
+  if (op == "read") co_return ReadOp(ledger, args);
+  if (op == "read_stream") co_return ReadStreamOp(ledger, args);
+  if (op == "proof") co_return ProofOp(ledger, args);
+  if (op == "append") co_return co_await Append(args, false);
+  if (op == "append_batch") co_return co_await Append(args, true);
+  if (op == "query" || op == "explain") co_return co_await OnProjector(op, args);
+  if (op == "stats") {
+    double uptime =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - state_->started).count();
+    co_return bj::object{
+        {"events", ledger.head().seq},
+        {"tree_size", ledger.head().seq},
+        {"uptime_s", uptime},
+        {"appends_per_s", uptime > 0 ? static_cast<double>(state_->appended) / uptime : 0.0},
+        {"appended", state_->appended},
+        {"connections", state_->sessions.size()},
+        {"connections_total", state_->connections_total},
+        {"requests", state_->requests},
+        {"errors", state_->errors},
+        {"read_only", ledger.read_only()}};
+  }
+  co_return Status(Code::kBadRequest, "unknown op \"" + op + "\"", bj::object{{"field", "op"}});
+}
+
+asio::awaitable<StatusOr<bj::object>> Session::Append(const bj::object& args, bool batch) {
+  std::vector<AppendCommand> commands;
+  if (batch) {
+    const bj::value* events = args.if_contains("events");
+    if (!events || !events->is_array() || events->as_array().empty()) {
+      co_return Status(Code::kBadRequest, "events must be a non-empty list of envelopes",
+                       bj::object{{"field", "events"}});
+    }
+    if (events->as_array().size() > state_->options.max_batch) {
+      co_return Status(
+          Code::kBadRequest,
+          "a batch may hold at most " + std::to_string(state_->options.max_batch) + " events",
+          bj::object{{"field", "events"}});
+    }
+    for (std::size_t i = 0; i < events->as_array().size(); ++i) {
+      auto command = ParseAppendCommand(events->as_array()[i]);
+      if (!command.ok()) {
+        bj::object details = command.status().details();
+        details["index"] = i;
+        co_return Status(command.status().code(),
+                         "events[" + std::to_string(i) + "]: " + command.status().message(),
+                         std::move(details));
+      }
+      commands.push_back(std::move(command).value());
+    }
+  } else {
+    auto command = ParseAppendCommand(bj::value(args));
+    if (!command.ok()) co_return command.status();
+    commands.push_back(std::move(command).value());
+  }
+  auto results = co_await AsyncAppend(state_->ledger, *actor_, std::move(commands),
+                                      batch ? AppendMode::kAllOrNothing : AppendMode::kEach,
+                                      asio::use_awaitable);
+  if (!batch) {
+    if (!results[0].ok()) co_return results[0].status();
+    ++state_->appended;
+    co_return ToJson(*results[0]);
+  }
+  bj::array out;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].ok() && results[i].status().code() != Code::kAborted) {
+      bj::object details = results[i].status().details();
+      details["index"] = i;
+      co_return Status(results[i].status().code(),
+                       "events[" + std::to_string(i) + "]: " + results[i].status().message(),
+                       std::move(details));
+    }
+  }
+  for (const auto& r : results) out.push_back(ToJson(*r));
+  state_->appended += results.size();
+  co_return bj::object{{"results", std::move(out)}};
+}
+
+}  // namespace hatchery::server

@@ -1,0 +1,299 @@
+// The TCP server against a real store on a loopback port: hello and tokens, roles, appends bound
+// to the connection's actor, pipelining, bad input that gets an error and leaves the connection
+// (and the server) serving, frame and connection limits, idle timeouts, queries and a clean stop.
+#include "server/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "domain/policy_rules.h"
+#include "test_util.h"
+
+namespace hatchery::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace bj = boost::json;
+using asio::ip::tcp;
+using testing::RunHatchery;
+using testing::TempDir;
+
+// A demo store opened for appending, tokens for each role, and a server on a free port.
+struct Served {
+  TempDir dir;
+  std::shared_ptr<domain::PolicyRules> rules = std::make_shared<domain::PolicyRules>();
+  std::unique_ptr<Ledger> ledger;
+  std::string admin, auditor, exporter;
+  std::string carrier;  // a registered carrier of the demo
+  std::unique_ptr<Server> server;
+
+  explicit Served(ServerOptions options = {}) {
+    REQUIRE(RunHatchery("demo --carriers 4 --data " + dir.Sub("s")).exit_code == 0);
+    ledger = std::move(Ledger::Open(dir.Sub("s"), LedgerOptions{rules})).value();
+    carrier = rules->facts().carrier_index().begin()->first;
+    auto tokens = std::move(TokenStore::Load(dir.Sub("tokens"))).value();
+    admin = *tokens.Add(Actor{"clerk.zhang", "admin"});
+    auditor = *tokens.Add(Actor{"audit.wu", "auditor"});
+    exporter = *tokens.Add(Actor{"export.job", "exporter"});
+    options.port = 0;
+    auto started = Server::Start(*ledger, std::move(tokens), options);
+    REQUIRE(started.ok());
+    server = std::move(started).value();
+  }
+};
+
+// A blocking client of one connection.
+class Client {
+ public:
+  explicit Client(std::uint16_t port) : socket_(io_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  }
+  void Send(const std::string& text) { asio::write(socket_, asio::buffer(text)); }
+  // The next response line, or "" when the server closed the connection.
+  std::string Line() {
+    boost::system::error_code ec;
+    std::size_t n = asio::read_until(socket_, asio::dynamic_buffer(buffer_), '\n', ec);
+    if (ec) return "";
+    std::string line = buffer_.substr(0, n - 1);
+    buffer_.erase(0, n);
+    return line;
+  }
+  bj::object Call(const bj::object& request) {
+    Send(bj::serialize(request) + "\n");
+    std::string line = Line();
+    REQUIRE_FALSE(line.empty());
+    return bj::parse(line).as_object();
+  }
+  bj::object Hello(const std::string& token) {
+    return Call({{"id", 0}, {"op", "hello"}, {"token", token}});
+  }
+
+ private:
+  asio::io_context io_;
+  tcp::socket socket_;
+  std::string buffer_;
+};
+
+std::string ErrorCode(const bj::object& response) {
+  if (response.at("ok").as_bool()) return "ok";
+  return std::string(response.at("error").at("code").as_string());
+}
+
+bj::object Amendment(const std::string& command_id, const std::string& carrier) {
+  return {{"command_id", command_id},
+          {"stream", "carrier/" + carrier},
+          {"type", "CarrierProfileAmended"},
+          {"effective_date", "2026-07-01"},
+          {"data", {{"carrier_id", carrier}, {"changes", {{"area_m2", 12345}}}}}};
+}
+
+TEST_CASE("server: hello first with a known token binds the actor for good", "[server]") {
+  Served s;
+  Client c(s.server->port());
+  CHECK(ErrorCode(c.Call({{"id", 1}, {"op", "get"}, {"seq", 1}})) == "unauthenticated");
+  CHECK(ErrorCode(c.Hello("htk_" + std::string(64, '0'))) == "unauthenticated");
+  CHECK(ErrorCode(c.Hello("")) == "unauthenticated");
+  auto hello = c.Hello(s.admin);
+  REQUIRE(ErrorCode(hello) == "ok");
+  CHECK(hello.at("result").at("actor") == "clerk.zhang");
+  CHECK(hello.at("result").at("role") == "admin");
+  CHECK(hello.at("result").at("tree_size") == s.ledger->head().seq);
+  CHECK(ErrorCode(c.Hello(s.auditor)) == "bad_request");                    // no rebinding
+  CHECK(c.Call({{"id", "x"}, {"op", "get"}, {"seq", 1}}).at("id") == "x");  // ids echoed
+}
+
+TEST_CASE("server: roles decide which ops a connection may run", "[server]") {
+  Served s;
+  struct Case {
+    const std::string* token;
+    std::string op;
+    bool allowed;
+  };
+  std::vector<Case> cases = {{&s.admin, "append", true},     {&s.auditor, "append", false},
+                             {&s.exporter, "append", false}, {&s.auditor, "append_batch", false},
+                             {&s.auditor, "explain", true},  {&s.exporter, "explain", false},
+                             {&s.exporter, "query", true},   {&s.exporter, "read", true},
+                             {&s.auditor, "proof", true},    {&s.exporter, "stats", true}};
+  int n = 0;
+  for (const Case& k : cases) {
+    INFO(k.op << " as " << *k.token);
+    Client c(s.server->port());
+    REQUIRE(ErrorCode(c.Hello(*k.token)) == "ok");
+    bj::object request{{"id", 1}, {"op", k.op}};
+    if (k.op == "append")
+      request = Amendment("role-" + std::to_string(n++), s.carrier), request["op"] = "append";
+    auto response = c.Call(request);
+    if (k.allowed) {
+      CHECK(ErrorCode(response) != "forbidden");
+    } else {
+      CHECK(ErrorCode(response) == "forbidden");
+    }
+  }
+}
+
+TEST_CASE("server: an append is recorded under the connection's actor and read back", "[server]") {
+  Served s;
+  Client c(s.server->port());
+  REQUIRE(ErrorCode(c.Hello(s.admin)) == "ok");
+  bj::object request = Amendment("srv-1", s.carrier);
+  request["op"] = "append";
+  request["id"] = 7;
+  auto appended = c.Call(request);
+  REQUIRE(ErrorCode(appended) == "ok");
+  std::uint64_t seq = appended.at("result").at("seq").as_int64();
+  CHECK(seq == s.ledger->head().seq);
+  auto got = c.Call({{"id", 8}, {"op", "get"}, {"seq", seq}});
+  CHECK(got.at("result").at("event").at("actor").at("id") == "clerk.zhang");
+  // The same command again is a duplicate, not a second event.
+  auto again = c.Call(request);
+  CHECK(again.at("result").at("duplicate") == true);
+  CHECK(s.ledger->head().seq == seq);
+  // An actor in the request is refused: it comes from the connection only.
+  request["command_id"] = "srv-2";
+  request["actor"] = bj::object{{"id", "someone.else"}, {"role", "admin"}};
+  CHECK(ErrorCode(c.Call(request)) == "bad_request");
+  CHECK(s.ledger->head().seq == seq);
+  // A batch is all or nothing.
+  bj::object good = Amendment("srv-3", s.carrier), bad = Amendment("srv-4", s.carrier);
+  bad["type"] = "NoSuchType";
+  auto batch = c.Call({{"id", 9}, {"op", "append_batch"}, {"events", bj::array{good, bad}}});
+  CHECK(ErrorCode(batch) == "unknown_type");
+  CHECK(s.ledger->head().seq == seq);
+  auto both = c.Call({{"id", 10},
+                      {"op", "append_batch"},
+                      {"events", bj::array{good, Amendment("srv-5", s.carrier)}}});
+  REQUIRE(ErrorCode(both) == "ok");
+  CHECK(both.at("result").at("results").as_array().size() == 2);
+  CHECK(s.ledger->head().seq == seq + 2);
+}
+
+TEST_CASE("server: pipelined requests are answered in order", "[server]") {
+  Served s;
+  Client c(s.server->port());
+  REQUIRE(ErrorCode(c.Hello(s.auditor)) == "ok");
+  std::string burst;
+  for (int i = 1; i <= 20; ++i) {
+    burst +=
+        bj::serialize(bj::object{{"id", i}, {"op", i % 2 ? "get" : "stats"}, {"seq", i}}) + "\n";
+  }
+  c.Send(burst);
+  for (int i = 1; i <= 20; ++i) {
+    auto response = bj::parse(c.Line()).as_object();
+    CHECK(response.at("id") == i);
+    CHECK(ErrorCode(response) == "ok");
+  }
+}
+
+TEST_CASE("server: bad input gets an error and the connection keeps serving", "[server]") {
+  Served s;
+  Client c(s.server->port());
+  REQUIRE(ErrorCode(c.Hello(s.admin)) == "ok");
+  for (const char* line :
+       {"not json", "[1,2]", "{\"id\":1}", "{\"id\":[1],\"op\":\"get\"}",
+        "{\"id\":1,\"op\":\"get\",\"seq\":\"one\"}", "{\"id\":1,\"op\":\"nope\"}",
+        "{\"id\":1,\"op\":\"read\",\"limit\":10001}", "\xff\xfe",
+        "{\"id\":1,\"op\":\"get\",\"seq\":99999}"}) {
+    INFO(line);
+    c.Send(std::string(line) + "\n");
+    std::string response = c.Line();
+    REQUIRE_FALSE(response.empty());
+    std::string code = ErrorCode(bj::parse(response).as_object());
+    CHECK((code == "bad_request" || code == "not_found"));
+  }
+  CHECK(ErrorCode(c.Call({{"id", 2}, {"op", "get"}, {"seq", 1}})) == "ok");
+}
+
+TEST_CASE("server: a line above the frame limit is refused and the connection closed", "[server]") {
+  ServerOptions options;
+  options.max_frame_bytes = 4096;
+  Served s(options);
+  Client c(s.server->port());
+  REQUIRE(ErrorCode(c.Hello(s.admin)) == "ok");
+  std::uint64_t head = s.ledger->head().seq;
+  bj::object request = Amendment("big", s.carrier);
+  request["op"] = "append";
+  request["note"] = std::string(5000, 'x');
+  c.Send(bj::serialize(request) + "\n");
+  auto response = bj::parse(c.Line()).as_object();
+  CHECK(ErrorCode(response) == "frame_too_large");
+  CHECK(c.Line().empty());  // closed
+  CHECK(s.ledger->head().seq == head);
+  Client other(s.server->port());  // and the server serves others
+  CHECK(ErrorCode(other.Hello(s.admin)) == "ok");
+}
+
+TEST_CASE("server: idle connections time out and beyond the limit connections are refused",
+          "[server]") {
+  ServerOptions options;
+  options.idle_timeout = std::chrono::milliseconds(300);
+  options.max_connections = 2;
+  Served s(options);
+  Client a(s.server->port()), b(s.server->port());
+  REQUIRE(ErrorCode(a.Hello(s.admin)) == "ok");
+  REQUIRE(ErrorCode(b.Hello(s.admin)) == "ok");
+  Client third(s.server->port());
+  auto refused = bj::parse(third.Line()).as_object();
+  CHECK(ErrorCode(refused) == "overloaded");
+  // A client sending one byte at a time slower than the deadline loses its session.
+  a.Send("{");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(a.Line().empty());
+  CHECK(b.Line().empty());         // idle too
+  Client again(s.server->port());  // room again
+  CHECK(ErrorCode(again.Hello(s.admin)) == "ok");
+}
+
+TEST_CASE("server: queries and explain answer from the projector, as of any point", "[server]") {
+  Served s;
+  Client c(s.server->port());
+  REQUIRE(ErrorCode(c.Hello(s.auditor)) == "ok");
+  auto all = c.Call({{"id", 1}, {"op", "query"}, {"view", "entitlements"}});
+  REQUIRE(ErrorCode(all) == "ok");
+  CHECK(all.at("result").at("as_of_seq") == s.ledger->head().seq);
+  const auto& rows = all.at("result").at("rows").as_array();
+  REQUIRE_FALSE(rows.empty());
+  std::string carrier(rows[0].at("carrier_id").as_string());
+  std::string id(rows[0].at("entitlement_id").as_string());
+  auto one = c.Call({{"id", 2},
+                     {"op", "query"},
+                     {"view", "entitlements"},
+                     {"filter", {{"carrier_id", carrier}}}});
+  std::size_t expected = 0;
+  for (const auto& r : rows) expected += r.at("carrier_id").as_string() == carrier ? 1 : 0;
+  CHECK(one.at("result").at("rows").as_array().size() == expected);
+  auto early =
+      c.Call({{"id", 3}, {"op", "query"}, {"view", "entitlements"}, {"as_of", {{"seq", 2}}}});
+  CHECK(early.at("result").at("rows").as_array().empty());
+  auto why = c.Call({{"id", 4}, {"op", "explain"}, {"entitlement_id", id}});
+  REQUIRE(ErrorCode(why) == "ok");
+  CHECK(why.at("result").at("entitlement").at("entitlement_id").as_string() == id);
+  CHECK(ErrorCode(c.Call({{"id", 5}, {"op", "query"}, {"view", "nope"}})) == "not_found");
+  // An append is visible to the next query.
+  Client admin(s.server->port());
+  REQUIRE(ErrorCode(admin.Hello(s.admin)) == "ok");
+  bj::object request = Amendment("srv-q", s.carrier);
+  request["op"] = "append";
+  REQUIRE(ErrorCode(admin.Call(request)) == "ok");
+  auto after = c.Call(
+      {{"id", 6}, {"op", "query"}, {"view", "carriers"}, {"filter", {{"carrier_id", s.carrier}}}});
+  CHECK(after.at("result").at("rows").as_array().at(0).at("area_m2") == 12345);
+}
+
+TEST_CASE("server: a stop finishes what is in flight and refuses new connections", "[server]") {
+  Served s;
+  std::uint16_t port = s.server->port();
+  Client c(port);
+  REQUIRE(ErrorCode(c.Hello(s.admin)) == "ok");
+  s.server->Stop();
+  s.server->Wait();
+  CHECK(c.Line().empty());  // the idle session was closed
+  asio::io_context io;
+  tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  CHECK(ec);
+}
+
+}  // namespace
+}  // namespace hatchery::server
