@@ -3,9 +3,13 @@
 // (and the server) serving, frame and connection limits, idle timeouts, queries and a clean stop.
 #include "server/server.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <csignal>
 
 #include "domain/policy_rules.h"
 #include "test_util.h"
@@ -293,6 +297,47 @@ TEST_CASE("server: a stop finishes what is in flight and refuses new connections
   boost::system::error_code ec;
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
   CHECK(ec);
+}
+
+}  // namespace
+}  // namespace hatchery::server
+
+namespace hatchery::server {
+namespace {
+
+TEST_CASE("server: hatchery serve answers hatchery client and stops cleanly on SIGTERM",
+          "[server][cli]") {
+  TempDir dir;
+  std::string data = dir.Sub("s"), tokens = dir.Sub("tokens");
+  REQUIRE(RunHatchery("demo --carriers 4 --data " + data).exit_code == 0);
+  auto added = RunHatchery("token add --actor audit.wu --role auditor --tokens " + tokens);
+  std::string token = added.out.substr(0, added.out.find('\n'));
+  auto child = testing::ForkWithPipe([&](int fd) {
+    ::dup2(fd, STDOUT_FILENO);
+    ::execl(HATCHERY_BINARY, HATCHERY_BINARY, "serve", "--data", data.c_str(), "--tokens",
+            tokens.c_str(), "--listen", "127.0.0.1:0", "--log-level", "warn",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  });
+  std::string out;
+  REQUIRE(testing::ReadUntil(child.read_fd, &out, "stop with"));
+  std::size_t at = out.find("127.0.0.1:") + std::string("127.0.0.1:").size();
+  std::string port = out.substr(at, out.find(' ', at) - at);
+  auto answered = RunHatchery("client --connect 127.0.0.1:" + port + " --token " + token,
+                              "{\"id\":1,\"op\":\"stats\"}\n{\"id\":2,\"op\":\"append\"}\n");
+  CHECK(answered.exit_code == 0);
+  CHECK_THAT(answered.out, Catch::Contains("\"actor\":\"audit.wu\"") &&
+                               Catch::Contains("\"id\":1,\"ok\":true") &&
+                               Catch::Contains("forbidden"));
+  ::kill(child.pid, SIGTERM);
+  REQUIRE(testing::ReadUntil(child.read_fd, &out));
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  ::close(child.read_fd);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK_THAT(out, Catch::Contains("stopped"));
+  CHECK(RunHatchery("verify --data " + data).exit_code == 0);
 }
 
 }  // namespace

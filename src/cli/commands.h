@@ -21,9 +21,10 @@ void AddReplayCommand(CLI::App& app, int* exit_code);
 // explain, diff.
 void AddExplainCommand(CLI::App& app, int* exit_code);
 void AddDiffCommand(CLI::App& app, int* exit_code);
-// token, serve.
+// token, serve, client.
 void AddTokenCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
+void AddClientCommand(CLI::App& app, int* exit_code);
 // snapshot.
 void AddSnapshotCommand(CLI::App& app, int* exit_code);
 

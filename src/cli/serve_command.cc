@@ -1,5 +1,7 @@
 // serve: the TCP API (server/server.h) on a store, until SIGTERM or SIGINT; then it stops
 // accepting, lets in-flight requests finish, keeps a snapshot if one is due and closes the store.
+#include <spdlog/spdlog.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -15,6 +17,7 @@ struct ServeArgs {
   std::string dir, listen = "127.0.0.1:7411", tokens;
   server::ServerOptions options;
   double idle_timeout_s = 300;
+  std::string log_level = "info";
 };
 
 int RunServe(ServeArgs args) {
@@ -32,6 +35,7 @@ int RunServe(ServeArgs args) {
   }
   args.options.idle_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(args.idle_timeout_s * 1000));
+  spdlog::set_level(spdlog::level::from_str(args.log_level));
   auto tokens = server::TokenStore::Load(args.tokens);
   if (!tokens.ok()) return Fail(tokens.status());
   if (tokens->entries().empty()) {
@@ -80,6 +84,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-connections", args->options.max_connections, "default 1024");
   cmd->add_option("--max-frame-bytes", args->options.max_frame_bytes,
                   "longest request line (default 1 MiB)");
+  cmd->add_option("--log-level", args->log_level,
+                  "info (a line per connection) or debug (a line per request)")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
   cmd->callback([args, exit_code] { *exit_code = RunServe(*args); });
 }
 

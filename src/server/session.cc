@@ -1,5 +1,7 @@
 #include "server/session.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -72,6 +74,10 @@ asio::awaitable<bool> Session::Write(std::string text) {
 
 asio::awaitable<void> Session::Run() {
   auto self = shared_from_this();
+  boost::system::error_code ignored;
+  std::string peer = socket_.remote_endpoint(ignored).address().to_string();
+  spdlog::info("connection {} from {}", number_, peer);
+  std::uint64_t answered = 0;
   std::string buffer;
   const std::size_t max_line = state_->options.max_frame_bytes + 1;  // with its newline
   while (!state_->stopping) {
@@ -94,15 +100,18 @@ asio::awaitable<void> Session::Run() {
     std::string line = buffer.substr(0, n - 1);
     buffer.erase(0, n);
     std::string response = co_await Handle(line);
+    ++answered;
     if (!co_await Write(response)) break;
   }
-  boost::system::error_code ignored;
+  spdlog::info("connection {} closed: actor {}, {} requests", number_,
+               actor_ ? actor_->id : std::string("(none)"), answered);
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   state_->sessions.erase(number_);
 }
 
 asio::awaitable<std::string> Session::Handle(std::string_view line) {
+  auto started = std::chrono::steady_clock::now();
   ++state_->requests;
   Request request;
   Status parsed = ParseRequest(line, &request);
@@ -132,6 +141,13 @@ asio::awaitable<std::string> Session::Handle(std::string_view line) {
   } else {
     result = co_await Dispatch(request.op, request.args);
   }
+  // One line per request at debug: never the arguments (a hello carries a token).
+  spdlog::debug("connection {} actor {} op {} {} us {}", number_,
+                actor_ ? actor_->id : std::string("-"), request.op,
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count(),
+                result.ok() ? std::string_view("ok") : CodeName(result.status().code()));
   if (!result.ok()) {
     ++state_->errors;
     co_return ErrorLine(request.id, result.status());
@@ -168,19 +184,21 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
   if (op == "append_batch") co_return co_await Append(args, true);
   if (op == "query" || op == "explain") co_return co_await OnProjector(op, args);
   if (op == "stats") {
-    double uptime =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - state_->started).count();
-    co_return bj::object{
-        {"events", ledger.head().seq},
-        {"tree_size", ledger.head().seq},
-        {"uptime_s", uptime},
-        {"appends_per_s", uptime > 0 ? static_cast<double>(state_->appended) / uptime : 0.0},
-        {"appended", state_->appended},
-        {"connections", state_->sessions.size()},
-        {"connections_total", state_->connections_total},
-        {"requests", state_->requests},
-        {"errors", state_->errors},
-        {"read_only", ledger.read_only()}};
+    auto uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - state_->started)
+                         .count();
+    std::uint64_t appends_per_s =
+        uptime_ms > 0 ? state_->appended * 1000 / static_cast<std::uint64_t>(uptime_ms) : 0;
+    co_return bj::object{{"events", ledger.head().seq},
+                         {"tree_size", ledger.head().seq},
+                         {"uptime_ms", uptime_ms},
+                         {"appends_per_s", appends_per_s},
+                         {"appended", state_->appended},
+                         {"connections", state_->sessions.size()},
+                         {"connections_total", state_->connections_total},
+                         {"requests", state_->requests},
+                         {"errors", state_->errors},
+                         {"read_only", ledger.read_only()}};
   }
   co_return Status(Code::kBadRequest, "unknown op \"" + op + "\"", bj::object{{"field", "op"}});
 }
