@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
       asio::read_until(socket, asio::dynamic_buffer(buffer), '\n');
       buffer.erase(0, buffer.find('\n') + 1);
       std::size_t n = asio::read_until(socket, asio::dynamic_buffer(buffer), '\n');
-      bj::value answer = bj::parse(std::string_view(buffer).substr(0, n - 1));
+      bj::value answer = bj::parse(std::string_view{buffer}.substr(0, n - 1));
       for (const auto& row : answer.at("result").at("rows").as_array()) {
         s.carriers.emplace_back(row.at("carrier_id").as_string());
       }
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     s.end =
         start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     for (int i = 0; i < connections; ++i) {
-      asio::co_spawn(io, Connection(endpoint, s, i), [](std::exception_ptr e) {
+      asio::co_spawn(io, Connection(endpoint, s, i), [](const std::exception_ptr& e) {
         if (e) std::rethrow_exception(e);
       });
     }

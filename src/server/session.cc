@@ -43,6 +43,14 @@ auto AsyncAppend(Ledger& ledger, Actor actor, std::vector<AppendCommand> command
       token, std::move(actor), std::move(commands), mode);
 }
 
+// `status` of the batch's event `index`, saying which.
+Status AtIndex(const Status& status, std::size_t index) {
+  bj::object details = status.details();
+  details["index"] = index;
+  return Status(status.code(), "events[" + std::to_string(index) + "]: " + status.message(),
+                std::move(details));
+}
+
 }  // namespace
 
 bool Allowed(std::string_view role, std::string_view op) {
@@ -219,13 +227,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Append(const bj::object& args, bo
     }
     for (std::size_t i = 0; i < events->as_array().size(); ++i) {
       auto command = ParseAppendCommand(events->as_array()[i]);
-      if (!command.ok()) {
-        bj::object details = command.status().details();
-        details["index"] = i;
-        co_return Status(command.status().code(),
-                         "events[" + std::to_string(i) + "]: " + command.status().message(),
-                         std::move(details));
-      }
+      if (!command.ok()) co_return AtIndex(command.status(), i);
       commands.push_back(std::move(command).value());
     }
   } else {
@@ -244,11 +246,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Append(const bj::object& args, bo
   bj::array out;
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!results[i].ok() && results[i].status().code() != Code::kAborted) {
-      bj::object details = results[i].status().details();
-      details["index"] = i;
-      co_return Status(results[i].status().code(),
-                       "events[" + std::to_string(i) + "]: " + results[i].status().message(),
-                       std::move(details));
+      co_return AtIndex(results[i].status(), i);
     }
   }
   for (const auto& r : results) out.push_back(ToJson(*r));
