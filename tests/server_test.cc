@@ -12,6 +12,7 @@
 #include <csignal>
 
 #include "domain/policy_rules.h"
+#include "hatchery/checkpoint.h"
 #include "test_util.h"
 
 namespace hatchery::server {
@@ -282,6 +283,25 @@ TEST_CASE("server: queries and explain answer from the projector, as of any poin
   auto after = c.Call(
       {{"id", 6}, {"op", "query"}, {"view", "carriers"}, {"filter", {{"carrier_id", s.carrier}}}});
   CHECK(after.at("result").at("rows").as_array().at(0).at("area_m2") == 12345);
+}
+
+TEST_CASE("server: proofs and checkpoints over the wire", "[server]") {
+  Served s;
+  Client c(s.server->port());
+  REQUIRE(ErrorCode(c.Hello(s.exporter)) == "ok");
+  std::uint64_t head = s.ledger->head().seq;
+  auto checkpoint = c.Call({{"id", 1}, {"op", "checkpoint"}});
+  REQUIRE(ErrorCode(checkpoint) == "ok");
+  CHECK(checkpoint.at("result").at("signed") == false);
+  auto parsed = ParseCheckpoint(std::string(checkpoint.at("result").at("note").as_string()));
+  REQUIRE(parsed.ok());
+  CHECK(parsed->size == head);
+  CHECK(parsed->root == *s.ledger->MerkleRoot(head));
+  auto proof = c.Call({{"id", 2}, {"op", "proof"}, {"kind", "inclusion"}, {"seq", 3}});
+  REQUIRE(ErrorCode(proof) == "ok");
+  CHECK(proof.at("result").at("tree_size") == head);
+  CHECK(ErrorCode(c.Call({{"id", 3}, {"op", "proof"}, {"kind", "sideways"}})) == "bad_request");
+  CHECK(ErrorCode(c.Call({{"id", 4}, {"op", "checkpoint"}, {"sign", true}})) == "unavailable");
 }
 
 TEST_CASE("server: a stop finishes what is in flight and refuses new connections", "[server]") {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "domain/projections.h"
+#include "hatchery/checkpoint.h"
 #include "hatchery/json.h"
 #include "hatchery/proof.h"
 #include "hatchery/time.h"
@@ -122,6 +123,17 @@ StatusOr<bj::object> ProofOp(const Ledger& ledger, const bj::object& args) {
     return ToJson(Proof(std::move(proof)));
   }
   return BadArgument("kind", "must be \"inclusion\" or \"consistency\"");
+}
+
+StatusOr<bj::object> CheckpointOp(const Ledger& ledger, const bj::object& args) {
+  if (const bj::value* sign = args.if_contains("sign"); sign && *sign == true) {
+    return Status(Code::kUnavailable,
+                  "this server signs no checkpoints yet; sign with `hatchery checkpoint --sign`");
+  }
+  ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
+  if (!kept.empty()) return bj::object{{"note", kept.back()}, {"signed", true}};
+  ASSIGN_OR_RETURN(Checkpoint head, ledger.CheckpointAt(ledger.head().seq));
+  return bj::object{{"note", FormatCheckpoint(head)}, {"signed", false}};
 }
 
 StatusOr<bj::object> QueryOp(const Ledger& ledger, const domain::FactBase& facts,

@@ -22,6 +22,10 @@ StatusOr<boost::json::object> GetOp(const Ledger& ledger, const boost::json::obj
 StatusOr<boost::json::object> ReadOp(const Ledger& ledger, const boost::json::object& args);
 StatusOr<boost::json::object> ReadStreamOp(const Ledger& ledger, const boost::json::object& args);
 StatusOr<boost::json::object> ProofOp(const Ledger& ledger, const boost::json::object& args);
+// The latest kept signed checkpoint note ({"note", "signed": true}), or, when none is kept, the
+// unsigned checkpoint of the head ({"note", "signed": false}). `"sign": true` is refused
+// (kUnavailable) until the server holds a signing key.
+StatusOr<boost::json::object> CheckpointOp(const Ledger& ledger, const boost::json::object& args);
 
 // `facts` must hold every event through the ledger's head.
 StatusOr<boost::json::object> QueryOp(const Ledger& ledger, const domain::FactBase& facts,

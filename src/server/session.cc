@@ -188,6 +188,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
   if (op == "read") co_return ReadOp(ledger, args);
   if (op == "read_stream") co_return ReadStreamOp(ledger, args);
   if (op == "proof") co_return ProofOp(ledger, args);
+  if (op == "checkpoint") co_return CheckpointOp(ledger, args);
   if (op == "append") co_return co_await Append(args, false);
   if (op == "append_batch") co_return co_await Append(args, true);
   if (op == "query" || op == "explain") co_return co_await OnProjector(op, args);
