@@ -112,7 +112,8 @@ TEST_CASE("command_id is an idempotency key", "[ledger]") {
   }
 }
 
-TEST_CASE("a batch answers per command, and all-or-nothing records none on any failure", "[ledger]") {
+TEST_CASE("a batch answers per command, and all-or-nothing records none on any failure",
+          "[ledger]") {
   TempDir dir;
   auto ledger = NewLedger(dir);
   auto bad_version = MakeCommand("c-2");

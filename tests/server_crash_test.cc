@@ -21,25 +21,6 @@ using asio::ip::tcp;
 
 constexpr int kConnections = 64;
 
-struct Running {
-  Child child;
-  std::string port;
-};
-
-Running StartServer(const std::string& data, const std::string& tokens) {
-  Child child = ForkWithPipe([&](int fd) {
-    ::dup2(fd, STDOUT_FILENO);
-    ::execl(HATCHERY_BINARY, HATCHERY_BINARY, "serve", "--data", data.c_str(), "--tokens",
-            tokens.c_str(), "--listen", "127.0.0.1:0", "--log-level", "warn",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  });
-  std::string out;
-  REQUIRE(ReadUntil(child.read_fd, &out, "stop with"));
-  std::size_t at = out.find("127.0.0.1:") + std::string("127.0.0.1:").size();
-  return {child, out.substr(at, out.find(' ', at) - at)};
-}
-
 // One request and its response line; "" when the connection is gone.
 asio::awaitable<std::string> Call(tcp::socket& socket, std::string& buffer,
                                   const bj::object& request) {
@@ -100,7 +81,7 @@ TEST_CASE("server crash: SIGKILL under a 64-connection append load loses no ackn
   REQUIRE_FALSE(carriers.empty());
   auto added = RunHatchery("token add --actor load.admin --role admin --tokens " + tokens);
   std::string token = added.out.substr(0, added.out.find('\n'));
-  Running server = StartServer(data, tokens);
+  ServeProcess server = StartServe(data, tokens);
 
   Acks acks;
   asio::io_context io;
@@ -124,7 +105,7 @@ TEST_CASE("server crash: SIGKILL under a 64-connection append load loses no ackn
   REQUIRE(acks.size() > 100);
 
   // Restarted on the same store, the server opens it, and everything acknowledged is there.
-  Running again = StartServer(data, tokens);
+  ServeProcess again = StartServe(data, tokens);
   ::kill(again.child.pid, SIGTERM);
   std::string rest;
   ReadUntil(again.child.read_fd, &rest);

@@ -332,17 +332,10 @@ TEST_CASE("server: hatchery serve answers hatchery client and stops cleanly on S
   REQUIRE(RunHatchery("demo --carriers 4 --data " + data).exit_code == 0);
   auto added = RunHatchery("token add --actor audit.wu --role auditor --tokens " + tokens);
   std::string token = added.out.substr(0, added.out.find('\n'));
-  auto child = testing::ForkWithPipe([&](int fd) {
-    ::dup2(fd, STDOUT_FILENO);
-    ::execl(HATCHERY_BINARY, HATCHERY_BINARY, "serve", "--data", data.c_str(), "--tokens",
-            tokens.c_str(), "--listen", "127.0.0.1:0", "--log-level", "warn",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  });
-  std::string out;
-  REQUIRE(testing::ReadUntil(child.read_fd, &out, "stop with"));
-  std::size_t at = out.find("127.0.0.1:") + std::string("127.0.0.1:").size();
-  std::string port = out.substr(at, out.find(' ', at) - at);
+  testing::ServeProcess serve = testing::StartServe(data, tokens);
+  const testing::Child& child = serve.child;
+  std::string& out = serve.out;
+  const std::string& port = serve.port;
   auto answered = RunHatchery("client --connect 127.0.0.1:" + port + " --token " + token,
                               "{\"id\":1,\"op\":\"stats\"}\n{\"id\":2,\"op\":\"append\"}\n");
   CHECK(answered.exit_code == 0);

@@ -151,6 +151,21 @@ std::unique_ptr<Ledger> RequireAcknowledgedIntact(const std::string& path, const
   return std::move(ledger).value();
 }
 
+ServeProcess StartServe(const std::string& data, const std::string& tokens) {
+  ServeProcess serve;
+  serve.child = ForkWithPipe([&](int fd) {
+    ::dup2(fd, STDOUT_FILENO);
+    ::execl(HATCHERY_BINARY, HATCHERY_BINARY, "serve", "--data", data.c_str(), "--tokens",
+            tokens.c_str(), "--listen", "127.0.0.1:0", "--log-level", "warn",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  });
+  REQUIRE(ReadUntil(serve.child.read_fd, &serve.out, "stop with"));
+  std::size_t at = serve.out.find("127.0.0.1:") + std::string("127.0.0.1:").size();
+  serve.port = serve.out.substr(at, serve.out.find(' ', at) - at);
+  return serve;
+}
+
 RunResult RunHatchery(const std::string& args, const std::string& input) {
   TempDir io;
   std::string in_path = io.Sub("stdin"), out_path = io.Sub("stdout");

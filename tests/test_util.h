@@ -75,6 +75,15 @@ Child ForkWithPipe(const std::function<void(int write_fd)>& body);
 // of file without it. An empty `stop_at` reads to end of file.
 bool ReadUntil(int fd, std::string* into, const std::string& stop_at = "");
 
+// `hatchery serve --data data --tokens tokens` started as a child process on a free loopback port,
+// once it says it is serving; `out` holds what it printed so far (the child's stdout is the pipe).
+struct ServeProcess {
+  Child child;
+  std::string port;
+  std::string out;
+};
+ServeProcess StartServe(const std::string& data, const std::string& tokens);
+
 // Acknowledgements from a child process that appends: one "seq hash" line per acknowledged event,
 // written to a pipe; the parent collects them and checks them against the store afterwards.
 using Acks = std::map<std::uint64_t, std::string>;    // seq -> hash hex

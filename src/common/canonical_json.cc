@@ -1,8 +1,8 @@
 // RFC 8785 (JSON Canonicalization Scheme) for the integer-only subset of AUDIT.md §1.
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <boost/json.hpp>
+#include <charconv>
 #include <cstdio>
 #include <vector>
 

@@ -1,8 +1,7 @@
 #include "domain/projections.h"
 
-#include <functional>
-
 #include <algorithm>
+#include <functional>
 
 #include "hatchery/json.h"
 

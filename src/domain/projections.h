@@ -8,9 +8,9 @@
 #define HATCHERY_DOMAIN_PROJECTIONS_H_
 
 #include <array>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <functional>
-#include <boost/json/array.hpp>
 #include <string>
 #include <string_view>
 #include <vector>

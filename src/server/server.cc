@@ -76,8 +76,11 @@ Server::~Server() {
 std::uint16_t Server::port() const { return state_->acceptor.local_endpoint().port(); }
 
 void Server::Stop() {
-  asio::post(state_->net, [state = state_] {
-    if (state->stopping) return;
+  // A weak reference: a handler posted after the network thread has ended is never run, and must
+  // not keep the state (which owns the io_context that holds the handler) alive.
+  asio::post(state_->net, [weak = std::weak_ptr<State>(state_)] {
+    auto state = weak.lock();
+    if (!state || state->stopping) return;
     state->stopping = true;
     boost::system::error_code ignored;
     state->acceptor.close(ignored);
