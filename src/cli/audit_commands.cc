@@ -188,9 +188,7 @@ StatusOr<Proof> MakeProof(const Ledger& ledger, const std::string& kind, std::ui
 
 int RunProof(const std::string& dir, const std::string& kind, std::uint64_t a,
              std::optional<std::uint64_t> b) {
-  LedgerOptions options;
-  options.read_only = true;
-  auto ledger = Ledger::Open(dir, options);
+  auto ledger = OpenReadOnly(dir);
   if (!ledger.ok()) return Fail(ledger.status());
   auto proof = MakeProof(**ledger, kind, a, b.value_or((*ledger)->head().seq));
   if (!proof.ok()) return Fail(proof.status());

@@ -95,9 +95,7 @@ int RunDiff(const DiffArgs& args) {
   if (!from.ok()) return Fail(from.status());
   auto to = ParsePoint(args.to, "--to", args.to_effective_on, "--to-effective-on");
   if (!to.ok()) return Fail(to.status());
-  LedgerOptions options;
-  options.read_only = true;
-  auto ledger = Ledger::Open(args.dir, options);
+  auto ledger = OpenReadOnly(args.dir);
   if (!ledger.ok()) return Fail(ledger.status());
   auto from_seq = replay::PointSeq(**ledger, *from);
   if (!from_seq.ok()) return Fail(from_seq.status());

@@ -74,9 +74,7 @@ std::string Words(const replay::Explanation& x) {
 int RunExplain(const ExplainArgs& args) {
   auto point = ToPoint(args.point, "--as-of");
   if (!point.ok()) return Fail(point.status());
-  LedgerOptions options;
-  options.read_only = true;
-  auto ledger = Ledger::Open(args.dir, options);
+  auto ledger = OpenReadOnly(args.dir);
   if (!ledger.ok()) return Fail(ledger.status());
   auto seq = replay::PointSeq(**ledger, *point);
   if (!seq.ok()) return Fail(seq.status());

@@ -135,9 +135,7 @@ struct ReadArgs {
 };
 
 int RunRead(const ReadArgs& args) {
-  LedgerOptions options;
-  options.read_only = true;
-  auto opened = Ledger::Open(args.dir, std::move(options));
+  auto opened = OpenReadOnly(args.dir);
   if (!opened.ok()) return Fail(opened.status());
   const Ledger* ledger = opened->get();
   if (!args.command_id.empty()) {

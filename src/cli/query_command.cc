@@ -138,9 +138,7 @@ int RunQuery(const QueryArgs& args) {
   auto point = ToPoint(args.point, "--as-of");
   if (!point.ok()) return Fail(point.status());
   std::optional<domain::Date> effective_on = point->effective_on;
-  LedgerOptions options;
-  options.read_only = true;
-  auto ledger = Ledger::Open(args.dir, options);
+  auto ledger = OpenReadOnly(args.dir);
   if (!ledger.ok()) return Fail(ledger.status());
   auto as_of_seq = replay::PointSeq(**ledger, *point);
   if (!as_of_seq.ok()) return Fail(as_of_seq.status());

@@ -92,9 +92,7 @@ int RunReplay(const ReplayArgs& args) {
   auto parsed = ToPoint(args.point, "--to-time");
   if (!parsed.ok()) return Fail(parsed.status());
   const replay::Point& point = *parsed;
-  LedgerOptions options;
-  options.read_only = true;
-  auto ledger = Ledger::Open(args.dir, options);
+  auto ledger = OpenReadOnly(args.dir);
   if (!ledger.ok()) return Fail(ledger.status());
   if (args.check) return RunCheck(**ledger, args, point);
   auto result = replay::Replay(

@@ -31,9 +31,7 @@ int TakeNow(const std::string& dir) {
 }
 
 int List(const std::string& dir) {
-  LedgerOptions options;
-  options.read_only = true;
-  auto ledger = Ledger::Open(dir, options);
+  auto ledger = OpenReadOnly(dir);
   if (!ledger.ok()) return Fail(ledger.status());
   auto seqs = (*ledger)->SnapshotSeqs();
   if (!seqs.ok()) return Fail(seqs.status());

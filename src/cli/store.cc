@@ -11,6 +11,12 @@ int Fail(const Status& status) {
   return 2;
 }
 
+StatusOr<std::unique_ptr<Ledger>> OpenReadOnly(const std::string& dir) {
+  LedgerOptions options;
+  options.read_only = true;
+  return Ledger::Open(dir, options);
+}
+
 StatusOr<WritableStore> OpenForAppend(const std::string& dir) {
   WritableStore store{std::make_shared<domain::PolicyRules>(), nullptr};
   ASSIGN_OR_RETURN(store.ledger, Ledger::Open(dir, LedgerOptions{store.rules}));

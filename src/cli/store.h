@@ -16,6 +16,9 @@ namespace hatchery::cli {
 // Prints `status` to stderr and returns 2 (the command could not run).
 int Fail(const Status& status);
 
+// A store opened read-only (no lock: may run beside a writer).
+StatusOr<std::unique_ptr<Ledger>> OpenReadOnly(const std::string& dir);
+
 // A store opened for appending, with the policy domain checking every command.
 struct WritableStore {
   std::shared_ptr<domain::PolicyRules> rules;
