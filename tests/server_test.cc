@@ -13,6 +13,7 @@
 
 #include "domain/policy_rules.h"
 #include "hatchery/checkpoint.h"
+#include "server_fixture.h"
 #include "test_util.h"
 
 namespace hatchery::server {
@@ -23,75 +24,6 @@ namespace bj = boost::json;
 using asio::ip::tcp;
 using testing::RunHatchery;
 using testing::TempDir;
-
-// A demo store opened for appending, tokens for each role, and a server on a free port.
-struct Served {
-  TempDir dir;
-  std::shared_ptr<domain::PolicyRules> rules = std::make_shared<domain::PolicyRules>();
-  std::unique_ptr<Ledger> ledger;
-  std::string admin, auditor, exporter;
-  std::string carrier;  // a registered carrier of the demo
-  std::unique_ptr<Server> server;
-
-  explicit Served(ServerOptions options = {}) {
-    REQUIRE(RunHatchery("demo --carriers 4 --data " + dir.Sub("s")).exit_code == 0);
-    ledger = std::move(Ledger::Open(dir.Sub("s"), LedgerOptions{rules})).value();
-    carrier = rules->facts().carrier_index().begin()->first;
-    auto tokens = std::move(TokenStore::Load(dir.Sub("tokens"))).value();
-    admin = *tokens.Add(Actor{"clerk.zhang", "admin"});
-    auditor = *tokens.Add(Actor{"audit.wu", "auditor"});
-    exporter = *tokens.Add(Actor{"export.job", "exporter"});
-    options.port = 0;
-    auto started = Server::Start(*ledger, std::move(tokens), options);
-    REQUIRE(started.ok());
-    server = std::move(started).value();
-  }
-};
-
-// A blocking client of one connection.
-class Client {
- public:
-  explicit Client(std::uint16_t port) : socket_(io_) {
-    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  }
-  void Send(const std::string& text) { asio::write(socket_, asio::buffer(text)); }
-  // The next response line, or "" when the server closed the connection.
-  std::string Line() {
-    boost::system::error_code ec;
-    std::size_t n = asio::read_until(socket_, asio::dynamic_buffer(buffer_), '\n', ec);
-    if (ec) return "";
-    std::string line = buffer_.substr(0, n - 1);
-    buffer_.erase(0, n);
-    return line;
-  }
-  bj::object Call(const bj::object& request) {
-    Send(bj::serialize(request) + "\n");
-    std::string line = Line();
-    REQUIRE_FALSE(line.empty());
-    return bj::parse(line).as_object();
-  }
-  bj::object Hello(const std::string& token) {
-    return Call({{"id", 0}, {"op", "hello"}, {"token", token}});
-  }
-
- private:
-  asio::io_context io_;
-  tcp::socket socket_;
-  std::string buffer_;
-};
-
-std::string ErrorCode(const bj::object& response) {
-  if (response.at("ok").as_bool()) return "ok";
-  return std::string(response.at("error").at("code").as_string());
-}
-
-bj::object Amendment(const std::string& command_id, const std::string& carrier) {
-  return {{"command_id", command_id},
-          {"stream", "carrier/" + carrier},
-          {"type", "CarrierProfileAmended"},
-          {"effective_date", "2026-07-01"},
-          {"data", {{"carrier_id", carrier}, {"changes", {{"area_m2", 12345}}}}}};
-}
 
 TEST_CASE("server: hello first with a known token binds the actor for good", "[server]") {
   Served s;

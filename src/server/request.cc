@@ -42,4 +42,9 @@ std::string ErrorLine(const bj::value& id, const Status& status) {
   return bj::serialize(line) + "\n";
 }
 
+std::string PushErrorLine(const Status& status) {
+  bj::object line{{"push", "error"}, {"error", status.ToJson()}};
+  return bj::serialize(line) + "\n";
+}
+
 }  // namespace hatchery::server

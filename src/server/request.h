@@ -29,6 +29,8 @@ Status ParseRequest(std::string_view line, Request* request);
 // The response lines, newline included.
 std::string OkLine(const boost::json::value& id, boost::json::object result);
 std::string ErrorLine(const boost::json::value& id, const Status& status);
+// A subscription's end by error: `{"push": "error", "error": {code, message, details}}`.
+std::string PushErrorLine(const Status& status);
 
 }  // namespace hatchery::server
 

@@ -32,6 +32,8 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> state) {
       socket.close(ignored);
       continue;
     }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // answers are whole lines: send at once
     std::uint64_t number = state->next_session++;
     auto session = std::make_shared<Session>(state, std::move(socket), number);
     state->sessions.emplace(number, session);

@@ -26,7 +26,9 @@ struct ServerOptions {
   std::uint16_t port = 7411;  // 0: any free port (see Server::port)
   std::size_t max_frame_bytes = 1 << 20;
   std::size_t max_connections = 1024;
-  std::size_t max_batch = 1000;                     // commands in one append_batch
+  std::size_t max_batch = 1000;  // commands in one append_batch
+  // A live subscriber that falls this many events behind the head is told and disconnected.
+  std::uint64_t max_subscriber_lag = 100'000;
   std::chrono::milliseconds idle_timeout{300'000};  // for a whole request line to arrive
   std::chrono::milliseconds write_timeout{30'000};  // for a response to be taken
 };

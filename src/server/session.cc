@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read_until.hpp>
@@ -54,8 +55,8 @@ Status AtIndex(const Status& status, std::size_t index) {
 }  // namespace
 
 bool Allowed(std::string_view role, std::string_view op) {
-  static const std::set<std::string_view> kReaders = {"get",   "read",  "read_stream", "subscribe",
-                                                      "query", "proof", "checkpoint"};
+  static const std::set<std::string_view> kReaders = {
+      "get", "read", "read_stream", "subscribe", "unsubscribe", "query", "proof", "checkpoint"};
   if (op == "hello" || op == "stats") return true;
   if (role == "admin") return true;
   if (role == "auditor") return kReaders.contains(op) || op == "explain" || op == "verify";
@@ -65,7 +66,10 @@ bool Allowed(std::string_view role, std::string_view op) {
 
 Session::Session(std::shared_ptr<Server::State> state, asio::ip::tcp::socket socket,
                  std::uint64_t number)
-    : state_(std::move(state)), socket_(std::move(socket)), number_(number) {}
+    : state_(std::move(state)),
+      socket_(std::move(socket)),
+      number_(number),
+      wake_(socket_.get_executor()) {}
 
 void Session::StopIfIdle() {
   if (!idle_) return;
@@ -73,11 +77,64 @@ void Session::StopIfIdle() {
   socket_.cancel(ignored);
 }
 
-asio::awaitable<bool> Session::Write(std::string text) {
-  asio::steady_timer deadline(socket_.get_executor(), state_->options.write_timeout);
-  auto result = co_await (asio::async_write(socket_, asio::buffer(text), kNoThrow) ||
-                          deadline.async_wait(kNoThrow));
-  co_return result.index() == 0 && !std::get<0>(std::get<0>(result));
+void Session::Close() {
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+asio::awaitable<bool> Session::Write(std::string text, std::optional<std::uint64_t> push_of) {
+  if (writing_) {
+    asio::steady_timer turn(socket_.get_executor(), asio::steady_timer::time_point::max());
+    write_turns_.push_back(&turn);
+    co_await turn.async_wait(
+        kNoThrow);  // cancelled by the write before, when this one's turn comes
+  }
+  writing_ = true;
+  bool written = true;
+  if (!push_of || *push_of == subscription_) {
+    asio::steady_timer deadline(socket_.get_executor(), state_->options.write_timeout);
+    auto result = co_await (asio::async_write(socket_, asio::buffer(text), kNoThrow) ||
+                            deadline.async_wait(kNoThrow));
+    written = result.index() == 0 && !std::get<0>(std::get<0>(result));
+    if (!written) Close();  // a client that does not take its answers loses the connection
+  }
+  if (write_turns_.empty()) {
+    writing_ = false;
+  } else {
+    write_turns_.front()->cancel();
+    write_turns_.pop_front();
+  }
+  co_return written;
+}
+
+asio::awaitable<std::size_t> Session::ReadLine(std::string& buffer) {
+  const std::size_t max_line = state_->options.max_frame_bytes + 1;  // with its newline
+  if (subscription_ != 0 && buffer.empty()) {
+    // A subscriber may stay silent for as long as it likes; its next line, once begun, must
+    // arrive in time like any other.
+    idle_ = true;
+    auto [ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, kNoThrow);
+    idle_ = false;
+    if (ec || state_->stopping) co_return 0;
+  }
+  idle_ = true;
+  asio::steady_timer deadline(socket_.get_executor(), state_->options.idle_timeout);
+  auto read = co_await (
+      asio::async_read_until(socket_, asio::dynamic_buffer(buffer, max_line), '\n', kNoThrow) ||
+      deadline.async_wait(kNoThrow));
+  idle_ = false;
+  if (read.index() == 1) co_return 0;  // idle or too slow: a byte a second cannot hold a session
+  auto [ec, n] = std::get<0>(read);
+  if (ec == asio::error::not_found) {  // the line is longer than the frame limit
+    co_await Write(ErrorLine(
+        nullptr, Status(Code::kFrameTooLarge, "a request line may be at most " +
+                                                  std::to_string(state_->options.max_frame_bytes) +
+                                                  " bytes; nothing of it was applied")));
+    co_return 0;
+  }
+  if (ec) co_return 0;  // closed by the client, cancelled by a stop, or a network error
+  co_return n;
 }
 
 asio::awaitable<void> Session::Run() {
@@ -87,34 +144,24 @@ asio::awaitable<void> Session::Run() {
   spdlog::info("connection {} from {}", number_, peer);
   std::uint64_t answered = 0;
   std::string buffer;
-  const std::size_t max_line = state_->options.max_frame_bytes + 1;  // with its newline
   while (!state_->stopping) {
-    idle_ = true;
-    asio::steady_timer deadline(socket_.get_executor(), state_->options.idle_timeout);
-    auto read = co_await (
-        asio::async_read_until(socket_, asio::dynamic_buffer(buffer, max_line), '\n', kNoThrow) ||
-        deadline.async_wait(kNoThrow));
-    idle_ = false;
-    if (read.index() == 1) break;  // idle or too slow: a byte a second cannot hold a session
-    auto [ec, n] = std::get<0>(read);
-    if (ec == asio::error::not_found) {  // the line is longer than the frame limit
-      co_await Write(ErrorLine(nullptr, Status(Code::kFrameTooLarge,
-                                               "a request line may be at most " +
-                                                   std::to_string(state_->options.max_frame_bytes) +
-                                                   " bytes; nothing of it was applied")));
-      break;
-    }
-    if (ec) break;  // closed by the client, cancelled by a stop, or a network error
+    std::size_t n = co_await ReadLine(buffer);
+    if (n == 0) break;
     std::string line = buffer.substr(0, n - 1);
     buffer.erase(0, n);
     std::string response = co_await Handle(line);
     ++answered;
-    if (!co_await Write(response)) break;
+    if (!co_await Write(std::move(response))) break;
+    if (stream_to_start_) {
+      stream_to_start_ = false;
+      asio::co_spawn(socket_.get_executor(), Stream(subscription_, next_push_seq_), asio::detached);
+    }
   }
   spdlog::info("connection {} closed: actor {}, {} requests", number_,
                actor_ ? actor_->id : std::string("(none)"), answered);
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  subscription_ = 0;
+  wake_.cancel();
+  Close();
   state_->sessions.erase(number_);
 }
 
@@ -192,6 +239,8 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
   if (op == "append") co_return co_await Append(args, false);
   if (op == "append_batch") co_return co_await Append(args, true);
   if (op == "query" || op == "explain") co_return co_await OnProjector(op, args);
+  if (op == "subscribe") co_return Subscribe(args);
+  if (op == "unsubscribe") co_return Unsubscribe();
   if (op == "stats") {
     auto uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now() - state_->started)
@@ -239,6 +288,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Append(const bj::object& args, bo
   auto results = co_await AsyncAppend(state_->ledger, *actor_, std::move(commands),
                                       batch ? AppendMode::kAllOrNothing : AppendMode::kEach,
                                       asio::use_awaitable);
+  state_->NotifySubscribers();
   if (!batch) {
     if (!results[0].ok()) co_return results[0].status();
     ++state_->appended;

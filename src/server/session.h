@@ -1,6 +1,8 @@
 // One client connection of the server (server.h): reads request lines with a deadline and a frame
 // limit, answers them in order (pipelined requests are read ahead and answered one by one), binds
 // the connection to the actor of its `hello` token, and checks each op against the actor's role.
+// A `subscribe` starts a second coroutine on the connection that pushes events (subscription.cc);
+// writes of both take turns, first come first served.
 //
 // All sessions run on the server's one network thread (an implicit strand): no locks.
 #ifndef HATCHERY_SERVER_SESSION_H_
@@ -10,7 +12,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +45,9 @@ struct Server::State {
   std::map<std::uint64_t, std::weak_ptr<class Session>> sessions;
   // Counters for `stats` (network thread only).
   std::uint64_t connections_total = 0, requests = 0, errors = 0, appended = 0;
+
+  // Wakes every subscription waiting for new events (network thread only).
+  void NotifySubscribers();
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -51,6 +58,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> Run();
   // Ends the session if it is waiting for a request; otherwise it ends after its current one.
   void StopIfIdle();
+  // New events are durable: a live subscription reads them.
+  void WakeSubscription();
 
  private:
   boost::asio::awaitable<std::string> Handle(std::string_view line);
@@ -61,13 +70,39 @@ class Session : public std::enable_shared_from_this<Session> {
   // query or explain, run on the projector's thread.
   boost::asio::awaitable<StatusOr<boost::json::object>> OnProjector(std::string op,
                                                                     boost::json::object args);
-  boost::asio::awaitable<bool> Write(std::string text);  // false: not taken in time
+  // Writes one line once every earlier write of this connection is done. With `push_of` set, the
+  // line is a push of that subscription and is dropped if the subscription has ended meanwhile.
+  // False: the client did not take it within the write timeout (the connection is then closed).
+  boost::asio::awaitable<bool> Write(std::string text,
+                                     std::optional<std::uint64_t> push_of = std::nullopt);
+  // Waits for the next request line into buffer; the number of bytes of the line with its newline,
+  // or 0 when the connection is to end. (Frame limit and deadlines applied here.)
+  boost::asio::awaitable<std::size_t> ReadLine(std::string& buffer);
+  void Close();
+
+  // subscription.cc
+  StatusOr<boost::json::object> Subscribe(const boost::json::object& args);
+  StatusOr<boost::json::object> Unsubscribe();
+  // Pushes events from `from_seq` on while subscription `generation` lasts.
+  boost::asio::awaitable<void> Stream(std::uint64_t generation, std::uint64_t from_seq);
 
   std::shared_ptr<Server::State> state_;
   boost::asio::ip::tcp::socket socket_;
   std::uint64_t number_;
   std::optional<Actor> actor_;
   bool idle_ = false;
+
+  // Writes take turns: `writing_` while one is under way; the waiting ones' timers, in order, each
+  // cancelled when its turn comes.
+  bool writing_ = false;
+  std::deque<boost::asio::steady_timer*> write_turns_;
+
+  // The subscription, if any: its generation (a new subscribe starts a new one, so a push of an
+  // ended one is never written), the next seq it pushes, and the timer it waits on when caught up.
+  std::uint64_t subscription_ = 0;  // 0: none
+  std::uint64_t next_push_seq_ = 0;
+  bool stream_to_start_ = false;  // subscribed; the stream starts once the answer is written
+  boost::asio::steady_timer wake_;
 };
 
 // May `role` run `op`? (PROTOCOL.md "Roles"; hello and stats are open to every authenticated

@@ -1,0 +1,121 @@
+// `subscribe` and `unsubscribe` (PROTOCOL.md): a subscription pushes every event from a seq on,
+// first the backlog, then each event as it becomes durable, as `{"push": "event", "event": {…}}`,
+// in seq order without gaps or duplicates.
+//
+// The pushes are pulled, not queued: the subscription reads the durable events a page at a time
+// from the ledger after its cursor and writes them one by one, so a slow reader only falls behind
+// — it holds no memory and never stalls the writer or other clients. The writer's appends wake
+// the subscriptions that have caught up (Server::State::NotifySubscribers). A subscriber that,
+// once caught up, falls more than `max_subscriber_lag` events behind the head is told
+// (`{"push": "error", "error": {"code": "overloaded", …}}`) and disconnected; one that does not
+// take a push within the write timeout is disconnected.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "server/request.h"
+#include "server/session.h"
+
+namespace hatchery::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace bj = boost::json;
+
+constexpr std::size_t kPushPage = 256;  // events read from the ledger at a time
+
+std::string PushLine(const Event& event) {
+  std::string line = R"({"push":"event","event":)";
+  line += CanonicalForm(event, true);
+  line += "}\n";
+  return line;
+}
+
+}  // namespace
+
+void Server::State::NotifySubscribers() {
+  for (auto& [number, weak] : sessions) {
+    if (auto session = weak.lock()) session->WakeSubscription();
+  }
+}
+
+void Session::WakeSubscription() {
+  if (subscription_ != 0) wake_.cancel();
+}
+
+StatusOr<bj::object> Session::Subscribe(const bj::object& args) {
+  std::uint64_t from_seq = 1;
+  if (const bj::value* v = args.if_contains("from_seq")) {
+    if (!v->is_int64() || v->as_int64() < 1) {
+      return Status(Code::kBadRequest, "from_seq must be an integer ≥ 1",
+                    bj::object{{"field", "from_seq"}});
+    }
+    from_seq = static_cast<std::uint64_t>(v->as_int64());
+  }
+  if (subscription_ != 0) {
+    return Status(Code::kBadRequest,
+                  "this connection is already subscribed (from seq " +
+                      std::to_string(next_push_seq_) + "); unsubscribe first",
+                  bj::object{{"op", "subscribe"}});
+  }
+  static std::uint64_t generations = 0;  // network thread only
+  subscription_ = ++generations;
+  next_push_seq_ = from_seq;
+  stream_to_start_ = true;  // by Run, once this answer is written: it comes before the first push
+  return bj::object{{"from_seq", from_seq}, {"head_seq", state_->ledger.head().seq}};
+}
+
+StatusOr<bj::object> Session::Unsubscribe() {
+  if (subscription_ == 0) {
+    return Status(Code::kBadRequest, "this connection has no subscription",
+                  bj::object{{"op", "unsubscribe"}});
+  }
+  subscription_ = 0;
+  wake_.cancel();
+  // Pushes already written came before this answer; none comes after it.
+  return bj::object{{"next_seq", next_push_seq_}};
+}
+
+asio::awaitable<void> Session::Stream(std::uint64_t generation, std::uint64_t from_seq) {
+  auto self = shared_from_this();
+  constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+  std::uint64_t next = from_seq;
+  bool caught_up = false;
+  while (subscription_ == generation && !state_->stopping) {
+    std::uint64_t head = state_->ledger.head().seq;
+    if (next > head) {
+      caught_up = true;
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(kNoThrow);  // cancelled by new events, unsubscribe or the end
+      continue;
+    }
+    if (caught_up && head - next + 1 > state_->options.max_subscriber_lag) {
+      Status behind(Code::kOverloaded,
+                    "the subscriber fell more than " +
+                        std::to_string(state_->options.max_subscriber_lag) +
+                        " events behind; subscribe again from seq " + std::to_string(next),
+                    bj::object{{"next_seq", next}, {"head_seq", head}});
+      co_await Write(PushErrorLine(behind), generation);
+      Close();
+      co_return;
+    }
+    auto events = state_->ledger.Read(next, kPushPage);
+    if (events.ok() && events->empty()) {
+      events = Status(Code::kCorruption, "event " + std::to_string(next) + " is missing");
+    }
+    if (!events.ok()) {
+      co_await Write(PushErrorLine(events.status()), generation);
+      Close();
+      co_return;
+    }
+    // A page's pushes in one write (a write per event would be a packet per event).
+    std::string pushes;
+    for (const Event& event : *events) pushes += PushLine(event);
+    if (!co_await Write(std::move(pushes), generation)) co_return;
+    if (subscription_ != generation) co_return;
+    next = events->back().seq + 1;
+    next_push_seq_ = next;
+  }
+}
+
+}  // namespace hatchery::server
