@@ -127,6 +127,8 @@ class Ledger {
   StatusOr<std::uint64_t> LastSeqRecordedBy(std::int64_t micros) const;
   // The origin line of this log's checkpoints.
   const std::string& origin() const { return origin_; }
+  // The store's directory, as given to Open.
+  const std::string& dir() const;
 
   // The Merkle tree as it was at `tree_size` events (≤ the head). Errors: kBadRequest (a size
   // beyond the head, a seq outside the tree), kCorruption (a stored node is missing).

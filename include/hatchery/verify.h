@@ -21,6 +21,9 @@ struct VerifyOptions {
   // a valid signature by one of them. Without, signatures are checked against the verifier keys
   // the store kept (which shows the store is self-consistent, not who signed).
   std::vector<note::VerifierKey> trusted_keys;
+  // Check events 1..to_seq only, and the kept checkpoints of those sizes (0: every event). What
+  // lies beyond is not looked at: a store still being appended to checks out to any seq it has.
+  std::uint64_t to_seq = 0;
 };
 
 struct VerifyReport {
@@ -31,6 +34,10 @@ struct VerifyReport {
   std::string problem;                    // what is wrong at first_bad_seq
   bool ok() const { return first_bad_seq == 0; }
 };
+
+// {"ok", "events_checked", "checkpoints_checked", "head_seq", "head_hash"} and, when not ok,
+// {"first_bad_seq", "problem"}: the report as the server's `verify` op gives it.
+boost::json::object ToJson(const VerifyReport& report);
 
 // Opens the store in `dir` read-only (beside a running writer is fine) and checks it, stopping at
 // the first problem. A non-OK status means the store could not be read at all; findings about its

@@ -10,13 +10,13 @@
 
 #include "cli/commands.h"
 #include "cli/store.h"
-#include "domain/projections.h"
 #include "hatchery/checkpoint.h"
 #include "hatchery/json.h"
 #include "hatchery/key_files.h"
 #include "hatchery/merkle.h"
 #include "hatchery/note.h"
 #include "hatchery/proof.h"
+#include "replay/checkpoint_state.h"
 #include "replay/replay.h"
 
 namespace hatchery::cli {
@@ -151,25 +151,12 @@ int RunCheckpoint(const CheckpointArgs& args) {
     std::cout << kept->back();
     return 0;
   }
-  std::uint64_t size = (*ledger)->head().seq;
-  auto folded = replay::Fold(**ledger, size, replay::Path::kFromSnapshot);
+  auto folded = replay::Fold(**ledger, (*ledger)->head().seq, replay::Path::kFromSnapshot);
   if (!folded.ok()) return Fail(folded.status());
-  const domain::FactBase& facts = *folded->facts;
-  auto checkpoint = (*ledger)->CheckpointAt(size);
-  if (!checkpoint.ok()) return Fail(checkpoint.status());
-  checkpoint->extensions = domain::StateLines(
-      domain::Project(facts, domain::MakeCut(facts, std::nullopt, std::nullopt)));
-  std::string text = FormatCheckpoint(*checkpoint);
-  if (!key) {
-    std::cout << text;
-    return 0;
-  }
-  auto signed_note = note::Sign(text, *key);
-  if (!signed_note.ok()) return Fail(signed_note.status());
-  if (Status kept = (*ledger)->AddCheckpoint(*signed_note, note::VerifierOf(*key)); !kept.ok()) {
-    return Fail(kept);
-  }
-  std::cout << *signed_note;
+  auto note = key ? replay::SignAndKeep(**ledger, *folded->facts, *key)
+                  : replay::StateCheckpoint(**ledger, *folded->facts);
+  if (!note.ok()) return Fail(note.status());
+  std::cout << *note;
   return 0;
 }
 

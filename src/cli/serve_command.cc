@@ -1,5 +1,6 @@
 // serve: the TCP API (server/server.h) on a store, until SIGTERM or SIGINT; then it stops
-// accepting, lets in-flight requests finish, keeps a snapshot if one is due and closes the store.
+// accepting, lets in-flight requests finish, signs a final checkpoint (with --signing-key), keeps
+// a snapshot if one is due and closes the store.
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -8,15 +9,17 @@
 
 #include "cli/commands.h"
 #include "cli/store.h"
+#include "hatchery/key_files.h"
 #include "server/server.h"
 
 namespace hatchery::cli {
 namespace {
 
 struct ServeArgs {
-  std::string dir, listen = "127.0.0.1:7411", tokens;
+  std::string dir, listen = "127.0.0.1:7411", tokens, signing_key;
   server::ServerOptions options;
   double idle_timeout_s = 300;
+  std::int64_t checkpoint_every_s = 0;
   std::string log_level = "info";
 };
 
@@ -35,6 +38,12 @@ int RunServe(ServeArgs args) {
   }
   args.options.idle_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(args.idle_timeout_s * 1000));
+  args.options.checkpoint_every = std::chrono::seconds(args.checkpoint_every_s);
+  if (!args.signing_key.empty()) {
+    auto key = ReadSigningKeyFile(args.signing_key);
+    if (!key.ok()) return Fail(key.status());
+    args.options.signing_key = *key;
+  }
   spdlog::set_level(spdlog::level::from_str(args.log_level));
   auto tokens = server::TokenStore::Load(args.tokens);
   if (!tokens.ok()) return Fail(tokens.status());
@@ -84,6 +93,13 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-connections", args->options.max_connections, "default 1024");
   cmd->add_option("--max-frame-bytes", args->options.max_frame_bytes,
                   "longest request line (default 1 MiB)");
+  auto* key = cmd->add_option("--signing-key", args->signing_key,
+                              "an Ed25519 key (hatchery keygen): the server signs checkpoints on "
+                              "demand, on a timer and at the end");
+  cmd->add_option("--checkpoint-every", args->checkpoint_every_s,
+                  "sign a checkpoint of the head every S seconds when it has moved")
+      ->check(CLI::PositiveNumber)
+      ->needs(key);
   cmd->add_option("--log-level", args->log_level,
                   "info (a line per connection) or debug (a line per request)")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));

@@ -249,6 +249,8 @@ StatusOr<Event> Ledger::GetByCommandId(const std::string& command_id) const {
   return store_->GetEvent(entry->seq);
 }
 
+const std::string& Ledger::dir() const { return store_->dir(); }
+
 LedgerHead Ledger::head() const { return writer_ ? writer_->head() : opened_head_; }
 
 StatusOr<std::uint64_t> Ledger::LastSeqRecordedBy(std::int64_t micros) const {

@@ -272,6 +272,19 @@ void CheckIndexTail(const ledger::Store& store, Cf cf, VerifyReport* report) {
 
 }  // namespace
 
+boost::json::object ToJson(const VerifyReport& report) {
+  boost::json::object out{{"ok", report.ok()},
+                          {"events_checked", report.events_checked},
+                          {"checkpoints_checked", report.checkpoints_checked},
+                          {"head_seq", report.head.seq},
+                          {"head_hash", ToHex(report.head.hash)}};
+  if (!report.ok()) {
+    out["first_bad_seq"] = report.first_bad_seq;
+    out["problem"] = report.problem;
+  }
+  return out;
+}
+
 StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& options) {
   ASSIGN_OR_RETURN(auto store, ledger::Store::Open(dir, ledger::Store::Mode::kReadOnly));
   VerifyReport report;
@@ -295,8 +308,15 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
       report.events_checked = report.head.seq;
       return report;
     }
+    if (report.head.seq == options.to_seq) return report;
   }
   RETURN_IF_ERROR(ledger::FromRocks(it->status(), "cannot read the events"));
+  if (options.to_seq > report.head.seq) {
+    report.first_bad_seq = report.head.seq + 1;
+    report.problem = "the log ends at " + std::to_string(report.head.seq) + ", before seq " +
+                     std::to_string(options.to_seq);
+    return report;
+  }
   CheckIndexTail(*store, Cf::kStreams, &report);
   if (report.ok()) CheckIndexTail(*store, Cf::kCommands, &report);
   if (report.ok()) {

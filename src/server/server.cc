@@ -1,11 +1,16 @@
 #include "server/server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <future>
 
+#include "hatchery/checkpoint.h"
+#include "replay/checkpoint_state.h"
 #include "server/request.h"
 #include "server/session.h"
 
@@ -41,12 +46,43 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> state) {
   }
 }
 
+// Every `checkpoint_every`, a signed checkpoint of the head if it moved, until the stop.
+asio::awaitable<void> SignOnTimer(std::shared_ptr<Server::State> state) {
+  while (!state->stopping) {
+    state->signing_timer.expires_after(state->options.checkpoint_every);
+    co_await state->signing_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (state->stopping) break;
+    // On the projector's thread; the network thread goes on serving meanwhile.
+    asio::post(state->projector->executor(), [s = state.get()] { (void)s->SignIfNew(); });
+  }
+}
+
 }  // namespace
+
+StatusOr<std::uint64_t> Server::State::SignIfNew() {
+  ASSIGN_OR_RETURN(const domain::FactBase* facts, projector->CaughtUp());
+  std::uint64_t size = facts->last_seq();
+  if (size == 0 || size == signed_size) return 0;
+  auto note = replay::SignAndKeep(ledger, *facts, *options.signing_key);
+  if (!note.ok()) {
+    spdlog::error("cannot sign a checkpoint of {} events: {}", size, note.status().message());
+    return note.status();
+  }
+  signed_size = size;
+  spdlog::info("signed and kept a checkpoint of {} events", size);
+  return size;
+}
 
 StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore tokens,
                                                 ServerOptions options) {
   auto state = std::make_shared<State>(ledger, std::move(tokens), std::move(options));
   ASSIGN_OR_RETURN(state->projector, Projector::Start(ledger));
+  ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
+  if (!kept.empty()) {  // a restart with nothing new signs nothing new
+    auto latest = note::Parse(kept.back());
+    auto checkpoint = latest.ok() ? ParseCheckpoint(latest->text) : latest.status();
+    if (checkpoint.ok()) state->signed_size = checkpoint->size;
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(state->options.host, ec);
   if (ec) {
@@ -64,6 +100,9 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
                                           ec.message());
   }
   asio::co_spawn(state->net, Accept(state), asio::detached);
+  if (state->options.signing_key && state->options.checkpoint_every.count() > 0) {
+    asio::co_spawn(state->net, SignOnTimer(state), asio::detached);
+  }
   state->thread = std::thread([s = state.get()] { s->net.run(); });
   return std::unique_ptr<Server>(new Server(std::move(state)));
 }
@@ -86,6 +125,7 @@ void Server::Stop() {
     state->stopping = true;
     boost::system::error_code ignored;
     state->acceptor.close(ignored);
+    state->signing_timer.cancel();
     for (auto& [number, weak] : state->sessions) {
       if (auto session = weak.lock()) session->StopIfIdle();
     }
@@ -93,7 +133,16 @@ void Server::Stop() {
 }
 
 void Server::Wait() {
-  if (state_->thread.joinable()) state_->thread.join();
+  if (!state_->thread.joinable()) return;
+  state_->thread.join();
+  if (!state_->options.signing_key) return;
+  // The final checkpoint, on the projector's thread after whatever it was still doing.
+  std::promise<void> signed_final;
+  asio::post(state_->projector->executor(), [&] {
+    (void)state_->SignIfNew();
+    signed_final.set_value();
+  });
+  signed_final.get_future().wait();
 }
 
 }  // namespace hatchery::server

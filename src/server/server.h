@@ -1,11 +1,10 @@
 // `hatchery serve`: the TCP API of PROTOCOL.md over Boost.Asio — newline-delimited JSON, one
 // session per connection (C++20 coroutines on one network thread), `hello` with a token first,
-// roles, a deadline on every read and write, a frame limit, a connection limit, and a graceful
-// stop. Appends go to the ledger's single writer; queries run on the projector (projector.h) and
-// never touch the writer's state.
-//
-// Not yet (issue 6 continues): TLS, subscribe, append_batch's batch-size limit beyond
-// max_batch, checkpoint signing by the server, verify, structured logs.
+// roles, a deadline on every read and write, a frame limit, a connection limit, subscriptions, and
+// a graceful stop. Appends go to the ledger's single writer; queries, explain and checkpoints run
+// on the projector (projector.h) and never touch the writer's state; `verify` runs on a thread of
+// its own. With a signing key the server signs a checkpoint on demand, every `checkpoint_every`
+// when events were added, and at the end (AUDIT.md §3).
 //
 // Thread safety: Start, Stop and Wait from one controlling thread.
 #ifndef HATCHERY_SERVER_SERVER_H_
@@ -14,9 +13,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hatchery/ledger.h"
+#include "hatchery/note.h"
 #include "server/token_store.h"
 
 namespace hatchery::server {
@@ -31,6 +32,10 @@ struct ServerOptions {
   std::uint64_t max_subscriber_lag = 100'000;
   std::chrono::milliseconds idle_timeout{300'000};  // for a whole request line to arrive
   std::chrono::milliseconds write_timeout{30'000};  // for a response to be taken
+  // The checkpoint-signing key (none: the server signs nothing) and how often to sign the head
+  // when it has moved (0: only on demand and at the end).
+  std::optional<note::SigningKey> signing_key;
+  std::chrono::seconds checkpoint_every{0};
 };
 
 class Server {
@@ -47,7 +52,8 @@ class Server {
   // Stops accepting, lets every session finish the request it is handling, closes idle ones.
   // Idempotent; returns at once.
   void Stop();
-  // Blocks until every session has ended and the network thread has stopped.
+  // Blocks until every session has ended and the network thread has stopped; then, with a signing
+  // key, signs and keeps a final checkpoint of the head if it is not signed yet.
   void Wait();
 
   struct State;  // shared with the sessions (session.h)

@@ -210,22 +210,30 @@ asio::awaitable<std::string> Session::Handle(std::string_view line) {
   co_return OkLine(request.id, std::move(result).value());
 }
 
-asio::awaitable<StatusOr<bj::object>> Session::OnProjector(std::string op, bj::object args) {
-  Projector* projector = state_->projector.get();
-  Ledger* ledger = &state_->ledger;
+template <typename Executor>
+asio::awaitable<StatusOr<bj::object>> Session::RunOn(
+    Executor executor, const std::function<StatusOr<bj::object>()>& work) {
   // co_spawn's result must be default-constructible: the answer travels in an optional. The
   // function object is a named local, not a temporary inside the co_await (GCC 12 destroys such
   // temporaries twice).
-  auto on_projector =
-      [projector, ledger, op = std::move(op),
-       args = std::move(args)]() -> asio::awaitable<std::optional<StatusOr<bj::object>>> {
-    auto facts = projector->CaughtUp();
-    if (!facts.ok()) co_return facts.status();
-    co_return op == "query" ? QueryOp(*ledger, **facts, args) : ExplainOp(*ledger, **facts, args);
+  auto run = [&work]() -> asio::awaitable<std::optional<StatusOr<bj::object>>> {
+    co_return work();
   };
-  auto answer =
-      co_await asio::co_spawn(projector->executor(), std::move(on_projector), asio::use_awaitable);
+  auto answer = co_await asio::co_spawn(executor, std::move(run), asio::use_awaitable);
   co_return std::move(*answer);
+}
+
+asio::awaitable<StatusOr<bj::object>> Session::OnProjector(const std::string& op,
+                                                           const bj::object& args) {
+  Server::State& state = *state_;
+  std::function<StatusOr<bj::object>()> work = [&]() -> StatusOr<bj::object> {
+    ASSIGN_OR_RETURN(const domain::FactBase* facts, state.projector->CaughtUp());
+    if (op == "query") return QueryOp(state.ledger, *facts, args);
+    if (op == "explain") return ExplainOp(state.ledger, *facts, args);
+    const note::SigningKey* key = state.options.signing_key ? &*state.options.signing_key : nullptr;
+    return CheckpointOp(state.ledger, *facts, key, args);
+  };
+  co_return co_await RunOn(state.projector->executor(), work);
 }
 
 asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
@@ -235,7 +243,18 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
   if (op == "read") co_return ReadOp(ledger, args);
   if (op == "read_stream") co_return ReadStreamOp(ledger, args);
   if (op == "proof") co_return ProofOp(ledger, args);
-  if (op == "checkpoint") co_return CheckpointOp(ledger, args);
+  if (op == "verify") {
+    std::function<StatusOr<bj::object>()> work = [&] { return VerifyOp(ledger, args); };
+    co_return co_await RunOn(state_->verifier.get_executor(), work);
+  }
+  if (op == "checkpoint") {
+    const bj::value* sign = args.if_contains("sign");
+    if (sign && *sign == true && actor_->role != "admin") {
+      co_return Status(Code::kForbidden, "only an admin may have the server sign a checkpoint",
+                       bj::object{{"op", "checkpoint"}, {"role", actor_->role}});
+    }
+    co_return co_await OnProjector(op, args);
+  }
   if (op == "append") co_return co_await Append(args, false);
   if (op == "append_batch") co_return co_await Append(args, true);
   if (op == "query" || op == "explain") co_return co_await OnProjector(op, args);

@@ -13,8 +13,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,7 +35,6 @@ struct Server::State {
   Ledger& ledger;
   TokenStore tokens;
   ServerOptions options;
-  std::unique_ptr<Projector> projector;
   boost::asio::io_context net;
   boost::asio::ip::tcp::acceptor acceptor;
   std::thread thread;
@@ -45,6 +46,16 @@ struct Server::State {
   std::map<std::uint64_t, std::weak_ptr<class Session>> sessions;
   // Counters for `stats` (network thread only).
   std::uint64_t connections_total = 0, requests = 0, errors = 0, appended = 0;
+  // Where `verify` runs: long reads, off the network and projector threads.
+  boost::asio::thread_pool verifier{1};
+  boost::asio::steady_timer signing_timer{net};  // the periodic checkpoint (network thread)
+  std::uint64_t signed_size = 0;  // projector thread only: the last checkpoint signed here
+  // Last, so that it is destroyed first: its queued work still finds everything above.
+  std::unique_ptr<Projector> projector;
+
+  // On the projector's thread: signs and keeps a checkpoint of the head if it moved since the
+  // last one signed here; the tree size signed, or 0 when there was nothing new.
+  StatusOr<std::uint64_t> SignIfNew();
 
   // Wakes every subscription waiting for new events (network thread only).
   void NotifySubscribers();
@@ -67,9 +78,13 @@ class Session : public std::enable_shared_from_this<Session> {
                                                                  const boost::json::object& args);
   boost::asio::awaitable<StatusOr<boost::json::object>> Append(const boost::json::object& args,
                                                                bool batch);
-  // query or explain, run on the projector's thread.
-  boost::asio::awaitable<StatusOr<boost::json::object>> OnProjector(std::string op,
-                                                                    boost::json::object args);
+  // Runs `work` on `executor` (another thread) and resumes here with its answer.
+  template <typename Executor>
+  boost::asio::awaitable<StatusOr<boost::json::object>> RunOn(
+      Executor executor, const std::function<StatusOr<boost::json::object>()>& work);
+  // query, explain or checkpoint, on the projector's thread with its facts caught up.
+  boost::asio::awaitable<StatusOr<boost::json::object>> OnProjector(
+      const std::string& op, const boost::json::object& args);
   // Writes one line once every earlier write of this connection is done. With `push_of` set, the
   // line is a push of that subscription and is dropped if the subscription has ended meanwhile.
   // False: the client did not take it within the write timeout (the connection is then closed).
