@@ -10,9 +10,12 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <map>
+#include <set>
 
 #include "domain/policy_rules.h"
 #include "hatchery/checkpoint.h"
+#include "hatchery/note.h"
 #include "server_fixture.h"
 #include "test_util.h"
 
@@ -40,32 +43,70 @@ TEST_CASE("server: hello first with a known token binds the actor for good", "[s
   CHECK(c.Call({{"id", "x"}, {"op", "get"}, {"seq", 1}}).at("id") == "x");  // ids echoed
 }
 
-TEST_CASE("server: roles decide which ops a connection may run", "[server]") {
-  Served s;
-  struct Case {
-    const std::string* token;
-    std::string op;
-    bool allowed;
-  };
-  std::vector<Case> cases = {{&s.admin, "append", true},     {&s.auditor, "append", false},
-                             {&s.exporter, "append", false}, {&s.auditor, "append_batch", false},
-                             {&s.auditor, "explain", true},  {&s.exporter, "explain", false},
-                             {&s.exporter, "query", true},   {&s.exporter, "read", true},
-                             {&s.auditor, "proof", true},    {&s.exporter, "stats", true}};
-  int n = 0;
-  for (const Case& k : cases) {
-    INFO(k.op << " as " << *k.token);
+TEST_CASE("server: the full role × op matrix of PROTOCOL.md", "[server]") {
+  ServerOptions options;
+  options.signing_key = *note::GenerateKey("tongliao.hatchery/test");
+  Served s(options);
+  std::string entitlement;
+  {
     Client c(s.server->port());
-    REQUIRE(ErrorCode(c.Hello(*k.token)) == "ok");
-    bj::object request{{"id", 1}, {"op", k.op}};
-    if (k.op == "append")
-      request = Amendment("role-" + std::to_string(n++), s.carrier), request["op"] = "append";
-    auto response = c.Call(request);
-    if (k.allowed) {
-      CHECK(ErrorCode(response) != "forbidden");
-    } else {
-      CHECK(ErrorCode(response) == "forbidden");
+    REQUIRE(ErrorCode(c.Hello(s.auditor)) == "ok");
+    auto rows = c.Call({{"id", 0}, {"op", "query"}, {"view", "entitlements"}});
+    entitlement = rows.at("result").at("rows").as_array().at(0).at("entitlement_id").as_string();
+  }
+  const std::uint64_t head = s.ledger->head().seq;
+  // Every op with valid arguments, in an order that works on one connection (subscribe before
+  // unsubscribe, from past the head so that no push interleaves).
+  auto requests = [&](const std::string& tag) {
+    bj::object append = Amendment("matrix-" + tag, s.carrier);
+    append["op"] = "append";
+    bj::object batch{{"op", "append_batch"},
+                     {"events", bj::array{Amendment("matrix-batch-" + tag, s.carrier)}}};
+    return std::vector<bj::object>{
+        append,
+        batch,
+        {{"op", "get"}, {"seq", 1}},
+        {{"op", "read"}, {"from_seq", 1}, {"limit", 2}},
+        {{"op", "read_stream"},
+         {"stream", "carrier/" + s.carrier},
+         {"from_version", 1},
+         {"limit", 2}},
+        {{"op", "subscribe"}, {"from_seq", head + 1000}},
+        {{"op", "unsubscribe"}},
+        {{"op", "query"}, {"view", "carriers"}},
+        {{"op", "explain"}, {"entitlement_id", entitlement}},
+        {{"op", "proof"}, {"kind", "inclusion"}, {"seq", 1}, {"tree_size", head}},
+        {{"op", "checkpoint"}},
+        {{"op", "checkpoint"}, {"sign", true}},
+        {{"op", "verify"}, {"to_seq", head}},
+        {{"op", "stats"}}};
+  };
+  // What each role may not do; everything else it may, and is answered ok.
+  const std::map<std::string, std::set<std::string>> forbidden = {
+      {"admin", {}},
+      {"auditor", {"append", "append_batch", "checkpoint sign"}},
+      {"exporter", {"append", "append_batch", "explain", "verify", "checkpoint sign"}}};
+  const std::map<std::string, const std::string*> tokens = {
+      {"admin", &s.admin}, {"auditor", &s.auditor}, {"exporter", &s.exporter}};
+  for (const auto& [role, token] : tokens) {
+    Client c(s.server->port());
+    REQUIRE(ErrorCode(c.Hello(*token)) == "ok");
+    int id = 0;
+    for (bj::object request : requests(role)) {
+      std::string op(request.at("op").as_string());
+      if (request.contains("sign")) op += " sign";
+      INFO(role << " " << op);
+      request["id"] = ++id;
+      auto response = c.Call(request);
+      CHECK(response.at("id") == id);
+      CHECK(ErrorCode(response) == (forbidden.at(role).contains(op) ? "forbidden" : "ok"));
     }
+  }
+  // Without hello, every op but hello is unauthenticated.
+  Client anonymous(s.server->port());
+  for (bj::object request : requests("anonymous")) {
+    INFO(request.at("op"));
+    CHECK(ErrorCode(anonymous.Call(request)) == "unauthenticated");
   }
 }
 

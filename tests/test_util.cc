@@ -1,9 +1,11 @@
 #include "test_util.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -151,10 +153,16 @@ std::unique_ptr<Ledger> RequireAcknowledgedIntact(const std::string& path, const
   return std::move(ledger).value();
 }
 
-ServeProcess StartServe(const std::string& data, const std::string& tokens) {
+ServeProcess StartServe(const std::string& data, const std::string& tokens,
+                        std::uint64_t file_size_limit) {
   ServeProcess serve;
   serve.child = ForkWithPipe([&](int fd) {
     ::dup2(fd, STDOUT_FILENO);
+    if (file_size_limit > 0) {
+      ::signal(SIGXFSZ, SIG_IGN);  // kept across exec: a write past the limit fails with EFBIG
+      rlimit limit{file_size_limit, file_size_limit};
+      ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
     ::execl(HATCHERY_BINARY, HATCHERY_BINARY, "serve", "--data", data.c_str(), "--tokens",
             tokens.c_str(), "--listen", "127.0.0.1:0", "--log-level", "warn",
             static_cast<char*>(nullptr));

@@ -77,12 +77,15 @@ bool ReadUntil(int fd, std::string* into, const std::string& stop_at = "");
 
 // `hatchery serve --data data --tokens tokens` started as a child process on a free loopback port,
 // once it says it is serving; `out` holds what it printed so far (the child's stdout is the pipe).
+// A `file_size_limit` (RLIMIT_FSIZE, with SIGXFSZ ignored) makes its writes fail beyond that many
+// bytes per file, as on a full disk.
 struct ServeProcess {
   Child child;
   std::string port;
   std::string out;
 };
-ServeProcess StartServe(const std::string& data, const std::string& tokens);
+ServeProcess StartServe(const std::string& data, const std::string& tokens,
+                        std::uint64_t file_size_limit = 0);
 
 // Acknowledgements from a child process that appends: one "seq hash" line per acknowledged event,
 // written to a pipe; the parent collects them and checks them against the store afterwards.
