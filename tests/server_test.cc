@@ -274,7 +274,11 @@ TEST_CASE("server: proofs and checkpoints over the wire", "[server]") {
   REQUIRE(ErrorCode(proof) == "ok");
   CHECK(proof.at("result").at("tree_size") == head);
   CHECK(ErrorCode(c.Call({{"id", 3}, {"op", "proof"}, {"kind", "sideways"}})) == "bad_request");
-  CHECK(ErrorCode(c.Call({{"id", 4}, {"op", "checkpoint"}, {"sign", true}})) == "unavailable");
+  // Signing is an admin's, and needs a key the server holds (this one holds none).
+  CHECK(ErrorCode(c.Call({{"id", 4}, {"op", "checkpoint"}, {"sign", true}})) == "forbidden");
+  Client admin(s.server->port());
+  REQUIRE(ErrorCode(admin.Hello(s.admin)) == "ok");
+  CHECK(ErrorCode(admin.Call({{"id", 5}, {"op", "checkpoint"}, {"sign", true}})) == "unavailable");
 }
 
 TEST_CASE("server: a stop finishes what is in flight and refuses new connections", "[server]") {
