@@ -58,6 +58,8 @@ class [[nodiscard]] Status {
   std::string ToString() const;
   // {"code": ..., "message": ..., "details": {...}} as PROTOCOL.md's error object.
   boost::json::object ToJson() const;
+  // The inverse, for a client reading an error object; an unknown or missing code is kInternal.
+  static Status FromJson(const boost::json::object& error);
 
  private:
   Code code_ = Code::kOk;

@@ -64,8 +64,9 @@ int RunServe(ServeArgs args) {
   if (!store.ok()) return Fail(store.status());
   auto server = server::Server::Start(*store->ledger, std::move(tokens).value(), args.options);
   if (!server.ok()) return Fail(server.status());
-  std::printf("hatchery: serving %s on %s:%u (%llu events); stop with SIGTERM or Ctrl-C\n",
+  std::printf("hatchery: serving %s on %s:%u%s (%llu events); stop with SIGTERM or Ctrl-C\n",
               args.dir.c_str(), args.options.host.c_str(), (*server)->port(),
+              args.options.tls_cert_file.empty() ? "" : " with TLS",
               static_cast<unsigned long long>(store->ledger->head().seq));
   std::fflush(stdout);
   int signal = 0;
@@ -100,6 +101,14 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "sign a checkpoint of the head every S seconds when it has moved")
       ->check(CLI::PositiveNumber)
       ->needs(key);
+  auto* cert = cmd->add_option("--tls-cert", args->options.tls_cert_file,
+                               "serve TLS with this PEM certificate chain")
+                   ->check(CLI::ExistingFile);
+  auto* tls_key =
+      cmd->add_option("--tls-key", args->options.tls_key_file, "the PEM private key of --tls-cert")
+          ->check(CLI::ExistingFile);
+  cert->needs(tls_key);
+  tls_key->needs(cert);
   cmd->add_option("--log-level", args->log_level,
                   "info (a line per connection) or debug (a line per request)")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));

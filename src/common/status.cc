@@ -38,4 +38,21 @@ boost::json::object Status::ToJson() const {
   return out;
 }
 
+Status Status::FromJson(const boost::json::object& error) {
+  auto text = [&](std::string_view key) {
+    const boost::json::value* v = error.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  std::string name = text("code");
+  Code code = Code::kInternal;
+  for (int c = static_cast<int>(Code::kBadRequest); c <= static_cast<int>(Code::kInternal); ++c) {
+    if (CodeName(static_cast<Code>(c)) == name) code = static_cast<Code>(c);
+  }
+  std::string message = text("message");
+  if (code == Code::kInternal && name != "internal") message = name + ": " + message;
+  const boost::json::value* details = error.if_contains("details");
+  return Status(code, std::move(message),
+                details && details->is_object() ? details->as_object() : boost::json::object());
+}
+
 }  // namespace hatchery

@@ -57,6 +57,26 @@ asio::awaitable<void> SignOnTimer(std::shared_ptr<Server::State> state) {
   }
 }
 
+// The TLS context of the certificate chain and private key files.
+StatusOr<asio::ssl::context> TlsContext(const ServerOptions& options) {
+  asio::ssl::context tls(asio::ssl::context::tls_server);
+  tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                  asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                  asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  tls.use_certificate_chain_file(options.tls_cert_file, ec);
+  if (ec) {
+    return Status(Code::kBadRequest,
+                  "cannot load the TLS certificate " + options.tls_cert_file + ": " + ec.message());
+  }
+  tls.use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
+  if (ec) {
+    return Status(Code::kBadRequest,
+                  "cannot load the TLS key " + options.tls_key_file + ": " + ec.message());
+  }
+  return tls;
+}
+
 }  // namespace
 
 StatusOr<std::uint64_t> Server::State::SignIfNew() {
@@ -76,6 +96,10 @@ StatusOr<std::uint64_t> Server::State::SignIfNew() {
 StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore tokens,
                                                 ServerOptions options) {
   auto state = std::make_shared<State>(ledger, std::move(tokens), std::move(options));
+  if (!state->options.tls_cert_file.empty() || !state->options.tls_key_file.empty()) {
+    ASSIGN_OR_RETURN(auto tls, TlsContext(state->options));
+    state->tls.emplace(std::move(tls));
+  }
   ASSIGN_OR_RETURN(state->projector, Projector::Start(ledger));
   ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
   if (!kept.empty()) {  // a restart with nothing new signs nothing new

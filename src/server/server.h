@@ -35,13 +35,16 @@ struct ServerOptions {
   // The checkpoint-signing key (none: the server signs nothing) and how often to sign the head
   // when it has moved (0: only on demand and at the end).
   std::optional<note::SigningKey> signing_key;
+  // TLS (PEM files): with both, every connection is TLS 1.2 or later; with neither, plain TCP.
+  std::string tls_cert_file, tls_key_file;
   std::chrono::seconds checkpoint_every{0};
 };
 
 class Server {
  public:
   // Binds and starts serving. `ledger` (opened for writing, with the policy rules) must outlive
-  // the server. Errors: kUnavailable (cannot listen), the projector's fold errors.
+  // the server. Errors: kUnavailable (cannot listen), kBadRequest (the address, a TLS file that
+  // does not load), the projector's fold errors.
   static StatusOr<std::unique_ptr<Server>> Start(Ledger& ledger, TokenStore tokens,
                                                  ServerOptions options);
   ~Server();  // Stop() and Wait()

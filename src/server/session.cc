@@ -67,25 +67,25 @@ bool Allowed(std::string_view role, std::string_view op) {
 Session::Session(std::shared_ptr<Server::State> state, asio::ip::tcp::socket socket,
                  std::uint64_t number)
     : state_(std::move(state)),
-      socket_(std::move(socket)),
+      stream_(std::move(socket), state_->tls ? &*state_->tls : nullptr),
       number_(number),
-      wake_(socket_.get_executor()) {}
+      wake_(stream_.get_executor()) {}
 
 void Session::StopIfIdle() {
   if (!idle_) return;
   boost::system::error_code ignored;
-  socket_.cancel(ignored);
+  stream_.socket().cancel(ignored);
 }
 
 void Session::Close() {
   boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
 }
 
 asio::awaitable<bool> Session::Write(std::string text, std::optional<std::uint64_t> push_of) {
   if (writing_) {
-    asio::steady_timer turn(socket_.get_executor(), asio::steady_timer::time_point::max());
+    asio::steady_timer turn(stream_.get_executor(), asio::steady_timer::time_point::max());
     write_turns_.push_back(&turn);
     co_await turn.async_wait(
         kNoThrow);  // cancelled by the write before, when this one's turn comes
@@ -93,8 +93,8 @@ asio::awaitable<bool> Session::Write(std::string text, std::optional<std::uint64
   writing_ = true;
   bool written = true;
   if (!push_of || *push_of == subscription_) {
-    asio::steady_timer deadline(socket_.get_executor(), state_->options.write_timeout);
-    auto result = co_await (asio::async_write(socket_, asio::buffer(text), kNoThrow) ||
+    asio::steady_timer deadline(stream_.get_executor(), state_->options.write_timeout);
+    auto result = co_await (asio::async_write(stream_, asio::buffer(text), kNoThrow) ||
                             deadline.async_wait(kNoThrow));
     written = result.index() == 0 && !std::get<0>(std::get<0>(result));
     if (!written) Close();  // a client that does not take its answers loses the connection
@@ -110,18 +110,18 @@ asio::awaitable<bool> Session::Write(std::string text, std::optional<std::uint64
 
 asio::awaitable<std::size_t> Session::ReadLine(std::string& buffer) {
   const std::size_t max_line = state_->options.max_frame_bytes + 1;  // with its newline
-  if (subscription_ != 0 && buffer.empty()) {
+  if (subscription_ != 0 && buffer.empty() && !stream_.HasPending()) {
     // A subscriber may stay silent for as long as it likes; its next line, once begun, must
     // arrive in time like any other.
     idle_ = true;
-    auto [ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, kNoThrow);
+    auto [ec] = co_await stream_.socket().async_wait(asio::ip::tcp::socket::wait_read, kNoThrow);
     idle_ = false;
     if (ec || state_->stopping) co_return 0;
   }
   idle_ = true;
-  asio::steady_timer deadline(socket_.get_executor(), state_->options.idle_timeout);
+  asio::steady_timer deadline(stream_.get_executor(), state_->options.idle_timeout);
   auto read = co_await (
-      asio::async_read_until(socket_, asio::dynamic_buffer(buffer, max_line), '\n', kNoThrow) ||
+      asio::async_read_until(stream_, asio::dynamic_buffer(buffer, max_line), '\n', kNoThrow) ||
       deadline.async_wait(kNoThrow));
   idle_ = false;
   if (read.index() == 1) co_return 0;  // idle or too slow: a byte a second cannot hold a session
@@ -137,14 +137,26 @@ asio::awaitable<std::size_t> Session::ReadLine(std::string& buffer) {
   co_return n;
 }
 
+asio::awaitable<bool> Session::Handshake() {
+  idle_ = true;
+  asio::steady_timer deadline(stream_.get_executor(), state_->options.idle_timeout);
+  auto result = co_await (stream_.async_handshake(kNoThrow) || deadline.async_wait(kNoThrow));
+  idle_ = false;
+  if (result.index() == 1) co_return false;
+  auto [ec] = std::get<0>(result);
+  if (ec) spdlog::info("connection {}: no TLS handshake: {}", number_, ec.message());
+  co_return !ec;
+}
+
 asio::awaitable<void> Session::Run() {
   auto self = shared_from_this();
   boost::system::error_code ignored;
-  std::string peer = socket_.remote_endpoint(ignored).address().to_string();
-  spdlog::info("connection {} from {}", number_, peer);
+  std::string peer = stream_.socket().remote_endpoint(ignored).address().to_string();
+  spdlog::info("connection {} from {}{}", number_, peer, stream_.tls() ? " (TLS)" : "");
   std::uint64_t answered = 0;
   std::string buffer;
-  while (!state_->stopping) {
+  bool open = !stream_.tls() || co_await Handshake();
+  while (open && !state_->stopping) {
     std::size_t n = co_await ReadLine(buffer);
     if (n == 0) break;
     std::string line = buffer.substr(0, n - 1);
@@ -154,7 +166,8 @@ asio::awaitable<void> Session::Run() {
     if (!co_await Write(std::move(response))) break;
     if (stream_to_start_) {
       stream_to_start_ = false;
-      asio::co_spawn(socket_.get_executor(), Stream(subscription_, next_push_seq_), asio::detached);
+      asio::co_spawn(stream_.get_executor(), PushEvents(subscription_, next_push_seq_),
+                     asio::detached);
     }
   }
   spdlog::info("connection {} closed: actor {}, {} requests", number_,

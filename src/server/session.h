@@ -25,6 +25,7 @@
 
 #include "server/projector.h"
 #include "server/server.h"
+#include "server/stream.h"
 
 namespace hatchery::server {
 
@@ -36,6 +37,7 @@ struct Server::State {
   TokenStore tokens;
   ServerOptions options;
   boost::asio::io_context net;
+  std::optional<boost::asio::ssl::context> tls;  // with --tls-cert and --tls-key
   boost::asio::ip::tcp::acceptor acceptor;
   std::thread thread;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -90,6 +92,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // False: the client did not take it within the write timeout (the connection is then closed).
   boost::asio::awaitable<bool> Write(std::string text,
                                      std::optional<std::uint64_t> push_of = std::nullopt);
+  // The TLS handshake, within the idle timeout; false: the connection is to end.
+  boost::asio::awaitable<bool> Handshake();
   // Waits for the next request line into buffer; the number of bytes of the line with its newline,
   // or 0 when the connection is to end. (Frame limit and deadlines applied here.)
   boost::asio::awaitable<std::size_t> ReadLine(std::string& buffer);
@@ -99,10 +103,10 @@ class Session : public std::enable_shared_from_this<Session> {
   StatusOr<boost::json::object> Subscribe(const boost::json::object& args);
   StatusOr<boost::json::object> Unsubscribe();
   // Pushes events from `from_seq` on while subscription `generation` lasts.
-  boost::asio::awaitable<void> Stream(std::uint64_t generation, std::uint64_t from_seq);
+  boost::asio::awaitable<void> PushEvents(std::uint64_t generation, std::uint64_t from_seq);
 
   std::shared_ptr<Server::State> state_;
-  boost::asio::ip::tcp::socket socket_;
+  Stream stream_;
   std::uint64_t number_;
   std::optional<Actor> actor_;
   bool idle_ = false;

@@ -76,7 +76,7 @@ StatusOr<bj::object> Session::Unsubscribe() {
   return bj::object{{"next_seq", next_push_seq_}};
 }
 
-asio::awaitable<void> Session::Stream(std::uint64_t generation, std::uint64_t from_seq) {
+asio::awaitable<void> Session::PushEvents(std::uint64_t generation, std::uint64_t from_seq) {
   auto self = shared_from_this();
   constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
   std::uint64_t next = from_seq;

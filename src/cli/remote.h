@@ -1,0 +1,27 @@
+// How a command reaches a running server instead of a data directory: `--connect HOST:PORT
+// --token T [--tls-ca F]` (PROTOCOL.md), shared by `client` and the data commands.
+#ifndef HATCHERY_CLI_REMOTE_H_
+#define HATCHERY_CLI_REMOTE_H_
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "client/connection.h"
+
+namespace hatchery::cli {
+
+struct RemoteArgs {
+  std::string connect, token, tls_ca;
+  bool given() const { return !connect.empty(); }
+};
+
+// Adds --connect, --token (needed with --connect) and --tls-ca; returns the --connect option.
+CLI::Option* AddRemoteOptions(CLI::App* cmd, RemoteArgs* args);
+
+// Connects and says hello.
+StatusOr<std::unique_ptr<client::Connection>> Connect(const RemoteArgs& args);
+
+}  // namespace hatchery::cli
+
+#endif  // HATCHERY_CLI_REMOTE_H_
