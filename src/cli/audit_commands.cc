@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/remote.h"
 #include "cli/store.h"
 #include "hatchery/checkpoint.h"
 #include "hatchery/json.h"
@@ -131,9 +132,33 @@ int RunKeygen(const std::string& prefix, const std::string& name) {
 struct CheckpointArgs {
   std::string dir, key_file;
   bool sign = false, latest = false;
+  RemoteArgs remote;
 };
 
+// From a server: with --sign, one the server signs with its key now; otherwise the latest it keeps
+// signed, or the unsigned one of its head when none is kept.
+int RunRemoteCheckpoint(const CheckpointArgs& args) {
+  if (!args.key_file.empty()) {
+    return Fail(Status(Code::kBadRequest, "--key is for --data: a server signs with its own key"));
+  }
+  auto connection = Connect(args.remote);
+  if (!connection.ok()) return Fail(connection.status());
+  bj::object request;
+  if (args.sign) request["sign"] = true;
+  auto result = (*connection)->Call("checkpoint", std::move(request));
+  if (!result.ok()) return Fail(result.status());
+  if (args.latest && result->at("signed") != true) {
+    return Fail(Status(Code::kNotFound, "no signed checkpoint is kept yet"));
+  }
+  std::cout << std::string_view(result->at("note").as_string());
+  return 0;
+}
+
 int RunCheckpoint(const CheckpointArgs& args) {
+  if (args.remote.given()) return RunRemoteCheckpoint(args);
+  if (args.sign && args.key_file.empty()) {
+    return Fail(Status(Code::kBadRequest, "--sign with --data needs --key (hatchery keygen)"));
+  }
   std::optional<note::SigningKey> key;
   if (args.sign) {
     auto read = ReadSigningKeyFile(args.key_file);
@@ -173,9 +198,34 @@ StatusOr<Proof> MakeProof(const Ledger& ledger, const std::string& kind, std::ui
   return Proof(std::move(p));
 }
 
-int RunProof(const std::string& dir, const std::string& kind, std::uint64_t a,
+struct ProofWhere {
+  std::string dir;
+  RemoteArgs remote;
+};
+
+// The proof from a server: the `proof` op's answer is the proof's JSON.
+int RunRemoteProof(const RemoteArgs& remote, const std::string& kind, std::uint64_t a,
+                   std::optional<std::uint64_t> b) {
+  auto connection = Connect(remote);
+  if (!connection.ok()) return Fail(connection.status());
+  bj::object request{{"kind", kind}};
+  if (kind == "inclusion") {
+    request["seq"] = a;
+    if (b) request["tree_size"] = *b;
+  } else {
+    request["first"] = a;
+    request["second"] = *b;
+  }
+  auto proof = (*connection)->Call("proof", std::move(request));
+  if (!proof.ok()) return Fail(proof.status());
+  std::cout << bj::serialize(*proof) << "\n";
+  return 0;
+}
+
+int RunProof(const ProofWhere& where, const std::string& kind, std::uint64_t a,
              std::optional<std::uint64_t> b) {
-  auto ledger = OpenReadOnly(dir);
+  if (where.remote.given()) return RunRemoteProof(where.remote, kind, a, b);
+  auto ledger = OpenReadOnly(where.dir);
   if (!ledger.ok()) return Fail(ledger.status());
   auto proof = MakeProof(**ledger, kind, a, b.value_or((*ledger)->head().seq));
   if (!proof.ok()) return Fail(proof.status());
@@ -287,19 +337,20 @@ void AddAuditCommands(CLI::App& app, int* exit_code) {
       "the checkpoint of the log as it is now (AUDIT.md §3), with the digest of every "
       "projection; --sign signs it and keeps it in the store");
   auto cp_args = std::make_shared<CheckpointArgs>();
-  checkpoint->add_option("--data", cp_args->dir, "the store's directory")->required();
-  auto* sign = checkpoint->add_flag("--sign", cp_args->sign, "sign it and keep it in the store");
+  AddDataOrRemoteOptions(checkpoint, &cp_args->dir, &cp_args->remote);
+  auto* sign = checkpoint->add_flag(
+      "--sign", cp_args->sign,
+      "sign it and keep it in the store (with --connect: the server signs, for an admin)");
   checkpoint->add_option("--key", cp_args->key_file, "the private key file (from keygen)")
       ->needs(sign);
-  sign->needs(checkpoint->get_option("--key"));
   checkpoint->add_flag("--latest", cp_args->latest, "print the latest kept signed checkpoint")
       ->excludes(sign);
   checkpoint->callback([=] { *exit_code = RunCheckpoint(*cp_args); });
 
   auto* proof = app.add_subcommand("proof", "a Merkle proof from the store, as JSON");
   proof->require_subcommand(1);
-  auto proof_dir = std::make_shared<std::string>();
-  proof->add_option("--data", *proof_dir, "the store's directory")->required();
+  auto proof_where = std::make_shared<ProofWhere>();
+  AddDataOrRemoteOptions(proof, &proof_where->dir, &proof_where->remote);
   struct ProofArgs {
     std::uint64_t a = 0;
     std::optional<std::uint64_t> b;
@@ -309,13 +360,14 @@ void AddAuditCommands(CLI::App& app, int* exit_code) {
       "inclusion", "that event SEQ is in the tree of TREE_SIZE events (default: all)");
   inclusion->add_option("SEQ", inc->a, "the event")->required();
   inclusion->add_option("TREE_SIZE", inc->b, "the tree size");
-  inclusion->callback([=] { *exit_code = RunProof(*proof_dir, "inclusion", inc->a, inc->b); });
+  inclusion->callback([=] { *exit_code = RunProof(*proof_where, "inclusion", inc->a, inc->b); });
   auto con = std::make_shared<ProofArgs>();
   auto* consistency = proof->add_subcommand(
       "consistency", "that the tree of FIRST events is a prefix of the tree of SECOND");
   consistency->add_option("FIRST", con->a, "the older tree size")->required();
   consistency->add_option("SECOND", con->b, "the newer tree size")->required();
-  consistency->callback([=] { *exit_code = RunProof(*proof_dir, "consistency", con->a, con->b); });
+  consistency->callback(
+      [=] { *exit_code = RunProof(*proof_where, "consistency", con->a, con->b); });
 
   auto* verify_proof = app.add_subcommand(
       "verify-proof",

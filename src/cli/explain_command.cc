@@ -2,10 +2,12 @@
 // (or as JSON): rule, clause, ruleset, justifying events with their hashes, money, status history.
 #include <boost/json.hpp>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/point.h"
+#include "cli/remote.h"
 #include "cli/store.h"
 #include "cli/table.h"
 #include "replay/explain.h"
@@ -14,78 +16,122 @@
 namespace hatchery::cli {
 namespace {
 
+namespace bj = boost::json;
+
 struct ExplainArgs {
   std::string dir, entitlement_id, format = "table";
   PointArgs point;
+  RemoteArgs remote;
 };
 
-std::string Cited(const replay::Explanation& x, std::uint64_t seq) {
-  auto it = x.events.find(seq);
-  if (it == x.events.end()) return "event " + std::to_string(seq);
-  const replay::EventRef& e = it->second;
-  return "event " + std::to_string(seq) + " " + e.type + ", effective " + e.effective_date +
-         ", recorded " + e.recorded_at + ", hash " + ToHex(e.hash);
+// A member of the explanation's JSON as text ("" for null or missing). Numbers are read whatever
+// their JSON kind: built here they are unsigned, parsed from a server's answer signed.
+std::string Text(const bj::object& o, std::string_view key) {
+  const bj::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return "";
+  return v->is_string() ? std::string(v->as_string()) : bj::serialize(*v);
+}
+std::string Money(const bj::object& o, std::string_view key) {
+  const bj::value* v = o.if_contains(key);
+  return v && v->is_number() ? Yuan(v->to_number<std::int64_t>()) : Text(o, key);
 }
 
-std::string Words(const replay::Explanation& x) {
-  const domain::Entitlement& e = x.entitlement;
-  std::ostringstream out;
-  out << "Entitlement " << e.id << " of " << x.carrier_name << " (" << e.carrier_id << ")\n";
-  out << "As known after event " << x.cut.max_seq
-      << (x.cut.effective_on
-              ? ", facts effective on or before " + domain::FormatDate(*x.cut.effective_on)
-              : ", facts of every date")
-      << "; deadlines judged on " << domain::FormatDate(x.cut.today) << ".\n\n";
-  out << "Rule " << e.rule_id << " of ruleset " << e.ruleset_id << " \"" << x.ruleset_title
-      << "\" (in force from " << domain::FormatDate(x.ruleset_effective_from)
-      << ", activated by event " << e.ruleset_seq << "), clause " << e.clause << ":\n  "
-      << e.clause_text << "\n";
-  if (!e.upgrade_of.empty()) out << "It upgrades the award of rule " << e.upgrade_of << ".\n";
-  out << "\nAmount ¥" << Yuan(e.amount_fen) << ", triggered on "
-      << domain::FormatDate(e.triggered_on) << ". Status: " << e.status << ".\n";
-  out << "Approved ¥" << Yuan(e.approved_fen) << ", disbursed ¥" << Yuan(e.disbursed_fen)
-      << ", recovered ¥" << Yuan(e.recovered_fen) << "; outstanding ¥" << Yuan(e.outstanding_fen())
-      << ", claw-back due ¥" << Yuan(e.clawback_due_fen()) << ".\n";
-  out << "\nThe events that justify it:\n";
-  for (std::uint64_t seq : e.seqs) out << "  " << Cited(x, seq) << "\n";
-  out << "\nPayouts:" << (x.payouts.empty() ? " none\n" : "\n");
-  for (const domain::Payout& p : x.payouts) {
-    out << "  " << p.payout_id << " ¥" << Yuan(p.amount_fen) << ", approved by " << p.approved_by
-        << " on " << domain::FormatDate(p.approved_on) << " (event " << p.approved_seq << ")";
-    if (p.disbursed_seq) {
-      out << ", disbursed by " << p.disbursed_by << " on " << domain::FormatDate(p.disbursed_on)
-          << " under voucher " << p.voucher_no << " (event " << p.disbursed_seq << ")";
-    }
-    out << "; " << p.status << "\n";
+// The explanation (replay::ToJson's form, whether built here or answered by a server) in words.
+std::string Words(const bj::object& x) {
+  const bj::object& e = x.at("entitlement").as_object();
+  const bj::object& ruleset = x.at("ruleset").as_object();
+  std::map<std::int64_t, const bj::object*> events;
+  for (const bj::value& v : x.at("events").as_array()) {
+    events[v.at("seq").to_number<std::int64_t>()] = &v.as_object();
   }
-  out << "\nClaw-backs recovered:" << (x.clawbacks.empty() ? " none\n" : "\n");
-  for (const replay::Clawback& c : x.clawbacks) {
-    out << "  ¥" << Yuan(c.amount_fen) << " on " << domain::FormatDate(c.date) << " under voucher "
-        << c.voucher_no << " (event " << c.seq << ")\n";
+  auto cited = [&](const bj::value& seq) {
+    auto it = events.find(seq.to_number<std::int64_t>());
+    std::string text = "event " + bj::serialize(seq);
+    if (it == events.end()) return text;
+    const bj::object& ev = *it->second;
+    return text + " " + Text(ev, "type") + ", effective " + Text(ev, "effective_date") +
+           ", recorded " + Text(ev, "recorded_at") + ", hash " + Text(ev, "hash");
+  };
+  std::ostringstream out;
+  out << "Entitlement " << Text(e, "entitlement_id") << " of " << Text(x, "carrier_name") << " ("
+      << Text(e, "carrier_id") << ")\n";
+  std::string effective_on = Text(x, "effective_on");
+  out << "As known after event " << Text(x, "as_of_seq")
+      << (effective_on.empty() ? ", facts of every date"
+                               : ", facts effective on or before " + effective_on)
+      << "; deadlines judged on " << Text(x, "today") << ".\n\n";
+  out << "Rule " << Text(e, "rule_id") << " of ruleset " << Text(ruleset, "id") << " \""
+      << Text(ruleset, "title") << "\" (in force from " << Text(ruleset, "effective_from")
+      << ", activated by event " << Text(ruleset, "seq") << "), clause " << Text(e, "clause")
+      << ":\n  " << Text(e, "clause_text") << "\n";
+  if (!Text(e, "upgrade_of").empty()) {
+    out << "It upgrades the award of rule " << Text(e, "upgrade_of") << ".\n";
+  }
+  out << "\nAmount ¥" << Money(e, "amount_fen") << ", triggered on " << Text(e, "triggered_on")
+      << ". Status: " << Text(e, "status") << ".\n";
+  out << "Approved ¥" << Money(e, "approved_fen") << ", disbursed ¥" << Money(e, "disbursed_fen")
+      << ", recovered ¥" << Money(e, "recovered_fen") << "; outstanding ¥"
+      << Money(e, "outstanding_fen") << ", claw-back due ¥" << Money(e, "clawback_due_fen")
+      << ".\n";
+  out << "\nThe events that justify it:\n";
+  for (const bj::value& seq : e.at("seqs").as_array()) out << "  " << cited(seq) << "\n";
+  const bj::array& payouts = x.at("payouts").as_array();
+  out << "\nPayouts:" << (payouts.empty() ? " none\n" : "\n");
+  for (const bj::value& v : payouts) {
+    const bj::object& p = v.as_object();
+    out << "  " << Text(p, "payout_id") << " ¥" << Money(p, "amount_fen") << ", approved by "
+        << Text(p, "approved_by") << " on " << Text(p, "approved_on") << " (event "
+        << Text(p, "approved_seq") << ")";
+    if (!Text(p, "disbursed_seq").empty()) {
+      out << ", disbursed by " << Text(p, "disbursed_by") << " on " << Text(p, "disbursed_on")
+          << " under voucher " << Text(p, "voucher_no") << " (event " << Text(p, "disbursed_seq")
+          << ")";
+    }
+    out << "; " << Text(p, "status") << "\n";
+  }
+  const bj::array& clawbacks = x.at("clawbacks").as_array();
+  out << "\nClaw-backs recovered:" << (clawbacks.empty() ? " none\n" : "\n");
+  for (const bj::value& v : clawbacks) {
+    const bj::object& c = v.as_object();
+    out << "  ¥" << Money(c, "amount_fen") << " on " << Text(c, "date") << " under voucher "
+        << Text(c, "voucher_no") << " (event " << Text(c, "seq") << ")\n";
   }
   out << "\nStatus history:\n";
-  for (const domain::StatusChange& h : e.history) {
-    out << "  " << domain::FormatDate(h.date) << "  " << h.status << " — " << h.reason << " ("
-        << Cited(x, h.seq) << ")\n";
+  for (const bj::value& v : e.at("history").as_array()) {
+    const bj::object& h = v.as_object();
+    out << "  " << Text(h, "date") << "  " << Text(h, "status") << " — " << Text(h, "reason")
+        << " (" << cited(h.at("seq")) << ")\n";
   }
   return out.str();
 }
 
+// The explanation from the store in args.dir.
+StatusOr<bj::object> ExplainHere(const ExplainArgs& args) {
+  ASSIGN_OR_RETURN(replay::Point point, ToPoint(args.point, "--as-of"));
+  ASSIGN_OR_RETURN(auto ledger, OpenReadOnly(args.dir));
+  ASSIGN_OR_RETURN(std::uint64_t seq, replay::PointSeq(*ledger, point));
+  ASSIGN_OR_RETURN(replay::Folded folded, replay::Fold(*ledger, seq, replay::Path::kFromSnapshot));
+  const domain::FactBase& facts = *folded.facts;
+  ASSIGN_OR_RETURN(replay::Explanation explanation,
+                   replay::Explain(*ledger, facts, domain::MakeCut(facts, seq, point.effective_on),
+                                   args.entitlement_id));
+  return replay::ToJson(explanation);
+}
+
+// The explanation from the server of args.remote.
+StatusOr<bj::object> ExplainThere(const ExplainArgs& args) {
+  ASSIGN_OR_RETURN(auto connection, Connect(args.remote));
+  bj::object request{{"entitlement_id", args.entitlement_id}};
+  ASSIGN_OR_RETURN(bj::object point, PointRequest(args.point, "--as-of"));
+  for (auto& [key, value] : point) request[key] = std::move(value);
+  return connection->Call("explain", std::move(request));
+}
+
 int RunExplain(const ExplainArgs& args) {
-  auto point = ToPoint(args.point, "--as-of");
-  if (!point.ok()) return Fail(point.status());
-  auto ledger = OpenReadOnly(args.dir);
-  if (!ledger.ok()) return Fail(ledger.status());
-  auto seq = replay::PointSeq(**ledger, *point);
-  if (!seq.ok()) return Fail(seq.status());
-  auto folded = replay::Fold(**ledger, *seq, replay::Path::kFromSnapshot);
-  if (!folded.ok()) return Fail(folded.status());
-  const domain::FactBase& facts = *folded->facts;
-  auto explanation = replay::Explain(
-      **ledger, facts, domain::MakeCut(facts, *seq, point->effective_on), args.entitlement_id);
+  auto explanation = args.remote.given() ? ExplainThere(args) : ExplainHere(args);
   if (!explanation.ok()) return Fail(explanation.status());
   if (args.format == "json") {
-    std::cout << boost::json::serialize(replay::ToJson(*explanation)) << "\n";
+    std::cout << bj::serialize(*explanation) << "\n";
   } else {
     std::cout << Words(*explanation);
   }
@@ -100,7 +146,7 @@ void AddExplainCommand(CLI::App& app, int* exit_code) {
       "explain",
       "why an entitlement is what it is as of a point: rule, clause, ruleset, the events that "
       "justify it with their hashes, payouts, claw-backs, status history (read-only)");
-  cmd->add_option("--data", args->dir, "the store's directory")->required();
+  AddDataOrRemoteOptions(cmd, &args->dir, &args->remote);
   cmd->add_option("entitlement_id", args->entitlement_id, "e.g. R2:tl-inc-003")->required();
   AddPointOptions(cmd, &args->point, "--as-of-seq", "--as-of");
   cmd->add_option("--format", args->format, "table (words) or json")

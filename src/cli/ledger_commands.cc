@@ -1,10 +1,12 @@
 // init, append, read, verify: the ledger on a local data directory.
 #include <boost/json.hpp>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/remote.h"
 #include "cli/store.h"
 #include "domain/ruleset.h"
 #include "hatchery/json.h"
@@ -20,6 +22,7 @@ namespace bj = boost::json;
 constexpr std::size_t kMaxLineBytes = 1 << 20;  // as the protocol's default max frame
 constexpr std::size_t kAppendChunk = 1000;      // input lines per Ledger::Append call
 constexpr std::size_t kReadPage = 1000;
+constexpr std::size_t kMaxReadPerRequest = 10'000;  // PROTOCOL.md's read limit
 
 // Creates a store and records its genesis: the activation of the ruleset in `ruleset_file`, or of
 // the built-in TCB-2023-2 if empty.
@@ -53,16 +56,25 @@ int RunInit(const std::string& dir, const std::string& ruleset_file, const std::
   return 0;
 }
 
-void PrintResult(std::size_t line, const StatusOr<AppendResult>& result) {
+// One output line per input line: {"line", "ok", "result" | "error"}.
+void PrintResult(std::size_t line, const StatusOr<bj::object>& result) {
   bj::object out;
   out["line"] = line;
   out["ok"] = result.ok();
   if (result.ok()) {
-    out["result"] = ToJson(*result);
+    out["result"] = *result;
   } else {
     out["error"] = result.status().ToJson();
   }
   std::cout << bj::serialize(out) << "\n";
+}
+
+// A line of input as an append request, refusing what the server would refuse anyway.
+StatusOr<bj::object> AppendRequest(const std::string& line) {
+  if (line.size() > kMaxLineBytes) return Status(Code::kBadRequest, "line longer than 1 MiB");
+  ASSIGN_OR_RETURN(bj::value parsed, json::ParseStrict(line));
+  if (!parsed.is_object()) return Status(Code::kBadRequest, "an append envelope is a JSON object");
+  return std::move(parsed.as_object());
 }
 
 // Appends one chunk of input lines; returns true if every line was accepted.
@@ -87,43 +99,64 @@ bool AppendChunk(Ledger& ledger, const Actor& actor,
   for (std::size_t k = 0; k < appended.size(); ++k) results[positions[k]] = std::move(appended[k]);
   bool all_ok = true;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    PrintResult(lines[i].first, results[i]);
+    PrintResult(lines[i].first, results[i].ok() ? StatusOr<bj::object>(ToJson(*results[i]))
+                                                : StatusOr<bj::object>(results[i].status()));
     all_ok = all_ok && results[i].ok();
   }
   return all_ok;
 }
 
-int RunAppend(const std::string& dir, const Actor& actor, const std::string& file) {
-  if (Status valid = ValidateActor(actor); !valid.ok()) return Fail(valid);
+// The input's non-blank lines, numbered from 1, `chunk` at a time to `take` (which returns
+// whether all were accepted); returns whether every line was. Errors: the file cannot be read.
+StatusOr<bool> ForEachChunk(
+    const std::string& file, std::size_t chunk_size,
+    const std::function<bool(const std::vector<std::pair<std::size_t, std::string>>&)>& take) {
   std::ifstream in_file;
   if (file != "-") {
     in_file.open(file);
-    if (!in_file) return Fail(Status(Code::kNotFound, "cannot read " + file));
+    if (!in_file) return Status(Code::kNotFound, "cannot read " + file);
   }
   std::istream& in = file == "-" ? std::cin : in_file;
-  auto store = OpenForAppend(dir);
-  if (!store.ok()) return Fail(store.status());
-  Ledger& ledger = *store->ledger;
   bool all_ok = true;
   std::vector<std::pair<std::size_t, std::string>> chunk;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
     chunk.emplace_back(number, std::move(line));
-    if (chunk.size() == kAppendChunk) {
-      all_ok &= AppendChunk(ledger, actor, chunk);
+    if (chunk.size() == chunk_size) {
+      all_ok &= take(chunk);
       chunk.clear();
     }
   }
-  if (!chunk.empty()) all_ok &= AppendChunk(ledger, actor, chunk);
-  KeepSnapshotIfDue(*store);
-  return all_ok ? 0 : 1;
+  if (!chunk.empty()) all_ok &= take(chunk);
+  return all_ok;
 }
 
-int PrintEvents(const StatusOr<std::vector<Event>>& events) {
-  if (!events.ok()) return Fail(events.status());
-  for (const Event& e : *events) std::cout << CanonicalForm(e, true) << "\n";
-  return 0;
+// Appends through a server, one `append` per line: the actor is the token's.
+int RunRemoteAppend(const RemoteArgs& remote, const std::string& file) {
+  auto connection = Connect(remote);
+  if (!connection.ok()) return Fail(connection.status());
+  auto all_ok = ForEachChunk(file, 1, [&](const auto& lines) {
+    auto request = AppendRequest(lines[0].second);
+    auto result = request.ok() ? (*connection)->Call("append", std::move(*request))
+                               : StatusOr<bj::object>(request.status());
+    PrintResult(lines[0].first, result);
+    return result.ok();
+  });
+  if (!all_ok.ok()) return Fail(all_ok.status());
+  return *all_ok ? 0 : 1;
+}
+
+int RunAppend(const std::string& dir, const Actor& actor, const std::string& file) {
+  if (Status valid = ValidateActor(actor); !valid.ok()) return Fail(valid);
+  auto store = OpenForAppend(dir);
+  if (!store.ok()) return Fail(store.status());
+  auto all_ok = ForEachChunk(file, kAppendChunk, [&](const auto& lines) {
+    return AppendChunk(*store->ledger, actor, lines);
+  });
+  if (!all_ok.ok()) return Fail(all_ok.status());
+  KeepSnapshotIfDue(*store);
+  return *all_ok ? 0 : 1;
 }
 
 struct ReadArgs {
@@ -132,28 +165,86 @@ struct ReadArgs {
   std::uint64_t limit = UINT64_MAX;
   std::string stream;
   std::string command_id;
+  RemoteArgs remote;
 };
 
+// A page of events as canonical JSON lines, and the seq (or stream version) after it.
+struct Page {
+  std::vector<std::string> lines;
+  std::uint64_t next = 0;
+};
+using PageReader = std::function<StatusOr<Page>(std::uint64_t from, std::size_t limit)>;
+
+// Prints args.limit events from args.from on, a page at a time.
+int PrintPages(const ReadArgs& args, std::size_t page_size, const PageReader& read) {
+  std::uint64_t next = args.from, left = args.limit;
+  while (left > 0) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, page_size));
+    auto page = read(next, want);
+    if (!page.ok()) return Fail(page.status());
+    for (const std::string& line : page->lines) std::cout << line << "\n";
+    if (page->lines.size() < want) break;
+    next = page->next;
+    left -= page->lines.size();
+  }
+  return 0;
+}
+
+int RunRemoteRead(const ReadArgs& args) {
+  if (!args.command_id.empty()) {
+    return Fail(Status(Code::kBadRequest,
+                       "--command-id needs --data: the protocol reads by seq or stream"));
+  }
+  auto connection = Connect(args.remote);
+  if (!connection.ok()) return Fail(connection.status());
+  return PrintPages(
+      args, kMaxReadPerRequest, [&](std::uint64_t from, std::size_t limit) -> StatusOr<Page> {
+        bj::object request{{"limit", limit}};
+        if (args.stream.empty()) {
+          request["from_seq"] = from;
+        } else {
+          request["stream"] = args.stream;
+          request["from_version"] = from;
+        }
+        ASSIGN_OR_RETURN(
+            bj::object result,
+            (*connection)->Call(args.stream.empty() ? "read" : "read_stream", std::move(request)));
+        Page page;
+        const bj::value* events = result.if_contains("events");
+        const bj::value* next =
+            result.if_contains(args.stream.empty() ? "next_seq" : "next_version");
+        if (!events || !events->is_array() || !next || !next->is_number()) {
+          return Status(Code::kInternal, "the server's read answer has no events or next position");
+        }
+        for (const bj::value& event : events->as_array())
+          page.lines.push_back(json::Canonicalize(event));
+        page.next = next->to_number<std::uint64_t>();
+        return page;
+      });
+}
+
 int RunRead(const ReadArgs& args) {
+  if (args.remote.given()) return RunRemoteRead(args);
   auto opened = OpenReadOnly(args.dir);
   if (!opened.ok()) return Fail(opened.status());
   const Ledger* ledger = opened->get();
   if (!args.command_id.empty()) {
     auto event = ledger->GetByCommandId(args.command_id);
     if (!event.ok()) return Fail(event.status());
-    return PrintEvents(std::vector<Event>{*event});
+    std::cout << CanonicalForm(*event, true) << "\n";
+    return 0;
   }
-  std::uint64_t next = args.from, left = args.limit;
-  while (left > 0) {
-    std::size_t page = static_cast<std::size_t>(std::min<std::uint64_t>(left, kReadPage));
-    auto events = args.stream.empty() ? ledger->Read(next, page)
-                                      : ledger->ReadStream(args.stream, next, page);
-    if (int code = PrintEvents(events); code != 0) return code;
-    if (events->size() < page) break;
-    next = (args.stream.empty() ? events->back().seq : events->back().stream_version) + 1;
-    left -= events->size();
-  }
-  return 0;
+  return PrintPages(args, kReadPage, [&](std::uint64_t from, std::size_t limit) -> StatusOr<Page> {
+    ASSIGN_OR_RETURN(std::vector<Event> events, args.stream.empty()
+                                                    ? ledger->Read(from, limit)
+                                                    : ledger->ReadStream(args.stream, from, limit));
+    Page page;
+    for (const Event& e : events) page.lines.push_back(CanonicalForm(e, true));
+    if (!events.empty()) {
+      page.next = (args.stream.empty() ? events.back().seq : events.back().stream_version) + 1;
+    }
+    return page;
+  });
 }
 
 int RunVerify(const std::string& dir, const std::vector<std::string>& pubkeys) {
@@ -216,20 +307,26 @@ void AddLedgerCommands(CLI::App& app, int* exit_code) {
     std::string dir;
     std::string file;
     Actor actor{"local.admin", "admin"};
+    RemoteArgs remote;
   };
   auto append_args = std::make_shared<AppendArgs>();
-  AddDataOption(append, &append_args->dir);
-  append->add_option("--actor", append_args->actor.id,
-                     "who records these acts (a slug; default local.admin)");
+  AddDataOrRemoteOptions(append, &append_args->dir, &append_args->remote);
+  append
+      ->add_option("--actor", append_args->actor.id,
+                   "who records these acts (a slug; default local.admin); with --connect the "
+                   "token's actor records them")
+      ->excludes("--connect");
   append->add_option("file", append_args->file, "JSON lines file, or - for stdin")->required();
   append->callback([append_args, exit_code] {
-    *exit_code = RunAppend(append_args->dir, append_args->actor, append_args->file);
+    *exit_code = append_args->remote.given()
+                     ? RunRemoteAppend(append_args->remote, append_args->file)
+                     : RunAppend(append_args->dir, append_args->actor, append_args->file);
   });
 
   auto* read = app.add_subcommand(
       "read", "print events as canonical JSON lines (read-only: works beside a running writer)");
   auto read_args = std::make_shared<ReadArgs>();
-  AddDataOption(read, &read_args->dir);
+  AddDataOrRemoteOptions(read, &read_args->dir, &read_args->remote);
   read->add_option("--from", read_args->from, "first seq (or stream version with --stream)")
       ->check(CLI::PositiveNumber);
   read->add_option("--limit", read_args->limit, "at most this many events");

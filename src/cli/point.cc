@@ -73,4 +73,13 @@ StatusOr<replay::Point> ToPoint(const PointArgs& args, const std::string& instan
   return point;
 }
 
+StatusOr<boost::json::object> PointRequest(const PointArgs& args, const std::string& instant_flag) {
+  RETURN_IF_ERROR(ToPoint(args, instant_flag).status());
+  boost::json::object request;
+  if (args.seq) request["as_of"] = {{"seq", *args.seq}};
+  if (!args.instant.empty()) request["as_of"] = {{"recorded_at", args.instant}};
+  if (!args.effective_on.empty()) request["effective_on"] = args.effective_on;
+  return request;
+}
+
 }  // namespace hatchery::cli

@@ -5,6 +5,7 @@
 #define HATCHERY_CLI_POINT_H_
 
 #include <CLI/CLI.hpp>
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 
@@ -31,6 +32,10 @@ StatusOr<replay::Point> ParsePoint(const std::string& text, const std::string& f
 
 // Errors: kBadRequest naming the option that is malformed.
 StatusOr<replay::Point> ToPoint(const PointArgs& args, const std::string& instant_flag);
+
+// The same point as a request's arguments (PROTOCOL.md): `as_of` ({"seq": n} or
+// {"recorded_at": t}) and `effective_on`, each only when given. Errors: ToPoint's.
+StatusOr<boost::json::object> PointRequest(const PointArgs& args, const std::string& instant_flag);
 
 }  // namespace hatchery::cli
 

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/point.h"
+#include "cli/remote.h"
 #include "cli/store.h"
 #include "cli/table.h"
 #include "domain/projections.h"
@@ -124,7 +125,67 @@ struct QueryArgs {
   std::string dir, view, format = "table";
   std::vector<std::string> filters;  // KEY=VALUE
   PointArgs point;
+  RemoteArgs remote;
 };
+
+// What a query answers, here or from a server: the JSON output's members but the rows, the rows
+// that pass the filters, and how many rows the view has (when known).
+struct Answer {
+  bj::object meta;
+  bj::array rows;
+  std::optional<std::size_t> of_rows;
+};
+
+StatusOr<Answer> QueryHere(const QueryArgs& args,
+                           const std::vector<std::pair<std::string, std::string>>& filters) {
+  ASSIGN_OR_RETURN(replay::Point point, ToPoint(args.point, "--as-of"));
+  ASSIGN_OR_RETURN(auto ledger, OpenReadOnly(args.dir));
+  ASSIGN_OR_RETURN(std::uint64_t as_of_seq, replay::PointSeq(*ledger, point));
+  ASSIGN_OR_RETURN(replay::Folded folded,
+                   replay::Fold(*ledger, as_of_seq, replay::Path::kFromSnapshot));
+  const domain::FactBase& facts = *folded.facts;
+  domain::Cut cut = domain::MakeCut(facts, as_of_seq, point.effective_on);
+  domain::Projection projection = domain::Project(facts, cut);
+  ASSIGN_OR_RETURN(bj::array rows, domain::ViewRows(projection, args.view));
+  Answer answer;
+  answer.of_rows = rows.size();
+  answer.meta = {
+      {"view", args.view},
+      {"as_of_seq", std::min(cut.max_seq, facts.last_seq())},
+      {"effective_on", point.effective_on ? bj::value(args.point.effective_on) : nullptr},
+      {"today", domain::FormatDate(cut.today)},
+      {"digest", ToHex(domain::ViewDigest(rows))}};  // of the whole view
+  for (bj::value& row : rows) {
+    bool match = std::all_of(filters.begin(), filters.end(), [&](const auto& f) {
+      const bj::value* v = At(row.as_object(), f.first);
+      return v && Plain(*v) == f.second;
+    });
+    if (match) answer.rows.push_back(std::move(row));
+  }
+  return answer;
+}
+
+StatusOr<Answer> QueryThere(const QueryArgs& args,
+                            const std::vector<std::pair<std::string, std::string>>& filters) {
+  ASSIGN_OR_RETURN(bj::object request, PointRequest(args.point, "--as-of"));
+  request["view"] = args.view;
+  bj::object filter;
+  for (const auto& [key, value] : filters) filter[key] = value;
+  request["filter"] = std::move(filter);
+  ASSIGN_OR_RETURN(auto connection, Connect(args.remote));
+  ASSIGN_OR_RETURN(bj::object result, connection->Call("query", std::move(request)));
+  Answer answer;
+  if (bj::value* rows = result.if_contains("rows"); rows && rows->is_array()) {
+    answer.rows = std::move(rows->as_array());
+  }
+  result.erase("rows");
+  answer.meta = {
+      {"view", args.view},
+      {"effective_on",
+       args.point.effective_on.empty() ? bj::value(nullptr) : bj::value(args.point.effective_on)}};
+  for (auto& [key, value] : result) answer.meta[key] = std::move(value);
+  return answer;
+}
 
 int RunQuery(const QueryArgs& args) {
   std::vector<std::pair<std::string, std::string>> filters;
@@ -135,38 +196,11 @@ int RunQuery(const QueryArgs& args) {
     }
     filters.emplace_back(f.substr(0, eq), f.substr(eq + 1));
   }
-  auto point = ToPoint(args.point, "--as-of");
-  if (!point.ok()) return Fail(point.status());
-  std::optional<domain::Date> effective_on = point->effective_on;
-  auto ledger = OpenReadOnly(args.dir);
-  if (!ledger.ok()) return Fail(ledger.status());
-  auto as_of_seq = replay::PointSeq(**ledger, *point);
-  if (!as_of_seq.ok()) return Fail(as_of_seq.status());
-  auto folded = replay::Fold(**ledger, *as_of_seq, replay::Path::kFromSnapshot);
-  if (!folded.ok()) return Fail(folded.status());
-  const domain::FactBase& facts = *folded->facts;
-  domain::Cut cut = domain::MakeCut(facts, *as_of_seq, effective_on);
-  domain::Projection projection = domain::Project(facts, cut);
-  auto rows = domain::ViewRows(projection, args.view);
-  if (!rows.ok()) return Fail(rows.status());
-  Hash digest = domain::ViewDigest(*rows);  // of the whole view, before rows are moved out
-
-  bj::array kept;
-  for (bj::value& row : *rows) {
-    bool match = std::all_of(filters.begin(), filters.end(), [&](const auto& f) {
-      const bj::value* v = At(row.as_object(), f.first);
-      return v && Plain(*v) == f.second;
-    });
-    if (match) kept.push_back(std::move(row));
-  }
-  std::uint64_t as_of = std::min(cut.max_seq, facts.last_seq());
+  auto answer = args.remote.given() ? QueryThere(args, filters) : QueryHere(args, filters);
+  if (!answer.ok()) return Fail(answer.status());
   if (args.format == "json") {
-    bj::object out{{"view", args.view},
-                   {"as_of_seq", as_of},
-                   {"effective_on", effective_on ? bj::value(args.point.effective_on) : nullptr},
-                   {"today", domain::FormatDate(cut.today)},
-                   {"digest", ToHex(digest)},
-                   {"rows", std::move(kept)}};
+    bj::object out = std::move(answer->meta);
+    out["rows"] = std::move(answer->rows);
     std::cout << bj::serialize(out) << "\n";
     return 0;
   }
@@ -174,14 +208,18 @@ int RunQuery(const QueryArgs& args) {
   std::vector<std::string> headers;
   for (const Column& c : columns) headers.push_back(c.header);
   Table table(std::move(headers));
-  for (const bj::value& row : kept) {
+  for (const bj::value& row : answer->rows) {
     std::vector<std::string> cells;
     for (const Column& c : columns) cells.push_back(Cell(row.as_object(), c));
     table.AddRow(std::move(cells));
   }
   table.Print(std::cout);
-  std::cout << kept.size() << " of " << rows->size() << " rows; as of seq " << as_of
-            << (effective_on ? ", effective on " + args.point.effective_on : std::string()) << "\n";
+  std::cout << answer->rows.size()
+            << (answer->of_rows ? " of " + std::to_string(*answer->of_rows) : std::string())
+            << " rows; as of seq " << Plain(answer->meta.at("as_of_seq"))
+            << (args.point.effective_on.empty() ? std::string()
+                                                : ", effective on " + args.point.effective_on)
+            << "\n";
   return 0;
 }
 
@@ -193,7 +231,7 @@ void AddQueryCommand(CLI::App& app, int* exit_code) {
   for (std::string_view v : domain::kViews) views += (views.empty() ? "" : ", ") + std::string(v);
   auto* query = app.add_subcommand(
       "query", "show a projection: " + views + " (read-only: works beside a running writer)");
-  query->add_option("--data", args->dir, "the store's directory")->required();
+  AddDataOrRemoteOptions(query, &args->dir, &args->remote);
   query->add_option("view", args->view, "the projection")->required();
   query->add_option("--filter", args->filters, "KEY=VALUE: only rows whose field equals VALUE")
       ->take_all();

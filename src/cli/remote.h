@@ -19,6 +19,9 @@ struct RemoteArgs {
 // Adds --connect, --token (needed with --connect) and --tls-ca; returns the --connect option.
 CLI::Option* AddRemoteOptions(CLI::App* cmd, RemoteArgs* args);
 
+// Adds --data DIR and the remote options to a data command: exactly one of --data and --connect.
+void AddDataOrRemoteOptions(CLI::App* cmd, std::string* dir, RemoteArgs* remote);
+
 // Connects and says hello.
 StatusOr<std::unique_ptr<client::Connection>> Connect(const RemoteArgs& args);
 
