@@ -45,6 +45,7 @@ struct Server::State {
   // Network thread only.
   bool stopping = false;
   std::uint64_t next_session = 1;
+  std::uint64_t subscriptions = 0;  // subscriptions started: each one's generation
   std::map<std::uint64_t, std::weak_ptr<class Session>> sessions;
   // Counters for `stats` (network thread only).
   std::uint64_t connections_total = 0, requests = 0, errors = 0, appended = 0;

@@ -58,8 +58,7 @@ StatusOr<bj::object> Session::Subscribe(const bj::object& args) {
                       std::to_string(next_push_seq_) + "); unsubscribe first",
                   bj::object{{"op", "subscribe"}});
   }
-  static std::uint64_t generations = 0;  // network thread only
-  subscription_ = ++generations;
+  subscription_ = ++state_->subscriptions;
   next_push_seq_ = from_seq;
   stream_to_start_ = true;  // by Run, once this answer is written: it comes before the first push
   return bj::object{{"from_seq", from_seq}, {"head_seq", state_->ledger.head().seq}};
