@@ -137,6 +137,10 @@ class Ledger {
   StatusOr<std::vector<Hash>> InclusionProof(std::uint64_t seq, std::uint64_t tree_size) const;
   // The consistency proof from the tree of `first` events to that of `second`.
   StatusOr<std::vector<Hash>> ConsistencyProof(std::uint64_t first, std::uint64_t second) const;
+  // The range proof of events first_seq..last_seq in the tree of `tree_size` events
+  // (merkle::RangeProofRanges): the hashes of the subtrees left and right of them.
+  StatusOr<std::vector<Hash>> RangeProof(std::uint64_t first_seq, std::uint64_t last_seq,
+                                         std::uint64_t tree_size) const;
   // The unsigned checkpoint of the tree of `tree_size` events (no extension lines).
   StatusOr<Checkpoint> CheckpointAt(std::uint64_t tree_size) const;
 

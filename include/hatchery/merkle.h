@@ -49,6 +49,12 @@ StatusOr<std::vector<Range>> InclusionRanges(std::uint64_t index, std::uint64_t 
 // first ≤ second.
 StatusOr<std::vector<Range>> ConsistencyRanges(std::uint64_t first, std::uint64_t second);
 
+// The ranges whose hashes, in this order, prove that the leaves [range.begin, range.end) are those
+// of the tree of `size` leaves (an export bundle's proof, AUDIT.md §5): RFC 6962's recursion
+// from [0, size), every subtree wholly outside the range, left to right. Empty for the whole tree.
+// Errors: kBadRequest unless begin < end ≤ size.
+StatusOr<std::vector<Range>> RangeProofRanges(Range range, std::uint64_t size);
+
 // The perfect subtrees that make up `range`, left to right (largest first). `range` must be one
 // the recursion produces — begin a multiple of the largest power of two not above its length —
 // as every range above and [0, size) are.
@@ -74,6 +80,14 @@ Status VerifyInclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf
 // Errors: kCorruption saying why not.
 Status VerifyConsistency(std::uint64_t first, std::uint64_t second, const Hash& first_root,
                          const Hash& second_root, std::span<const Hash> proof);
+
+// Does `proof` (the hashes of RangeProofRanges, in order) show that `leaf_inputs` are the leaves
+// [begin, begin + leaf_inputs.size()) of the tree of `size` leaves whose root is `root`? The size is
+// not bound by the proof: it must come with the root from a signed checkpoint.
+// Errors: kBadRequest (an empty or out-of-bounds range), kCorruption saying why not.
+Status VerifyRange(std::uint64_t begin, std::uint64_t size,
+                   std::span<const std::string_view> leaf_inputs, std::span<const Hash> proof,
+                   const Hash& root);
 
 // The right edge of a growing tree (one perfect subtree per set bit of its size): enough to append
 // leaves and compute the current root in O(log n) space.

@@ -55,6 +55,80 @@ StatusOr<std::vector<Range>> InclusionRanges(std::uint64_t index, std::uint64_t 
   return siblings;
 }
 
+namespace {
+
+Status CheckRange(Range range, std::uint64_t size) {
+  if (range.begin >= range.end || range.end > size) {
+    return Status(Code::kBadRequest, "the leaves [" + std::to_string(range.begin) + ", " +
+                                         std::to_string(range.end) +
+                                         ") are not a non-empty range of a tree of " +
+                                         std::to_string(size) + " leaves");
+  }
+  return Status::Ok();
+}
+
+// RFC 6962's recursion over [lo, hi): the subtrees wholly outside `range`, left to right.
+void OutsideRanges(std::uint64_t lo, std::uint64_t hi, Range range, std::vector<Range>* out) {
+  if (hi <= range.begin || lo >= range.end) {
+    out->push_back({lo, hi});
+    return;
+  }
+  if (range.begin <= lo && hi <= range.end) return;
+  std::uint64_t k = SplitPoint(hi - lo);
+  OutsideRanges(lo, lo + k, range, out);
+  OutsideRanges(lo + k, hi, range, out);
+}
+
+// MTH(D[lo:hi]) from the range's leaves and, for what lies outside it, the proof's next hashes.
+class RangeRoot {
+ public:
+  RangeRoot(Range range, std::span<const std::string_view> leaves, std::span<const Hash> proof)
+      : range_(range), leaves_(leaves), proof_(proof) {}
+
+  StatusOr<Hash> Of(std::uint64_t lo, std::uint64_t hi) {
+    if (hi <= range_.begin || lo >= range_.end) {
+      if (next_ == proof_.size()) return Status(Code::kCorruption, "the proof is too short");
+      return proof_[next_++];
+    }
+    if (hi - lo == 1) return LeafHash(leaves_[lo - range_.begin]);
+    std::uint64_t k = SplitPoint(hi - lo);
+    ASSIGN_OR_RETURN(Hash left, Of(lo, lo + k));
+    ASSIGN_OR_RETURN(Hash right, Of(lo + k, hi));
+    return NodeHash(left, right);
+  }
+  bool all_used() const { return next_ == proof_.size(); }
+
+ private:
+  Range range_;
+  std::span<const std::string_view> leaves_;
+  std::span<const Hash> proof_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace
+
+StatusOr<std::vector<Range>> RangeProofRanges(Range range, std::uint64_t size) {
+  RETURN_IF_ERROR(CheckRange(range, size));
+  std::vector<Range> out;
+  OutsideRanges(0, size, range, &out);
+  return out;
+}
+
+Status VerifyRange(std::uint64_t begin, std::uint64_t size,
+                   std::span<const std::string_view> leaf_inputs, std::span<const Hash> proof,
+                   const Hash& root) {
+  Range range{begin, begin + leaf_inputs.size()};
+  RETURN_IF_ERROR(CheckRange(range, size));
+  RangeRoot computed(range, leaf_inputs, proof);
+  ASSIGN_OR_RETURN(Hash got, computed.Of(0, size));
+  if (!computed.all_used()) return Status(Code::kCorruption, "the proof is too long");
+  if (got != root) {
+    return Status(Code::kCorruption, "the leaves and the proof give the root " + ToHex(got) +
+                                         ", not " + ToHex(root));
+  }
+  return Status::Ok();
+}
+
 StatusOr<std::vector<Range>> ConsistencyRanges(std::uint64_t first, std::uint64_t second) {
   if (first > second) {
     return Status(Code::kBadRequest, "no consistency proof from a tree of " +

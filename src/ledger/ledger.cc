@@ -285,6 +285,18 @@ StatusOr<Hash> Ledger::MerkleRoot(std::uint64_t tree_size) const {
   return merkle::Root(tree_size, nodes);
 }
 
+StatusOr<std::vector<Hash>> Ledger::RangeProof(std::uint64_t first_seq, std::uint64_t last_seq,
+                                               std::uint64_t tree_size) const {
+  std::uint64_t head_seq = 0;
+  auto nodes = Nodes(&head_seq, tree_size);
+  if (tree_size > head_seq) return BeyondHead(tree_size, head_seq);
+  if (first_seq == 0) {
+    return Status(Code::kBadRequest, "seqs start at 1", boost::json::object{{"field", "from_seq"}});
+  }
+  ASSIGN_OR_RETURN(auto ranges, merkle::RangeProofRanges({first_seq - 1, last_seq}, tree_size));
+  return merkle::HashRanges(ranges, nodes);
+}
+
 StatusOr<std::vector<Hash>> Ledger::InclusionProof(std::uint64_t seq,
                                                    std::uint64_t tree_size) const {
   std::uint64_t head_seq = 0;
