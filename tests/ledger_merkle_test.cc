@@ -20,22 +20,24 @@ using testing::AppendOk;
 using testing::kAdmin;
 using testing::MakeCommand;
 
-// The leaf hashes of every event in the ledger, read back from it.
-std::vector<Hash> Leaves(const Ledger& ledger) {
-  std::vector<Hash> leaves;
+// The hashes of every event in the ledger (the leaf inputs), read back from it.
+std::vector<Hash> EventHashes(const Ledger& ledger) {
+  std::vector<Hash> hashes;
   REQUIRE(ledger
               .ForEach(1, ledger.head().seq,
                        [&](const Event& e) {
-                         leaves.push_back(merkle::LeafHash(AsBytes(e.hash)));
+                         hashes.push_back(e.hash);
                          return Status::Ok();
                        })
               .ok());
-  return leaves;
+  return hashes;
 }
 
 // Every root, and proofs at random points, served by `ledger` equal those of the in-memory tree.
 void RequireTreeMatches(const Ledger& ledger, std::mt19937_64& random) {
-  std::vector<Hash> leaves = Leaves(ledger);
+  std::vector<Hash> hashes = EventHashes(ledger);
+  std::vector<Hash> leaves;
+  for (const Hash& h : hashes) leaves.push_back(merkle::LeafHash(AsBytes(h)));
   std::uint64_t n = leaves.size();
   REQUIRE(n == ledger.head().seq);
   merkle::MemoryTree tree(leaves);
@@ -60,6 +62,15 @@ void RequireTreeMatches(const Ledger& ledger, std::mt19937_64& random) {
     CHECK(merkle::VerifyConsistency(first, size, *ledger.MerkleRoot(first),
                                     *ledger.MerkleRoot(size), *consistency)
               .ok());
+    // The events first..seq (or seq..first) against the root of `size`, as an export proves them.
+    std::uint64_t a = std::min(first, seq), b = std::max(first, seq);
+    auto range = ledger.RangeProof(a, b, size);
+    REQUIRE(range.ok());
+    CHECK(*range ==
+          *merkle::HashRanges(*merkle::RangeProofRanges({a - 1, b}, size), tree.reader()));
+    std::vector<std::string_view> inputs;
+    for (std::uint64_t s = a; s <= b; ++s) inputs.push_back(AsBytes(hashes[s - 1]));
+    CHECK(merkle::VerifyRange(a - 1, size, inputs, *range, *ledger.MerkleRoot(size)).ok());
   }
 }
 
@@ -164,6 +175,11 @@ TEST_CASE("ledger merkle: sizes beyond the head and seqs outside the tree are re
   CHECK(ledger->ConsistencyProof(4, 3).status().code() == Code::kBadRequest);
   CHECK(ledger->ConsistencyProof(3, 6).status().code() == Code::kBadRequest);
   CHECK(ledger->ConsistencyProof(5, 5)->empty());
+  CHECK(ledger->RangeProof(0, 2, 5).status().code() == Code::kBadRequest);
+  CHECK(ledger->RangeProof(3, 2, 5).status().code() == Code::kBadRequest);
+  CHECK(ledger->RangeProof(2, 6, 5).status().code() == Code::kBadRequest);
+  CHECK(ledger->RangeProof(2, 3, 6).status().code() == Code::kBadRequest);
+  CHECK(ledger->RangeProof(1, 5, 5)->empty());
 }
 
 TEST_CASE("ledger checkpoints: kept only when they are this log's, signed and right",

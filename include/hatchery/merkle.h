@@ -82,9 +82,9 @@ Status VerifyConsistency(std::uint64_t first, std::uint64_t second, const Hash& 
                          const Hash& second_root, std::span<const Hash> proof);
 
 // Does `proof` (the hashes of RangeProofRanges, in order) show that `leaf_inputs` are the leaves
-// [begin, begin + leaf_inputs.size()) of the tree of `size` leaves whose root is `root`? The size is
-// not bound by the proof: it must come with the root from a signed checkpoint.
-// Errors: kBadRequest (an empty or out-of-bounds range), kCorruption saying why not.
+// [begin, begin + leaf_inputs.size()) of the tree of `size` leaves whose root is `root`? The size
+// is not bound by the proof: it must come with the root from a signed checkpoint. Errors:
+// kBadRequest (an empty or out-of-bounds range), kCorruption saying why not.
 Status VerifyRange(std::uint64_t begin, std::uint64_t size,
                    std::span<const std::string_view> leaf_inputs, std::span<const Hash> proof,
                    const Hash& root);

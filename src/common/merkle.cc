@@ -123,8 +123,8 @@ Status VerifyRange(std::uint64_t begin, std::uint64_t size,
   ASSIGN_OR_RETURN(Hash got, computed.Of(0, size));
   if (!computed.all_used()) return Status(Code::kCorruption, "the proof is too long");
   if (got != root) {
-    return Status(Code::kCorruption, "the leaves and the proof give the root " + ToHex(got) +
-                                         ", not " + ToHex(root));
+    return Status(Code::kCorruption,
+                  "the leaves and the proof give the root " + ToHex(got) + ", not " + ToHex(root));
   }
   return Status::Ok();
 }
