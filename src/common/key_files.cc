@@ -10,6 +10,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "hatchery/files.h"
+
 namespace hatchery {
 namespace {
 
@@ -24,19 +26,13 @@ StatusOr<std::string> ReadKeyLine(const std::string& path) {
   return line;
 }
 
-std::string ErrnoText() { return std::error_code(errno, std::generic_category()).message(); }
-
+// A new key file; an existing one is never overwritten.
 Status WriteNew(const std::string& path, const std::string& text, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0 && errno == EEXIST) {
+  Status written = files::WriteNew(path, text, mode);
+  if (written.code() == Code::kAlreadyExists) {
     return Status(Code::kAlreadyExists, path + " exists; keys are never overwritten");
   }
-  if (fd < 0) return Status(Code::kUnavailable, "cannot create " + path + ": " + ErrnoText());
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) return Status(Code::kUnavailable, "cannot write " + path + ": " + ErrnoText());
-  return Status::Ok();
+  return written;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "hatchery/version.h"
 #include "server/read_ops.h"
 #include "server/request.h"
 
@@ -200,7 +201,7 @@ asio::awaitable<std::string> Session::Handle(std::string_view line) {
       actor_ = actor;
       result = bj::object{{"actor", actor_->id},
                           {"role", actor_->role},
-                          {"server_version", "hatchery 0.1"},
+                          {"server_version", kSoftwareVersion},
                           {"tree_size", state_->ledger.head().seq}};
     }
   } else if (!Allowed(actor_->role, request.op)) {

@@ -13,6 +13,7 @@
 #include <set>
 #include <system_error>
 
+#include "hatchery/files.h"
 #include "hatchery/json.h"
 #include "hatchery/time.h"
 
@@ -23,30 +24,6 @@ namespace bj = boost::json;
 
 constexpr std::size_t kTokenBytes = 32;
 constexpr std::size_t kMinIdPrefix = 6;
-
-std::string ErrnoText() { return std::error_code(errno, std::generic_category()).message(); }
-
-// Writes `text` to `path` so that a reader sees the old file or the new one, never a part.
-Status ReplaceFile(const std::string& path, const std::string& text) {
-  std::string temp = path + ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status(Code::kUnavailable, "cannot create " + temp + ": " + ErrnoText());
-  bool ok = ::fchmod(fd, 0600) == 0 &&
-            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    std::string why = ErrnoText();
-    ::unlink(temp.c_str());
-    return Status(Code::kUnavailable, "cannot write " + path + ": " + why);
-  }
-  std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
-  if (int d = ::open(dir.empty() ? "/" : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
-    ::fsync(d);
-    ::close(d);
-  }
-  return Status::Ok();
-}
 
 StatusOr<TokenEntry> ParseEntry(std::string_view line) {
   ASSIGN_OR_RETURN(bj::value value, json::ParseStrict(line));
@@ -132,7 +109,7 @@ Status TokenStore::Save() const {
                     {"added_at", e.added_at}};
     text += json::Canonicalize(line) + "\n";
   }
-  return ReplaceFile(path_, text);
+  return files::Replace(path_, text, 0600);  // a reader sees the old file or the new one
 }
 
 std::optional<Actor> TokenStore::Authenticate(std::string_view token) const {

@@ -1,0 +1,62 @@
+#include "hatchery/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+namespace hatchery::files {
+namespace {
+
+std::string ErrnoText() { return std::error_code(errno, std::generic_category()).message(); }
+
+// Writes all of `text` to `fd` and syncs it; closes it either way.
+bool WriteAndClose(int fd, const std::string& text) {
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+std::string DirOf(const std::string& path) {
+  std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+Status WriteNew(const std::string& path, const std::string& text, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0 && errno == EEXIST) return Status(Code::kAlreadyExists, path + " exists");
+  if (fd < 0) return Status(Code::kUnavailable, "cannot create " + path + ": " + ErrnoText());
+  if (!WriteAndClose(fd, text)) {
+    return Status(Code::kUnavailable, "cannot write " + path + ": " + ErrnoText());
+  }
+  return Status::Ok();
+}
+
+Status Replace(const std::string& path, const std::string& text, mode_t mode) {
+  std::string temp = path + ".tmp";
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Status(Code::kUnavailable, "cannot create " + temp + ": " + ErrnoText());
+  bool ok = ::fchmod(fd, mode) == 0;
+  ok = WriteAndClose(fd, text) && ok;
+  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+    std::string why = ErrnoText();
+    ::unlink(temp.c_str());
+    return Status(Code::kUnavailable, "cannot write " + path + ": " + why);
+  }
+  return SyncDir(DirOf(path));
+}
+
+Status SyncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool ok = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!ok) return Status(Code::kUnavailable, "cannot sync the folder " + dir + ": " + ErrnoText());
+  return Status::Ok();
+}
+
+}  // namespace hatchery::files

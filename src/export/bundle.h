@@ -1,0 +1,56 @@
+// A compliance export (AUDIT.md §5): a folder that proves its own numbers — the events of a range
+// as canonical JSON lines, the projections as of the export point as CSV, the range's Merkle proof
+// against the root of the export point, the checkpoint it is tied to, and a manifest of every
+// file's size and SHA-256.
+//
+// The bundle is written into a temporary sibling folder, each file synced, and renamed into place
+// last, so a crash never leaves a half bundle under the final name. The same store and options
+// give byte-identical files.
+//
+// Thread safety: reads the ledger only (a read-only ledger beside a writer is fine).
+#ifndef HATCHERY_EXPORT_BUNDLE_H_
+#define HATCHERY_EXPORT_BUNDLE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hatchery/ledger.h"
+#include "hatchery/note.h"
+#include "replay/replay.h"
+
+namespace hatchery::exporting {
+
+struct ExportOptions {
+  // The export point: the events it knows (as_of.seq or recorded_at; default: the head) and the
+  // business date its projections are effective on.
+  replay::Point as_of;
+  // The events in events.jsonl: from_seq..to_seq (to_seq 0: the export point's seq).
+  std::uint64_t from_seq = 1, to_seq = 0;
+  // The yearly assessment's export: projections effective on YEAR-12-31 and only that year's
+  // indicators (the range stays as given).
+  std::optional<int> year;
+  // Signs the checkpoint with this key unless the store keeps a signed one of exactly the export
+  // point's size. Without either, checkpoint.txt is the unsigned checkpoint.
+  std::optional<note::SigningKey> key;
+  // Called with the fraction done (0..1) now and then, for a progress bar.
+  std::function<void(double)> progress;
+};
+
+struct ExportSummary {
+  std::uint64_t tree_size = 0, from_seq = 0, to_seq = 0;
+  bool signed_checkpoint = false;
+  std::vector<std::string> files;  // as in the manifest, by name
+  std::uint64_t bytes = 0;
+};
+
+// Writes the bundle to `out_dir`, which must not exist. Errors: kAlreadyExists, kBadRequest (a
+// range outside the export point), the ledger's and the file system's (kUnavailable).
+StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& options,
+                                    const std::string& out_dir);
+
+}  // namespace hatchery::exporting
+
+#endif  // HATCHERY_EXPORT_BUNDLE_H_

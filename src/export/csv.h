@@ -1,0 +1,25 @@
+// Projection rows as CSV for the bureau's spreadsheet programs (AUDIT.md §5): UTF-8 with a byte
+// order mark, RFC 4180 quoting, CRLF line ends. The header names the rows' fields in the order
+// they first appear; a nested object is flattened one level ("values.jobs"); an array is written
+// as its canonical JSON; null is an empty cell. Beside every money column in fen (`…_fen`) comes
+// the same amount in yuan (`…_yuan`, e.g. "1234.56"), so a person reads yuan and a program
+// recomputes from fen. Text is written as recorded (Chinese names included).
+//
+// Pure functions; thread-safe.
+#ifndef HATCHERY_EXPORT_CSV_H_
+#define HATCHERY_EXPORT_CSV_H_
+
+#include <boost/json/array.hpp>
+#include <cstdint>
+#include <string>
+
+namespace hatchery::exporting {
+
+std::string RowsCsv(const boost::json::array& rows);
+
+// "1234.56", "-0.05": fen as yuan with two decimals, no grouping.
+std::string YuanText(std::int64_t fen);
+
+}  // namespace hatchery::exporting
+
+#endif  // HATCHERY_EXPORT_CSV_H_
