@@ -1,0 +1,86 @@
+// export: a compliance bundle (AUDIT.md §5) of a store in a new folder — events, projections as
+// CSV, the range's proof, the checkpoint it is tied to, the manifest (src/export/bundle.h).
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/point.h"
+#include "cli/store.h"
+#include "export/bundle.h"
+#include "hatchery/key_files.h"
+
+namespace hatchery::cli {
+namespace {
+
+struct ExportArgs {
+  std::string dir, out, key_file;
+  std::uint64_t from_seq = 1, to_seq = 0;
+  std::optional<int> year;
+  bool sign = false;
+  PointArgs point;
+};
+
+// A progress bar on a terminal, nothing when piped.
+std::function<void(double)> ProgressBar() {
+  if (!::isatty(STDERR_FILENO)) return nullptr;
+  return [](double done) {
+    int filled = static_cast<int>(done * 40);
+    std::fprintf(stderr, "\r[%-40s] %3d%%", std::string(filled, '#').c_str(),
+                 static_cast<int>(done * 100));
+    if (done >= 1.0) std::fprintf(stderr, "\n");
+  };
+}
+
+int RunExport(const ExportArgs& args) {
+  auto point = ToPoint(args.point, "--as-of");
+  if (!point.ok()) return Fail(point.status());
+  exporting::ExportOptions options;
+  options.as_of = *point;
+  options.from_seq = args.from_seq;
+  options.to_seq = args.to_seq;
+  options.year = args.year;
+  options.progress = ProgressBar();
+  if (args.sign) {
+    auto key = ReadSigningKeyFile(args.key_file);
+    if (!key.ok()) return Fail(key.status());
+    options.key = *key;
+  }
+  auto ledger = OpenReadOnly(args.dir);
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto summary = exporting::WriteBundle(**ledger, options, args.out);
+  if (!summary.ok()) return Fail(summary.status());
+  std::cout << "exported events " << summary->from_seq << ".." << summary->to_seq << " of "
+            << summary->tree_size << " to " << args.out << ": " << summary->files.size()
+            << " files, " << summary->bytes << " bytes; checkpoint "
+            << (summary->signed_checkpoint ? "signed" : "NOT signed (use --sign --key)") << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddExportCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<ExportArgs>();
+  auto* cmd = app.add_subcommand(
+      "export",
+      "a self-verifying compliance bundle in a new folder: events.jsonl, the projections as CSV, "
+      "proof.json, checkpoint.txt, manifest.json (AUDIT.md §5)");
+  cmd->add_option("--data", args->dir, "the store's directory")->required();
+  cmd->add_option("--out", args->out, "the bundle's folder (must not exist)")->required();
+  cmd->add_option("--from-seq", args->from_seq, "first event (default 1)");
+  cmd->add_option("--to-seq", args->to_seq, "last event (default: the export point)");
+  cmd->add_option("--year", args->year,
+                  "the yearly assessment: projections effective on YEAR-12-31, that year's "
+                  "indicators")
+      ->check(CLI::Range(2000, 2999));
+  AddPointOptions(cmd, &args->point, "--as-of-seq", "--as-of");
+  auto* sign = cmd->add_flag("--sign", args->sign,
+                             "sign the checkpoint unless the store keeps a signed one of the "
+                             "export point");
+  cmd->add_option("--key", args->key_file, "the private key file (from keygen)")->needs(sign);
+  sign->needs(cmd->get_option("--key"));
+  cmd->callback([args, exit_code] { *exit_code = RunExport(*args); });
+}
+
+}  // namespace hatchery::cli

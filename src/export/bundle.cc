@@ -1,0 +1,192 @@
+#include "export/bundle.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <map>
+
+#include "domain/cut.h"
+#include "domain/projections.h"
+#include "export/csv.h"
+#include "hatchery/checkpoint.h"
+#include "hatchery/files.h"
+#include "hatchery/json.h"
+#include "hatchery/merkle.h"
+#include "hatchery/version.h"
+#include "replay/checkpoint_state.h"
+
+namespace hatchery::exporting {
+namespace {
+
+namespace bj = boost::json;
+namespace fs = std::filesystem;
+
+// The files of a bundle as they are written: name → content.
+using Files = std::map<std::string, std::string>;
+
+// events.jsonl: the range's events as canonical JSON lines.
+StatusOr<std::string> EventLines(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
+                                 const std::function<void(double)>& progress) {
+  std::string out;
+  RETURN_IF_ERROR(ledger.ForEach(from, to, [&](const Event& e) {
+    out += CanonicalForm(e, true);
+    out += '\n';
+    if (progress && e.seq % 10'000 == 0) progress(0.6 * (e.seq - from + 1) / (to - from + 1));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+// The projections' CSVs as of the cut; indicators one file per year (only `year` if given).
+Status AddProjections(const domain::FactBase& facts, const domain::Cut& cut,
+                      std::optional<int> year, Files* files) {
+  domain::Projection projection = domain::Project(facts, cut);
+  for (std::string_view view : {"carriers", "entitlements", "payouts", "compliance"}) {
+    ASSIGN_OR_RETURN(bj::array rows, domain::ViewRows(projection, view));
+    (*files)[std::string(view) + ".csv"] = RowsCsv(rows);
+  }
+  ASSIGN_OR_RETURN(bj::array indicators, domain::ViewRows(projection, "indicators"));
+  std::map<std::int64_t, bj::array> by_year;
+  if (year) by_year[*year];  // the year asked for has its file even when it has no rows
+  for (bj::value& row : indicators) {
+    std::int64_t y = row.at("year").to_number<std::int64_t>();
+    if (!year || y == *year) by_year[y].push_back(std::move(row));
+  }
+  for (const auto& [y, rows] : by_year) {
+    (*files)["indicators-" + std::to_string(y) + ".csv"] = RowsCsv(rows);
+  }
+  return Status::Ok();
+}
+
+// proof.json: the export point's size and root, and the subtrees beside the range.
+StatusOr<std::string> ProofJson(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
+                                std::uint64_t size) {
+  ASSIGN_OR_RETURN(Hash root, ledger.MerkleRoot(size));
+  ASSIGN_OR_RETURN(auto ranges, merkle::RangeProofRanges({from - 1, to}, size));
+  ASSIGN_OR_RETURN(auto hashes, ledger.RangeProof(from, to, size));
+  bj::array subtrees;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    subtrees.push_back({{"from_seq", ranges[i].begin + 1},
+                        {"to_seq", ranges[i].end},
+                        {"hash", ToHex(hashes[i])}});
+  }
+  bj::object proof{{"tree_size", size},
+                   {"root", ToHex(root)},
+                   {"from_seq", from},
+                   {"to_seq", to},
+                   {"subtrees", std::move(subtrees)}};
+  return json::Canonicalize(proof) + "\n";
+}
+
+// checkpoint.txt: a kept signed checkpoint of exactly `size` events, else one signed now with
+// `key`, else the unsigned one. *is_signed says which.
+StatusOr<std::string> CheckpointText(const Ledger& ledger, const domain::FactBase& facts,
+                                     const std::optional<note::SigningKey>& key, bool* is_signed) {
+  ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
+  for (const std::string& text : kept) {
+    auto parsed = note::Parse(text);
+    auto checkpoint = parsed.ok() ? ParseCheckpoint(parsed->text) : parsed.status();
+    if (checkpoint.ok() && checkpoint->size == facts.last_seq()) {
+      *is_signed = true;
+      return text;
+    }
+  }
+  ASSIGN_OR_RETURN(std::string text, replay::StateCheckpoint(ledger, facts));
+  *is_signed = key.has_value();
+  if (!key) return text;
+  return note::Sign(text, *key);
+}
+
+std::string ManifestJson(const Ledger& ledger, const Files& files, std::uint64_t from,
+                         std::uint64_t to, std::uint64_t size,
+                         std::optional<domain::Date> effective_on) {
+  bj::array entries;
+  for (const auto& [name, content] : files) {
+    entries.push_back({{"name", name},
+                       {"size", content.size()},
+                       {"sha256", ToHex(Sha256(content))}});
+  }
+  bj::object manifest{
+      {"format", "hatchery-export/1"},
+      {"software", kSoftwareVersion},
+      {"origin", ledger.origin()},
+      {"range", {{"from_seq", from}, {"to_seq", to}}},
+      {"as_of",
+       {{"seq", size},
+        {"effective_on", effective_on ? bj::value(domain::FormatDate(*effective_on)) : nullptr}}},
+      {"files", std::move(entries)}};
+  return json::Canonicalize(manifest) + "\n";
+}
+
+// Writes every file into a fresh `temp`, synced, then renames it to `out_dir`.
+Status WriteFolder(const Files& files, const std::string& temp, const std::string& out_dir) {
+  std::error_code ec;
+  fs::remove_all(temp, ec);  // what a crashed export left
+  if (::mkdir(temp.c_str(), 0755) != 0) {
+    return Status(Code::kUnavailable, "cannot create the folder " + temp);
+  }
+  for (const auto& [name, content] : files) {
+    RETURN_IF_ERROR(files::WriteNew(temp + "/" + name, content));
+  }
+  RETURN_IF_ERROR(files::SyncDir(temp));
+  if (::rename(temp.c_str(), out_dir.c_str()) != 0) {
+    return Status(Code::kUnavailable, "cannot rename " + temp + " to " + out_dir);
+  }
+  fs::path parent = fs::absolute(out_dir).parent_path();
+  return files::SyncDir(parent.string());
+}
+
+}  // namespace
+
+StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& options,
+                                    const std::string& out_dir) {
+  std::error_code ec;
+  if (fs::exists(out_dir, ec)) {
+    return Status(Code::kAlreadyExists, out_dir + " exists; an export never overwrites");
+  }
+  replay::Point point = options.as_of;
+  if (options.year) {
+    if (point.effective_on) {
+      return Status(Code::kBadRequest, "--year sets the business date; leave out --effective-on");
+    }
+    point.effective_on = domain::ParseDate(std::to_string(*options.year) + "-12-31");
+    if (!point.effective_on) return Status(Code::kBadRequest, "--year is not a year");
+  }
+  ASSIGN_OR_RETURN(std::uint64_t size, replay::PointSeq(ledger, point));
+  std::uint64_t from = options.from_seq, to = options.to_seq == 0 ? size : options.to_seq;
+  if (size == 0 || from < 1 || from > to || to > size) {
+    return Status(Code::kBadRequest,
+                  "the range " + std::to_string(from) + ".." + std::to_string(to) +
+                      " is not within the export point's " + std::to_string(size) + " events",
+                  bj::object{{"field", "from_seq"}});
+  }
+  auto report = [&](double done) {
+    if (options.progress) options.progress(done);
+  };
+  Files files;
+  ASSIGN_OR_RETURN(files["events.jsonl"], EventLines(ledger, from, to, options.progress));
+  ASSIGN_OR_RETURN(replay::Folded folded, replay::Fold(ledger, size, replay::Path::kFromSnapshot));
+  const domain::FactBase& facts = *folded.facts;
+  report(0.75);
+  RETURN_IF_ERROR(AddProjections(facts, domain::MakeCut(facts, size, point.effective_on),
+                                 options.year, &files));
+  report(0.9);
+  ASSIGN_OR_RETURN(files["proof.json"], ProofJson(ledger, from, to, size));
+  ExportSummary summary{size, from, to};
+  ASSIGN_OR_RETURN(files["checkpoint.txt"],
+                   CheckpointText(ledger, facts, options.key, &summary.signed_checkpoint));
+  std::string manifest = ManifestJson(ledger, files, from, to, size, point.effective_on);
+  for (const auto& [name, content] : files) {
+    summary.files.push_back(name);
+    summary.bytes += content.size();
+  }
+  files["manifest.json"] = std::move(manifest);
+  summary.files.push_back("manifest.json");
+  RETURN_IF_ERROR(WriteFolder(files, out_dir + ".partial", out_dir));
+  report(1.0);
+  return summary;
+}
+
+}  // namespace hatchery::exporting
