@@ -68,9 +68,8 @@ StatusOr<std::string> ProofJson(const Ledger& ledger, std::uint64_t from, std::u
   ASSIGN_OR_RETURN(auto hashes, ledger.RangeProof(from, to, size));
   bj::array subtrees;
   for (std::size_t i = 0; i < ranges.size(); ++i) {
-    subtrees.push_back({{"from_seq", ranges[i].begin + 1},
-                        {"to_seq", ranges[i].end},
-                        {"hash", ToHex(hashes[i])}});
+    subtrees.push_back(
+        {{"from_seq", ranges[i].begin + 1}, {"to_seq", ranges[i].end}, {"hash", ToHex(hashes[i])}});
   }
   bj::object proof{{"tree_size", size},
                    {"root", ToHex(root)},
@@ -104,9 +103,8 @@ std::string ManifestJson(const Ledger& ledger, const Files& files, std::uint64_t
                          std::optional<domain::Date> effective_on) {
   bj::array entries;
   for (const auto& [name, content] : files) {
-    entries.push_back({{"name", name},
-                       {"size", content.size()},
-                       {"sha256", ToHex(Sha256(content))}});
+    entries.push_back(
+        {{"name", name}, {"size", content.size()}, {"sha256", ToHex(Sha256(content))}});
   }
   bj::object manifest{
       {"format", "hatchery-export/1"},

@@ -15,9 +15,7 @@ namespace bj = boost::json;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kFen = "_fen";
 
-bool IsMoney(std::string_view name) {
-  return name.size() > kFen.size() && name.ends_with(kFen);
-}
+bool IsMoney(std::string_view name) { return name.size() > kFen.size() && name.ends_with(kFen); }
 
 std::string YuanName(std::string_view name) {
   return std::string(name.substr(0, name.size() - kFen.size())) + "_yuan";
@@ -55,7 +53,8 @@ void Flatten(const bj::object& row, std::vector<std::string>* order,
       (*cells)[column] = std::move(text);
     };
     add(name, Cell(v));
-    if (IsMoney(name)) add(YuanName(name), v.is_number() ? YuanText(v.to_number<std::int64_t>()) : "");
+    if (IsMoney(name))
+      add(YuanName(name), v.is_number() ? YuanText(v.to_number<std::int64_t>()) : "");
   };
   for (const auto& [key, value] : row) {
     if (value.is_object()) {

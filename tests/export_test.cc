@@ -1,0 +1,195 @@
+// Export bundles (AUDIT.md §5) of a real demo store: the CSV form byte for byte, a bundle whose
+// manifest, events, chain and proof check out with nothing but the bundle, byte-identical
+// re-exports, a range proven against the export point's root, the checkpoint it is tied to, and
+// refusals that leave nothing behind.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "export/bundle.h"
+#include "export/csv.h"
+#include "hatchery/checkpoint.h"
+#include "hatchery/json.h"
+#include "hatchery/merkle.h"
+#include "test_util.h"
+
+namespace hatchery::exporting {
+namespace {
+
+namespace bj = boost::json;
+namespace fs = std::filesystem;
+using testing::RunHatchery;
+using testing::TempDir;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Requires the bundle in `dir` to check out on its own: every manifest entry's size and hash, every
+// event's hash and link, the range against the proof's root. Returns the manifest.
+bj::object RequireSelfConsistent(const std::string& dir) {
+  bj::object manifest = bj::parse(Slurp(dir + "/manifest.json")).as_object();
+  std::size_t listed = 0;
+  for (const bj::value& entry : manifest.at("files").as_array()) {
+    std::string content = Slurp(dir + "/" + std::string(entry.at("name").as_string()));
+    CHECK(entry.at("size").to_number<std::size_t>() == content.size());
+    CHECK(entry.at("sha256").as_string() == ToHex(Sha256(content)));
+    ++listed;
+  }
+  CHECK(listed + 1 == static_cast<std::size_t>(
+                          std::distance(fs::directory_iterator(dir), fs::directory_iterator())));
+  bj::object proof = bj::parse(Slurp(dir + "/proof.json")).as_object();
+  std::vector<std::string> events = Lines(Slurp(dir + "/events.jsonl"));
+  std::uint64_t from = proof.at("from_seq").to_number<std::uint64_t>();
+  REQUIRE(events.size() == proof.at("to_seq").to_number<std::uint64_t>() - from + 1);
+  std::vector<Hash> hashes;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    bj::object event = bj::parse(events[i]).as_object();
+    CHECK(event.at("seq").to_number<std::uint64_t>() == from + i);
+    std::string hash(event.at("hash").as_string());
+    event.erase("hash");
+    CHECK(ToHex(Sha256(json::Canonicalize(event))) == hash);  // AUDIT.md §1
+    if (i > 0) CHECK(event.at("prev_hash").as_string() == ToHex(hashes.back()));
+    hashes.push_back(*HashFromHex(hash));
+  }
+  std::vector<std::string_view> leaves;
+  for (const Hash& h : hashes) leaves.push_back(AsBytes(h));
+  std::vector<Hash> subtrees;
+  for (const bj::value& s : proof.at("subtrees").as_array()) {
+    subtrees.push_back(*HashFromHex(s.at("hash").as_string()));
+  }
+  CHECK(merkle::VerifyRange(from - 1, proof.at("tree_size").to_number<std::uint64_t>(), leaves,
+                            subtrees, *HashFromHex(proof.at("root").as_string()))
+            .ok());
+  auto checkpoint = ParseCheckpoint(Slurp(dir + "/checkpoint.txt"));
+  auto signed_note = note::Parse(Slurp(dir + "/checkpoint.txt"));
+  auto body = checkpoint.ok() ? checkpoint : ParseCheckpoint(signed_note->text);
+  REQUIRE(body.ok());
+  CHECK(body->size == proof.at("tree_size").to_number<std::uint64_t>());
+  CHECK(ToHex(body->root) == proof.at("root").as_string());
+  return manifest;
+}
+
+TEST_CASE("export csv: BOM, quoting, CRLF, nested fields flattened, yuan beside fen", "[export]") {
+  bj::array rows{bj::object{{"id", "a,1"},
+                            {"name", "开鲁县\"新兴\"孵化器"},
+                            {"amount_fen", 123456},
+                            {"values", {{"jobs", 3}, {"paid_fen", -5}}},
+                            {"seqs", bj::array{4, 7}},
+                            {"note", nullptr}},
+                 bj::object{{"id", "b"}, {"amount_fen", 0}, {"extra", "x\ny"}}};
+  CHECK(RowsCsv(rows) ==
+        "\xEF\xBB\xBF"
+        "id,name,amount_fen,amount_yuan,values.jobs,values.paid_fen,values.paid_yuan,seqs,note,"
+        "extra\r\n"
+        "\"a,1\",\"开鲁县\"\"新兴\"\"孵化器\",123456,1234.56,3,-5,-0.05,\"[4,7]\",,\r\n"
+        "b,,0,0.00,,,,,,\"x\ny\"\r\n");
+  CHECK(RowsCsv(bj::array{}) == "\xEF\xBB\xBF");
+  CHECK(YuanText(-100) == "-1.00");
+  CHECK(YuanText(7) == "0.07");
+}
+
+TEST_CASE("export: a bundle of the demo store checks out on its own and re-exports identically",
+          "[export]") {
+  TempDir dir;
+  std::string data = dir.Sub("s");
+  REQUIRE(RunHatchery("demo --carriers 8 --data " + data).exit_code == 0);
+  auto exported = RunHatchery("export --data " + data + " --out " + dir.Sub("b1"));
+  REQUIRE(exported.exit_code == 0);
+  bj::object manifest = RequireSelfConsistent(dir.Sub("b1"));
+  auto ledger = std::move(Ledger::Open(data, LedgerOptions{nullptr, true})).value();
+  CHECK(manifest.at("as_of").at("seq") == ledger->head().seq);
+  CHECK(manifest.at("range").at("from_seq") == 1);
+  CHECK(Slurp(dir.Sub("b1") + "/entitlements.csv")
+            .starts_with("\xEF\xBB\xBF"
+                         "entitlement_id,"));
+  CHECK(fs::exists(dir.Sub("b1") + "/indicators-2024.csv"));
+  // The same store and arguments: the same bytes.
+  REQUIRE(RunHatchery("export --data " + data + " --out " + dir.Sub("b2")).exit_code == 0);
+  for (const auto& entry : fs::directory_iterator(dir.Sub("b1"))) {
+    INFO(entry.path().filename());
+    CHECK(Slurp(entry.path()) == Slurp(dir.Sub("b2") + "/" + entry.path().filename().string()));
+  }
+}
+
+TEST_CASE("export: a range is proven against the export point; a year narrows the indicators",
+          "[export]") {
+  TempDir dir;
+  std::string data = dir.Sub("s");
+  REQUIRE(RunHatchery("demo --carriers 8 --data " + data).exit_code == 0);
+  std::uint64_t head =
+      std::move(Ledger::Open(data, LedgerOptions{nullptr, true})).value()->head().seq;
+  std::uint64_t as_of = head - 3, to = head / 2;
+  REQUIRE(RunHatchery("export --data " + data + " --out " + dir.Sub("r") + " --from-seq 17" +
+                      " --to-seq " + std::to_string(to) + " --as-of-seq " + std::to_string(as_of) +
+                      " --year 2024")
+              .exit_code == 0);
+  bj::object manifest = RequireSelfConsistent(dir.Sub("r"));
+  CHECK(manifest.at("as_of").at("seq") == as_of);
+  CHECK(manifest.at("range").at("to_seq") == to);
+  CHECK(manifest.at("as_of").at("effective_on") == "2024-12-31");
+  std::vector<std::string> indicator_files;
+  for (const auto& entry : fs::directory_iterator(dir.Sub("r"))) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with("indicators-")) indicator_files.push_back(name);
+  }
+  CHECK(indicator_files == std::vector<std::string>{"indicators-2024.csv"});
+}
+
+TEST_CASE("export: signed with a key, or tied to the kept signed checkpoint of its size",
+          "[export]") {
+  TempDir dir;
+  std::string data = dir.Sub("s");
+  REQUIRE(RunHatchery("demo --carriers 8 --data " + data).exit_code == 0);
+  REQUIRE(RunHatchery("keygen --out " + dir.Sub("k")).exit_code == 0);
+  REQUIRE(RunHatchery("export --data " + data + " --out " + dir.Sub("signed") + " --sign --key " +
+                      dir.Sub("k.key"))
+              .exit_code == 0);
+  auto verifier =
+      note::ParseVerifierKey(Slurp(dir.Sub("k.pub")).substr(0, Slurp(dir.Sub("k.pub")).find('\n')));
+  REQUIRE(verifier.ok());
+  auto signed_note = note::Parse(Slurp(dir.Sub("signed") + "/checkpoint.txt"));
+  REQUIRE(signed_note.ok());
+  CHECK(note::Verify(*signed_note, *verifier).ok());
+  RequireSelfConsistent(dir.Sub("signed"));
+  // A checkpoint kept in the store at the export point is the one the bundle carries.
+  REQUIRE(
+      RunHatchery("checkpoint --sign --key " + dir.Sub("k.key") + " --data " + data).exit_code ==
+      0);
+  REQUIRE(RunHatchery("export --data " + data + " --out " + dir.Sub("kept")).exit_code == 0);
+  auto ledger = std::move(Ledger::Open(data, LedgerOptions{nullptr, true})).value();
+  CHECK(Slurp(dir.Sub("kept") + "/checkpoint.txt") == ledger->Checkpoints()->back());
+}
+
+TEST_CASE("export: refusals leave nothing behind", "[export]") {
+  TempDir dir;
+  std::string data = dir.Sub("s");
+  REQUIRE(RunHatchery("demo --carriers 8 --data " + data).exit_code == 0);
+  fs::create_directory(dir.Sub("exists"));
+  CHECK(RunHatchery("export --data " + data + " --out " + dir.Sub("exists")).exit_code == 2);
+  CHECK(fs::is_empty(dir.Sub("exists")));
+  for (const char* range : {" --from-seq 0", " --from-seq 50 --to-seq 40", " --to-seq 100000",
+                            " --as-of-seq 30 --to-seq 31"}) {
+    INFO(range);
+    auto refused = RunHatchery("export --data " + data + " --out " + dir.Sub("x") + range);
+    CHECK(refused.exit_code == 2);
+    CHECK_FALSE(fs::exists(dir.Sub("x")));
+    CHECK_FALSE(fs::exists(dir.Sub("x.partial")));
+  }
+}
+
+}  // namespace
+}  // namespace hatchery::exporting
