@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 
 #include "hatchery/status.h"
 
@@ -20,6 +21,28 @@ Status WriteNew(const std::string& path, const std::string& text, mode_t mode = 
 // Replaces `path` atomically with `text` (a reader sees the old file or the new one, never a
 // part): a synced temporary file, renamed over it, the folder synced. Errors: kUnavailable.
 Status Replace(const std::string& path, const std::string& text, mode_t mode = 0600);
+
+// A new file written in pieces (for what should not be held in memory), buffered, synced on
+// Close. Destroyed without Close, it is closed unsynced.
+class NewFileWriter {
+ public:
+  // Errors: as WriteNew's.
+  static StatusOr<NewFileWriter> Create(const std::string& path, mode_t mode = 0644);
+  NewFileWriter(NewFileWriter&& other) noexcept;
+  NewFileWriter& operator=(NewFileWriter&&) = delete;
+  ~NewFileWriter();
+
+  Status Append(std::string_view bytes);
+  // Writes what is buffered, syncs and closes. Errors: kUnavailable.
+  Status Close();
+
+ private:
+  NewFileWriter(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  Status Flush();
+  std::string path_;
+  int fd_ = -1;
+  std::string buffer_;
+};
 
 // Syncs a folder, so that the names created or renamed in it are durable. Errors: kUnavailable.
 Status SyncDir(const std::string& dir);

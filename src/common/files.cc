@@ -28,12 +28,51 @@ std::string DirOf(const std::string& path) {
 }  // namespace
 
 Status WriteNew(const std::string& path, const std::string& text, mode_t mode) {
+  ASSIGN_OR_RETURN(NewFileWriter file, NewFileWriter::Create(path, mode));
+  RETURN_IF_ERROR(file.Append(text));
+  return file.Close();
+}
+
+StatusOr<NewFileWriter> NewFileWriter::Create(const std::string& path, mode_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0 && errno == EEXIST) return Status(Code::kAlreadyExists, path + " exists");
   if (fd < 0) return Status(Code::kUnavailable, "cannot create " + path + ": " + ErrnoText());
-  if (!WriteAndClose(fd, text)) {
-    return Status(Code::kUnavailable, "cannot write " + path + ": " + ErrnoText());
+  return NewFileWriter(path, fd);
+}
+
+NewFileWriter::NewFileWriter(NewFileWriter&& other) noexcept
+    : path_(std::move(other.path_)), fd_(other.fd_), buffer_(std::move(other.buffer_)) {
+  other.fd_ = -1;
+}
+
+NewFileWriter::~NewFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status NewFileWriter::Append(std::string_view bytes) {
+  constexpr std::size_t kBufferBytes = 1 << 20;
+  buffer_.append(bytes);
+  return buffer_.size() >= kBufferBytes ? Flush() : Status::Ok();
+}
+
+Status NewFileWriter::Flush() {
+  std::string_view rest = buffer_;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd_, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status(Code::kUnavailable, "cannot write " + path_ + ": " + ErrnoText());
+    rest.remove_prefix(static_cast<std::size_t>(n));
   }
+  buffer_.clear();
+  return Status::Ok();
+}
+
+Status NewFileWriter::Close() {
+  Status flushed = Flush();
+  bool ok = flushed.ok() && ::fsync(fd_) == 0;
+  ok = ::close(fd_) == 0 && ok;
+  fd_ = -1;
+  if (!ok) return Status(Code::kUnavailable, "cannot write " + path_ + ": " + ErrnoText());
   return Status::Ok();
 }
 

@@ -23,20 +23,35 @@ namespace {
 namespace bj = boost::json;
 namespace fs = std::filesystem;
 
-// The files of a bundle as they are written: name → content.
+// Files made in memory: name → content.
 using Files = std::map<std::string, std::string>;
 
-// events.jsonl: the range's events as canonical JSON lines.
-StatusOr<std::string> EventLines(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
-                                 const std::function<void(double)>& progress) {
-  std::string out;
-  RETURN_IF_ERROR(ledger.ForEach(from, to, [&](const Event& e) {
-    out += CanonicalForm(e, true);
-    out += '\n';
-    if (progress && e.seq % 10'000 == 0) progress(0.6 * (e.seq - from + 1) / (to - from + 1));
+// A written file's manifest entry.
+struct Written {
+  std::uint64_t size = 0;
+  Hash sha256{};
+};
+using Manifest = std::map<std::string, Written>;
+
+// events.jsonl, streamed into `path`: the range's events as their stored canonical JSON lines.
+StatusOr<Written> WriteEvents(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
+                              const std::string& path,
+                              const std::function<void(double)>& progress) {
+  ASSIGN_OR_RETURN(files::NewFileWriter file, files::NewFileWriter::Create(path));
+  Sha256Stream sha;
+  Written written;
+  RETURN_IF_ERROR(ledger.ForEachRecord(from, to, [&](std::uint64_t seq, std::string_view json) {
+    RETURN_IF_ERROR(file.Append(json));
+    RETURN_IF_ERROR(file.Append("\n"));
+    sha.Update(json);
+    sha.Update("\n");
+    written.size += json.size() + 1;
+    if (progress && seq % 50'000 == 0) progress(0.5 * (seq - from + 1) / (to - from + 1));
     return Status::Ok();
   }));
-  return out;
+  RETURN_IF_ERROR(file.Close());
+  written.sha256 = sha.Final();
+  return written;
 }
 
 // The projections' CSVs as of the cut; indicators one file per year (only `year` if given).
@@ -98,13 +113,12 @@ StatusOr<std::string> CheckpointText(const Ledger& ledger, const domain::FactBas
   return note::Sign(text, *key);
 }
 
-std::string ManifestJson(const Ledger& ledger, const Files& files, std::uint64_t from,
+std::string ManifestJson(const Ledger& ledger, const Manifest& written, std::uint64_t from,
                          std::uint64_t to, std::uint64_t size,
                          std::optional<domain::Date> effective_on) {
   bj::array entries;
-  for (const auto& [name, content] : files) {
-    entries.push_back(
-        {{"name", name}, {"size", content.size()}, {"sha256", ToHex(Sha256(content))}});
+  for (const auto& [name, file] : written) {
+    entries.push_back({{"name", name}, {"size", file.size}, {"sha256", ToHex(file.sha256)}});
   }
   bj::object manifest{
       {"format", "hatchery-export/1"},
@@ -118,23 +132,47 @@ std::string ManifestJson(const Ledger& ledger, const Files& files, std::uint64_t
   return json::Canonicalize(manifest) + "\n";
 }
 
-// Writes every file into a fresh `temp`, synced, then renames it to `out_dir`.
-Status WriteFolder(const Files& files, const std::string& temp, const std::string& out_dir) {
-  std::error_code ec;
-  fs::remove_all(temp, ec);  // what a crashed export left
-  if (::mkdir(temp.c_str(), 0755) != 0) {
-    return Status(Code::kUnavailable, "cannot create the folder " + temp);
+// The bundle's folder while it is written: removed unless committed (renamed into place).
+class PartialFolder {
+ public:
+  static StatusOr<std::unique_ptr<PartialFolder>> Create(const std::string& out_dir) {
+    std::string temp = out_dir + ".partial";
+    std::error_code ec;
+    fs::remove_all(temp, ec);  // what a crashed export left
+    if (::mkdir(temp.c_str(), 0755) != 0) {
+      return Status(Code::kUnavailable, "cannot create the folder " + temp);
+    }
+    return std::unique_ptr<PartialFolder>(new PartialFolder(temp, out_dir));
   }
-  for (const auto& [name, content] : files) {
-    RETURN_IF_ERROR(files::WriteNew(temp + "/" + name, content));
+  ~PartialFolder() {
+    std::error_code ec;
+    if (!committed_) fs::remove_all(temp_, ec);
   }
-  RETURN_IF_ERROR(files::SyncDir(temp));
-  if (::rename(temp.c_str(), out_dir.c_str()) != 0) {
-    return Status(Code::kUnavailable, "cannot rename " + temp + " to " + out_dir);
+  std::string Path(const std::string& name) const { return temp_ + "/" + name; }
+
+  // Writes a file from memory and enters it in *manifest.
+  Status Add(const std::string& name, const std::string& content, Manifest* manifest) const {
+    RETURN_IF_ERROR(files::WriteNew(Path(name), content));
+    (*manifest)[name] = Written{content.size(), Sha256(content)};
+    return Status::Ok();
   }
-  fs::path parent = fs::absolute(out_dir).parent_path();
-  return files::SyncDir(parent.string());
-}
+
+  // Syncs the folder and renames it to the bundle's name.
+  Status Commit() {
+    RETURN_IF_ERROR(files::SyncDir(temp_));
+    if (::rename(temp_.c_str(), out_dir_.c_str()) != 0) {
+      return Status(Code::kUnavailable, "cannot rename " + temp_ + " to " + out_dir_);
+    }
+    committed_ = true;
+    return files::SyncDir(fs::absolute(out_dir_).parent_path().string());
+  }
+
+ private:
+  PartialFolder(std::string temp, std::string out_dir)
+      : temp_(std::move(temp)), out_dir_(std::move(out_dir)) {}
+  std::string temp_, out_dir_;
+  bool committed_ = false;
+};
 
 }  // namespace
 
@@ -163,11 +201,14 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
   auto report = [&](double done) {
     if (options.progress) options.progress(done);
   };
-  Files files;
-  ASSIGN_OR_RETURN(files["events.jsonl"], EventLines(ledger, from, to, options.progress));
+  ASSIGN_OR_RETURN(auto folder, PartialFolder::Create(out_dir));
+  Manifest manifest;
+  ASSIGN_OR_RETURN(manifest["events.jsonl"],
+                   WriteEvents(ledger, from, to, folder->Path("events.jsonl"), options.progress));
   ASSIGN_OR_RETURN(replay::Folded folded, replay::Fold(ledger, size, replay::Path::kFromSnapshot));
   const domain::FactBase& facts = *folded.facts;
   report(0.75);
+  Files files;
   RETURN_IF_ERROR(AddProjections(facts, domain::MakeCut(facts, size, point.effective_on),
                                  options.year, &files));
   report(0.9);
@@ -175,14 +216,16 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
   ExportSummary summary{size, from, to};
   ASSIGN_OR_RETURN(files["checkpoint.txt"],
                    CheckpointText(ledger, facts, options.key, &summary.signed_checkpoint));
-  std::string manifest = ManifestJson(ledger, files, from, to, size, point.effective_on);
-  for (const auto& [name, content] : files) {
+  for (const auto& [name, content] : files) RETURN_IF_ERROR(folder->Add(name, content, &manifest));
+  for (const auto& [name, file] : manifest) {
     summary.files.push_back(name);
-    summary.bytes += content.size();
+    summary.bytes += file.size;
   }
-  files["manifest.json"] = std::move(manifest);
+  RETURN_IF_ERROR(folder->Add("manifest.json",
+                              ManifestJson(ledger, manifest, from, to, size, point.effective_on),
+                              &manifest));
   summary.files.push_back("manifest.json");
-  RETURN_IF_ERROR(WriteFolder(files, out_dir + ".partial", out_dir));
+  RETURN_IF_ERROR(folder->Commit());
   report(1.0);
   return summary;
 }

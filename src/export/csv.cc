@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <map>
+#include <charconv>
+#include <unordered_map>
 #include <vector>
 
 #include "hatchery/json.h"
@@ -21,51 +22,79 @@ std::string YuanName(std::string_view name) {
   return std::string(name.substr(0, name.size() - kFen.size())) + "_yuan";
 }
 
-std::string Quoted(std::string_view cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(cell);
-  std::string out = "\"";
+void AppendQuoted(std::string_view cell, std::string* out) {
+  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(cell);
+    return;
+  }
+  out->push_back('"');
   for (char c : cell) {
-    if (c == '"') out += '"';
-    out += c;
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
   }
-  return out + "\"";
+  out->push_back('"');
 }
 
-std::string Cell(const bj::value& v) {
+void AppendCell(const bj::value& v, std::string* out) {
+  char digits[24];
   switch (v.kind()) {
-    case bj::kind::null: return "";
-    case bj::kind::string: return std::string(v.as_string());
-    case bj::kind::bool_: return v.as_bool() ? "true" : "false";
+    case bj::kind::null: return;
+    case bj::kind::string: AppendQuoted(v.as_string(), out); return;
+    case bj::kind::bool_: out->append(v.as_bool() ? "true" : "false"); return;
+    case bj::kind::int64:
+      out->append(digits, std::to_chars(digits, digits + sizeof digits, v.as_int64()).ptr);
+      return;
+    case bj::kind::uint64:
+      out->append(digits, std::to_chars(digits, digits + sizeof digits, v.as_uint64()).ptr);
+      return;
     case bj::kind::array:
-    case bj::kind::object: return json::Canonicalize(v);
-    default: return bj::serialize(v);
+    case bj::kind::object: AppendQuoted(json::Canonicalize(v), out); return;
+    default: AppendQuoted(bj::serialize(v), out); return;
   }
 }
 
-// The row's cells by column name: nested objects flattened one level, yuan beside fen.
-void Flatten(const bj::object& row, std::vector<std::string>* order,
-             std::map<std::string, std::string>* cells) {
-  auto put = [&](std::string name, const bj::value& v) {
-    auto add = [&](const std::string& column, std::string text) {
-      if (std::find(order->begin(), order->end(), column) == order->end()) {
-        order->push_back(column);
+// The columns of a set of rows: each field (a nested object's fields as "parent.child") in the
+// order first seen, a yuan column right after each money column.
+class Columns {
+ public:
+  // The value slot of field `name`, added if new.
+  std::size_t Slot(const std::string& name) {
+    auto it = slots_.find(name);
+    if (it != slots_.end()) return it->second;
+    std::size_t slot = slots_.size();
+    slots_.emplace(name, slot);
+    columns_.push_back({name, slot, false});
+    if (IsMoney(name)) columns_.push_back({YuanName(name), slot, true});
+    return slot;
+  }
+  // Calls visit(slot, value) for every field of `row`; `name` is scratch space.
+  template <typename Visit>
+  void ForEachField(const bj::object& row, std::string& name, Visit visit) {
+    for (const auto& [key, value] : row) {
+      if (!value.is_object()) {
+        name.assign(key);
+        visit(Slot(name), value);
+        continue;
       }
-      (*cells)[column] = std::move(text);
-    };
-    add(name, Cell(v));
-    if (IsMoney(name))
-      add(YuanName(name), v.is_number() ? YuanText(v.to_number<std::int64_t>()) : "");
-  };
-  for (const auto& [key, value] : row) {
-    if (value.is_object()) {
       for (const auto& [child, v] : value.as_object()) {
-        put(std::string(key) + "." + std::string(child), v);
+        name.assign(key).append(".").append(child);
+        visit(Slot(name), v);
       }
-    } else {
-      put(std::string(key), value);
     }
   }
-}
+  std::size_t slots() const { return slots_.size(); }
+
+  struct Column {
+    std::string name;
+    std::size_t slot;
+    bool yuan;
+  };
+  const std::vector<Column>& columns() const { return columns_; }
+
+ private:
+  std::unordered_map<std::string, std::size_t> slots_;
+  std::vector<Column> columns_;
+};
 
 }  // namespace
 
@@ -78,24 +107,35 @@ std::string YuanText(std::int64_t fen) {
 }
 
 std::string RowsCsv(const bj::array& rows) {
-  std::vector<std::string> order;
-  std::vector<std::map<std::string, std::string>> table(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) Flatten(rows[i].as_object(), &order, &table[i]);
+  Columns columns;
+  std::string name;
+  for (const bj::value& row : rows) columns.ForEachField(row.as_object(), name, [](auto, auto&) {});
   std::string out(kBom);
-  if (order.empty()) return out;
-  auto line = [&](auto cell_of) {
-    for (std::size_t c = 0; c < order.size(); ++c) {
-      if (c > 0) out += ',';
-      out += Quoted(cell_of(order[c]));
-    }
-    out += "\r\n";
+  if (columns.columns().empty()) return out;
+  auto end_line = [&] {  // every cell was followed by a comma: the last one becomes CRLF
+    out.back() = '\r';
+    out += '\n';
   };
-  line([](const std::string& column) { return column; });
-  for (const auto& cells : table) {
-    line([&](const std::string& column) {
-      auto it = cells.find(column);
-      return it == cells.end() ? std::string() : it->second;
-    });
+  for (const auto& column : columns.columns()) {
+    AppendQuoted(column.name, &out);
+    out += ',';
+  }
+  end_line();
+  std::vector<const bj::value*> slots(columns.slots());
+  for (const bj::value& row : rows) {
+    std::fill(slots.begin(), slots.end(), nullptr);
+    columns.ForEachField(row.as_object(), name,
+                         [&](std::size_t slot, const bj::value& v) { slots[slot] = &v; });
+    for (const auto& column : columns.columns()) {
+      const bj::value* v = slots[column.slot];
+      if (v && column.yuan) {
+        if (v->is_number()) out += YuanText(v->to_number<std::int64_t>());
+      } else if (v) {
+        AppendCell(*v, &out);
+      }
+      out += ',';
+    }
+    end_line();
   }
   return out;
 }

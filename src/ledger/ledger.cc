@@ -192,9 +192,12 @@ void Ledger::AppendAsync(const Actor& actor, std::vector<AppendCommand> commands
   writer_->Submit(actor, std::move(prepared), mode, std::move(merge));
 }
 
-Status Ledger::ForEach(std::uint64_t from_seq, std::uint64_t to_seq,
-                       const std::function<Status(const Event&)>& visit) const {
-  auto it = store_->NewIterator(Cf::kEvents);
+namespace {
+
+// Calls `visit` with every stored record (tag and body) of events from_seq..to_seq, in seq order.
+Status ScanRecords(const ledger::Store& store, std::uint64_t from_seq, std::uint64_t to_seq,
+                   const std::function<Status(std::uint64_t, std::string_view)>& visit) {
+  auto it = store.NewIterator(Cf::kEvents);
   for (it->Seek(ledger::EncodeFixed64(std::max<std::uint64_t>(from_seq, 1))); it->Valid();
        it->Next()) {
     auto seq = ledger::DecodeFixed64(std::string_view(it->key().data(), it->key().size()));
@@ -204,12 +207,28 @@ Status Ledger::ForEach(std::uint64_t from_seq, std::uint64_t to_seq,
                     "verify` to locate the damage)");
     }
     if (*seq > to_seq) break;
-    ASSIGN_OR_RETURN(
-        Event event,
-        ledger::DecodeStoredEvent(*seq, std::string_view(it->value().data(), it->value().size())));
-    RETURN_IF_ERROR(visit(event));
+    RETURN_IF_ERROR(visit(*seq, std::string_view(it->value().data(), it->value().size())));
   }
   return ledger::FromRocks(it->status(), "read failed");
+}
+
+}  // namespace
+
+Status Ledger::ForEachRecord(
+    std::uint64_t from_seq, std::uint64_t to_seq,
+    const std::function<Status(std::uint64_t, std::string_view)>& visit) const {
+  return ScanRecords(*store_, from_seq, to_seq, [&](std::uint64_t seq, std::string_view record) {
+    ASSIGN_OR_RETURN(std::string_view body, ledger::StoredBody(seq, record));
+    return visit(seq, body);
+  });
+}
+
+Status Ledger::ForEach(std::uint64_t from_seq, std::uint64_t to_seq,
+                       const std::function<Status(const Event&)>& visit) const {
+  return ScanRecords(*store_, from_seq, to_seq, [&](std::uint64_t seq, std::string_view record) {
+    ASSIGN_OR_RETURN(Event event, ledger::DecodeStoredEvent(seq, record));
+    return visit(event);
+  });
 }
 
 StatusOr<Event> Ledger::Get(std::uint64_t seq) const { return store_->GetEvent(seq); }

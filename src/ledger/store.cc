@@ -275,6 +275,15 @@ StatusOr<Event> DecodeEventRecord(std::string_view record) {
   return event;
 }
 
+StatusOr<std::string_view> StoredBody(std::uint64_t seq, std::string_view record) {
+  if (record.empty() || record[0] != kRecordCanonicalJson) {
+    return Status(Code::kCorruption, "event at seq " + std::to_string(seq) +
+                                         ": unknown record tag (run `hatchery verify` to locate "
+                                         "the damage)");
+  }
+  return RecordBody(record);
+}
+
 StatusOr<Event> DecodeStoredEvent(std::uint64_t seq, std::string_view record) {
   auto event = DecodeEventRecord(record);
   if (!event.ok()) {

@@ -82,6 +82,8 @@ StatusOr<Event> DecodeEventRecord(std::string_view record);
 // locate the damage.
 StatusOr<Event> DecodeStoredEvent(std::uint64_t seq, std::string_view record);
 std::string_view RecordBody(std::string_view record);  // the JSON, after the tag
+// The canonical JSON of the record stored at `seq`, unparsed. Errors: kCorruption (unknown tag).
+StatusOr<std::string_view> StoredBody(std::uint64_t seq, std::string_view record);
 
 // rocksdb::Status → Status, with `context` saying what was being done.
 Status FromRocks(const rocksdb::Status& s, std::string_view context);
