@@ -33,7 +33,7 @@ template <typename Token>
 auto AsyncAppend(Ledger& ledger, Actor actor, std::vector<AppendCommand> commands, AppendMode mode,
                  Token&& token) {
   return asio::async_initiate<Token, void(std::vector<StatusOr<AppendResult>>)>(
-      [&ledger](auto handler, Actor who, std::vector<AppendCommand> cmds, AppendMode m) {
+      [&ledger](auto handler, const Actor& who, std::vector<AppendCommand> cmds, AppendMode m) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         ledger.AppendAsync(
             who, std::move(cmds), m, [shared](std::vector<StatusOr<AppendResult>> results) {
