@@ -57,6 +57,7 @@ TEST_CASE("subscribe: the backlog then live events, in order, no gaps, no duplic
   REQUIRE(ErrorCode(admin.Call(BatchRequest("live-batch-", 20, s.carrier))) == "ok");
   RequirePushes(sub, *s.ledger, head + 1, head + 25);
   REQUIRE(s.ledger->head().seq == head + 25);
+  CHECK(admin.Call({{"id", "s"}, {"op", "stats"}}).at("result").at("subscriptions") == 1);
   // Unsubscribe: answered with where it stopped, and no push comes after the answer.
   auto unsubscribed = sub.Call({{"id", 2}, {"op", "unsubscribe"}});
   REQUIRE(ErrorCode(unsubscribed) == "ok");
@@ -64,6 +65,7 @@ TEST_CASE("subscribe: the backlog then live events, in order, no gaps, no duplic
   REQUIRE(ErrorCode(admin.Call(AppendRequest("after", s.carrier))) == "ok");
   auto stats = sub.Call({{"id", 3}, {"op", "stats"}});
   CHECK(stats.at("id") == 3);
+  CHECK(stats.at("result").at("subscriptions") == 0);
   CHECK(stats.at("result").at("events") == head + 26);
 }
 

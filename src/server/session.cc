@@ -289,6 +289,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
                          {"connections_total", state_->connections_total},
                          {"requests", state_->requests},
                          {"errors", state_->errors},
+                         {"subscriptions", state_->ActiveSubscriptions()},
                          {"read_only", ledger.read_only()}};
   }
   co_return Status(Code::kBadRequest, "unknown op \"" + op + "\"", bj::object{{"field", "op"}});

@@ -62,6 +62,8 @@ struct Server::State {
 
   // Wakes every subscription waiting for new events (network thread only).
   void NotifySubscribers();
+  // The connections subscribed now (network thread only).
+  std::size_t ActiveSubscriptions() const;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -74,6 +76,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void StopIfIdle();
   // New events are durable: a live subscription reads them.
   void WakeSubscription();
+  bool subscribed() const { return subscription_ != 0; }
 
  private:
   boost::asio::awaitable<std::string> Handle(std::string_view line);

@@ -39,6 +39,14 @@ void Server::State::NotifySubscribers() {
   }
 }
 
+std::size_t Server::State::ActiveSubscriptions() const {
+  std::size_t active = 0;
+  for (const auto& [number, weak] : sessions) {
+    if (auto session = weak.lock(); session && session->subscribed()) ++active;
+  }
+  return active;
+}
+
 void Session::WakeSubscription() {
   if (subscription_ != 0) wake_.cancel();
 }
