@@ -1,12 +1,11 @@
 // export: a compliance bundle (AUDIT.md §5) of a store in a new folder — events, projections as
 // CSV, the range's proof, the checkpoint it is tied to, the manifest (src/export/bundle.h).
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/point.h"
+#include "cli/progress.h"
 #include "cli/store.h"
 #include "export/bundle.h"
 #include "hatchery/key_files.h"
@@ -22,17 +21,6 @@ struct ExportArgs {
   PointArgs point;
 };
 
-// A progress bar on a terminal, nothing when piped.
-std::function<void(double)> ProgressBar() {
-  if (!::isatty(STDERR_FILENO)) return nullptr;
-  return [](double done) {
-    int filled = static_cast<int>(done * 40);
-    std::fprintf(stderr, "\r[%-40s] %3d%%", std::string(filled, '#').c_str(),
-                 static_cast<int>(done * 100));
-    if (done >= 1.0) std::fprintf(stderr, "\n");
-  };
-}
-
 int RunExport(const ExportArgs& args) {
   auto point = ToPoint(args.point, "--as-of");
   if (!point.ok()) return Fail(point.status());
@@ -41,7 +29,7 @@ int RunExport(const ExportArgs& args) {
   options.from_seq = args.from_seq;
   options.to_seq = args.to_seq;
   options.year = args.year;
-  options.progress = ProgressBar();
+  options.progress = TerminalProgress("exporting");
   if (args.sign) {
     auto key = ReadSigningKeyFile(args.key_file);
     if (!key.ok()) return Fail(key.status());

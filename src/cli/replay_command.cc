@@ -1,15 +1,14 @@
 // replay: every projection rebuilt as of a point on both time axes — from event 1, or from the
 // newest snapshot with --from-snapshot — checking every hash and link on the way and the state the
 // kept signed checkpoints carry; with --check, both paths compared at many points.
-#include <unistd.h>
 
 #include <boost/json.hpp>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/point.h"
+#include "cli/progress.h"
 #include "cli/store.h"
 #include "cli/table.h"
 #include "replay/check.h"
@@ -28,22 +27,6 @@ struct ReplayArgs {
   std::uint64_t seed = 1;
 };
 
-// A progress line on stderr when it is a terminal (rate and time left); nothing when piped.
-replay::ProgressFn TerminalProgress() {
-  if (!::isatty(STDERR_FILENO)) return {};
-  auto start = std::chrono::steady_clock::now();
-  return [start](std::uint64_t done, std::uint64_t total) {
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-    double left = rate > 0 ? static_cast<double>(total - done) / rate : 0;
-    std::fprintf(stderr, "\r  replaying %llu / %llu events  %.0f events/s  %.0f s left   ",
-                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                 rate, left);
-    if (done == total) std::fprintf(stderr, "\r%72s\r", "");
-  };
-}
-
 std::string Describe(const replay::Point& point, std::uint64_t seq) {
   std::string text = "seq " + std::to_string(seq);
   if (point.effective_on) text += ", effective on " + domain::FormatDate(*point.effective_on);
@@ -55,7 +38,7 @@ int RunCheck(const Ledger& ledger, const ReplayArgs& args, const replay::Point& 
   auto points = replay::RandomPoints(ledger, args.points, args.seed);
   if (!points.ok()) return Fail(points.status());
   points->insert(points->begin(), point);
-  auto checks = replay::CheckPaths(ledger, *points, TerminalProgress());
+  auto checks = replay::CheckPaths(ledger, *points, TerminalProgress("replaying"));
   if (!checks.ok()) return Fail(checks.status());
   bool all_match =
       std::all_of(checks->begin(), checks->end(), [](const auto& c) { return c.matches; });
@@ -97,7 +80,7 @@ int RunReplay(const ReplayArgs& args) {
   if (args.check) return RunCheck(**ledger, args, point);
   auto result = replay::Replay(
       **ledger, point, args.from_snapshot ? replay::Path::kFromSnapshot : replay::Path::kFromStart,
-      TerminalProgress());
+      TerminalProgress("replaying"));
   if (!result.ok()) return Fail(result.status());
   const replay::Folded& folded = result->folded;
   for (const std::string& skipped : folded.skipped)

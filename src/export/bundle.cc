@@ -1,9 +1,9 @@
 #include "export/bundle.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 
@@ -35,8 +35,7 @@ using Manifest = std::map<std::string, Written>;
 
 // events.jsonl, streamed into `path`: the range's events as their stored canonical JSON lines.
 StatusOr<Written> WriteEvents(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
-                              const std::string& path,
-                              const std::function<void(double)>& progress) {
+                              const std::string& path, const replay::ProgressFn& progress) {
   ASSIGN_OR_RETURN(files::NewFileWriter file, files::NewFileWriter::Create(path));
   Sha256Stream sha;
   Written written;
@@ -46,7 +45,7 @@ StatusOr<Written> WriteEvents(const Ledger& ledger, std::uint64_t from, std::uin
     sha.Update(json);
     sha.Update("\n");
     written.size += json.size() + 1;
-    if (progress && seq % 50'000 == 0) progress(0.5 * (seq - from + 1) / (to - from + 1));
+    if (progress && (seq % 50'000 == 0 || seq == to)) progress(seq - from + 1, to - from + 1);
     return Status::Ok();
   }));
   RETURN_IF_ERROR(file.Close());
@@ -198,20 +197,15 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
                       " is not within the export point's " + std::to_string(size) + " events",
                   bj::object{{"field", "from_seq"}});
   }
-  auto report = [&](double done) {
-    if (options.progress) options.progress(done);
-  };
   ASSIGN_OR_RETURN(auto folder, PartialFolder::Create(out_dir));
   Manifest manifest;
   ASSIGN_OR_RETURN(manifest["events.jsonl"],
                    WriteEvents(ledger, from, to, folder->Path("events.jsonl"), options.progress));
   ASSIGN_OR_RETURN(replay::Folded folded, replay::Fold(ledger, size, replay::Path::kFromSnapshot));
   const domain::FactBase& facts = *folded.facts;
-  report(0.75);
   Files files;
   RETURN_IF_ERROR(AddProjections(facts, domain::MakeCut(facts, size, point.effective_on),
                                  options.year, &files));
-  report(0.9);
   ASSIGN_OR_RETURN(files["proof.json"], ProofJson(ledger, from, to, size));
   ExportSummary summary{size, from, to};
   ASSIGN_OR_RETURN(files["checkpoint.txt"],
@@ -226,7 +220,6 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
                               &manifest));
   summary.files.push_back("manifest.json");
   RETURN_IF_ERROR(folder->Commit());
-  report(1.0);
   return summary;
 }
 

@@ -35,8 +35,8 @@ struct ExportOptions {
   // Signs the checkpoint with this key unless the store keeps a signed one of exactly the export
   // point's size. Without either, checkpoint.txt is the unsigned checkpoint.
   std::optional<note::SigningKey> key;
-  // Called with the fraction done (0..1) now and then, for a progress bar.
-  std::function<void(double)> progress;
+  // Called with the events written of the range now and then, for a progress line.
+  replay::ProgressFn progress;
 };
 
 struct ExportSummary {
