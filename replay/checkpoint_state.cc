@@ -6,11 +6,17 @@
 
 namespace hatchery::replay {
 
-StatusOr<std::string> StateCheckpoint(const Ledger& ledger, const domain::FactBase& facts) {
-  ASSIGN_OR_RETURN(Checkpoint checkpoint, ledger.CheckpointAt(facts.last_seq()));
-  checkpoint.extensions = domain::StateLines(
-      domain::Project(facts, domain::MakeCut(facts, std::nullopt, std::nullopt)));
+StatusOr<std::string> StateCheckpoint(const Ledger& ledger, std::uint64_t size,
+                                      const domain::Projection& state) {
+  ASSIGN_OR_RETURN(Checkpoint checkpoint, ledger.CheckpointAt(size));
+  checkpoint.extensions = domain::StateLines(state);
   return FormatCheckpoint(checkpoint);
+}
+
+StatusOr<std::string> StateCheckpoint(const Ledger& ledger, const domain::FactBase& facts) {
+  return StateCheckpoint(
+      ledger, facts.last_seq(),
+      domain::Project(facts, domain::MakeCut(facts, std::nullopt, std::nullopt)));
 }
 
 StatusOr<std::string> SignAndKeep(Ledger& ledger, const domain::FactBase& facts,

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "domain/fact_base.h"
+#include "domain/projections.h"
 #include "hatchery/ledger.h"
 #include "hatchery/note.h"
 
@@ -17,6 +18,10 @@ namespace hatchery::replay {
 // The unsigned checkpoint note text of the tree of facts.last_seq() events, with the state lines
 // of the projection of `facts` at that point. Errors: the ledger's (CheckpointAt).
 StatusOr<std::string> StateCheckpoint(const Ledger& ledger, const domain::FactBase& facts);
+// The same from a projection already made: `state` must be the projection of the first `size`
+// events with no business-date cut (what the other form computes).
+StatusOr<std::string> StateCheckpoint(const Ledger& ledger, std::uint64_t size,
+                                      const domain::Projection& state);
 
 // That checkpoint signed with `key` and kept in the ledger (Ledger::AddCheckpoint); returns the
 // signed note. Errors: the ledger's, note::Sign's; kUnavailable (read-only).

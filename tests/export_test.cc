@@ -13,6 +13,7 @@
 #include "hatchery/checkpoint.h"
 #include "hatchery/json.h"
 #include "hatchery/merkle.h"
+#include "replay/checkpoint_state.h"
 #include "test_util.h"
 
 namespace hatchery::exporting {
@@ -147,6 +148,13 @@ TEST_CASE("export: a range is proven against the export point; a year narrows th
     if (name.starts_with("indicators-")) indicator_files.push_back(name);
   }
   CHECK(indicator_files == std::vector<std::string>{"indicators-2024.csv"});
+  // The checkpoint's state lines are those of the whole state at the export point, not of the
+  // year's business-date cut.
+  auto ledger = std::move(Ledger::Open(data, LedgerOptions{nullptr, true})).value();
+  auto folded = replay::Fold(*ledger, as_of, replay::Path::kFromStart);
+  REQUIRE(folded.ok());
+  CHECK(Slurp(dir.Sub("r") + "/checkpoint.txt") ==
+        *replay::StateCheckpoint(*ledger, *folded->facts));
 }
 
 TEST_CASE("export: signed with a key, or tied to the kept signed checkpoint of its size",

@@ -54,9 +54,7 @@ StatusOr<Written> WriteEvents(const Ledger& ledger, std::uint64_t from, std::uin
 }
 
 // The projections' CSVs as of the cut; indicators one file per year (only `year` if given).
-Status AddProjections(const domain::FactBase& facts, const domain::Cut& cut,
-                      std::optional<int> year, Files* files) {
-  domain::Projection projection = domain::Project(facts, cut);
+Status AddProjections(const domain::Projection& projection, std::optional<int> year, Files* files) {
   for (std::string_view view : {"carriers", "entitlements", "payouts", "compliance"}) {
     ASSIGN_OR_RETURN(bj::array rows, domain::ViewRows(projection, view));
     (*files)[std::string(view) + ".csv"] = RowsCsv(rows);
@@ -93,9 +91,11 @@ StatusOr<std::string> ProofJson(const Ledger& ledger, std::uint64_t from, std::u
   return json::Canonicalize(proof) + "\n";
 }
 
-// checkpoint.txt: a kept signed checkpoint of exactly `size` events, else one signed now with
-// `key`, else the unsigned one. *is_signed says which.
+// checkpoint.txt: a kept signed checkpoint of exactly the facts' events, else one signed now with
+// `key`, else the unsigned one; its state lines from `state` when given (the export's own
+// projection, when it has no business-date cut), else projected here. *is_signed says which.
 StatusOr<std::string> CheckpointText(const Ledger& ledger, const domain::FactBase& facts,
+                                     const domain::Projection* state,
                                      const std::optional<note::SigningKey>& key, bool* is_signed) {
   ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
   for (const std::string& text : kept) {
@@ -106,7 +106,9 @@ StatusOr<std::string> CheckpointText(const Ledger& ledger, const domain::FactBas
       return text;
     }
   }
-  ASSIGN_OR_RETURN(std::string text, replay::StateCheckpoint(ledger, facts));
+  ASSIGN_OR_RETURN(std::string text, state
+                                         ? replay::StateCheckpoint(ledger, facts.last_seq(), *state)
+                                         : replay::StateCheckpoint(ledger, facts));
   *is_signed = key.has_value();
   if (!key) return text;
   return note::Sign(text, *key);
@@ -204,12 +206,14 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
   ASSIGN_OR_RETURN(replay::Folded folded, replay::Fold(ledger, size, replay::Path::kFromSnapshot));
   const domain::FactBase& facts = *folded.facts;
   Files files;
-  RETURN_IF_ERROR(AddProjections(facts, domain::MakeCut(facts, size, point.effective_on),
-                                 options.year, &files));
+  domain::Projection projection =
+      domain::Project(facts, domain::MakeCut(facts, size, point.effective_on));
+  RETURN_IF_ERROR(AddProjections(projection, options.year, &files));
   ASSIGN_OR_RETURN(files["proof.json"], ProofJson(ledger, from, to, size));
   ExportSummary summary{size, from, to};
   ASSIGN_OR_RETURN(files["checkpoint.txt"],
-                   CheckpointText(ledger, facts, options.key, &summary.signed_checkpoint));
+                   CheckpointText(ledger, facts, point.effective_on ? nullptr : &projection,
+                                  options.key, &summary.signed_checkpoint));
   for (const auto& [name, content] : files) RETURN_IF_ERROR(folder->Add(name, content, &manifest));
   for (const auto& [name, file] : manifest) {
     summary.files.push_back(name);
