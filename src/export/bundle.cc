@@ -210,7 +210,10 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
       domain::Project(facts, domain::MakeCut(facts, size, point.effective_on));
   RETURN_IF_ERROR(AddProjections(projection, options.year, &files));
   ASSIGN_OR_RETURN(files["proof.json"], ProofJson(ledger, from, to, size));
-  ExportSummary summary{size, from, to};
+  ExportSummary summary;
+  summary.tree_size = size;
+  summary.from_seq = from;
+  summary.to_seq = to;
   ASSIGN_OR_RETURN(files["checkpoint.txt"],
                    CheckpointText(ledger, facts, point.effective_on ? nullptr : &projection,
                                   options.key, &summary.signed_checkpoint));
