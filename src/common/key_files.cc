@@ -1,14 +1,10 @@
 #include "hatchery/key_files.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <system_error>
 
 #include "hatchery/files.h"
 

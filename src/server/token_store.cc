@@ -1,17 +1,12 @@
 #include "server/token_store.h"
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
-#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <set>
-#include <system_error>
 
 #include "hatchery/files.h"
 #include "hatchery/json.h"
