@@ -1,4 +1,5 @@
-// Durable small-file writes: what the tokens file, key files and export bundles are written with.
+// Durable small-file writes: what the tokens file, key files and export bundles are written with;
+// and the reading of a whole file.
 // Every write is synced before it counts; errors name the path and the system's reason.
 //
 // Thread-safe (plain system calls).
@@ -43,6 +44,9 @@ class NewFileWriter {
   int fd_ = -1;
   std::string buffer_;
 };
+
+// The whole content of `path`. Errors: kNotFound naming the path.
+StatusOr<std::string> Read(const std::string& path);
 
 // Syncs a folder, so that the names created or renamed in it are durable. Errors: kUnavailable.
 Status SyncDir(const std::string& dir);

@@ -2,7 +2,6 @@
 // (AUDIT.md §2–§3). Everything an auditor needs to check a proof offline is in verify-proof, which
 // reads only files: the proof, signed checkpoints, a public key and optionally the event.
 #include <boost/json.hpp>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -12,6 +11,7 @@
 #include "cli/remote.h"
 #include "cli/store.h"
 #include "hatchery/checkpoint.h"
+#include "hatchery/files.h"
 #include "hatchery/json.h"
 #include "hatchery/key_files.h"
 #include "hatchery/merkle.h"
@@ -25,20 +25,12 @@ namespace {
 
 namespace bj = boost::json;
 
-StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) return Status(Code::kNotFound, "cannot read " + path);
-  return text.str();
-}
-
 // --- merkle: the test mode over arbitrary leaf inputs -------------------------------------------
 
 // Leaf hashes of the leaf inputs in `path`: lowercase hex, one per line (an empty line is the
 // empty input).
 StatusOr<std::vector<Hash>> ReadLeaves(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ASSIGN_OR_RETURN(std::string text, files::Read(path));
   std::vector<Hash> leaves;
   std::istringstream lines(text);
   std::size_t n = 0;
@@ -240,7 +232,7 @@ struct VerifyProofArgs {
 
 // The checks of verify-proof; returns the first problem, or "" when the proof holds.
 StatusOr<std::string> CheckProofFiles(const VerifyProofArgs& args, std::string* summary) {
-  ASSIGN_OR_RETURN(std::string proof_text, ReadFile(args.proof));
+  ASSIGN_OR_RETURN(std::string proof_text, files::Read(args.proof));
   ASSIGN_OR_RETURN(bj::value proof_json, json::ParseStrict(proof_text));
   ASSIGN_OR_RETURN(Proof proof, ParseProof(proof_json));
   ASSIGN_OR_RETURN(note::VerifierKey key, ReadVerifierKeyFile(args.pubkey));
@@ -258,7 +250,7 @@ StatusOr<std::string> CheckProofFiles(const VerifyProofArgs& args, std::string* 
   }
   std::set<std::uint64_t> anchored;
   for (const std::string& file : args.checkpoints) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+    ASSIGN_OR_RETURN(std::string text, files::Read(file));
     ASSIGN_OR_RETURN(note::Note signed_note, note::Parse(text));
     if (Status s = note::Verify(signed_note, key); !s.ok()) return file + ": " + s.message();
     ASSIGN_OR_RETURN(Checkpoint checkpoint, ParseCheckpoint(signed_note.text));
@@ -285,7 +277,7 @@ StatusOr<std::string> CheckProofFiles(const VerifyProofArgs& args, std::string* 
                ") is in the log of " + std::to_string(p->tree_size) + " events signed by " +
                note::KeyLabel(key.name, key.id);
     if (!args.event.empty()) {
-      ASSIGN_OR_RETURN(std::string event_text, ReadFile(args.event));
+      ASSIGN_OR_RETURN(std::string event_text, files::Read(args.event));
       while (!event_text.empty() && event_text.back() == '\n') event_text.pop_back();
       ASSIGN_OR_RETURN(Event event, ParseEvent(event_text));
       if (ComputeEventHash(event) != event.hash) {

@@ -25,7 +25,9 @@ void AddDiffCommand(CLI::App& app, int* exit_code);
 void AddTokenCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddClientCommand(CLI::App& app, int* exit_code);
+// export, verify-export.
 void AddExportCommand(CLI::App& app, int* exit_code);
+void AddVerifyExportCommand(CLI::App& app, int* exit_code);
 // snapshot.
 void AddSnapshotCommand(CLI::App& app, int* exit_code);
 

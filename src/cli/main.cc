@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   hatchery::cli::AddServeCommand(app, &exit_code);
   hatchery::cli::AddClientCommand(app, &exit_code);
   hatchery::cli::AddExportCommand(app, &exit_code);
+  hatchery::cli::AddVerifyExportCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
 namespace hatchery::files {
@@ -26,6 +28,14 @@ std::string DirOf(const std::string& path) {
 }
 
 }  // namespace
+
+StatusOr<std::string> Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return Status(Code::kNotFound, "cannot read " + path);
+  return text.str();
+}
 
 Status WriteNew(const std::string& path, const std::string& text, mode_t mode) {
   ASSIGN_OR_RETURN(NewFileWriter file, NewFileWriter::Create(path, mode));

@@ -3,8 +3,6 @@
 #include <sys/stat.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "hatchery/files.h"
 
@@ -13,11 +11,9 @@ namespace {
 
 // The file's one line, without its newline. Errors: kNotFound.
 StatusOr<std::string> ReadKeyLine(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) return Status(Code::kNotFound, "cannot read the key file " + path);
-  std::string line = text.str();
+  auto text = files::Read(path);
+  if (!text.ok()) return Status(Code::kNotFound, "cannot read the key file " + path);
+  std::string line = std::move(text).value();
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   return line;
 }

@@ -9,7 +9,7 @@
 
 #include "domain/cut.h"
 #include "domain/projections.h"
-#include "export/csv.h"
+#include "export/projection_files.h"
 #include "hatchery/checkpoint.h"
 #include "hatchery/files.h"
 #include "hatchery/json.h"
@@ -22,9 +22,6 @@ namespace {
 
 namespace bj = boost::json;
 namespace fs = std::filesystem;
-
-// Files made in memory: name → content.
-using Files = std::map<std::string, std::string>;
 
 // A written file's manifest entry.
 struct Written {
@@ -51,25 +48,6 @@ StatusOr<Written> WriteEvents(const Ledger& ledger, std::uint64_t from, std::uin
   RETURN_IF_ERROR(file.Close());
   written.sha256 = sha.Final();
   return written;
-}
-
-// The projections' CSVs as of the cut; indicators one file per year (only `year` if given).
-Status AddProjections(const domain::Projection& projection, std::optional<int> year, Files* files) {
-  for (std::string_view view : {"carriers", "entitlements", "payouts", "compliance"}) {
-    ASSIGN_OR_RETURN(bj::array rows, domain::ViewRows(projection, view));
-    (*files)[std::string(view) + ".csv"] = RowsCsv(rows);
-  }
-  ASSIGN_OR_RETURN(bj::array indicators, domain::ViewRows(projection, "indicators"));
-  std::map<std::int64_t, bj::array> by_year;
-  if (year) by_year[*year];  // the year asked for has its file even when it has no rows
-  for (bj::value& row : indicators) {
-    std::int64_t y = row.at("year").to_number<std::int64_t>();
-    if (!year || y == *year) by_year[y].push_back(std::move(row));
-  }
-  for (const auto& [y, rows] : by_year) {
-    (*files)["indicators-" + std::to_string(y) + ".csv"] = RowsCsv(rows);
-  }
-  return Status::Ok();
 }
 
 // proof.json: the export point's size and root, and the subtrees beside the range.
@@ -116,7 +94,7 @@ StatusOr<std::string> CheckpointText(const Ledger& ledger, const domain::FactBas
 
 std::string ManifestJson(const Ledger& ledger, const Manifest& written, std::uint64_t from,
                          std::uint64_t to, std::uint64_t size,
-                         std::optional<domain::Date> effective_on) {
+                         std::optional<domain::Date> effective_on, std::optional<int> year) {
   bj::array entries;
   for (const auto& [name, file] : written) {
     entries.push_back({{"name", name}, {"size", file.size}, {"sha256", ToHex(file.sha256)}});
@@ -129,6 +107,7 @@ std::string ManifestJson(const Ledger& ledger, const Manifest& written, std::uin
       {"as_of",
        {{"seq", size},
         {"effective_on", effective_on ? bj::value(domain::FormatDate(*effective_on)) : nullptr}}},
+      {"year", year ? bj::value(*year) : nullptr},
       {"files", std::move(entries)}};
   return json::Canonicalize(manifest) + "\n";
 }
@@ -205,10 +184,9 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
                    WriteEvents(ledger, from, to, folder->Path("events.jsonl"), options.progress));
   ASSIGN_OR_RETURN(replay::Folded folded, replay::Fold(ledger, size, replay::Path::kFromSnapshot));
   const domain::FactBase& facts = *folded.facts;
-  Files files;
   domain::Projection projection =
       domain::Project(facts, domain::MakeCut(facts, size, point.effective_on));
-  RETURN_IF_ERROR(AddProjections(projection, options.year, &files));
+  ASSIGN_OR_RETURN(Files files, ProjectionFiles(projection, options.year));
   ASSIGN_OR_RETURN(files["proof.json"], ProofJson(ledger, from, to, size));
   ExportSummary summary;
   summary.tree_size = size;
@@ -223,7 +201,8 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
     summary.bytes += file.size;
   }
   RETURN_IF_ERROR(folder->Add("manifest.json",
-                              ManifestJson(ledger, manifest, from, to, size, point.effective_on),
+                              ManifestJson(ledger, manifest, from, to, size, point.effective_on,
+                                           options.year),
                               &manifest));
   summary.files.push_back("manifest.json");
   RETURN_IF_ERROR(folder->Commit());

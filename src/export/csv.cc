@@ -140,4 +140,43 @@ std::string RowsCsv(const bj::array& rows) {
   return out;
 }
 
+std::vector<std::vector<std::string>> ParseCsv(std::string_view text) {
+  if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string cell;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c != '"') {
+        cell.push_back(c);
+      } else if (i + 1 < text.size() && text[i + 1] == '"') {
+        cell.push_back('"');
+        ++i;
+      } else {
+        quoted = false;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      record.push_back(std::move(cell));
+      cell.clear();
+    } else if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      if (c == '\r') ++i;
+      record.push_back(std::move(cell));
+      cell.clear();
+      records.push_back(std::move(record));
+      record.clear();
+    } else {
+      cell.push_back(c);
+    }
+  }
+  if (!cell.empty() || !record.empty()) {
+    record.push_back(std::move(cell));
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
 }  // namespace hatchery::exporting

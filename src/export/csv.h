@@ -12,10 +12,17 @@
 #include <boost/json/array.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace hatchery::exporting {
 
 std::string RowsCsv(const boost::json::array& rows);
+
+// The records of a CSV as RowsCsv writes it, each a list of cells: a leading byte order mark is
+// skipped, quoted cells are unquoted, CRLF or LF ends a record. (An unterminated quote runs to the
+// end of the text.) For naming the cell where two CSVs differ.
+std::vector<std::vector<std::string>> ParseCsv(std::string_view text);
 
 // "1234.56", "-0.05": fen as yuan with two decimals, no grouping.
 std::string YuanText(std::int64_t fen);

@@ -1,11 +1,10 @@
 #include "hatchery/verify.h"
 
 #include <algorithm>
-#include <unordered_map>
 
+#include "hatchery/chain.h"
 #include "hatchery/checkpoint.h"
 #include "hatchery/merkle.h"
-#include "hatchery/time.h"
 #include "ledger/merkle_nodes.h"
 #include "ledger/store.h"
 
@@ -42,31 +41,11 @@ class ChainChecker {
       return fail(*seq, "the record stored at seq " + std::to_string(*seq) + " says seq " +
                             std::to_string(event->seq) + " (events moved or swapped)");
     }
-    if (CanonicalForm(*event, true) != ledger::RecordBody(record)) {
-      return fail(*seq, "the record is not in canonical form (its bytes were edited)");
-    }
-    Hash recomputed = ComputeEventHash(*event);
-    if (recomputed != event->hash) {
-      return fail(*seq, "hash mismatch: the record says " + ToHex(event->hash) +
-                            " but its content hashes to " + ToHex(recomputed));
-    }
-    if (event->prev_hash != report->head.hash) {
-      return fail(*seq, "chain broken: prev_hash is " + ToHex(event->prev_hash) + " but event " +
-                            std::to_string(*seq - 1) + " has hash " + ToHex(report->head.hash));
-    }
-    std::int64_t recorded = *ParseTimestamp(event->recorded_at);
-    if (*seq > 1 && recorded <= last_recorded_us_) {
-      return fail(*seq, "recorded_at " + event->recorded_at + " is not after the previous event's");
-    }
-    std::uint64_t& version = stream_versions_[event->stream];
-    if (event->stream_version != version + 1) {
-      return fail(*seq, "stream_version " + std::to_string(event->stream_version) + " of " +
-                            event->stream + " should be " + std::to_string(version + 1));
+    if (std::string problem = chain_.Next(*event, ledger::RecordBody(record)); !problem.empty()) {
+      return fail(*seq, problem);
     }
     if (std::string problem = CheckIndexes(*event); !problem.empty()) return fail(*seq, problem);
-    version = event->stream_version;
-    last_recorded_us_ = recorded;
-    report->head = LedgerHead{*seq, event->hash};
+    report->head = chain_.head();
     ++report->events_checked;
     return true;
   }
@@ -90,8 +69,7 @@ class ChainChecker {
   }
 
   const ledger::Store& store_;
-  std::int64_t last_recorded_us_ = 0;
-  std::unordered_map<std::string, std::uint64_t> stream_versions_;
+  EventChain chain_;
 };
 
 // Recomputes the Merkle tree from the events as they pass the chain checks, and checks the stored

@@ -1,0 +1,47 @@
+// The checks every event of a log passes against the events before it (AUDIT.md §1, §4): its
+// bytes are its canonical form, its hash is the SHA-256 of its content, prev_hash is the hash of
+// the event before, seq follows on, recorded_at increases, each stream's version follows on.
+// `verify` runs them over a store's events, `verify-export` over a bundle's events.jsonl.
+//
+// Thread-compatible value type.
+#ifndef HATCHERY_CHAIN_H_
+#define HATCHERY_CHAIN_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "hatchery/event.h"
+#include "hatchery/ledger.h"
+
+namespace hatchery {
+
+class EventChain {
+ public:
+  // A chain from event 1: its prev_hash is 64 zeros and every stream starts at version 1.
+  EventChain() = default;
+  // A chain that starts at event `first_seq` of a log (an export's range): that event's link and
+  // recorded_at, and the first version of each stream met, are taken as they are; everything
+  // after is checked against them.
+  explicit EventChain(std::uint64_t first_seq) : first_seq_(first_seq) {
+    head_.seq = first_seq - 1;
+  }
+
+  // Checks the next event, whose stored (or exported) form, with `hash`, is `stored`. Returns ""
+  // when it passes (it becomes the head), else what is wrong with it.
+  std::string Next(const Event& event, std::string_view stored);
+
+  // The last event that passed (seq first_seq - 1 and zeros before the first).
+  const LedgerHead& head() const { return head_; }
+
+ private:
+  std::uint64_t first_seq_ = 1;
+  LedgerHead head_;
+  std::int64_t last_recorded_us_ = 0;
+  std::unordered_map<std::string, std::uint64_t> stream_versions_;
+};
+
+}  // namespace hatchery
+
+#endif  // HATCHERY_CHAIN_H_

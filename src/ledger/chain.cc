@@ -1,0 +1,43 @@
+#include "hatchery/chain.h"
+
+#include "hatchery/time.h"
+
+namespace hatchery {
+
+std::string EventChain::Next(const Event& event, std::string_view stored) {
+  const std::uint64_t expected = head_.seq + 1;
+  if (event.seq != expected) {
+    return "seq " + std::to_string(event.seq) + " where " + std::to_string(expected) +
+           " was expected (events missing, moved or swapped)";
+  }
+  if (CanonicalForm(event, true) != stored) {
+    return "the event is not in canonical form (its bytes were edited)";
+  }
+  Hash recomputed = ComputeEventHash(event);
+  if (recomputed != event.hash) {
+    return "hash mismatch: the event says " + ToHex(event.hash) + " but its content hashes to " +
+           ToHex(recomputed);
+  }
+  const bool first = event.seq == first_seq_;
+  if (!(first && first_seq_ > 1) && event.prev_hash != head_.hash) {
+    return "chain broken: prev_hash is " + ToHex(event.prev_hash) + " but event " +
+           std::to_string(head_.seq) + " has hash " + ToHex(head_.hash);
+  }
+  auto recorded = ParseTimestamp(event.recorded_at);
+  if (!recorded) return "recorded_at " + event.recorded_at + " is not a timestamp";
+  if (!first && *recorded <= last_recorded_us_) {
+    return "recorded_at " + event.recorded_at + " is not after the previous event's";
+  }
+  auto [version, met] = stream_versions_.try_emplace(event.stream, 0);
+  const bool version_given = met && first_seq_ > 1;  // a stream begun before the range
+  if (!version_given && event.stream_version != version->second + 1) {
+    return "stream_version " + std::to_string(event.stream_version) + " of " + event.stream +
+           " should be " + std::to_string(version->second + 1);
+  }
+  version->second = event.stream_version;
+  last_recorded_us_ = *recorded;
+  head_ = LedgerHead{event.seq, event.hash};
+  return "";
+}
+
+}  // namespace hatchery
