@@ -174,16 +174,19 @@ ServeProcess StartServe(const std::string& data, const std::string& tokens,
   return serve;
 }
 
-RunResult RunHatchery(const std::string& args, const std::string& input) {
+RunResult Run(const std::string& command, const std::string& input) {
   TempDir io;
   std::string in_path = io.Sub("stdin"), out_path = io.Sub("stdout");
   std::ofstream(in_path) << input;
-  std::string command =
-      std::string(HATCHERY_BINARY) + " " + args + " <" + in_path + " >" + out_path + " 2>&1";
-  int status = std::system(command.c_str());
+  std::string line = command + " <" + in_path + " >" + out_path + " 2>&1";
+  int status = std::system(line.c_str());
   std::ifstream out_file(out_path);
   std::string out((std::istreambuf_iterator<char>(out_file)), std::istreambuf_iterator<char>());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+RunResult RunHatchery(const std::string& args, const std::string& input) {
+  return Run(std::string(HATCHERY_BINARY) + " " + args, input);
 }
 
 }  // namespace hatchery::testing

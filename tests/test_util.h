@@ -96,11 +96,13 @@ int ParseAcks(const std::string& lines, Acks* acks);  // returns the number of l
 // returns it opened.
 std::unique_ptr<Ledger> RequireAcknowledgedIntact(const std::string& path, const Acks& acks);
 
-// Runs the hatchery binary with `args` (shell words), feeding `input` on stdin.
+// Runs `command` (a shell command line), feeding `input` on stdin; its stdout and stderr together.
 struct RunResult {
   int exit_code;
   std::string out;
 };
+RunResult Run(const std::string& command, const std::string& input = "");
+// Runs the hatchery binary with `args` (shell words).
 RunResult RunHatchery(const std::string& args, const std::string& input = "");
 
 }  // namespace hatchery::testing
