@@ -126,7 +126,7 @@ TEST_CASE("export: a bundle of the demo store checks out on its own and re-expor
   }
 }
 
-TEST_CASE("export: a range is proven against the export point; a year narrows the indicators",
+TEST_CASE("export: a range is proven against the export point; a year narrows the yearly files",
           "[export]") {
   TempDir dir;
   std::string data = dir.Sub("s");
@@ -136,18 +136,23 @@ TEST_CASE("export: a range is proven against the export point; a year narrows th
   std::uint64_t as_of = head - 3, to = head / 2;
   REQUIRE(RunHatchery("export --data " + data + " --out " + dir.Sub("r") + " --from-seq 17" +
                       " --to-seq " + std::to_string(to) + " --as-of-seq " + std::to_string(as_of) +
-                      " --year 2024")
+                      " --year 2024 --effective-on 2024-12-31")
               .exit_code == 0);
   bj::object manifest = RequireSelfConsistent(dir.Sub("r"));
   CHECK(manifest.at("as_of").at("seq") == as_of);
   CHECK(manifest.at("range").at("to_seq") == to);
   CHECK(manifest.at("as_of").at("effective_on") == "2024-12-31");
-  std::vector<std::string> indicator_files;
+  CHECK(manifest.at("year") == 2024);
+  std::vector<std::string> yearly_files;
   for (const auto& entry : fs::directory_iterator(dir.Sub("r"))) {
     std::string name = entry.path().filename().string();
-    if (name.starts_with("indicators-")) indicator_files.push_back(name);
+    if (name.starts_with("indicators-") || name.starts_with("assessment-")) {
+      yearly_files.push_back(name);
+    }
   }
-  CHECK(indicator_files == std::vector<std::string>{"indicators-2024.csv"});
+  std::sort(yearly_files.begin(), yearly_files.end());
+  CHECK(yearly_files == std::vector<std::string>{"assessment-2024.csv", "indicators-2024.csv"});
+  CHECK(Slurp(dir.Sub("r") + "/report.html").find("考核报告 2024") != std::string::npos);
   // The checkpoint's state lines are those of the whole state at the export point, not of the
   // year's business-date cut.
   auto ledger = std::move(Ledger::Open(data, LedgerOptions{nullptr, true})).value();

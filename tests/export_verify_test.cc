@@ -1,8 +1,8 @@
-// The two bundle verifiers — `hatchery verify-export` (src/export/verify.h) and the standard-library
-// tools/verify_export.py — on a real export of the demo store: the bundle checks out with both, and
-// each tampering is caught, with a message that names it. A tamperer who rewrites the manifest to
-// match is assumed throughout (the manifest is not signed); the projection and signature cases are
-// the C++ verifier's alone.
+// The two bundle verifiers — `hatchery verify-export` (src/export/verify.h) and the
+// standard-library tools/verify_export.py — on a real export of the demo store: the bundle checks
+// out with both, and each tampering is caught, with a message that names it. A tamperer who
+// rewrites the manifest to match is assumed throughout (the manifest is not signed); the projection
+// and signature cases are the C++ verifier's alone.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -311,7 +311,7 @@ TEST_CASE("verify-export: projections and signatures, which only the C++ verifie
     std::size_t second = csv.find("\r\n", csv.find("\r\n") + 2);
     Overwrite(t + "/carriers.csv", csv.erase(csv.find("\r\n") + 2, second - csv.find("\r\n")));
     RefreshManifest(t);
-    expected = "carriers.csv line 2 (carrier_id=";
+    expected = "carriers.csv row 2 (carrier_id=";
   }
   SECTION("an indicators file of a year the events do not give") {
     Overwrite(t + "/indicators-2031.csv", "\xEF\xBB\xBF");
@@ -320,7 +320,7 @@ TEST_CASE("verify-export: projections and signatures, which only the C++ verifie
     manifest.at("files").as_array().push_back(
         {{"name", "indicators-2031.csv"}, {"size", 3}, {"sha256", ToHex(Sha256("\xEF\xBB\xBF"))}});
     Overwrite(t + "/manifest.json", json::Canonicalize(manifest) + "\n");
-    expected = "indicators-2031.csv is not a projection the events give";
+    expected = "indicators-2031.csv is not a file the events give";
   }
   SECTION("signed by a key the auditor does not hold") {
     REQUIRE(RunHatchery("export --data " + b.store + " --out " + dir.Sub("o") + " --sign --key " +

@@ -91,8 +91,8 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--from-seq", args->from_seq, "first event (default 1)");
   cmd->add_option("--to-seq", args->to_seq, "last event (default: the export point)");
   cmd->add_option("--year", args->year,
-                  "the yearly assessment: projections effective on YEAR-12-31, that year's "
-                  "indicators")
+                  "the yearly assessment of YEAR: that year's indicators, assessment and "
+                  "report (without: every year's files and the latest year's report)")
       ->check(CLI::Range(2000, 2999));
   AddPointOptions(cmd, &args->point, "--as-of-seq", "--as-of");
   auto* sign = cmd->add_flag("--sign", args->sign,

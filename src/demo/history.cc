@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "domain/counties.h"
 #include "domain/fact_base.h"
 #include "domain/projections.h"
 #include "domain/ruleset.h"
@@ -25,19 +26,9 @@ constexpr std::string_view kCashier = "cashier.wang";
 
 Actor Admin(std::string_view id) { return Actor{std::string(id), "admin"}; }
 
-struct County {
-  const char* id;
-  const char* name;
-};
-constexpr std::array<County, 9> kCounties{{{"horqin", "科尔沁区"},
-                                           {"huolinguole", "霍林郭勒市"},
-                                           {"kailu", "开鲁县"},
-                                           {"horqin_left_middle", "科尔沁左翼中旗"},
-                                           {"horqin_left_rear", "科尔沁左翼后旗"},
-                                           {"hure", "库伦旗"},
-                                           {"naiman", "奈曼旗"},
-                                           {"jarud", "扎鲁特旗"},
-                                           {"tongliao_etdz", "通辽经济技术开发区"}}};
+using domain::County;
+using domain::kCounties;
+
 struct Industry {
   const char* id;
   const char* name;

@@ -52,8 +52,7 @@ StatusOr<Written> WriteEvents(const Ledger& ledger, std::uint64_t from, std::uin
 
 // proof.json: the export point's size and root, and the subtrees beside the range.
 StatusOr<std::string> ProofJson(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
-                                std::uint64_t size) {
-  ASSIGN_OR_RETURN(Hash root, ledger.MerkleRoot(size));
+                                std::uint64_t size, const Hash& root) {
   ASSIGN_OR_RETURN(auto ranges, merkle::RangeProofRanges({from - 1, to}, size));
   ASSIGN_OR_RETURN(auto hashes, ledger.RangeProof(from, to, size));
   bj::array subtrees;
@@ -162,14 +161,7 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
   if (fs::exists(out_dir, ec)) {
     return Status(Code::kAlreadyExists, out_dir + " exists; an export never overwrites");
   }
-  replay::Point point = options.as_of;
-  if (options.year) {
-    if (point.effective_on) {
-      return Status(Code::kBadRequest, "--year sets the business date; leave out --effective-on");
-    }
-    point.effective_on = domain::ParseDate(std::to_string(*options.year) + "-12-31");
-    if (!point.effective_on) return Status(Code::kBadRequest, "--year is not a year");
-  }
+  const replay::Point& point = options.as_of;
   ASSIGN_OR_RETURN(std::uint64_t size, replay::PointSeq(ledger, point));
   std::uint64_t from = options.from_seq, to = options.to_seq == 0 ? size : options.to_seq;
   if (size == 0 || from < 1 || from > to || to > size) {
@@ -186,8 +178,10 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
   const domain::FactBase& facts = *folded.facts;
   domain::Projection projection =
       domain::Project(facts, domain::MakeCut(facts, size, point.effective_on));
-  ASSIGN_OR_RETURN(Files files, ProjectionFiles(projection, options.year));
-  ASSIGN_OR_RETURN(files["proof.json"], ProofJson(ledger, from, to, size));
+  ExportPoint at{ledger.origin(), size, {}, point.effective_on, options.year};
+  ASSIGN_OR_RETURN(at.root, ledger.MerkleRoot(size));
+  ASSIGN_OR_RETURN(Files files, ProjectionFiles(facts, projection, at));
+  ASSIGN_OR_RETURN(files["proof.json"], ProofJson(ledger, from, to, size, at.root));
   ExportSummary summary;
   summary.tree_size = size;
   summary.from_seq = from;
@@ -200,10 +194,9 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
     summary.files.push_back(name);
     summary.bytes += file.size;
   }
-  RETURN_IF_ERROR(folder->Add("manifest.json",
-                              ManifestJson(ledger, manifest, from, to, size, point.effective_on,
-                                           options.year),
-                              &manifest));
+  RETURN_IF_ERROR(folder->Add(
+      "manifest.json",
+      ManifestJson(ledger, manifest, from, to, size, point.effective_on, options.year), &manifest));
   summary.files.push_back("manifest.json");
   RETURN_IF_ERROR(folder->Commit());
   return summary;

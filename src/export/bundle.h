@@ -29,8 +29,9 @@ struct ExportOptions {
   replay::Point as_of;
   // The events in events.jsonl: from_seq..to_seq (to_seq 0: the export point's seq).
   std::uint64_t from_seq = 1, to_seq = 0;
-  // The yearly assessment's export: projections effective on YEAR-12-31 and only that year's
-  // indicators (the range stays as given).
+  // The yearly assessment's export: only that year's indicators and assessment files, and the
+  // report of that year (the projections stay as of the export point: a year's assessment is made
+  // after its annual reports are in, early the next year).
   std::optional<int> year;
   // Signs the checkpoint with this key unless the store keeps a signed one of exactly the export
   // point's size. Without either, checkpoint.txt is the unsigned checkpoint.

@@ -179,4 +179,21 @@ std::vector<std::vector<std::string>> ParseCsv(std::string_view text) {
   return records;
 }
 
+CsvTable::CsvTable(std::string name, std::string_view text)
+    : name_(std::move(name)), records_(ParseCsv(text)) {}
+
+std::string_view CsvTable::Get(std::size_t row, std::string_view column) const {
+  if (row >= size()) return "";
+  const std::vector<std::string>& header = records_.front();
+  auto at = std::find(header.begin(), header.end(), column);
+  if (at == header.end()) return "";
+  const std::vector<std::string>& record = records_.at(row + 1);
+  std::size_t i = static_cast<std::size_t>(at - header.begin());
+  return i < record.size() ? std::string_view(record[i]) : std::string_view();
+}
+
+std::string CsvTable::Source(std::size_t row) const {
+  return name_ + " row " + std::to_string(row + 2);
+}
+
 }  // namespace hatchery::exporting

@@ -24,6 +24,25 @@ std::string RowsCsv(const boost::json::array& rows);
 // end of the text.) For naming the cell where two CSVs differ.
 std::vector<std::vector<std::string>> ParseCsv(std::string_view text);
 
+// A CSV read back for lookups by column name: what report.html is made from, so that every
+// number in it is a cell of a bundle file, which it can name.
+class CsvTable {
+ public:
+  // `name` is the file's name, used in Source(); `text` its content ("" for none: no rows).
+  CsvTable(std::string name, std::string_view text);
+  std::size_t size() const { return records_.empty() ? 0 : records_.size() - 1; }
+  // The cell of data row `row` (0-based) in `column`; "" if there is no such row or column.
+  std::string_view Get(std::size_t row, std::string_view column) const;
+  // Where data row `row` is, as a spreadsheet numbers it (the header is row 1): "payouts.csv row
+  // 7".
+  std::string Source(std::size_t row) const;
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  std::vector<std::vector<std::string>> records_;
+};
+
 // "1234.56", "-0.05": fen as yuan with two decimals, no grouping.
 std::string YuanText(std::int64_t fen);
 

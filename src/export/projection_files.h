@@ -1,7 +1,8 @@
 // The files of a bundle that the policy derives from the events: the projections' CSVs as of the
-// export point — carriers, entitlements, payouts, compliance, and indicators one file per year.
-// `export` writes them and `verify-export` recomputes them from events.jsonl with this one
-// function, so the two cannot drift apart.
+// export point — carriers, entitlements, payouts, compliance, and indicators and assessment one
+// file per year — and report.html, the yearly assessment report made from those CSVs. `export`
+// writes them and `verify-export` recomputes them from events.jsonl with this one function, so
+// the two cannot drift apart.
 //
 // Pure functions; thread-safe.
 #ifndef HATCHERY_EXPORT_PROJECTION_FILES_H_
@@ -19,10 +20,22 @@ namespace hatchery::exporting {
 // File name → content.
 using Files = std::map<std::string, std::string>;
 
-// The CSVs of `projection`. With `year`, only that year's indicators file (there even when the
-// year has no rows: the yearly assessment's export); without, one per year that has rows.
-// Errors: the projection's (kInternal).
-StatusOr<Files> ProjectionFiles(const domain::Projection& projection, std::optional<int> year);
+// Where the export stands: what the manifest and proof.json say of it.
+struct ExportPoint {
+  std::string origin;
+  std::uint64_t tree_size = 0;
+  Hash root{};
+  std::optional<domain::Date> effective_on;
+  // The yearly assessment's export: only this year's indicators and assessment files (there even
+  // when the year has no rows), and the report of this year. Without, a file per year that has
+  // rows, and the report of the latest of them (none when there is none).
+  std::optional<int> year;
+};
+
+// The derived files of `projection`, the projection of `facts` at the export point under its
+// cut. Errors: the projection's (kInternal).
+StatusOr<Files> ProjectionFiles(const domain::FactBase& facts,
+                                const domain::Projection& projection, const ExportPoint& point);
 
 }  // namespace hatchery::exporting
 

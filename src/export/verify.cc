@@ -27,9 +27,9 @@ namespace fs = std::filesystem;
 constexpr std::string_view kFormat = "hatchery-export/1";
 
 // The files every bundle has besides the manifest.
-constexpr std::string_view kRequired[] = {"events.jsonl",     "proof.json",   "checkpoint.txt",
-                                          "carriers.csv",     "entitlements.csv",
-                                          "payouts.csv",      "compliance.csv"};
+constexpr std::string_view kRequired[] = {"events.jsonl",  "proof.json",       "checkpoint.txt",
+                                          "carriers.csv",  "entitlements.csv", "payouts.csv",
+                                          "compliance.csv"};
 
 // A non-negative integer member of `object`, if it is one.
 std::optional<std::uint64_t> Count(const bj::object& object, std::string_view key) {
@@ -64,10 +64,10 @@ struct Manifest {
   std::vector<Entry> files;
 };
 
-// "line 8 (carrier_id=cx-01)": a CSV record (0 the header) by its line as a spreadsheet numbers
+// "row 8 (carrier_id=cx-01)": a CSV record (0 the header) by its row as a spreadsheet numbers
 // it and its first cell, for findings.
 std::string RowName(const std::vector<std::vector<std::string>>& rows, std::size_t i) {
-  std::string name = "line " + std::to_string(i + 1);
+  std::string name = "row " + std::to_string(i + 1);
   if (i > 0 && !rows[0].empty() && !rows[i].empty()) {
     name += " (" + rows[0][0] + "=" + rows[i][0] + ")";
   }
@@ -108,7 +108,7 @@ class Verifier {
       bool proof_ok = CheckProof(events_ok);
       CheckCheckpoint(proof_ok);
       if (events_ok) {
-        Recompute();
+        Recompute(proof_ok);
       } else {
         Skipped("the projections: the events did not check out");
       }
@@ -405,12 +405,16 @@ class Verifier {
     }
     Problem(note.signatures.empty()
                 ? std::string("checkpoint.txt is not signed")
-                : "checkpoint.txt carries no valid signature by a given key (signed by " +
-                      signers + ")");
+                : "checkpoint.txt carries no valid signature by a given key (signed by " + signers +
+                      ")");
   }
 
   // The projections recomputed from the events and compared with the bundle's.
-  void Recompute() {
+  void Recompute(bool proof_ok) {
+    if (!proof_ok) {
+      Skipped("the projections: the proof did not hold");
+      return;
+    }
     if (!facts_ || manifest_.to != manifest_.size) {
       Skipped("the projections: events.jsonl holds events " + std::to_string(manifest_.from) +
               ".." + std::to_string(manifest_.to) + ", not all of 1.." +
@@ -419,7 +423,8 @@ class Verifier {
     }
     domain::Projection projection =
         domain::Project(*facts_, domain::MakeCut(*facts_, manifest_.size, manifest_.effective_on));
-    auto files = ProjectionFiles(projection, manifest_.year);
+    ExportPoint at{manifest_.origin, manifest_.size, root_, manifest_.effective_on, manifest_.year};
+    auto files = ProjectionFiles(*facts_, projection, at);
     if (!files.ok()) {
       Problem("the projections cannot be recomputed: " + files.status().message());
       return;
@@ -427,7 +432,7 @@ class Verifier {
     std::size_t problems = report_.problems.size();
     std::set<std::string> csvs;
     for (const auto& entry : manifest_.files) {
-      if (entry.name.ends_with(".csv")) csvs.insert(entry.name);
+      if (entry.name.ends_with(".csv") || entry.name.ends_with(".html")) csvs.insert(entry.name);
     }
     for (const auto& [name, want] : *files) {
       csvs.erase(name);
@@ -435,18 +440,19 @@ class Verifier {
       if (!have.ok()) {
         Problem(name + " is missing: the events give it");
       } else if (*have != want) {
-        Problem(CsvDifference(name, *have, want));
+        Problem(name.ends_with(".csv") ? CsvDifference(name, *have, want)
+                                       : name + " differs from the one the events give");
       }
     }
-    for (const std::string& name : csvs) Problem(name + " is not a projection the events give");
-    CheckStateLines(manifest_.effective_on ? domain::Project(*facts_, domain::MakeCut(
-                                                                          *facts_, manifest_.size,
-                                                                          std::nullopt))
-                                           : std::move(projection));
+    for (const std::string& name : csvs) Problem(name + " is not a file the events give");
+    CheckStateLines(
+        manifest_.effective_on
+            ? domain::Project(*facts_, domain::MakeCut(*facts_, manifest_.size, std::nullopt))
+            : std::move(projection));
     if (report_.problems.size() == problems) {
       Passed("the projections: " + std::to_string(files->size()) +
-             " CSV files recomputed from events.jsonl, byte for byte the bundle's, and the "
-             "checkpoint's state lines");
+             " files (the CSVs and report.html) recomputed from events.jsonl, byte for byte the "
+             "bundle's, and the checkpoint's state lines");
     }
   }
 
@@ -471,9 +477,9 @@ class Verifier {
   const BundleVerifyOptions& options_;
   BundleReport report_;
   Manifest manifest_;
-  std::vector<Hash> hashes_;                   // of the range's events, in order
-  std::unique_ptr<domain::FactBase> facts_;    // events 1..to folded (when from is 1)
-  Hash root_{};                                // the proof's root, once it held
+  std::vector<Hash> hashes_;                 // of the range's events, in order
+  std::unique_ptr<domain::FactBase> facts_;  // events 1..to folded (when from is 1)
+  Hash root_{};                              // the proof's root, once it held
   std::optional<Checkpoint> checkpoint_;
 };
 

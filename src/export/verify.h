@@ -7,9 +7,10 @@
 //   proof        the events are the leaves of the range in the tree whose size and root proof.json
 //                gives (merkle::VerifyRange), and that size is the export point's;
 //   checkpoint   of the same log, size and root, signed by one of the given keys;
-//   projections  for a bundle whose events run from 1 to the export point: every CSV recomputed
-//                from events.jsonl (export's own projection_files.h) equals the bundle's, and the
-//                checkpoint's state lines equal the state the events give.
+//   projections  for a bundle whose events run from 1 to the export point: every CSV and
+//                report.html recomputed from events.jsonl (export's own projection_files.h)
+//                equals the bundle's, and the checkpoint's state lines equal the state the
+//                events give.
 //
 // Every finding names the file, and the line, seq, row or column where it is. Checks that need
 // a part found broken are not made (a chain broken at line 7 is not also a wrong root).

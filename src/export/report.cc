@@ -1,0 +1,468 @@
+#include "export/report.h"
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <map>
+#include <vector>
+
+#include "domain/counties.h"
+#include "export/bar_chart.h"
+#include "export/csv.h"
+#include "export/html.h"
+
+namespace hatchery::exporting {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr std::string_view kStyle = R"(
+@page { size: A4; margin: 14mm 12mm; }
+body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif;
+       font-size: 10pt; color: #111; max-width: 186mm; margin: 8mm auto; line-height: 1.35; }
+h1 { font-size: 17pt; margin: 0 0 1mm; }
+h2 { font-size: 13pt; border-bottom: 1px solid #888; margin: 7mm 0 2mm; page-break-after: avoid; }
+h3 { font-size: 11pt; margin: 4mm 0 1mm; page-break-after: avoid; }
+p { margin: 1mm 0 2mm; }
+.sub { color: #444; margin-bottom: 4mm; }
+table { border-collapse: collapse; width: 100%; margin: 1mm 0 4mm; font-size: 8.5pt; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+th, td { border: 1px solid #bbb; padding: 1px 4px; text-align: left; vertical-align: top; }
+th { background: #eef2f7; }
+td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.src, .note { color: #555; font-size: 7.5pt; }
+td.src { white-space: nowrap; }
+.mono { font-family: monospace; font-size: 7.5pt; word-break: break-all; }
+figure { margin: 2mm 0 1mm; page-break-inside: avoid; }
+figcaption { font-size: 9pt; color: #333; }
+table.scores { font-size: 7.5pt; }
+table.scores td:nth-child(2) { min-width: 34mm; }
+.pt { color: #2a5a8c; }
+svg.chart { width: 100%; height: auto; font-size: 11px; }
+svg.chart rect { fill: #3b6ea5; }
+svg.chart .axis { stroke: #555; }
+@media print { body { margin: 0 auto; } a { color: inherit; text-decoration: none; } }
+)";
+
+// Integer fen from a CSV cell; 0 for an empty one.
+std::int64_t Fen(std::string_view cell) {
+  std::int64_t value = 0;
+  std::from_chars(cell.data(), cell.data() + cell.size(), value);
+  return value;
+}
+
+// "2025-03-04" in year `year`?
+bool InYear(std::string_view date, int year) {
+  return date.size() >= 4 && date.substr(0, 4) == std::to_string(year);
+}
+
+// "89.20" from 8920 hundredths.
+std::string Centi(std::string_view cell) { return YuanText(Fen(cell)); }
+
+// "2, 5, 9" (spreadsheet rows) for a list of data rows; "none" when empty.
+std::string RowList(const CsvTable& table, const std::vector<std::size_t>& rows) {
+  if (rows.empty()) return "none";
+  std::string out = table.name() + " rows ";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out += (i ? ", " : "") + std::to_string(rows[i] + 2);
+  }
+  return out;
+}
+
+// The display name by id, or the id.
+std::string NameOf(const std::map<std::string, std::string, std::less<>>& names,
+                   std::string_view id) {
+  auto it = names.find(id);
+  return it == names.end() ? std::string(id) : it->second;
+}
+
+std::string_view GradeName(std::string_view grade) {
+  if (grade == "excellent") return "优秀 excellent";
+  if (grade == "good") return "良好 good";
+  if (grade == "pass") return "合格 pass";
+  if (grade == "fail") return "不合格 fail";
+  return grade;
+}
+
+std::string_view LevelName(std::string_view level) {
+  if (level == "national") return "国家级 national";
+  if (level == "regional") return "自治区级 regional";
+  if (level == "city") return "市级 city";
+  return level;
+}
+
+// A table built cell by cell; cells are escaped unless marked as HTML.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+  Table& Row() {
+    rows_.push_back("");
+    return *this;
+  }
+  Table& Text(std::string_view text) { return Cell("", Escape(text)); }
+  Table& Number(std::string_view text) { return Cell(" class=\"n\"", Escape(text)); }
+  Table& Source(std::string_view text) { return Cell(" class=\"src\"", Escape(text)); }
+  Table& NumberHtml(const std::string& html) { return Cell(" class=\"n\"", html); }
+  // The table (of CSS class `css`, if given), or a note that it has no rows.
+  std::string Html(std::string_view css = "") const {
+    if (rows_.empty()) return "<p class=\"note\">None.</p>";
+    std::string out = css.empty() ? "<table>" : "<table class=\"" + std::string(css) + "\">";
+    out += "<thead><tr>";
+    for (const std::string& h : headers_) out += "<th>" + Escape(h) + "</th>";
+    out += "</tr></thead><tbody>";
+    for (const std::string& row : rows_) out += "<tr>" + row + "</tr>";
+    return out + "</tbody></table>";
+  }
+
+ private:
+  Table& Cell(std::string_view attributes, const std::string& html) {
+    rows_.back() += "<td" + std::string(attributes) + ">" + html + "</td>";
+    return *this;
+  }
+  std::vector<std::string> headers_;
+  std::vector<std::string> rows_;
+};
+
+class Report {
+ public:
+  Report(const std::map<std::string, std::string>& csvs, const Glossary& names,
+         const ReportPoint& point)
+      : names_(names),
+        point_(point),
+        year_(std::to_string(point.year)),
+        carriers_("carriers.csv", Content(csvs, "carriers.csv")),
+        entitlements_("entitlements.csv", Content(csvs, "entitlements.csv")),
+        payouts_("payouts.csv", Content(csvs, "payouts.csv")),
+        compliance_("compliance.csv", Content(csvs, "compliance.csv")),
+        indicators_("indicators-" + year_ + ".csv", Content(csvs, "indicators-" + year_ + ".csv")),
+        assessment_("assessment-" + year_ + ".csv", Content(csvs, "assessment-" + year_ + ".csv")) {
+    for (std::size_t i = 0; i < carriers_.size(); ++i)
+      carrier_row_[std::string(carriers_.Get(i, "carrier_id"))] = i;
+    for (std::size_t i = 0; i < entitlements_.size(); ++i) {
+      if (InYear(entitlements_.Get(i, "triggered_on"), point.year)) created_.push_back(i);
+    }
+    for (std::size_t i = 0; i < payouts_.size(); ++i) {
+      if (InYear(payouts_.Get(i, "disbursed_on"), point.year)) disbursed_.push_back(i);
+    }
+    for (std::size_t i = 0; i < indicators_.size(); ++i) {
+      if (!indicators_.Get(i, "carrier_id").empty() &&
+          Fen(indicators_.Get(i, "values.clawed_back_fen")) != 0) {
+        clawed_back_.push_back(i);
+      }
+    }
+    for (std::size_t i = 0; i < compliance_.size(); ++i) {
+      if (compliance_.Get(i, "year") == year_) flags_.push_back(i);
+    }
+  }
+
+  std::string Html() const {
+    std::string title = "通辽市科技企业孵化载体年度考核报告 " + year_;
+    return "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" +
+           Escape(title + " · Yearly assessment report") + "</title><style>" + std::string(kStyle) +
+           "</style></head><body>" + Header(title) + Summary() + Assessment() + Money() + Charts() +
+           Evaluations() + Compliance() + "</body></html>\n";
+  }
+
+ private:
+  static std::string_view Content(const std::map<std::string, std::string>& csvs,
+                                  const std::string& name) {
+    auto it = csvs.find(name);
+    return it == csvs.end() ? std::string_view() : std::string_view(it->second);
+  }
+
+  // The carrier's name and county from carriers.csv.
+  std::string CarrierName(std::string_view id) const {
+    auto it = carrier_row_.find(id);
+    return it == carrier_row_.end() ? std::string()
+                                    : std::string(carriers_.Get(it->second, "name"));
+  }
+  std::string County(std::string_view carrier_id) const {
+    auto it = carrier_row_.find(carrier_id);
+    if (it == carrier_row_.end()) return "";
+    return std::string(domain::CountyName(carriers_.Get(it->second, "county")));
+  }
+
+  std::string Sum(const CsvTable& table, const std::vector<std::size_t>& rows,
+                  std::string_view column) const {
+    std::int64_t total = 0;
+    for (std::size_t i : rows) total += Fen(table.Get(i, column));
+    return YuanText(total);
+  }
+
+  std::string Header(const std::string& title) const {
+    Table meta({"", ""});
+    meta.Row().Text("log 日志").Text(point_.origin);
+    meta.Row()
+        .Text("export point 截至")
+        .Text("event " + std::to_string(point_.tree_size) +
+              (point_.effective_on
+                   ? ", facts effective on or before " + domain::FormatDate(*point_.effective_on)
+                   : std::string()));
+    meta.Row().Text("Merkle root").Text(ToHex(point_.root));
+    return "<header><h1>" + Escape(title) + "</h1><p class=\"sub\">Yearly assessment report of " +
+           "Tongliao's technology business incubators, maker spaces and 星创天地, " + year_ +
+           "</p>" + meta.Html() +
+           "<p class=\"note\">Every number below is read from a CSV file of this bundle or summed "
+           "from its rows, and names them (row 1 is the header, as a spreadsheet counts). Money "
+           "is in yuan 元. The bundle checks itself: <span class=\"mono\">hatchery verify-export "
+           "DIR --pubkey KEY</span>, or with Python alone <span class=\"mono\">python3 "
+           "verify_export.py DIR</span>.</p></header>";
+  }
+
+  std::string Summary() const {
+    Table t({"", "value 数值", "source 来源"});
+    t.Row()
+        .Text("carriers assessed 参评载体")
+        .Number(std::to_string(assessment_.size()))
+        .Source(assessment_.size()
+                    ? assessment_.name() + " rows 2–" + std::to_string(assessment_.size() + 1)
+                    : "none");
+    t.Row()
+        .Text("entitlements created 新增补贴资格")
+        .Number(std::to_string(created_.size()))
+        .Source("§3.1");
+    t.Row()
+        .Text("amount of those entitlements 补贴金额")
+        .Number(Sum(entitlements_, created_, "amount_fen"))
+        .Source("§3.1");
+    t.Row().Text("disbursed 拨付").Number(Sum(payouts_, disbursed_, "amount_fen")).Source("§3.2");
+    t.Row()
+        .Text("clawed back 追回")
+        .Number(Sum(indicators_, clawed_back_, "values.clawed_back_fen"))
+        .Source("§3.3");
+    t.Row().Text("compliance flags 合规提示").Number(std::to_string(flags_.size())).Source("§6");
+    return "<section id=\"summary\"><h2>1 Summary 概况</h2>" + t.Html() + "</section>";
+  }
+
+  std::string Assessment() const {
+    std::string out = "<section id=\"assessment\"><h2>2 Assessment by class 分类考核</h2>";
+    if (assessment_.size() == 0)
+      out += "<p class=\"note\">No carrier was assessed in " + year_ + ".</p>";
+    for (std::size_t i = 0; i < assessment_.size();) {
+      std::string_view klass = assessment_.Get(i, "assessment_class");
+      std::size_t end = i;
+      while (end < assessment_.size() && assessment_.Get(end, "assessment_class") == klass) ++end;
+      out += ClassTable(klass, i, end);
+      i = end;
+    }
+    return out + "</section>";
+  }
+
+  // The rows [begin, end) of one class: rank, carrier, score, and each indicator's value and the
+  // points it earns (from the row's contributions), the indicators numbered in a legend.
+  std::string ClassTable(std::string_view klass, std::size_t begin, std::size_t end) const {
+    std::vector<std::string> indicator_ids;
+    std::vector<bj::array> contributions;
+    for (std::size_t i = begin; i < end; ++i) {
+      boost::system::error_code ec;
+      bj::value parsed = bj::parse(assessment_.Get(i, "contributions"), ec);
+      contributions.push_back(!ec && parsed.is_array() ? parsed.as_array() : bj::array());
+      for (const bj::value& c : contributions.back()) {
+        std::string id(c.at("indicator").as_string());
+        if (std::find(indicator_ids.begin(), indicator_ids.end(), id) == indicator_ids.end()) {
+          indicator_ids.push_back(id);
+        }
+      }
+    }
+    std::vector<std::string> headers{"rank 名次", "carrier 载体", "county 县区", "score 得分"};
+    std::string legend;
+    for (std::size_t k = 0; k < indicator_ids.size(); ++k) {
+      headers.push_back("(" + std::to_string(k + 1) + ")");
+      legend += (k ? " · " : "") + std::string("(") + std::to_string(k + 1) + ") " +
+                Escape(NameOf(names_.indicators, indicator_ids[k]));
+    }
+    headers.push_back("row 行");
+    Table t(std::move(headers));
+    for (std::size_t i = begin; i < end; ++i) {
+      std::string_view carrier = assessment_.Get(i, "carrier_id");
+      t.Row()
+          .Number(assessment_.Get(i, "rank"))
+          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Text(County(carrier))
+          .Number(Centi(assessment_.Get(i, "score_centi")));
+      for (const std::string& id : indicator_ids) {
+        std::string cell;
+        for (const bj::value& c : contributions[i - begin]) {
+          if (c.at("indicator").as_string() != id) continue;
+          cell = Escape(bj::serialize(c.at("value"))) + "<br><span class=\"pt\">" +
+                 YuanText(c.at("points_centi").to_number<std::int64_t>()) + "</span>";
+        }
+        t.NumberHtml(cell);
+      }
+      t.Source(std::to_string(i + 2));
+    }
+    return "<h3>" + Escape(NameOf(names_.classes, klass)) + " (" + Escape(klass) + "), " +
+           std::to_string(end - begin) + "</h3><p class=\"note\">From " + assessment_.name() +
+           ", the row given. Each indicator: its value, and below it the points it earns "
+           "(weight × min(value / target, 1)). " +
+           legend + ".</p>" + t.Html("scores");
+  }
+
+  std::string Money() const {
+    Table created({"entitlement 补贴资格", "carrier 载体", "rule 规则", "status 状态",
+                   "amount 金额", "disbursed 已拨付", "source 来源"});
+    for (std::size_t i : created_) {
+      std::string_view carrier = entitlements_.Get(i, "carrier_id");
+      created.Row()
+          .Text(entitlements_.Get(i, "entitlement_id"))
+          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Text(std::string(entitlements_.Get(i, "rule_id")) + " · " +
+                std::string(entitlements_.Get(i, "clause")))
+          .Text(entitlements_.Get(i, "status"))
+          .Number(entitlements_.Get(i, "amount_yuan"))
+          .Number(entitlements_.Get(i, "disbursed_yuan"))
+          .Source(entitlements_.Source(i));
+    }
+    Table paid({"payout 拨付", "carrier 载体", "entitlement 补贴资格", "disbursed on 日期",
+                "voucher 凭证", "amount 金额", "source 来源"});
+    for (std::size_t i : disbursed_) {
+      std::string_view carrier = payouts_.Get(i, "carrier_id");
+      paid.Row()
+          .Text(payouts_.Get(i, "payout_id"))
+          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Text(payouts_.Get(i, "entitlement_id"))
+          .Text(payouts_.Get(i, "disbursed_on"))
+          .Text(payouts_.Get(i, "voucher_no"))
+          .Number(payouts_.Get(i, "amount_yuan"))
+          .Source(payouts_.Source(i));
+    }
+    Table clawed({"carrier 载体", "clawed back 追回", "source 来源"});
+    for (std::size_t i : clawed_back_) {
+      std::string_view carrier = indicators_.Get(i, "carrier_id");
+      clawed.Row()
+          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Number(indicators_.Get(i, "values.clawed_back_yuan"))
+          .Source(indicators_.Source(i));
+    }
+    return "<section id=\"money\"><h2>3 Subsidies 补贴资金</h2><h3>3.1 Entitlements created in " +
+           year_ + " 新增补贴资格</h3><p class=\"note\">Entitlements whose trigger falls in " +
+           year_ + "; status and money as of the export point. Total " +
+           Sum(entitlements_, created_, "amount_fen") + " 元.</p>" + created.Html() +
+           "<h3>3.2 Disbursed in " + year_ + " 拨付</h3><p class=\"note\">Total " +
+           Sum(payouts_, disbursed_, "amount_fen") + " 元.</p>" + paid.Html() +
+           "<h3>3.3 Clawed back in " + year_ + " 追回</h3><p class=\"note\">Total " +
+           Sum(indicators_, clawed_back_, "values.clawed_back_fen") + " 元.</p>" + clawed.Html() +
+           "</section>";
+  }
+
+  // Money disbursed in the year by month and by county: a chart each, and the table it draws.
+  std::string Charts() const {
+    std::vector<std::vector<std::size_t>> by_month(12);
+    std::map<std::string, std::vector<std::size_t>> by_county;
+    for (const domain::County& county : domain::kCounties) by_county[std::string(county.name)];
+    for (std::size_t i : disbursed_) {
+      std::string_view date = payouts_.Get(i, "disbursed_on");
+      int month = date.size() >= 7 ? (date[5] - '0') * 10 + (date[6] - '0') : 0;
+      if (month >= 1 && month <= 12) by_month[month - 1].push_back(i);
+      by_county[County(payouts_.Get(i, "carrier_id"))].push_back(i);
+    }
+    std::vector<Bar> months, counties;
+    Table month_table({"month 月份", "disbursed 拨付", "source 来源"});
+    for (int m = 0; m < 12; ++m) {
+      std::string label = year_ + "-" + (m < 9 ? "0" : "") + std::to_string(m + 1);
+      AddBar(label, by_month[m], &months, &month_table);
+    }
+    Table county_table({"county 县区", "disbursed 拨付", "source 来源"});
+    for (const domain::County& county : domain::kCounties) {
+      AddBar(std::string(county.name), by_county[std::string(county.name)], &counties,
+             &county_table);
+    }
+    return "<section id=\"charts\"><h2>4 Disbursed by month and county 拨付分布</h2>"
+           "<figure>" +
+           BarChart("chart-month", "Money disbursed per month of " + year_, months) +
+           "<figcaption>Money disbursed per month of " + year_ +
+           ", 元 (§3.2)</figcaption></figure>" + month_table.Html() + "<figure>" +
+           BarChart("chart-county", "Money disbursed per county in " + year_, counties) +
+           "<figcaption>Money disbursed per county in " + year_ +
+           ", 元 (the carrier's county in carriers.csv)</figcaption></figure>" +
+           county_table.Html() + "</section>";
+  }
+
+  void AddBar(const std::string& label, const std::vector<std::size_t>& rows,
+              std::vector<Bar>* bars, Table* table) const {
+    std::int64_t total = 0;
+    for (std::size_t i : rows) total += Fen(payouts_.Get(i, "amount_fen"));
+    bars->push_back({label, total, YuanText(total), RowList(payouts_, rows)});
+    table->Row().Text(label).Number(YuanText(total)).Source(RowList(payouts_, rows));
+  }
+
+  // The grades of the evaluations of the year, by level, from each carrier's evaluations.
+  std::string Evaluations() const {
+    std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> counted;
+    for (std::size_t i = 0; i < carriers_.size(); ++i) {
+      boost::system::error_code ec;
+      bj::value evaluations = bj::parse(carriers_.Get(i, "evaluations"), ec);
+      if (ec || !evaluations.is_array()) continue;
+      for (const bj::value& e : evaluations.as_array()) {
+        if (!e.is_object() || bj::serialize(e.at("year")) != year_) continue;
+        counted[{std::string(e.at("level").as_string()), std::string(e.at("grade").as_string())}]
+            .push_back(i);
+      }
+    }
+    std::vector<Bar> bars;
+    Table t({"level 级别", "grade 等次", "evaluations 次数", "source 来源"});
+    for (std::string_view level : {"national", "regional", "city"}) {
+      bool any = false;
+      for (const auto& [key, rows] : counted) any = any || key.first == level;
+      if (!any) continue;
+      for (std::string_view grade : {"excellent", "good", "pass", "fail"}) {
+        auto it = counted.find({std::string(level), std::string(grade)});
+        std::vector<std::size_t> rows =
+            it == counted.end() ? std::vector<std::size_t>() : it->second;
+        std::string label = std::string(LevelName(level)) + " · " + std::string(GradeName(grade));
+        std::string n = std::to_string(rows.size());
+        bars.push_back(
+            {label, static_cast<std::int64_t>(rows.size()), n, RowList(carriers_, rows)});
+        t.Row()
+            .Text(LevelName(level))
+            .Text(GradeName(grade))
+            .Number(n)
+            .Source(RowList(carriers_, rows));
+      }
+    }
+    std::string chart = bars.empty()
+                            ? std::string()
+                            : "<figure>" +
+                                  BarChart("chart-grades", "Evaluation grades of " + year_, bars) +
+                                  "<figcaption>Evaluations of " + year_ +
+                                  " by level and grade</figcaption></figure>";
+    return "<section id=\"evaluations\"><h2>5 Evaluation grades 绩效评价等次</h2><p class=\"note\">"
+           "The performance evaluations of " +
+           year_ +
+           " in each carrier's evaluations "
+           "(carriers.csv).</p>" +
+           chart + t.Html() + "</section>";
+  }
+
+  std::string Compliance() const {
+    Table t({"carrier 载体", "flag 提示", "detail 说明", "source 来源"});
+    for (std::size_t i : flags_) {
+      std::string_view carrier = compliance_.Get(i, "carrier_id");
+      t.Row()
+          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Text(compliance_.Get(i, "flag"))
+          .Text(compliance_.Get(i, "detail"))
+          .Source(compliance_.Source(i));
+    }
+    return "<section id=\"compliance\"><h2>6 Compliance flags 合规提示</h2><p class=\"note\">The "
+           "flags of " +
+           year_ + " open at the export point (compliance.csv holds " +
+           std::to_string(compliance_.size()) + " of all years).</p>" + t.Html() + "</section>";
+  }
+
+  const Glossary& names_;
+  const ReportPoint& point_;
+  const std::string year_;
+  const CsvTable carriers_, entitlements_, payouts_, compliance_, indicators_, assessment_;
+  std::map<std::string, std::size_t, std::less<>> carrier_row_;
+  std::vector<std::size_t> created_, disbursed_, clawed_back_, flags_;  // data rows of the year
+};
+
+}  // namespace
+
+std::string ReportHtml(const std::map<std::string, std::string>& csvs, const Glossary& names,
+                       const ReportPoint& point) {
+  return Report(csvs, names, point).Html();
+}
+
+}  // namespace hatchery::exporting

@@ -1,0 +1,153 @@
+// report.html, the yearly assessment report of an export of the demo store: self-contained, its
+// numbers the sums of the CSV rows it names (recomputed here from payouts.csv on its own), and a
+// page headless Chromium loads without a console error, with its charts drawn and printing on A4.
+#include <catch2/catch.hpp>
+#include <map>
+#include <regex>
+
+#include "export/csv.h"
+#include "hatchery/files.h"
+#include "test_util.h"
+
+namespace hatchery::exporting {
+namespace {
+
+using testing::RunHatchery;
+using testing::TempDir;
+
+std::string Slurp(const std::string& path) {
+  auto text = files::Read(path);
+  REQUIRE(text.ok());
+  return *text;
+}
+
+std::size_t Count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The report of 2025 from an export of the demo store, made once.
+struct Exported {
+  TempDir dir;
+  std::string bundle = dir.Sub("b");
+  std::string html;
+  Exported() {
+    REQUIRE(RunHatchery("demo --data " + dir.Sub("s")).exit_code == 0);
+    REQUIRE(RunHatchery("export --data " + dir.Sub("s") + " --out " + bundle + " --year 2025")
+                .exit_code == 0);
+    html = Slurp(bundle + "/report.html");
+  }
+};
+
+const Exported& Shared() {
+  static const Exported exported;
+  return exported;
+}
+
+TEST_CASE("report: self-contained — no script, no link, nothing fetched", "[report]") {
+  const std::string& html = Shared().html;
+  CHECK(html.starts_with("<!DOCTYPE html>"));
+  for (const char* outside :
+       {"<script", "<link", "src=", "href=", "url(", "@import", "http:", "https:"}) {
+    INFO(outside);
+    CHECK(html.find(outside) == std::string::npos);
+  }
+  CHECK(html.find("@page { size: A4;") != std::string::npos);
+  for (const char* section : {"id=\"summary\"", "id=\"assessment\"", "id=\"money\"",
+                              "id=\"charts\"", "id=\"evaluations\"", "id=\"compliance\""}) {
+    INFO(section);
+    CHECK(Count(html, section) == 1);
+  }
+}
+
+TEST_CASE(
+    "report: the money disbursed in the year, by month, is the sum of the payouts.csv rows "
+    "it names",
+    "[report]") {
+  const Exported& e = Shared();
+  CsvTable payouts("payouts.csv", Slurp(e.bundle + "/payouts.csv"));
+  std::map<std::string, std::int64_t> by_month;
+  std::map<std::string, std::string> rows_of_month;
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < payouts.size(); ++i) {
+    std::string on(payouts.Get(i, "disbursed_on"));
+    if (!on.starts_with("2025-")) continue;
+    std::int64_t fen = std::stoll(std::string(payouts.Get(i, "amount_fen")));
+    by_month[on.substr(0, 7)] += fen;
+    std::string& rows = rows_of_month[on.substr(0, 7)];
+    rows += (rows.empty() ? "payouts.csv rows " : ", ") + std::to_string(i + 2);
+    total += fen;
+  }
+  REQUIRE(total > 0);
+  CHECK(e.html.find("<td>disbursed 拨付</td><td class=\"n\">" + YuanText(total) + "</td>") !=
+        std::string::npos);
+  for (const auto& [month, fen] : by_month) {
+    INFO(month);
+    CHECK(e.html.find("<tr><td>" + month + "</td><td class=\"n\">" + YuanText(fen) +
+                      "</td><td class=\"src\">" + rows_of_month[month] + "</td></tr>") !=
+          std::string::npos);
+  }
+  // Every row it cites as a source is a data row of that file.
+  std::regex cited("([a-z0-9-]+\\.csv) row ([0-9]+)");
+  for (auto it = std::sregex_iterator(e.html.begin(), e.html.end(), cited);
+       it != std::sregex_iterator(); ++it) {
+    CsvTable table((*it)[1], Slurp(e.bundle + "/" + (*it)[1].str()));
+    std::size_t row = std::stoul((*it)[2]);
+    INFO((*it)[0]);
+    CHECK(row >= 2);
+    CHECK(row <= table.size() + 1);
+  }
+}
+
+TEST_CASE("report: per class, every assessed carrier with its rank and score", "[report]") {
+  const Exported& e = Shared();
+  CsvTable assessment("assessment-2025.csv", Slurp(e.bundle + "/assessment-2025.csv"));
+  REQUIRE(assessment.size() > 10);
+  for (std::size_t i = 0; i < assessment.size(); ++i) {
+    INFO(assessment.Source(i));
+    std::string score = YuanText(std::stoll(std::string(assessment.Get(i, "score_centi"))));
+    CHECK(e.html.find("<tr><td class=\"n\">" + std::string(assessment.Get(i, "rank")) +
+                      "</td><td>" + std::string(assessment.Get(i, "carrier_id")) + " ") !=
+          std::string::npos);
+    CHECK(e.html.find("<td class=\"n\">" + score + "</td>") != std::string::npos);
+    CHECK(e.html.find("<td class=\"src\">" + std::to_string(i + 2) + "</td></tr>") !=
+          std::string::npos);  // its row in assessment-2025.csv
+  }
+  CHECK(e.html.find("综合型孵化器") != std::string::npos);  // class names from the ruleset
+}
+
+TEST_CASE("report: headless Chromium loads it without an error, draws the charts, prints on A4",
+          "[report]") {
+  const Exported& e = Shared();
+  REQUIRE(testing::Run("command -v chromium").exit_code == 0);  // tools/setup installs it
+  const std::string flags =
+      "chromium --headless=new --no-sandbox --disable-gpu --enable-logging=stderr --v=0 ";
+  auto dom = testing::Run(flags + "--dump-dom file://" + e.bundle + "/report.html");
+  REQUIRE(dom.exit_code == 0);
+  CHECK(dom.out.find(":CONSOLE") == std::string::npos);  // no script error, no console message
+  for (const char* chart : {"chart-month", "chart-county", "chart-grades"}) {
+    INFO(chart);
+    std::size_t at = dom.out.find("<svg class=\"chart\" id=\"" + std::string(chart) + "\"");
+    REQUIRE(at != std::string::npos);
+    std::string svg = dom.out.substr(at, dom.out.find("</svg>", at) - at);
+    CHECK(Count(svg, "<rect ") >= (std::string(chart) == "chart-month" ? 12u : 1u));
+    CHECK(svg.find("width=\"400\"") != std::string::npos);  // the longest bar spans the track
+  }
+  TempDir out;
+  auto printed = testing::Run(flags + "--no-pdf-header-footer --print-to-pdf=" + out.Sub("r.pdf") +
+                              " file://" + e.bundle + "/report.html");
+  REQUIRE(printed.exit_code == 0);
+  std::string pdf = Slurp(out.Sub("r.pdf"));
+  CHECK(pdf.starts_with("%PDF-"));
+  CHECK(Count(pdf, "/MediaBox [0 0 594.95996 841.91998]") >= 2);  // A4 pages, more than one
+  // The screenshot script in tools/ renders the same page.
+  auto shot =
+      testing::Run(HATCHERY_TOOLS_DIR "/report-screenshot " + e.bundle + " " + out.Sub("shot"));
+  INFO(shot.out);
+  CHECK(shot.exit_code == 0);
+  CHECK(Slurp(out.Sub("shot.png")).starts_with("\x89PNG"));
+}
+
+}  // namespace
+}  // namespace hatchery::exporting
