@@ -4,7 +4,9 @@
 // refused.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <filesystem>
 
+#include "hatchery/files.h"
 #include "hatchery/note.h"
 #include "server_fixture.h"
 
@@ -13,6 +15,12 @@ namespace {
 
 namespace bj = boost::json;
 using testing::RunHatchery;
+
+std::string Slurp(const std::string& path) {
+  auto text = files::Read(path);
+  REQUIRE(text.ok());
+  return *text;
+}
 
 struct RemoteCli {
   Served s;
@@ -93,6 +101,35 @@ TEST_CASE("cli --connect: a bad token, or --data with --connect, is refused", "[
   CHECK_THAT(unknown.out, Catch::Contains("unauthenticated"));
   CHECK(RunHatchery("read" + cli.here + cli.there).exit_code != 0);
   CHECK(RunHatchery("read").exit_code != 0);  // one of the two is needed
+}
+
+TEST_CASE("cli --connect: an exporter's bundle is the --data bundle, byte for byte",
+          "[server][cli][export]") {
+  RemoteCli cli;
+  std::string exporter =
+      " --connect 127.0.0.1:" + std::to_string(cli.s.server->port()) + " --token " + cli.s.exporter;
+  std::uint64_t head = cli.s.ledger->head().seq;
+  for (std::string args : {std::string(), " --from-seq 5 --to-seq 30 --as-of-seq " +
+                                              std::to_string(head - 2) + " --year 2024"}) {
+    INFO(args);
+    testing::TempDir out;
+    REQUIRE(RunHatchery("export --out " + out.Sub("here") + cli.here + args).exit_code == 0);
+    auto remote = RunHatchery("export --out " + out.Sub("there") + exporter + args);
+    INFO(remote.out);
+    REQUIRE(remote.exit_code == 0);
+    std::size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(out.Sub("here"))) {
+      std::string name = entry.path().filename().string();
+      INFO(name);
+      CHECK(Slurp(out.Sub("there/" + name)) == Slurp(entry.path().string()));
+      ++files;
+    }
+    CHECK(files >= 9);
+    CHECK(RunHatchery("verify-export " + out.Sub("there")).exit_code == 0);
+  }
+  CHECK(
+      RunHatchery("export --out /tmp/never" + exporter + " --as-of-seq " + std::to_string(head + 1))
+          .exit_code == 2);
 }
 
 }  // namespace

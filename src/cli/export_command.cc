@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/point.h"
 #include "cli/progress.h"
+#include "cli/remote.h"
 #include "cli/store.h"
 #include "export/bundle.h"
 #include "export/verify.h"
@@ -18,6 +19,7 @@ namespace {
 
 struct ExportArgs {
   std::string dir, out, key_file;
+  RemoteArgs remote;
   std::uint64_t from_seq = 1, to_seq = 0;
   std::optional<int> year;
   bool sign = false;
@@ -38,9 +40,18 @@ int RunExport(const ExportArgs& args) {
     if (!key.ok()) return Fail(key.status());
     options.key = *key;
   }
-  auto ledger = OpenReadOnly(args.dir);
-  if (!ledger.ok()) return Fail(ledger.status());
-  auto summary = exporting::WriteBundle(**ledger, options, args.out);
+  StatusOr<exporting::ExportSummary> summary = Status(Code::kInternal, "no source");
+  if (args.remote.given()) {
+    auto connection = Connect(args.remote);
+    if (!connection.ok()) return Fail(connection.status());
+    auto source = exporting::RemoteSource(**connection, TerminalProgress("reading"));
+    if (!source.ok()) return Fail(source.status());
+    summary = exporting::WriteBundle(**source, options, args.out);
+  } else {
+    auto ledger = OpenReadOnly(args.dir);
+    if (!ledger.ok()) return Fail(ledger.status());
+    summary = exporting::WriteBundle(*exporting::LedgerSource(**ledger), options, args.out);
+  }
   if (!summary.ok()) return Fail(summary.status());
   std::cout << "exported events " << summary->from_seq << ".." << summary->to_seq << " of "
             << summary->tree_size << " to " << args.out << ": " << summary->files.size()
@@ -86,7 +97,7 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
       "export",
       "a self-verifying compliance bundle in a new folder: events.jsonl, the projections as CSV, "
       "proof.json, checkpoint.txt, manifest.json (AUDIT.md §5)");
-  cmd->add_option("--data", args->dir, "the store's directory")->required();
+  AddDataOrRemoteOptions(cmd, &args->dir, &args->remote);
   cmd->add_option("--out", args->out, "the bundle's folder (must not exist)")->required();
   cmd->add_option("--from-seq", args->from_seq, "first event (default 1)");
   cmd->add_option("--to-seq", args->to_seq, "last event (default: the export point)");

@@ -15,7 +15,6 @@
 #include "hatchery/json.h"
 #include "hatchery/merkle.h"
 #include "hatchery/version.h"
-#include "replay/checkpoint_state.h"
 
 namespace hatchery::exporting {
 namespace {
@@ -31,12 +30,12 @@ struct Written {
 using Manifest = std::map<std::string, Written>;
 
 // events.jsonl, streamed into `path`: the range's events as their stored canonical JSON lines.
-StatusOr<Written> WriteEvents(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
+StatusOr<Written> WriteEvents(Source& source, std::uint64_t from, std::uint64_t to,
                               const std::string& path, const replay::ProgressFn& progress) {
   ASSIGN_OR_RETURN(files::NewFileWriter file, files::NewFileWriter::Create(path));
   Sha256Stream sha;
   Written written;
-  RETURN_IF_ERROR(ledger.ForEachRecord(from, to, [&](std::uint64_t seq, std::string_view json) {
+  RETURN_IF_ERROR(source.ForEachRecord(from, to, [&](std::uint64_t seq, std::string_view json) {
     RETURN_IF_ERROR(file.Append(json));
     RETURN_IF_ERROR(file.Append("\n"));
     sha.Update(json);
@@ -51,10 +50,10 @@ StatusOr<Written> WriteEvents(const Ledger& ledger, std::uint64_t from, std::uin
 }
 
 // proof.json: the export point's size and root, and the subtrees beside the range.
-StatusOr<std::string> ProofJson(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
+StatusOr<std::string> ProofJson(Source& source, std::uint64_t from, std::uint64_t to,
                                 std::uint64_t size, const Hash& root) {
   ASSIGN_OR_RETURN(auto ranges, merkle::RangeProofRanges({from - 1, to}, size));
-  ASSIGN_OR_RETURN(auto hashes, ledger.RangeProof(from, to, size));
+  ASSIGN_OR_RETURN(auto hashes, source.RangeProof(from, to, size));
   bj::array subtrees;
   for (std::size_t i = 0; i < ranges.size(); ++i) {
     subtrees.push_back(
@@ -68,32 +67,30 @@ StatusOr<std::string> ProofJson(const Ledger& ledger, std::uint64_t from, std::u
   return json::Canonicalize(proof) + "\n";
 }
 
-// checkpoint.txt: a kept signed checkpoint of exactly the facts' events, else one signed now with
-// `key`, else the unsigned one; its state lines from `state` when given (the export's own
-// projection, when it has no business-date cut), else projected here. *is_signed says which.
-StatusOr<std::string> CheckpointText(const Ledger& ledger, const domain::FactBase& facts,
-                                     const domain::Projection* state,
+// checkpoint.txt: a kept signed checkpoint of exactly the export point, else one signed now with
+// `key`, else the unsigned one, with the state lines of `state` (the projection of the export
+// point with no business-date cut). *is_signed says which.
+StatusOr<std::string> CheckpointText(Source& source, const ExportPoint& at,
+                                     const domain::Projection& state,
                                      const std::optional<note::SigningKey>& key, bool* is_signed) {
-  ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
+  ASSIGN_OR_RETURN(auto kept, source.SignedCheckpoints());
   for (const std::string& text : kept) {
     auto parsed = note::Parse(text);
     auto checkpoint = parsed.ok() ? ParseCheckpoint(parsed->text) : parsed.status();
-    if (checkpoint.ok() && checkpoint->size == facts.last_seq()) {
+    if (checkpoint.ok() && checkpoint->size == at.tree_size && checkpoint->root == at.root) {
       *is_signed = true;
       return text;
     }
   }
-  ASSIGN_OR_RETURN(std::string text, state
-                                         ? replay::StateCheckpoint(ledger, facts.last_seq(), *state)
-                                         : replay::StateCheckpoint(ledger, facts));
+  std::string text =
+      FormatCheckpoint(Checkpoint{at.origin, at.tree_size, at.root, domain::StateLines(state)});
   *is_signed = key.has_value();
   if (!key) return text;
   return note::Sign(text, *key);
 }
 
-std::string ManifestJson(const Ledger& ledger, const Manifest& written, std::uint64_t from,
-                         std::uint64_t to, std::uint64_t size,
-                         std::optional<domain::Date> effective_on, std::optional<int> year) {
+std::string ManifestJson(const Manifest& written, std::uint64_t from, std::uint64_t to,
+                         const ExportPoint& at) {
   bj::array entries;
   for (const auto& [name, file] : written) {
     entries.push_back({{"name", name}, {"size", file.size}, {"sha256", ToHex(file.sha256)}});
@@ -101,12 +98,13 @@ std::string ManifestJson(const Ledger& ledger, const Manifest& written, std::uin
   bj::object manifest{
       {"format", "hatchery-export/1"},
       {"software", kSoftwareVersion},
-      {"origin", ledger.origin()},
+      {"origin", at.origin},
       {"range", {{"from_seq", from}, {"to_seq", to}}},
       {"as_of",
-       {{"seq", size},
-        {"effective_on", effective_on ? bj::value(domain::FormatDate(*effective_on)) : nullptr}}},
-      {"year", year ? bj::value(*year) : nullptr},
+       {{"seq", at.tree_size},
+        {"effective_on",
+         at.effective_on ? bj::value(domain::FormatDate(*at.effective_on)) : nullptr}}},
+      {"year", at.year ? bj::value(*at.year) : nullptr},
       {"files", std::move(entries)}};
   return json::Canonicalize(manifest) + "\n";
 }
@@ -155,14 +153,14 @@ class PartialFolder {
 
 }  // namespace
 
-StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& options,
+StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options,
                                     const std::string& out_dir) {
   std::error_code ec;
   if (fs::exists(out_dir, ec)) {
     return Status(Code::kAlreadyExists, out_dir + " exists; an export never overwrites");
   }
   const replay::Point& point = options.as_of;
-  ASSIGN_OR_RETURN(std::uint64_t size, replay::PointSeq(ledger, point));
+  ASSIGN_OR_RETURN(std::uint64_t size, source.PointSeq(point));
   std::uint64_t from = options.from_seq, to = options.to_seq == 0 ? size : options.to_seq;
   if (size == 0 || from < 1 || from > to || to > size) {
     return Status(Code::kBadRequest,
@@ -173,30 +171,29 @@ StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& o
   ASSIGN_OR_RETURN(auto folder, PartialFolder::Create(out_dir));
   Manifest manifest;
   ASSIGN_OR_RETURN(manifest["events.jsonl"],
-                   WriteEvents(ledger, from, to, folder->Path("events.jsonl"), options.progress));
-  ASSIGN_OR_RETURN(replay::Folded folded, replay::Fold(ledger, size, replay::Path::kFromSnapshot));
-  const domain::FactBase& facts = *folded.facts;
+                   WriteEvents(source, from, to, folder->Path("events.jsonl"), options.progress));
+  ASSIGN_OR_RETURN(std::unique_ptr<domain::FactBase> facts, source.Facts(size));
   domain::Projection projection =
-      domain::Project(facts, domain::MakeCut(facts, size, point.effective_on));
-  ExportPoint at{ledger.origin(), size, {}, point.effective_on, options.year};
-  ASSIGN_OR_RETURN(at.root, ledger.MerkleRoot(size));
-  ASSIGN_OR_RETURN(Files files, ProjectionFiles(facts, projection, at));
-  ASSIGN_OR_RETURN(files["proof.json"], ProofJson(ledger, from, to, size, at.root));
+      domain::Project(*facts, domain::MakeCut(*facts, size, point.effective_on));
+  ExportPoint at{source.origin(), size, {}, point.effective_on, options.year};
+  ASSIGN_OR_RETURN(at.root, source.Root(size));
+  ASSIGN_OR_RETURN(Files files, ProjectionFiles(*facts, projection, at));
+  ASSIGN_OR_RETURN(files["proof.json"], ProofJson(source, from, to, size, at.root));
   ExportSummary summary;
   summary.tree_size = size;
   summary.from_seq = from;
   summary.to_seq = to;
+  const domain::Projection state =
+      point.effective_on ? domain::Project(*facts, domain::MakeCut(*facts, size, std::nullopt))
+                         : std::move(projection);
   ASSIGN_OR_RETURN(files["checkpoint.txt"],
-                   CheckpointText(ledger, facts, point.effective_on ? nullptr : &projection,
-                                  options.key, &summary.signed_checkpoint));
+                   CheckpointText(source, at, state, options.key, &summary.signed_checkpoint));
   for (const auto& [name, content] : files) RETURN_IF_ERROR(folder->Add(name, content, &manifest));
   for (const auto& [name, file] : manifest) {
     summary.files.push_back(name);
     summary.bytes += file.size;
   }
-  RETURN_IF_ERROR(folder->Add(
-      "manifest.json",
-      ManifestJson(ledger, manifest, from, to, size, point.effective_on, options.year), &manifest));
+  RETURN_IF_ERROR(folder->Add("manifest.json", ManifestJson(manifest, from, to, at), &manifest));
   summary.files.push_back("manifest.json");
   RETURN_IF_ERROR(folder->Commit());
   return summary;

@@ -7,7 +7,7 @@
 // last, so a crash never leaves a half bundle under the final name. The same store and options
 // give byte-identical files.
 //
-// Thread safety: reads the ledger only (a read-only ledger beside a writer is fine).
+// Thread safety: reads its source only (a read-only ledger beside a writer is fine).
 #ifndef HATCHERY_EXPORT_BUNDLE_H_
 #define HATCHERY_EXPORT_BUNDLE_H_
 
@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "hatchery/ledger.h"
+#include "export/source.h"
 #include "hatchery/note.h"
 #include "replay/replay.h"
 
@@ -47,9 +47,10 @@ struct ExportSummary {
   std::uint64_t bytes = 0;
 };
 
-// Writes the bundle to `out_dir`, which must not exist. Errors: kAlreadyExists, kBadRequest (a
-// range outside the export point), the ledger's and the file system's (kUnavailable).
-StatusOr<ExportSummary> WriteBundle(const Ledger& ledger, const ExportOptions& options,
+// Writes the bundle of `source` to `out_dir`, which must not exist. Errors: kAlreadyExists,
+// kBadRequest (a range outside the export point), the source's and the file system's
+// (kUnavailable).
+StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options,
                                     const std::string& out_dir);
 
 }  // namespace hatchery::exporting

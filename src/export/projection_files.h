@@ -34,8 +34,8 @@ struct ExportPoint {
 
 // The derived files of `projection`, the projection of `facts` at the export point under its
 // cut. Errors: the projection's (kInternal).
-StatusOr<Files> ProjectionFiles(const domain::FactBase& facts,
-                                const domain::Projection& projection, const ExportPoint& point);
+StatusOr<Files> ProjectionFiles(const domain::FactBase& facts, const domain::Projection& projection,
+                                const ExportPoint& point);
 
 }  // namespace hatchery::exporting
 
