@@ -57,6 +57,15 @@ int RunExport(const ExportArgs& args) {
             << summary->tree_size << " to " << args.out << ": " << summary->files.size()
             << " files, " << summary->bytes << " bytes; checkpoint "
             << (summary->signed_checkpoint ? "signed" : "NOT signed (use --sign --key)") << "\n";
+  double total = 0;
+  std::string laps;
+  for (const auto& [phase, seconds] : summary->seconds) {
+    total += seconds;
+    char lap[64];
+    std::snprintf(lap, sizeof lap, "%s%s %.2f s", laps.empty() ? "" : ", ", phase.c_str(), seconds);
+    laps += lap;
+  }
+  std::printf("in %.2f s (%s)\n", total, laps.c_str());
   return 0;
 }
 

@@ -3,8 +3,10 @@
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <map>
 
 #include "domain/cut.h"
@@ -21,6 +23,22 @@ namespace {
 
 namespace bj = boost::json;
 namespace fs = std::filesystem;
+
+// Seconds since the last lap, entered under `phase`.
+class Laps {
+ public:
+  explicit Laps(ExportSummary* summary) : summary_(summary) {}
+  void Lap(std::string phase) {
+    auto now = std::chrono::steady_clock::now();
+    summary_->seconds.emplace_back(std::move(phase),
+                                   std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  ExportSummary* summary_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 // A written file's manifest entry.
 struct Written {
@@ -68,10 +86,10 @@ StatusOr<std::string> ProofJson(Source& source, std::uint64_t from, std::uint64_
 }
 
 // checkpoint.txt: a kept signed checkpoint of exactly the export point, else one signed now with
-// `key`, else the unsigned one, with the state lines of `state` (the projection of the export
-// point with no business-date cut). *is_signed says which.
+// `key`, else the unsigned one, with `state_lines` (those of the projection of the export point
+// with no business-date cut). *is_signed says which.
 StatusOr<std::string> CheckpointText(Source& source, const ExportPoint& at,
-                                     const domain::Projection& state,
+                                     std::vector<std::string> state_lines,
                                      const std::optional<note::SigningKey>& key, bool* is_signed) {
   ASSIGN_OR_RETURN(auto kept, source.SignedCheckpoints());
   for (const std::string& text : kept) {
@@ -83,7 +101,7 @@ StatusOr<std::string> CheckpointText(Source& source, const ExportPoint& at,
     }
   }
   std::string text =
-      FormatCheckpoint(Checkpoint{at.origin, at.tree_size, at.root, domain::StateLines(state)});
+      FormatCheckpoint(Checkpoint{at.origin, at.tree_size, at.root, std::move(state_lines)});
   *is_signed = key.has_value();
   if (!key) return text;
   return note::Sign(text, *key);
@@ -159,8 +177,11 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   if (fs::exists(out_dir, ec)) {
     return Status(Code::kAlreadyExists, out_dir + " exists; an export never overwrites");
   }
+  ExportSummary summary;
+  Laps laps(&summary);
   const replay::Point& point = options.as_of;
   ASSIGN_OR_RETURN(std::uint64_t size, source.PointSeq(point));
+  laps.Lap("point");
   std::uint64_t from = options.from_seq, to = options.to_seq == 0 ? size : options.to_seq;
   if (size == 0 || from < 1 || from > to || to > size) {
     return Status(Code::kBadRequest,
@@ -169,25 +190,35 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
                   bj::object{{"field", "from_seq"}});
   }
   ASSIGN_OR_RETURN(auto folder, PartialFolder::Create(out_dir));
-  Manifest manifest;
-  ASSIGN_OR_RETURN(manifest["events.jsonl"],
-                   WriteEvents(source, from, to, folder->Path("events.jsonl"), options.progress));
+  // events.jsonl is written on a thread of its own while the events are folded and projected here.
+  std::string events_path = folder->Path("events.jsonl");
+  auto events = std::async(std::launch::async, [&] {
+    return WriteEvents(source, from, to, events_path, options.progress);
+  });
   ASSIGN_OR_RETURN(std::unique_ptr<domain::FactBase> facts, source.Facts(size));
+  laps.Lap("fold");
   domain::Projection projection =
       domain::Project(*facts, domain::MakeCut(*facts, size, point.effective_on));
+  laps.Lap("projection");
   ExportPoint at{source.origin(), size, {}, point.effective_on, options.year};
   ASSIGN_OR_RETURN(at.root, source.Root(size));
-  ASSIGN_OR_RETURN(Files files, ProjectionFiles(*facts, projection, at));
+  ASSIGN_OR_RETURN(Derived derived, ProjectionFiles(*facts, projection, at));
+  laps.Lap("csv+report");
+  Files& files = derived.files;
   ASSIGN_OR_RETURN(files["proof.json"], ProofJson(source, from, to, size, at.root));
-  ExportSummary summary;
   summary.tree_size = size;
   summary.from_seq = from;
   summary.to_seq = to;
-  const domain::Projection state =
-      point.effective_on ? domain::Project(*facts, domain::MakeCut(*facts, size, std::nullopt))
-                         : std::move(projection);
-  ASSIGN_OR_RETURN(files["checkpoint.txt"],
-                   CheckpointText(source, at, state, options.key, &summary.signed_checkpoint));
+  std::vector<std::string> state_lines =
+      point.effective_on
+          ? domain::StateLines(domain::Project(*facts, domain::MakeCut(*facts, size, std::nullopt)))
+          : std::move(derived.state_lines);
+  ASSIGN_OR_RETURN(
+      files["checkpoint.txt"],
+      CheckpointText(source, at, std::move(state_lines), options.key, &summary.signed_checkpoint));
+  Manifest manifest;
+  ASSIGN_OR_RETURN(manifest["events.jsonl"], events.get());
+  laps.Lap("checkpoint, events");
   for (const auto& [name, content] : files) RETURN_IF_ERROR(folder->Add(name, content, &manifest));
   for (const auto& [name, file] : manifest) {
     summary.files.push_back(name);
@@ -196,6 +227,7 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   RETURN_IF_ERROR(folder->Add("manifest.json", ManifestJson(manifest, from, to, at), &manifest));
   summary.files.push_back("manifest.json");
   RETURN_IF_ERROR(folder->Commit());
+  laps.Lap("rest");
   return summary;
 }
 

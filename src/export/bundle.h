@@ -45,6 +45,9 @@ struct ExportSummary {
   bool signed_checkpoint = false;
   std::vector<std::string> files;  // as in the manifest, by name
   std::uint64_t bytes = 0;
+  // Where the time went: (phase, seconds) in order — reading to the point, the events written,
+  // the fold, the projection, the derived files made, everything else written and synced.
+  std::vector<std::pair<std::string, double>> seconds;
 };
 
 // Writes the bundle of `source` to `out_dir`, which must not exist. Errors: kAlreadyExists,

@@ -53,49 +53,6 @@ void AppendCell(const bj::value& v, std::string* out) {
   }
 }
 
-// The columns of a set of rows: each field (a nested object's fields as "parent.child") in the
-// order first seen, a yuan column right after each money column.
-class Columns {
- public:
-  // The value slot of field `name`, added if new.
-  std::size_t Slot(const std::string& name) {
-    auto it = slots_.find(name);
-    if (it != slots_.end()) return it->second;
-    std::size_t slot = slots_.size();
-    slots_.emplace(name, slot);
-    columns_.push_back({name, slot, false});
-    if (IsMoney(name)) columns_.push_back({YuanName(name), slot, true});
-    return slot;
-  }
-  // Calls visit(slot, value) for every field of `row`; `name` is scratch space.
-  template <typename Visit>
-  void ForEachField(const bj::object& row, std::string& name, Visit visit) {
-    for (const auto& [key, value] : row) {
-      if (!value.is_object()) {
-        name.assign(key);
-        visit(Slot(name), value);
-        continue;
-      }
-      for (const auto& [child, v] : value.as_object()) {
-        name.assign(key).append(".").append(child);
-        visit(Slot(name), v);
-      }
-    }
-  }
-  std::size_t slots() const { return slots_.size(); }
-
-  struct Column {
-    std::string name;
-    std::size_t slot;
-    bool yuan;
-  };
-  const std::vector<Column>& columns() const { return columns_; }
-
- private:
-  std::unordered_map<std::string, std::size_t> slots_;
-  std::vector<Column> columns_;
-};
-
 }  // namespace
 
 std::string YuanText(std::int64_t fen) {
@@ -106,38 +63,80 @@ std::string YuanText(std::int64_t fen) {
   return (negative ? "-" : "") + std::to_string(abs / 100) + "." + cents;
 }
 
-std::string RowsCsv(const bj::array& rows) {
-  Columns columns;
-  std::string name;
-  for (const bj::value& row : rows) columns.ForEachField(row.as_object(), name, [](auto, auto&) {});
+std::size_t CsvBuilder::Slot(Slots* slots, std::string_view parent, std::string_view key) {
+  auto it = slots->find(key);
+  if (it != slots->end()) return it->second;
+  std::string name =
+      parent.empty() ? std::string(key) : std::string(parent) + "." + std::string(key);
+  std::size_t slot = columns_.size();
+  slots->emplace(std::string(key), slot);
+  columns_.push_back(name);
+  if (IsMoney(name)) columns_.push_back(YuanName(name));  // slot + 1, right after it
+  return slot;
+}
+
+void CsvBuilder::AddCell(std::size_t slot, const bj::value& value) {
+  std::size_t before = cells_.size();
+  AppendCell(value, &cells_);
+  entries_.push_back(
+      {static_cast<std::uint32_t>(slot), static_cast<std::uint32_t>(cells_.size() - before)});
+  if (value.is_number() && IsMoney(columns_[slot])) {
+    before = cells_.size();
+    cells_ += YuanText(value.to_number<std::int64_t>());
+    entries_.push_back(
+        {static_cast<std::uint32_t>(slot + 1), static_cast<std::uint32_t>(cells_.size() - before)});
+  }
+}
+
+void CsvBuilder::Add(const bj::object& row) {
+  row_ends_.push_back(0);
+  for (const auto& [key, value] : row) {
+    if (!value.is_object()) {
+      AddCell(Slot(&top_, "", key), value);
+      continue;
+    }
+    auto nested = nested_.find(std::string_view(key));
+    if (nested == nested_.end()) nested = nested_.emplace(std::string(key), Slots()).first;
+    for (const auto& [child, v] : value.as_object()) AddCell(Slot(&nested->second, key, child), v);
+  }
+  row_ends_.back() = entries_.size();
+}
+
+std::string CsvBuilder::Text() const {
   std::string out(kBom);
-  if (columns.columns().empty()) return out;
+  if (columns_.empty()) return out;
+  // Columns in the order first seen: a slot is its column's position, money and yuan adjacent.
   auto end_line = [&] {  // every cell was followed by a comma: the last one becomes CRLF
     out.back() = '\r';
     out += '\n';
   };
-  for (const auto& column : columns.columns()) {
-    AppendQuoted(column.name, &out);
+  out.reserve(cells_.size() + row_ends_.size() * columns_.size() + 64);
+  for (const std::string& name : columns_) {
+    AppendQuoted(name, &out);
     out += ',';
   }
   end_line();
-  std::vector<const bj::value*> slots(columns.slots());
-  for (const bj::value& row : rows) {
-    std::fill(slots.begin(), slots.end(), nullptr);
-    columns.ForEachField(row.as_object(), name,
-                         [&](std::size_t slot, const bj::value& v) { slots[slot] = &v; });
-    for (const auto& column : columns.columns()) {
-      const bj::value* v = slots[column.slot];
-      if (v && column.yuan) {
-        if (v->is_number()) out += YuanText(v->to_number<std::int64_t>());
-      } else if (v) {
-        AppendCell(*v, &out);
-      }
+  std::vector<std::string_view> row(columns_.size());
+  std::size_t entry = 0, offset = 0;
+  for (std::size_t end : row_ends_) {
+    std::fill(row.begin(), row.end(), std::string_view());
+    for (; entry < end; ++entry) {
+      row[entries_[entry].slot] = std::string_view(cells_).substr(offset, entries_[entry].size);
+      offset += entries_[entry].size;
+    }
+    for (std::string_view cell : row) {
+      out += cell;
       out += ',';
     }
     end_line();
   }
   return out;
+}
+
+std::string RowsCsv(const bj::array& rows) {
+  CsvBuilder csv;
+  for (const bj::value& row : rows) csv.Add(row.as_object());
+  return csv.Text();
 }
 
 std::vector<std::vector<std::string>> ParseCsv(std::string_view text) {

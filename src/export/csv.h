@@ -10,13 +10,46 @@
 #define HATCHERY_EXPORT_CSV_H_
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace hatchery::exporting {
 
+// The CSV of a set of rows, built one row at a time (no row is kept: its cells are rendered as it
+// is added), for views too big to hold as JSON.
+class CsvBuilder {
+ public:
+  void Add(const boost::json::object& row);
+  std::string Text() const;
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using Slots = std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>>;
+  struct Entry {
+    std::uint32_t slot, size;  // a cell of a row: its column, its text's length in cells_
+  };
+
+  // The column of field `key` (of the object `parent`, "" for the row itself), added if new.
+  std::size_t Slot(Slots* slots, std::string_view parent, std::string_view key);
+  void AddCell(std::size_t slot, const boost::json::value& value);
+
+  std::vector<std::string> columns_;  // by slot
+  Slots top_;
+  std::unordered_map<std::string, Slots, Hash, std::equal_to<>> nested_;
+  std::string cells_;                  // every cell's text, row after row
+  std::vector<Entry> entries_;         // every cell, row after row
+  std::vector<std::size_t> row_ends_;  // each row's end in entries_
+};
+
+// The same for rows at hand.
 std::string RowsCsv(const boost::json::array& rows);
 
 // The records of a CSV as RowsCsv writes it, each a list of cells: a leading byte order mark is

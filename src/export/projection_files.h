@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/projections.h"
 #include "hatchery/status.h"
@@ -32,10 +33,18 @@ struct ExportPoint {
   std::optional<int> year;
 };
 
+struct Derived {
+  Files files;
+  // The projection's state lines (domain::StateLines), from the same rows as the files: a
+  // checkpoint's, when the projection has no business-date cut.
+  std::vector<std::string> state_lines;
+};
+
 // The derived files of `projection`, the projection of `facts` at the export point under its
-// cut. Errors: the projection's (kInternal).
-StatusOr<Files> ProjectionFiles(const domain::FactBase& facts, const domain::Projection& projection,
-                                const ExportPoint& point);
+// cut. Each view's rows are made once, one at a time, for its CSV and its digest; the biggest
+// view is done on a second thread. Errors: the projection's (kInternal).
+StatusOr<Derived> ProjectionFiles(const domain::FactBase& facts,
+                                  const domain::Projection& projection, const ExportPoint& point);
 
 }  // namespace hatchery::exporting
 

@@ -434,7 +434,7 @@ class Verifier {
     for (const auto& entry : manifest_.files) {
       if (entry.name.ends_with(".csv") || entry.name.ends_with(".html")) csvs.insert(entry.name);
     }
-    for (const auto& [name, want] : *files) {
+    for (const auto& [name, want] : files->files) {
       csvs.erase(name);
       auto have = files::Read(Path(name));
       if (!have.ok()) {
@@ -445,21 +445,20 @@ class Verifier {
       }
     }
     for (const std::string& name : csvs) Problem(name + " is not a file the events give");
-    CheckStateLines(
-        manifest_.effective_on
-            ? domain::Project(*facts_, domain::MakeCut(*facts_, manifest_.size, std::nullopt))
-            : std::move(projection));
+    CheckStateLines(manifest_.effective_on
+                        ? domain::StateLines(domain::Project(
+                              *facts_, domain::MakeCut(*facts_, manifest_.size, std::nullopt)))
+                        : files->state_lines);
     if (report_.problems.size() == problems) {
-      Passed("the projections: " + std::to_string(files->size()) +
+      Passed("the projections: " + std::to_string(files->files.size()) +
              " files (the CSVs and report.html) recomputed from events.jsonl, byte for byte the "
              "bundle's, and the checkpoint's state lines");
     }
   }
 
   // The checkpoint's "state <view> <digest>" lines against the state the events give.
-  void CheckStateLines(const domain::Projection& state) {
+  void CheckStateLines(const std::vector<std::string>& want) {
     if (!checkpoint_) return;
-    std::vector<std::string> want = domain::StateLines(state);
     for (const std::string& line : checkpoint_->extensions) {
       if (!line.starts_with("state ")) continue;
       if (std::find(want.begin(), want.end(), line) == want.end()) {
