@@ -202,10 +202,10 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   laps.Lap("projection");
   ExportPoint at{source.origin(), size, {}, point.effective_on, options.year};
   ASSIGN_OR_RETURN(at.root, source.Root(size));
-  ASSIGN_OR_RETURN(Derived derived, ProjectionFiles(*facts, projection, at));
-  laps.Lap("csv+report");
-  Files& files = derived.files;
-  ASSIGN_OR_RETURN(files["proof.json"], ProofJson(source, from, to, size, at.root));
+  ASSIGN_OR_RETURN(Derived derived, ProjectionFiles(projection, at));
+  laps.Lap("csv");
+  Files others;
+  ASSIGN_OR_RETURN(others["proof.json"], ProofJson(source, from, to, size, at.root));
   summary.tree_size = size;
   summary.from_seq = from;
   summary.to_seq = to;
@@ -214,12 +214,23 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
           ? domain::StateLines(domain::Project(*facts, domain::MakeCut(*facts, size, std::nullopt)))
           : std::move(derived.state_lines);
   ASSIGN_OR_RETURN(
-      files["checkpoint.txt"],
+      others["checkpoint.txt"],
       CheckpointText(source, at, std::move(state_lines), options.key, &summary.signed_checkpoint));
+  // The report is made from the CSVs while they are written.
+  const Files& csvs = derived.files;
+  auto report =
+      std::async(std::launch::async, [&] { return ReportFile(*facts, projection, at, csvs); });
   Manifest manifest;
+  for (const Files* files : {&csvs, static_cast<const Files*>(&others)}) {
+    for (const auto& [name, content] : *files) {
+      RETURN_IF_ERROR(folder->Add(name, content, &manifest));
+    }
+  }
+  if (std::optional<std::string> html = report.get()) {
+    RETURN_IF_ERROR(folder->Add("report.html", *html, &manifest));
+  }
   ASSIGN_OR_RETURN(manifest["events.jsonl"], events.get());
-  laps.Lap("checkpoint, events");
-  for (const auto& [name, content] : files) RETURN_IF_ERROR(folder->Add(name, content, &manifest));
+  laps.Lap("report, files, events");
   for (const auto& [name, file] : manifest) {
     summary.files.push_back(name);
     summary.bytes += file.size;

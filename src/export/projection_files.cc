@@ -65,35 +65,34 @@ Glossary NamesOf(const domain::FactBase& facts, const domain::Cut& cut) {
 
 }  // namespace
 
-StatusOr<Derived> ProjectionFiles(const domain::FactBase& facts,
-                                  const domain::Projection& projection, const ExportPoint& point) {
-  // Indicators, the biggest view, on a thread of its own; the others here.
-  auto indicators = std::async(std::launch::async, RenderView, std::cref(projection),
-                               std::string_view("indicators"), point.year);
-  Derived derived;
-  std::map<std::string_view, std::string> lines;
+StatusOr<Derived> ProjectionFiles(const domain::Projection& projection, const ExportPoint& point) {
+  // Every view on a thread of its own: the machine's cores share the big ones.
+  std::vector<std::future<StatusOr<ViewFiles>>> views;
   for (std::string_view view : domain::kViews) {
-    if (view == "indicators") continue;
-    ASSIGN_OR_RETURN(ViewFiles done, RenderView(projection, view, point.year));
+    views.push_back(
+        std::async(std::launch::async, RenderView, std::cref(projection), view, point.year));
+  }
+  Derived derived;
+  for (auto& view : views) {
+    ASSIGN_OR_RETURN(ViewFiles done, view.get());
     derived.files.merge(done.files);
-    lines[view] = std::move(done.state_line);
-  }
-  ASSIGN_OR_RETURN(ViewFiles done, indicators.get());
-  derived.files.merge(done.files);
-  lines["indicators"] = std::move(done.state_line);
-  for (std::string_view view : domain::kViews) derived.state_lines.push_back(lines[view]);
-  std::optional<int> report_year = point.year;
-  for (const auto& [name, content] : derived.files) {
-    if (!point.year && name.starts_with("indicators-")) {
-      report_year = std::stoi(name.substr(std::string("indicators-").size(), 4));
-    }
-  }
-  if (report_year) {
-    ReportPoint report{*report_year, point.origin, point.tree_size, point.root, point.effective_on};
-    derived.files["report.html"] =
-        ReportHtml(derived.files, NamesOf(facts, projection.cut), report);
+    derived.state_lines.push_back(std::move(done.state_line));
   }
   return derived;
+}
+
+std::optional<std::string> ReportFile(const domain::FactBase& facts,
+                                      const domain::Projection& projection,
+                                      const ExportPoint& point, const Files& csvs) {
+  std::optional<int> year = point.year;
+  for (const auto& [name, content] : csvs) {
+    if (!point.year && name.starts_with("indicators-")) {
+      year = std::stoi(name.substr(std::string("indicators-").size(), 4));
+    }
+  }
+  if (!year) return std::nullopt;
+  ReportPoint report{*year, point.origin, point.tree_size, point.root, point.effective_on};
+  return ReportHtml(csvs, NamesOf(facts, projection.cut), report);
 }
 
 }  // namespace hatchery::exporting

@@ -1,8 +1,8 @@
 // The files of a bundle that the policy derives from the events: the projections' CSVs as of the
 // export point — carriers, entitlements, payouts, compliance, and indicators and assessment one
 // file per year — and report.html, the yearly assessment report made from those CSVs. `export`
-// writes them and `verify-export` recomputes them from events.jsonl with this one function, so
-// the two cannot drift apart.
+// writes them and `verify-export` recomputes them from events.jsonl with these functions, so the
+// two cannot drift apart.
 //
 // Pure functions; thread-safe.
 #ifndef HATCHERY_EXPORT_PROJECTION_FILES_H_
@@ -34,17 +34,22 @@ struct ExportPoint {
 };
 
 struct Derived {
-  Files files;
+  Files files;  // the CSVs
   // The projection's state lines (domain::StateLines), from the same rows as the files: a
   // checkpoint's, when the projection has no business-date cut.
   std::vector<std::string> state_lines;
 };
 
-// The derived files of `projection`, the projection of `facts` at the export point under its
-// cut. Each view's rows are made once, one at a time, for its CSV and its digest; the biggest
-// view is done on a second thread. Errors: the projection's (kInternal).
-StatusOr<Derived> ProjectionFiles(const domain::FactBase& facts,
-                                  const domain::Projection& projection, const ExportPoint& point);
+// The CSVs of `projection`, the projection at the export point under its cut. Each view's rows
+// are made once, one at a time, for its CSV and its digest, each view on a thread of its own.
+// Errors: the projection's (kInternal).
+StatusOr<Derived> ProjectionFiles(const domain::Projection& projection, const ExportPoint& point);
+
+// report.html of `csvs` (ProjectionFiles's), the projection of `facts`: of the point's year, or
+// without one of the latest year with an indicators file (none: nullopt).
+std::optional<std::string> ReportFile(const domain::FactBase& facts,
+                                      const domain::Projection& projection,
+                                      const ExportPoint& point, const Files& csvs);
 
 }  // namespace hatchery::exporting
 

@@ -424,7 +424,12 @@ class Verifier {
     domain::Projection projection =
         domain::Project(*facts_, domain::MakeCut(*facts_, manifest_.size, manifest_.effective_on));
     ExportPoint at{manifest_.origin, manifest_.size, root_, manifest_.effective_on, manifest_.year};
-    auto files = ProjectionFiles(*facts_, projection, at);
+    auto files = ProjectionFiles(projection, at);
+    if (files.ok()) {
+      if (auto report = ReportFile(*facts_, projection, at, files->files)) {
+        files->files["report.html"] = std::move(*report);
+      }
+    }
     if (!files.ok()) {
       Problem("the projections cannot be recomputed: " + files.status().message());
       return;
