@@ -40,6 +40,7 @@ class EventChain {
   LedgerHead head_;
   std::int64_t last_recorded_us_ = 0;
   std::unordered_map<std::string, std::uint64_t> stream_versions_;
+  std::string form_;  // scratch: the hashed form of the event being checked
 };
 
 }  // namespace hatchery

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "domain/cut.h"
 #include "domain/fact_base.h"
@@ -17,6 +18,7 @@
 #include "hatchery/files.h"
 #include "hatchery/json.h"
 #include "hatchery/merkle.h"
+#include "replay/background_fold.h"
 
 namespace hatchery::exporting {
 namespace {
@@ -25,6 +27,9 @@ namespace bj = boost::json;
 namespace fs = std::filesystem;
 
 constexpr std::string_view kFormat = "hatchery-export/1";
+
+// Events handed to the folding thread at a time.
+constexpr std::size_t kFoldBatch = 1024;
 
 // The files every bundle has besides the manifest.
 constexpr std::string_view kRequired[] = {"events.jsonl",  "proof.json",       "checkpoint.txt",
@@ -239,7 +244,13 @@ class Verifier {
       return false;
     }
     EventChain chain(manifest_.from);
-    if (manifest_.from == 1) facts_ = std::make_unique<domain::FactBase>();
+    // The events are read and checked here and folded on a second thread.
+    std::optional<replay::BackgroundFold> fold;
+    if (manifest_.from == 1) {
+      facts_ = std::make_unique<domain::FactBase>();
+      fold.emplace(facts_.get());
+    }
+    std::vector<Event> batch;
     const std::uint64_t total = manifest_.to - manifest_.from + 1;
     std::uint64_t line_no = 0;
     for (std::string line; std::getline(in, line);) {
@@ -256,14 +267,19 @@ class Verifier {
       if (std::string problem = chain.Next(*event, line); !problem.empty()) {
         return Fail(at + ": " + problem);
       }
-      if (facts_) {
-        if (Status applied = facts_->Apply(*event); !applied.ok()) {
-          return Fail(at + " does not fold: " + applied.message());
-        }
-      }
       hashes_.push_back(event->hash);
+      if (fold) {
+        batch.push_back(std::move(event).value());
+        if (batch.size() == kFoldBatch) fold->Add(std::exchange(batch, {}));
+      }
       if (options_.progress && (line_no % 50'000 == 0 || line_no == total)) {
         options_.progress(line_no, total);
+      }
+    }
+    if (fold) {
+      fold->Add(std::move(batch));
+      if (Status folded = fold->Finish(); !folded.ok()) {
+        return Fail("events.jsonl: " + folded.message());
       }
     }
     if (chain.head().seq != manifest_.to) {
@@ -279,7 +295,6 @@ class Verifier {
 
   bool Fail(std::string problem) {
     Problem(std::move(problem));
-    facts_.reset();
     return false;
   }
 
@@ -415,7 +430,7 @@ class Verifier {
       Skipped("the projections: the proof did not hold");
       return;
     }
-    if (!facts_ || manifest_.to != manifest_.size) {
+    if (manifest_.from != 1 || manifest_.to != manifest_.size) {
       Skipped("the projections: events.jsonl holds events " + std::to_string(manifest_.from) +
               ".." + std::to_string(manifest_.to) + ", not all of 1.." +
               std::to_string(manifest_.size) + " they are as of");
