@@ -8,6 +8,7 @@
 #define HATCHERY_CHAIN_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,6 +17,11 @@
 #include "hatchery/ledger.h"
 
 namespace hatchery {
+
+// The checks of one event on its own: its stored (or exported) form, with `hash`, is its canonical
+// form, and its hash is that of its content. Returns "" or the problem. Pure; thread-safe, so many
+// events can be checked at once, and their links after (EventChain::NextChecked).
+std::string CheckEventContent(const Event& event, std::string_view stored);
 
 class EventChain {
  public:
@@ -31,16 +37,21 @@ class EventChain {
   // Checks the next event, whose stored (or exported) form, with `hash`, is `stored`. Returns ""
   // when it passes (it becomes the head), else what is wrong with it.
   std::string Next(const Event& event, std::string_view stored);
+  // The same for an event whose content was checked already: `content_problem` is what
+  // CheckEventContent said of it (reported after a wrong seq, before a broken link, as Next does).
+  std::string NextChecked(const Event& event, const std::string& content_problem);
 
   // The last event that passed (seq first_seq - 1 and zeros before the first).
   const LedgerHead& head() const { return head_; }
 
  private:
+  // Checks the seq, then asks for the content's problem, then checks the links.
+  std::string Follow(const Event& event, const std::function<std::string()>& content_problem);
+
   std::uint64_t first_seq_ = 1;
   LedgerHead head_;
   std::int64_t last_recorded_us_ = 0;
   std::unordered_map<std::string, std::uint64_t> stream_versions_;
-  std::string form_;  // scratch: the hashed form of the event being checked
 };
 
 }  // namespace hatchery

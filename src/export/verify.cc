@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <optional>
 #include <set>
@@ -28,8 +29,8 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kFormat = "hatchery-export/1";
 
-// Events handed to the folding thread at a time.
-constexpr std::size_t kFoldBatch = 1024;
+// Lines of events.jsonl checked at a time (and events handed to the folding thread at a time).
+constexpr std::size_t kBatch = 2048;
 
 // The files every bundle has besides the manifest.
 constexpr std::string_view kRequired[] = {"events.jsonl",  "proof.json",       "checkpoint.txt",
@@ -237,6 +238,8 @@ class Verifier {
 
   // Every line of events.jsonl: an event in canonical form, hashed and linked, seqs running
   // through the range. Folds them into facts_ when the range starts at 1. True when all hold.
+  // Lines are read in batches; each batch is parsed and its events' content checked on two
+  // threads, then linked in order here and folded on another thread.
   bool CheckEvents() {
     std::ifstream in(Path("events.jsonl"), std::ios::binary);
     if (!in) {
@@ -244,40 +247,26 @@ class Verifier {
       return false;
     }
     EventChain chain(manifest_.from);
-    // The events are read and checked here and folded on a second thread.
     std::optional<replay::BackgroundFold> fold;
     if (manifest_.from == 1) {
       facts_ = std::make_unique<domain::FactBase>();
       fold.emplace(facts_.get());
     }
-    std::vector<Event> batch;
-    const std::uint64_t total = manifest_.to - manifest_.from + 1;
     std::uint64_t line_no = 0;
+    std::vector<std::string> lines;
     for (std::string line; std::getline(in, line);) {
-      ++line_no;
-      std::string at = "events.jsonl line " + std::to_string(line_no);
-      if (in.eof()) return Fail(at + " does not end in a newline");
-      auto event = ParseEvent(line);
-      if (!event.ok()) return Fail(at + " is not an event: " + event.status().message());
-      at += " (seq " + std::to_string(event->seq) + ")";
-      if (event->seq > manifest_.to) {
-        return Fail(at + " lies beyond the manifest's range, which ends at " +
-                    std::to_string(manifest_.to));
+      if (in.eof()) {  // the last line, without its newline
+        if (!CheckBatch(lines, &line_no, &chain, fold)) return false;
+        return Fail("events.jsonl line " + std::to_string(line_no + 1) +
+                    " does not end in a newline");
       }
-      if (std::string problem = chain.Next(*event, line); !problem.empty()) {
-        return Fail(at + ": " + problem);
-      }
-      hashes_.push_back(event->hash);
-      if (fold) {
-        batch.push_back(std::move(event).value());
-        if (batch.size() == kFoldBatch) fold->Add(std::exchange(batch, {}));
-      }
-      if (options_.progress && (line_no % 50'000 == 0 || line_no == total)) {
-        options_.progress(line_no, total);
+      lines.push_back(std::move(line));
+      if (lines.size() == kBatch && !CheckBatch(std::exchange(lines, {}), &line_no, &chain, fold)) {
+        return false;
       }
     }
+    if (!CheckBatch(lines, &line_no, &chain, fold)) return false;
     if (fold) {
-      fold->Add(std::move(batch));
       if (Status folded = fold->Finish(); !folded.ok()) {
         return Fail("events.jsonl: " + folded.message());
       }
@@ -290,6 +279,54 @@ class Verifier {
     Passed("events.jsonl: events " + std::to_string(manifest_.from) + ".." +
            std::to_string(manifest_.to) +
            ", each in canonical form with its hash, linked, recorded in order");
+    return true;
+  }
+
+  // A line parsed and its content checked (CheckEventContent), on either thread.
+  struct ParsedLine {
+    StatusOr<Event> event = Status(Code::kInternal, "not parsed");
+    std::string content_problem;
+  };
+  static void ParseLines(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
+                         std::vector<ParsedLine>* out) {
+    for (std::size_t i = begin; i < end; ++i) {
+      ParsedLine& parsed = (*out)[i];
+      parsed.event = ParseEvent(lines[i]);
+      if (parsed.event.ok()) parsed.content_problem = CheckEventContent(*parsed.event, lines[i]);
+    }
+  }
+
+  // The next lines of events.jsonl, after *line_no lines: parsed and checked in two halves at
+  // once, then linked in order, hashes kept, events handed to `fold`. False after a problem.
+  bool CheckBatch(const std::vector<std::string>& lines, std::uint64_t* line_no, EventChain* chain,
+                  std::optional<replay::BackgroundFold>& fold) {
+    std::vector<ParsedLine> parsed(lines.size());
+    std::size_t half = lines.size() / 2;
+    auto first = std::async(std::launch::async, ParseLines, std::cref(lines), 0, half, &parsed);
+    ParseLines(lines, half, lines.size(), &parsed);
+    first.get();
+    const std::uint64_t total = manifest_.to - manifest_.from + 1;
+    std::vector<Event> batch;
+    for (ParsedLine& line : parsed) {
+      ++*line_no;
+      std::string at = "events.jsonl line " + std::to_string(*line_no);
+      if (!line.event.ok()) return Fail(at + " is not an event: " + line.event.status().message());
+      Event& event = *line.event;
+      at += " (seq " + std::to_string(event.seq) + ")";
+      if (event.seq > manifest_.to) {
+        return Fail(at + " lies beyond the manifest's range, which ends at " +
+                    std::to_string(manifest_.to));
+      }
+      if (std::string problem = chain->NextChecked(event, line.content_problem); !problem.empty()) {
+        return Fail(at + ": " + problem);
+      }
+      hashes_.push_back(event.hash);
+      if (fold) batch.push_back(std::move(event));
+      if (options_.progress && (*line_no % 50'000 == 0 || *line_no == total)) {
+        options_.progress(*line_no, total);
+      }
+    }
+    if (fold) fold->Add(std::move(batch));
     return true;
   }
 

@@ -5,19 +5,14 @@
 
 namespace hatchery {
 
-std::string EventChain::Next(const Event& event, std::string_view stored) {
-  const std::uint64_t expected = head_.seq + 1;
-  if (event.seq != expected) {
-    return "seq " + std::to_string(event.seq) + " where " + std::to_string(expected) +
-           " was expected (events missing, moved or swapped)";
-  }
+std::string CheckEventContent(const Event& event, std::string_view stored) {
   // One rendering serves both checks: the hashed form, and the stored form, which is the hashed
   // one with the hash member inserted where its key sorts.
-  form_.clear();
+  std::string rendered;
   std::size_t hash_at = 0;
-  AppendCanonicalForm(event, json::Canonicalize(event.data), false, &form_, &hash_at);
+  AppendCanonicalForm(event, json::Canonicalize(event.data), false, &rendered, &hash_at);
   std::string member = ",\"hash\":\"" + ToHex(event.hash) + "\"";
-  std::string_view form = form_;
+  std::string_view form = rendered;
   if (stored.size() != form.size() + member.size() ||
       stored.substr(0, hash_at) != form.substr(0, hash_at) ||
       stored.substr(hash_at, member.size()) != member ||
@@ -29,6 +24,25 @@ std::string EventChain::Next(const Event& event, std::string_view stored) {
     return "hash mismatch: the event says " + ToHex(event.hash) + " but its content hashes to " +
            ToHex(recomputed);
   }
+  return "";
+}
+
+std::string EventChain::Next(const Event& event, std::string_view stored) {
+  return Follow(event, [&] { return CheckEventContent(event, stored); });
+}
+
+std::string EventChain::NextChecked(const Event& event, const std::string& content_problem) {
+  return Follow(event, [&] { return content_problem; });
+}
+
+std::string EventChain::Follow(const Event& event,
+                               const std::function<std::string()>& content_problem) {
+  const std::uint64_t expected = head_.seq + 1;
+  if (event.seq != expected) {
+    return "seq " + std::to_string(event.seq) + " where " + std::to_string(expected) +
+           " was expected (events missing, moved or swapped)";
+  }
+  if (std::string problem = content_problem(); !problem.empty()) return problem;
   const bool first = event.seq == first_seq_;
   if (!(first && first_seq_ > 1) && event.prev_hash != head_.hash) {
     return "chain broken: prev_hash is " + ToHex(event.prev_hash) + " but event " +
