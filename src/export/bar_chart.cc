@@ -23,13 +23,22 @@ std::string BarChart(const std::string& id, const std::string& caption,
     std::int64_t length = std::max<std::int64_t>(bar.value, 0) * kTrack / max;
     if (bar.value > 0 && length == 0) length = 1;
     std::string mid = std::to_string(y + kRow / 2 + 4);
-    svg += "<g class=\"bar\"><title>" + Escape(bar.tooltip) + "</title><text x=\"" +
-           std::to_string(kLabel - 8) + "\" y=\"" + mid + "\" text-anchor=\"end\">" +
-           Escape(bar.label) + "</text><rect x=\"" + std::to_string(kLabel) + "\" y=\"" +
-           std::to_string(y + (kRow - kBar) / 2) + "\" width=\"" + std::to_string(length) +
-           "\" height=\"" + std::to_string(kBar) + "\"/><text x=\"" +
-           std::to_string(kLabel + length + 6) + "\" y=\"" + mid + "\">" + Escape(bar.value_text) +
-           "</text></g>";
+    svg += "<g class=\"bar\"><title>";
+    svg += Escape(bar.tooltip);
+    svg += "</title><text x=\"" + std::to_string(kLabel - 8) + "\" y=\"";
+    svg += mid;
+    svg += "\" text-anchor=\"end\">";
+    svg += Escape(bar.label);
+    svg += "</text><rect x=\"" + std::to_string(kLabel);
+    svg += "\" y=\"" + std::to_string(y + (kRow - kBar) / 2);
+    svg += "\" width=\"" + std::to_string(length);
+    svg += "\" height=\"" + std::to_string(kBar);
+    svg += "\"/><text x=\"" + std::to_string(kLabel + length + 6);
+    svg += "\" y=\"";
+    svg += mid;
+    svg += "\">";
+    svg += Escape(bar.value_text);
+    svg += "</text></g>";
   }
   svg += "<line x1=\"" + std::to_string(kLabel) + "\" y1=\"0\" x2=\"" + std::to_string(kLabel) +
          "\" y2=\"" + std::to_string(height) + "\" class=\"axis\"/></svg>";

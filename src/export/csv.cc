@@ -95,7 +95,7 @@ void CsvBuilder::Add(const bj::object& row) {
       AddCell(Slot(&top_, "", key), value);
       continue;
     }
-    auto nested = nested_.find(std::string_view(key));
+    auto nested = nested_.find(std::string_view{key});
     if (nested == nested_.end()) nested = nested_.emplace(std::string(key), Slots()).first;
     for (const auto& [child, v] : value.as_object()) AddCell(Slot(&nested->second, key, child), v);
   }
@@ -121,7 +121,7 @@ std::string CsvBuilder::Text() const {
   for (std::size_t end : row_ends_) {
     std::fill(row.begin(), row.end(), std::string_view());
     for (; entry < end; ++entry) {
-      row[entries_[entry].slot] = std::string_view(cells_).substr(offset, entries_[entry].size);
+      row[entries_[entry].slot] = std::string_view{cells_}.substr(offset, entries_[entry].size);
       offset += entries_[entry].size;
     }
     for (std::string_view cell : row) {
@@ -188,7 +188,7 @@ std::string_view CsvTable::Get(std::size_t row, std::string_view column) const {
   if (at == header.end()) return "";
   const std::vector<std::string>& record = records_.at(row + 1);
   std::size_t i = static_cast<std::size_t>(at - header.begin());
-  return i < record.size() ? std::string_view(record[i]) : std::string_view();
+  return i < record.size() ? std::string_view{record[i]} : std::string_view();
 }
 
 std::string CsvTable::Source(std::size_t row) const {

@@ -68,6 +68,7 @@ Glossary NamesOf(const domain::FactBase& facts, const domain::Cut& cut) {
 StatusOr<Derived> ProjectionFiles(const domain::Projection& projection, const ExportPoint& point) {
   // Every view on a thread of its own: the machine's cores share the big ones.
   std::vector<std::future<StatusOr<ViewFiles>>> views;
+  views.reserve(domain::kViews.size());
   for (std::string_view view : domain::kViews) {
     views.push_back(
         std::async(std::launch::async, RenderView, std::cref(projection), view, point.year));

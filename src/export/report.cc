@@ -167,7 +167,7 @@ class Report {
   static std::string_view Content(const std::map<std::string, std::string>& csvs,
                                   const std::string& name) {
     auto it = csvs.find(name);
-    return it == csvs.end() ? std::string_view() : std::string_view(it->second);
+    return it == csvs.end() ? std::string_view() : std::string_view{it->second};
   }
 
   // The carrier's name and county from carriers.csv.

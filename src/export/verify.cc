@@ -93,10 +93,11 @@ std::string CsvDifference(const std::string& name, std::string_view bundle,
       std::string got = c < have[i].size() ? have[i][c] : "(none)";
       std::string expected = c < want[i].size() ? want[i][c] : "(none)";
       if (got == expected) continue;
-      std::string column = c < header.size() ? header[c] : std::to_string(c + 1);
-      return name + " " + (i == 0 ? std::string("header") : RowName(want, i)) + ", column " +
-             column + ": the bundle says \"" + got + "\" where the events give \"" + expected +
-             "\"";
+      std::string where = name + " " + (i == 0 ? std::string("header") : RowName(want, i));
+      where += ", column " + (c < header.size() ? header[c] : std::to_string(c + 1));
+      where += ": the bundle says \"" + got;
+      where += "\" where the events give \"" + expected;
+      return where + "\"";
     }
   }
   return name + " differs from the one the events give in its bytes (BOM, quoting or line ends)";
@@ -318,7 +319,7 @@ class Verifier {
                     std::to_string(manifest_.to));
       }
       if (std::string problem = chain->NextChecked(event, line.content_problem); !problem.empty()) {
-        return Fail(at + ": " + problem);
+        return Fail(at.append(": ").append(problem));
       }
       hashes_.push_back(event.hash);
       if (fold) batch.push_back(std::move(event));
@@ -524,7 +525,9 @@ class Verifier {
         for (const std::string& w : want) {
           if (w.starts_with("state " + view + " ")) expected = w;
         }
-        Problem("checkpoint.txt says \"" + line + "\" but the events give \"" + expected + "\"");
+        std::string problem = "checkpoint.txt says \"" + line;
+        problem += "\" but the events give \"" + expected;
+        Problem(problem + "\"");
       }
     }
   }
