@@ -2,14 +2,21 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "hatchery/checkpoint.h"
 #include "hatchery/note.h"
+#include "replay/background_fold.h"
+#include "replay/checked_events.h"
 
 namespace hatchery::replay {
 namespace {
 
 constexpr std::uint64_t kProgressEvery = 4096;
+// Events read, checked and handed to the folding thread at a time.
+constexpr std::size_t kBatch = 2048;
+constexpr const char* kRunVerify = " (run `hatchery verify` for the details)";
 
 // Compares the state lines of `checkpoint` with those rebuilt at its size.
 CheckpointState CompareState(const domain::FactBase& facts, const Checkpoint& checkpoint) {
@@ -68,21 +75,46 @@ StatusOr<Folded> Fold(const Ledger& ledger, std::uint64_t to, Path path,
     }
   }
   if (!folded.facts) folded.facts = std::make_unique<domain::FactBase>();
-  RETURN_IF_ERROR(ledger.ForEach(previous.seq + 1, to, [&](const Event& e) -> Status {
-    auto corrupt = [&](const std::string& what) {
-      return Status(Code::kCorruption, "event " + std::to_string(e.seq) + " " + what +
-                                           " (run `hatchery verify` for the details)");
-    };
-    if (e.seq != previous.seq + 1)
-      return corrupt("is not the next after " + std::to_string(previous.seq));
-    if (ComputeEventHash(e) != e.hash) return corrupt("does not match its hash");
-    if (e.prev_hash != previous.hash) return corrupt("does not chain onto the event before it");
-    previous = LedgerHead{e.seq, e.hash};
-    folded.recorded_at = e.recorded_at;
-    if (progress && e.seq % kProgressEvery == 0)
-      progress(e.seq - folded.snapshot_seq, to - folded.snapshot_seq);
-    return folded.facts->Apply(e);
-  }));
+  // The stored records are read here a batch at a time, parsed and checked on two threads
+  // (ParseAndCheck), linked in order here, and folded on a third (BackgroundFold).
+  BackgroundFold fold(folded.facts.get());
+  std::vector<std::string> lines;
+  auto check_batch = [&]() -> Status {
+    std::vector<CheckedEvent> checked = ParseAndCheck(lines);
+    lines.clear();
+    std::vector<Event> batch;
+    batch.reserve(checked.size());
+    for (CheckedEvent& c : checked) {
+      if (!c.event.ok()) {
+        return Status(Code::kCorruption, "event " + std::to_string(previous.seq + 1) +
+                                             " is unreadable: " + c.event.status().message() +
+                                             kRunVerify);
+      }
+      Event& e = *c.event;
+      auto corrupt = [&](const std::string& what) {
+        return Status(Code::kCorruption,
+                      "event " + std::to_string(e.seq) + " " + what + kRunVerify);
+      };
+      if (e.seq != previous.seq + 1)
+        return corrupt("is not the next after " + std::to_string(previous.seq));
+      if (!c.content_problem.empty()) return corrupt("does not check out: " + c.content_problem);
+      if (e.prev_hash != previous.hash) return corrupt("does not chain onto the event before it");
+      previous = LedgerHead{e.seq, e.hash};
+      folded.recorded_at = e.recorded_at;
+      if (progress && e.seq % kProgressEvery == 0)
+        progress(e.seq - folded.snapshot_seq, to - folded.snapshot_seq);
+      batch.push_back(std::move(e));
+    }
+    fold.Add(std::move(batch));
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(
+      ledger.ForEachRecord(previous.seq + 1, to, [&](std::uint64_t, std::string_view json) {
+        lines.emplace_back(json);
+        return lines.size() == kBatch ? check_batch() : Status::Ok();
+      }));
+  RETURN_IF_ERROR(check_batch());
+  RETURN_IF_ERROR(fold.Finish());
   if (previous.seq != to) {
     return Status(Code::kCorruption, "the log ends at event " + std::to_string(previous.seq) +
                                          " before event " + std::to_string(to));

@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <memory>
 #include <optional>
 #include <set>
@@ -20,6 +19,7 @@
 #include "hatchery/json.h"
 #include "hatchery/merkle.h"
 #include "replay/background_fold.h"
+#include "replay/checked_events.h"
 
 namespace hatchery::exporting {
 namespace {
@@ -283,32 +283,14 @@ class Verifier {
     return true;
   }
 
-  // A line parsed and its content checked (CheckEventContent), on either thread.
-  struct ParsedLine {
-    StatusOr<Event> event = Status(Code::kInternal, "not parsed");
-    std::string content_problem;
-  };
-  static void ParseLines(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
-                         std::vector<ParsedLine>* out) {
-    for (std::size_t i = begin; i < end; ++i) {
-      ParsedLine& parsed = (*out)[i];
-      parsed.event = ParseEvent(lines[i]);
-      if (parsed.event.ok()) parsed.content_problem = CheckEventContent(*parsed.event, lines[i]);
-    }
-  }
-
   // The next lines of events.jsonl, after *line_no lines: parsed and checked in two halves at
   // once, then linked in order, hashes kept, events handed to `fold`. False after a problem.
   bool CheckBatch(const std::vector<std::string>& lines, std::uint64_t* line_no, EventChain* chain,
                   std::optional<replay::BackgroundFold>& fold) {
-    std::vector<ParsedLine> parsed(lines.size());
-    std::size_t half = lines.size() / 2;
-    auto first = std::async(std::launch::async, ParseLines, std::cref(lines), 0, half, &parsed);
-    ParseLines(lines, half, lines.size(), &parsed);
-    first.get();
+    std::vector<replay::CheckedEvent> parsed = replay::ParseAndCheck(lines);
     const std::uint64_t total = manifest_.to - manifest_.from + 1;
     std::vector<Event> batch;
-    for (ParsedLine& line : parsed) {
+    for (replay::CheckedEvent& line : parsed) {
       ++*line_no;
       std::string at = "events.jsonl line " + std::to_string(*line_no);
       if (!line.event.ok()) return Fail(at + " is not an event: " + line.event.status().message());
