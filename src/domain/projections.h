@@ -61,7 +61,7 @@ struct ViewState {
   std::size_t rows = 0;
   Hash digest{};
 };
-// Every view's state, in kViews order.
+// Every view's state, in kViews order (each view made and hashed on a thread of its own).
 std::vector<ViewState> ViewStates(const Projection& projection);
 
 // A checkpoint's extension lines (checkpoint.h) for the state it covers: "state <view> <hex
