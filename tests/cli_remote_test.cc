@@ -6,7 +6,6 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "hatchery/files.h"
 #include "hatchery/note.h"
 #include "server_fixture.h"
 
@@ -15,12 +14,7 @@ namespace {
 
 namespace bj = boost::json;
 using testing::RunHatchery;
-
-std::string Slurp(const std::string& path) {
-  auto text = files::Read(path);
-  REQUIRE(text.ok());
-  return *text;
-}
+using testing::Slurp;
 
 struct RemoteCli {
   Served s;

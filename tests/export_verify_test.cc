@@ -11,7 +11,6 @@
 #include <sstream>
 
 #include "export/verify.h"
-#include "hatchery/files.h"
 #include "hatchery/json.h"
 #include "hatchery/key_files.h"
 #include "test_util.h"
@@ -22,13 +21,8 @@ namespace {
 namespace bj = boost::json;
 namespace fs = std::filesystem;
 using testing::RunHatchery;
+using testing::Slurp;
 using testing::TempDir;
-
-std::string Slurp(const std::string& path) {
-  auto text = files::Read(path);
-  REQUIRE(text.ok());
-  return *text;
-}
 
 void Overwrite(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;

@@ -6,20 +6,14 @@
 #include <regex>
 
 #include "export/csv.h"
-#include "hatchery/files.h"
 #include "test_util.h"
 
 namespace hatchery::exporting {
 namespace {
 
 using testing::RunHatchery;
+using testing::Slurp;
 using testing::TempDir;
-
-std::string Slurp(const std::string& path) {
-  auto text = files::Read(path);
-  REQUIRE(text.ok());
-  return *text;
-}
 
 std::size_t Count(const std::string& text, const std::string& what) {
   std::size_t n = 0;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hatchery/files.h"
 #include "hatchery/verify.h"
 
 namespace hatchery::testing {
@@ -172,6 +173,12 @@ ServeProcess StartServe(const std::string& data, const std::string& tokens,
   std::size_t at = serve.out.find("127.0.0.1:") + std::string("127.0.0.1:").size();
   serve.port = serve.out.substr(at, serve.out.find(' ', at) - at);
   return serve;
+}
+
+std::string Slurp(const std::string& path) {
+  auto text = files::Read(path);
+  REQUIRE(text.ok());
+  return *text;
 }
 
 RunResult Run(const std::string& command, const std::string& input) {

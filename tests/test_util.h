@@ -96,6 +96,9 @@ int ParseAcks(const std::string& lines, Acks* acks);  // returns the number of l
 // returns it opened.
 std::unique_ptr<Ledger> RequireAcknowledgedIntact(const std::string& path, const Acks& acks);
 
+// The whole content of the file at `path`; requires it to be readable.
+std::string Slurp(const std::string& path);
+
 // Runs `command` (a shell command line), feeding `input` on stdin; its stdout and stderr together.
 struct RunResult {
   int exit_code;

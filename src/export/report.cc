@@ -170,11 +170,13 @@ class Report {
     return it == csvs.end() ? std::string_view() : std::string_view{it->second};
   }
 
-  // The carrier's name and county from carriers.csv.
-  std::string CarrierName(std::string_view id) const {
+  // "<id> <name>": the carrier as carriers.csv names it (its id alone if it is not there); its
+  // county's name.
+  std::string CarrierLabel(std::string_view id) const {
     auto it = carrier_row_.find(id);
-    return it == carrier_row_.end() ? std::string()
-                                    : std::string(carriers_.Get(it->second, "name"));
+    std::string label(id);
+    if (it != carrier_row_.end()) label += " " + std::string(carriers_.Get(it->second, "name"));
+    return label;
   }
   std::string County(std::string_view carrier_id) const {
     auto it = carrier_row_.find(carrier_id);
@@ -277,7 +279,7 @@ class Report {
       std::string_view carrier = assessment_.Get(i, "carrier_id");
       t.Row()
           .Number(assessment_.Get(i, "rank"))
-          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Text(CarrierLabel(carrier))
           .Text(County(carrier))
           .Number(Centi(assessment_.Get(i, "score_centi")));
       for (const std::string& id : indicator_ids) {
@@ -305,7 +307,7 @@ class Report {
       std::string_view carrier = entitlements_.Get(i, "carrier_id");
       created.Row()
           .Text(entitlements_.Get(i, "entitlement_id"))
-          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Text(CarrierLabel(carrier))
           .Text(std::string(entitlements_.Get(i, "rule_id")) + " · " +
                 std::string(entitlements_.Get(i, "clause")))
           .Text(entitlements_.Get(i, "status"))
@@ -319,7 +321,7 @@ class Report {
       std::string_view carrier = payouts_.Get(i, "carrier_id");
       paid.Row()
           .Text(payouts_.Get(i, "payout_id"))
-          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Text(CarrierLabel(carrier))
           .Text(payouts_.Get(i, "entitlement_id"))
           .Text(payouts_.Get(i, "disbursed_on"))
           .Text(payouts_.Get(i, "voucher_no"))
@@ -330,7 +332,7 @@ class Report {
     for (std::size_t i : clawed_back_) {
       std::string_view carrier = indicators_.Get(i, "carrier_id");
       clawed.Row()
-          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Text(CarrierLabel(carrier))
           .Number(indicators_.Get(i, "values.clawed_back_yuan"))
           .Source(indicators_.Source(i));
     }
@@ -439,7 +441,7 @@ class Report {
     for (std::size_t i : flags_) {
       std::string_view carrier = compliance_.Get(i, "carrier_id");
       t.Row()
-          .Text(std::string(carrier) + " " + CarrierName(carrier))
+          .Text(CarrierLabel(carrier))
           .Text(compliance_.Get(i, "flag"))
           .Text(compliance_.Get(i, "detail"))
           .Source(compliance_.Source(i));
