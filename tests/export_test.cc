@@ -5,7 +5,6 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <sstream>
 
 #include "export/bundle.h"
 #include "export/csv.h"
@@ -20,16 +19,10 @@ namespace {
 
 namespace bj = boost::json;
 namespace fs = std::filesystem;
+using testing::Lines;
 using testing::RunHatchery;
 using testing::Slurp;
 using testing::TempDir;
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // Requires the bundle in `dir` to check out on its own: every manifest entry's size and hash, every
 // event's hash and link, the range against the proof's root. Returns the manifest.

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <sstream>
 
 #include "export/verify.h"
 #include "hatchery/json.h"
@@ -20,19 +19,13 @@ namespace {
 
 namespace bj = boost::json;
 namespace fs = std::filesystem;
+using testing::Lines;
 using testing::RunHatchery;
 using testing::Slurp;
 using testing::TempDir;
 
 void Overwrite(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
 }
 
 std::string Joined(const std::vector<std::string>& lines) {

@@ -181,6 +181,13 @@ std::string Slurp(const std::string& path) {
   return *text;
 }
 
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
 RunResult Run(const std::string& command, const std::string& input) {
   TempDir io;
   std::string in_path = io.Sub("stdin"), out_path = io.Sub("stdout");

@@ -99,6 +99,9 @@ std::unique_ptr<Ledger> RequireAcknowledgedIntact(const std::string& path, const
 // The whole content of the file at `path`; requires it to be readable.
 std::string Slurp(const std::string& path);
 
+// `text` split at its newlines (a last line without one included).
+std::vector<std::string> Lines(const std::string& text);
+
 // Runs `command` (a shell command line), feeding `input` on stdin; its stdout and stderr together.
 struct RunResult {
   int exit_code;

@@ -230,7 +230,6 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
     RETURN_IF_ERROR(folder->Add("report.html", *html, &manifest));
   }
   ASSIGN_OR_RETURN(manifest["events.jsonl"], events.get());
-  laps.Lap("report, files, events");
   for (const auto& [name, file] : manifest) {
     summary.files.push_back(name);
     summary.bytes += file.size;
@@ -238,7 +237,7 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   RETURN_IF_ERROR(folder->Add("manifest.json", ManifestJson(manifest, from, to, at), &manifest));
   summary.files.push_back("manifest.json");
   RETURN_IF_ERROR(folder->Commit());
-  laps.Lap("rest");
+  laps.Lap("report, files, events, manifest");
   return summary;
 }
 

@@ -45,8 +45,9 @@ struct ExportSummary {
   bool signed_checkpoint = false;
   std::vector<std::string> files;  // as in the manifest, by name
   std::uint64_t bytes = 0;
-  // Where the time went: (phase, seconds) in order — reading to the point, the events written,
-  // the fold, the projection, the derived files made, everything else written and synced.
+  // Where the time went: (phase, seconds) in order — finding the point (for a server, reading to
+  // it), the fold (events.jsonl written meanwhile), the projection, the CSVs, and the rest: the
+  // report, every file written and synced, the manifest, the rename.
   std::vector<std::pair<std::string, double>> seconds;
 };
 
