@@ -32,6 +32,9 @@ void AppendCanonical(const boost::json::value& value, std::string* out);
 void AppendCanonical(const boost::json::object& object, std::string* out);
 std::string Canonicalize(const boost::json::value& value);
 
+// JCS member order: `a` sorts before `b` by their UTF-16 code units (byte order for ASCII).
+bool KeyLess(std::string_view a, std::string_view b);
+
 // Appends one string in JCS form, quotes included. `s` must be valid UTF-8.
 void AppendCanonicalString(std::string_view s, std::string* out);
 

@@ -52,12 +52,6 @@ bool IsAscii(std::string_view s) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-// UTF-16 code-unit order. For ASCII keys (the common case) byte order is the same.
-bool KeyLess(std::string_view a, std::string_view b) {
-  if (IsAscii(a) && IsAscii(b)) return a < b;
-  return ToUtf16(a) < ToUtf16(b);
-}
-
 template <typename Integer>
 void AppendInteger(Integer v, std::string* out) {
   char buf[24];
@@ -66,6 +60,12 @@ void AppendInteger(Integer v, std::string* out) {
 }
 
 }  // namespace
+
+// For ASCII keys (the common case) byte order is UTF-16 code-unit order.
+bool KeyLess(std::string_view a, std::string_view b) {
+  if (IsAscii(a) && IsAscii(b)) return a < b;
+  return ToUtf16(a) < ToUtf16(b);
+}
 
 void AppendCanonicalString(std::string_view s, std::string* out) {
   out->push_back('"');
