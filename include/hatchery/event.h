@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "hatchery/json_tape.h"
 #include "hatchery/sha256.h"
 #include "hatchery/status.h"
 
@@ -61,6 +62,31 @@ struct Event {
   Hash hash{};
 };
 
+// A stored event read in place, without a DOM: the envelope's fields point into the record, and
+// `data` is read through the record's tape (json_tape.h). Valid while both are.
+struct EventView {
+  struct ActorView {
+    std::string_view id, role;
+  };
+  std::uint64_t seq = 0;
+  std::string_view event_id;
+  std::string_view command_id;
+  std::string_view stream;
+  std::uint64_t stream_version = 0;
+  std::string_view type;
+  std::int64_t schema_version = 1;
+  json::TapeObject data;
+  std::string_view effective_date;
+  std::optional<std::string_view> document_ref;
+  std::optional<std::string_view> note;
+  std::string_view recorded_at;
+  ActorView actor;
+  Hash prev_hash{};
+  Hash hash{};
+  // SHA-256 of the record without its `hash` member: the event's hash, if the record is intact.
+  Hash content_hash{};
+};
+
 // Identifier slugs of EVENTS.md: [a-z0-9][a-z0-9._-]{0,63}.
 bool IsValidSlug(std::string_view s);
 
@@ -76,6 +102,16 @@ StatusOr<AppendCommand> ParseAppendCommand(std::string_view json_text);
 // Reads an event as `read` returns it: every field present, well-formed, nothing unknown.
 // Errors: kBadRequest naming the field (callers reading storage report it as corruption).
 StatusOr<Event> ParseEvent(std::string_view json_text);
+
+// Reads a stored (or exported) event record with `tape`, checking what ParseEvent checks and
+// that the record is in canonical form: so the record is the canonical form of the event it
+// reads as, and the event is intact iff content_hash == hash. One pass over the bytes for the
+// check, one for the hash; nothing is allocated once the tape has grown. Errors: kBadRequest for
+// a record that is not canonical JSON (with the byte offset) or, as ParseEvent, naming the field.
+StatusOr<EventView> ScanStoredEvent(std::string_view stored, json::Tape* tape);
+
+// The event a view reads as, copied out of the record.
+Event ToEvent(const EventView& view);
 
 // The RFC 8785 canonical form of `event`, without `hash` (the bytes that are hashed) or with it
 // (what is stored and what reads return).

@@ -35,6 +35,7 @@ class TapeValue {
  public:
   enum class Kind : std::uint8_t { kObject, kArray, kString, kInteger, kTrue, kFalse, kNull };
 
+  TapeValue() = default;  // reads as nothing: not to be read
   TapeValue(const Tape* tape, std::uint32_t index) : tape_(tape), index_(index) {}
 
   Kind kind() const;
@@ -68,8 +69,8 @@ class TapeValue {
  private:
   friend class TapeObject;
   friend class TapeArray;
-  const Tape* tape_;
-  std::uint32_t index_;
+  const Tape* tape_ = nullptr;
+  std::uint32_t index_ = 0;
 };
 
 // The members of an object, in their (canonical) order.
@@ -91,6 +92,7 @@ class TapeObject {
     std::uint32_t key_;  // the token of the member's key
   };
 
+  TapeObject() = default;  // reads as nothing: not to be read
   explicit TapeObject(TapeValue value) : value_(value) {}
 
   Iterator begin() const;

@@ -24,6 +24,11 @@ std::optional<std::pair<std::string_view, const std::string*>> IdOf(const Fact& 
   return std::nullopt;
 }
 
+Status Corrupt(std::uint64_t seq, const std::string& why) {
+  return Status(Code::kCorruption, "event " + std::to_string(seq) + ": " + why,
+                bj::object{{"seq", seq}});
+}
+
 std::string IdKey(std::string_view kind, std::string_view id) {
   std::string key(kind);
   key.push_back(':');
@@ -64,39 +69,55 @@ void FactBase::IndexIds(const Fact& fact, std::uint32_t stream, bool add) {
 }
 
 Status FactBase::Apply(const Event& event) {
-  auto corrupt = [&](const std::string& why) {
-    return Status(Code::kCorruption, "event " + std::to_string(event.seq) + ": " + why,
-                  bj::object{{"seq", event.seq}});
-  };
-  if (bucket_of_.empty() && event.seq > 0) first_seq_ = event.seq;
-  if (event.seq != last_seq() + 1) {
-    return corrupt("folded after event " + std::to_string(last_seq()));
-  }
+  ASSIGN_OR_RETURN(FoldItem item, Prepare(event));
+  return Add(std::move(item));
+}
+
+StatusOr<FoldItem> FactBase::Prepare(const Event& event) const {
   // Data recorded under an older schema version is read through the upcasters; the stored event
   // (and its hash) stay as recorded.
   std::optional<Event> upcast;
   if (event.schema_version != schemas_->NewestVersion(event.type)) {
     auto data = schemas_->Upcast(event.type, event.schema_version, event.data);
-    if (!data.ok()) return corrupt(data.status().message());
+    if (!data.ok()) return Corrupt(event.seq, data.status().message());
     upcast.emplace(event);
     upcast->data = std::move(data).value();
   }
   const Event& current = upcast ? *upcast : event;
   auto fact = DecodeFact(current);
-  if (!fact.ok()) return corrupt(fact.status().message());
-
-  std::string_view carrier = CarrierOfStream(event.stream);
-  std::uint32_t stream = carrier.empty() ? 0 : StreamFor(carrier);
-  if (stream == 0 && std::holds_alternative<RulesetActivated>(fact->body)) {
+  if (!fact.ok()) return Corrupt(event.seq, fact.status().message());
+  FoldItem item{std::string(CarrierOfStream(event.stream)), std::move(fact).value(), nullptr};
+  if (item.carrier_id.empty() && std::holds_alternative<RulesetActivated>(item.fact.body)) {
     auto ruleset = ParseRuleset(current.data, event.seq);
-    if (!ruleset.ok()) return corrupt(ruleset.status().message());
-    streams_[0].rulesets.emplace(event.seq, std::move(ruleset).value());
+    if (!ruleset.ok()) return Corrupt(event.seq, ruleset.status().message());
+    item.ruleset = std::make_unique<Ruleset>(std::move(ruleset).value());
   }
-  IndexIds(*fact, stream, true);
+  return item;
+}
+
+StatusOr<FoldItem> FactBase::Prepare(const EventView& event) const {
+  // Upcasting and rulesets work on a DOM; both are rare (old records, the policy stream).
+  if (event.schema_version != schemas_->NewestVersion(event.type) ||
+      event.type == TypeName(RulesetActivated{})) {
+    return Prepare(ToEvent(event));
+  }
+  auto fact = DecodeFact(event);
+  if (!fact.ok()) return Corrupt(event.seq, fact.status().message());
+  return FoldItem{std::string(CarrierOfStream(event.stream)), std::move(fact).value(), nullptr};
+}
+
+Status FactBase::Add(FoldItem item) {
+  const std::uint64_t seq = item.fact.seq;
+  if (bucket_of_.empty() && seq > 0) first_seq_ = seq;
+  if (seq != last_seq() + 1)
+    return Corrupt(seq, "folded after event " + std::to_string(last_seq()));
+  std::uint32_t stream = item.carrier_id.empty() ? 0 : StreamFor(item.carrier_id);
+  if (stream == 0 && item.ruleset) streams_[0].rulesets.emplace(seq, std::move(*item.ruleset));
+  IndexIds(item.fact, stream, true);
   Date latest = latest_effective_.empty() ? 0 : latest_effective_.back();
-  latest_effective_.push_back(std::max(latest, fact->effective));
+  latest_effective_.push_back(std::max(latest, item.fact.effective));
   bucket_of_.push_back(stream);
-  streams_[stream].facts.push_back(std::move(fact).value());
+  streams_[stream].facts.push_back(std::move(item.fact));
   return Status::Ok();
 }
 

@@ -33,14 +33,29 @@ struct StreamFacts {
   const Fact* Find(std::uint64_t seq) const;
 };
 
+// What folding one event adds to a fact base: its fact, its stream, and for a ruleset activation
+// the ruleset. Made by FactBase::Prepare without touching the fact base, so on any thread.
+struct FoldItem {
+  std::string carrier_id;  // "" for the policy stream
+  Fact fact;
+  std::unique_ptr<Ruleset> ruleset;
+};
+
 class FactBase {
  public:
   explicit FactBase(const SchemaRegistry& schemas = SchemaRegistry::Default());
 
-  // Folds `event`, which must be the event after last_seq(). The data is upcast to its type's
-  // newest schema version first. Errors (nothing is folded): kCorruption for an event out of
-  // order or data that does not decode.
+  // Folds `event`, which must be the event after last_seq(): Add(Prepare(event)). Errors
+  // (nothing is folded): Prepare's and Add's.
   Status Apply(const Event& event);
+  // The fold item of `event`; its data is upcast to its type's newest schema version first.
+  // Thread-safe (reads only the schema registry). Errors: kCorruption for data that does not
+  // decode, naming the seq.
+  StatusOr<FoldItem> Prepare(const Event& event) const;
+  StatusOr<FoldItem> Prepare(const EventView& event) const;
+  // Folds a prepared event, which must be the event after last_seq(). Errors (nothing is
+  // folded): kCorruption for an event out of order.
+  Status Add(FoldItem item);
   // The fact base as a cereal portable binary archive, and back (fact_archive.cc): what a
   // snapshot (replay/snapshot.h) holds. Load errors: kCorruption.
   std::string Save() const;

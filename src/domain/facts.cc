@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <type_traits>
 
 #include "hatchery/time.h"
 
@@ -26,38 +27,64 @@ std::optional<E> Lookup(const std::array<std::string_view, N>& names, std::strin
   return static_cast<E>(it - names.begin());
 }
 
-// Reads the members of one event's data. The schema has already checked presence and types, so a
-// mismatch here means data that bypassed validation: it is reported, never trusted.
+// An object with no members, of either kind of JSON object a fact is read from.
+template <typename Object>
+const Object& EmptyObject() {
+  static const Object kEmpty;
+  return kEmpty;
+}
+template <>
+const json::TapeObject& EmptyObject<json::TapeObject>() {
+  static const json::Tape kTape = [] {
+    json::Tape tape;
+    (void)tape.Scan("{}");
+    return tape;
+  }();
+  static const json::TapeObject kEmpty = kTape.root().as_object();
+  return kEmpty;
+}
+
+// Reads the members of one event's data — a Boost.JSON object or a stored record's tape. The
+// schema has already checked presence and types, so a mismatch here means data that bypassed
+// validation: it is reported, never trusted.
+template <typename Object>
 class Reader {
  public:
-  Reader(const bj::object& data, std::string_view type) : data_(data), type_(type) {}
+  Reader(const Object& data, std::string_view type) : data_(data), type_(type) {}
 
-  const bj::object& Object(std::string_view key) {
-    static const bj::object kEmpty;
-    const bj::value* v = data_.if_contains(key);
+  // A member object (a view for a tape: copied cheaply, valid while the tape is).
+  auto Obj(std::string_view key)
+      -> std::conditional_t<std::is_same_v<Object, bj::object>, const Object&, Object> {
+    auto v = data_.if_contains(key);
     if (v && v->is_object()) return v->as_object();
     Fail(key);
-    return kEmpty;
+    return EmptyObject<Object>();
   }
   std::string String(std::string_view key) { return String(data_, key, key); }
   std::optional<std::string> OptionalString(std::string_view key) {
     return data_.contains(key) ? std::optional(String(key)) : std::nullopt;
   }
-  std::string String(const bj::object& in, std::string_view key, std::string_view path) {
+  std::string String(const Object& in, std::string_view key, std::string_view path) {
     return std::string(View(in, key, path));
   }
   // The text of a string member, valid while the data is.
-  std::string_view View(const bj::object& in, std::string_view key, std::string_view path) {
-    const bj::value* v = in.if_contains(key);
-    if (v && v->is_string()) return v->as_string();
+  std::string_view View(const Object& in, std::string_view key, std::string_view path) {
+    auto v = in.if_contains(key);
+    if (v && v->is_string()) return std::string_view(v->as_string());
     Fail(path);
     return {};
   }
   std::int64_t Integer(std::string_view key) { return Integer(data_, key, key); }
-  std::int64_t Integer(const bj::object& in, std::string_view key, std::string_view path) {
-    const bj::value* v = in.if_contains(key);
-    if (v && v->is_int64()) return v->as_int64();
-    if (v && v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
+  std::int64_t Integer(const Object& in, std::string_view key, std::string_view path) {
+    auto v = in.if_contains(key);
+    return v ? Integer(*v, path) : (Fail(path), 0);
+  }
+  template <typename Value>
+  std::int64_t Integer(const Value& v, std::string_view path) {
+    if (v.is_int64()) return v.as_int64();
+    if constexpr (std::is_same_v<Value, bj::value>) {  // a DOM built in memory, not parsed
+      if (v.is_uint64()) return static_cast<std::int64_t>(v.as_uint64());
+    }
     Fail(path);
     return 0;
   }
@@ -66,14 +93,9 @@ class Reader {
     if (!date) Fail(key);
     return date.value_or(0);
   }
-  template <typename E, std::size_t N>
-  E Enum(const std::array<std::string_view, N>& names, std::string_view key) {
-    auto value = Lookup<E>(names, View(data_, key, key));
-    if (!value) Fail(key);
-    return value.value_or(E{});
-  }
+  std::string_view Text(std::string_view key) { return View(data_, key, key); }
 
-  std::shared_ptr<const Profile> ProfileOf(const bj::object& in) {
+  std::shared_ptr<const Profile> ProfileOf(const Object& in) {
     auto shared = std::make_shared<Profile>();
     Profile& p = *shared;
     auto text = [&](std::string_view key, std::optional<std::string>* out) {
@@ -84,12 +106,18 @@ class Reader {
     text("host_type", &p.host_type);
     text("industry", &p.industry);
     text("county", &p.county);
-    if (const bj::value* op = in.if_contains("operator"); op && op->is_object()) {
+    if (auto op = in.if_contains("operator"); op && op->is_object()) {
       p.operator_name = String(op->as_object(), "name", "operator/name");
       p.operator_mode = String(op->as_object(), "mode", "operator/mode");
     }
     if (in.contains("area_m2")) p.area_m2 = Integer(in, "area_m2", "area_m2");
     return shared;
+  }
+
+  std::string RecipientName() {
+    auto recipient = data_.if_contains("recipient");
+    if (!recipient || !recipient->is_object()) return String("recipient");
+    return String(recipient->as_object(), "name", "recipient/name");
   }
 
   Status status() const {
@@ -106,16 +134,34 @@ class Reader {
   }
 
  private:
-  const bj::object& data_;
+  const Object& data_;
   std::string_view type_;
   bool failed_ = false;
   std::string failed_field_;
 };
 
-std::string RecipientName(Reader& r, const bj::object& data) {
-  const bj::value* recipient = data.if_contains("recipient");
-  if (!recipient || !recipient->is_object()) return r.String("recipient");
-  return r.String(recipient->as_object(), "name", "recipient/name");
+// The enumerator named by member `key`, one of `names`.
+template <typename E, std::size_t N, typename R>
+E Enum(R& r, const std::array<std::string_view, N>& names, std::string_view key) {
+  auto value = Lookup<E>(names, r.Text(key));
+  if (!value) r.Fail(key);
+  return value.value_or(E{});
+}
+
+template <typename E>
+StatusOr<Fact> DecodeEventFact(const E& event) {
+  Fact fact;
+  fact.seq = event.seq;
+  auto effective = ParseDate(event.effective_date);
+  if (!effective) {
+    return Status(Code::kBadRequest, "field \"effective_date\": not a real date",
+                  bj::object{{"field", "effective_date"}});
+  }
+  fact.effective = *effective;
+  ASSIGN_OR_RETURN(fact.body, DecodeData(event.type, event.data));
+  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) p->approved_by = event.actor.id;
+  if (auto* d = std::get_if<PayoutDisbursed>(&fact.body)) d->disbursed_by = event.actor.id;
+  return fact;
 }
 
 }  // namespace
@@ -132,30 +178,31 @@ std::string_view TypeName(const FactBody& body) {
   return kNames[body.index()];
 }
 
-StatusOr<FactBody> DecodeData(std::string_view type, const bj::object& data) {
-  Reader r(data, type);
+template <typename Object>
+StatusOr<FactBody> DecodeData(std::string_view type, const Object& data) {
+  Reader<Object> r(data, type);
   FactBody body;
   std::string_view t = type;
   if (t == "CarrierRegistered") {
-    body = Registered{r.String("carrier_id"), r.Enum<Kind>(kKinds, "kind"), r.ProfileOf(data)};
+    body = Registered{r.String("carrier_id"), Enum<Kind>(r, kKinds, "kind"), r.ProfileOf(data)};
   } else if (t == "CarrierProfileAmended") {
-    body = ProfileAmended{r.ProfileOf(r.Object("changes"))};
+    body = ProfileAmended{r.ProfileOf(r.Obj("changes"))};
   } else if (t == "AccreditationGranted") {
-    AccreditationGranted g{r.Enum<Level>(kLevels, "level"), r.Enum<Mode>(kModes, "mode"),
+    AccreditationGranted g{Enum<Level>(r, kLevels, "level"), Enum<Mode>(r, kModes, "mode"),
                            Tier::kUntiered, r.String("authority")};
-    if (data.contains("tier")) g.tier = r.Enum<Tier>(kTiers, "tier");
+    if (data.contains("tier")) g.tier = Enum<Tier>(r, kTiers, "tier");
     body = g;
   } else if (t == "AccreditationRevoked") {
-    body = AccreditationRevoked{r.Enum<Level>(kLevels, "level"),
-                                r.Enum<RevocationReason>(kReasons, "reason")};
+    body = AccreditationRevoked{Enum<Level>(r, kLevels, "level"),
+                                Enum<RevocationReason>(r, kReasons, "reason")};
   } else if (t == "EvaluationRecorded") {
-    body = EvaluationRecorded{r.Enum<Level>(kLevels, "level"), static_cast<int>(r.Integer("year")),
-                              r.Enum<Grade>(kGrades, "grade")};
+    body = EvaluationRecorded{Enum<Level>(r, kLevels, "level"), static_cast<int>(r.Integer("year")),
+                              Enum<Grade>(r, kGrades, "grade")};
   } else if (t == "BrandOutputFiled") {
-    body = BrandOutputFiled{r.String("filing_id"), RecipientName(r, data), r.String("service"),
+    body = BrandOutputFiled{r.String("filing_id"), r.RecipientName(), r.String("service"),
                             r.DateOf("planned_start")};
   } else if (t == "BrandOutputStarted") {
-    body = BrandOutputStarted{RecipientName(r, data), r.OptionalString("filing_id")};
+    body = BrandOutputStarted{r.RecipientName(), r.OptionalString("filing_id")};
   } else if (t == "BrokerWorkstationOpened") {
     body = BrokerWorkstationOpened{r.String("station_id")};
   } else if (t == "BrokerQualified") {
@@ -165,14 +212,14 @@ StatusOr<FactBody> DecodeData(std::string_view type, const bj::object& data) {
                            r.Integer("social_capital_fen")};
   } else if (t == "AnnualReportSubmitted") {
     auto metrics = std::make_shared<ReportMetrics>();
-    const bj::object& reported = r.Object("metrics");
-    for (const auto& [key, value] : reported) {
+    const auto& reported = r.Obj("metrics");
+    for (auto&& [key, value] : reported) {
       auto index = MeasureIndex(key);
       if (!index || *index >= kReportMetricCount) {
         r.Fail("metrics/" + std::string(key));
         continue;
       }
-      metrics->Set(*index, r.Integer(reported, key, key));
+      metrics->Set(*index, r.Integer(value, key));
     }
     body = AnnualReportSubmitted{static_cast<int>(r.Integer("year")), std::move(metrics)};
   } else if (t == "PayoutApproved") {
@@ -231,19 +278,10 @@ std::string_view CarrierOfStream(std::string_view stream) {
   return stream.starts_with(kPrefix) ? stream.substr(kPrefix.size()) : std::string_view();
 }
 
-StatusOr<Fact> DecodeFact(const Event& event) {
-  Fact fact;
-  fact.seq = event.seq;
-  auto effective = ParseDate(event.effective_date);
-  if (!effective) {
-    return Status(Code::kBadRequest, "field \"effective_date\": not a real date",
-                  bj::object{{"field", "effective_date"}});
-  }
-  fact.effective = *effective;
-  ASSIGN_OR_RETURN(fact.body, DecodeData(event.type, event.data));
-  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) p->approved_by = event.actor.id;
-  if (auto* d = std::get_if<PayoutDisbursed>(&fact.body)) d->disbursed_by = event.actor.id;
-  return fact;
-}
+template StatusOr<FactBody> DecodeData(std::string_view, const bj::object&);
+template StatusOr<FactBody> DecodeData(std::string_view, const json::TapeObject&);
+
+StatusOr<Fact> DecodeFact(const Event& event) { return DecodeEventFact(event); }
+StatusOr<Fact> DecodeFact(const EventView& event) { return DecodeEventFact(event); }
 
 }  // namespace hatchery::domain

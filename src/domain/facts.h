@@ -137,12 +137,15 @@ std::string_view TypeName(const FactBody& body);
 // The typed form of `data` of `type` (newest schema version, already schema-valid).
 // Errors: kUnknownType; kSchemaViolation naming a field the schema cannot fully check (an
 // impossible calendar date).
-StatusOr<FactBody> DecodeData(std::string_view type, const boost::json::object& data);
+// `Object` is boost::json::object or json::TapeObject (a stored record's data, read in place).
+template <typename Object>
+StatusOr<FactBody> DecodeData(std::string_view type, const Object& data);
 
 // The fact of `event`, whose data must be of the newest schema version of its type (upcast
 // first). Errors: kUnknownType; kSchemaViolation for data the schema cannot express as invalid
 // (an impossible calendar date), naming the field.
 StatusOr<Fact> DecodeFact(const Event& event);
+StatusOr<Fact> DecodeFact(const EventView& event);
 
 // "carrier/<id>" → id; "" for any other stream.
 std::string_view CarrierOfStream(std::string_view stream);

@@ -57,38 +57,40 @@ bool IsValidUuid(std::string_view s) {
   return true;
 }
 
-// Typed access to the members of a JSON object, with errors naming the field.
+// Typed access to the members of a JSON object — a Boost.JSON DOM or a canonical record's tape —
+// with errors naming the field. Strings are views into the object.
+template <typename Obj>
 class Fields {
  public:
-  explicit Fields(const bj::object& object) : object_(object) {}
+  explicit Fields(const Obj& object) : object_(object) {}
 
-  StatusOr<std::string> String(std::string_view name) const {
-    const bj::value* v = object_.if_contains(name);
-    if (v == nullptr) return FieldError(name, "is required");
+  StatusOr<std::string_view> String(std::string_view name) const {
+    auto v = object_.if_contains(name);
+    if (!v) return FieldError(name, "is required");
     if (!v->is_string()) return FieldError(name, "must be a string");
-    return std::string(v->get_string());
+    return std::string_view(v->as_string());
   }
-  StatusOr<std::optional<std::string>> OptionalString(std::string_view name) const {
-    if (!object_.contains(name)) return std::optional<std::string>();
-    ASSIGN_OR_RETURN(std::string s, String(name));
-    return std::optional<std::string>(std::move(s));
+  StatusOr<std::optional<std::string_view>> OptionalString(std::string_view name) const {
+    if (!object_.contains(name)) return std::optional<std::string_view>();
+    ASSIGN_OR_RETURN(std::string_view s, String(name));
+    return std::optional<std::string_view>(s);
   }
   StatusOr<std::uint64_t> Count(std::string_view name, std::uint64_t min) const {
-    const bj::value* v = object_.if_contains(name);
-    if (v == nullptr) return FieldError(name, "is required");
-    if (!v->is_int64() || v->get_int64() < static_cast<std::int64_t>(min)) {
+    auto v = object_.if_contains(name);
+    if (!v) return FieldError(name, "is required");
+    if (!v->is_int64() || v->as_int64() < static_cast<std::int64_t>(min)) {
       return FieldError(name, "must be an integer >= " + std::to_string(min));
     }
-    return static_cast<std::uint64_t>(v->get_int64());
+    return static_cast<std::uint64_t>(v->as_int64());
   }
-  StatusOr<bj::object> Object(std::string_view name) const {
-    const bj::value* v = object_.if_contains(name);
-    if (v == nullptr) return FieldError(name, "is required");
+  StatusOr<Obj> Object(std::string_view name) const {
+    auto v = object_.if_contains(name);
+    if (!v) return FieldError(name, "is required");
     if (!v->is_object()) return FieldError(name, "must be an object");
-    return v->get_object();
+    return v->as_object();
   }
   StatusOr<Hash> HexHash(std::string_view name) const {
-    ASSIGN_OR_RETURN(std::string hex, String(name));
+    ASSIGN_OR_RETURN(std::string_view hex, String(name));
     auto hash = HashFromHex(hex);
     if (!hash) return FieldError(name, "must be 64 lowercase hex digits");
     return *hash;
@@ -97,8 +99,8 @@ class Fields {
   template <std::size_t N, std::size_t M>
   Status OnlyKnown(const std::array<std::string_view, N>& allowed,
                    const std::array<std::string_view, M>& server_set) const {
-    for (const auto& kv : object_) {
-      std::string_view key = kv.key();
+    for (auto&& [name, value] : object_) {
+      std::string_view key = name;
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       if (std::find(server_set.begin(), server_set.end(), key) != server_set.end()) {
         return FieldError(key, "is set by the server and may not be sent");
@@ -109,8 +111,40 @@ class Fields {
   }
 
  private:
-  const bj::object& object_;
+  const Obj& object_;
 };
+
+// The client-set fields every envelope has (EVENTS.md limits).
+Status CheckClientFields(std::string_view command_id, std::string_view stream,
+                         std::string_view type, std::string_view effective_date,
+                         const std::optional<std::string_view>& document_ref,
+                         const std::optional<std::string_view>& note) {
+  RETURN_IF_ERROR(CheckText("command_id", command_id, kMaxCommandIdChars));
+  if (!IsValidStream(stream)) {
+    return FieldError("stream",
+                      "must be \"policy\" or \"carrier/<carrier_id>\" with a slug id "
+                      "([a-z0-9][a-z0-9._-]{0,63})");
+  }
+  if (!IsValidType(type)) {
+    return FieldError("type", "must be an event type name like \"CarrierRegistered\"");
+  }
+  if (!IsValidDate(effective_date)) {
+    return FieldError("effective_date", "must be a real date as YYYY-MM-DD");
+  }
+  if (document_ref) RETURN_IF_ERROR(CheckText("document_ref", *document_ref, kMaxDocumentRefChars));
+  if (note && json::CodePointCount(*note) > kMaxNoteChars) {
+    return FieldError("note", "longer than " + std::to_string(kMaxNoteChars) + " characters");
+  }
+  return Status::Ok();
+}
+
+Status CheckActor(std::string_view id, std::string_view role) {
+  if (!IsValidSlug(id)) return FieldError("actor.id", "must be a slug ([a-z0-9][a-z0-9._-]{0,63})");
+  if (role != "admin" && role != "auditor" && role != "exporter") {
+    return FieldError("actor.role", "must be admin, auditor or exporter");
+  }
+  return Status::Ok();
+}
 
 constexpr std::array<std::string_view, 8> kCommandFields = {
     "command_id", "stream",         "expected_version", "type",
@@ -126,6 +160,45 @@ StatusOr<bj::object> ParseObject(std::string_view json_text) {
   return std::move(value.get_object());
 }
 
+// Reads the members of an event record into `*e` (an Event, or an EventView whose strings point
+// into `object`), checking every field as EVENTS.md defines it.
+template <typename Object, typename E>
+Status ReadEvent(const Object& object, E* e) {
+  constexpr std::array<std::string_view, 15> kEventFields = {
+      "seq",  "event_id",       "command_id", "stream",         "stream_version",
+      "type", "schema_version", "data",       "effective_date", "document_ref",
+      "note", "recorded_at",    "actor",      "prev_hash",      "hash"};
+  Fields<Object> f(object);
+  RETURN_IF_ERROR(f.OnlyKnown(kEventFields, kNone));
+  ASSIGN_OR_RETURN(e->seq, f.Count("seq", 1));
+  ASSIGN_OR_RETURN(e->event_id, f.String("event_id"));
+  if (!IsValidUuid(e->event_id)) return FieldError("event_id", "must be a lowercase UUID");
+  ASSIGN_OR_RETURN(e->command_id, f.String("command_id"));
+  ASSIGN_OR_RETURN(e->stream, f.String("stream"));
+  ASSIGN_OR_RETURN(e->stream_version, f.Count("stream_version", 1));
+  ASSIGN_OR_RETURN(e->type, f.String("type"));
+  ASSIGN_OR_RETURN(std::uint64_t schema_version, f.Count("schema_version", 1));
+  e->schema_version = static_cast<std::int64_t>(schema_version);
+  ASSIGN_OR_RETURN(e->data, f.Object("data"));
+  ASSIGN_OR_RETURN(e->effective_date, f.String("effective_date"));
+  ASSIGN_OR_RETURN(e->document_ref, f.OptionalString("document_ref"));
+  ASSIGN_OR_RETURN(e->note, f.OptionalString("note"));
+  ASSIGN_OR_RETURN(e->recorded_at, f.String("recorded_at"));
+  if (!ParseTimestamp(e->recorded_at)) {
+    return FieldError("recorded_at", "must be RFC 3339 UTC with microseconds");
+  }
+  ASSIGN_OR_RETURN(Object actor, f.Object("actor"));
+  Fields<Object> a(actor);
+  RETURN_IF_ERROR(a.OnlyKnown(std::array<std::string_view, 2>{"id", "role"}, kNone));
+  ASSIGN_OR_RETURN(e->actor.id, a.String("id"));
+  ASSIGN_OR_RETURN(e->actor.role, a.String("role"));
+  RETURN_IF_ERROR(CheckActor(e->actor.id, e->actor.role));
+  ASSIGN_OR_RETURN(e->prev_hash, f.HexHash("prev_hash"));
+  ASSIGN_OR_RETURN(e->hash, f.HexHash("hash"));
+  return CheckClientFields(e->command_id, e->stream, e->type, e->effective_date, e->document_ref,
+                           e->note);
+}
+
 }  // namespace
 
 bool IsValidSlug(std::string_view s) {
@@ -137,43 +210,24 @@ bool IsValidSlug(std::string_view s) {
 }
 
 Status ValidateCommand(const AppendCommand& c) {
-  RETURN_IF_ERROR(CheckText("command_id", c.command_id, kMaxCommandIdChars));
-  if (!IsValidStream(c.stream)) {
-    return FieldError("stream",
-                      "must be \"policy\" or \"carrier/<carrier_id>\" with a slug id "
-                      "([a-z0-9][a-z0-9._-]{0,63})");
-  }
+  auto view = [](const std::optional<std::string>& s) {
+    return s ? std::optional<std::string_view>(*s) : std::nullopt;
+  };
+  RETURN_IF_ERROR(CheckClientFields(c.command_id, c.stream, c.type, c.effective_date,
+                                    view(c.document_ref), view(c.note)));
   if (c.expected_version &&
       *c.expected_version > static_cast<std::uint64_t>(json::kMaxJsonInteger)) {
     return FieldError("expected_version", "is out of range");
   }
-  if (!IsValidType(c.type)) {
-    return FieldError("type", "must be an event type name like \"CarrierRegistered\"");
-  }
-  if (!IsValidDate(c.effective_date)) {
-    return FieldError("effective_date", "must be a real date as YYYY-MM-DD");
-  }
-  if (c.document_ref)
-    RETURN_IF_ERROR(CheckText("document_ref", *c.document_ref, kMaxDocumentRefChars));
-  if (c.note && json::CodePointCount(*c.note) > kMaxNoteChars) {
-    return FieldError("note", "longer than " + std::to_string(kMaxNoteChars) + " characters");
-  }
   return Status::Ok();
 }
 
-Status ValidateActor(const Actor& actor) {
-  if (!IsValidSlug(actor.id))
-    return FieldError("actor.id", "must be a slug ([a-z0-9][a-z0-9._-]{0,63})");
-  if (actor.role != "admin" && actor.role != "auditor" && actor.role != "exporter") {
-    return FieldError("actor.role", "must be admin, auditor or exporter");
-  }
-  return Status::Ok();
-}
+Status ValidateActor(const Actor& actor) { return CheckActor(actor.id, actor.role); }
 
 StatusOr<AppendCommand> ParseAppendCommand(const bj::value& envelope) {
   if (!envelope.is_object())
     return Status(Code::kBadRequest, "an append envelope must be a JSON object");
-  Fields f(envelope.get_object());
+  Fields<bj::object> f(envelope.get_object());
   RETURN_IF_ERROR(f.OnlyKnown(kCommandFields, kServerFields));
   AppendCommand c;
   ASSIGN_OR_RETURN(c.command_id, f.String("command_id"));
@@ -197,42 +251,51 @@ StatusOr<AppendCommand> ParseAppendCommand(std::string_view json_text) {
 
 StatusOr<Event> ParseEvent(std::string_view json_text) {
   ASSIGN_OR_RETURN(bj::object object, ParseObject(json_text));
-  constexpr std::array<std::string_view, 15> kEventFields = {
-      "seq",  "event_id",       "command_id", "stream",         "stream_version",
-      "type", "schema_version", "data",       "effective_date", "document_ref",
-      "note", "recorded_at",    "actor",      "prev_hash",      "hash"};
-  Fields f(object);
-  RETURN_IF_ERROR(f.OnlyKnown(kEventFields, kNone));
   Event e;
-  ASSIGN_OR_RETURN(e.seq, f.Count("seq", 1));
-  ASSIGN_OR_RETURN(e.event_id, f.String("event_id"));
-  if (!IsValidUuid(e.event_id)) return FieldError("event_id", "must be a lowercase UUID");
-  ASSIGN_OR_RETURN(e.command_id, f.String("command_id"));
-  ASSIGN_OR_RETURN(e.stream, f.String("stream"));
-  ASSIGN_OR_RETURN(e.stream_version, f.Count("stream_version", 1));
-  ASSIGN_OR_RETURN(e.type, f.String("type"));
-  ASSIGN_OR_RETURN(std::uint64_t schema_version, f.Count("schema_version", 1));
-  e.schema_version = static_cast<std::int64_t>(schema_version);
-  ASSIGN_OR_RETURN(e.data, f.Object("data"));
-  ASSIGN_OR_RETURN(e.effective_date, f.String("effective_date"));
-  ASSIGN_OR_RETURN(e.document_ref, f.OptionalString("document_ref"));
-  ASSIGN_OR_RETURN(e.note, f.OptionalString("note"));
-  ASSIGN_OR_RETURN(e.recorded_at, f.String("recorded_at"));
-  if (!ParseTimestamp(e.recorded_at)) {
-    return FieldError("recorded_at", "must be RFC 3339 UTC with microseconds");
-  }
-  ASSIGN_OR_RETURN(bj::object actor, f.Object("actor"));
-  Fields a(actor);
-  RETURN_IF_ERROR(a.OnlyKnown(std::array<std::string_view, 2>{"id", "role"}, kNone));
-  ASSIGN_OR_RETURN(e.actor.id, a.String("id"));
-  ASSIGN_OR_RETURN(e.actor.role, a.String("role"));
-  RETURN_IF_ERROR(ValidateActor(e.actor));
-  ASSIGN_OR_RETURN(e.prev_hash, f.HexHash("prev_hash"));
-  ASSIGN_OR_RETURN(e.hash, f.HexHash("hash"));
-  AppendCommand as_command{e.command_id, e.stream,         std::nullopt,   e.type,
-                           {},           e.effective_date, e.document_ref, e.note};
-  RETURN_IF_ERROR(ValidateCommand(as_command));
+  RETURN_IF_ERROR(ReadEvent(object, &e));
   return e;
+}
+
+StatusOr<EventView> ScanStoredEvent(std::string_view stored, json::Tape* tape) {
+  RETURN_IF_ERROR(tape->Scan(stored));
+  if (!tape->root().is_object()) return Status(Code::kBadRequest, "expected a JSON object");
+  json::TapeObject record = tape->root().as_object();
+  EventView e;
+  RETURN_IF_ERROR(ReadEvent(record, &e));
+  // The hashed bytes are the record without its hash member, `,"hash":"<64 hex>"` (never first:
+  // "actor" sorts before it), whose key and value are views into `stored`.
+  for (auto [key, value] : record) {
+    if (key != "hash") continue;
+    auto begin = static_cast<std::size_t>(key.data() - stored.data()) - 2;
+    std::string_view rest =
+        stored.substr(value.text().data() + value.text().size() - stored.data());
+    Sha256Stream hashed;
+    hashed.Update(stored.substr(0, begin));
+    hashed.Update(rest);
+    e.content_hash = hashed.Final();
+  }
+  return e;
+}
+
+Event ToEvent(const EventView& v) {
+  auto copy = [](const std::optional<std::string_view>& s) {
+    return s ? std::optional<std::string>(*s) : std::nullopt;
+  };
+  return Event{v.seq,
+               std::string(v.event_id),
+               std::string(v.command_id),
+               std::string(v.stream),
+               v.stream_version,
+               std::string(v.type),
+               v.schema_version,
+               v.data.value().ToValue().as_object(),
+               std::string(v.effective_date),
+               copy(v.document_ref),
+               copy(v.note),
+               std::string(v.recorded_at),
+               Actor{std::string(v.actor.id), std::string(v.actor.role)},
+               v.prev_hash,
+               v.hash};
 }
 
 }  // namespace hatchery
