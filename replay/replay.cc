@@ -7,16 +7,12 @@
 
 #include "hatchery/checkpoint.h"
 #include "hatchery/note.h"
-#include "replay/background_fold.h"
-#include "replay/checked_events.h"
+#include "replay/record_fold.h"
 
 namespace hatchery::replay {
 namespace {
 
 constexpr std::uint64_t kProgressEvery = 4096;
-// Events read, checked and handed to the folding thread at a time.
-constexpr std::size_t kBatch = 2048;
-constexpr const char* kRunVerify = " (run `hatchery verify` for the details)";
 
 // Compares the state lines of `checkpoint` with those rebuilt at its size.
 CheckpointState CompareState(const domain::FactBase& facts, const Checkpoint& checkpoint) {
@@ -75,46 +71,16 @@ StatusOr<Folded> Fold(const Ledger& ledger, std::uint64_t to, Path path,
     }
   }
   if (!folded.facts) folded.facts = std::make_unique<domain::FactBase>();
-  // The stored records are read here a batch at a time, parsed and checked on two threads
-  // (ParseAndCheck), linked in order here, and folded on a third (BackgroundFold).
-  BackgroundFold fold(folded.facts.get());
-  std::vector<std::string> lines;
-  auto check_batch = [&]() -> Status {
-    std::vector<CheckedEvent> checked = ParseAndCheck(lines);
-    lines.clear();
-    std::vector<Event> batch;
-    batch.reserve(checked.size());
-    for (CheckedEvent& c : checked) {
-      if (!c.event.ok()) {
-        return Status(Code::kCorruption, "event " + std::to_string(previous.seq + 1) +
-                                             " is unreadable: " + c.event.status().message() +
-                                             kRunVerify);
-      }
-      Event& e = *c.event;
-      auto corrupt = [&](const std::string& what) {
-        return Status(Code::kCorruption,
-                      "event " + std::to_string(e.seq) + " " + what + kRunVerify);
-      };
-      if (e.seq != previous.seq + 1)
-        return corrupt("is not the next after " + std::to_string(previous.seq));
-      if (!c.content_problem.empty()) return corrupt("does not check out: " + c.content_problem);
-      if (e.prev_hash != previous.hash) return corrupt("does not chain onto the event before it");
-      previous = LedgerHead{e.seq, e.hash};
-      folded.recorded_at = e.recorded_at;
-      if (progress && e.seq % kProgressEvery == 0)
-        progress(e.seq - folded.snapshot_seq, to - folded.snapshot_seq);
-      batch.push_back(std::move(e));
-    }
-    fold.Add(std::move(batch));
-    return Status::Ok();
-  };
+  RecordFold fold(folded.facts.get(), previous);
+  std::uint64_t read = 0;
   RETURN_IF_ERROR(
-      ledger.ForEachRecord(previous.seq + 1, to, [&](std::uint64_t, std::string_view json) {
-        lines.emplace_back(json);
-        return lines.size() == kBatch ? check_batch() : Status::Ok();
+      ledger.ForEachRecord(previous.seq + 1, to, [&](std::uint64_t, std::string_view record) {
+        if (progress && ++read % kProgressEvery == 0) progress(read, to - folded.snapshot_seq);
+        return fold.Add(record);
       }));
-  RETURN_IF_ERROR(check_batch());
   RETURN_IF_ERROR(fold.Finish());
+  previous = fold.head();
+  folded.recorded_at = fold.recorded_at();
   if (previous.seq != to) {
     return Status(Code::kCorruption, "the log ends at event " + std::to_string(previous.seq) +
                                          " before event " + std::to_string(to));

@@ -22,6 +22,9 @@ namespace hatchery {
 // form, and its hash is that of its content. Returns "" or the problem. Pure; thread-safe, so many
 // events can be checked at once, and their links after (EventChain::NextChecked).
 std::string CheckEventContent(const Event& event, std::string_view stored);
+// The part of that check left for a record read in place (ScanStoredEvent), which has already
+// shown it to be canonical: "" when its content hashes to its hash, else the problem.
+std::string CheckContentHash(const EventView& event);
 
 class EventChain {
  public:

@@ -4,6 +4,15 @@
 #include "hatchery/time.h"
 
 namespace hatchery {
+namespace {
+
+std::string HashProblem(const Hash& said, const Hash& content) {
+  if (said == content) return "";
+  return "hash mismatch: the event says " + ToHex(said) + " but its content hashes to " +
+         ToHex(content);
+}
+
+}  // namespace
 
 std::string CheckEventContent(const Event& event, std::string_view stored) {
   // One rendering serves both checks: the hashed form, and the stored form, which is the hashed
@@ -19,12 +28,11 @@ std::string CheckEventContent(const Event& event, std::string_view stored) {
       stored.substr(hash_at + member.size()) != form.substr(hash_at)) {
     return "the event is not in canonical form (its bytes were edited)";
   }
-  Hash recomputed = Sha256(form);
-  if (recomputed != event.hash) {
-    return "hash mismatch: the event says " + ToHex(event.hash) + " but its content hashes to " +
-           ToHex(recomputed);
-  }
-  return "";
+  return HashProblem(event.hash, Sha256(form));
+}
+
+std::string CheckContentHash(const EventView& event) {
+  return HashProblem(event.hash, event.content_hash);
 }
 
 std::string EventChain::Next(const Event& event, std::string_view stored) {
