@@ -15,6 +15,7 @@
 #ifndef HATCHERY_JSON_TAPE_H_
 #define HATCHERY_JSON_TAPE_H_
 
+#include <array>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
@@ -106,6 +107,28 @@ class TapeObject {
 
  private:
   TapeValue value_;
+};
+
+// The members of one object gathered for repeated lookups by name: each lookup starts after the
+// member found last, so a reader that asks in key order (the canonical order) pays one comparison
+// per member. Objects of more than kMaxMembers members fall back to TapeObject::if_contains.
+class TapeIndex {
+ public:
+  static constexpr std::size_t kMaxMembers = 32;
+
+  explicit TapeIndex(const TapeObject& object);
+
+  std::optional<TapeValue> if_contains(
+      std::string_view key) const;  // NOLINT(readability-identifier-naming)
+  bool contains(std::string_view key) const { return if_contains(key).has_value(); }
+  const TapeObject::Member* begin() const { return members_.data(); }
+  const TapeObject::Member* end() const { return members_.data() + size_; }
+
+ private:
+  TapeObject object_;
+  std::array<TapeObject::Member, kMaxMembers> members_;
+  std::size_t size_ = 0;  // members gathered (0 when there are too many)
+  mutable std::size_t next_ = 0;
 };
 
 class Tape {

@@ -1,7 +1,9 @@
 // The canonical-form scanner behind json::Tape, and the views that read its tokens.
 #include "hatchery/json_tape.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cstring>
 #include <limits>
 
 #include "hatchery/json.h"
@@ -73,6 +75,7 @@ class TapeScanner {
     ++pos_;
     std::uint32_t count = 0;
     std::optional<std::uint32_t> previous_key;
+    bool previous_plain = false;
     if (More() && Peek() == '}') {
       ++pos_;
     } else {
@@ -80,12 +83,13 @@ class TapeScanner {
         if (!More() || Peek() != '"') return Fail("expected a member name");
         std::optional<std::uint32_t> key = String();
         if (!key) return false;
-        if (previous_key &&
-            !KeyLess(tape_.Text(tape_.tokens_[*previous_key]), tape_.Text(tape_.tokens_[*key]))) {
+        bool plain = last_string_plain_;
+        if (previous_key && !KeyOrdered(*previous_key, previous_plain && plain, *key)) {
           pos_ = tape_.tokens_[*key].offset;
           return Fail("member names not in ascending order (or repeated)");
         }
         previous_key = key;
+        previous_plain = plain;
         if (!More() || Peek() != ':') return Fail("expected ':'");
         ++pos_;
         if (!Value(depth)) return false;
@@ -104,6 +108,21 @@ class TapeScanner {
     Close(index);
     tape_.tokens_[index].count = count;
     return true;
+  }
+
+  // Whether key token `b` sorts after key token `a`. Keys that are both `plain` (ASCII, no
+  // escapes) compare as their bytes, the same order; others in UTF-16 code units.
+  bool KeyOrdered(std::uint32_t a, bool plain, std::uint32_t b) const {
+    const Tape::Token& x = tape_.tokens_[a];
+    const Tape::Token& y = tape_.tokens_[b];
+    if (!plain) return KeyLess(tape_.Text(x), tape_.Text(y));
+    std::uint32_t n = std::min(x.length, y.length);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      auto p = static_cast<unsigned char>(s_[x.offset + i]);
+      auto q = static_cast<unsigned char>(s_[y.offset + i]);
+      if (p != q) return p < q;
+    }
+    return x.length < y.length;
   }
 
   bool Array(std::size_t depth) {
@@ -171,8 +190,10 @@ class TapeScanner {
     ++pos_;
     std::uint32_t index = Push(Kind::kString);
     bool escaped = false;
+    last_string_plain_ = true;
     while (true) {
-      // The common bytes, in one tight loop.
+      // The common bytes: eight at a time while none of them is special, then one by one.
+      while (pos_ + 8 <= s_.size() && !AnySpecial(s_.data() + pos_)) pos_ += 8;
       while (More()) {
         auto c = static_cast<unsigned char>(Peek());
         if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
@@ -186,6 +207,7 @@ class TapeScanner {
         problem_ = "a control character must be escaped";  // raw white space included
         return std::nullopt;
       }
+      last_string_plain_ = false;
       if (c >= 0x80) {
         if (!Utf8()) return std::nullopt;
         continue;
@@ -198,6 +220,18 @@ class TapeScanner {
     ++pos_;  // the closing quote
     if (escaped) Unescape(index);
     return index;
+  }
+
+  // Whether any of the 8 bytes at `p` is a control character, '"', '\\' or not ASCII (the
+  // classic SWAR tests for a zero byte and a byte below n; exact as to whether one exists).
+  static bool AnySpecial(const char* p) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    auto zero_byte = [&](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+    return (zero_byte(w ^ (kOnes * '"')) | zero_byte(w ^ (kOnes * '\\')) | below_space |
+            (w & kHighs)) != 0;
   }
 
   std::optional<std::uint32_t> Failed(const char* what) {
@@ -291,6 +325,7 @@ class TapeScanner {
   std::string_view s_;
   Tape& tape_;
   std::size_t pos_ = 0;
+  bool last_string_plain_ = false;  // the last string scanned was ASCII without escapes
   const char* problem_ = nullptr;
   std::size_t at_ = 0;
 };
@@ -366,6 +401,23 @@ TapeObject::Iterator TapeObject::end() const {
 std::optional<TapeValue> TapeObject::if_contains(std::string_view key) const {
   for (auto [name, value] : *this) {
     if (name == key) return value;
+  }
+  return std::nullopt;
+}
+
+TapeIndex::TapeIndex(const TapeObject& object) : object_(object) {
+  if (object.size() > kMaxMembers) return;
+  for (TapeObject::Member member : object) members_[size_++] = member;
+}
+
+std::optional<TapeValue> TapeIndex::if_contains(std::string_view key) const {
+  if (size_ == 0) return object_.if_contains(key);
+  for (std::size_t k = 0; k < size_; ++k) {
+    std::size_t i = next_ + k < size_ ? next_ + k : next_ + k - size_;
+    if (members_[i].key == key) {
+      next_ = i + 1 == size_ ? 0 : i + 1;
+      return members_[i].value;
+    }
   }
   return std::nullopt;
 }

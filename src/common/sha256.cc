@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -90,18 +91,23 @@ namespace {
 
 // Lowercase hex of an even number of digits into `out` (hex.size() / 2 bytes); false otherwise.
 bool DecodeHex(std::string_view hex, std::uint8_t* out) {
+  // The value of each lowercase hex digit; 0xFF for every other byte.
+  static constexpr std::array<std::uint8_t, 256> kNibble = [] {
+    std::array<std::uint8_t, 256> table{};
+    table.fill(0xFF);
+    for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<std::uint8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<std::uint8_t>(c - 'a' + 10);
+    return table;
+  }();
   if (hex.size() % 2 != 0) return false;
-  auto nibble = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
+  std::uint8_t bad = 0;
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int high = nibble(hex[i]), low = nibble(hex[i + 1]);
-    if (high < 0 || low < 0) return false;
-    out[i / 2] = static_cast<std::uint8_t>(high << 4 | low);
+    std::uint8_t high = kNibble[static_cast<unsigned char>(hex[i])];
+    std::uint8_t low = kNibble[static_cast<unsigned char>(hex[i + 1])];
+    bad |= high | low;
+    out[i / 2] = static_cast<std::uint8_t>(high << 4 | (low & 0x0F));
   }
-  return true;
+  return (bad & 0xF0) == 0;
 }
 
 }  // namespace

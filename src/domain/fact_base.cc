@@ -46,14 +46,39 @@ const Fact* StreamFacts::Find(std::uint64_t seq) const {
 
 FactBase::FactBase(const SchemaRegistry& schemas) : schemas_(&schemas), streams_(1) {}
 
+std::optional<std::uint32_t> FactBase::FindStream(std::string_view carrier_id) const {
+  if (slots_.empty()) return std::nullopt;
+  std::uint64_t hash = std::hash<std::string_view>()(carrier_id);
+  for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+    const Slot& slot = slots_[i];
+    if (slot.stream == 0) return std::nullopt;
+    if (slot.hash == hash && streams_[slot.stream].carrier_id == carrier_id) return slot.stream;
+  }
+}
+
+void FactBase::IndexStream(std::uint32_t stream) {
+  if ((indexed_ + 1) * 2 > slots_.size()) {  // at most half full
+    std::vector<Slot> old =
+        std::exchange(slots_, std::vector<Slot>(std::max<std::size_t>(64, slots_.size() * 2)));
+    indexed_ = 0;
+    for (const Slot& slot : old) {
+      if (slot.stream != 0) IndexStream(slot.stream);
+    }
+  }
+  std::uint64_t hash = std::hash<std::string_view>()(streams_[stream].carrier_id);
+  std::size_t i = hash & (slots_.size() - 1);
+  while (slots_[i].stream != 0) i = (i + 1) & (slots_.size() - 1);
+  slots_[i] = Slot{hash, stream};
+  ++indexed_;
+}
+
 std::uint32_t FactBase::StreamFor(std::string_view carrier_id) {
-  auto it = lookup_.find(carrier_id);
-  if (it != lookup_.end()) return it->second;
+  if (auto found = FindStream(carrier_id)) return *found;
   auto i = static_cast<std::uint32_t>(streams_.size());
   streams_.push_back(StreamFacts{std::string(carrier_id), {}, {}});
   streams_.back().facts.reserve(kFactsPerStreamHint);
   index_.emplace(std::string(carrier_id), i);
-  lookup_.emplace(std::string(carrier_id), i);
+  IndexStream(i);
   return i;
 }
 
@@ -132,13 +157,17 @@ Status FactBase::Reindex() {
   bucket_of_.assign(n, kUnset);
   latest_effective_.assign(n, 0);
   index_.clear();
-  lookup_.clear();
+  slots_.clear();
+  indexed_ = 0;
   ids_.clear();
   for (std::uint32_t i = 0; i < streams_.size(); ++i) {
     const StreamFacts& s = streams_[i];
-    if (i > 0 && (s.carrier_id.empty() || !lookup_.emplace(s.carrier_id, i).second))
+    if (i > 0 && (s.carrier_id.empty() || FindStream(s.carrier_id)))
       return corrupt("carrier stream \"" + s.carrier_id + "\" is unnamed or twice");
-    if (i > 0) index_.emplace(s.carrier_id, i);
+    if (i > 0) {
+      IndexStream(i);
+      index_.emplace(s.carrier_id, i);
+    }
     for (std::size_t j = 0; j < s.facts.size(); ++j) {
       const Fact& f = s.facts[j];
       if ((j > 0 && f.seq <= s.facts[j - 1].seq) || f.seq < first_seq_ || f.seq - first_seq_ >= n ||
@@ -176,8 +205,8 @@ Date FactBase::LatestEffective(std::uint64_t seq) const {
 }
 
 const StreamFacts* FactBase::Carrier(std::string_view carrier_id) const {
-  auto it = lookup_.find(carrier_id);
-  return it == lookup_.end() ? nullptr : &streams_[it->second];
+  auto found = FindStream(carrier_id);
+  return found ? &streams_[*found] : nullptr;
 }
 
 std::optional<std::string_view> FactBase::OwnerOf(std::string_view kind,

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
+#include <type_traits>
 
 #include "hatchery/event.h"
 #include "hatchery/json.h"
@@ -58,7 +59,8 @@ bool IsValidUuid(std::string_view s) {
 }
 
 // Typed access to the members of a JSON object — a Boost.JSON DOM or a canonical record's tape —
-// with errors naming the field. Strings are views into the object.
+// with errors naming the field. Strings are views into the object. Asking for members in key
+// order makes each lookup on a tape one comparison.
 template <typename Obj>
 class Fields {
  public:
@@ -111,7 +113,8 @@ class Fields {
   }
 
  private:
-  const Obj& object_;
+  // A tape's members are gathered once (json::TapeIndex); a DOM object has its own index.
+  std::conditional_t<std::is_same_v<Obj, json::TapeObject>, json::TapeIndex, const Obj&> object_;
 };
 
 // The client-set fields every envelope has (EVENTS.md limits).
@@ -165,36 +168,37 @@ StatusOr<bj::object> ParseObject(std::string_view json_text) {
 template <typename Object, typename E>
 Status ReadEvent(const Object& object, E* e) {
   constexpr std::array<std::string_view, 15> kEventFields = {
-      "seq",  "event_id",       "command_id", "stream",         "stream_version",
-      "type", "schema_version", "data",       "effective_date", "document_ref",
-      "note", "recorded_at",    "actor",      "prev_hash",      "hash"};
+      "actor",          "command_id", "data",   "document_ref",   "effective_date",
+      "event_id",       "hash",       "note",   "prev_hash",      "recorded_at",
+      "schema_version", "seq",        "stream", "stream_version", "type"};
   Fields<Object> f(object);
   RETURN_IF_ERROR(f.OnlyKnown(kEventFields, kNone));
-  ASSIGN_OR_RETURN(e->seq, f.Count("seq", 1));
+  // In key order (see Fields).
+  ASSIGN_OR_RETURN(Object actor, f.Object("actor"));
+  ASSIGN_OR_RETURN(e->command_id, f.String("command_id"));
+  ASSIGN_OR_RETURN(e->data, f.Object("data"));
+  ASSIGN_OR_RETURN(e->document_ref, f.OptionalString("document_ref"));
+  ASSIGN_OR_RETURN(e->effective_date, f.String("effective_date"));
   ASSIGN_OR_RETURN(e->event_id, f.String("event_id"));
   if (!IsValidUuid(e->event_id)) return FieldError("event_id", "must be a lowercase UUID");
-  ASSIGN_OR_RETURN(e->command_id, f.String("command_id"));
-  ASSIGN_OR_RETURN(e->stream, f.String("stream"));
-  ASSIGN_OR_RETURN(e->stream_version, f.Count("stream_version", 1));
-  ASSIGN_OR_RETURN(e->type, f.String("type"));
-  ASSIGN_OR_RETURN(std::uint64_t schema_version, f.Count("schema_version", 1));
-  e->schema_version = static_cast<std::int64_t>(schema_version);
-  ASSIGN_OR_RETURN(e->data, f.Object("data"));
-  ASSIGN_OR_RETURN(e->effective_date, f.String("effective_date"));
-  ASSIGN_OR_RETURN(e->document_ref, f.OptionalString("document_ref"));
+  ASSIGN_OR_RETURN(e->hash, f.HexHash("hash"));
   ASSIGN_OR_RETURN(e->note, f.OptionalString("note"));
+  ASSIGN_OR_RETURN(e->prev_hash, f.HexHash("prev_hash"));
   ASSIGN_OR_RETURN(e->recorded_at, f.String("recorded_at"));
   if (!ParseTimestamp(e->recorded_at)) {
     return FieldError("recorded_at", "must be RFC 3339 UTC with microseconds");
   }
-  ASSIGN_OR_RETURN(Object actor, f.Object("actor"));
+  ASSIGN_OR_RETURN(std::uint64_t schema_version, f.Count("schema_version", 1));
+  e->schema_version = static_cast<std::int64_t>(schema_version);
+  ASSIGN_OR_RETURN(e->seq, f.Count("seq", 1));
+  ASSIGN_OR_RETURN(e->stream, f.String("stream"));
+  ASSIGN_OR_RETURN(e->stream_version, f.Count("stream_version", 1));
+  ASSIGN_OR_RETURN(e->type, f.String("type"));
   Fields<Object> a(actor);
   RETURN_IF_ERROR(a.OnlyKnown(std::array<std::string_view, 2>{"id", "role"}, kNone));
   ASSIGN_OR_RETURN(e->actor.id, a.String("id"));
   ASSIGN_OR_RETURN(e->actor.role, a.String("role"));
   RETURN_IF_ERROR(CheckActor(e->actor.id, e->actor.role));
-  ASSIGN_OR_RETURN(e->prev_hash, f.HexHash("prev_hash"));
-  ASSIGN_OR_RETURN(e->hash, f.HexHash("hash"));
   return CheckClientFields(e->command_id, e->stream, e->type, e->effective_date, e->document_ref,
                            e->note);
 }
