@@ -4,6 +4,7 @@
 #include <functional>
 #include <future>
 
+#include "domain/json_writer.h"
 #include "hatchery/json.h"
 
 namespace hatchery::domain {
@@ -133,33 +134,84 @@ const std::array<std::size_t, kMeasureCount>& MeasuresByName() {
   return order;
 }
 
-bj::object IndicatorJson(const IndicatorRow& row, const Projection& p) {
-  bj::object values;
-  values.reserve(kMeasureCount);
-  for (std::size_t i : MeasuresByName()) {
-    if (row.values.has(i)) values.emplace(kMeasureNames[i], row.values.get(i));
+// The two views of a million rows and more are written through json_writer.h, members in key
+// order, so that their digests need no DOM.
+template <typename W>
+void WriteIndicatorRow(W& w, const IndicatorRow& row, const Projection& p) {
+  w.BeginObject();
+  w.Key("assessment_class");
+  w.String(Name(row.assessment_class));
+  w.Key("carrier_id");
+  if (row.carrier == kClassTotal) {
+    w.Null();
+  } else {
+    w.String(p.carriers[row.carrier].carrier_id);
   }
-  return bj::object{
-      {"assessment_class", Name(row.assessment_class)},
-      {"carrier_id", row.carrier == kClassTotal ? bj::value(nullptr)
-                                                : bj::value(p.carriers[row.carrier].carrier_id)},
-      {"values", std::move(values)},
-      {"year", row.year}};
+  w.Key("values");
+  w.BeginObject();
+  for (std::size_t i : MeasuresByName()) {
+    if (!row.values.has(i)) continue;
+    w.Key(kMeasureNames[i]);
+    w.Integer(row.values.get(i));
+  }
+  w.EndObject();
+  w.Key("year");
+  w.Integer(row.year);
+  w.EndObject();
 }
 
-bj::object ScoreRow(const Score& s, const Projection& p) {
-  bj::array contributions;
+template <typename W>
+void WriteScoreRow(W& w, const Score& s, const Projection& p) {
+  w.BeginObject();
+  w.Key("assessment_class");
+  w.String(Name(s.assessment_class));
+  w.Key("carrier_id");
+  w.String(p.carriers[s.carrier].carrier_id);
+  w.Key("contributions");
+  w.BeginArray();
   for (const Contribution& c : s.contributions) {
-    contributions.push_back(bj::object{
-        {"indicator", c.indicator_id}, {"points_centi", c.points_centi}, {"value", c.value}});
+    w.BeginObject();
+    w.Key("indicator");
+    w.String(c.indicator_id);
+    w.Key("points_centi");
+    w.Integer(c.points_centi);
+    w.Key("value");
+    w.Integer(c.value);
+    w.EndObject();
   }
-  return bj::object{{"assessment_class", Name(s.assessment_class)},
-                    {"carrier_id", p.carriers[s.carrier].carrier_id},
-                    {"contributions", std::move(contributions)},
-                    {"rank", s.rank},
-                    {"ruleset_id", s.ruleset_id},
-                    {"score_centi", s.score_centi},
-                    {"year", s.year}};
+  w.EndArray();
+  w.Key("rank");
+  w.Integer(s.rank);
+  w.Key("ruleset_id");
+  w.String(s.ruleset_id);
+  w.Key("score_centi");
+  w.Integer(s.score_centi);
+  w.Key("year");
+  w.Integer(s.year);
+  w.EndObject();
+}
+
+// Calls `visit` with each row of the writer-based views, written by a `W`: the indicator rows,
+// then the class totals, or the scores. False for any other view.
+template <typename W, typename Visit>
+bool WriteWriterRows(const Projection& p, std::string_view view, W& w, const Visit& visit) {
+  if (view == "indicators") {
+    for (const auto* rows : {&p.indicators, &p.class_totals}) {
+      for (const auto& row : *rows) {
+        WriteIndicatorRow(w, row, p);
+        visit();
+      }
+    }
+    return true;
+  }
+  if (view == "assessment") {
+    for (const auto& s : p.scores) {
+      WriteScoreRow(w, s, p);
+      visit();
+    }
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -217,11 +269,8 @@ Status ForEachRow(const Projection& p, std::string_view view,
     for (const auto& c : p.carriers) {
       for (const auto& f : c.flags) visit(FlagRow(f));
     }
-  } else if (view == "indicators") {
-    for (const auto& row : p.indicators) visit(IndicatorJson(row, p));
-    for (const auto& row : p.class_totals) visit(IndicatorJson(row, p));
-  } else if (view == "assessment") {
-    for (const auto& s : p.scores) visit(ScoreRow(s, p));
+  } else if (DomWriter w;
+             WriteWriterRows(p, view, w, [&] { visit(std::move(w.Take().as_object())); })) {
   } else {
     std::string known;
     for (std::string_view v : kViews) known += (known.empty() ? "" : ", ") + std::string(v);
@@ -246,13 +295,20 @@ std::vector<ViewState> ViewStates(const Projection& projection) {
     Sha256Stream digest;
     std::size_t rows = 0;
     std::string text;
-    digest.Update("[");
-    (void)ForEachRow(projection, view, [&](bj::object&& row) {
-      text.clear();
-      if (rows++ > 0) text.push_back(',');
-      json::AppendCanonical(row, &text);
+    auto row_done = [&] {  // `text` holds one row
+      if (rows++ > 0) digest.Update(",");
       digest.Update(text);
-    });
+      text.clear();
+    };
+    digest.Update("[");
+    // The large views are written straight as canonical text; the others through their DOM.
+    CanonicalWriter w(&text);
+    if (!WriteWriterRows(projection, view, w, row_done)) {
+      (void)ForEachRow(projection, view, [&](bj::object&& row) {
+        json::AppendCanonical(row, &text);
+        row_done();
+      });
+    }
     digest.Update("]");
     return ViewState{std::string(view), rows, digest.Final()};
   };
