@@ -7,6 +7,7 @@
 #include <random>
 
 #include "hatchery/checkpoint.h"
+#include "hatchery/json_tape.h"
 #include "hatchery/note.h"
 #include "hatchery/time.h"
 #include "ledger/format.h"
@@ -44,6 +45,38 @@ std::vector<Hash> Digests(const replay::Result& result) {
   std::vector<Hash> digests;
   for (const auto& v : result.views) digests.push_back(v.digest);
   return digests;
+}
+
+TEST_CASE("replay: records read in place fold to the fact base of decoded events", "[replay]") {
+  TempDir dir;
+  REQUIRE(RunHatchery("demo --carriers 12 --data " + dir.Sub("s")).exit_code == 0);
+  auto ledger = OpenReadOnly(dir.Sub("s"));
+  domain::FactBase decoded, in_place;
+  json::Tape tape;
+  REQUIRE(ledger->ForEach(1, ledger->head().seq, [&](const Event& e) { return decoded.Apply(e); })
+              .ok());
+  REQUIRE(ledger
+              ->ForEachRecord(1, ledger->head().seq,
+                              [&](std::uint64_t, std::string_view record) {
+                                return in_place.ApplyRecord(record, &tape);
+                              })
+              .ok());
+  CHECK(in_place.last_seq() == ledger->head().seq);
+  CHECK(in_place.Save() == decoded.Save());
+  // A record that is not its event's canonical form does not fold, and says so.
+  std::string record;
+  REQUIRE(ledger
+              ->ForEachRecord(1, 1,
+                              [&](std::uint64_t, std::string_view r) {
+                                record = std::string(r);
+                                return Status::Ok();
+                              })
+              .ok());
+  domain::FactBase fresh;
+  Status spaced = fresh.ApplyRecord(" " + record, &tape);
+  CHECK(spaced.code() == Code::kCorruption);
+  CHECK_THAT(spaced.message(), Catch::Contains("not canonical JSON at byte 0"));
+  CHECK(fresh.last_seq() == 0);
 }
 
 TEST_CASE("replay: as of any seq it equals folding exactly the events up to it", "[replay]") {

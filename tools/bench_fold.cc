@@ -63,8 +63,8 @@ std::vector<std::string> StoredRecords(std::vector<Event> events) {
   return records;
 }
 
-// Folds the stored `records` on this thread — each read in place (ScanStoredEvent) and its fact
-// decoded and added — and derives every projection; with `render` (the first run) also renders
+// Folds the stored `records` on this thread — each read in place (FactBase::ApplyRecord) — and
+// derives every projection; with `render` (the first run) also renders
 // the views and prints the resident set after each stage. The records' hashes are not checked:
 // that is the replay's work (tools/bench_replay), not the fold's.
 FoldFigures Fold(const std::vector<std::string>& records, bool render) {
@@ -73,11 +73,8 @@ FoldFigures Fold(const std::vector<std::string>& records, bool render) {
   domain::FactBase facts;
   json::Tape tape;
   for (const std::string& record : records) {
-    auto view = ScanStoredEvent(record, &tape);
-    if (!view.ok()) throw std::runtime_error(view.status().ToString());
-    auto item = facts.Prepare(*view);
-    Status added = item.ok() ? facts.Add(std::move(item).value()) : item.status();
-    if (!added.ok()) throw std::runtime_error(added.ToString());
+    if (Status s = facts.ApplyRecord(record, &tape); !s.ok())
+      throw std::runtime_error(s.ToString());
   }
   FoldFigures f;
   f.apply_s = MicrosSince(start) / 1e6;

@@ -131,6 +131,15 @@ StatusOr<FoldItem> FactBase::Prepare(const EventView& event) const {
   return FoldItem{std::string(CarrierOfStream(event.stream)), std::move(fact).value(), nullptr};
 }
 
+Status FactBase::ApplyRecord(std::string_view record, json::Tape* tape) {
+  auto view = ScanStoredEvent(record, tape);
+  if (!view.ok()) {
+    return Status(Code::kCorruption, "a stored record is not an event: " + view.status().message());
+  }
+  ASSIGN_OR_RETURN(FoldItem item, Prepare(*view));
+  return Add(std::move(item));
+}
+
 Status FactBase::Add(FoldItem item) {
   const std::uint64_t seq = item.fact.seq;
   if (bucket_of_.empty() && seq > 0) first_seq_ = seq;

@@ -56,6 +56,10 @@ class FactBase {
   // Folds a prepared event, which must be the event after last_seq(). Errors (nothing is
   // folded): kCorruption for an event out of order.
   Status Add(FoldItem item);
+  // Folds a stored record read in place with `tape` (ScanStoredEvent, no DOM): Add(Prepare(…)).
+  // Its hash is not checked (the replay does that). Errors: kCorruption for a record that is not
+  // an event in canonical form; Prepare's and Add's.
+  Status ApplyRecord(std::string_view record, json::Tape* tape);
   // The fact base as a cereal portable binary archive, and back (fact_archive.cc): what a
   // snapshot (replay/snapshot.h) holds. Load errors: kCorruption.
   std::string Save() const;

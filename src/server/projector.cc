@@ -25,8 +25,10 @@ StatusOr<const domain::FactBase*> Projector::CaughtUp() {
   if (!health_.ok()) return health_;
   std::uint64_t head = ledger_.head().seq;
   if (facts_->last_seq() < head) {
-    health_ = ledger_.ForEach(facts_->last_seq() + 1, head,
-                              [&](const Event& e) { return facts_->Apply(e); });
+    health_ = ledger_.ForEachRecord(facts_->last_seq() + 1, head,
+                                    [&](std::uint64_t, std::string_view record) {
+                                      return facts_->ApplyRecord(record, &tape_);
+                                    });
     if (!health_.ok()) return health_;
   }
   return facts_.get();

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "domain/fact_base.h"
+#include "hatchery/json_tape.h"
 #include "hatchery/ledger.h"
 
 namespace hatchery::server {
@@ -38,6 +39,7 @@ class Projector {
 
   const Ledger& ledger_;
   std::unique_ptr<domain::FactBase> facts_;
+  json::Tape tape_;  // reads each new record in place
   Status health_;
   boost::asio::io_context context_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
