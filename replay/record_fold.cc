@@ -108,7 +108,7 @@ void RecordFold::Work() {
     std::uint32_t begin = 0;
     for (std::size_t i = 0; i < batch->ends.size(); ++i) {
       std::string_view stored =
-          std::string_view(batch->bytes).substr(begin, batch->ends[i] - begin);
+          std::string_view{batch->bytes}.substr(begin, batch->ends[i] - begin);
       begin = batch->ends[i];
       Checked& c = batch->out[i];
       if (auto view = ScanStoredEvent(stored, &tape); view.ok()) {

@@ -137,6 +137,7 @@ double RunAppends(const std::string& parent, const std::vector<demo::Act>& acts,
     queues[it->second].push_back(&a);
   }
   std::vector<int> counts;
+  counts.reserve(queues.size());
   for (const auto& q : queues) counts.push_back(static_cast<int>(q.size()));
   auto figures = DriveAsync(*ledger, counts, [&](int p, int i) {
     return std::pair{queues[p][i]->actor, queues[p][i]->command};

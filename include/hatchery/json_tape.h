@@ -158,7 +158,7 @@ class Tape {
   std::string_view Text(const Token& t) const {
     if (t.count == 0) return text_.substr(t.offset, t.length);
     auto [offset, length] = decoded_[t.count - 1];
-    return std::string_view(unescaped_).substr(offset, length);
+    return std::string_view{unescaped_}.substr(offset, length);
   }
 
   std::string_view text_;

@@ -70,7 +70,7 @@ class Reader {
   // The text of a string member, valid while the data is.
   std::string_view View(const Object& in, std::string_view key, std::string_view path) {
     auto v = in.if_contains(key);
-    if (v && v->is_string()) return std::string_view(v->as_string());
+    if (v && v->is_string()) return std::string_view{v->as_string()};
     Fail(path);
     return {};
   }
@@ -124,7 +124,7 @@ class Reader {
     if (!failed_) return Status::Ok();
     return Status(
         Code::kSchemaViolation,
-        std::string(type_) + ": field /data/" + failed_field_ + " is missing or not valid",
+        std::string{type_} + ": field /data/" + failed_field_ + " is missing or not valid",
         bj::object{{"field", "/data/" + failed_field_}});
   }
 

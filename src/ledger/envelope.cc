@@ -70,7 +70,7 @@ class Fields {
     auto v = object_.if_contains(name);
     if (!v) return FieldError(name, "is required");
     if (!v->is_string()) return FieldError(name, "must be a string");
-    return std::string_view(v->as_string());
+    return std::string_view{v->as_string()};
   }
   StatusOr<std::optional<std::string_view>> OptionalString(std::string_view name) const {
     if (!object_.contains(name)) return std::optional<std::string_view>();
