@@ -47,6 +47,22 @@ std::vector<Hash> Digests(const replay::Result& result) {
   return digests;
 }
 
+TEST_CASE("replay: carriers derived in slices on every core give the views of one slice",
+          "[replay]") {
+  TempDir dir;
+  REQUIRE(RunHatchery("demo --carriers 30 --data " + dir.Sub("s")).exit_code == 0);
+  auto ledger = OpenReadOnly(dir.Sub("s"));
+  auto folded = replay::Fold(*ledger, ledger->head().seq, kFromStart);
+  REQUIRE(folded.ok());
+  const domain::FactBase& facts = *folded->facts;
+  for (std::optional<domain::Date> on : {std::optional<domain::Date>(), std::optional(20231231)}) {
+    domain::Cut cut = domain::MakeCut(facts, std::nullopt, on);
+    auto whole = domain::ViewStates(domain::Project(facts, cut, facts.carrier_index().size()));
+    CHECK(domain::ViewStates(domain::Project(facts, cut, 4)) == whole);
+    CHECK(domain::ViewStates(domain::Project(facts, cut, 7)) == whole);
+  }
+}
+
 TEST_CASE("replay: records read in place fold to the fact base of decoded events", "[replay]") {
   TempDir dir;
   REQUIRE(RunHatchery("demo --carriers 12 --data " + dir.Sub("s")).exit_code == 0);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 #include <future>
+#include <iterator>
+#include <thread>
 
 #include "domain/json_writer.h"
 #include "hatchery/json.h"
@@ -223,19 +225,65 @@ const CarrierOutcome* Projection::FindCarrier(std::string_view carrier_id) const
   return it != carriers.end() && it->carrier_id == carrier_id ? &*it : nullptr;
 }
 
-Projection Project(const FactBase& facts, const Cut& cut) {
+namespace {
+
+constexpr std::size_t kMaxSlices = 8;
+
+// The carriers of one slice of the index, derived: their outcomes, and their indicator rows
+// naming each carrier by its position within the slice.
+struct Slice {
+  std::vector<CarrierOutcome> carriers;
+  std::vector<IndicatorRow> indicators;
+};
+
+template <typename It>
+Slice DeriveSlice(const FactBase& facts, const Policy& policy, const Cut& cut, It begin, It end) {
+  Slice slice;
+  for (It it = begin; it != end; ++it) {
+    auto outcome = DeriveCarrier(facts.stream(it->second), policy, cut);
+    if (!outcome) continue;
+    AddCarrierIndicators(*outcome, static_cast<std::uint32_t>(slice.carriers.size()), cut.today,
+                         &slice.indicators);
+    slice.carriers.push_back(std::move(*outcome));
+  }
+  return slice;
+}
+
+}  // namespace
+
+Projection Project(const FactBase& facts, const Cut& cut, std::size_t carriers_per_slice) {
   Projection p;
   p.cut = cut;
   Policy policy(facts.policy(), cut);
-  p.carriers.reserve(facts.carrier_index().size());
-  p.indicators.reserve(facts.carrier_index().size() * 8);  // years of a typical carrier
-  for (const auto& [id, index] : facts.carrier_index()) {
-    auto outcome = DeriveCarrier(facts.stream(index), policy, cut);
-    if (!outcome) continue;
-    AddCarrierIndicators(*outcome, static_cast<std::uint32_t>(p.carriers.size()), cut.today,
-                         &p.indicators);
-    p.carriers.push_back(std::move(*outcome));
+  // Each carrier derives on its own: contiguous slices of the carriers in id order are derived at
+  // once and joined in order, each slice's rows renumbered to the carriers' final positions.
+  const auto& index = facts.carrier_index();
+  std::size_t slices = std::clamp<std::size_t>(
+      std::min<std::size_t>(std::thread::hardware_concurrency(),
+                            index.size() / std::max<std::size_t>(carriers_per_slice, 1)),
+      1, kMaxSlices);
+  std::vector<std::future<Slice>> others;  // every slice but the last, on threads of their own
+  auto begin = index.begin();
+  for (std::size_t k = 0; k + 1 < slices; ++k) {
+    auto end = std::next(begin, static_cast<std::ptrdiff_t>(index.size() / slices));
+    others.push_back(std::async(std::launch::async, [&, begin, end] {
+      return DeriveSlice(facts, policy, cut, begin, end);
+    }));
+    begin = end;
   }
+  Slice last = DeriveSlice(facts, policy, cut, begin, index.end());
+  p.carriers.reserve(index.size());
+  p.indicators.reserve(index.size() * 8);  // years of a typical carrier
+  auto join = [&p](Slice&& slice) {
+    auto offset = static_cast<std::uint32_t>(p.carriers.size());
+    std::move(slice.carriers.begin(), slice.carriers.end(), std::back_inserter(p.carriers));
+    for (IndicatorRow& row : slice.indicators) {
+      if (row.carrier != kClassTotal) row.carrier += offset;
+      p.indicators.push_back(std::move(row));
+    }
+  };
+  for (auto& future : others) join(future.get());
+  join(std::move(last));
   p.class_totals = ClassTotals(p.indicators);
   p.scores = Assess(p.indicators, policy);
   return p;

@@ -34,7 +34,11 @@ struct Projection {
   const CarrierOutcome* FindCarrier(std::string_view carrier_id) const;
 };
 
-Projection Project(const FactBase& facts, const Cut& cut);
+// Every carrier's outcome, indicators, class totals and scores under `cut`. Carriers are derived
+// in slices of at least `carriers_per_slice`, one per core, at once (tests make it small).
+inline constexpr std::size_t kCarriersPerSlice = 4096;
+Projection Project(const FactBase& facts, const Cut& cut,
+                   std::size_t carriers_per_slice = kCarriersPerSlice);
 
 // The projection of one carrier alone: its carriers, entitlements, payouts and compliance rows and
 // its own indicator rows are exactly those of Project; class totals and scores (which need every
@@ -60,6 +64,7 @@ struct ViewState {
   std::string view;
   std::size_t rows = 0;
   Hash digest{};
+  bool operator==(const ViewState&) const = default;
 };
 // Every view's state, in kViews order (each view made and hashed on a thread of its own).
 std::vector<ViewState> ViewStates(const Projection& projection);
