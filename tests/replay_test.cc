@@ -4,6 +4,7 @@
 #include "replay/replay.h"
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <random>
 
 #include "hatchery/checkpoint.h"
@@ -11,6 +12,7 @@
 #include "hatchery/note.h"
 #include "hatchery/time.h"
 #include "ledger/format.h"
+#include "replay/record_fold.h"
 #include "test_util.h"
 
 namespace hatchery {
@@ -198,6 +200,70 @@ TEST_CASE("replay: an event edited behind the ledger's back stops it, naming the
   CHECK(result.status().code() == Code::kCorruption);
   CHECK_THAT(result.status().message(), Catch::Contains("event 21 does not chain"));
   CHECK(replay::Replay(*ledger, {19, {}, {}}, kFromStart).ok());  // the events before it are fine
+}
+
+// The replay's message for a store whose record `seq` is replaced by what `tamper` makes of it
+// (the stored body, without its tag), or "" if the replay succeeds.
+std::string ReplayAfterTampering(const std::string& path, std::uint64_t seq,
+                                 const std::function<std::string(std::string)>& tamper) {
+  {
+    testing::RawStore raw(path);
+    std::string key = ledger::EncodeFixed64(seq);
+    std::string body = raw.Get("events", key).substr(1);
+    raw.Put("events", key, std::string(1, ledger::kRecordCanonicalJson) + tamper(body));
+  }
+  auto ledger = OpenReadOnly(path);
+  auto result = replay::Replay(*ledger, {}, kFromStart);
+  if (result.ok()) return "";
+  CHECK(result.status().code() == Code::kCorruption);
+  return result.status().message();
+}
+
+TEST_CASE("replay: every way a stored record can be wrong is told apart, past the first batch",
+          "[replay]") {
+  TempDir dir;
+  std::string path = dir.Sub("s");
+  REQUIRE(RunHatchery("demo --carriers 120 --data " + path).exit_code == 0);
+  std::uint64_t head = OpenReadOnly(path)->head().seq;
+  const std::uint64_t seq = replay::RecordFold::kBatchRecords + 7;  // in the second batch
+  REQUIRE(head > seq + 1);
+  auto reread = [](const std::string& body) { return std::move(ParseEvent(body)).value(); };
+  SECTION("content edited, hash left: canonical, but its content hashes otherwise") {
+    CHECK_THAT(
+        ReplayAfterTampering(path, seq,
+                             [&](std::string body) {
+                               Event e = reread(body);
+                               e.command_id += "x";
+                               return CanonicalForm(e, true);
+                             }),
+        Catch::Contains("event " + std::to_string(seq) + " does not check out: hash mismatch"));
+  }
+  SECTION("bytes no longer canonical") {
+    CHECK_THAT(
+        ReplayAfterTampering(path, seq, [](std::string body) { return body.insert(1, " "); }),
+        Catch::Contains("event " + std::to_string(seq) +
+                        " does not check out: the event is not in canonical form"));
+  }
+  SECTION("not an event at all") {
+    CHECK_THAT(ReplayAfterTampering(path, seq, [](const std::string&) { return "[1,2]"; }),
+               Catch::Contains("event " + std::to_string(seq) + " is unreadable"));
+  }
+  SECTION("another event's record in its place") {
+    std::string next = testing::RawStore(path).Get("events", ledger::EncodeFixed64(seq + 1));
+    CHECK_THAT(ReplayAfterTampering(path, seq, [&](const std::string&) { return next.substr(1); }),
+               Catch::Contains("event " + std::to_string(seq + 1) + " is not the next after " +
+                               std::to_string(seq - 1)));
+  }
+  SECTION("the last event rehashed with data its type cannot have") {
+    CHECK_THAT(ReplayAfterTampering(path, head,
+                                    [&](std::string body) {
+                                      Event e = reread(body);
+                                      e.type = "NoSuchType";
+                                      e.hash = ComputeEventHash(e);
+                                      return CanonicalForm(e, true);
+                                    }),
+               Catch::Contains("event " + std::to_string(head) + " does not fold"));
+  }
 }
 
 }  // namespace
