@@ -30,6 +30,23 @@ std::unique_ptr<Ledger> OpenReadOnly(const std::string& path) {
   return std::move(ledger).value();
 }
 
+// A demo store of `carriers` carriers, and its events folded from event 1.
+struct FoldedDemo {
+  explicit FoldedDemo(int carriers) {
+    REQUIRE(RunHatchery("demo --carriers " + std::to_string(carriers) + " --data " + dir.Sub("s"))
+                .exit_code == 0);
+    ledger = OpenReadOnly(dir.Sub("s"));
+    auto fold = replay::Fold(*ledger, ledger->head().seq, kFromStart);
+    REQUIRE(fold.ok());
+    folded = std::move(fold).value();
+  }
+  const domain::FactBase& facts() const { return *folded.facts; }
+
+  TempDir dir;
+  std::unique_ptr<Ledger> ledger;
+  replay::Folded folded;
+};
+
 // The digests of every view from a fact base holding exactly the events 1..seq.
 std::vector<Hash> PrefixDigests(const Ledger& ledger, std::uint64_t seq,
                                 std::optional<domain::Date> effective_on) {
@@ -51,12 +68,8 @@ std::vector<Hash> Digests(const replay::Result& result) {
 
 TEST_CASE("replay: carriers derived in slices on every core give the views of one slice",
           "[replay]") {
-  TempDir dir;
-  REQUIRE(RunHatchery("demo --carriers 30 --data " + dir.Sub("s")).exit_code == 0);
-  auto ledger = OpenReadOnly(dir.Sub("s"));
-  auto folded = replay::Fold(*ledger, ledger->head().seq, kFromStart);
-  REQUIRE(folded.ok());
-  const domain::FactBase& facts = *folded->facts;
+  FoldedDemo demo(30);
+  const domain::FactBase& facts = demo.facts();
   for (std::optional<domain::Date> on : {std::optional<domain::Date>(), std::optional(20231231)}) {
     domain::Cut cut = domain::MakeCut(facts, std::nullopt, on);
     auto whole = domain::ViewStates(domain::Project(facts, cut, facts.carrier_index().size()));
@@ -274,13 +287,9 @@ namespace {
 
 TEST_CASE("replay: one carrier's projection alone is its rows of the whole projection",
           "[replay]") {
-  TempDir dir;
-  REQUIRE(RunHatchery("demo --carriers 12 --data " + dir.Sub("s")).exit_code == 0);
-  auto ledger = OpenReadOnly(dir.Sub("s"));
-  auto folded = replay::Fold(*ledger, ledger->head().seq, kFromStart);
-  REQUIRE(folded.ok());
-  const domain::FactBase& facts = *folded->facts;
-  std::uint64_t head = ledger->head().seq;
+  FoldedDemo demo(12);
+  const domain::FactBase& facts = demo.facts();
+  std::uint64_t head = demo.ledger->head().seq;
   std::size_t compared = 0;
   for (std::uint64_t seq : {head / 3, head}) {
     for (std::optional<domain::Date> on :
