@@ -13,6 +13,7 @@
 #include <memory>
 #include <thread>
 
+#include "domain/carrier_memo.h"
 #include "domain/fact_base.h"
 #include "hatchery/json_tape.h"
 #include "hatchery/ledger.h"
@@ -33,12 +34,15 @@ class Projector {
   // On the projector's thread only: the fact base with every event through the ledger's head.
   // Errors: kCorruption (an event that does not fold; the projector then answers this forever).
   StatusOr<const domain::FactBase*> CaughtUp();
+  // On the projector's thread only: per-carrier projections of that fact base, remembered.
+  domain::CarrierMemo& memo() { return memo_; }
 
  private:
   Projector(const Ledger& ledger, std::unique_ptr<domain::FactBase> facts);
 
   const Ledger& ledger_;
   std::unique_ptr<domain::FactBase> facts_;
+  domain::CarrierMemo memo_;
   json::Tape tape_;  // reads each new record in place
   Status health_;
   boost::asio::io_context context_;

@@ -165,7 +165,7 @@ StatusOr<bj::object> CheckpointOp(Ledger& ledger, const domain::FactBase& facts,
 }
 
 StatusOr<bj::object> QueryOp(const Ledger& ledger, const domain::FactBase& facts,
-                             const bj::object& args) {
+                             domain::CarrierMemo& memo, const bj::object& args) {
   ASSIGN_OR_RETURN(std::string view, Text(args, "view", true));
   bj::object filter;
   if (const bj::value* f = args.if_contains("filter")) {
@@ -182,11 +182,12 @@ StatusOr<bj::object> QueryOp(const Ledger& ledger, const domain::FactBase& facts
   domain::Cut cut = domain::MakeCut(facts, seq, point.effective_on);
   // One carrier's rows need only that carrier's derivation, except ranks within a class.
   const bj::value* carrier = filter.if_contains("carrier_id");
-  domain::Projection projection = carrier && carrier->is_string() && view != "assessment"
-                                      ? domain::ProjectCarrier(facts, cut, carrier->as_string())
-                                      : domain::Project(facts, cut);
+  std::shared_ptr<const domain::Projection> projection =
+      carrier && carrier->is_string() && view != "assessment"
+          ? memo.Get(facts, cut, carrier->as_string())
+          : std::make_shared<const domain::Projection>(domain::Project(facts, cut));
   bj::array rows;
-  RETURN_IF_ERROR(domain::ForEachRow(projection, view, [&](bj::object&& row) {
+  RETURN_IF_ERROR(domain::ForEachRow(*projection, view, [&](bj::object&& row) {
     for (const auto& [key, want] : filter) {
       const bj::value* have = row.if_contains(key);
       if (!have || Plain(*have) != Plain(want)) return;

@@ -10,6 +10,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 
+#include "domain/carrier_memo.h"
 #include "domain/fact_base.h"
 #include "hatchery/ledger.h"
 #include "hatchery/note.h"
@@ -29,9 +30,11 @@ StatusOr<boost::json::object> ProofOp(const Ledger& ledger, const boost::json::o
 // the network thread.
 StatusOr<boost::json::object> VerifyOp(const Ledger& ledger, const boost::json::object& args);
 
-// `facts` must hold every event through the ledger's head.
+// `facts` must hold every event through the ledger's head. A query of one carrier (a carrier_id
+// filter, any view but assessment) derives that carrier alone, through `memo`, which must always
+// be used with this same `facts`.
 StatusOr<boost::json::object> QueryOp(const Ledger& ledger, const domain::FactBase& facts,
-                                      const boost::json::object& args);
+                                      domain::CarrierMemo& memo, const boost::json::object& args);
 StatusOr<boost::json::object> ExplainOp(const Ledger& ledger, const domain::FactBase& facts,
                                         const boost::json::object& args);
 // `checkpoint`: with `"sign": true` (the caller checked the role), a new checkpoint of the head

@@ -242,7 +242,7 @@ asio::awaitable<StatusOr<bj::object>> Session::OnProjector(const std::string& op
   Server::State& state = *state_;
   std::function<StatusOr<bj::object>()> work = [&]() -> StatusOr<bj::object> {
     ASSIGN_OR_RETURN(const domain::FactBase* facts, state.projector->CaughtUp());
-    if (op == "query") return QueryOp(state.ledger, *facts, args);
+    if (op == "query") return QueryOp(state.ledger, *facts, state.projector->memo(), args);
     if (op == "explain") return ExplainOp(state.ledger, *facts, args);
     const note::SigningKey* key = state.options.signing_key ? &*state.options.signing_key : nullptr;
     return CheckpointOp(state.ledger, *facts, key, args);
