@@ -111,27 +111,23 @@ void RecordFold::Work() {
           std::string_view{batch->bytes}.substr(begin, batch->ends[i] - begin);
       begin = batch->ends[i];
       Checked& c = batch->out[i];
+      // What the workers learn of one event, read in place (EventView) or parsed (Event).
+      auto take = [&](const auto& event, std::string content_problem) {
+        c.seq = event.seq;
+        c.prev_hash = event.prev_hash;
+        c.hash = event.hash;
+        c.content_problem = std::move(content_problem);
+        if (c.content_problem.empty()) c.item = facts_->Prepare(event);
+        if (i + 1 == batch->ends.size()) batch->last_recorded_at = event.recorded_at;
+      };
       if (auto view = ScanStoredEvent(stored, &tape); view.ok()) {
-        c.seq = view->seq;
-        c.prev_hash = view->prev_hash;
-        c.hash = view->hash;
-        c.content_problem = CheckContentHash(*view);
-        if (c.content_problem.empty()) c.item = facts_->Prepare(*view);
-        if (i + 1 == batch->ends.size()) batch->last_recorded_at = view->recorded_at;
-        continue;
+        take(*view, CheckContentHash(*view));
+      } else if (auto event = ParseEvent(stored); event.ok()) {
+        // Not canonical: an event whose bytes were edited.
+        take(*event, CheckEventContent(*event, stored));
+      } else {
+        c.readable = event.status();  // no event at all
       }
-      // Not canonical: an event whose bytes were edited, or no event at all.
-      auto event = ParseEvent(stored);
-      if (!event.ok()) {
-        c.readable = event.status();
-        continue;
-      }
-      c.seq = event->seq;
-      c.prev_hash = event->prev_hash;
-      c.hash = event->hash;
-      c.content_problem = CheckEventContent(*event, stored);
-      if (c.content_problem.empty()) c.item = facts_->Prepare(*event);
-      if (i + 1 == batch->ends.size()) batch->last_recorded_at = event->recorded_at;
     }
     lock.lock();
     batch->checked = true;
