@@ -108,5 +108,21 @@ TEST_CASE("carrier memo: a later ruleset activation re-derives the carriers it a
   CHECK(after[1].at(0).at("ruleset_id") == "TCB-2024-1");
 }
 
+TEST_CASE("carrier memo: bounded, it starts over when full", "[memo]") {
+  PolicyFixture f;
+  for (const char* id : {"inc-1", "inc-2", "inc-3"}) f.Register(id, "incubator", "comprehensive");
+  Follower follower(f);
+  follower.memo = domain::CarrierMemo(2);
+  follower.At("inc-1");
+  follower.At("inc-2");
+  CHECK(follower.memo.size() == 2);
+  follower.At("inc-3");  // full: starts over with inc-3 alone
+  CHECK(follower.memo.size() == 1);
+  follower.At("inc-3");
+  follower.At("inc-1");
+  CHECK(follower.memo.hits() == 1);
+  CHECK(follower.memo.misses() == 4);
+}
+
 }  // namespace
 }  // namespace hatchery::testing

@@ -29,13 +29,14 @@ namespace hatchery::domain {
 
 class CarrierMemo {
  public:
-  explicit CarrierMemo(std::size_t capacity = 1 << 16) : capacity_(capacity) {}
+  explicit CarrierMemo(std::size_t capacity = 1 << 14) : capacity_(capacity) {}
 
   // ProjectCarrier(facts, cut, carrier_id), except that the projection's own `cut` is the one it
   // was first derived under (same rows).
   std::shared_ptr<const Projection> Get(const FactBase& facts, const Cut& cut,
                                         std::string_view carrier_id);
 
+  std::size_t size() const { return entries_.size(); }
   std::uint64_t hits() const { return hits_; }
   std::uint64_t misses() const { return misses_; }
 
