@@ -227,13 +227,21 @@ asio::awaitable<std::string> Session::Handle(std::string_view line) {
 template <typename Executor>
 asio::awaitable<StatusOr<bj::object>> Session::RunOn(
     Executor executor, const std::function<StatusOr<bj::object>()>& work) {
-  // co_spawn's result must be default-constructible: the answer travels in an optional. The
-  // function object is a named local, not a temporary inside the co_await (GCC 12 destroys such
-  // temporaries twice).
-  auto run = [&work]() -> asio::awaitable<std::optional<StatusOr<bj::object>>> {
-    co_return work();
+  // The work is posted there and its answer posted back to this session's executor: no coroutine
+  // on the other thread. The answer travels in an optional (an awaitable's result must be
+  // default-constructible); `work` lives on in this suspended frame until the answer is back.
+  using Answer = std::optional<StatusOr<bj::object>>;
+  auto initiate = [executor, &work](auto handler) {
+    asio::post(executor, [&work, handler = std::move(handler)]() mutable {
+      Answer answer(work());
+      auto home = asio::get_associated_executor(handler);
+      asio::post(home, [handler = std::move(handler), answer = std::move(answer)]() mutable {
+        std::move(handler)(std::move(answer));
+      });
+    });
   };
-  auto answer = co_await asio::co_spawn(executor, std::move(run), asio::use_awaitable);
+  Answer answer = co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Answer)>(
+      initiate, asio::use_awaitable);
   co_return std::move(*answer);
 }
 
