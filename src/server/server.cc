@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <future>
+#include <thread>
 
 #include "hatchery/checkpoint.h"
 #include "replay/checkpoint_state.h"
@@ -20,15 +22,17 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+// On the control strand: each connection's socket on a strand of its own.
 asio::awaitable<void> Accept(std::shared_ptr<Server::State> state) {
   while (!state->stopping) {
-    auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await state->acceptor.async_accept(asio::make_strand(state->net),
+                                                              asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (state->stopping || ec == asio::error::operation_aborted) break;
       continue;  // a failed accept (e.g. out of descriptors) leaves the server listening
     }
     ++state->connections_total;
-    if (state->sessions.size() >= state->options.max_connections) {
+    if (state->SessionCount() >= state->options.max_connections) {
       std::string refusal =
           ErrorLine(nullptr, Status(Code::kOverloaded, "too many connections; retry later"));
       boost::system::error_code ignored;
@@ -41,18 +45,19 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> state) {
     socket.set_option(tcp::no_delay(true), ignored);  // answers are whole lines: send at once
     std::uint64_t number = state->next_session++;
     auto session = std::make_shared<Session>(state, std::move(socket), number);
-    state->sessions.emplace(number, session);
-    asio::co_spawn(state->net, session->Run(), asio::detached);
+    state->AddSession(number, session);
+    asio::co_spawn(session->executor(), session->Run(), asio::detached);
   }
 }
 
-// Every `checkpoint_every`, a signed checkpoint of the head if it moved, until the stop.
+// On the control strand: every `checkpoint_every`, a signed checkpoint of the head if it moved,
+// until the stop.
 asio::awaitable<void> SignOnTimer(std::shared_ptr<Server::State> state) {
   while (!state->stopping) {
     state->signing_timer.expires_after(state->options.checkpoint_every);
     co_await state->signing_timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (state->stopping) break;
-    // On the projector's thread; the network thread goes on serving meanwhile.
+    // On the projector's thread; the network threads go on serving meanwhile.
     asio::post(state->projector->executor(), [s = state.get()] { (void)s->SignIfNew(); });
   }
 }
@@ -93,6 +98,28 @@ StatusOr<std::uint64_t> Server::State::SignIfNew() {
   return size;
 }
 
+std::size_t Server::State::SessionCount() const {
+  std::lock_guard lock(sessions_mu_);
+  return sessions_.size();
+}
+
+void Server::State::AddSession(std::uint64_t number, const std::shared_ptr<Session>& session) {
+  std::lock_guard lock(sessions_mu_);
+  sessions_.emplace(number, session);
+}
+
+void Server::State::RemoveSession(std::uint64_t number) {
+  std::lock_guard lock(sessions_mu_);
+  sessions_.erase(number);
+}
+
+void Server::State::ForEachSession(const std::function<void(Session&)>& fn) const {
+  std::lock_guard lock(sessions_mu_);
+  for (const auto& [number, weak] : sessions_) {
+    if (auto session = weak.lock()) fn(*session);
+  }
+}
+
 StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore tokens,
                                                 ServerOptions options) {
   auto state = std::make_shared<State>(ledger, std::move(tokens), std::move(options));
@@ -123,11 +150,15 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
                                           std::to_string(state->options.port) + ": " +
                                           ec.message());
   }
-  asio::co_spawn(state->net, Accept(state), asio::detached);
+  asio::co_spawn(state->control, Accept(state), asio::detached);
   if (state->options.signing_key && state->options.checkpoint_every.count() > 0) {
-    asio::co_spawn(state->net, SignOnTimer(state), asio::detached);
+    asio::co_spawn(state->control, SignOnTimer(state), asio::detached);
   }
-  state->thread = std::thread([s = state.get()] { s->net.run(); });
+  unsigned threads = state->options.network_threads;
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) {
+    state->threads.emplace_back([s = state.get()] { s->net.run(); });
+  }
   return std::unique_ptr<Server>(new Server(std::move(state)));
 }
 
@@ -141,24 +172,24 @@ Server::~Server() {
 std::uint16_t Server::port() const { return state_->acceptor.local_endpoint().port(); }
 
 void Server::Stop() {
-  // A weak reference: a handler posted after the network thread has ended is never run, and must
+  // A weak reference: a handler posted after the network threads have ended is never run, and must
   // not keep the state (which owns the io_context that holds the handler) alive.
-  asio::post(state_->net, [weak = std::weak_ptr<State>(state_)] {
+  asio::post(state_->control, [weak = std::weak_ptr<State>(state_)] {
     auto state = weak.lock();
-    if (!state || state->stopping) return;
-    state->stopping = true;
+    if (!state || state->stopping.exchange(true)) return;
     boost::system::error_code ignored;
     state->acceptor.close(ignored);
     state->signing_timer.cancel();
-    for (auto& [number, weak] : state->sessions) {
-      if (auto session = weak.lock()) session->StopIfIdle();
-    }
+    // A session past this point sees `stopping` when its request is done; one waiting for a
+    // request is woken on its strand.
+    state->ForEachSession([](Session& session) { session.StopIfIdle(); });
   });
 }
 
 void Server::Wait() {
-  if (!state_->thread.joinable()) return;
-  state_->thread.join();
+  if (state_->threads.empty()) return;
+  for (auto& thread : state_->threads) thread.join();
+  state_->threads.clear();
   if (!state_->options.signing_key) return;
   // The final checkpoint, on the projector's thread after whatever it was still doing.
   std::promise<void> signed_final;

@@ -1,5 +1,6 @@
 // `hatchery serve`: the TCP API of PROTOCOL.md over Boost.Asio — newline-delimited JSON, one
-// session per connection (C++20 coroutines on one network thread), `hello` with a token first,
+// session per connection (C++20 coroutines, each connection on a strand of its own, on a pool of
+// network threads), `hello` with a token first,
 // roles, a deadline on every read and write, a frame limit, a connection limit, subscriptions, and
 // a graceful stop. Appends go to the ledger's single writer; queries, explain and checkpoints run
 // on the projector (projector.h) and never touch the writer's state; `verify` runs on a thread of
@@ -27,6 +28,8 @@ struct ServerOptions {
   std::uint16_t port = 7411;  // 0: any free port (see Server::port)
   std::size_t max_frame_bytes = 1 << 20;
   std::size_t max_connections = 1024;
+  // Threads that run the sessions (0: one per core).
+  unsigned network_threads = 0;
   std::size_t max_batch = 1000;  // commands in one append_batch
   // A live subscriber that falls this many events behind the head is told and disconnected.
   std::uint64_t max_subscriber_lag = 100'000;
@@ -55,7 +58,7 @@ class Server {
   // Stops accepting, lets every session finish the request it is handling, closes idle ones.
   // Idempotent; returns at once.
   void Stop();
-  // Blocks until every session has ended and the network thread has stopped; then, with a signing
+  // Blocks until every session has ended and the network threads have stopped; then, with a signing
   // key, signs and keeps a final checkpoint of the head if it is not signed yet.
   void Wait();
 

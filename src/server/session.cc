@@ -73,9 +73,11 @@ Session::Session(std::shared_ptr<Server::State> state, asio::ip::tcp::socket soc
       wake_(stream_.get_executor()) {}
 
 void Session::StopIfIdle() {
-  if (!idle_) return;
-  boost::system::error_code ignored;
-  stream_.socket().cancel(ignored);
+  asio::post(executor(), [self = shared_from_this()] {
+    if (!self->idle_) return;
+    boost::system::error_code ignored;
+    self->stream_.socket().cancel(ignored);
+  });
 }
 
 void Session::Close() {
@@ -173,10 +175,10 @@ asio::awaitable<void> Session::Run() {
   }
   spdlog::info("connection {} closed: actor {}, {} requests", number_,
                actor_ ? actor_->id : std::string("(none)"), answered);
-  subscription_ = 0;
+  SetSubscription(0);
   wake_.cancel();
   Close();
-  state_->sessions.erase(number_);
+  state_->RemoveSession(number_);
 }
 
 asio::awaitable<std::string> Session::Handle(std::string_view line) {
@@ -286,18 +288,19 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
     auto uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now() - state_->started)
                          .count();
+    std::uint64_t appended = state_->appended;
     std::uint64_t appends_per_s =
-        uptime_ms > 0 ? state_->appended * 1000 / static_cast<std::uint64_t>(uptime_ms) : 0;
+        uptime_ms > 0 ? appended * 1000 / static_cast<std::uint64_t>(uptime_ms) : 0;
     co_return bj::object{{"events", ledger.head().seq},
                          {"tree_size", ledger.head().seq},
                          {"uptime_ms", uptime_ms},
                          {"appends_per_s", appends_per_s},
-                         {"appended", state_->appended},
-                         {"connections", state_->sessions.size()},
-                         {"connections_total", state_->connections_total},
-                         {"requests", state_->requests},
-                         {"errors", state_->errors},
-                         {"subscriptions", state_->ActiveSubscriptions()},
+                         {"appended", appended},
+                         {"connections", state_->SessionCount()},
+                         {"connections_total", state_->connections_total.load()},
+                         {"requests", state_->requests.load()},
+                         {"errors", state_->errors.load()},
+                         {"subscriptions", state_->subscribed.load()},
                          {"read_only", ledger.read_only()}};
   }
   co_return Status(Code::kBadRequest, "unknown op \"" + op + "\"", bj::object{{"field", "op"}});

@@ -4,7 +4,9 @@
 // A `subscribe` starts a second coroutine on the connection that pushes events (subscription.cc);
 // writes of both take turns, first come first served.
 //
-// All sessions run on the server's one network thread (an implicit strand): no locks.
+// Thread safety: the server's network threads run every session, each on a strand of its own, so
+// a session's coroutines (its request loop and its pushes) never run at once and its members need
+// no lock. What the sessions share is in Server::State: atomics, and one lock for the session map.
 #ifndef HATCHERY_SERVER_SESSION_H_
 #define HATCHERY_SERVER_SESSION_H_
 
@@ -13,15 +15,18 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "server/projector.h"
 #include "server/server.h"
@@ -31,27 +36,34 @@ namespace hatchery::server {
 
 struct Server::State {
   State(Ledger& l, TokenStore t, ServerOptions o)
-      : ledger(l), tokens(std::move(t)), options(std::move(o)), acceptor(net) {}
+      : ledger(l),
+        tokens(std::move(t)),
+        options(std::move(o)),
+        control(boost::asio::make_strand(net)),
+        acceptor(control),
+        signing_timer(control) {}
 
   Ledger& ledger;
   TokenStore tokens;
   ServerOptions options;
-  boost::asio::io_context net;
+  boost::asio::io_context net;                   // run by options.network_threads threads
   std::optional<boost::asio::ssl::context> tls;  // with --tls-cert and --tls-key
-  boost::asio::ip::tcp::acceptor acceptor;
-  std::thread thread;
+  // The strand of the acceptor, the signing timer and the stop; every session has its own.
+  boost::asio::strand<boost::asio::io_context::executor_type> control;
+  boost::asio::ip::tcp::acceptor acceptor;  // control strand
+  boost::asio::steady_timer signing_timer;  // control strand: the periodic checkpoint
+  std::vector<std::thread> threads;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  // Network thread only.
-  bool stopping = false;
-  std::uint64_t next_session = 1;
-  std::uint64_t subscriptions = 0;  // subscriptions started: each one's generation
-  std::map<std::uint64_t, std::weak_ptr<class Session>> sessions;
-  // Counters for `stats` (network thread only).
-  std::uint64_t connections_total = 0, requests = 0, errors = 0, appended = 0;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> next_session{1};
+  std::atomic<std::uint64_t> subscriptions{0};  // subscriptions started: each one's generation
+  std::atomic<std::uint64_t> subscribed{0};     // connections subscribed now
+  // Counters for `stats`.
+  std::atomic<std::uint64_t> connections_total{0}, requests{0}, errors{0}, appended{0};
+
   // Where `verify` runs: long reads, off the network and projector threads.
   boost::asio::thread_pool verifier{1};
-  boost::asio::steady_timer signing_timer{net};  // the periodic checkpoint (network thread)
   std::uint64_t signed_size = 0;  // projector thread only: the last checkpoint signed here
   // Last, so that it is destroyed first: its queued work still finds everything above.
   std::unique_ptr<Projector> projector;
@@ -60,10 +72,18 @@ struct Server::State {
   // last one signed here; the tree size signed, or 0 when there was nothing new.
   StatusOr<std::uint64_t> SignIfNew();
 
-  // Wakes every subscription waiting for new events (network thread only).
-  void NotifySubscribers();
-  // The connections subscribed now (network thread only).
-  std::size_t ActiveSubscriptions() const;
+  // The live sessions (any thread).
+  std::size_t SessionCount() const;
+  void AddSession(std::uint64_t number, const std::shared_ptr<class Session>& session);
+  void RemoveSession(std::uint64_t number);
+  // Calls `fn` with every live session, under the sessions' lock: `fn` must only post.
+  void ForEachSession(const std::function<void(class Session&)>& fn) const;
+  // Wakes every subscription waiting for new events (any thread).
+  void NotifySubscribers() const;
+
+ private:
+  mutable std::mutex sessions_mu_;
+  std::map<std::uint64_t, std::weak_ptr<class Session>> sessions_;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -71,12 +91,16 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(std::shared_ptr<Server::State> state, boost::asio::ip::tcp::socket socket,
           std::uint64_t number);
 
+  // The session's strand: Run and everything it starts run there.
+  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
   boost::asio::awaitable<void> Run();
-  // Ends the session if it is waiting for a request; otherwise it ends after its current one.
+  // Any thread: ends the session if it is waiting for a request; otherwise it ends after its
+  // current one.
   void StopIfIdle();
-  // New events are durable: a live subscription reads them.
+  // Any thread: new events are durable; a live subscription reads them.
   void WakeSubscription();
-  bool subscribed() const { return subscription_ != 0; }
+  // Any thread: whether the connection has a subscription now.
+  bool subscribed() const { return subscribed_; }
 
  private:
   boost::asio::awaitable<std::string> Handle(std::string_view line);
@@ -108,6 +132,8 @@ class Session : public std::enable_shared_from_this<Session> {
   StatusOr<boost::json::object> Unsubscribe();
   // Pushes events from `from_seq` on while subscription `generation` lasts.
   boost::asio::awaitable<void> PushEvents(std::uint64_t generation, std::uint64_t from_seq);
+  // Starts subscription `generation`, or ends the current one (0), keeping the counts.
+  void SetSubscription(std::uint64_t generation);
 
   std::shared_ptr<Server::State> state_;
   Stream stream_;
@@ -122,7 +148,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The subscription, if any: its generation (a new subscribe starts a new one, so a push of an
   // ended one is never written), the next seq it pushes, and the timer it waits on when caught up.
-  std::uint64_t subscription_ = 0;  // 0: none
+  std::uint64_t subscription_ = 0;        // 0: none
+  std::atomic<bool> subscribed_ = false;  // subscription_ != 0, for other threads
   std::uint64_t next_push_seq_ = 0;
   bool stream_to_start_ = false;  // subscribed; the stream starts once the answer is written
   boost::asio::steady_timer wake_;

@@ -33,22 +33,31 @@ std::string PushLine(const Event& event) {
 
 }  // namespace
 
-void Server::State::NotifySubscribers() {
-  for (auto& [number, weak] : sessions) {
-    if (auto session = weak.lock()) session->WakeSubscription();
-  }
-}
-
-std::size_t Server::State::ActiveSubscriptions() const {
-  std::size_t active = 0;
-  for (const auto& [number, weak] : sessions) {
-    if (auto session = weak.lock(); session && session->subscribed()) ++active;
-  }
-  return active;
+void Server::State::NotifySubscribers() const {
+  if (subscribed == 0) return;  // the common case: no lock, no walk
+  ForEachSession([](Session& session) {
+    if (session.subscribed()) session.WakeSubscription();
+  });
 }
 
 void Session::WakeSubscription() {
-  if (subscription_ != 0) wake_.cancel();
+  // On the session's strand, after the events are durable: a subscription that read the head
+  // before them is waiting on `wake_` by the time this runs, and one that reads it later sees them.
+  asio::post(executor(), [self = shared_from_this()] {
+    if (self->subscription_ != 0) self->wake_.cancel();
+  });
+}
+
+void Session::SetSubscription(std::uint64_t generation) {
+  if ((subscription_ != 0) != (generation != 0)) {
+    if (generation != 0) {
+      ++state_->subscribed;
+    } else {
+      --state_->subscribed;
+    }
+  }
+  subscription_ = generation;
+  subscribed_ = generation != 0;
 }
 
 StatusOr<bj::object> Session::Subscribe(const bj::object& args) {
@@ -66,7 +75,7 @@ StatusOr<bj::object> Session::Subscribe(const bj::object& args) {
                       std::to_string(next_push_seq_) + "); unsubscribe first",
                   bj::object{{"op", "subscribe"}});
   }
-  subscription_ = ++state_->subscriptions;
+  SetSubscription(++state_->subscriptions);
   next_push_seq_ = from_seq;
   stream_to_start_ = true;  // by Run, once this answer is written: it comes before the first push
   return bj::object{{"from_seq", from_seq}, {"head_seq", state_->ledger.head().seq}};
@@ -77,7 +86,7 @@ StatusOr<bj::object> Session::Unsubscribe() {
     return Status(Code::kBadRequest, "this connection has no subscription",
                   bj::object{{"op", "unsubscribe"}});
   }
-  subscription_ = 0;
+  SetSubscription(0);
   wake_.cancel();
   // Pushes already written came before this answer; none comes after it.
   return bj::object{{"next_seq", next_push_seq_}};
