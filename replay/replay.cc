@@ -7,12 +7,43 @@
 
 #include "hatchery/checkpoint.h"
 #include "hatchery/note.h"
-#include "replay/record_fold.h"
+#include "replay/record_pipeline.h"
 
 namespace hatchery::replay {
 namespace {
 
 constexpr std::uint64_t kProgressEvery = 4096;
+constexpr const char* kRunVerify = " (run `hatchery verify` for the details)";
+
+Status Corrupt(std::uint64_t seq, const std::string& what) {
+  return Status(Code::kCorruption, "event " + std::to_string(seq) + " " + what + kRunVerify);
+}
+
+// Checks that `record` is the event after `*head` — readable, intact, the next seq, chained onto
+// it — and adds its fact to `*facts`; `*head` becomes it.
+Status FoldNext(CheckedRecord& record, domain::FactBase* facts, LedgerHead* head) {
+  const ChainLink& link = record.link;
+  if (!record.readable.ok()) {
+    return Corrupt(head->seq + 1, "is unreadable: " + record.readable.message());
+  }
+  if (link.seq != head->seq + 1) {
+    return Corrupt(link.seq, "is not the next after " + std::to_string(head->seq));
+  }
+  if (!record.content_problem.empty()) {
+    return Corrupt(link.seq, "does not check out: " + record.content_problem);
+  }
+  if (link.prev_hash != head->hash) {
+    return Corrupt(link.seq, "does not chain onto the event before it");
+  }
+  if (!record.item.ok()) {
+    return Status(
+        record.item.status().code(),
+        "event " + std::to_string(link.seq) + " does not fold: " + record.item.status().message());
+  }
+  RETURN_IF_ERROR(facts->Add(std::move(record.item).value()));
+  *head = LedgerHead{link.seq, link.hash};
+  return Status::Ok();
+}
 
 // Compares the state lines of `checkpoint` with those rebuilt at its size.
 CheckpointState CompareState(const domain::FactBase& facts, const Checkpoint& checkpoint) {
@@ -71,7 +102,13 @@ StatusOr<Folded> Fold(const Ledger& ledger, std::uint64_t to, Path path,
     }
   }
   if (!folded.facts) folded.facts = std::make_unique<domain::FactBase>();
-  RecordFold fold(folded.facts.get(), previous);
+  // Every record checked and folded on the pipeline's threads: `previous` and the recorded_at of
+  // the last one are the consumer's until Finish returns.
+  RecordPipeline fold(folded.facts.get(), [&](CheckedRecord& record) {
+    RETURN_IF_ERROR(FoldNext(record, folded.facts.get(), &previous));
+    folded.recorded_at.assign(record.link.recorded_at);
+    return Status::Ok();
+  });
   std::uint64_t read = 0;
   RETURN_IF_ERROR(
       ledger.ForEachRecord(previous.seq + 1, to, [&](std::uint64_t, std::string_view record) {
@@ -79,8 +116,6 @@ StatusOr<Folded> Fold(const Ledger& ledger, std::uint64_t to, Path path,
         return fold.Add(record);
       }));
   RETURN_IF_ERROR(fold.Finish());
-  previous = fold.head();
-  folded.recorded_at = fold.recorded_at();
   if (previous.seq != to) {
     return Status(Code::kCorruption, "the log ends at event " + std::to_string(previous.seq) +
                                          " before event " + std::to_string(to));

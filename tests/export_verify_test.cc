@@ -214,6 +214,48 @@ TEST_CASE("verify-export: each tampering is caught by both verifiers, named", "[
     expected = "events.jsonl line 5 (seq 5): the event is not in canonical form";
     python_expected = "events.jsonl line 5: the line is not the event's canonical form";
   }
+  SECTION("the last line's newline removed") {
+    std::string text = Joined(events);
+    text.pop_back();
+    Overwrite(t + "/events.jsonl", text);
+    RefreshManifest(t);
+    expected = python_expected =
+        "events.jsonl line " + std::to_string(events.size()) + " does not end in a newline";
+  }
+  SECTION("a line that is not an event") {
+    events[4] = "[1,2]";
+    Overwrite(t + "/events.jsonl", Joined(events));
+    RefreshManifest(t);
+    expected = "events.jsonl line 5 is not an event";
+    python_expected = "events.jsonl line 5: not an object";
+  }
+  const std::string last = std::to_string(events.size());
+  SECTION("the last event's stream_version changed and its hash recomputed") {
+    events.back() = Rehashed(events.back(), "stream_version", 99);
+    Overwrite(t + "/events.jsonl", Joined(events));
+    RefreshManifest(t);
+    expected = python_expected =
+        "events.jsonl line " + last + " (seq " + last + "): stream_version 99 of ";
+  }
+  SECTION("the last event's recorded_at moved back and its hash recomputed") {
+    events.back() = Rehashed(events.back(), "recorded_at", "2019-01-01T00:00:00.000000Z");
+    Overwrite(t + "/events.jsonl", Joined(events));
+    RefreshManifest(t);
+    expected = python_expected = "events.jsonl line " + last + " (seq " + last +
+                                 "): recorded_at 2019-01-01T00:00:00.000000Z is not after the "
+                                 "previous event's";
+  }
+  SECTION("an event appended beyond the range, chained and hashed") {
+    bj::object tail = bj::parse(events.back()).as_object();
+    std::string next = Rehashed(events.back(), "seq", tail.at("seq").as_int64() + 1);
+    next = Rehashed(next, "prev_hash", tail.at("hash"));
+    next = Rehashed(next, "stream_version", tail.at("stream_version").as_int64() + 1);
+    next = Rehashed(next, "recorded_at", "2099-01-01T00:00:00.000000Z");
+    events.push_back(next);
+    Overwrite(t + "/events.jsonl", Joined(events));
+    RefreshManifest(t);
+    expected = python_expected = "beyond the manifest's range, which ends at " + last;
+  }
   SECTION("two event lines swapped") {
     std::swap(events[6], events[7]);
     Overwrite(t + "/events.jsonl", Joined(events));

@@ -12,7 +12,7 @@
 #include "hatchery/note.h"
 #include "hatchery/time.h"
 #include "ledger/format.h"
-#include "replay/record_fold.h"
+#include "replay/record_pipeline.h"
 #include "test_util.h"
 
 namespace hatchery {
@@ -238,7 +238,7 @@ TEST_CASE("replay: every way a stored record can be wrong is told apart, past th
   std::string path = dir.Sub("s");
   REQUIRE(RunHatchery("demo --carriers 120 --data " + path).exit_code == 0);
   std::uint64_t head = OpenReadOnly(path)->head().seq;
-  const std::uint64_t seq = replay::RecordFold::kBatchRecords + 7;  // in the second batch
+  const std::uint64_t seq = replay::RecordPipeline::kBatchRecords + 7;  // in the second batch
   REQUIRE(head > seq + 1);
   auto reread = [](const std::string& body) { return std::move(ParseEvent(body)).value(); };
   SECTION("content edited, hash left: canonical, but its content hashes otherwise") {

@@ -18,6 +18,19 @@
 
 namespace hatchery {
 
+// What links an event to the events before it, as EventChain checks it: views into an Event, or
+// into a stored record read in place.
+struct ChainLink {
+  std::uint64_t seq = 0;
+  Hash prev_hash{};
+  Hash hash{};
+  std::string_view recorded_at;
+  std::string_view stream;
+  std::uint64_t stream_version = 0;
+};
+ChainLink LinkOf(const Event& event);
+ChainLink LinkOf(const EventView& event);
+
 // The checks of one event on its own: its stored (or exported) form, with `hash`, is its canonical
 // form, and its hash is that of its content. Returns "" or the problem. Pure; thread-safe, so many
 // events can be checked at once, and their links after (EventChain::NextChecked).
@@ -41,20 +54,29 @@ class EventChain {
   // when it passes (it becomes the head), else what is wrong with it.
   std::string Next(const Event& event, std::string_view stored);
   // The same for an event whose content was checked already: `content_problem` is what
-  // CheckEventContent said of it (reported after a wrong seq, before a broken link, as Next does).
-  std::string NextChecked(const Event& event, const std::string& content_problem);
+  // CheckEventContent (or CheckContentHash) said of it (reported after a wrong seq, before a
+  // broken link, as Next does).
+  std::string NextChecked(const ChainLink& link, const std::string& content_problem);
 
   // The last event that passed (seq first_seq - 1 and zeros before the first).
   const LedgerHead& head() const { return head_; }
 
  private:
   // Checks the seq, then asks for the content's problem, then checks the links.
-  std::string Follow(const Event& event, const std::function<std::string()>& content_problem);
+  std::string Follow(const ChainLink& link, const std::function<std::string()>& content_problem);
+
+  // Finds a stream by its name as a view, without a copy.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
 
   std::uint64_t first_seq_ = 1;
   LedgerHead head_;
   std::int64_t last_recorded_us_ = 0;
-  std::unordered_map<std::string, std::uint64_t> stream_versions_;
+  std::unordered_map<std::string, std::uint64_t, NameHash, std::equal_to<>> stream_versions_;
 };
 
 }  // namespace hatchery

@@ -18,8 +18,7 @@
 #include "hatchery/files.h"
 #include "hatchery/json.h"
 #include "hatchery/merkle.h"
-#include "replay/background_fold.h"
-#include "replay/checked_events.h"
+#include "replay/record_pipeline.h"
 
 namespace hatchery::exporting {
 namespace {
@@ -28,9 +27,6 @@ namespace bj = boost::json;
 namespace fs = std::filesystem;
 
 constexpr std::string_view kFormat = "hatchery-export/1";
-
-// Lines of events.jsonl checked at a time (and events handed to the folding thread at a time).
-constexpr std::size_t kBatch = 2048;
 
 // The files every bundle has besides the manifest.
 constexpr std::string_view kRequired[] = {"events.jsonl",  "proof.json",       "checkpoint.txt",
@@ -239,38 +235,31 @@ class Verifier {
 
   // Every line of events.jsonl: an event in canonical form, hashed and linked, seqs running
   // through the range. Folds them into facts_ when the range starts at 1. True when all hold.
-  // Lines are read in batches; each batch is parsed and its events' content checked on two
-  // threads, then linked in order here and folded on another thread.
+  // The lines are checked on every core and linked and folded in order (replay/record_pipeline.h).
   bool CheckEvents() {
     std::ifstream in(Path("events.jsonl"), std::ios::binary);
     if (!in) {
       Problem("events.jsonl cannot be read");
       return false;
     }
+    if (manifest_.from == 1) facts_ = std::make_unique<domain::FactBase>();
     EventChain chain(manifest_.from);
-    std::optional<replay::BackgroundFold> fold;
-    if (manifest_.from == 1) {
-      facts_ = std::make_unique<domain::FactBase>();
-      fold.emplace(facts_.get());
+    std::uint64_t line_no = 0;  // the consumer's until Finish returns
+    replay::RecordPipeline lines(facts_.get(), [&](replay::CheckedRecord& line) {
+      return CheckLine(line, ++line_no, &chain);
+    });
+    Status checked = Status::Ok();
+    std::uint64_t read = 0;
+    bool unterminated = false;  // the last line lacks its newline: it is not checked
+    for (std::string line; checked.ok() && std::getline(in, line);) {
+      ++read;
+      unterminated = in.eof();
+      if (!unterminated) checked = lines.Add(line);
     }
-    std::uint64_t line_no = 0;
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) {
-      if (in.eof()) {  // the last line, without its newline
-        if (!CheckBatch(lines, &line_no, &chain, fold)) return false;
-        return Fail("events.jsonl line " + std::to_string(line_no + 1) +
-                    " does not end in a newline");
-      }
-      lines.push_back(std::move(line));
-      if (lines.size() == kBatch && !CheckBatch(std::exchange(lines, {}), &line_no, &chain, fold)) {
-        return false;
-      }
-    }
-    if (!CheckBatch(lines, &line_no, &chain, fold)) return false;
-    if (fold) {
-      if (Status folded = fold->Finish(); !folded.ok()) {
-        return Fail("events.jsonl: " + folded.message());
-      }
+    if (checked.ok()) checked = lines.Finish();
+    if (!checked.ok()) return Fail(checked.message());
+    if (unterminated) {
+      return Fail("events.jsonl line " + std::to_string(read) + " does not end in a newline");
     }
     if (chain.head().seq != manifest_.to) {
       return Fail("events.jsonl ends at seq " + std::to_string(chain.head().seq) +
@@ -283,34 +272,34 @@ class Verifier {
     return true;
   }
 
-  // The next lines of events.jsonl, after *line_no lines: parsed and checked in two halves at
-  // once, then linked in order, hashes kept, events handed to `fold`. False after a problem.
-  bool CheckBatch(const std::vector<std::string>& lines, std::uint64_t* line_no, EventChain* chain,
-                  std::optional<replay::BackgroundFold>& fold) {
-    std::vector<replay::CheckedEvent> parsed = replay::ParseAndCheck(lines);
-    const std::uint64_t total = manifest_.to - manifest_.from + 1;
-    std::vector<Event> batch;
-    for (replay::CheckedEvent& line : parsed) {
-      ++*line_no;
-      std::string at = "events.jsonl line " + std::to_string(*line_no);
-      if (!line.event.ok()) return Fail(at + " is not an event: " + line.event.status().message());
-      Event& event = *line.event;
-      at += " (seq " + std::to_string(event.seq) + ")";
-      if (event.seq > manifest_.to) {
-        return Fail(at + " lies beyond the manifest's range, which ends at " +
-                    std::to_string(manifest_.to));
-      }
-      if (std::string problem = chain->NextChecked(event, line.content_problem); !problem.empty()) {
-        return Fail(at.append(": ").append(problem));
-      }
-      hashes_.push_back(event.hash);
-      if (fold) batch.push_back(std::move(event));
-      if (options_.progress && (*line_no % 50'000 == 0 || *line_no == total)) {
-        options_.progress(*line_no, total);
+  // Line `line_no` of events.jsonl, checked by the pipeline's workers: an event within the range
+  // that follows on from `chain`; its hash kept, its fact folded. Errors (kCorruption) name the
+  // line and the problem. On the pipeline's consuming thread.
+  Status CheckLine(replay::CheckedRecord& line, std::uint64_t line_no, EventChain* chain) {
+    std::string at = "events.jsonl line " + std::to_string(line_no);
+    auto problem = [&](const std::string& what) { return Status(Code::kCorruption, at + what); };
+    if (!line.readable.ok()) return problem(" is not an event: " + line.readable.message());
+    const ChainLink& link = line.link;
+    at += " (seq " + std::to_string(link.seq) + ")";
+    if (link.seq > manifest_.to) {
+      return problem(" lies beyond the manifest's range, which ends at " +
+                     std::to_string(manifest_.to));
+    }
+    if (std::string broken = chain->NextChecked(link, line.content_problem); !broken.empty()) {
+      return problem(": " + broken);
+    }
+    hashes_.push_back(link.hash);
+    if (facts_) {
+      if (!line.item.ok()) return problem(": " + line.item.status().message());
+      if (Status added = facts_->Add(std::move(line.item).value()); !added.ok()) {
+        return problem(": " + added.message());
       }
     }
-    if (fold) fold->Add(std::move(batch));
-    return true;
+    const std::uint64_t total = manifest_.to - manifest_.from + 1;
+    if (options_.progress && (line_no % 50'000 == 0 || line_no == total)) {
+      options_.progress(line_no, total);
+    }
+    return Status::Ok();
   }
 
   bool Fail(std::string problem) {

@@ -14,6 +14,16 @@ std::string HashProblem(const Hash& said, const Hash& content) {
 
 }  // namespace
 
+ChainLink LinkOf(const Event& event) {
+  return {event.seq,         event.prev_hash, event.hash,
+          event.recorded_at, event.stream,    event.stream_version};
+}
+
+ChainLink LinkOf(const EventView& event) {
+  return {event.seq,         event.prev_hash, event.hash,
+          event.recorded_at, event.stream,    event.stream_version};
+}
+
 std::string CheckEventContent(const Event& event, std::string_view stored) {
   // One rendering serves both checks: the hashed form, and the stored form, which is the hashed
   // one with the hash member inserted where its key sorts.
@@ -36,40 +46,42 @@ std::string CheckContentHash(const EventView& event) {
 }
 
 std::string EventChain::Next(const Event& event, std::string_view stored) {
-  return Follow(event, [&] { return CheckEventContent(event, stored); });
+  return Follow(LinkOf(event), [&] { return CheckEventContent(event, stored); });
 }
 
-std::string EventChain::NextChecked(const Event& event, const std::string& content_problem) {
-  return Follow(event, [&] { return content_problem; });
+std::string EventChain::NextChecked(const ChainLink& link, const std::string& content_problem) {
+  return Follow(link, [&] { return content_problem; });
 }
 
-std::string EventChain::Follow(const Event& event,
+std::string EventChain::Follow(const ChainLink& link,
                                const std::function<std::string()>& content_problem) {
   const std::uint64_t expected = head_.seq + 1;
-  if (event.seq != expected) {
-    return "seq " + std::to_string(event.seq) + " where " + std::to_string(expected) +
+  if (link.seq != expected) {
+    return "seq " + std::to_string(link.seq) + " where " + std::to_string(expected) +
            " was expected (events missing, moved or swapped)";
   }
   if (std::string problem = content_problem(); !problem.empty()) return problem;
-  const bool first = event.seq == first_seq_;
-  if (!(first && first_seq_ > 1) && event.prev_hash != head_.hash) {
-    return "chain broken: prev_hash is " + ToHex(event.prev_hash) + " but event " +
+  const bool first = link.seq == first_seq_;
+  if (!(first && first_seq_ > 1) && link.prev_hash != head_.hash) {
+    return "chain broken: prev_hash is " + ToHex(link.prev_hash) + " but event " +
            std::to_string(head_.seq) + " has hash " + ToHex(head_.hash);
   }
-  auto recorded = ParseTimestamp(event.recorded_at);
-  if (!recorded) return "recorded_at " + event.recorded_at + " is not a timestamp";
+  auto recorded = ParseTimestamp(link.recorded_at);
+  if (!recorded) return "recorded_at " + std::string{link.recorded_at} + " is not a timestamp";
   if (!first && *recorded <= last_recorded_us_) {
-    return "recorded_at " + event.recorded_at + " is not after the previous event's";
+    return "recorded_at " + std::string{link.recorded_at} + " is not after the previous event's";
   }
-  auto [version, met] = stream_versions_.try_emplace(event.stream, 0);
+  auto version = stream_versions_.find(link.stream);
+  const bool met = version == stream_versions_.end();
+  if (met) version = stream_versions_.emplace(std::string{link.stream}, 0).first;
   const bool version_given = met && first_seq_ > 1;  // a stream begun before the range
-  if (!version_given && event.stream_version != version->second + 1) {
-    return "stream_version " + std::to_string(event.stream_version) + " of " + event.stream +
-           " should be " + std::to_string(version->second + 1);
+  if (!version_given && link.stream_version != version->second + 1) {
+    return "stream_version " + std::to_string(link.stream_version) + " of " +
+           std::string{link.stream} + " should be " + std::to_string(version->second + 1);
   }
-  version->second = event.stream_version;
+  version->second = link.stream_version;
   last_recorded_us_ = *recorded;
-  head_ = LedgerHead{event.seq, event.hash};
+  head_ = LedgerHead{link.seq, link.hash};
   return "";
 }
 
