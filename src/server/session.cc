@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 #include <set>
+#include <utility>
 
 #include "hatchery/version.h"
 #include "server/read_ops.h"
@@ -27,6 +28,9 @@ namespace bj = boost::json;
 using namespace asio::experimental::awaitable_operators;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+// Answers to pipelined requests held back to be written together, at most (bytes).
+constexpr std::size_t kMaxHeldAnswers = 64 * 1024;
 
 // Ledger::AppendAsync as an awaitable: resumes on the session's executor with the results.
 template <typename Token>
@@ -157,16 +161,24 @@ asio::awaitable<void> Session::Run() {
   std::string peer = stream_.socket().remote_endpoint(ignored).address().to_string();
   spdlog::info("connection {} from {}{}", number_, peer, stream_.tls() ? " (TLS)" : "");
   std::uint64_t answered = 0;
-  std::string buffer;
+  std::string buffer;   // what has arrived and is not handled yet
+  std::string answers;  // answers not written yet, in order
   bool open = !stream_.tls() || co_await Handshake();
   while (open && !state_->stopping) {
     std::size_t n = co_await ReadLine(buffer);
     if (n == 0) break;
     std::string line = buffer.substr(0, n - 1);
     buffer.erase(0, n);
-    std::string response = co_await Handle(line);
+    answers += co_await Handle(line);
     ++answered;
-    if (!co_await Write(std::move(response))) break;
+    // Answers to pipelined requests go out together: while the next request is already here,
+    // its answer joins this one (up to kMaxHeldAnswers bytes), and they are written in one write.
+    // Never held: the answer to a subscribe (its pushes follow it) or anything during a stop.
+    if (buffer.find('\n') != std::string::npos && answers.size() < kMaxHeldAnswers &&
+        !stream_to_start_ && !state_->stopping) {
+      continue;
+    }
+    if (!co_await Write(std::exchange(answers, {}))) break;
     if (stream_to_start_) {
       stream_to_start_ = false;
       asio::co_spawn(stream_.get_executor(), PushEvents(subscription_, next_push_seq_),

@@ -1,5 +1,6 @@
 // One client connection of the server (server.h): reads request lines with a deadline and a frame
-// limit, answers them in order (pipelined requests are read ahead and answered one by one), binds
+// limit, answers them in order (pipelined requests are read ahead and answered one by one, and the
+// answers to requests already buffered are written together), binds
 // the connection to the actor of its `hello` token, and checks each op against the actor's role.
 // A `subscribe` starts a second coroutine on the connection that pushes events (subscription.cc);
 // writes of both take turns, first come first served.
