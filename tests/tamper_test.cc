@@ -118,6 +118,17 @@ TEST_CASE("verify catches tampering at the right seq", "[tamper]") {
       expected_bad = 2;
       expected_problem = "canonical";
     }
+    SECTION("a stream index entry pointed at another event") {
+      // carrier/a holds the odd seqs: its version 2 is event 3.
+      raw.Put("streams", ledger::StreamKey("carrier/a", 2), EncodeFixed64(1));
+      expected_bad = 3;
+      expected_problem = "the stream index entry for carrier/a version 2";
+    }
+    SECTION("a command index entry deleted") {
+      raw.Delete("commands", "c-6");
+      expected_bad = 6;
+      expected_problem = "the command index entry for \"c-6\"";
+    }
     SECTION("a record with an unknown tag") {
       std::string record = raw.Get("events", EncodeFixed64(9));
       record[0] = 0x7f;

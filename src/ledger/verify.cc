@@ -4,6 +4,7 @@
 
 #include "hatchery/chain.h"
 #include "hatchery/checkpoint.h"
+#include "hatchery/json_tape.h"
 #include "hatchery/merkle.h"
 #include "ledger/merkle_nodes.h"
 #include "ledger/store.h"
@@ -35,34 +36,48 @@ class ChainChecker {
                                 "event is " +
                                 std::to_string(*seq) + ")");
     }
+    // Read in place when the record is canonical; parsed otherwise, to say what is wrong with it.
+    auto check = [&](const auto& event, const std::string& content_problem) {
+      if (event.seq != *seq) {
+        return fail(*seq, "the record stored at seq " + std::to_string(*seq) + " says seq " +
+                              std::to_string(event.seq) + " (events moved or swapped)");
+      }
+      if (std::string problem = chain_.NextChecked(LinkOf(event), content_problem);
+          !problem.empty()) {
+        return fail(*seq, problem);
+      }
+      if (std::string problem =
+              CheckIndexes(event.stream, event.stream_version, event.command_id, event.seq);
+          !problem.empty()) {
+        return fail(*seq, problem);
+      }
+      report->head = chain_.head();
+      ++report->events_checked;
+      return true;
+    };
+    if (!record.empty() && record[0] == ledger::kRecordCanonicalJson) {
+      if (auto view = ScanStoredEvent(ledger::RecordBody(record), &tape_); view.ok()) {
+        return check(*view, CheckContentHash(*view));
+      }
+    }
     auto event = ledger::DecodeEventRecord(record);
     if (!event.ok()) return fail(*seq, event.status().message());
-    if (event->seq != *seq) {
-      return fail(*seq, "the record stored at seq " + std::to_string(*seq) + " says seq " +
-                            std::to_string(event->seq) + " (events moved or swapped)");
-    }
-    if (std::string problem = chain_.Next(*event, ledger::RecordBody(record)); !problem.empty()) {
-      return fail(*seq, problem);
-    }
-    if (std::string problem = CheckIndexes(*event); !problem.empty()) return fail(*seq, problem);
-    report->head = chain_.head();
-    ++report->events_checked;
-    return true;
+    return check(*event, CheckEventContent(*event, ledger::RecordBody(record)));
   }
 
  private:
-  // The index entries of `event` must point at it. Returns the problem, or "".
-  std::string CheckIndexes(const Event& event) const {
-    std::string seq_key = ledger::EncodeFixed64(event.seq);
-    auto stream_entry =
-        store_.Get(Cf::kStreams, ledger::StreamKey(event.stream, event.stream_version));
+  // The index entries of the event `seq` must point at it. Returns the problem, or "".
+  std::string CheckIndexes(std::string_view stream, std::uint64_t version,
+                           std::string_view command_id, std::uint64_t seq) const {
+    std::string seq_key = ledger::EncodeFixed64(seq);
+    auto stream_entry = store_.Get(Cf::kStreams, ledger::StreamKey(stream, version));
     if (!stream_entry.ok() || !*stream_entry || **stream_entry != seq_key) {
-      return "the stream index entry for " + event.stream + " version " +
-             std::to_string(event.stream_version) + " does not point at this event";
+      return "the stream index entry for " + std::string{stream} + " version " +
+             std::to_string(version) + " does not point at this event";
     }
-    auto command = store_.GetCommand(event.command_id);
-    if (!command.ok() || !*command || (*command)->seq != event.seq) {
-      return "the command index entry for \"" + event.command_id +
+    auto command = store_.GetCommand(command_id);
+    if (!command.ok() || !*command || (*command)->seq != seq) {
+      return "the command index entry for \"" + std::string{command_id} +
              "\" does not point at this event";
     }
     return "";
@@ -70,6 +85,7 @@ class ChainChecker {
 
   const ledger::Store& store_;
   EventChain chain_;
+  json::Tape tape_;  // reads each record in place
 };
 
 // Recomputes the Merkle tree from the events as they pass the chain checks, and checks the stored
