@@ -226,6 +226,27 @@ TEST_CASE("server: idle connections time out and beyond the limit connections ar
   CHECK(ErrorCode(again.Hello(s.admin)) == "ok");
 }
 
+TEST_CASE("server: stats counts events, streams and the query memo's hits", "[server]") {
+  Served s;
+  auto events = s.ledger->Read(1, 10'000);
+  REQUIRE(events.ok());
+  REQUIRE(events->size() == s.ledger->head().seq);
+  std::set<std::string> streams;
+  for (const Event& event : *events) streams.insert(event.stream);
+  Client c(s.server->port());
+  REQUIRE(ErrorCode(c.Hello(s.exporter)) == "ok");
+  bj::object query{
+      {"op", "query"}, {"view", "entitlements"}, {"filter", {{"carrier_id", s.carrier}}}};
+  for (int i = 0; i < 3; ++i) REQUIRE(ErrorCode(c.Call(query)) == "ok");
+  auto stats = c.Call({{"id", 1}, {"op", "stats"}}).at("result").as_object();
+  CHECK(stats.at("events") == s.ledger->head().seq);
+  CHECK(stats.at("streams") == streams.size());
+  CHECK(stats.at("query_memo").at("misses") == 1);  // the first query derived the carrier ...
+  CHECK(stats.at("query_memo").at("hits") == 2);    // ... the next two found it unchanged
+  CHECK(stats.at("requests") == 5);
+  CHECK_FALSE(stats.contains("projector_error"));
+}
+
 TEST_CASE("server: queries and explain answer from the projector, as of any point", "[server]") {
   Served s;
   Client c(s.server->port());

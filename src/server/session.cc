@@ -296,26 +296,46 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
   if (op == "query" || op == "explain") co_return co_await OnProjector(op, args);
   if (op == "subscribe") co_return Subscribe(args);
   if (op == "unsubscribe") co_return Unsubscribe();
-  if (op == "stats") {
-    auto uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now() - state_->started)
-                         .count();
-    std::uint64_t appended = state_->appended;
-    std::uint64_t appends_per_s =
-        uptime_ms > 0 ? appended * 1000 / static_cast<std::uint64_t>(uptime_ms) : 0;
-    co_return bj::object{{"events", ledger.head().seq},
-                         {"tree_size", ledger.head().seq},
-                         {"uptime_ms", uptime_ms},
-                         {"appends_per_s", appends_per_s},
-                         {"appended", appended},
-                         {"connections", state_->SessionCount()},
-                         {"connections_total", state_->connections_total.load()},
-                         {"requests", state_->requests.load()},
-                         {"errors", state_->errors.load()},
-                         {"subscriptions", state_->subscribed.load()},
-                         {"read_only", ledger.read_only()}};
-  }
+  if (op == "stats") co_return co_await Stats();
   co_return Status(Code::kBadRequest, "unknown op \"" + op + "\"", bj::object{{"field", "op"}});
+}
+
+asio::awaitable<StatusOr<bj::object>> Session::Stats() {
+  Server::State& state = *state_;
+  // What the projector knows (the streams, and how its carrier memo serves queries), there.
+  std::function<StatusOr<bj::object>()> work = [&]() -> StatusOr<bj::object> {
+    ASSIGN_OR_RETURN(const domain::FactBase* facts, state.projector->CaughtUp());
+    const domain::CarrierMemo& memo = state.projector->memo();
+    std::size_t streams = facts->carrier_index().size() + (facts->policy().facts.empty() ? 0 : 1);
+    return bj::object{
+        {"streams", streams},
+        {"query_memo",
+         {{"entries", memo.size()}, {"hits", memo.hits()}, {"misses", memo.misses()}}}};
+  };
+  auto projected = co_await RunOn(state.projector->executor(), work);
+  auto uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - state.started)
+                       .count();
+  std::uint64_t appended = state.appended;
+  std::uint64_t appends_per_s =
+      uptime_ms > 0 ? appended * 1000 / static_cast<std::uint64_t>(uptime_ms) : 0;
+  bj::object stats{{"events", state.ledger.head().seq},
+                   {"tree_size", state.ledger.head().seq},
+                   {"uptime_ms", uptime_ms},
+                   {"appends_per_s", appends_per_s},
+                   {"appended", appended},
+                   {"connections", state.SessionCount()},
+                   {"connections_total", state.connections_total.load()},
+                   {"requests", state.requests.load()},
+                   {"errors", state.errors.load()},
+                   {"subscriptions", state.subscribed.load()},
+                   {"read_only", state.ledger.read_only()}};
+  if (projected.ok()) {
+    for (auto& [key, value] : *projected) stats[key] = std::move(value);
+  } else {  // the server still says how it is; queries answer the projector's error
+    stats["projector_error"] = projected.status().message();
+  }
+  co_return stats;
 }
 
 asio::awaitable<StatusOr<bj::object>> Session::Append(const bj::object& args, bool batch) {

@@ -116,6 +116,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // query, explain or checkpoint, on the projector's thread with its facts caught up.
   boost::asio::awaitable<StatusOr<boost::json::object>> OnProjector(
       const std::string& op, const boost::json::object& args);
+  // `stats`: the server's counters, and the projector's streams and memo figures.
+  boost::asio::awaitable<StatusOr<boost::json::object>> Stats();
   // Writes one line once every earlier write of this connection is done. With `push_of` set, the
   // line is a push of that subscription and is dropped if the subscription has ended meanwhile.
   // False: the client did not take it within the write timeout (the connection is then closed).
