@@ -69,45 +69,54 @@ class TapeScanner {
     }
   }
 
-  bool Object(std::size_t depth) {
+  // A container from its opening bracket: its elements, each read by `element`, separated by ','
+  // up to `close`; its token's count set.
+  template <typename Element>
+  bool Container(std::size_t depth, Kind kind, char close, const Element& element) {
     if (depth > kMaxJsonDepth) return Fail("nested too deeply");
-    std::uint32_t index = Push(Kind::kObject);
+    std::uint32_t index = Push(kind);
     ++pos_;
     std::uint32_t count = 0;
-    std::optional<std::uint32_t> previous_key;
-    bool previous_plain = false;
-    if (More() && Peek() == '}') {
+    if (More() && Peek() == close) {
       ++pos_;
     } else {
       while (true) {
-        if (!More() || Peek() != '"') return Fail("expected a member name");
-        std::optional<std::uint32_t> key = String();
-        if (!key) return false;
-        bool plain = last_string_plain_;
-        if (previous_key && !KeyOrdered(*previous_key, previous_plain && plain, *key)) {
-          pos_ = tape_.tokens_[*key].offset;
-          return Fail("member names not in ascending order (or repeated)");
-        }
-        previous_key = key;
-        previous_plain = plain;
-        if (!More() || Peek() != ':') return Fail("expected ':'");
-        ++pos_;
-        if (!Value(depth)) return false;
+        if (!element()) return false;
         ++count;
         if (More() && Peek() == ',') {
           ++pos_;
           continue;
         }
-        if (More() && Peek() == '}') {
+        if (More() && Peek() == close) {
           ++pos_;
           break;
         }
-        return Fail("expected ',' or '}'");
+        return Fail(close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
       }
     }
     Close(index);
     tape_.tokens_[index].count = count;
     return true;
+  }
+
+  bool Object(std::size_t depth) {
+    std::optional<std::uint32_t> previous_key;
+    bool previous_plain = false;
+    return Container(depth, Kind::kObject, '}', [&] {
+      if (!More() || Peek() != '"') return Fail("expected a member name");
+      std::optional<std::uint32_t> key = String();
+      if (!key) return false;
+      bool plain = last_string_plain_;
+      if (previous_key && !KeyOrdered(*previous_key, previous_plain && plain, *key)) {
+        pos_ = tape_.tokens_[*key].offset;
+        return Fail("member names not in ascending order (or repeated)");
+      }
+      previous_key = key;
+      previous_plain = plain;
+      if (!More() || Peek() != ':') return Fail("expected ':'");
+      ++pos_;
+      return Value(depth);
+    });
   }
 
   // Whether key token `b` sorts after key token `a`. Keys that are both `plain` (ASCII, no
@@ -126,30 +135,7 @@ class TapeScanner {
   }
 
   bool Array(std::size_t depth) {
-    if (depth > kMaxJsonDepth) return Fail("nested too deeply");
-    std::uint32_t index = Push(Kind::kArray);
-    ++pos_;
-    std::uint32_t count = 0;
-    if (More() && Peek() == ']') {
-      ++pos_;
-    } else {
-      while (true) {
-        if (!Value(depth)) return false;
-        ++count;
-        if (More() && Peek() == ',') {
-          ++pos_;
-          continue;
-        }
-        if (More() && Peek() == ']') {
-          ++pos_;
-          break;
-        }
-        return Fail("expected ',' or ']'");
-      }
-    }
-    Close(index);
-    tape_.tokens_[index].count = count;
-    return true;
+    return Container(depth, Kind::kArray, ']', [&] { return Value(depth); });
   }
 
   bool Literal(std::string_view word, Kind kind) {
