@@ -57,9 +57,18 @@ RecordPipeline::~RecordPipeline() {
 
 Status RecordPipeline::Add(std::string_view record) {
   if (!filling_) {
-    filling_ = std::make_unique<Batch>();
-    filling_->bytes.reserve(kBatchRecords * (record.size() + record.size() / 4));
-    filling_->ends.reserve(kBatchRecords);
+    {
+      std::lock_guard lock(mu_);
+      if (!spare_.empty()) {
+        filling_ = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    if (!filling_) {
+      filling_ = std::make_unique<Batch>();
+      filling_->bytes.reserve(kBatchRecords * (record.size() + record.size() / 4));
+      filling_->ends.reserve(kBatchRecords);
+    }
   }
   filling_->bytes.append(record);
   filling_->ends.push_back(static_cast<std::uint32_t>(filling_->bytes.size()));
@@ -158,6 +167,13 @@ void RecordPipeline::Consume() {
         return;
       }
     }
+    // Emptied for reuse: its buffers stay allocated (and their pages mapped).
+    batch->bytes.clear();
+    batch->ends.clear();
+    batch->out.clear();
+    batch->taken = batch->checked = false;
+    std::lock_guard lock(mu_);
+    if (spare_.size() < kMaxBatches) spare_.push_back(std::move(batch));
   }
 }
 

@@ -81,6 +81,7 @@ class RecordPipeline {
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<std::unique_ptr<Batch>> batches_;  // in order: being checked, checked, or consumed
+  std::vector<std::unique_ptr<Batch>> spare_;   // consumed batches, emptied, to fill again
   bool done_ = false;                           // no more batches
   bool stop_ = false;                           // the consumer failed: drop the rest
   Status status_ = Status::Ok();

@@ -228,6 +228,9 @@ const CarrierOutcome* Projection::FindCarrier(std::string_view carrier_id) const
 namespace {
 
 constexpr std::size_t kMaxSlices = 8;
+// Indicator rows reserved per carrier: a typical carrier's years (reserved, not touched, so a
+// generous guess costs address space only; growing a vector of rows copies them all).
+constexpr std::size_t kRowsPerCarrier = 8;
 
 // The carriers of one slice of the index, derived: their outcomes, and their indicator rows
 // naming each carrier by its position within the slice.
@@ -239,6 +242,9 @@ struct Slice {
 template <typename It>
 Slice DeriveSlice(const FactBase& facts, const Policy& policy, const Cut& cut, It begin, It end) {
   Slice slice;
+  const auto carriers = static_cast<std::size_t>(std::distance(begin, end));
+  slice.carriers.reserve(carriers);
+  slice.indicators.reserve(carriers * kRowsPerCarrier);
   for (It it = begin; it != end; ++it) {
     auto outcome = DeriveCarrier(facts.stream(it->second), policy, cut);
     if (!outcome) continue;
@@ -273,7 +279,7 @@ Projection Project(const FactBase& facts, const Cut& cut, std::size_t carriers_p
   }
   Slice last = DeriveSlice(facts, policy, cut, begin, index.end());
   p.carriers.reserve(index.size());
-  p.indicators.reserve(index.size() * 8);  // years of a typical carrier
+  p.indicators.reserve(index.size() * kRowsPerCarrier);
   auto join = [&p](Slice&& slice) {
     auto offset = static_cast<std::uint32_t>(p.carriers.size());
     std::move(slice.carriers.begin(), slice.carriers.end(), std::back_inserter(p.carriers));
