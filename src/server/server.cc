@@ -150,6 +150,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
                                           std::to_string(state->options.port) + ": " +
                                           ec.message());
   }
+  state->port = state->acceptor.local_endpoint().port();  // before the acceptor is in use
   asio::co_spawn(state->control, Accept(state), asio::detached);
   if (state->options.signing_key && state->options.checkpoint_every.count() > 0) {
     asio::co_spawn(state->control, SignOnTimer(state), asio::detached);
@@ -169,7 +170,7 @@ Server::~Server() {
   Wait();
 }
 
-std::uint16_t Server::port() const { return state_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::port() const { return state_->port; }
 
 void Server::Stop() {
   // A weak reference: a handler posted after the network threads have ended is never run, and must

@@ -52,6 +52,7 @@ struct Server::State {
   // The strand of the acceptor, the signing timer and the stop; every session has its own.
   boost::asio::strand<boost::asio::io_context::executor_type> control;
   boost::asio::ip::tcp::acceptor acceptor;  // control strand
+  std::uint16_t port = 0;                   // the acceptor's, once listening
   boost::asio::steady_timer signing_timer;  // control strand: the periodic checkpoint
   std::vector<std::thread> threads;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
