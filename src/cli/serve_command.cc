@@ -93,7 +93,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "seconds a connection may take to send a whole request line (default 300)");
   cmd->add_option("--max-connections", args->options.max_connections, "default 1024");
   cmd->add_option("--network-threads", args->options.network_threads,
-                  "threads that run the connections (default: one per core)");
+                  "threads that run the connections (default: half the cores, at least 1)");
   cmd->add_option("--max-frame-bytes", args->options.max_frame_bytes,
                   "longest request line (default 1 MiB)");
   auto* key = cmd->add_option("--signing-key", args->signing_key,

@@ -156,7 +156,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
     asio::co_spawn(state->control, SignOnTimer(state), asio::detached);
   }
   unsigned threads = state->options.network_threads;
-  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  // By default half the cores: the ledger's writer and the projector need the others.
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency() / 2);
   for (unsigned i = 0; i < threads; ++i) {
     state->threads.emplace_back([s = state.get()] { s->net.run(); });
   }

@@ -28,7 +28,7 @@ struct ServerOptions {
   std::uint16_t port = 7411;  // 0: any free port (see Server::port)
   std::size_t max_frame_bytes = 1 << 20;
   std::size_t max_connections = 1024;
-  // Threads that run the sessions (0: one per core).
+  // Threads that run the sessions (0: half the cores, at least one).
   unsigned network_threads = 0;
   std::size_t max_batch = 1000;  // commands in one append_batch
   // A live subscriber that falls this many events behind the head is told and disconnected.
