@@ -276,11 +276,14 @@ class Verifier {
   // that follows on from `chain`; its hash kept, its fact folded. Errors (kCorruption) name the
   // line and the problem. On the pipeline's consuming thread.
   Status CheckLine(replay::CheckedRecord& line, std::uint64_t line_no, EventChain* chain) {
-    std::string at = "events.jsonl line " + std::to_string(line_no);
-    auto problem = [&](const std::string& what) { return Status(Code::kCorruption, at + what); };
-    if (!line.readable.ok()) return problem(" is not an event: " + line.readable.message());
     const ChainLink& link = line.link;
-    at += " (seq " + std::to_string(link.seq) + ")";
+    // "events.jsonl line N (seq S)" and what is wrong there (made only when something is).
+    auto problem = [&](const std::string& what) {
+      std::string at = "events.jsonl line " + std::to_string(line_no);
+      if (line.readable.ok()) at += " (seq " + std::to_string(link.seq) + ")";
+      return Status(Code::kCorruption, at + what);
+    };
+    if (!line.readable.ok()) return problem(" is not an event: " + line.readable.message());
     if (link.seq > manifest_.to) {
       return problem(" lies beyond the manifest's range, which ends at " +
                      std::to_string(manifest_.to));
