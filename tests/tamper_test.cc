@@ -15,7 +15,6 @@ namespace {
 namespace bj = boost::json;
 using ledger::EncodeFixed64;
 using testing::AppendOk;
-using testing::kAdmin;
 using testing::MakeCommand;
 using testing::RawStore;
 using testing::TempDir;

@@ -285,7 +285,7 @@ Projection Project(const FactBase& facts, const Cut& cut, std::size_t carriers_p
     std::move(slice.carriers.begin(), slice.carriers.end(), std::back_inserter(p.carriers));
     for (IndicatorRow& row : slice.indicators) {
       if (row.carrier != kClassTotal) row.carrier += offset;
-      p.indicators.push_back(std::move(row));
+      p.indicators.push_back(row);
     }
   };
   for (auto& future : others) join(future.get());
