@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <type_traits>
 
 #include "hatchery/json_tape.h"
 
@@ -100,21 +101,17 @@ Status RecordPipeline::Finish() {
 }
 
 void RecordPipeline::Check(std::string_view stored, json::Tape* tape, CheckedRecord* record) const {
-  // What the workers learn of one event, read in place (EventView) or parsed (Event).
-  auto take = [&](const auto& event, std::string content_problem, std::string_view holder) {
-    record->link = LinkOf(event);
-    KeepText(holder, &record->link, &record->kept_text);
-    record->content_problem = std::move(content_problem);
-    if (decode_ && record->content_problem.empty()) record->item = decode_->Prepare(event);
-  };
-  if (auto view = ScanStoredEvent(stored, tape); view.ok()) {
-    take(*view, CheckContentHash(*view), stored);
-  } else if (auto event = ParseEvent(stored); event.ok()) {
-    // Not canonical: an event whose bytes were edited.
-    take(*event, CheckEventContent(*event, stored), std::string_view{});
-  } else {
-    record->readable = event.status();  // no event at all
-  }
+  CheckStoredEvent(
+      stored, tape,
+      [&](const auto& event, std::string content_problem) {
+        record->link = LinkOf(event);
+        // A view of a record read in place points into `stored`; of a parsed one, into its DOM.
+        bool in_place = std::is_same_v<std::decay_t<decltype(event)>, EventView>;
+        KeepText(in_place ? stored : std::string_view{}, &record->link, &record->kept_text);
+        record->content_problem = std::move(content_problem);
+        if (decode_ && record->content_problem.empty()) record->item = decode_->Prepare(event);
+      },
+      [&](const Status& unreadable) { record->readable = unreadable; });
 }
 
 void RecordPipeline::Work() {

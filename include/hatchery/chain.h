@@ -39,6 +39,22 @@ std::string CheckEventContent(const Event& event, std::string_view stored);
 // shown it to be canonical: "" when its content hashes to its hash, else the problem.
 std::string CheckContentHash(const EventView& event);
 
+// Checks a stored (or exported) event on its own: read in place when its bytes are canonical
+// (ScanStoredEvent; then only its hash is left to check), else parsed, to say what is wrong with
+// it. Returns `check(event, content_problem)` — with an EventView or an Event, and what
+// CheckContentHash or CheckEventContent said — or `unreadable(status)` when the bytes are no event
+// at all.
+template <typename Check, typename Unreadable>
+auto CheckStoredEvent(std::string_view stored, json::Tape* tape, const Check& check,
+                      const Unreadable& unreadable) {
+  if (auto view = ScanStoredEvent(stored, tape); view.ok()) {
+    return check(*view, CheckContentHash(*view));
+  }
+  auto event = ParseEvent(stored);
+  if (!event.ok()) return unreadable(event.status());
+  return check(*event, CheckEventContent(*event, stored));
+}
+
 class EventChain {
  public:
   // A chain from event 1: its prev_hash is 64 zeros and every stream starts at version 1.
