@@ -38,8 +38,8 @@ struct CheckedRecord {
   std::string content_problem;  // "" when the record is its event's canonical form with its hash
   // Its fact, when facts are decoded and content_problem is "".
   StatusOr<domain::FoldItem> item = Status(Code::kInternal, "not prepared");
-  std::string
-      kept_text;  // where the views of `link` point when the record's bytes cannot hold them
+  // Where the views of `link` point when the record's bytes cannot hold them.
+  std::string kept_text;
 };
 
 class RecordPipeline {
