@@ -213,6 +213,11 @@ Date FactBase::LatestEffective(std::uint64_t seq) const {
   return latest_effective_[i];
 }
 
+std::size_t FactBase::StreamsWithEvents() const {
+  return static_cast<std::size_t>(std::count_if(
+      streams_.begin(), streams_.end(), [](const StreamFacts& s) { return !s.facts.empty(); }));
+}
+
 const StreamFacts* FactBase::Carrier(std::string_view carrier_id) const {
   auto found = FindStream(carrier_id);
   return found ? &streams_[*found] : nullptr;

@@ -78,6 +78,8 @@ class FactBase {
   // Every carrier stream, by carrier id.
   const std::map<std::string, std::uint32_t, std::less<>>& carrier_index() const { return index_; }
   const StreamFacts& stream(std::uint32_t i) const { return streams_[i]; }
+  // The streams that hold events (carriers' and the policy stream).
+  std::size_t StreamsWithEvents() const;
 
   // The carrier stream holding `kind`'s id (kinds: "payout", "filing", "station", "fund"), if any.
   std::optional<std::string_view> OwnerOf(std::string_view kind, std::string_view id) const;

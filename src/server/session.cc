@@ -306,9 +306,8 @@ asio::awaitable<StatusOr<bj::object>> Session::Stats() {
   std::function<StatusOr<bj::object>()> work = [&]() -> StatusOr<bj::object> {
     ASSIGN_OR_RETURN(const domain::FactBase* facts, state.projector->CaughtUp());
     const domain::CarrierMemo& memo = state.projector->memo();
-    std::size_t streams = facts->carrier_index().size() + (facts->policy().facts.empty() ? 0 : 1);
     return bj::object{
-        {"streams", streams},
+        {"streams", facts->StreamsWithEvents()},
         {"query_memo",
          {{"entries", memo.size()}, {"hits", memo.hits()}, {"misses", memo.misses()}}}};
   };
