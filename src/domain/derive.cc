@@ -360,6 +360,17 @@ void Vanish(Entitlement* e, const Walk::Orphan* money, std::uint64_t seq, Date d
 
 }  // namespace
 
+bool ChangesStanding(const FactBody& body) {
+  // Named by what they do not touch, so that a new kind of fact counts as changing it.
+  return !(std::holds_alternative<ProfileAmended>(body) ||
+           std::holds_alternative<BrandOutputFiled>(body) ||
+           std::holds_alternative<BrandOutputStarted>(body) ||
+           std::holds_alternative<BrokerWorkstationOpened>(body) ||
+           std::holds_alternative<BrokerQualified>(body) ||
+           std::holds_alternative<FundEstablished>(body) ||
+           std::holds_alternative<AnnualReportSubmitted>(body));
+}
+
 std::vector<const Fact*> CountingFacts(const StreamFacts& carrier, const Cut& cut) {
   std::set<std::uint64_t> retracted;
   for (const auto& [target, by] : RetractionsIn(carrier, cut)) retracted.insert(target);

@@ -19,7 +19,8 @@
 
 namespace hatchery::domain {
 
-// The derived state of a carrier with every fact so far (null if not registered).
+// The derived state of a carrier with every fact so far (null if not registered). Only its
+// standing (derive.h, ChangesStanding) need be current: the invariants read nothing else.
 using OutcomeLookup = std::function<const CarrierOutcome*(std::string_view carrier_id)>;
 
 // `command` has passed Validate (schema and envelope). Errors: kRuleViolation.

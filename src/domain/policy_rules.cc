@@ -21,16 +21,17 @@ StatusOr<std::int64_t> PolicyRules::Validate(const AppendCommand& command) const
 Status PolicyRules::Check(const AppendCommand& command, const Actor& actor) const {
   RETURN_IF_ERROR(health_);
   return CheckInvariants(command, actor, facts_,
-                         [this](std::string_view id) { return Outcome(id); });
+                         [this](std::string_view id) { return Standing(id); });
 }
 
 void PolicyRules::Apply(const Event& event) {
   if (!health_.ok()) return;
   health_ = facts_.Apply(event);
   std::string_view carrier = CarrierOfStream(event.stream);
-  if (carrier.empty()) {
+  if (carrier.empty() || !health_.ok()) {
     outcomes_.clear();  // a ruleset change can move every carrier's entitlements
-  } else if (auto it = outcomes_.find(carrier); it != outcomes_.end()) {
+  } else if (auto it = outcomes_.find(carrier);
+             it != outcomes_.end() && ChangesStanding(facts_.Carrier(carrier)->facts.back().body)) {
     outcomes_.erase(it);
   }
 }
@@ -43,7 +44,7 @@ void PolicyRules::Withdraw(std::uint64_t last_kept_seq) {
 // The live state is the writer's alone for now; the server will publish snapshots to readers here.
 void PolicyRules::Commit(std::uint64_t) {}
 
-const CarrierOutcome* PolicyRules::Outcome(std::string_view carrier_id) const {
+const CarrierOutcome* PolicyRules::Standing(std::string_view carrier_id) const {
   auto it = outcomes_.find(carrier_id);
   if (it == outcomes_.end()) {
     const StreamFacts* stream = facts_.Carrier(carrier_id);

@@ -32,13 +32,17 @@ class PolicyRules : public EventRules {
   // later check answers this error instead of judging on a partial state.
   const Status& health() const { return health_; }
 
- private:
-  const CarrierOutcome* Outcome(std::string_view carrier_id) const;
+  // The outcome of `carrier_id` with every fact so far (null if it is not registered), as the
+  // invariants see it: its standing (derive.h, ChangesStanding) is current, while its profile,
+  // activity and flags may lag — a fact that cannot change the standing keeps the remembered
+  // outcome, so amending a carrier's profile does not re-derive its whole history.
+  const CarrierOutcome* Standing(std::string_view carrier_id) const;
 
+ private:
   const SchemaRegistry& schemas_;
   FactBase facts_;
   Status health_;
-  // Derived outcome of each carrier with every fact so far; dropped when its facts change.
+  // Derived outcome of each carrier; dropped when a fact changes its standing.
   mutable std::map<std::string, std::optional<CarrierOutcome>, std::less<>> outcomes_;
 };
 
