@@ -29,7 +29,8 @@ void PolicyRules::Apply(const Event& event) {
   health_ = facts_.Apply(event);
   std::string_view carrier = CarrierOfStream(event.stream);
   if (carrier.empty() || !health_.ok()) {
-    outcomes_.clear();  // a ruleset change can move every carrier's entitlements
+    // A ruleset change can move every carrier's entitlements; a failed fold leaves nothing to keep.
+    outcomes_.clear();
   } else if (auto it = outcomes_.find(carrier);
              it != outcomes_.end() && ChangesStanding(facts_.Carrier(carrier)->facts.back().body)) {
     outcomes_.erase(it);
