@@ -105,6 +105,26 @@ TEST_CASE("hostile clients: a half-closed socket gets its answers, a half line g
   RequireServing(s);
 }
 
+TEST_CASE("hostile clients: a line sent a byte at a time cannot hold a session (slowloris)",
+          "[server][hostile]") {
+  ServerOptions options;
+  options.idle_timeout = std::chrono::milliseconds(300);
+  Served s(options);
+  Client slow(s.server->port());
+  REQUIRE(ErrorCode(slow.Hello(s.admin)) == "ok");
+  // Every byte arrives well within the timeout; the whole line does not. A deadline per read
+  // would let it through and answer it.
+  const std::string line = R"({"id":7,"op":"get","seq":1})"
+                           "\n";
+  boost::system::error_code ec;
+  for (std::size_t i = 0; i < line.size() && !ec; ++i) {
+    asio::write(slow.socket(), asio::buffer(line.data() + i, 1), ec);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(slow.Line().empty());  // cut off, never answered
+  RequireServing(s);
+}
+
 TEST_CASE("hostile clients: a thousand idle connections do not keep others from being served",
           "[server][hostile]") {
   rlimit files{};
