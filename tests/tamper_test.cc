@@ -144,6 +144,79 @@ TEST_CASE("verify catches tampering at the right seq", "[tamper]") {
   CHECK_THAT(report.problem, Catch::Contains(expected_problem));
 }
 
+// Verify reads the events in batches of thousands; each tampering below is reported at its own
+// seq, and of several the earliest, whichever batch or kind of check finds it.
+TEST_CASE("verify reports the earliest of several tamperings, in any batch", "[tamper]") {
+  constexpr int kMany = 9000;
+  TempDir dir;
+  std::string path = dir.Sub("s");
+  REQUIRE(Ledger::Create(path).ok());
+  {
+    auto ledger = std::move(Ledger::Open(path)).value();
+    for (int first = 1; first <= kMany; first += 500) {
+      std::vector<AppendCommand> commands;
+      for (int i = first; i < first + 500; ++i) {
+        commands.push_back(
+            MakeCommand("c-" + std::to_string(i), "carrier/" + std::to_string(i % 7)));
+      }
+      for (const auto& result : ledger->Append(testing::kAdmin, std::move(commands))) {
+        REQUIRE(result.ok());
+      }
+    }
+  }
+  RawStore raw(path);
+  auto change_data = [&](std::uint64_t seq) {  // hash left alone
+    bj::object body = ReadBody(raw, seq);
+    body["note"] = "changed";
+    WriteBody(raw, seq, hatchery::json::Canonicalize(body));
+  };
+  auto drop_command = [&](int seq) { raw.Delete("commands", "c-" + std::to_string(seq)); };
+  std::uint64_t expected_bad = 0;
+  std::string expected_problem;
+  SECTION("an index entry in the second batch") {
+    drop_command(5000);
+    expected_bad = 5000;
+    expected_problem = "command index";
+  }
+  SECTION("a record in the third batch") {
+    change_data(8500);
+    expected_bad = 8500;
+    expected_problem = "hash mismatch";
+  }
+  SECTION("an index entry before a record of the same batch") {
+    drop_command(4500);
+    change_data(4600);
+    expected_bad = 4500;
+    expected_problem = "command index";
+  }
+  SECTION("a record before an index entry of the same batch") {
+    change_data(4500);
+    drop_command(4600);
+    expected_bad = 4500;
+    expected_problem = "hash mismatch";
+  }
+  SECTION("the Merkle tree before an index entry of the same batch") {
+    std::string key = ledger::MerkleRunKey(ledger::kMerkleRunEvents);
+    std::string nodes = raw.Get("merkle", key);
+    nodes[0] ^= 0x01;  // the first event's nodes
+    raw.Put("merkle", key, nodes);
+    drop_command(ledger::kMerkleRunEvents + 1);
+    expected_bad = 1;
+    expected_problem = "Merkle";
+  }
+  SECTION("the last event's index entry") {
+    drop_command(kMany);
+    expected_bad = kMany;
+    expected_problem = "command index";
+  }
+  VerifyReport report = Verify(path);
+  INFO(report.problem);
+  CHECK(report.first_bad_seq == expected_bad);
+  CHECK(report.events_checked == expected_bad - 1);
+  CHECK(report.head.seq == expected_bad - 1);
+  CHECK_THAT(report.problem, Catch::Contains(expected_problem));
+}
+
 TEST_CASE("a store whose head was tampered with is refused on open", "[tamper]") {
   TempDir dir;
   std::string path = MakeStore(dir);

@@ -1,6 +1,7 @@
 #include "hatchery/verify.h"
 
 #include <algorithm>
+#include <future>
 
 #include "hatchery/chain.h"
 #include "hatchery/checkpoint.h"
@@ -15,13 +16,24 @@ using ledger::Cf;
 
 namespace {
 
+// Events checked per batch (their index entries are read together).
+constexpr std::size_t kVerifyBatch = 4096;
+
+// An event that passed the chain checks, with what its index entries must say.
+struct Linked {
+  LedgerHead head;  // the event's seq and hash
+  std::string stream;
+  std::uint64_t stream_version = 0;
+  std::string command_id;
+};
+
 // Walks the events in key order and checks each against everything before it.
 class ChainChecker {
  public:
-  explicit ChainChecker(const ledger::Store& store) : store_(store) {}
-
-  // Checks the record stored under `key`; on failure fills the report and returns false.
-  bool Check(std::string_view key, std::string_view record, VerifyReport* report) {
+  // Checks the record stored under `key`: on success appends it to `linked` and makes it the
+  // report's head; on failure fills the report and returns false.
+  bool Check(std::string_view key, std::string_view record, VerifyReport* report,
+             std::vector<Linked>* linked) {
     const std::uint64_t expected = report->head.seq + 1;
     auto fail = [&](std::uint64_t seq, std::string problem) {
       report->first_bad_seq = seq;
@@ -45,12 +57,9 @@ class ChainChecker {
           !problem.empty()) {
         return fail(*seq, problem);
       }
-      if (std::string problem =
-              CheckIndexes(event.stream, event.stream_version, event.command_id, event.seq);
-          !problem.empty()) {
-        return fail(*seq, problem);
-      }
       report->head = chain_.head();
+      linked->push_back(Linked{report->head, std::string{event.stream}, event.stream_version,
+                               std::string{event.command_id}});
       ++report->events_checked;
       return true;
     };
@@ -63,27 +72,46 @@ class ChainChecker {
   }
 
  private:
-  // The index entries of the event `seq` must point at it. Returns the problem, or "".
-  std::string CheckIndexes(std::string_view stream, std::uint64_t version,
-                           std::string_view command_id, std::uint64_t seq) const {
-    std::string seq_key = ledger::EncodeFixed64(seq);
-    auto stream_entry = store_.Get(Cf::kStreams, ledger::StreamKey(stream, version));
-    if (!stream_entry.ok() || !*stream_entry || **stream_entry != seq_key) {
-      return "the stream index entry for " + std::string{stream} + " version " +
-             std::to_string(version) + " does not point at this event";
-    }
-    auto command = store_.GetCommand(command_id);
-    if (!command.ok() || !*command || (*command)->seq != seq) {
-      return "the command index entry for \"" + std::string{command_id} +
-             "\" does not point at this event";
-    }
-    return "";
-  }
-
-  const ledger::Store& store_;
   EventChain chain_;
   json::Tape tape_;  // reads each record in place
 };
+
+// The index entries of `linked` must point at their events: each index read in one MultiGet, the
+// two on two threads. Returns the position of the first event whose entries do not, and what is
+// wrong (or linked.size() and ""). An entry that cannot be read counts as not pointing at it.
+std::pair<std::size_t, std::string> CheckIndexes(const ledger::Store& store,
+                                                 const std::vector<Linked>& linked) {
+  std::vector<std::string> stream_keys, command_ids;
+  stream_keys.reserve(linked.size());
+  command_ids.reserve(linked.size());
+  for (const Linked& l : linked) {
+    stream_keys.push_back(ledger::StreamKey(l.stream, l.stream_version));
+    command_ids.push_back(l.command_id);
+  }
+  auto streams_read =
+      std::async(std::launch::async, [&] { return store.MultiGet(Cf::kStreams, stream_keys); });
+  auto commands = store.MultiGet(Cf::kCommands, command_ids);
+  auto streams = streams_read.get();
+  for (std::size_t i = 0; i < linked.size(); ++i) {
+    const std::uint64_t seq = linked[i].head.seq;
+    // A failed batch read is looked at key by key, so that its problem has its event.
+    auto stream_entry = streams.ok() ? StatusOr<std::optional<std::string>>((*streams)[i])
+                                     : store.Get(Cf::kStreams, stream_keys[i]);
+    if (!stream_entry.ok() || !*stream_entry || **stream_entry != ledger::EncodeFixed64(seq)) {
+      return {i, "the stream index entry for " + linked[i].stream + " version " +
+                     std::to_string(linked[i].stream_version) + " does not point at this event"};
+    }
+    auto command_entry = commands.ok() ? StatusOr<std::optional<std::string>>((*commands)[i])
+                                       : store.Get(Cf::kCommands, command_ids[i]);
+    std::optional<ledger::CommandEntry> command;
+    if (command_entry.ok() && *command_entry) command = ledger::DecodeCommandValue(**command_entry);
+    if (!command || command->seq != seq) {
+      return {i, "the command index entry for \"" + linked[i].command_id +
+                     "\" does not point at this event"};
+    }
+  }
+  return {linked.size(), ""};
+}
 
 // Recomputes the Merkle tree from the events as they pass the chain checks, and checks the stored
 // tree and every kept checkpoint against it.
@@ -279,27 +307,49 @@ boost::json::object ToJson(const VerifyReport& report) {
 StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& options) {
   ASSIGN_OR_RETURN(auto store, ledger::Store::Open(dir, ledger::Store::Mode::kReadOnly));
   VerifyReport report;
-  ChainChecker chain(*store);
+  ChainChecker chain;
   TreeChecker tree(*store, options);
   RETURN_IF_ERROR(tree.Load());
+  // Events are checked in batches: the chain in order, then the batch's index entries read
+  // together, then the tree in order. Of an event's checks the chain's come first, then the
+  // indexes', then the tree's, and the first problem in that order is the one reported — as if
+  // each event were checked whole before the next.
   auto it = store->NewIterator(Cf::kEvents);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    LedgerHead before = report.head;
-    if (!chain.Check(std::string_view(it->key().data(), it->key().size()),
-                     std::string_view(it->value().data(), it->value().size()), &report)) {
-      return report;
+  it->SeekToFirst();
+  std::vector<Linked> batch;
+  bool more = true;
+  while (more) {
+    const LedgerHead start = report.head;
+    batch.clear();
+    while (more && batch.size() < kVerifyBatch && it->Valid()) {
+      more = chain.Check(std::string_view(it->key().data(), it->key().size()),
+                         std::string_view(it->value().data(), it->value().size()), &report, &batch);
+      more = more && report.head.seq != options.to_seq;
+      it->Next();
     }
-    std::uint64_t bad_seq = 0;
-    if (std::string problem = tree.Add(report.head.seq, report.head.hash, &report, &bad_seq);
-        !problem.empty()) {
-      report.first_bad_seq = bad_seq;
-      report.problem = std::move(problem);
-      // The last event that passed every check: before this one, or before the one at fault.
-      report.head = bad_seq < report.head.seq ? tree.HeadBefore(bad_seq) : before;
+    auto head_before = [&](std::size_t i) { return i == 0 ? start : batch[i - 1].head; };
+    auto [passed, index_problem] = CheckIndexes(*store, batch);
+    if (!index_problem.empty()) {  // before any problem of the chain, which follows the batch
+      report.first_bad_seq = batch[passed].head.seq;
+      report.problem = std::move(index_problem);
+      report.head = head_before(passed);
       report.events_checked = report.head.seq;
-      return report;
     }
-    if (report.head.seq == options.to_seq) return report;
+    for (std::size_t i = 0; i < passed; ++i) {
+      std::uint64_t bad_seq = 0;
+      const LedgerHead& head = batch[i].head;
+      if (std::string problem = tree.Add(head.seq, head.hash, &report, &bad_seq);
+          !problem.empty()) {
+        report.first_bad_seq = bad_seq;
+        report.problem = std::move(problem);
+        // The last event that passed every check: before this one, or before the one at fault.
+        report.head = bad_seq < head.seq ? tree.HeadBefore(bad_seq) : head_before(i);
+        report.events_checked = report.head.seq;
+        return report;
+      }
+    }
+    if (!report.ok() || (options.to_seq != 0 && report.head.seq == options.to_seq)) return report;
+    more = more && it->Valid();
   }
   RETURN_IF_ERROR(ledger::FromRocks(it->status(), "cannot read the events"));
   if (options.to_seq > report.head.seq) {
