@@ -27,17 +27,23 @@ struct Linked {
   std::string command_id;
 };
 
+// Consecutive events that passed the chain checks, and the chain's problem right after them.
+struct Batch {
+  std::vector<Linked> events;
+  std::uint64_t bad_seq = 0;  // 0: no problem
+  std::string problem;
+};
+
 // Walks the events in key order and checks each against everything before it.
 class ChainChecker {
  public:
-  // Checks the record stored under `key`: on success appends it to `linked` and makes it the
-  // report's head; on failure fills the report and returns false.
-  bool Check(std::string_view key, std::string_view record, VerifyReport* report,
-             std::vector<Linked>* linked) {
-    const std::uint64_t expected = report->head.seq + 1;
+  // Checks the record stored under `key`: on success appends it to the batch's events; on failure
+  // sets the batch's problem and returns false.
+  bool Check(std::string_view key, std::string_view record, Batch* batch) {
+    const std::uint64_t expected = chain_.head().seq + 1;
     auto fail = [&](std::uint64_t seq, std::string problem) {
-      report->first_bad_seq = seq;
-      report->problem = std::move(problem);
+      batch->bad_seq = seq;
+      batch->problem = std::move(problem);
       return false;
     };
     auto seq = ledger::DecodeFixed64(key);
@@ -57,10 +63,8 @@ class ChainChecker {
           !problem.empty()) {
         return fail(*seq, problem);
       }
-      report->head = chain_.head();
-      linked->push_back(Linked{report->head, std::string{event.stream}, event.stream_version,
-                               std::string{event.command_id}});
-      ++report->events_checked;
+      batch->events.push_back(Linked{chain_.head(), std::string{event.stream}, event.stream_version,
+                                     std::string{event.command_id}});
       return true;
     };
     if (record.empty() || record[0] != ledger::kRecordCanonicalJson) {
@@ -79,8 +83,8 @@ class ChainChecker {
 // The index entries of `linked` must point at their events: each index read in one MultiGet, the
 // two on two threads. Returns the position of the first event whose entries do not, and what is
 // wrong (or linked.size() and ""). An entry that cannot be read counts as not pointing at it.
-std::pair<std::size_t, std::string> CheckIndexes(const ledger::Store& store,
-                                                 const std::vector<Linked>& linked) {
+using IndexCheck = std::pair<std::size_t, std::string>;
+IndexCheck CheckIndexes(const ledger::Store& store, const std::vector<Linked>& linked) {
   std::vector<std::string> stream_keys, command_ids;
   stream_keys.reserve(linked.size());
   command_ids.reserve(linked.size());
@@ -316,28 +320,24 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
   // each event were checked whole before the next.
   auto it = store->NewIterator(Cf::kEvents);
   it->SeekToFirst();
-  std::vector<Linked> batch;
-  bool more = true;
-  while (more) {
-    const LedgerHead start = report.head;
-    batch.clear();
-    while (more && batch.size() < kVerifyBatch && it->Valid()) {
+  // The chain pass of the next batch: false once a problem, to_seq or the end stops it.
+  auto read_batch = [&, more = true](Batch* batch) mutable {
+    while (more && batch->events.size() < kVerifyBatch && it->Valid()) {
       more = chain.Check(std::string_view(it->key().data(), it->key().size()),
-                         std::string_view(it->value().data(), it->value().size()), &report, &batch);
-      more = more && report.head.seq != options.to_seq;
+                         std::string_view(it->value().data(), it->value().size()), batch);
+      more = more && batch->events.back().head.seq != options.to_seq;
       it->Next();
     }
-    auto head_before = [&](std::size_t i) { return i == 0 ? start : batch[i - 1].head; };
-    auto [passed, index_problem] = CheckIndexes(*store, batch);
-    if (!index_problem.empty()) {  // before any problem of the chain, which follows the batch
-      report.first_bad_seq = batch[passed].head.seq;
-      report.problem = std::move(index_problem);
-      report.head = head_before(passed);
-      report.events_checked = report.head.seq;
-    }
+    return more && it->Valid();
+  };
+  // Everything after the chain pass of `batch`, in seq order. Returns false at a problem.
+  auto settle = [&](const Batch& batch, std::future<IndexCheck>& indexes) {
+    auto [passed, index_problem] = indexes.get();
+    const LedgerHead start = report.head;
+    auto head_before = [&](std::size_t i) { return i == 0 ? start : batch.events[i - 1].head; };
     for (std::size_t i = 0; i < passed; ++i) {
       std::uint64_t bad_seq = 0;
-      const LedgerHead& head = batch[i].head;
+      const LedgerHead& head = batch.events[i].head;
       if (std::string problem = tree.Add(head.seq, head.hash, &report, &bad_seq);
           !problem.empty()) {
         report.first_bad_seq = bad_seq;
@@ -345,11 +345,36 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
         // The last event that passed every check: before this one, or before the one at fault.
         report.head = bad_seq < head.seq ? tree.HeadBefore(bad_seq) : head_before(i);
         report.events_checked = report.head.seq;
-        return report;
+        return false;
       }
     }
-    if (!report.ok() || (options.to_seq != 0 && report.head.seq == options.to_seq)) return report;
-    more = more && it->Valid();
+    report.head = head_before(passed);
+    report.events_checked = report.head.seq;
+    if (!index_problem.empty()) {
+      report.first_bad_seq = batch.events[passed].head.seq;
+      report.problem = std::move(index_problem);
+    } else if (batch.bad_seq != 0) {
+      report.first_bad_seq = batch.bad_seq;
+      report.problem = batch.problem;
+    }
+    return report.ok();
+  };
+  // While one batch's index entries are read, the next batch's chain is checked.
+  auto batch = std::make_unique<Batch>();
+  bool more = read_batch(batch.get());
+  auto indexes =
+      std::async(std::launch::async, CheckIndexes, std::cref(*store), std::cref(batch->events));
+  while (more) {
+    auto next = std::make_unique<Batch>();
+    more = read_batch(next.get());
+    auto next_indexes =
+        std::async(std::launch::async, CheckIndexes, std::cref(*store), std::cref(next->events));
+    if (!settle(*batch, indexes)) return report;
+    batch = std::move(next);
+    indexes = std::move(next_indexes);
+  }
+  if (!settle(*batch, indexes) || (options.to_seq != 0 && report.head.seq == options.to_seq)) {
+    return report;
   }
   RETURN_IF_ERROR(ledger::FromRocks(it->status(), "cannot read the events"));
   if (options.to_seq > report.head.seq) {
