@@ -321,14 +321,14 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
   auto it = store->NewIterator(Cf::kEvents);
   it->SeekToFirst();
   // The chain pass of the next batch: false once a problem, to_seq or the end stops it.
-  auto read_batch = [&, more = true](Batch* batch) mutable {
-    while (more && batch->events.size() < kVerifyBatch && it->Valid()) {
-      more = chain.Check(std::string_view(it->key().data(), it->key().size()),
-                         std::string_view(it->value().data(), it->value().size()), batch);
-      more = more && batch->events.back().head.seq != options.to_seq;
+  auto read_batch = [&, reading = true](Batch* batch) mutable {
+    while (reading && batch->events.size() < kVerifyBatch && it->Valid()) {
+      reading = chain.Check(std::string_view(it->key().data(), it->key().size()),
+                            std::string_view(it->value().data(), it->value().size()), batch);
+      reading = reading && batch->events.back().head.seq != options.to_seq;
       it->Next();
     }
-    return more && it->Valid();
+    return reading && it->Valid();
   };
   // Everything after the chain pass of `batch`, in seq order. Returns false at a problem.
   auto settle = [&](const Batch& batch, std::future<IndexCheck>& indexes) {
