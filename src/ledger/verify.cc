@@ -80,8 +80,8 @@ class ChainChecker {
   json::Tape tape_;  // reads each record in place
 };
 
-// The index entries of `linked` must point at their events: each index read in one MultiGet, the
-// two on two threads. Returns the position of the first event whose entries do not, and what is
+// The index entries of `linked` must point at their events: each index read in one MultiGet.
+// Returns the position of the first event whose entries do not, and what is
 // wrong (or linked.size() and ""). An entry that cannot be read counts as not pointing at it.
 using IndexCheck = std::pair<std::size_t, std::string>;
 IndexCheck CheckIndexes(const ledger::Store& store, const std::vector<Linked>& linked) {
@@ -92,10 +92,8 @@ IndexCheck CheckIndexes(const ledger::Store& store, const std::vector<Linked>& l
     stream_keys.push_back(ledger::StreamKey(l.stream, l.stream_version));
     command_ids.push_back(l.command_id);
   }
-  auto streams_read =
-      std::async(std::launch::async, [&] { return store.MultiGet(Cf::kStreams, stream_keys); });
+  auto streams = store.MultiGet(Cf::kStreams, stream_keys);
   auto commands = store.MultiGet(Cf::kCommands, command_ids);
-  auto streams = streams_read.get();
   for (std::size_t i = 0; i < linked.size(); ++i) {
     const std::uint64_t seq = linked[i].head.seq;
     // A failed batch read is looked at key by key, so that its problem has its event.
