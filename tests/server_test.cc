@@ -306,6 +306,38 @@ TEST_CASE("server: proofs and checkpoints over the wire", "[server]") {
   CHECK(ErrorCode(admin.Call({{"id", 5}, {"op", "checkpoint"}, {"sign", true}})) == "unavailable");
 }
 
+TEST_CASE("server: a stop answers the appends it took, and records no other", "[server]") {
+  // Run many times over: the writer calls back from outside the network, and a stop right after
+  // its answer must neither lose the answer nor outlive the network under the callback.
+  for (int round = 0; round < 30; ++round) {
+    Served s({}, 2);
+    Client c(s.server->port());
+    REQUIRE(ErrorCode(c.Hello(s.admin)) == "ok");
+    constexpr int kPipelined = 50;
+    std::string lines;
+    for (int i = 0; i < kPipelined; ++i) {
+      bj::object request = Amendment("stop-" + std::to_string(i), s.carrier);
+      request["op"] = "append";
+      request["id"] = i;
+      lines += bj::serialize(request) + "\n";
+    }
+    c.Send(lines);
+    REQUIRE(ErrorCode(bj::parse(c.Line()).as_object()) == "ok");  // the session is at work
+    s.server->Stop();
+    s.server->Wait();
+    int answered = 1;
+    for (std::string line = c.Line(); !line.empty(); line = c.Line(), ++answered) {
+      auto response = bj::parse(line).as_object();
+      REQUIRE(response.at("id") == answered);  // in order, none skipped
+      REQUIRE(ErrorCode(response) == "ok");
+    }
+    INFO("round " << round << ": " << answered << " answered");
+    for (int i = 0; i < kPipelined; ++i) {
+      CHECK(s.ledger->GetByCommandId("stop-" + std::to_string(i)).ok() == (i < answered));
+    }
+  }
+}
+
 TEST_CASE("server: a stop finishes what is in flight and refuses new connections", "[server]") {
   Served s;
   std::uint16_t port = s.server->port();

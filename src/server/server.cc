@@ -120,6 +120,22 @@ void Server::State::ForEachSession(const std::function<void(Session&)>& fn) cons
   }
 }
 
+void Server::State::AppendAway() {
+  std::lock_guard lock(appends_mu_);
+  ++appends_away_;
+}
+
+void Server::State::AppendBack() {
+  // Notified under the lock: the waiter cannot go on (and destroy this) before it is released.
+  std::lock_guard lock(appends_mu_);
+  if (--appends_away_ == 0) appends_back_.notify_all();
+}
+
+void Server::State::WaitForAppendsBack() {
+  std::unique_lock lock(appends_mu_);
+  appends_back_.wait(lock, [this] { return appends_away_ == 0; });
+}
+
 StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore tokens,
                                                 ServerOptions options) {
   auto state = std::make_shared<State>(ledger, std::move(tokens), std::move(options));
@@ -192,6 +208,7 @@ void Server::Wait() {
   if (state_->threads.empty()) return;
   for (auto& thread : state_->threads) thread.join();
   state_->threads.clear();
+  state_->WaitForAppendsBack();
   if (!state_->options.signing_key) return;
   // The final checkpoint, on the projector's thread after whatever it was still doing.
   std::promise<void> signed_final;

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "hatchery/version.h"
+#include "server/away.h"
 #include "server/read_ops.h"
 #include "server/request.h"
 
@@ -30,21 +31,24 @@ using namespace asio::experimental::awaitable_operators;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 // Answers to pipelined requests held back to be written together, at most (bytes).
-constexpr std::size_t kMaxHeldAnswers = 64 * 1024;
+constexpr std::size_t kMaxHeldAnswers = std::size_t{64} * 1024;
 
-// Ledger::AppendAsync as an awaitable: resumes on the session's executor with the results.
+// Ledger::AppendAsync as an awaitable: resumes on the session's executor with the results. The
+// writer calls back from outside the network, so the state counts the append away until its
+// callback is done with everything of the network's (away.h).
 template <typename Token>
-auto AsyncAppend(Ledger& ledger, Actor actor, std::vector<AppendCommand> commands, AppendMode mode,
-                 Token&& token) {
+auto AsyncAppend(Server::State& state, Actor actor, std::vector<AppendCommand> commands,
+                 AppendMode mode, Token&& token) {
   return asio::async_initiate<Token, void(std::vector<StatusOr<AppendResult>>)>(
-      [&ledger](auto handler, const Actor& who, std::vector<AppendCommand> cmds, AppendMode m) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        ledger.AppendAsync(
-            who, std::move(cmds), m, [shared](std::vector<StatusOr<AppendResult>> results) {
-              auto executor = asio::get_associated_executor(*shared);
-              asio::post(executor,
-                         [shared, r = std::move(results)]() mutable { (*shared)(std::move(r)); });
-            });
+      [&state](auto handler, const Actor& who, std::vector<AppendCommand>&& cmds, AppendMode m) {
+        // Shared: an AppendCallback is a std::function, and must be copyable.
+        auto away = std::make_shared<Away<decltype(handler)>>(state.net, std::move(handler));
+        state.AppendAway();
+        state.ledger.AppendAsync(who, std::move(cmds), m,
+                                 [&state, away](std::vector<StatusOr<AppendResult>> results) {
+                                   away->Return(std::move(results));
+                                   state.AppendBack();
+                                 });
       },
       token, std::move(actor), std::move(commands), mode);
 }
@@ -245,13 +249,9 @@ asio::awaitable<StatusOr<bj::object>> Session::RunOn(
   // on the other thread. The answer travels in an optional (an awaitable's result must be
   // default-constructible); `work` lives on in this suspended frame until the answer is back.
   using Answer = std::optional<StatusOr<bj::object>>;
-  auto initiate = [executor, &work](auto handler) {
-    asio::post(executor, [&work, handler = std::move(handler)]() mutable {
-      Answer answer(work());
-      auto home = asio::get_associated_executor(handler);
-      asio::post(home, [handler = std::move(handler), answer = std::move(answer)]() mutable {
-        std::move(handler)(std::move(answer));
-      });
+  auto initiate = [this, executor, &work](auto handler) {
+    asio::post(executor, [&work, away = Away(state_->net, std::move(handler))]() mutable {
+      away.Return(Answer(work()));
     });
   };
   Answer answer = co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Answer)>(
@@ -361,7 +361,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Append(const bj::object& args, bo
     if (!command.ok()) co_return command.status();
     commands.push_back(std::move(command).value());
   }
-  auto results = co_await AsyncAppend(state_->ledger, *actor_, std::move(commands),
+  auto results = co_await AsyncAppend(*state_, *actor_, std::move(commands),
                                       batch ? AppendMode::kAllOrNothing : AppendMode::kEach,
                                       asio::use_awaitable);
   state_->NotifySubscribers();

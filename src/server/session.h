@@ -19,6 +19,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
@@ -83,9 +84,19 @@ struct Server::State {
   // Wakes every subscription waiting for new events (any thread).
   void NotifySubscribers() const;
 
+  // Appends handed to the ledger, counted until their callback is done (any thread). The writer is
+  // no network thread and may run on after them, so Server::Wait keeps the io_context until the
+  // count is 0: a callback still returning from its post must not find it destroyed.
+  void AppendAway();
+  void AppendBack();
+  void WaitForAppendsBack();
+
  private:
   mutable std::mutex sessions_mu_;
   std::map<std::uint64_t, std::weak_ptr<class Session>> sessions_;
+  std::mutex appends_mu_;
+  std::condition_variable appends_back_;
+  std::size_t appends_away_ = 0;  // appends_mu_
 };
 
 class Session : public std::enable_shared_from_this<Session> {
