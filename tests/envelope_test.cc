@@ -216,7 +216,7 @@ TEST_CASE("a stored record reads in place as the event it is the canonical form 
     auto view = ScanStoredEvent(stored, &tape);
     INFO(view.status().ToString());
     REQUIRE(view.ok());
-    CHECK(view->content_hash == e.hash);
+    CHECK(ContentHash(*view) == e.hash);
     CHECK(view->hash == e.hash);
     CHECK(view->data.if_contains("grade")->as_string() == "excellent");
     CHECK(CanonicalForm(ToEvent(*view), true) == stored);
@@ -242,7 +242,7 @@ TEST_CASE("a stored record that is not canonical, or whose content changed, is t
   auto view = ScanStoredEvent(edited, &tape);
   REQUIRE(view.ok());
   CHECK(view->hash == e.hash);
-  CHECK(view->content_hash != e.hash);
+  CHECK(ContentHash(*view) != e.hash);
 }
 
 }  // namespace

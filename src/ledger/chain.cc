@@ -42,7 +42,7 @@ std::string CheckEventContent(const Event& event, std::string_view stored) {
 }
 
 std::string CheckContentHash(const EventView& event) {
-  return HashProblem(event.hash, event.content_hash);
+  return HashProblem(event.hash, ContentHash(event));
 }
 
 std::string EventChain::Next(const Event& event, std::string_view stored) {

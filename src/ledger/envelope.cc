@@ -266,19 +266,21 @@ StatusOr<EventView> ScanStoredEvent(std::string_view stored, json::Tape* tape) {
   json::TapeObject record = tape->root().as_object();
   EventView e;
   RETURN_IF_ERROR(ReadEvent(record, &e));
-  // The hashed bytes are the record without its hash member, `,"hash":"<64 hex>"` (never first:
+  // The content is the record without its hash member, `,"hash":"<64 hex>"` (never first:
   // "actor" sorts before it), whose key and value are views into `stored`.
   for (auto [key, value] : record) {
     if (key != "hash") continue;
-    auto begin = static_cast<std::size_t>(key.data() - stored.data()) - 2;
-    std::string_view rest =
-        stored.substr(value.text().data() + value.text().size() - stored.data());
-    Sha256Stream hashed;
-    hashed.Update(stored.substr(0, begin));
-    hashed.Update(rest);
-    e.content_hash = hashed.Final();
+    e.content_head = stored.substr(0, static_cast<std::size_t>(key.data() - stored.data()) - 2);
+    e.content_tail = stored.substr(value.text().data() + value.text().size() - stored.data());
   }
   return e;
+}
+
+Hash ContentHash(const EventView& view) {
+  Sha256Stream hashed;
+  hashed.Update(view.content_head);
+  hashed.Update(view.content_tail);
+  return hashed.Final();
 }
 
 Event ToEvent(const EventView& v) {
