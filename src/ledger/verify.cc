@@ -357,7 +357,9 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
     }
     return report.ok();
   };
-  // While one batch's index entries are read, the next batch's chain is checked.
+  // While one batch's index entries are read, the next batch's chain is checked. A return from
+  // inside the loop leaves the next batch's read running; its future (std::async's) waits for it
+  // as it is destroyed, before `next`, whose events it reads.
   auto batch = std::make_unique<Batch>();
   bool more = read_batch(batch.get());
   auto indexes =
