@@ -1,6 +1,7 @@
 #include "bench_util.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cmath>
@@ -32,6 +33,12 @@ double Median(std::vector<double> values) { return Percentile(values, 50); }
 
 double RssMb() { return StatusFieldMb("VmRSS"); }
 double PeakRssMb() { return StatusFieldMb("VmHWM"); }
+
+double CpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
 
 ScratchDir::ScratchDir(const std::string& parent) {
   std::filesystem::create_directories(parent);

@@ -15,6 +15,8 @@ double Median(std::vector<double> values);
 // Resident set size and its peak, in MiB, from /proc/self/status.
 double RssMb();
 double PeakRssMb();
+// CPU seconds this process has used so far, on all its threads.
+double CpuSeconds();
 
 // A fresh directory under `parent`, removed on destruction.
 class ScratchDir {
