@@ -3,6 +3,7 @@
 
 #include "hatchery/event.h"
 #include "hatchery/json.h"
+#include "hatchery/json_tape.h"
 
 namespace hatchery {
 namespace {
@@ -186,6 +187,12 @@ TEST_CASE("a stored event with a missing, extra or malformed field is refused", 
   bj::object o = good;
   o["extra"] = 1;
   CHECK(refuses(o));
+  // More members than a tape gathers for lookups (json::TapeIndex::kMaxMembers): still refused.
+  for (std::size_t i = 0; i < json::TapeIndex::kMaxMembers; ++i) o["x" + std::to_string(i)] = 1;
+  CHECK(refuses(o));
+  json::Tape tape;
+  std::string many = json::Canonicalize(o);
+  CHECK_THAT(ScanStoredEvent(many, &tape).status().message(), Catch::Contains("\"extra\""));
   o = good;
   o["hash"] = std::string(64, 'A');
   CHECK(refuses(o));

@@ -121,8 +121,9 @@ class TapeIndex {
   std::optional<TapeValue> if_contains(
       std::string_view key) const;  // NOLINT(readability-identifier-naming)
   bool contains(std::string_view key) const { return if_contains(key).has_value(); }
-  const TapeObject::Member* begin() const { return members_.data(); }
-  const TapeObject::Member* end() const { return members_.data() + size_; }
+  // Every member, in order (however many).
+  TapeObject::Iterator begin() const { return object_.begin(); }
+  TapeObject::Iterator end() const { return object_.end(); }
 
  private:
   TapeObject object_;
