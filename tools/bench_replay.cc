@@ -104,17 +104,16 @@ double CheckPerS(const Ledger& ledger) {
   LedgerHead previous;
   replay::RecordPipeline check(nullptr, [&](replay::CheckedRecord& record) {
     const ChainLink& link = record.link;
-    if (!record.readable.ok() || !record.content_problem.empty() ||
-        link.seq != previous.seq + 1 || link.prev_hash != previous.hash) {
+    if (!record.readable.ok() || !record.content_problem.empty() || link.seq != previous.seq + 1 ||
+        link.prev_hash != previous.hash) {
       return Status(Code::kCorruption, "event " + std::to_string(previous.seq + 1));
     }
     previous = LedgerHead{link.seq, link.hash};
     return Status::Ok();
   });
   std::uint64_t to = ledger.head().seq;
-  Status s = ledger.ForEachRecord(1, to, [&](std::uint64_t, std::string_view record) {
-    return check.Add(record);
-  });
+  Status s = ledger.ForEachRecord(
+      1, to, [&](std::uint64_t, std::string_view record) { return check.Add(record); });
   if (s.ok()) s = check.Finish();
   if (!s.ok()) throw std::runtime_error(s.ToString());
   double seconds = MicrosSince(start) / 1e6;
