@@ -197,7 +197,8 @@ namespace {
 // Calls `visit` with every stored record (tag and body) of events from_seq..to_seq, in seq order.
 Status ScanRecords(const ledger::Store& store, std::uint64_t from_seq, std::uint64_t to_seq,
                    const std::function<Status(std::uint64_t, std::string_view)>& visit) {
-  auto it = store.NewIterator(Cf::kEvents);
+  bool large = to_seq >= from_seq && to_seq - from_seq >= ledger::kScanAroundCacheEvents;
+  auto it = store.NewIterator(Cf::kEvents, /*fill_cache=*/!large);
   for (it->Seek(ledger::EncodeFixed64(std::max<std::uint64_t>(from_seq, 1))); it->Valid();
        it->Next()) {
     auto seq = ledger::DecodeFixed64(std::string_view(it->key().data(), it->key().size()));

@@ -251,8 +251,10 @@ StatusOr<std::vector<std::optional<std::string>>> Store::MultiGet(
   return out;
 }
 
-std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Cf cf) const {
-  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), Handle(cf)));
+std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Cf cf, bool fill_cache) const {
+  rocksdb::ReadOptions options;
+  options.fill_cache = fill_cache;
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, Handle(cf)));
 }
 
 Status Store::Write(rocksdb::WriteBatch* batch) {

@@ -56,8 +56,10 @@ class Store {
   StatusOr<std::vector<std::optional<std::string>>> MultiGet(
       Cf cf, const std::vector<std::string>& keys) const;
 
-  // An iterator over `cf`; it must not outlive this Store.
-  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf) const;
+  // An iterator over `cf`; it must not outlive this Store. `fill_cache` false for a scan that
+  // reads more than the block cache holds, once: its blocks would only push out the ones worth
+  // keeping, and the cache's memory would grow to its budget for nothing.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf, bool fill_cache = true) const;
 
   // Writes `batch` with sync=true: when this returns OK, the batch is durable.
   // Errors: kUnavailable (disk full, I/O error), kInternal.
