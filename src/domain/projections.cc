@@ -239,12 +239,13 @@ struct Slice {
   std::vector<IndicatorRow> indicators;
 };
 
+// `room`: the carriers to reserve room for (at least the slice's).
 template <typename It>
-Slice DeriveSlice(const FactBase& facts, const Policy& policy, const Cut& cut, It begin, It end) {
+Slice DeriveSlice(const FactBase& facts, const Policy& policy, const Cut& cut, It begin, It end,
+                  std::size_t room) {
   Slice slice;
-  const auto carriers = static_cast<std::size_t>(std::distance(begin, end));
-  slice.carriers.reserve(carriers);
-  slice.indicators.reserve(carriers * kRowsPerCarrier);
+  slice.carriers.reserve(room);
+  slice.indicators.reserve(room * kRowsPerCarrier);
   for (It it = begin; it != end; ++it) {
     auto outcome = DeriveCarrier(facts.stream(it->second), policy, cut);
     if (!outcome) continue;
@@ -262,7 +263,9 @@ Projection Project(const FactBase& facts, const Cut& cut, std::size_t carriers_p
   p.cut = cut;
   Policy policy(facts.policy(), cut);
   // Each carrier derives on its own: contiguous slices of the carriers in id order are derived at
-  // once and joined in order, each slice's rows renumbered to the carriers' final positions.
+  // once and joined in order, each slice's rows renumbered to the carriers' final positions. The
+  // first slice reserves room for every carrier, so that its vectors become the projection's and
+  // only the other slices' rows are copied; each of those is freed as soon as it is joined.
   const auto& index = facts.carrier_index();
   std::size_t slices = std::clamp<std::size_t>(
       std::min<std::size_t>(std::thread::hardware_concurrency(),
@@ -272,15 +275,22 @@ Projection Project(const FactBase& facts, const Cut& cut, std::size_t carriers_p
   auto begin = index.begin();
   for (std::size_t k = 0; k + 1 < slices; ++k) {
     auto end = std::next(begin, static_cast<std::ptrdiff_t>(index.size() / slices));
-    others.push_back(std::async(std::launch::async, [&, begin, end] {
-      return DeriveSlice(facts, policy, cut, begin, end);
+    std::size_t room = k == 0 ? index.size() : index.size() / slices;
+    others.push_back(std::async(std::launch::async, [&, begin, end, room] {
+      return DeriveSlice(facts, policy, cut, begin, end, room);
     }));
     begin = end;
   }
-  Slice last = DeriveSlice(facts, policy, cut, begin, index.end());
-  p.carriers.reserve(index.size());
-  p.indicators.reserve(index.size() * kRowsPerCarrier);
-  auto join = [&p](Slice&& slice) {
+  Slice last = DeriveSlice(
+      facts, policy, cut, begin, index.end(),
+      slices == 1 ? index.size() : static_cast<std::size_t>(std::distance(begin, index.end())));
+  bool first = true;
+  auto join = [&p, &first](Slice slice) {
+    if (std::exchange(first, false)) {  // its positions are final
+      p.carriers = std::move(slice.carriers);
+      p.indicators = std::move(slice.indicators);
+      return;
+    }
     auto offset = static_cast<std::uint32_t>(p.carriers.size());
     std::move(slice.carriers.begin(), slice.carriers.end(), std::back_inserter(p.carriers));
     for (IndicatorRow& row : slice.indicators) {
