@@ -158,7 +158,7 @@ TEST_CASE("assessment: weighted score capped per indicator, ranked within class"
   // seats per 1,000 m²: 100 × 1000 / 2000 = 50 ≥ target 40 → the full weight of 10 points.
   bool seen = false;
   for (const auto& c : y2024["ms-a"].contributions) {
-    if (c.indicator_id != "seats_per_1000_m2") continue;
+    if (p.indicator_ids[c.indicator] != "seats_per_1000_m2") continue;
     seen = true;
     CHECK(c.value == 50);
     CHECK(c.points_centi == 1000);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <tuple>
 
 namespace hatchery::domain {
@@ -123,7 +124,21 @@ std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows) {
   return out;
 }
 
-std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const Policy& policy) {
+std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const Policy& policy,
+                          std::vector<std::string>* indicator_ids) {
+  // Each model's indicators by their ids' positions in *indicator_ids (a million contributions
+  // name a few dozen indicators: a position takes 4 bytes, an id 32 and often an allocation).
+  std::map<const AssessmentModel*, std::vector<std::uint32_t>> positions;
+  auto positions_of = [&](const AssessmentModel& model) -> const std::vector<std::uint32_t>& {
+    auto [it, added] = positions.try_emplace(&model);
+    if (!added) return it->second;
+    for (const Indicator& ind : model.indicators) {
+      auto found = std::find(indicator_ids->begin(), indicator_ids->end(), ind.id);
+      it->second.push_back(static_cast<std::uint32_t>(found - indicator_ids->begin()));
+      if (found == indicator_ids->end()) indicator_ids->push_back(ind.id);
+    }
+    return it->second;
+  };
   std::vector<Score> scores;
   for (const IndicatorRow& row : carrier_rows) {
     // A year is scored on its annual report; a carrier without one is not ranked (it is flagged
@@ -134,13 +149,16 @@ std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const P
     auto model = rs->classes.find(Name(row.assessment_class));
     if (model == rs->classes.end()) continue;
     Score s{row.year, row.assessment_class, row.carrier, rs->id, 0, 0, {}};
-    for (const Indicator& ind : model->second.indicators) {
+    const std::vector<std::uint32_t>& position = positions_of(model->second);
+    s.contributions.reserve(position.size());
+    for (std::size_t k = 0; k < position.size(); ++k) {
+      const Indicator& ind = model->second.indicators[k];
       auto [num, den] = ValueOf(ind, row.values);
       Wide capped_den = den > 0 ? den * ind.target : 1;
       Wide capped_num = den > 0 ? std::min(num, capped_den) : 0;
       auto points = static_cast<std::int64_t>(Wide{ind.weight} * 100 * capped_num / capped_den);
       auto value = static_cast<std::int64_t>(den > 0 ? num / den : 0);
-      s.contributions.push_back(Contribution{ind.id, value, points});
+      s.contributions.push_back(Contribution{position[k], value, points});
       s.score_centi += points;
     }
     scores.push_back(std::move(s));

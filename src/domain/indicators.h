@@ -36,7 +36,7 @@ void AddCarrierIndicators(const CarrierOutcome& carrier, std::uint32_t carrier_i
 std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows);
 
 struct Contribution {
-  std::string indicator_id;
+  std::uint32_t indicator = 0;    // the indicator's id: its position in the ids Assess names
   std::int64_t value = 0;         // the indicator's value (a percentage for ratios)
   std::int64_t points_centi = 0;  // weight × min(value / target, 1), in hundredths of a point
 };
@@ -54,7 +54,10 @@ struct Score {
 // Scores of every carrier row with an annual report under the assessment model of the ruleset in
 // force at the end of its year, ranked within (year, class); ordered by (year, class, rank,
 // carrier), carriers being in id order.
-std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const Policy& policy);
+// `*indicator_ids` gets the id of every indicator the contributions name (each once), in the order
+// met.
+std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const Policy& policy,
+                          std::vector<std::string>* indicator_ids);
 
 }  // namespace hatchery::domain
 

@@ -174,7 +174,7 @@ void WriteScoreRow(W& w, const Score& s, const Projection& p) {
   for (const Contribution& c : s.contributions) {
     w.BeginObject();
     w.Key("indicator");
-    w.String(c.indicator_id);
+    w.String(p.indicator_ids[c.indicator]);
     w.Key("points_centi");
     w.Integer(c.points_centi);
     w.Key("value");
@@ -301,7 +301,7 @@ Projection Project(const FactBase& facts, const Cut& cut, std::size_t carriers_p
   for (auto& future : others) join(future.get());
   join(std::move(last));
   p.class_totals = ClassTotals(p.indicators);
-  p.scores = Assess(p.indicators, policy);
+  p.scores = Assess(p.indicators, policy, &p.indicator_ids);
   return p;
 }
 

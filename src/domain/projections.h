@@ -30,6 +30,7 @@ struct Projection {
   std::vector<IndicatorRow> indicators;    // per carrier, by (carrier, year)
   std::vector<IndicatorRow> class_totals;  // by (year, class)
   std::vector<Score> scores;               // by (year, class, rank)
+  std::vector<std::string> indicator_ids;  // named by the scores' contributions
 
   const CarrierOutcome* FindCarrier(std::string_view carrier_id) const;
 };
