@@ -54,6 +54,7 @@ StatusOr<Explanation> Explain(const Ledger& ledger, const domain::FactBase& fact
     if (r->seq == it->ruleset_seq) {
       out.ruleset_title = r->title;
       out.ruleset_effective_from = r->effective_from;
+      if (const domain::Rule* rule = r->FindRule(it->rule_id)) out.clause_text = rule->clause_text;
     }
   }
   for (const domain::Payout& p : outcome->payouts) {
@@ -79,7 +80,7 @@ StatusOr<Explanation> Explain(const Ledger& ledger, const domain::FactBase& fact
 
 bj::object ToJson(const Explanation& x) {
   bj::object entitlement = domain::EntitlementRow(x.entitlement);
-  entitlement["clause_text"] = x.entitlement.clause_text;
+  entitlement["clause_text"] = x.clause_text;
   entitlement["upgrade_of"] =
       x.entitlement.upgrade_of.empty() ? bj::value(nullptr) : bj::value(x.entitlement.upgrade_of);
   bj::array payouts, clawbacks, events;

@@ -40,6 +40,7 @@ struct Explanation {
   domain::Entitlement entitlement;
   std::string carrier_name;
   std::string ruleset_title;
+  std::string clause_text;  // of the entitlement's rule in its ruleset
   domain::Date ruleset_effective_from = 0;
   std::vector<domain::Payout> payouts;
   std::vector<Clawback> clawbacks;

@@ -69,7 +69,7 @@ TEST_CASE("explain: rule, clause, ruleset, justifying events with hashes, money,
   auto x = ExplainOk(r.f, CutAt(r.f, r.recover), "R1:inc-1");
   CHECK(x.entitlement.rule_id == "R1");
   CHECK(x.entitlement.clause == "TCB-2023-2 §3.1");
-  CHECK_THAT(x.entitlement.clause_text, Catch::Contains("100万元"));
+  CHECK_THAT(x.clause_text, Catch::Contains("100万元"));
   CHECK(x.entitlement.ruleset_seq == 1);
   CHECK_THAT(x.ruleset_title, Catch::Contains("通创办发〔2023〕2号"));
   CHECK(x.entitlement.seqs == std::vector<std::uint64_t>{r.grant});

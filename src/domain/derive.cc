@@ -278,7 +278,6 @@ class Walk {
     e.ruleset_id = rs.id;
     e.ruleset_seq = rs.seq;
     e.clause = rule.clause;
-    e.clause_text = rule.clause_text;
     e.upgrade_of = rule.upgrade_of;
     e.triggered_on = f.effective;
     e.amount_fen = amount;

@@ -28,7 +28,8 @@ struct StatusChange {
 
 struct Entitlement {
   std::string id;  // "<rule_id>:<carrier_id>"
-  std::string carrier_id, rule_id, ruleset_id, clause, clause_text, upgrade_of;
+  // The clause's text is its rule's (Ruleset::FindRule), not repeated in every entitlement.
+  std::string carrier_id, rule_id, ruleset_id, clause, upgrade_of;
   std::uint64_t ruleset_seq = 0;
   Date triggered_on = 0;
   std::int64_t amount_fen = 0;
