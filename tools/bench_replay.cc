@@ -168,6 +168,10 @@ int main(int argc, char** argv) {
       }
     }
     std::printf(
+        "# peak resident set so far (readseq, check, rebuilds; no snapshot, no queries yet): %.0f "
+        "MiB\n",
+        PeakRssMb());
+    std::printf(
         "# readseq %.0f events/s, check %.0f events/s, rebuild %.0f events/s (median of %d): "
         "%.0f%% of readseq\n",
         Median(readseq), Median(check), Median(rebuild), runs,

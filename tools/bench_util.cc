@@ -34,6 +34,22 @@ double Median(std::vector<double> values) { return Percentile(values, 50); }
 double RssMb() { return StatusFieldMb("VmRSS"); }
 double PeakRssMb() { return StatusFieldMb("VmHWM"); }
 
+// jemalloc's control interface, when the program is linked with it.
+extern "C" int mallctl(const char* name, void* old_value, size_t* old_size, void* new_value,
+                       size_t new_size) __attribute__((weak));
+
+double LiveHeapMb() {
+  if (mallctl == nullptr) return -1;
+  std::uint64_t epoch = 1;  // refreshes the statistics
+  size_t size = sizeof epoch;
+  size_t allocated = 0, allocated_size = sizeof allocated;
+  if (mallctl("epoch", &epoch, &size, &epoch, size) != 0 ||
+      mallctl("stats.allocated", &allocated, &allocated_size, nullptr, 0) != 0) {
+    return -1;
+  }
+  return static_cast<double>(allocated) / (1 << 20);
+}
+
 double CpuSeconds() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);

@@ -15,6 +15,10 @@ double Median(std::vector<double> values);
 // Resident set size and its peak, in MiB, from /proc/self/status.
 double RssMb();
 double PeakRssMb();
+// The bytes the program has allocated and not freed, in MiB, as jemalloc counts them (whole
+// allocations, touched or not); -1 when the program is not linked with jemalloc (the sanitizer
+// builds).
+double LiveHeapMb();
 // CPU seconds this process has used so far, on all its threads.
 double CpuSeconds();
 
