@@ -43,8 +43,8 @@ inline constexpr char kStreamKeySeparator = 0x00;
 inline constexpr std::size_t kMemtableBudgetBytes = 64 << 20;
 inline constexpr std::size_t kBlockCacheBytes = 64 << 20;
 inline constexpr int kBlockCacheShardBits = 4;
-// Scans of more events than this read around the block cache (Store::NewIterator): their records
-// alone would fill it (stored events take ~700 bytes each).
+// Scans of more events than this read around the block cache (Store::NewIterator): at 0.7–1 KB a
+// stored event, such a scan reads most or all of what the cache holds.
 inline constexpr std::uint64_t kScanAroundCacheEvents = kBlockCacheBytes / 1024;
 
 // Most commands one group commit writes in one WriteBatch.
