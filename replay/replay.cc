@@ -19,22 +19,11 @@ Status Corrupt(std::uint64_t seq, const std::string& what) {
   return Status(Code::kCorruption, "event " + std::to_string(seq) + " " + what + kRunVerify);
 }
 
-// Checks that `record` is the event after `*head` — readable, intact, the next seq, chained onto
-// it — and adds its fact to `*facts`; `*head` becomes it.
+// Checks that `record` is the event after `*head` (CheckLink) and adds its fact to `*facts`;
+// `*head` becomes it.
 Status FoldNext(CheckedRecord& record, domain::FactBase* facts, LedgerHead* head) {
+  RETURN_IF_ERROR(CheckLink(record, *head));
   const ChainLink& link = record.link;
-  if (!record.readable.ok()) {
-    return Corrupt(head->seq + 1, "is unreadable: " + record.readable.message());
-  }
-  if (link.seq != head->seq + 1) {
-    return Corrupt(link.seq, "is not the next after " + std::to_string(head->seq));
-  }
-  if (!record.content_problem.empty()) {
-    return Corrupt(link.seq, "does not check out: " + record.content_problem);
-  }
-  if (link.prev_hash != head->hash) {
-    return Corrupt(link.seq, "does not chain onto the event before it");
-  }
   if (!record.item.ok()) {
     return Status(
         record.item.status().code(),
@@ -71,6 +60,23 @@ CheckpointState CompareState(const domain::FactBase& facts, const Checkpoint& ch
 }
 
 }  // namespace
+
+Status CheckLink(const CheckedRecord& record, const LedgerHead& head) {
+  const ChainLink& link = record.link;
+  if (!record.readable.ok()) {
+    return Corrupt(head.seq + 1, "is unreadable: " + record.readable.message());
+  }
+  if (link.seq != head.seq + 1) {
+    return Corrupt(link.seq, "is not the next after " + std::to_string(head.seq));
+  }
+  if (!record.content_problem.empty()) {
+    return Corrupt(link.seq, "does not check out: " + record.content_problem);
+  }
+  if (link.prev_hash != head.hash) {
+    return Corrupt(link.seq, "does not chain onto the event before it");
+  }
+  return Status::Ok();
+}
 
 StatusOr<std::uint64_t> PointSeq(const Ledger& ledger, const Point& point) {
   std::uint64_t head = ledger.head().seq, to = head;

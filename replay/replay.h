@@ -22,6 +22,7 @@
 #include "domain/fact_base.h"
 #include "domain/projections.h"
 #include "hatchery/ledger.h"
+#include "replay/record_pipeline.h"
 #include "replay/snapshot.h"
 
 namespace hatchery::replay {
@@ -66,6 +67,11 @@ struct Result {
 // The seq a point names on the recorded-time axis (the head if it names none). Errors:
 // kBadRequest for a seq beyond the log.
 StatusOr<std::uint64_t> PointSeq(const Ledger& ledger, const Point& point);
+
+// The chain checks of a trust-nothing fold, without the fold: whether `record` (checked on the
+// record pipeline) is the event after `head` — readable, its content hashing to its hash, the next
+// seq, chained onto `head`. Errors: kCorruption naming the event and pointing to `verify`.
+Status CheckLink(const CheckedRecord& record, const LedgerHead& head);
 
 // Called every few thousand events with the number folded so far and the total to fold.
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;

@@ -32,7 +32,6 @@
 #include "bench_util.h"
 #include "demo/history.h"
 #include "domain/projections.h"
-#include "replay/record_pipeline.h"
 #include "replay/replay.h"
 #include "replay/snapshot.h"
 
@@ -103,12 +102,8 @@ double CheckPerS(const Ledger& ledger) {
   double cpu = CpuSeconds();
   LedgerHead previous;
   replay::RecordPipeline check(nullptr, [&](replay::CheckedRecord& record) {
-    const ChainLink& link = record.link;
-    if (!record.readable.ok() || !record.content_problem.empty() || link.seq != previous.seq + 1 ||
-        link.prev_hash != previous.hash) {
-      return Status(Code::kCorruption, "event " + std::to_string(previous.seq + 1));
-    }
-    previous = LedgerHead{link.seq, link.hash};
+    RETURN_IF_ERROR(replay::CheckLink(record, previous));
+    previous = LedgerHead{record.link.seq, record.link.hash};
     return Status::Ok();
   });
   std::uint64_t to = ledger.head().seq;
