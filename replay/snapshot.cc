@@ -10,7 +10,7 @@ namespace hatchery::replay {
 namespace {
 
 constexpr std::string_view kMagic = "hatchery-snapshot";
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: a fact keeps the day it was recorded
 
 }  // namespace
 }  // namespace hatchery::replay

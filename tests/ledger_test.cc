@@ -160,7 +160,7 @@ class RecordingRules : public EventRules {
     if (c.type == "Unknown") return Status(Code::kUnknownType, "unknown");
     return 7;
   }
-  Status Check(const AppendCommand& c, const Actor&) const override {
+  Status Check(const AppendCommand& c, const Actor&, std::string_view) const override {
     if (c.type == "Forbidden") return Status(Code::kRuleViolation, "not allowed");
     if (c.type == "Limited" && live.size() >= 2) return Status(Code::kRuleViolation, "full");
     return Status::Ok();

@@ -213,20 +213,37 @@ TEST_CASE("a late-recorded earlier evaluation becomes the first, and the award m
   CHECK(FindEntitlement(f.At(late), "R5:ms-1") == nullptr);
 }
 
-TEST_CASE(
-    "money approved on an award a late evaluation undid: voided by that event, paid money due",
-    "[rules]") {
+TEST_CASE("a late evaluation that would undo an award with money on it is refused", "[rules]") {
   PolicyFixture f;
   f.Register("ms-1", "maker_space", "social");
   f.Grant("ms-1", "regional", "filed", "2023-06-01");
   f.Evaluate("ms-1", "regional", 2024, "excellent", "2024-12-01");
+  auto approval = f.Approve("ms-1", "p-1", "R5:ms-1", 5'000'000, "2025-01-10");
+  // Recorded late, the 2023 evaluation would be the first after the approval: R5 would never
+  // have fired, and the approval would stand on an award never active (EVENTS.md "One timeline").
+  auto late =
+      f.Try("EvaluationRecorded", "carrier/ms-1",
+            R"({"carrier_id":"ms-1","level":"regional","year":2023,"grade":"good"})", "2023-12-01");
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.status().details().at("invariant") == "entitlement_active");
+  CHECK(late.status().details().at("would_invalidate") == approval);
+}
+
+TEST_CASE("money approved on an award a retraction undid: voided by the retraction, paid money due",
+          "[rules]") {
+  PolicyFixture f;
+  f.Register("ms-1", "maker_space", "social");
+  f.Grant("ms-1", "regional", "filed", "2023-06-01");
+  auto first = f.Evaluate("ms-1", "regional", 2024, "excellent", "2024-12-01");
   f.Approve("ms-1", "p-1", "R5:ms-1", 5'000'000, "2025-01-10");
   f.Disburse("ms-1", "p-1", "2025-01-20");
   f.Approve("ms-1", "p-2", "R5:ms-1", 1'000'000, "2025-02-10");
-  auto late = f.Evaluate("ms-1", "regional", 2023, "good", "2023-12-01");
+  f.Evaluate("ms-1", "regional", 2025, "good", "2025-12-01");
+  // The excellent evaluation was recorded in error: the 2025 one is the first after the approval.
+  auto retraction = f.Retract("carrier/ms-1", first, "2026-01-05");
   Entitlement e = Ent(f, "R5:ms-1");
   CHECK(e.status == "voided");
-  CHECK(e.history.back().seq == late);
+  CHECK(e.history.back().seq == retraction);
   CHECK(e.approved_fen == 6'000'000);
   CHECK(e.clawback_due_fen() == 5'000'000);
   auto p = f.Now();
@@ -316,7 +333,7 @@ TEST_CASE("a later ruleset takes over from its effective_from and leaves the pas
 
 TEST_CASE("two failed evaluations in a row at a level flag revocation_due", "[rules]") {
   PolicyFixture f;
-  f.Register("inc-1", "incubator", "comprehensive");
+  f.Register("inc-1", "incubator", "comprehensive", "2020-01-10");
   f.Grant("inc-1", "regional", "accredited", "2021-05-01");
   f.Evaluate("inc-1", "regional", 2022, "fail", "2022-12-01");
   f.Evaluate("inc-1", "regional", 2023, "pass", "2023-12-01");

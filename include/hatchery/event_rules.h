@@ -5,7 +5,8 @@
 //             fits its schema. Stateless.
 //   Check     on the writer thread, just before a command is sequenced: the invariants hold
 //             against the live state, i.e. every event applied so far, including the ones staged
-//             earlier in the same group commit.
+//             earlier in the same group commit, for the event as it would be recorded (at
+//             `recorded_at`, by `actor`).
 //   Apply     the command became event `seq` (staged, not yet durable), or, at open, a stored
 //             event is being loaded.
 //   Withdraw  staged events after `seq` are withdrawn (an all-or-nothing batch failed, or the
@@ -20,6 +21,7 @@
 #define HATCHERY_EVENT_RULES_H_
 
 #include <cstdint>
+#include <string_view>
 
 #include "hatchery/event.h"
 #include "hatchery/status.h"
@@ -35,7 +37,9 @@ class EventRules {
   virtual StatusOr<std::int64_t> Validate(const AppendCommand& command) const = 0;
 
   // Errors: kRuleViolation (details name the invariant and the facts that broke it), kNotFound.
-  virtual Status Check(const AppendCommand& command, const Actor& actor) const = 0;
+  // `recorded_at`: the RFC 3339 time the event would carry.
+  virtual Status Check(const AppendCommand& command, const Actor& actor,
+                       std::string_view recorded_at) const = 0;
 
   virtual void Apply(const Event& event) = 0;
   virtual void Withdraw(std::uint64_t last_kept_seq) = 0;

@@ -11,6 +11,7 @@
 #include "domain/fact_base.h"
 #include "domain/projections.h"
 #include "domain/ruleset.h"
+#include "hatchery/time.h"
 
 namespace hatchery::demo {
 namespace {
@@ -418,6 +419,9 @@ class Builder {
 
 std::vector<Act> GenerateHistory(const HistoryOptions& options) { return Builder(options).Run(); }
 
+// When AsEvents' events are recorded: one microsecond apart from 2026-11-18 (after every act).
+constexpr std::int64_t kRecordedFrom = 1'795'000'000'000'000;
+
 std::vector<Event> AsEvents(const std::vector<Act>& acts) {
   std::vector<Event> events;
   events.reserve(acts.size());
@@ -432,6 +436,7 @@ std::vector<Event> AsEvents(const std::vector<Act>& acts) {
     e.effective_date = a.command.effective_date;
     e.document_ref = a.command.document_ref;
     e.actor = a.actor;
+    e.recorded_at = FormatTimestamp(kRecordedFrom + static_cast<std::int64_t>(e.seq));
     events.push_back(std::move(e));
   }
   return events;

@@ -32,8 +32,8 @@ struct Act {
 // activation of the shipped ruleset.
 std::vector<Act> GenerateHistory(const HistoryOptions& options);
 
-// `acts` as recorded events (seq 1, 2, … and the envelope fields; no hashes), for folding without
-// a store.
+// `acts` as recorded events (seq 1, 2, …, the envelope fields, and recorded_at one microsecond
+// apart from 2026-11-18, after every act; no hashes), for folding without a store.
 std::vector<Event> AsEvents(const std::vector<Act>& acts);
 
 }  // namespace hatchery::demo

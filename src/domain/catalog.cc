@@ -62,13 +62,14 @@ Status CheckEnvelope(const AppendCommand& c) {
     const bj::value* id = c.data.if_contains(rules->stream_id_field);
     if (id && id->is_string() && id->as_string() != carrier) {
       std::string field(rules->stream_id_field);
-      return Status(
-          Code::kRuleViolation,
-          "id_matches_stream: data." + field + " is \"" + std::string(id->as_string()) +
-              "\" but the stream is \"" + c.stream + "\"",
-          bj::object{{"invariant", "id_matches_stream"},
-                     {"field", "/data/" + field},
-                     {"facts", bj::object{{"stream", c.stream}, {field, id->as_string()}}}});
+      return Status(Code::kRuleViolation,
+                    "id_matches_stream: data." + field + " is \"" + std::string(id->as_string()) +
+                        "\" but the stream is \"" + c.stream + "\"",
+                    bj::object{{"invariant", "id_matches_stream"},
+                               {"field", "/data/" + field},
+                               {"stream", c.stream},
+                               {field, id->as_string()},
+                               {"facts", bj::array{}}});
     }
   }
   return Status::Ok();

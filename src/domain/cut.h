@@ -39,11 +39,27 @@ class Policy {
   // The ruleset in force on `date`: the last one whose effective_from is on or before it.
   const Ruleset* InForce(Date date) const;
   const std::vector<const Ruleset*>& rulesets() const { return rulesets_; }
-  // Only the rulesets recorded by `max_seq` (an earlier cut on the recorded-time axis).
+  // The same cut as it stood once event `max_seq` (≤ the cut's) was recorded: the rulesets
+  // recorded by then, less those retracted by then.
   Policy Until(std::uint64_t max_seq) const;
+  // The rulesets an append after event `max_seq` was judged under: Until(max_seq) without the
+  // cut's business-time bound (an append is judged on everything recorded).
+  Policy Recorded(std::uint64_t max_seq) const;
+  // This policy with `ruleset` (not yet recorded) activated too.
+  Policy With(const Ruleset& ruleset) const;
+  // Whether every ruleset recorded within the cut is in force under it and none was retracted:
+  // then Recorded(seq) and Until(seq) agree for every seq of the cut.
+  bool Whole() const;
 
  private:
-  Policy() = default;
+  struct Entry {
+    const Ruleset* ruleset;
+    Date activated_on;           // the activation event's effective date
+    std::uint64_t retracted_by;  // 0: not retracted
+  };
+  Policy(std::vector<Entry> entries, std::optional<Date> effective_on);
+  std::vector<Entry> entries_;  // every ruleset recorded within the cut, by seq
+  std::optional<Date> effective_on_;
   std::vector<const Ruleset*> rulesets_;
 };
 

@@ -16,6 +16,7 @@
 #include "domain/cut.h"
 #include "domain/fact_base.h"
 #include "domain/outcome.h"
+#include "domain/walk.h"
 
 namespace hatchery::domain {
 
@@ -23,14 +24,9 @@ namespace hatchery::domain {
 // retraction — ordered by (effective date, seq): what every rule works on.
 std::vector<const Fact*> CountingFacts(const StreamFacts& carrier, const Cut& cut);
 
-// Whether a fact with `body` can change a carrier's standing: whether it is registered, its kind,
-// holdings, accreditation timeline and evaluations, the status and money of its entitlements, and
-// its payouts. The others — profile amendments, brand-output filings and starts, workstations,
-// brokers, funds, annual reports — change only the profile, activity and flags (and, at most, the
-// event a status history names for a change), wherever they fall in business order.
-bool ChangesStanding(const FactBody& body);
-
-// The outcome for `carrier`, or nullopt if it is not registered within the cut.
+// The outcome for `carrier`, or nullopt if it is not registered within the cut: the walk of its
+// counting facts (walk.h), the rows of entitlements that retractions or later facts undid (kept
+// voided, with their money), and among its flags every timeline_conflict (timeline.h).
 std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Policy& policy,
                                             const Cut& cut);
 

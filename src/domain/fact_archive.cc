@@ -101,7 +101,7 @@ template <class Archive>
 void serialize(Archive& /*a*/, RulesetActivated& /*f*/) {}
 template <class Archive>
 void serialize(Archive& a, Fact& f) {
-  a(f.seq, f.effective, f.body);
+  a(f.seq, f.effective, f.recorded, f.body);
 }
 
 template <class Archive>

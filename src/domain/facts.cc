@@ -148,19 +148,29 @@ E Enum(R& r, const std::array<std::string_view, N>& names, std::string_view key)
   return value.value_or(E{});
 }
 
-template <typename E>
-StatusOr<Fact> DecodeEventFact(const E& event) {
+// The fact of the event `seq` of `type` with `data`, effective on `effective_date`, recorded at
+// `recorded_at` (RFC 3339) by `actor_id`.
+template <typename Object>
+StatusOr<Fact> MakeFact(std::uint64_t seq, std::string_view effective_date,
+                        std::string_view recorded_at, std::string_view type, const Object& data,
+                        std::string_view actor_id) {
   Fact fact;
-  fact.seq = event.seq;
-  auto effective = ParseDate(event.effective_date);
+  fact.seq = seq;
+  auto effective = ParseDate(effective_date);
   if (!effective) {
     return Status(Code::kBadRequest, "field \"effective_date\": not a real date",
                   bj::object{{"field", "effective_date"}});
   }
   fact.effective = *effective;
-  ASSIGN_OR_RETURN(fact.body, DecodeData(event.type, event.data));
-  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) p->approved_by = event.actor.id;
-  if (auto* d = std::get_if<PayoutDisbursed>(&fact.body)) d->disbursed_by = event.actor.id;
+  auto recorded = ParseDate(recorded_at.substr(0, 10));
+  if (!recorded) {
+    return Status(Code::kBadRequest, "field \"recorded_at\": not an RFC 3339 time",
+                  bj::object{{"field", "recorded_at"}});
+  }
+  fact.recorded = *recorded;
+  ASSIGN_OR_RETURN(fact.body, DecodeData(type, data));
+  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) p->approved_by = std::string(actor_id);
+  if (auto* d = std::get_if<PayoutDisbursed>(&fact.body)) d->disbursed_by = std::string(actor_id);
   return fact;
 }
 
@@ -252,6 +262,15 @@ std::optional<Date> ParseDate(std::string_view text) {
   return digits(0, 4) * 10000 + digits(5, 2) * 100 + digits(8, 2);
 }
 
+Date NextDay(Date date) {
+  int y = date / 10000, m = date / 100 % 100, d = date % 100;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  int last = m == 2 && leap ? 29 : kDays[m - 1];
+  if (d < last) return date + 1;
+  return m < 12 ? y * 10000 + (m + 1) * 100 + 1 : (y + 1) * 10000 + 101;
+}
+
 std::string FormatDate(Date date) {
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
@@ -281,7 +300,17 @@ std::string_view CarrierOfStream(std::string_view stream) {
 template StatusOr<FactBody> DecodeData(std::string_view, const bj::object&);
 template StatusOr<FactBody> DecodeData(std::string_view, const json::TapeObject&);
 
-StatusOr<Fact> DecodeFact(const Event& event) { return DecodeEventFact(event); }
-StatusOr<Fact> DecodeFact(const EventView& event) { return DecodeEventFact(event); }
+StatusOr<Fact> DecodeFact(const Event& event) {
+  return MakeFact(event.seq, event.effective_date, event.recorded_at, event.type, event.data,
+                  event.actor.id);
+}
+StatusOr<Fact> DecodeFact(const EventView& event) {
+  return MakeFact(event.seq, event.effective_date, event.recorded_at, event.type, event.data,
+                  event.actor.id);
+}
+StatusOr<Fact> DecodeCommand(const AppendCommand& command, const Actor& actor, std::uint64_t seq,
+                             std::string_view recorded_at) {
+  return MakeFact(seq, command.effective_date, recorded_at, command.type, command.data, actor.id);
+}
 
 }  // namespace hatchery::domain

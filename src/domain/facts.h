@@ -25,6 +25,8 @@ using Date = std::int32_t;
 std::optional<Date> ParseDate(std::string_view text);  // "YYYY-MM-DD", a real date
 std::string FormatDate(Date date);
 inline int YearOf(Date date) { return date / 10000; }
+// The day after `date`.
+Date NextDay(Date date);
 
 enum class Kind { kIncubator, kMakerSpace, kStarSpace };
 enum class Level { kNational, kRegional, kCity };
@@ -128,6 +130,7 @@ using FactBody =
 struct Fact {
   std::uint64_t seq = 0;
   Date effective = 0;
+  Date recorded = 0;  // the (UTC) day of its recorded_at
   FactBody body;
 };
 
@@ -146,6 +149,10 @@ StatusOr<FactBody> DecodeData(std::string_view type, const Object& data);
 // (an impossible calendar date), naming the field.
 StatusOr<Fact> DecodeFact(const Event& event);
 StatusOr<Fact> DecodeFact(const EventView& event);
+// The fact `command` (schema-valid, newest version) would be as event `seq`, recorded at
+// `recorded_at` (RFC 3339) by `actor`. Errors: as DecodeFact.
+StatusOr<Fact> DecodeCommand(const AppendCommand& command, const Actor& actor, std::uint64_t seq,
+                             std::string_view recorded_at);
 
 // "carrier/<id>" → id; "" for any other stream.
 std::string_view CarrierOfStream(std::string_view stream);

@@ -75,8 +75,19 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
     y.AddToYear(e.year, kGrades[static_cast<std::size_t>(e.grade)], 1);
   }
   for (const Entitlement& e : c.entitlements) {
-    y.Add(e.triggered_on, M("entitlements_created"));
-    y.Add(e.triggered_on, M("entitlements_fen"), e.amount_fen);
+    // Created once it is active (an R5/R6 award on its first excellent evaluation), counted in
+    // that year even if voided since; a pending award apart, in the year of its trigger; a row
+    // kept only for money or history (its trigger retracted, or undone) never.
+    if (!e.derived) continue;
+    auto active = std::find_if(e.history.begin(), e.history.end(),
+                               [](const StatusChange& h) { return h.status == "active"; });
+    if (active != e.history.end()) {
+      y.Add(active->date, M("entitlements_created"));
+      y.Add(active->date, M("entitlements_fen"), e.amount_fen);
+    } else if (e.status == "pending") {
+      y.Add(e.triggered_on, M("entitlements_pending"));
+      y.Add(e.triggered_on, M("entitlements_pending_fen"), e.amount_fen);
+    }
   }
   for (const Payout& p : c.payouts) {
     if (p.disbursed_seq != 0) y.Add(p.disbursed_on, M("disbursed_fen"), p.amount_fen);

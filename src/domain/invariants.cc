@@ -3,35 +3,29 @@
 #include <algorithm>
 
 #include "domain/json_fields.h"
+#include "domain/timeline.h"
 
 namespace hatchery::domain {
 namespace {
 
 namespace bj = boost::json;
 
-Status Violation(std::string_view invariant, const std::string& message, bj::object facts) {
-  return Status(Code::kRuleViolation, std::string(invariant) + ": " + message,
-                bj::object{{"invariant", invariant}, {"facts", std::move(facts)}});
+Status Violation(std::string_view invariant, const std::string& message, bj::object values,
+                 bj::array facts = {}) {
+  values["invariant"] = invariant;
+  values["facts"] = std::move(facts);
+  return Status(Code::kRuleViolation, std::string(invariant) + ": " + message, std::move(values));
 }
 
-const Entitlement* FindEntitlement(const CarrierOutcome& c, std::string_view id) {
-  for (const Entitlement& e : c.entitlements) {
-    if (e.id == id) return &e;
-  }
-  return nullptr;
-}
-
-Status CheckRuleset(const bj::object& data, const FactBase& facts) {
+Status CheckRuleset(const bj::object& data, const FactBase& facts, const Policy& policy) {
   std::string id = TextField(data, "ruleset_id");
   auto from = ParseDate(TextField(data, "effective_from"));
-  Cut all;
-  Policy policy(facts.policy(), all);
   for (const auto& [seq, rs] : facts.policy().rulesets) {
     if (rs.id == id) {
       return Violation(
           "ruleset_id_unique",
           "ruleset " + id + " was already activated (event " + std::to_string(seq) + ")",
-          {{"ruleset_id", id}, {"seq", seq}});
+          {{"ruleset_id", id}, {"seq", seq}}, {seq});
     }
   }
   for (const Ruleset* rs : policy.rulesets()) {
@@ -41,7 +35,8 @@ Status CheckRuleset(const bj::object& data, const FactBase& facts) {
                            FormatDate(rs->effective_from) + " of ruleset " + rs->id,
                        {{"effective_from", FormatDate(*from)},
                         {"previous_ruleset_id", rs->id},
-                        {"previous_effective_from", FormatDate(rs->effective_from)}});
+                        {"previous_effective_from", FormatDate(rs->effective_from)}},
+                       {rs->seq});
     }
   }
   return Status::Ok();
@@ -68,7 +63,7 @@ Status CheckRetraction(const bj::object& data, const StreamFacts* stream, std::s
   if (std::holds_alternative<EventRetracted>(fact->body)) {
     return Violation("retraction_target_not_retraction",
                      "event " + std::to_string(target) + " is itself a retraction",
-                     {{"retracted_seq", target}});
+                     {{"retracted_seq", target}}, {target});
   }
   for (const Fact& f : stream->facts) {
     auto* r = std::get_if<EventRetracted>(&f.body);
@@ -76,82 +71,33 @@ Status CheckRetraction(const bj::object& data, const StreamFacts* stream, std::s
       return Violation("not_already_retracted",
                        "event " + std::to_string(target) + " was already retracted by event " +
                            std::to_string(f.seq),
-                       {{"retracted_seq", target}, {"retracted_by", f.seq}});
+                       {{"retracted_seq", target}, {"retracted_by", f.seq}}, {target, f.seq});
     }
   }
   return Status::Ok();
 }
 
-// The invariants of commands on a registered carrier's stream.
-Status CheckCarrierCommand(const AppendCommand& c, const Actor& actor, const FactBase& facts,
-                           const CarrierOutcome& carrier) {
+// The invariants of a command on a registered carrier's stream that no place on the timeline
+// decides.
+Status CheckCarrierCommand(const AppendCommand& c, const FactBase& facts, const Walk& carrier) {
   const bj::object& d = c.data;
   const std::string& t = c.type;
-  const std::string& id = carrier.carrier_id;
+  std::string id(CarrierOfStream(c.stream));
   if (t == "CarrierProfileAmended") {
     const bj::value* changes = d.if_contains("changes");
     std::string category = changes ? TextField(changes->as_object(), "category") : "";
-    bool incubator = carrier.kind == Kind::kIncubator;
+    bool incubator = carrier.kind() == Kind::kIncubator;
     bool fits = category.empty() ||
                 (incubator == (category == "comprehensive" || category == "specialized"));
     if (!fits) {
       return Violation("category_fits_kind",
-                       "a " + std::string(Name(carrier.kind)) + " cannot be " + category,
-                       {{"kind", Name(carrier.kind)}, {"category", category}});
-    }
-  } else if (t == "AccreditationGranted" || t == "AccreditationRevoked") {
-    std::string level = TextField(d, "level");
-    auto held = carrier.holdings.find(*ParseLevel(level));
-    bool granting = t == "AccreditationGranted";
-    if (granting && held != carrier.holdings.end()) {
-      return Violation(
-          "level_not_held",
-          id + " already holds level " + level + " (event " + std::to_string(held->second.seq) +
-              ")",
-          {{"carrier_id", id}, {"level", level}, {"held_since_seq", held->second.seq}});
-    }
-    if (!granting && held == carrier.holdings.end()) {
-      return Violation("level_held", id + " does not hold level " + level,
-                       {{"carrier_id", id}, {"level", level}});
-    }
-  } else if (t == "EvaluationRecorded") {
-    Level level = *ParseLevel(TextField(d, "level"));
-    auto year = static_cast<int>(IntegerField(d, "year"));
-    bool ever = std::any_of(carrier.timeline.begin(), carrier.timeline.end(), [&](const auto& e) {
-      return e.action == "granted" && e.level == level;
-    });
-    if (!ever) {
-      return Violation("level_held_or_held_before",
-                       id + " never held level " + std::string(Name(level)),
-                       {{"carrier_id", id}, {"level", Name(level)}});
-    }
-    for (const Evaluation& e : carrier.evaluations) {
-      if (e.level == level && e.year == year) {
-        return Violation(
-            "one_grade_per_year",
-            id + " already has a " + std::string(Name(level)) + " grade for " +
-                std::to_string(year) + " (event " + std::to_string(e.seq) + ")",
-            {{"carrier_id", id}, {"level", Name(level)}, {"year", year}, {"seq", e.seq}});
-      }
+                       "a " + std::string(Name(carrier.kind())) + " cannot be " + category,
+                       {{"kind", Name(carrier.kind())}, {"category", category}});
     }
   } else if (t == "BrandOutputFiled") {
-    if (!carrier.holdings.contains(Level::kNational) &&
-        !carrier.holdings.contains(Level::kRegional)) {
-      return Violation("provider_accredited",
-                       id + " holds no national or regional accreditation (§3.2: quality "
-                            "carriers only)",
-                       {{"carrier_id", id}});
-    }
     return CheckUnique(facts, "filing", TextField(d, "filing_id"));
   } else if (t == "BrokerWorkstationOpened") {
     return CheckUnique(facts, "station", TextField(d, "station_id"));
-  } else if (t == "BrokerQualified") {
-    std::string station = TextField(d, "station_id");
-    auto owner = facts.OwnerOf("station", station);
-    if (!owner || *owner != id) {
-      return Violation("station_exists", "no workstation \"" + station + "\" at " + id,
-                       {{"carrier_id", id}, {"station_id", station}});
-    }
   } else if (t == "FundEstablished") {
     std::int64_t size = IntegerField(d, "size_fen"), social = IntegerField(d, "social_capital_fen");
     if (size < social) {
@@ -164,91 +110,66 @@ Status CheckCarrierCommand(const AppendCommand& c, const Actor& actor, const Fac
   } else if (t == "PayoutApproved") {
     RETURN_IF_ERROR(CheckUnique(facts, "payout", TextField(d, "payout_id")));
     std::string ent_id = TextField(d, "entitlement_id");
-    std::int64_t amount = IntegerField(d, "amount_fen");
     if (ent_id.substr(ent_id.find(':') + 1) != id) {
       return Violation("entitlement_of_stream_carrier",
                        "entitlement " + ent_id + " is not one of " + id,
                        {{"carrier_id", id}, {"entitlement_id", ent_id}});
     }
-    const Entitlement* e = FindEntitlement(carrier, ent_id);
-    if (!e || e->status != "active") {
-      return Violation(
-          "entitlement_active", "entitlement " + ent_id + " is " + (e ? e->status : "not derived"),
-          {{"entitlement_id", ent_id}, {"status", e ? bj::value(e->status) : nullptr}});
-    }
-    if (amount > e->outstanding_fen()) {
-      return Violation("payout_within_outstanding",
-                       "amount_fen " + std::to_string(amount) + " exceeds the outstanding " +
-                           std::to_string(e->outstanding_fen()) + " of " + ent_id,
-                       {{"entitlement_id", ent_id},
-                        {"amount_fen", amount},
-                        {"outstanding_fen", e->outstanding_fen()},
-                        {"approved_fen", e->approved_fen}});
-    }
-  } else if (t == "PayoutDisbursed") {
-    std::string payout_id = TextField(d, "payout_id");
-    auto p = std::find_if(carrier.payouts.begin(), carrier.payouts.end(),
-                          [&](const Payout& p) { return p.payout_id == payout_id; });
-    if (p == carrier.payouts.end()) {
-      return Violation("payout_approved", "no approved payout \"" + payout_id + "\" at " + id,
-                       {{"carrier_id", id}, {"payout_id", payout_id}});
-    }
-    if (p->status != "approved") {
-      return Violation(
-          "payout_not_disbursed",
-          "payout " + payout_id + " is " + p->status +
-              (p->status == "void" ? " (its entitlement was voided)" : ""),
-          {{"payout_id", payout_id}, {"status", p->status}, {"entitlement_id", p->entitlement_id}});
-    }
-    if (p->approved_by == actor.id) {
-      return Violation("four_eyes",
-                       actor.id + " approved payout " + payout_id +
-                           " and may not also disburse it (经办与审核分离)",
-                       {{"payout_id", payout_id},
-                        {"approved_by", p->approved_by},
-                        {"approved_seq", p->approved_seq}});
-    }
-  } else if (t == "ClawbackRecovered") {
-    std::string ent_id = TextField(d, "entitlement_id");
-    std::int64_t amount = IntegerField(d, "amount_fen");
-    const Entitlement* e = FindEntitlement(carrier, ent_id);
-    std::int64_t due = e ? e->clawback_due_fen() : 0;
-    if (amount > due) {
-      return Violation("clawback_within_due",
-                       "amount_fen " + std::to_string(amount) + " exceeds the claw-back due " +
-                           std::to_string(due) + " on " + ent_id,
-                       {{"entitlement_id", ent_id}, {"amount_fen", amount}, {"due_fen", due}});
-    }
   }
   return Status::Ok();
 }
 
-}  // namespace
-
-Status CheckInvariants(const AppendCommand& c, const Actor& actor, const FactBase& facts,
-                       const OutcomeLookup& outcome) {
+// The invariants no place on the timeline decides, for every type.
+Status CheckPlaceless(const AppendCommand& c, const LiveState& live, const Walk* carrier) {
   std::string_view carrier_id = CarrierOfStream(c.stream);
-  if (c.type == "PolicyRulesetActivated") return CheckRuleset(c.data, facts);
+  if (c.type == "PolicyRulesetActivated") return CheckRuleset(c.data, live.facts, live.policy);
   if (c.type == "EventRetracted") {
-    const StreamFacts* stream = carrier_id.empty() ? &facts.policy() : facts.Carrier(carrier_id);
+    const StreamFacts* stream =
+        carrier_id.empty() ? &live.facts.policy() : live.facts.Carrier(carrier_id);
     return CheckRetraction(c.data, stream, c.stream);
   }
   if (c.type == "CarrierRegistered") {
-    const StreamFacts* stream = facts.Carrier(carrier_id);
+    const StreamFacts* stream = live.facts.Carrier(carrier_id);
     if (stream && !stream->facts.empty()) {
       return Violation(
           "first_event_of_stream",
           "stream " + c.stream + " already has " + std::to_string(stream->facts.size()) + " events",
-          {{"stream", c.stream}, {"first_seq", stream->facts.front().seq}});
+          {{"stream", c.stream}}, {stream->facts.front().seq});
     }
     return Status::Ok();
   }
-  const CarrierOutcome* carrier = outcome(carrier_id);
-  if (!carrier) {
+  if (!carrier || !carrier->registered()) {
     return Violation("carrier_exists", "no registered carrier \"" + std::string(carrier_id) + "\"",
                      {{"carrier_id", carrier_id}});
   }
-  return CheckCarrierCommand(c, actor, facts, *carrier);
+  return CheckCarrierCommand(c, live.facts, *carrier);
+}
+
+}  // namespace
+
+Status ViolationOf(const Breach& breach) {
+  bj::array facts;
+  for (std::uint64_t seq : breach.facts) {
+    if (seq != breach.seq) facts.emplace_back(seq);
+  }
+  return Violation(breach.invariant, breach.message, breach.values, std::move(facts));
+}
+
+Status CheckInvariants(const AppendCommand& c, const Actor& actor, std::string_view recorded_at,
+                       const LiveState& live) {
+  std::string_view carrier_id = CarrierOfStream(c.stream);
+  const Walk* carrier = carrier_id.empty() ? nullptr : live.carrier(carrier_id);
+  RETURN_IF_ERROR(CheckPlaceless(c, live, carrier));
+  ASSIGN_OR_RETURN(Fact fact, DecodeCommand(c, actor, live.facts.last_seq() + 1, recorded_at));
+  if (auto breach = JudgeRecordedDay(fact)) return ViolationOf(*breach);
+  if (c.type == "PolicyRulesetActivated") {
+    ASSIGN_OR_RETURN(Ruleset ruleset, ParseRuleset(c.data, fact.seq));
+    auto breach = JudgeRulesetAppend(live.facts, live.policy, live.carrier, ruleset, fact);
+    return breach ? ViolationOf(*breach) : Status::Ok();
+  }
+  if (!carrier || c.type == "EventRetracted" || c.type == "CarrierRegistered") return Status::Ok();
+  auto breach = JudgeAppend(*live.facts.Carrier(carrier_id), live.policy, *carrier, fact);
+  return breach ? ViolationOf(*breach) : Status::Ok();
 }
 
 }  // namespace hatchery::domain

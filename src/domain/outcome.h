@@ -35,14 +35,25 @@ struct Entitlement {
   std::int64_t amount_fen = 0;
   std::string status;               // pending | active | voided
   std::vector<std::uint64_t> seqs;  // the events that justify it
+  // Every payout and claw-back naming the entitlement within the cut, wherever it stands on the
+  // timeline: each is counted in exactly one row (EVENTS.md, "The books always balance").
   std::int64_t approved_fen = 0, disbursed_fen = 0, recovered_fen = 0;
   std::vector<StatusChange> history;
+  // False for a row kept only to carry money or history: an award whose trigger was retracted, or
+  // that a later fact no longer derives. Such a row is voided and never counts as created.
+  bool derived = true;
 
+  // What may still be approved: amount − approved on an active award (never below 0: approvals
+  // beyond the amount exist only in stores written before the one-timeline rule, each flagged as a
+  // timeline_conflict), else 0.
   std::int64_t outstanding_fen() const {
-    return status == "active" ? amount_fen - approved_fen : 0;
+    return status == "active" && amount_fen > approved_fen ? amount_fen - approved_fen : 0;
   }
+  // Money disbursed on an award that is no longer active — voided, or pending again because the
+  // evaluation that made it active was retracted — less what was recovered (EVENTS.md "One
+  // timeline"); 0 while active.
   std::int64_t clawback_due_fen() const {
-    return status == "voided" ? disbursed_fen - recovered_fen : 0;
+    return status != "active" && disbursed_fen > recovered_fen ? disbursed_fen - recovered_fen : 0;
   }
 };
 
@@ -61,7 +72,7 @@ struct Payout {
 struct Flag {
   std::string carrier_id;
   std::string flag;  // unfiled_brand_output | disbursed_on_voided | missing_annual_report |
-                     // revocation_due
+                     // revocation_due | timeline_conflict
   int year = 0;      // missing_annual_report: the report's year; otherwise the event's year
   std::vector<std::uint64_t> seqs;
   std::string detail;

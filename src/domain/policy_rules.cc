@@ -1,11 +1,14 @@
 #include "domain/policy_rules.h"
 
 #include "domain/catalog.h"
+#include "domain/derive.h"
 #include "domain/invariants.h"
 
 namespace hatchery::domain {
 
-PolicyRules::PolicyRules(const SchemaRegistry& schemas) : schemas_(schemas), facts_(schemas) {}
+PolicyRules::PolicyRules(const SchemaRegistry& schemas) : schemas_(schemas), facts_(schemas) {
+  Reset();
+}
 
 StatusOr<std::int64_t> PolicyRules::Validate(const AppendCommand& command) const {
   ASSIGN_OR_RETURN(std::int64_t version, schemas_.Validate(command.type, command.data));
@@ -18,10 +21,11 @@ StatusOr<std::int64_t> PolicyRules::Validate(const AppendCommand& command) const
   return version;
 }
 
-Status PolicyRules::Check(const AppendCommand& command, const Actor& actor) const {
+Status PolicyRules::Check(const AppendCommand& command, const Actor& actor,
+                          std::string_view recorded_at) const {
   RETURN_IF_ERROR(health_);
-  return CheckInvariants(command, actor, facts_,
-                         [this](std::string_view id) { return Standing(id); });
+  LiveState live{facts_, *policy_, [this](std::string_view id) { return CarrierState(id); }};
+  return CheckInvariants(command, actor, recorded_at, live);
 }
 
 void PolicyRules::Apply(const Event& event) {
@@ -29,32 +33,46 @@ void PolicyRules::Apply(const Event& event) {
   health_ = facts_.Apply(event);
   std::string_view carrier = CarrierOfStream(event.stream);
   if (carrier.empty() || !health_.ok()) {
-    // A ruleset change can move every carrier's entitlements; a failed fold leaves nothing to keep.
-    outcomes_.clear();
-  } else if (auto it = outcomes_.find(carrier);
-             it != outcomes_.end() && ChangesStanding(facts_.Carrier(carrier)->facts.back().body)) {
-    outcomes_.erase(it);
+    // A ruleset can move every carrier's entitlements; a failed fold leaves nothing to keep.
+    Reset();
+    return;
+  }
+  auto it = walks_.find(carrier);
+  if (it == walks_.end()) return;
+  const Fact& fact = facts_.Carrier(carrier)->facts.back();
+  std::optional<Walk>& walk = it->second;
+  if (walk && !std::holds_alternative<EventRetracted>(fact.body) &&
+      fact.effective >= walk->last_effective()) {
+    walk->Step(fact);  // at the end of the timeline: the walk afresh would take the same steps
+  } else {
+    walks_.erase(it);
   }
 }
 
 void PolicyRules::Withdraw(std::uint64_t last_kept_seq) {
   facts_.WithdrawAfter(last_kept_seq);
-  outcomes_.clear();
+  Reset();
 }
 
 // The live state is the writer's alone for now; the server will publish snapshots to readers here.
 void PolicyRules::Commit(std::uint64_t) {}
 
-const CarrierOutcome* PolicyRules::Standing(std::string_view carrier_id) const {
-  auto it = outcomes_.find(carrier_id);
-  if (it == outcomes_.end()) {
+void PolicyRules::Reset() {
+  walks_.clear();
+  policy_.reset();
+  policy_.emplace(facts_.policy(), Cut{});
+}
+
+const Walk* PolicyRules::CarrierState(std::string_view carrier_id) const {
+  auto it = walks_.find(carrier_id);
+  if (it == walks_.end()) {
     const StreamFacts* stream = facts_.Carrier(carrier_id);
-    std::optional<CarrierOutcome> outcome;
-    if (stream) {
-      Cut all = MakeCut(facts_, std::nullopt, std::nullopt);
-      outcome = DeriveCarrier(*stream, Policy(facts_.policy(), all), all);
+    std::optional<Walk> walk;
+    if (stream && !stream->facts.empty()) {
+      walk.emplace(*policy_, stream->carrier_id);
+      walk->Run(CountingFacts(*stream, Cut{}));
     }
-    it = outcomes_.emplace(std::string(carrier_id), std::move(outcome)).first;
+    it = walks_.emplace(std::string(carrier_id), std::move(walk)).first;
   }
   return it->second ? &*it->second : nullptr;
 }

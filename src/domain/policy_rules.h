@@ -1,17 +1,18 @@
 // PolicyRules: Hatchery's policy domain as the ledger's EventRules (event_rules.h). It validates
 // commands against the schemas and envelope rules, checks the invariants against the live fact
-// base, and folds every applied event into it.
+// base on one timeline (invariants.h, timeline.h), and folds every applied event into it.
 //
 // Thread safety: as EventRules — Validate from any thread; the rest from the ledger's writer.
 #ifndef HATCHERY_DOMAIN_POLICY_RULES_H_
 #define HATCHERY_DOMAIN_POLICY_RULES_H_
 
 #include <map>
+#include <optional>
 #include <string>
 
-#include "domain/derive.h"
 #include "domain/fact_base.h"
 #include "domain/schema_registry.h"
+#include "domain/walk.h"
 #include "hatchery/event_rules.h"
 
 namespace hatchery::domain {
@@ -22,7 +23,8 @@ class PolicyRules : public EventRules {
   explicit PolicyRules(const SchemaRegistry& schemas = SchemaRegistry::Default());
 
   StatusOr<std::int64_t> Validate(const AppendCommand& command) const override;
-  Status Check(const AppendCommand& command, const Actor& actor) const override;
+  Status Check(const AppendCommand& command, const Actor& actor,
+               std::string_view recorded_at) const override;
   void Apply(const Event& event) override;
   void Withdraw(std::uint64_t last_kept_seq) override;
   void Commit(std::uint64_t durable_seq) override;
@@ -32,18 +34,21 @@ class PolicyRules : public EventRules {
   // later check answers this error instead of judging on a partial state.
   const Status& health() const { return health_; }
 
-  // The outcome of `carrier_id` with every fact so far (null if it is not registered), as the
-  // invariants see it: its standing (derive.h, ChangesStanding) is current, while its profile,
-  // activity and flags may lag — a fact that cannot change the standing keeps the remembered
-  // outcome, so amending a carrier's profile does not re-derive its whole history.
-  const CarrierOutcome* Standing(std::string_view carrier_id) const;
+  // The walk of `carrier_id`'s counting facts so far, at their end (null if it has none): what an
+  // append on its stream is judged on. Remembered per carrier; a fact recorded at the end of its
+  // carrier's timeline takes the remembered walk one step further, while a back-dated fact, a
+  // retraction or a ruleset makes the next check walk afresh. Valid until the next Apply or
+  // Withdraw.
+  const Walk* CarrierState(std::string_view carrier_id) const;
 
  private:
+  void Reset();  // forgets every remembered walk; the policy anew from the facts
+
   const SchemaRegistry& schemas_;
   FactBase facts_;
   Status health_;
-  // Derived outcome of each carrier; dropped when a fact changes its standing.
-  mutable std::map<std::string, std::optional<CarrierOutcome>, std::less<>> outcomes_;
+  std::optional<Policy> policy_;  // every ruleset recorded; the walks point to it
+  mutable std::map<std::string, std::optional<Walk>, std::less<>> walks_;
 };
 
 }  // namespace hatchery::domain

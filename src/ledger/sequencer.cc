@@ -176,13 +176,14 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
                              {"expected_version", static_cast<std::int64_t>(*c.expected_version)},
                              {"current_version", static_cast<std::int64_t>(current)}});
   }
-  if (rules_) RETURN_IF_ERROR(rules_->Check(c, actor));
+  std::int64_t now = std::max(NowMicros(), staged_last_us_ + 1);
+  std::string recorded_at = FormatTimestamp(now);
+  if (rules_) RETURN_IF_ERROR(rules_->Check(c, actor, recorded_at));
 
   Event e;
   e.seq = staged_head_.seq + 1;
   e.stream_version = current + 1;
-  std::int64_t now = std::max(NowMicros(), staged_last_us_ + 1);
-  e.recorded_at = FormatTimestamp(now);
+  e.recorded_at = std::move(recorded_at);
   e.event_id = NewEventId(now);
   e.command_id = c.command_id;
   e.stream = c.stream;
