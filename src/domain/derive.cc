@@ -99,6 +99,15 @@ Entitlement Undone(const StreamFacts& carrier, const Policy& policy, const Cut& 
   return Vanished(std::move(*ghost), 0, 0, "no longer derived under a later ruleset");
 }
 
+// The kind and profile of a carrier whose registration (its stream's first fact) was retracted.
+void KeepIdentity(const StreamFacts& carrier, CarrierOutcome* out) {
+  if (carrier.facts.empty()) return;
+  if (auto* r = std::get_if<Registered>(&carrier.facts.front().body)) {
+    out->kind = r->kind;
+    out->profile = *r->profile;
+  }
+}
+
 Flag ConflictFlag(const StreamFacts& carrier, const Breach& b) {
   const Fact* f = carrier.Find(b.seq);
   std::vector<std::uint64_t> seqs{b.seq};
@@ -121,7 +130,9 @@ std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Po
                                             const Cut& cut) {
   Walk walk(policy, carrier.carrier_id);
   walk.Run(CountingFacts(carrier, cut));
-  if (!walk.registered()) return std::nullopt;
+  // A carrier whose registration was retracted after money moved on it stays, unregistered, so
+  // that the money is still counted (and its claw-back due shown).
+  if (!walk.registered() && walk.tallies().empty()) return std::nullopt;
   std::map<std::string, Entitlement> ents = walk.entitlements();
   if (auto retractions = RetractionsIn(carrier, cut); !retractions.empty()) {
     AddRetracted(carrier, policy, cut, retractions, &ents);
@@ -131,6 +142,7 @@ std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Po
   }
   std::vector<Breach> conflicts = TimelineConflicts(carrier, policy, cut, walk);
   CarrierOutcome out = std::move(walk).Finish(std::move(ents), cut.today);
+  if (out.registered_seq == 0) KeepIdentity(carrier, &out);
   for (const Breach& b : conflicts) out.flags.push_back(ConflictFlag(carrier, b));
   std::stable_sort(out.flags.begin(), out.flags.end(), [](const Flag& a, const Flag& b) {
     return std::tie(a.flag, a.year, a.seqs) < std::tie(b.flag, b.year, b.seqs);

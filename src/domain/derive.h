@@ -24,7 +24,9 @@ namespace hatchery::domain {
 // retraction — ordered by (effective date, seq): what every rule works on.
 std::vector<const Fact*> CountingFacts(const StreamFacts& carrier, const Cut& cut);
 
-// The outcome for `carrier`, or nullopt if it is not registered within the cut: the walk of its
+// The outcome for `carrier`, or nullopt if it is not registered within the cut and no money moved
+// on it (one whose registration was retracted after money moved stays, registered_seq 0): the walk
+// of its
 // counting facts (walk.h), the rows of entitlements that retractions or later facts undid (kept
 // voided, with their money), and among its flags every timeline_conflict (timeline.h).
 std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Policy& policy,

@@ -60,6 +60,7 @@ constexpr std::array<std::size_t, 4> kGrades{M("evaluations_excellent"), M("eval
 
 void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, Date today,
                           std::vector<IndicatorRow>* rows) {
+  if (c.registered_seq == 0) return;  // its registration was retracted: no years to count
   std::size_t from = rows->size();
   int first = YearOf(c.registered_on);
   AssessmentClass assessment_class = c.assessment_class();

@@ -27,7 +27,8 @@ struct IndicatorRow {
   Measures values;
 };
 
-// Appends to `rows` one row per year from the carrier's registration to the cut's `today`;
+// Appends to `rows` one row per year from the carrier's registration to the cut's `today` (none
+// for a carrier whose registration was retracted);
 // `carrier_index` is the carrier's position among the projection's carriers.
 void AddCarrierIndicators(const CarrierOutcome& carrier, std::uint32_t carrier_index, Date today,
                           std::vector<IndicatorRow>* rows);

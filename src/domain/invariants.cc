@@ -138,7 +138,8 @@ Status CheckPlaceless(const AppendCommand& c, const LiveState& live, const Walk*
     }
     return Status::Ok();
   }
-  if (!carrier || !carrier->registered()) {
+  bool registered = carrier && (carrier->registered() || c.type == "ClawbackRecovered");
+  if (!registered) {
     return Violation("carrier_exists", "no registered carrier \"" + std::string(carrier_id) + "\"",
                      {{"carrier_id", carrier_id}});
   }

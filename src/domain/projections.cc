@@ -53,21 +53,22 @@ bj::object CarrierRow(const CarrierOutcome& c) {
   }
   bj::value op = nullptr;
   if (p.operator_name) op = bj::object{{"name", *p.operator_name}, {"mode", *p.operator_mode}};
-  return bj::object{{"carrier_id", c.carrier_id},
-                    {"name", Optional(p.name)},
-                    {"kind", Name(c.kind)},
-                    {"category", Optional(p.category)},
-                    {"assessment_class", Name(c.assessment_class())},
-                    {"host_type", Optional(p.host_type)},
-                    {"industry", Optional(p.industry)},
-                    {"county", Optional(p.county)},
-                    {"operator", op},
-                    {"area_m2", Optional(p.area_m2)},
-                    {"registered_on", FormatDate(c.registered_on)},
-                    {"registered_seq", c.registered_seq},
-                    {"levels", std::move(levels)},
-                    {"timeline", std::move(timeline)},
-                    {"evaluations", std::move(evaluations)}};
+  return bj::object{
+      {"carrier_id", c.carrier_id},
+      {"name", Optional(p.name)},
+      {"kind", Name(c.kind)},
+      {"category", Optional(p.category)},
+      {"assessment_class", Name(c.assessment_class())},
+      {"host_type", Optional(p.host_type)},
+      {"industry", Optional(p.industry)},
+      {"county", Optional(p.county)},
+      {"operator", op},
+      {"area_m2", Optional(p.area_m2)},
+      {"registered_on", DateValue(c.registered_on)},
+      {"registered_seq", c.registered_seq == 0 ? bj::value(nullptr) : bj::value(c.registered_seq)},
+      {"levels", std::move(levels)},
+      {"timeline", std::move(timeline)},
+      {"evaluations", std::move(evaluations)}};
 }
 
 }  // namespace

@@ -51,7 +51,9 @@ void Walk::Step(const Fact& f) {
 std::optional<Breach> Walk::Judge(const Fact& f) const {
   if (std::holds_alternative<Registered>(f.body) || std::holds_alternative<EventRetracted>(f.body))
     return std::nullopt;
-  if (!registered()) {
+  // EVENTS.md asks of a claw-back only that it be due: money paid to a carrier whose registration
+  // was retracted can still be recovered.
+  if (!registered() && !std::holds_alternative<ClawbackRecovered>(f.body)) {
     return Broken(f, "carrier_exists",
                   out_.carrier_id + " is not registered on " + FormatDate(f.effective) +
                       " (the date is before its registration)",

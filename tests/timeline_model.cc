@@ -1,0 +1,503 @@
+#include "timeline_model.h"
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+#include <utility>
+
+namespace hatchery::testing::model {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// The money rules of TCB-2023-2 §3.1 with the default params (upgrade "full": every rule applies
+// in full; every national tier counts), POLICY.md "Money rules".
+
+struct Rule {
+  const char* id;
+  const char* kind;       // carrier kind
+  const char* level;      // accreditation level that triggers it
+  bool filed_counts;      // "accredited or filed" (R3–R6) vs "accredited" only (R1, R2)
+  bool needs_evaluation;  // R5/R6: the first regional evaluation after the approval decides
+  std::int64_t amount_fen;
+};
+
+constexpr Rule kRules[] = {
+    {"R1", "incubator", "national", false, false, 100000000},
+    {"R2", "incubator", "regional", false, false, 50000000},
+    {"R3", "maker_space", "national", true, false, 30000000},
+    {"R4", "star_space", "national", true, false, 30000000},
+    {"R5", "maker_space", "regional", true, true, 20000000},
+    {"R6", "star_space", "regional", true, true, 10000000},
+};
+
+// The rule a grant triggers, if any. "Newly" means on or after the ruleset's effective_from:
+// earlier accreditations are history and create no entitlement. City level earns nothing.
+const Rule* RuleTriggeredBy(const std::string& kind, const Fact& grant) {
+  if (grant.effective_date < kRulesetEffectiveFrom) return nullptr;
+  for (const Rule& rule : kRules) {
+    if (kind == rule.kind && grant.level == rule.level &&
+        (grant.mode == "accredited" || rule.filed_counts)) {
+      return &rule;
+    }
+  }
+  return nullptr;
+}
+
+std::string EntitlementId(const Rule& rule, const std::string& carrier_id) {
+  return std::string(rule.id) + ":" + carrier_id;
+}
+
+// The carrier an entitlement id "<rule>:<carrier>" names.
+std::string CarrierOfEntitlement(const std::string& entitlement_id) {
+  auto colon = entitlement_id.find(':');
+  return colon == std::string::npos ? "" : entitlement_id.substr(colon + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The state of one carrier at a place on its effective timeline: what the facts before that
+// place make of it.
+
+struct Award {
+  std::int64_t amount_fen = 0;
+  std::string status;  // pending | active | voided
+};
+
+struct PayoutState {
+  std::string entitlement_id;
+  std::int64_t amount_fen = 0;
+  bool disbursed = false;
+};
+
+struct CarrierState {
+  std::string carrier_id;
+  bool registered = false;
+  std::string kind;
+  std::set<std::string> held;                    // levels held
+  std::set<std::string> ever_granted;            // levels granted at some earlier place
+  std::set<std::pair<std::string, int>> graded;  // (level, year) of earlier evaluations
+  std::set<std::string> spent_rules;             // "one-time": rules that fired (lapsed ones too)
+  std::map<std::string, Award> awards;           // derived entitlements, by id
+  std::map<std::string, PayoutState> payouts;    // approved payouts, by payout id
+  std::map<std::string, std::int64_t> approved, disbursed, recovered;  // by entitlement id
+  // Each payout of the carrier as the whole timeline has it, wherever its events stand: what a
+  // disbursement breaks is named from it when its approval is not before it (and four-eyes is
+  // about people, not dates). Set before the fold, never changed by it.
+  struct PayoutAnywhere {
+    std::string approver, entitlement_id;
+    int disbursements = 0;
+  };
+  std::map<std::string, PayoutAnywhere> payouts_anywhere;
+
+  bool IsActive(const std::string& entitlement_id) const {
+    auto it = awards.find(entitlement_id);
+    return it != awards.end() && it->second.status == "active";
+  }
+};
+
+// "A revocation for misconduct voids every entitlement of the carrier not yet voided (pending
+// ones too)"; void_on_revocation is ["misconduct"].
+void VoidAll(CarrierState& s) {
+  for (auto& [id, award] : s.awards) award.status = "voided";
+}
+
+// R5/R6: "pending until the FIRST regional EvaluationRecorded after the grant on the timeline;
+// excellent → active, anything else → the rule lapses (no entitlement; never fires again)".
+// A voided award stays voided.
+void DecidePendingAwards(CarrierState& s, const std::string& grade) {
+  for (auto it = s.awards.begin(); it != s.awards.end();) {
+    if (it->second.status != "pending") {
+      ++it;
+    } else if (grade == "excellent") {
+      it->second.status = "active";
+      ++it;
+    } else {
+      it = s.awards.erase(it);  // lapsed: its rule stays spent
+    }
+  }
+}
+
+void ApplyGrant(CarrierState& s, const Fact& f) {
+  s.held.insert(f.level);
+  s.ever_granted.insert(f.level);
+  const Rule* rule = s.registered ? RuleTriggeredBy(s.kind, f) : nullptr;
+  // "One-time": each rule fires at most once per carrier ever.
+  if (rule == nullptr || s.spent_rules.count(rule->id) > 0) return;
+  s.spent_rules.insert(rule->id);
+  s.awards[EntitlementId(*rule, s.carrier_id)] = {rule->amount_fen,
+                                                  rule->needs_evaluation ? "pending" : "active"};
+}
+
+// What fact `f` changes, folded in timeline order. Applied whether or not `f` is valid at its
+// place (an event invalidated by a retraction stays recorded and is still folded); each effect
+// is total (revoking a level not held changes no holding, disbursing an unknown payout no money).
+void Apply(CarrierState& s, const Fact& f) {
+  if (f.type == "CarrierRegistered") {
+    s.registered = true;
+    s.kind = f.kind;
+  } else if (f.type == "AccreditationGranted") {
+    ApplyGrant(s, f);
+  } else if (f.type == "AccreditationRevoked") {
+    s.held.erase(f.level);
+    if (f.reason == "misconduct") VoidAll(s);
+  } else if (f.type == "EvaluationRecorded") {
+    s.graded.insert({f.level, f.year});
+    if (f.level == "regional") DecidePendingAwards(s, f.grade);
+  } else if (f.type == "PayoutApproved") {
+    s.payouts[f.id] = {f.entitlement_id, f.amount_fen, false};
+    s.approved[f.entitlement_id] += f.amount_fen;
+  } else if (f.type == "PayoutDisbursed") {
+    auto it = s.payouts.find(f.id);
+    if (it != s.payouts.end() && !it->second.disbursed) {
+      it->second.disbursed = true;
+      s.disbursed[it->second.entitlement_id] += it->second.amount_fen;
+    }
+  } else if (f.type == "ClawbackRecovered") {
+    s.recovered[f.entitlement_id] += f.amount_fen;
+  }
+  // BrandOutputFiled, AnnualReportSubmitted: no effect on what the rules read.
+}
+
+std::int64_t Get(const std::map<std::string, std::int64_t>& sums, const std::string& key) {
+  auto it = sums.find(key);
+  return it == sums.end() ? 0 : it->second;
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Valid at its place": the invariants of the EVENTS.md table judged against the state built
+// from the facts before the event on the timeline. Returns the names of those broken.
+
+void CheckPayoutApproved(const CarrierState& s, const Fact& f, std::set<std::string>& broken) {
+  if (CarrierOfEntitlement(f.entitlement_id) != s.carrier_id) {
+    broken.insert("entitlement_of_stream_carrier");
+  }
+  auto award = s.awards.find(f.entitlement_id);
+  // "a payout needs its entitlement active on the payout's date"
+  if (award == s.awards.end() || award->second.status != "active") {
+    broken.insert("entitlement_active");
+  }
+  // "and the sum of approvals up to that date within the award" ("amount ≤ outstanding"; an
+  // entitlement that is not active has nothing outstanding, EVENTS.md "Derived").
+  if (award == s.awards.end() || award->second.status != "active" ||
+      Get(s.approved, f.entitlement_id) + f.amount_fen > award->second.amount_fen) {
+    broken.insert("payout_within_outstanding");
+  }
+}
+
+void CheckPayoutDisbursed(const CarrierState& s, const Fact& f, std::set<std::string>& broken) {
+  // "actor ≠ the approving actor" (four-eyes, 经办与审核分离)
+  auto anywhere = s.payouts_anywhere.find(f.id);
+  if (anywhere != s.payouts_anywhere.end() && anywhere->second.approver == f.actor) {
+    broken.insert("four_eyes");
+  }
+  auto payout = s.payouts.find(f.id);
+  // "payout approved": an approval of this carrier before it on the timeline
+  if (payout == s.payouts.end()) {
+    broken.insert("payout_approved");
+    // An approval later on the timeline of a payout disbursed by another event, or whose
+    // entitlement is not active here: "not yet disbursed" is broken as well.
+    if (anywhere != s.payouts_anywhere.end() &&
+        (anywhere->second.disbursements > 1 || !s.IsActive(anywhere->second.entitlement_id))) {
+      broken.insert("payout_not_disbursed");
+    }
+    return;
+  }
+  // "and not yet disbursed"; "an approved but not yet disbursed payout on an entitlement that
+  // becomes voided can no longer be disbursed" (nor one whose award is pending)
+  if (payout->second.disbursed || !s.IsActive(payout->second.entitlement_id)) {
+    broken.insert("payout_not_disbursed");
+  }
+}
+
+// "≤ claw-back due": disbursed − recovered so far, on an entitlement that is not active here.
+void CheckClawback(const CarrierState& s, const Fact& f, std::set<std::string>& broken) {
+  std::int64_t due = s.IsActive(f.entitlement_id)
+                         ? 0
+                         : Get(s.disbursed, f.entitlement_id) - Get(s.recovered, f.entitlement_id);
+  if (f.amount_fen > due) broken.insert("clawback_within_due");
+}
+
+std::set<std::string> BrokenAtPlace(const CarrierState& s, const Fact& f) {
+  std::set<std::string> broken;
+  if (f.type == "CarrierRegistered") return broken;
+  // "carrier exists": the registration stands before the event on the timeline. EVENTS.md names
+  // no such invariant for ClawbackRecovered ("≤ claw-back due" alone): money paid to a carrier
+  // whose registration was retracted can still be recovered.
+  if (!s.registered && f.type != "ClawbackRecovered") broken.insert("carrier_exists");
+  if (f.type == "AccreditationGranted") {
+    if (s.held.count(f.level) > 0) broken.insert("level_not_held");
+  } else if (f.type == "AccreditationRevoked") {
+    if (s.held.count(f.level) == 0) broken.insert("level_held");
+  } else if (f.type == "EvaluationRecorded") {
+    if (s.ever_granted.count(f.level) == 0) broken.insert("level_held_or_held_before");
+    if (s.graded.count({f.level, f.year}) > 0) broken.insert("one_grade_per_year");
+  } else if (f.type == "BrandOutputFiled") {
+    if (s.held.count("national") == 0 && s.held.count("regional") == 0) {
+      broken.insert("provider_accredited");
+    }
+  } else if (f.type == "PayoutApproved") {
+    CheckPayoutApproved(s, f, broken);
+  } else if (f.type == "PayoutDisbursed") {
+    CheckPayoutDisbursed(s, f, broken);
+  } else if (f.type == "ClawbackRecovered") {
+    CheckClawback(s, f, broken);
+  }
+  return broken;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The effective timeline.
+
+std::set<std::uint64_t> RetractedSeqs(const std::vector<Fact>& facts) {
+  std::set<std::uint64_t> out;
+  for (const Fact& f : facts) {
+    if (f.type == "EventRetracted") out.insert(f.retracted_seq);
+  }
+  return out;
+}
+
+// "facts ordered by effective_date, then seq; retracted events left out". A retraction counts
+// as soon as it is recorded, at every date; retractions themselves act in recorded time and have
+// no place on the timeline.
+std::vector<const Fact*> Timeline(const std::vector<Fact>& facts, const std::string& carrier_id) {
+  std::set<std::uint64_t> retracted = RetractedSeqs(facts);
+  std::vector<const Fact*> out;
+  for (const Fact& f : facts) {
+    if (f.carrier() == carrier_id && f.type != "EventRetracted" && retracted.count(f.seq) == 0) {
+      out.push_back(&f);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Fact* a, const Fact* b) {
+    return std::pair(a->effective_date, a->seq) < std::pair(b->effective_date, b->seq);
+  });
+  return out;
+}
+
+// The state after folding every fact of `timeline`.
+CarrierState Fold(const std::vector<const Fact*>& timeline, const std::string& carrier_id) {
+  CarrierState s;
+  s.carrier_id = carrier_id;
+  for (const Fact* f : timeline) Apply(s, *f);
+  return s;
+}
+
+// Each fact of the carrier's timeline with the invariants it breaks at its place, in timeline
+// order.
+using Judgement = std::vector<std::pair<const Fact*, std::set<std::string>>>;
+Judgement JudgeTimeline(const std::vector<Fact>& facts, const std::string& carrier_id) {
+  Judgement out;
+  CarrierState s;
+  s.carrier_id = carrier_id;
+  const std::vector<const Fact*> timeline = Timeline(facts, carrier_id);
+  for (const Fact* f : timeline) {
+    if (f->type == "PayoutApproved") {
+      s.payouts_anywhere[f->id].approver = f->actor;
+      s.payouts_anywhere[f->id].entitlement_id = f->entitlement_id;
+    } else if (f->type == "PayoutDisbursed") {
+      ++s.payouts_anywhere[f->id].disbursements;
+    }
+  }
+  for (const Fact* f : timeline) {
+    out.emplace_back(f, BrokenAtPlace(s, *f));
+    Apply(s, *f);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules judged in recorded order, not on the timeline.
+
+// PayoutApproved and BrandOutputFiled: "id_unique" — the id is used by no earlier recorded event
+// of the same type, anywhere, retracted or not.
+void CheckIdUnique(const std::vector<Fact>& recorded, const Fact& f,
+                   std::set<std::string>& broken) {
+  for (const Fact& earlier : recorded) {
+    if (earlier.type == f.type && earlier.id == f.id) broken.insert("id_unique");
+  }
+}
+
+// EventRetracted: "target exists, is not itself a retraction, not already retracted"; the
+// target is an event of the retraction's own stream.
+void CheckRetraction(const std::vector<Fact>& recorded, const Fact& f,
+                     std::set<std::string>& broken) {
+  auto target = std::find_if(recorded.begin(), recorded.end(),
+                             [&](const Fact& e) { return e.seq == f.retracted_seq; });
+  if (target == recorded.end() || target->stream != f.stream) {
+    broken.insert("retraction_target_exists");
+    return;
+  }
+  if (target->type == "EventRetracted") broken.insert("retraction_target_not_retraction");
+  if (RetractedSeqs(recorded).count(f.retracted_seq) > 0) broken.insert("not_already_retracted");
+}
+
+std::set<std::string> BrokenInRecordedOrder(const std::vector<Fact>& recorded, const Fact& f) {
+  std::set<std::string> broken;
+  if (f.type == "PayoutApproved" || f.type == "BrandOutputFiled") {
+    CheckIdUnique(recorded, f, broken);
+  } else if (f.type == "EventRetracted") {
+    CheckRetraction(recorded, f, broken);
+  }
+  return broken;
+}
+
+Verdict Refuse(std::set<std::string> broken) { return Verdict{false, std::move(broken), 0}; }
+
+// Exempt from case 2: "EventRetracted and a revocation for misconduct, whose purpose is to void
+// what follows".
+bool ExemptFromCase2(const Fact& f) {
+  return f.type == "EventRetracted" ||
+         (f.type == "AccreditationRevoked" && f.reason == "misconduct");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+std::string Fact::carrier() const {
+  constexpr std::string_view kPrefix = "carrier/";
+  return stream.rfind(kPrefix, 0) == 0 ? stream.substr(kPrefix.size()) : "";
+}
+
+std::ostream& operator<<(std::ostream& os, const Fact& f) {
+  if (f.seq == 0) {
+    os << "#- ";  // not recorded
+  } else {
+    os << "#" << f.seq << " ";
+  }
+  os << f.stream << " " << f.effective_date << " " << f.type;
+  if (!f.kind.empty()) os << " " << f.kind;
+  if (!f.level.empty()) os << " " << f.level;
+  if (!f.mode.empty()) os << " " << f.mode;
+  if (!f.reason.empty()) os << " " << f.reason;
+  if (f.year != 0) os << " year=" << f.year;
+  if (!f.grade.empty()) os << " " << f.grade;
+  if (!f.id.empty()) os << " id=" << f.id;
+  if (!f.entitlement_id.empty()) os << " " << f.entitlement_id;
+  if (f.amount_fen != 0) os << " amount=" << f.amount_fen;
+  if (f.retracted_seq != 0) os << " retracts #" << f.retracted_seq;
+  return os << " by " << f.actor;
+}
+
+std::ostream& operator<<(std::ostream& os, const Verdict& v) {
+  if (v.accepted) return os << "accept";
+  os << "refuse {";
+  const char* sep = "";
+  for (const auto& name : v.broken) os << std::exchange(sep, ", ") << name;
+  os << "}";
+  if (v.would_invalidate != 0) os << " would_invalidate #" << v.would_invalidate;
+  return os;
+}
+
+bool Model::IsRetracted(std::uint64_t seq) const { return RetractedSeqs(facts_).count(seq) > 0; }
+
+void Model::Record(const Fact& fact) {
+  facts_.push_back(fact);
+  next_seq_ = fact.seq + 1;
+}
+
+Verdict Model::Decide(const Fact& proposed) const {
+  Fact f = proposed;
+  f.seq = next_seq_;
+  const std::string carrier_id = f.carrier();
+
+  // CarrierRegistered: "first event of its stream" (the generated histories always register a
+  // carrier first; the model only guards the assumption).
+  if (f.type == "CarrierRegistered") {
+    for (const Fact& e : facts_) {
+      if (e.stream == f.stream) return Refuse({"first_event_of_stream"});
+    }
+    return Verdict{};
+  }
+
+  std::set<std::string> broken = BrokenInRecordedOrder(facts_, f);
+  // A retraction is judged statically; it has no place on the timeline and is exempt from 2.
+  if (f.type == "EventRetracted") return broken.empty() ? Verdict{} : Refuse(std::move(broken));
+
+  // 1. "the new event is valid at its own place on that timeline", the history with it added.
+  std::vector<Fact> with_new = facts_;
+  with_new.push_back(f);
+  const Judgement after = JudgeTimeline(with_new, carrier_id);
+  for (const auto& [fact, fact_broken] : after) {
+    if (fact->seq == f.seq) broken.insert(fact_broken.begin(), fact_broken.end());
+  }
+
+  // 2. "no event already recorded becomes invalid at its place": those valid before the append
+  // and not after it (would_invalidate: the first on the timeline).
+  Verdict verdict{broken.empty(), std::move(broken), 0};
+  if (ExemptFromCase2(f)) return verdict;
+  std::set<std::uint64_t> valid_before;
+  for (const auto& [fact, fact_broken] : JudgeTimeline(facts_, carrier_id)) {
+    if (fact_broken.empty()) valid_before.insert(fact->seq);
+  }
+  for (const auto& [fact, fact_broken] : after) {
+    if (fact->seq != f.seq && valid_before.count(fact->seq) > 0 && !fact_broken.empty()) {
+      // When both 1 and 2 fail, or several events would break, the store names one of them:
+      // every invariant that breaks is in the set.
+      verdict.broken.insert(fact_broken.begin(), fact_broken.end());
+      if (verdict.accepted) verdict.would_invalidate = fact->seq;
+      verdict.accepted = false;
+    }
+  }
+  return verdict;
+}
+
+std::set<std::string> Model::LevelsHeld(const std::string& carrier_id) const {
+  return Fold(Timeline(facts_, carrier_id), carrier_id).held;
+}
+
+std::vector<EntitlementRow> Model::Entitlements(const std::string& carrier_id) const {
+  const std::set<std::uint64_t> retracted = RetractedSeqs(facts_);
+  const CarrierState end = Fold(Timeline(facts_, carrier_id), carrier_id);
+  std::map<std::string, EntitlementRow> rows;
+  auto row = [&](const std::string& id) -> EntitlementRow& {
+    EntitlementRow& r = rows[id];
+    r.entitlement_id = id;
+    if (r.status.empty()) r.status = "voided";  // not derived unless set below
+    return r;
+  };
+
+  // Entitlements derived at the end of the timeline.
+  for (const auto& [id, award] : end.awards) {
+    EntitlementRow& r = row(id);
+    r.status = award.status;
+    r.derived = true;
+    r.amount_fen = award.amount_fen;
+  }
+
+  // Money at the cut: sums over all payouts and claw-backs naming the entitlement, regardless of
+  // their place on the timeline; a retracted event counts as never having happened.
+  std::map<std::string, const Fact*> approvals;  // by payout id
+  std::set<std::string> disbursed_payouts;
+  for (const Fact& f : facts_) {
+    if (f.carrier() != carrier_id || retracted.count(f.seq) > 0) continue;
+    if (f.type == "PayoutApproved") {
+      approvals[f.id] = &f;
+      row(f.entitlement_id).approved_fen += f.amount_fen;
+    } else if (f.type == "PayoutDisbursed") {
+      disbursed_payouts.insert(f.id);
+    } else if (f.type == "ClawbackRecovered") {
+      row(f.entitlement_id).recovered_fen += f.amount_fen;
+    }
+  }
+  for (const std::string& payout_id : disbursed_payouts) {
+    auto it = approvals.find(payout_id);
+    if (it != approvals.end())
+      row(it->second->entitlement_id).disbursed_fen += it->second->amount_fen;
+  }
+
+  // "An entitlement whose grant was retracted also has a voided row even without money": the
+  // award a retracted grant would trigger for the carrier's kind.
+  for (const Fact& f : facts_) {
+    if (f.carrier() != carrier_id || f.type != "AccreditationGranted" ||
+        retracted.count(f.seq) == 0 || !end.registered) {
+      continue;
+    }
+    if (const Rule* rule = RuleTriggeredBy(end.kind, f)) row(EntitlementId(*rule, carrier_id));
+  }
+
+  std::vector<EntitlementRow> out;
+  for (auto& [id, r] : rows) out.push_back(std::move(r));
+  return out;
+}
+
+}  // namespace hatchery::testing::model

@@ -1,0 +1,98 @@
+// A reference model of the append rules and the money of EVENTS.md ("One timeline: when an event
+// is valid", "Derived") and POLICY.md (R1–R6 of TCB-2023-2 with its default params), written from
+// the contract alone: it shares no code with src/domain. It is deliberately naive — every
+// decision rebuilds the carrier's whole effective timeline from the recorded facts — because the
+// histories it judges are short and clarity is the point.
+//
+// Dates are "YYYY-MM-DD" strings, which compare in date order.
+#ifndef HATCHERY_TESTS_TIMELINE_MODEL_H_
+#define HATCHERY_TESTS_TIMELINE_MODEL_H_
+
+#include <cstdint>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace hatchery::testing::model {
+
+// The ruleset TCB-2023-2 is in force from this date ("newly" accredited, POLICY.md).
+inline constexpr const char* kRulesetEffectiveFrom = "2023-03-27";
+
+// One event, as the model reads it: the envelope fields and the data fields the rules look at.
+// Fields a type does not have stay empty.
+struct Fact {
+  std::uint64_t seq = 0;       // set when recorded
+  std::string stream;          // "carrier/<id>"
+  std::string type;            // EVENTS.md type name
+  std::string effective_date;  // YYYY-MM-DD
+  std::string actor;           // actor id
+
+  std::string kind;                 // CarrierRegistered
+  std::string level, mode;          // AccreditationGranted / -Revoked / EvaluationRecorded
+  std::string reason;               // AccreditationRevoked
+  std::string grade;                // EvaluationRecorded
+  int year = 0;                     // EvaluationRecorded, AnnualReportSubmitted
+  std::string id;                   // payout_id (PayoutApproved/-Disbursed), filing_id
+  std::string entitlement_id;       // PayoutApproved, ClawbackRecovered
+  std::int64_t amount_fen = 0;      // PayoutApproved, ClawbackRecovered
+  std::uint64_t retracted_seq = 0;  // EventRetracted
+
+  // The carrier of a "carrier/<id>" stream ("" otherwise).
+  std::string carrier() const;
+};
+
+// One line describing `fact`, e.g. "#7 carrier/c1 2024-05-01 PayoutApproved p1 R1:c1 5000 by x".
+std::ostream& operator<<(std::ostream& os, const Fact& fact);
+
+// The model's answer to an append.
+struct Verdict {
+  bool accepted = true;
+  // When refused: the names of the invariants broken — by the new event at its place (case 1)
+  // and by each recorded event it would newly invalidate (case 2). The store names one of them.
+  std::set<std::string> broken;
+  std::uint64_t would_invalidate = 0;  // case 2 alone: the first such event on the timeline
+};
+std::ostream& operator<<(std::ostream& os, const Verdict& verdict);
+
+// One row of the entitlements view, as the model derives it at the full cut.
+struct EntitlementRow {
+  std::string entitlement_id;
+  std::string status;  // pending | active | voided
+  // True if the entitlement is derived at the end of the timeline. A row that is not (money on an
+  // entitlement that is no longer derived, or a retracted grant's award) is "voided" and its
+  // amount_fen is not known to the model (0).
+  bool derived = false;
+  std::int64_t amount_fen = 0, approved_fen = 0, disbursed_fen = 0, recovered_fen = 0;
+};
+
+// The recorded history of one store, as far as the model knows it (the store's other events —
+// the ruleset activation — are the default ruleset and nothing else).
+class Model {
+ public:
+  // `next_seq`: the seq the store gives its next event.
+  explicit Model(std::uint64_t next_seq) : next_seq_(next_seq) {}
+
+  // Whether `proposed` (its seq is ignored: it would be next_seq()) may be appended now.
+  Verdict Decide(const Fact& proposed) const;
+  // Records `fact` as the store recorded it (fact.seq ≥ next_seq()), without judging it.
+  void Record(const Fact& fact);
+
+  std::uint64_t next_seq() const { return next_seq_; }
+  const std::vector<Fact>& facts() const { return facts_; }
+  // Whether a recorded EventRetracted names `seq`.
+  bool IsRetracted(std::uint64_t seq) const;
+
+  // The entitlement rows of `carrier_id` with every recorded event (the full cut), by id.
+  std::vector<EntitlementRow> Entitlements(const std::string& carrier_id) const;
+  // The levels `carrier_id` holds at the end of its timeline.
+  std::set<std::string> LevelsHeld(const std::string& carrier_id) const;
+
+ private:
+  std::vector<Fact> facts_;  // in seq order
+  std::uint64_t next_seq_;
+};
+
+}  // namespace hatchery::testing::model
+
+#endif  // HATCHERY_TESTS_TIMELINE_MODEL_H_
