@@ -32,25 +32,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kBatch = 1000;
-
-// Records `acts` as `hatchery demo` does: consecutive acts of one recorder per Append call.
-void Record(Ledger& ledger, const std::vector<demo::Act>& acts) {
-  for (std::size_t start = 0; start < acts.size();) {
-    std::size_t end = start;
-    std::vector<AppendCommand> batch;
-    while (end < acts.size() && batch.size() < kBatch &&
-           acts[end].actor.id == acts[start].actor.id) {
-      batch.push_back(acts[end++].command);
-    }
-    auto results = ledger.Append(acts[start].actor, std::move(batch));
-    for (const auto& r : results) {
-      if (!r.ok()) throw std::runtime_error("demo act refused: " + r.status().ToString());
-    }
-    start = end;
-  }
-}
-
 struct Carrier {
   std::string id;
   std::string registered_on;
@@ -113,7 +94,7 @@ int main(int argc, char** argv) {
     {
       auto ledger =
           std::move(Ledger::Open(path, {std::make_shared<domain::PolicyRules>()})).value();
-      Record(*ledger, acts);
+      if (Status s = demo::Record(*ledger, acts); !s.ok()) throw std::runtime_error(s.ToString());
     }
     double record_s = std::chrono::duration<double>(Clock::now() - start).count();
     auto ledger = std::move(Ledger::Open(path, {std::make_shared<domain::PolicyRules>()})).value();

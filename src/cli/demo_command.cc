@@ -8,32 +8,12 @@
 namespace hatchery::cli {
 namespace {
 
-constexpr std::size_t kBatch = 1000;  // acts per Ledger::Append call
-
 int RunDemo(const std::string& dir, int carriers) {
   std::vector<demo::Act> acts = demo::GenerateHistory({carriers, demo::HistoryOptions{}.seed});
   if (Status created = Ledger::Create(dir); !created.ok()) return Fail(created);
   auto store = OpenForAppend(dir);
   if (!store.ok()) return Fail(store.status());
-  // Consecutive acts of the same recorder go in one batch.
-  for (std::size_t start = 0; start < acts.size();) {
-    std::size_t end = start;
-    std::vector<AppendCommand> batch;
-    while (end < acts.size() && batch.size() < kBatch &&
-           acts[end].actor.id == acts[start].actor.id) {
-      batch.push_back(acts[end++].command);
-    }
-    auto results = store->ledger->Append(acts[start].actor, std::move(batch));
-    for (std::size_t k = 0; k < results.size(); ++k) {
-      if (!results[k].ok()) {
-        return Fail(
-            Status(Code::kInternal, "demo act " + acts[start + k].command.command_id + " (" +
-                                        acts[start + k].command.type +
-                                        ") was refused: " + results[k].status().ToString()));
-      }
-    }
-    start = end;
-  }
+  if (Status recorded = demo::Record(*store->ledger, acts); !recorded.ok()) return Fail(recorded);
   KeepSnapshotIfDue(*store);
   std::cout << "created a demo store in " << dir << ": " << acts.size() << " events, " << carriers
             << " carriers, 2019-2026\n"

@@ -419,6 +419,28 @@ class Builder {
 
 std::vector<Act> GenerateHistory(const HistoryOptions& options) { return Builder(options).Run(); }
 
+Status Record(Ledger& ledger, const std::vector<Act>& acts) {
+  constexpr std::size_t kBatch = 1000;
+  for (std::size_t start = 0; start < acts.size();) {
+    std::size_t end = start;
+    std::vector<AppendCommand> batch;
+    while (end < acts.size() && batch.size() < kBatch &&
+           acts[end].actor.id == acts[start].actor.id) {
+      batch.push_back(acts[end++].command);
+    }
+    auto results = ledger.Append(acts[start].actor, std::move(batch));
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      if (!results[k].ok()) {
+        const AppendCommand& refused = acts[start + k].command;
+        return Status(Code::kInternal, "demo act " + refused.command_id + " (" + refused.type +
+                                           ") was refused: " + results[k].status().ToString());
+      }
+    }
+    start = end;
+  }
+  return Status::Ok();
+}
+
 // When AsEvents' events are recorded: one microsecond apart from 2026-11-18 (after every act).
 constexpr std::int64_t kRecordedFrom = 1'795'000'000'000'000;
 

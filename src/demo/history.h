@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "hatchery/event.h"
+#include "hatchery/ledger.h"
+#include "hatchery/status.h"
 
 namespace hatchery::demo {
 
@@ -31,6 +33,10 @@ struct Act {
 // The acts in recording order (by effective date, the corrections last). The first act is the
 // activation of the shipped ruleset.
 std::vector<Act> GenerateHistory(const HistoryOptions& options);
+
+// Records `acts` through `ledger` in order: consecutive acts of one recorder in one Append call
+// (up to 1,000). Errors: kInternal naming the first act refused, and why.
+Status Record(Ledger& ledger, const std::vector<Act>& acts);
 
 // `acts` as recorded events (seq 1, 2, …, the envelope fields, and recorded_at one microsecond
 // apart from 2026-11-18, after every act; no hashes), for folding without a store.
