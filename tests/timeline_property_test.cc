@@ -410,6 +410,9 @@ const T* PickFromEnd(const std::vector<T>& items, int pick) {
   if (items.empty()) return nullptr;
   return &items[items.size() - 1 - static_cast<std::size_t>(pick) % items.size()];
 }
+// Not of a temporary: the pointer would dangle.
+template <typename T>
+const T* PickFromEnd(const std::vector<T>&& items, int pick) = delete;
 
 // The store's answer to one command, for the trace.
 std::string Describe(const StatusOr<AppendResult>& result) {
@@ -638,10 +641,8 @@ class Session {
         f.type = "PayoutApproved";
         f.entitlement_id = EntitlementOf(c, m);
         f.amount_fen = AmountOf(c, f.entitlement_id, m);
-        const Fact* reused =
-            c.target == "reuse"
-                ? PickFromEnd(Recorded(m, f.type, [](const Fact&) { return true; }), c.pick)
-                : nullptr;
+        const std::vector<Fact> approvals = Recorded(m, f.type, [](const Fact&) { return true; });
+        const Fact* reused = c.target == "reuse" ? PickFromEnd(approvals, c.pick) : nullptr;
         f.id = reused != nullptr ? reused->id : Id("p" + std::to_string(++fresh_payouts_));
         break;
       }
