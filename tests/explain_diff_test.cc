@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "policy_fixture.h"
-#include "replay/diff.h"
-#include "replay/explain.h"
+#include "read/diff.h"
+#include "read/explain.h"
 
 namespace hatchery::testing {
 namespace {
@@ -19,16 +19,14 @@ domain::Cut CutAt(const PolicyFixture& f, std::uint64_t seq,
   return domain::MakeCut(f.rules->facts(), seq, effective_on);
 }
 
-replay::Explanation ExplainOk(const PolicyFixture& f, const domain::Cut& cut,
-                              const std::string& id) {
-  auto x = replay::Explain(*f.ledger, f.rules->facts(), cut, id);
+read::Explanation ExplainOk(const PolicyFixture& f, const domain::Cut& cut, const std::string& id) {
+  auto x = read::Explain(*f.ledger, f.rules->facts(), cut, id);
   INFO(x.status().ToString());
   REQUIRE(x.ok());
   return std::move(x).value();
 }
 
-const replay::RowChange* Row(const replay::Diff& diff, std::string_view view,
-                             const std::string& key) {
+const read::RowChange* Row(const read::Diff& diff, std::string_view view, const std::string& key) {
   for (const auto& vd : diff.views) {
     if (vd.view != view) continue;
     for (const auto& r : vd.rows) {
@@ -38,7 +36,7 @@ const replay::RowChange* Row(const replay::Diff& diff, std::string_view view,
   return nullptr;
 }
 
-const replay::FieldChange* Field(const replay::RowChange& row, const std::string& field) {
+const read::FieldChange* Field(const read::RowChange& row, const std::string& field) {
   for (const auto& f : row.fields) {
     if (f.field == field) return &f;
   }
@@ -91,7 +89,7 @@ TEST_CASE("explain: rule, clause, ruleset, justifying events with hashes, money,
     CHECK(x.events.at(seq).hash == r.f.ledger->Get(seq)->hash);
     CHECK(x.events.at(seq).type == r.f.ledger->Get(seq)->type);
   }
-  bj::object json = replay::ToJson(x);
+  bj::object json = read::ToJson(x);
   CHECK(json.at("entitlement").at("clawback_due_fen") == 300'000 * kYuan);
   CHECK(json.at("events").as_array().size() == x.events.size());
   CHECK(json.at("clawbacks").as_array().size() == 1);
@@ -111,25 +109,25 @@ TEST_CASE("explain: as of a point before the revocation the award still stands",
 
 TEST_CASE("explain: an id that names nothing is refused, saying what exists", "[explain]") {
   Revoked r;
-  auto none = replay::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R2:inc-1");
+  auto none = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R2:inc-1");
   CHECK(none.status().code() == Code::kNotFound);
   CHECK_THAT(none.status().message(), Catch::Contains("the carrier has R1:inc-1"));
   auto early =
-      replay::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover, 20240101), "R1:inc-1");
+      read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover, 20240101), "R1:inc-1");
   CHECK_THAT(early.status().message(), Catch::Contains("the carrier has no entitlement"));
-  auto nobody = replay::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R1:x");
+  auto nobody = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R1:x");
   CHECK_THAT(nobody.status().message(), Catch::Contains("no carrier \"x\""));
-  CHECK(replay::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "garbage")
+  CHECK(read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "garbage")
             .status()
             .code() == Code::kNotFound);
 }
 
 TEST_CASE("diff: what the revocation and the recovery changed, and which events did it", "[diff]") {
   Revoked r;
-  auto diff = replay::Compare(r.f.rules->facts(), CutAt(r.f, r.disburse), CutAt(r.f, r.recover));
+  auto diff = read::Compare(r.f.rules->facts(), CutAt(r.f, r.disburse), CutAt(r.f, r.recover));
   CHECK(diff.events == std::vector<std::pair<std::uint64_t, std::string>>{
                            {r.revoke, "AccreditationRevoked"}, {r.recover, "ClawbackRecovered"}});
-  const replay::RowChange* e = Row(diff, "entitlements", "R1:inc-1");
+  const read::RowChange* e = Row(diff, "entitlements", "R1:inc-1");
   REQUIRE(e != nullptr);
   CHECK(e->change == "changed");
   CHECK(e->responsible == std::vector<std::uint64_t>{r.revoke, r.recover});
@@ -143,7 +141,7 @@ TEST_CASE("diff: what the revocation and the recovery changed, and which events 
   // The payout is unchanged: it is not listed at all.
   CHECK(Row(diff, "payouts", "p-1") == nullptr);
   // Diffing a point with itself finds nothing.
-  auto same = replay::Compare(r.f.rules->facts(), CutAt(r.f, r.recover), CutAt(r.f, r.recover));
+  auto same = read::Compare(r.f.rules->facts(), CutAt(r.f, r.recover), CutAt(r.f, r.recover));
   CHECK(same.events.empty());
   for (const auto& vd : same.views) CHECK(vd.rows.empty());
 }
@@ -157,20 +155,20 @@ TEST_CASE("diff: on the business-time axis, and a late evaluation named as respo
 
   // Known now, effective end of 2022 vs end of 2024: the late pass of 2023 makes R5 never fire.
   auto business =
-      replay::Compare(f.rules->facts(), CutAt(f, late, 20221231), CutAt(f, late, 20241231));
+      read::Compare(f.rules->facts(), CutAt(f, late, 20221231), CutAt(f, late, 20241231));
   CHECK(Row(business, "entitlements", "R5:ms-1") == nullptr);
   // As known when the excellent was recorded vs after the late pass: R5 went away, and the late
   // evaluation is the responsible event.
-  auto recorded = replay::Compare(f.rules->facts(), CutAt(f, excellent), CutAt(f, late));
-  const replay::RowChange* r5 = Row(recorded, "entitlements", "R5:ms-1");
+  auto recorded = read::Compare(f.rules->facts(), CutAt(f, excellent), CutAt(f, late));
+  const read::RowChange* r5 = Row(recorded, "entitlements", "R5:ms-1");
   REQUIRE(r5 != nullptr);
   CHECK(r5->change == "removed");
   CHECK(r5->responsible == std::vector<std::uint64_t>{late});
-  const replay::RowChange* carrier = Row(recorded, "carriers", "ms-1");
+  const read::RowChange* carrier = Row(recorded, "carriers", "ms-1");
   REQUIRE(carrier != nullptr);
   CHECK(Field(*carrier, "evaluations") != nullptr);
 
-  bj::object json = replay::ToJson(recorded);
+  bj::object json = read::ToJson(recorded);
   CHECK(json.at("events_total") == 1);
   CHECK(json.at("views").at("entitlements").as_array().size() == 1);
 }

@@ -15,7 +15,8 @@ std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& path);
 
 // One thread writing synced WriteBatches of `group` events, each as the ledger writes it: the
 // record (`value_bytes`), a stream index key, a command index key and — `with_tree` — the tree's
-// hashing and entries as the ledger does them (an entry per run of 64 events).
+// hashing and one tree entry per event (the ledger writes one per 64 events, so this ceiling errs
+// low).
 // Events per second.
 double RunRawGroups(const std::string& parent, int group, int events, std::size_t value_bytes,
                     bool with_tree);

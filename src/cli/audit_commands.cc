@@ -180,48 +180,27 @@ int RunCheckpoint(const CheckpointArgs& args) {
 // --- proof, verify-proof
 // --------------------------------------------------------------------------
 
-StatusOr<Proof> MakeProof(const Ledger& ledger, const std::string& kind, std::uint64_t a,
-                          std::uint64_t size) {
-  if (kind == "inclusion") {
-    ASSIGN_OR_RETURN(InclusionProof p, ProveInclusion(ledger, a, size));
-    return Proof(std::move(p));
-  }
-  ASSIGN_OR_RETURN(ConsistencyProof p, ProveConsistency(ledger, a, size));
-  return Proof(std::move(p));
-}
-
 struct ProofWhere {
   std::string dir;
   RemoteArgs remote;
 };
 
-// The proof from a server: the `proof` op's answer is the proof's JSON.
-int RunRemoteProof(const RemoteArgs& remote, const std::string& kind, std::uint64_t a,
-                   std::optional<std::uint64_t> b) {
-  auto connection = Connect(remote);
-  if (!connection.ok()) return Fail(connection.status());
+// The `proof` read op's answer (the proof's JSON), from the store here or from a server.
+int RunProof(const ProofWhere& where, const std::string& kind, std::uint64_t a,
+             std::optional<std::uint64_t> b) {
   bj::object request{{"kind", kind}};
   if (kind == "inclusion") {
     request["seq"] = a;
     if (b) request["tree_size"] = *b;
   } else {
     request["first"] = a;
-    request["second"] = *b;
+    request["second"] = b.value_or(0);  // required by the command line
   }
-  auto proof = (*connection)->Call("proof", std::move(request));
+  auto target = ReadTarget::Open(where.dir, where.remote);
+  if (!target.ok()) return Fail(target.status());
+  auto proof = (*target)->Call("proof", request);
   if (!proof.ok()) return Fail(proof.status());
   std::cout << bj::serialize(*proof) << "\n";
-  return 0;
-}
-
-int RunProof(const ProofWhere& where, const std::string& kind, std::uint64_t a,
-             std::optional<std::uint64_t> b) {
-  if (where.remote.given()) return RunRemoteProof(where.remote, kind, a, b);
-  auto ledger = OpenReadOnly(where.dir);
-  if (!ledger.ok()) return Fail(ledger.status());
-  auto proof = MakeProof(**ledger, kind, a, b.value_or((*ledger)->head().seq));
-  if (!proof.ok()) return Fail(proof.status());
-  std::cout << bj::serialize(ToJson(*proof)) << "\n";
   return 0;
 }
 

@@ -1,6 +1,6 @@
 // diff: what changed between two points — rows added, removed and changed in every view, each
 // changed field with its old and new value (money in yuan for people, fen in JSON), and the
-// events responsible.
+// events responsible. The `diff` read op (read/ops.h), asked of the store here or of a server.
 #include <boost/json.hpp>
 #include <cstdio>
 #include <iostream>
@@ -8,10 +8,10 @@
 
 #include "cli/commands.h"
 #include "cli/point.h"
+#include "cli/remote.h"
 #include "cli/store.h"
-#include "cli/table.h"
-#include "replay/diff.h"
-#include "replay/replay.h"
+#include "read/cells.h"
+#include "read/filter.h"
 
 namespace hatchery::cli {
 namespace {
@@ -20,67 +20,80 @@ namespace bj = boost::json;
 
 struct DiffArgs {
   std::string dir, from, to, from_effective_on, to_effective_on, format = "table";
+  RemoteArgs remote;
 };
 
-std::string Shown(const std::string& field, const bj::value& v) {
+std::string Shown(std::string_view field, const bj::value& v) {
   if (v.is_null()) return "-";
   if (v.is_array()) return std::to_string(v.as_array().size()) + " entries";
-  if (v.is_int64() && field.ends_with("_fen")) return "¥" + Yuan(v.as_int64());
-  if (v.is_string()) return std::string(v.as_string());
-  return bj::serialize(v);
+  if (v.is_number() && field.ends_with("_fen"))
+    return "¥" + read::Yuan(v.to_number<std::int64_t>());
+  return read::Plain(v);
 }
 
-std::string Described(const domain::Cut& cut) {
-  std::string text = "seq " + std::to_string(cut.max_seq);
-  if (cut.effective_on) text += " effective on " + domain::FormatDate(*cut.effective_on);
+// A point of the answer ({"as_of_seq", "effective_on", "today"}) in words.
+std::string Described(const bj::object& point) {
+  std::string text = "seq " + read::Plain(point.at("as_of_seq"));
+  if (!point.at("effective_on").is_null()) {
+    text += " effective on " + read::Plain(point.at("effective_on"));
+  }
   return text;
 }
 
-void PrintWords(const replay::Diff& diff) {
-  std::map<std::string, int> by_type;
-  for (const auto& [seq, type] : diff.events) by_type[type]++;
-  std::printf("From %s to %s: %zu events count at one point only", Described(diff.from).c_str(),
-              Described(diff.to).c_str(), diff.events.size());
+std::string Delta(std::string_view field, std::int64_t delta) {
+  if (field.ends_with("_fen")) {
+    return " (" + std::string(delta >= 0 ? "+" : "-") + "¥" +
+           read::Yuan(delta >= 0 ? delta : -delta) + ")";
+  }
+  return " (" + std::string(delta >= 0 ? "+" : "") + std::to_string(delta) + ")";
+}
+
+void PrintWords(const bj::object& diff) {
+  const bj::object& from = diff.at("from").as_object();
+  const bj::object& to = diff.at("to").as_object();
+  std::printf("From %s to %s: %s events count at one point only", Described(from).c_str(),
+              Described(to).c_str(), read::Plain(diff.at("events_total")).c_str());
   std::string types;
-  for (const auto& [type, n] : by_type) {
-    types += (types.empty() ? "" : ", ") + type + " " + std::to_string(n);
+  for (const auto& [type, n] : diff.at("events_by_type").as_object()) {
+    types += (types.empty() ? "" : ", ") + std::string(type) + " " + read::Plain(n);
   }
   std::printf("%s.\n", types.empty() ? "" : (" (" + types + ")").c_str());
-  if (diff.from.today != diff.to.today) {
+  if (from.at("today") != to.at("today")) {
     std::printf("Deadlines are judged on %s at the first point and on %s at the second.\n",
-                domain::FormatDate(diff.from.today).c_str(),
-                domain::FormatDate(diff.to.today).c_str());
+                read::Plain(from.at("today")).c_str(), read::Plain(to.at("today")).c_str());
   }
-  for (const replay::ViewDiff& vd : diff.views) {
-    if (vd.rows.empty()) {
-      std::printf("\n%s: unchanged\n", vd.view.c_str());
+  for (const auto& [view, changes] : diff.at("views").as_object()) {
+    const bj::array& rows = changes.as_array();
+    if (rows.empty()) {
+      std::printf("\n%s: unchanged\n", std::string(view).c_str());
       continue;
     }
     std::map<std::string, int> counts;
-    for (const auto& r : vd.rows) counts[r.change]++;
-    std::printf("\n%s: %d added, %d removed, %d changed\n", vd.view.c_str(), counts["added"],
-                counts["removed"], counts["changed"]);
-    for (const replay::RowChange& r : vd.rows) {
-      std::string line = (r.change == "added"     ? "  + "
-                          : r.change == "removed" ? "  - "
-                                                  : "  ~ ") +
-                         r.key;
-      for (std::size_t i = 0; i < r.fields.size(); ++i) {
-        const replay::FieldChange& f = r.fields[i];
-        line += (i == 0 ? "  " : "; ") + f.field + " " + Shown(f.field, f.from) + " → " +
-                Shown(f.field, f.to);
-        if (f.delta && f.field.ends_with("_fen")) {
-          line += " (" + std::string(*f.delta >= 0 ? "+" : "-") + "¥" +
-                  Yuan(*f.delta >= 0 ? *f.delta : -*f.delta) + ")";
-        } else if (f.delta) {
-          line += " (" + std::string(*f.delta >= 0 ? "+" : "") + std::to_string(*f.delta) + ")";
+    for (const bj::value& r : rows) counts[read::Plain(r.at("change"))]++;
+    std::printf("\n%s: %d added, %d removed, %d changed\n", std::string(view).c_str(),
+                counts["added"], counts["removed"], counts["changed"]);
+    for (const bj::value& r : rows) {
+      std::string change = read::Plain(r.at("change"));
+      std::string line = (change == "added"     ? "  + "
+                          : change == "removed" ? "  - "
+                                                : "  ~ ") +
+                         read::Plain(r.at("key"));
+      const bj::array& fields = r.at("fields").as_array();
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        const bj::object& f = fields[i].as_object();
+        std::string field = read::Plain(f.at("field"));
+        line += (i == 0 ? "  " : "; ") + field + " " + Shown(field, f.at("from")) + " → " +
+                Shown(field, f.at("to"));
+        if (const bj::value* delta = f.if_contains("delta")) {
+          line += Delta(field, delta->to_number<std::int64_t>());
         }
       }
-      if (!r.responsible.empty()) {
+      const bj::array& responsible = r.at("responsible_seqs").as_array();
+      if (!responsible.empty()) {
         line += "  [events";
-        for (std::uint64_t seq : r.responsible) line += " " + std::to_string(seq);
+        for (const bj::value& seq : responsible) line += " " + read::Plain(seq);
         line += "]";
-      } else if (r.carrier_id.empty()) {
+      } else if (r.at("carrier_id").is_null()) {
         line += "  [class totals]";
       } else {
         line += "  [no event: the date deadlines are judged on moved]";
@@ -90,26 +103,34 @@ void PrintWords(const replay::Diff& diff) {
   }
 }
 
+// The diff request: each point as the query of PROTOCOL.md names one.
+StatusOr<bj::object> Request(const DiffArgs& args) {
+  bj::object request;
+  for (auto [name, text, on, on_flag] :
+       {std::tuple{"from", &args.from, &args.from_effective_on, "--from-effective-on"},
+        std::tuple{"to", &args.to, &args.to_effective_on, "--to-effective-on"}}) {
+    ASSIGN_OR_RETURN(replay::Point point,
+                     ParsePoint(*text, std::string("--") + name, *on, on_flag));
+    bj::object side;
+    if (point.seq) side["as_of"] = {{"seq", *point.seq}};
+    if (point.recorded_by_us) side["as_of"] = {{"recorded_at", *text}};
+    if (!on->empty()) side["effective_on"] = *on;
+    request[name] = std::move(side);
+  }
+  return request;
+}
+
 int RunDiff(const DiffArgs& args) {
-  auto from = ParsePoint(args.from, "--from", args.from_effective_on, "--from-effective-on");
-  if (!from.ok()) return Fail(from.status());
-  auto to = ParsePoint(args.to, "--to", args.to_effective_on, "--to-effective-on");
-  if (!to.ok()) return Fail(to.status());
-  auto ledger = OpenReadOnly(args.dir);
-  if (!ledger.ok()) return Fail(ledger.status());
-  auto from_seq = replay::PointSeq(**ledger, *from);
-  if (!from_seq.ok()) return Fail(from_seq.status());
-  auto to_seq = replay::PointSeq(**ledger, *to);
-  if (!to_seq.ok()) return Fail(to_seq.status());
-  auto folded = replay::Fold(**ledger, std::max(*from_seq, *to_seq), replay::Path::kFromSnapshot);
-  if (!folded.ok()) return Fail(folded.status());
-  const domain::FactBase& facts = *folded->facts;
-  replay::Diff diff = replay::Compare(facts, domain::MakeCut(facts, *from_seq, from->effective_on),
-                                      domain::MakeCut(facts, *to_seq, to->effective_on));
+  auto request = Request(args);
+  if (!request.ok()) return Fail(request.status());
+  auto target = ReadTarget::Open(args.dir, args.remote);
+  if (!target.ok()) return Fail(target.status());
+  auto diff = (*target)->Call("diff", *request);
+  if (!diff.ok()) return Fail(diff.status());
   if (args.format == "json") {
-    std::cout << bj::serialize(replay::ToJson(diff)) << "\n";
+    std::cout << bj::serialize(*diff) << "\n";
   } else {
-    PrintWords(diff);
+    PrintWords(*diff);
   }
   return 0;
 }
@@ -122,7 +143,7 @@ void AddDiffCommand(CLI::App& app, int* exit_code) {
       "diff",
       "what changed between two points: entitlements, payouts, flags, indicators and scores "
       "added, removed or changed, by how much, and the events responsible (read-only)");
-  cmd->add_option("--data", args->dir, "the store's directory")->required();
+  AddDataOrRemoteOptions(cmd, &args->dir, &args->remote);
   cmd->add_option("--from", args->from, "the first point: a seq or an RFC 3339 UTC instant")
       ->required();
   cmd->add_option("--to", args->to, "the second point: a seq or an RFC 3339 UTC instant")

@@ -1,5 +1,6 @@
 // explain: why an entitlement is what it is as of a point, in words a finance-bureau auditor reads
 // (or as JSON): rule, clause, ruleset, justifying events with their hashes, money, status history.
+// The `explain` read op (read/ops.h), asked of the store here or of a server.
 #include <boost/json.hpp>
 #include <iostream>
 #include <map>
@@ -9,9 +10,8 @@
 #include "cli/point.h"
 #include "cli/remote.h"
 #include "cli/store.h"
-#include "cli/table.h"
-#include "replay/explain.h"
-#include "replay/replay.h"
+#include "read/cells.h"
+#include "read/filter.h"
 
 namespace hatchery::cli {
 namespace {
@@ -24,19 +24,17 @@ struct ExplainArgs {
   RemoteArgs remote;
 };
 
-// A member of the explanation's JSON as text ("" for null or missing). Numbers are read whatever
-// their JSON kind: built here they are unsigned, parsed from a server's answer signed.
+// A member of the explanation's JSON as text ("" for null or missing).
 std::string Text(const bj::object& o, std::string_view key) {
   const bj::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return "";
-  return v->is_string() ? std::string(v->as_string()) : bj::serialize(*v);
+  return v ? read::Plain(*v) : "";
 }
 std::string Money(const bj::object& o, std::string_view key) {
   const bj::value* v = o.if_contains(key);
-  return v && v->is_number() ? Yuan(v->to_number<std::int64_t>()) : Text(o, key);
+  return v && v->is_number() ? read::Yuan(v->to_number<std::int64_t>()) : Text(o, key);
 }
 
-// The explanation (replay::ToJson's form, whether built here or answered by a server) in words.
+// The explanation (the explain op's answer) in words.
 std::string Words(const bj::object& x) {
   const bj::object& e = x.at("entitlement").as_object();
   const bj::object& ruleset = x.at("ruleset").as_object();
@@ -105,30 +103,13 @@ std::string Words(const bj::object& x) {
   return out.str();
 }
 
-// The explanation from the store in args.dir.
-StatusOr<bj::object> ExplainHere(const ExplainArgs& args) {
-  ASSIGN_OR_RETURN(replay::Point point, ToPoint(args.point, "--as-of"));
-  ASSIGN_OR_RETURN(auto ledger, OpenReadOnly(args.dir));
-  ASSIGN_OR_RETURN(std::uint64_t seq, replay::PointSeq(*ledger, point));
-  ASSIGN_OR_RETURN(replay::Folded folded, replay::Fold(*ledger, seq, replay::Path::kFromSnapshot));
-  const domain::FactBase& facts = *folded.facts;
-  ASSIGN_OR_RETURN(replay::Explanation explanation,
-                   replay::Explain(*ledger, facts, domain::MakeCut(facts, seq, point.effective_on),
-                                   args.entitlement_id));
-  return replay::ToJson(explanation);
-}
-
-// The explanation from the server of args.remote.
-StatusOr<bj::object> ExplainThere(const ExplainArgs& args) {
-  ASSIGN_OR_RETURN(auto connection, Connect(args.remote));
-  bj::object request{{"entitlement_id", args.entitlement_id}};
-  ASSIGN_OR_RETURN(bj::object point, PointRequest(args.point, "--as-of"));
-  for (auto& [key, value] : point) request[key] = std::move(value);
-  return connection->Call("explain", std::move(request));
-}
-
 int RunExplain(const ExplainArgs& args) {
-  auto explanation = args.remote.given() ? ExplainThere(args) : ExplainHere(args);
+  auto request = PointRequest(args.point, "--as-of");
+  if (!request.ok()) return Fail(request.status());
+  (*request)["entitlement_id"] = args.entitlement_id;
+  auto target = ReadTarget::Open(args.dir, args.remote);
+  if (!target.ok()) return Fail(target.status());
+  auto explanation = (*target)->Call("explain", *request);
   if (!explanation.ok()) return Fail(explanation.status());
   if (args.format == "json") {
     std::cout << bj::serialize(*explanation) << "\n";

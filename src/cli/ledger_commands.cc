@@ -15,6 +15,7 @@
 #include "hatchery/key_files.h"
 #include "hatchery/ledger.h"
 #include "hatchery/verify.h"
+#include "read/ops.h"
 #include "replay/replay.h"
 
 namespace hatchery::cli {
@@ -24,8 +25,6 @@ namespace bj = boost::json;
 
 constexpr std::size_t kMaxLineBytes = 1 << 20;  // as the protocol's default max frame
 constexpr std::size_t kAppendChunk = 1000;      // input lines per Ledger::Append call
-constexpr std::size_t kReadPage = 1000;
-constexpr std::size_t kMaxReadPerRequest = 10'000;  // PROTOCOL.md's read limit
 
 // Creates a store and records its genesis: the activation of the ruleset in `ruleset_file`, or of
 // the built-in TCB-2023-2 if empty.
@@ -171,83 +170,46 @@ struct ReadArgs {
   RemoteArgs remote;
 };
 
-// A page of events as canonical JSON lines, and the seq (or stream version) after it.
-struct Page {
-  std::vector<std::string> lines;
-  std::uint64_t next = 0;
-};
-using PageReader = std::function<StatusOr<Page>(std::uint64_t from, std::size_t limit)>;
-
-// Prints args.limit events from args.from on, a page at a time.
-int PrintPages(const ReadArgs& args, std::size_t page_size, const PageReader& read) {
+// Prints args.limit events from args.from on, a page (one `read` or `read_stream` op) at a time.
+int PrintPages(const ReadArgs& args, ReadTarget& target) {
+  const bool stream = !args.stream.empty();
   std::uint64_t next = args.from, left = args.limit;
   while (left > 0) {
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, page_size));
-    auto page = read(next, want);
+    std::uint64_t want = std::min<std::uint64_t>(left, read::kMaxReadLimit);
+    bj::object request{{"limit", want}};
+    if (stream) {
+      request["stream"] = args.stream;
+      request["from_version"] = next;
+    } else {
+      request["from_seq"] = next;
+    }
+    auto page = target.Call(stream ? "read_stream" : "read", request);
     if (!page.ok()) return Fail(page.status());
-    for (const std::string& line : page->lines) std::cout << line << "\n";
-    if (page->lines.size() < want) break;
-    next = page->next;
-    left -= page->lines.size();
+    const bj::array& events = page->at("events").as_array();
+    for (const bj::value& event : events) std::cout << json::Canonicalize(event) << "\n";
+    if (events.size() < want) break;
+    next = page->at(stream ? "next_version" : "next_seq").to_number<std::uint64_t>();
+    left -= events.size();
   }
   return 0;
 }
 
-int RunRemoteRead(const ReadArgs& args) {
-  if (!args.command_id.empty()) {
-    return Fail(Status(Code::kBadRequest,
-                       "--command-id needs --data: the protocol reads by seq or stream"));
-  }
-  auto connection = Connect(args.remote);
-  if (!connection.ok()) return Fail(connection.status());
-  return PrintPages(
-      args, kMaxReadPerRequest, [&](std::uint64_t from, std::size_t limit) -> StatusOr<Page> {
-        bj::object request{{"limit", limit}};
-        if (args.stream.empty()) {
-          request["from_seq"] = from;
-        } else {
-          request["stream"] = args.stream;
-          request["from_version"] = from;
-        }
-        ASSIGN_OR_RETURN(
-            bj::object result,
-            (*connection)->Call(args.stream.empty() ? "read" : "read_stream", std::move(request)));
-        Page page;
-        const bj::value* events = result.if_contains("events");
-        const bj::value* next =
-            result.if_contains(args.stream.empty() ? "next_seq" : "next_version");
-        if (!events || !events->is_array() || !next || !next->is_number()) {
-          return Status(Code::kInternal, "the server's read answer has no events or next position");
-        }
-        for (const bj::value& event : events->as_array())
-          page.lines.push_back(json::Canonicalize(event));
-        page.next = next->to_number<std::uint64_t>();
-        return page;
-      });
-}
-
 int RunRead(const ReadArgs& args) {
-  if (args.remote.given()) return RunRemoteRead(args);
-  auto opened = OpenReadOnly(args.dir);
-  if (!opened.ok()) return Fail(opened.status());
-  const Ledger* ledger = opened->get();
   if (!args.command_id.empty()) {
-    auto event = ledger->GetByCommandId(args.command_id);
+    if (args.remote.given()) {
+      return Fail(Status(Code::kBadRequest,
+                         "--command-id needs --data: the protocol reads by seq or stream"));
+    }
+    auto ledger = OpenReadOnly(args.dir);
+    if (!ledger.ok()) return Fail(ledger.status());
+    auto event = (*ledger)->GetByCommandId(args.command_id);
     if (!event.ok()) return Fail(event.status());
     std::cout << CanonicalForm(*event, true) << "\n";
     return 0;
   }
-  return PrintPages(args, kReadPage, [&](std::uint64_t from, std::size_t limit) -> StatusOr<Page> {
-    ASSIGN_OR_RETURN(std::vector<Event> events, args.stream.empty()
-                                                    ? ledger->Read(from, limit)
-                                                    : ledger->ReadStream(args.stream, from, limit));
-    Page page;
-    for (const Event& e : events) page.lines.push_back(CanonicalForm(e, true));
-    if (!events.empty()) {
-      page.next = (args.stream.empty() ? events.back().seq : events.back().stream_version) + 1;
-    }
-    return page;
-  });
+  auto target = ReadTarget::Open(args.dir, args.remote);
+  if (!target.ok()) return Fail(target.status());
+  return PrintPages(args, **target);
 }
 
 // The timeline_conflict flags of the store in `dir` with every event, folded from event 1.

@@ -1,21 +1,8 @@
 #include "cli/point.h"
 
-#include "hatchery/time.h"
+#include "read/point.h"
 
 namespace hatchery::cli {
-namespace {
-
-// RFC 3339 UTC as events record it (2026-01-10T08:00:00.000000Z) or to the second
-// (2026-01-10T08:00:00Z); Unix microseconds.
-std::optional<std::int64_t> ParseInstant(const std::string& text) {
-  if (auto exact = ParseTimestamp(text)) return exact;
-  if (text.size() == 20 && text.back() == 'Z') {
-    return ParseTimestamp(text.substr(0, 19) + ".000000Z");
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 void AddPointOptions(CLI::App* cmd, PointArgs* args, const std::string& seq_flag,
                      const std::string& instant_flag) {
@@ -34,7 +21,7 @@ Status ParseAxes(const std::string& instant, const std::string& instant_flag,
                  const std::string& effective_on, const std::string& effective_flag,
                  replay::Point* point) {
   if (!instant.empty()) {
-    point->recorded_by_us = ParseInstant(instant);
+    point->recorded_by_us = read::ParseInstant(instant);
     if (!point->recorded_by_us) {
       return Status(Code::kBadRequest,
                     instant_flag + " wants an RFC 3339 UTC instant, e.g. 2026-01-10T00:00:00Z",

@@ -1,5 +1,8 @@
 #include "cli/remote.h"
 
+#include "cli/store.h"
+#include "read/ops.h"
+
 namespace hatchery::cli {
 namespace {
 
@@ -32,6 +35,23 @@ void AddDataOrRemoteOptions(CLI::App* cmd, std::string* dir, RemoteArgs* remote)
 
 StatusOr<std::unique_ptr<client::Connection>> Connect(const RemoteArgs& args) {
   return client::Connection::Open({args.connect, args.token, args.tls_ca});
+}
+
+StatusOr<std::unique_ptr<ReadTarget>> ReadTarget::Open(const std::string& dir,
+                                                       const RemoteArgs& remote) {
+  auto target = std::make_unique<ReadTarget>();
+  if (remote.given()) {
+    ASSIGN_OR_RETURN(target->connection_, Connect(remote));
+  } else {
+    ASSIGN_OR_RETURN(target->ledger_, OpenReadOnly(dir));
+  }
+  return target;
+}
+
+StatusOr<boost::json::object> ReadTarget::Call(std::string_view op,
+                                               const boost::json::object& args) {
+  if (connection_) return connection_->Call(op, args);
+  return read::Here(*ledger_, op, args);
 }
 
 }  // namespace hatchery::cli

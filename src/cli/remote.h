@@ -8,6 +8,7 @@
 #include <string>
 
 #include "client/connection.h"
+#include "hatchery/ledger.h"
 
 namespace hatchery::cli {
 
@@ -24,6 +25,21 @@ void AddDataOrRemoteOptions(CLI::App* cmd, std::string* dir, RemoteArgs* remote)
 
 // Connects and says hello.
 StatusOr<std::unique_ptr<client::Connection>> Connect(const RemoteArgs& args);
+
+// Where a read command's answers come from: the server of --connect, or the store of --data asked
+// the very same read ops (read/ops.h) here, so a command prints the same bytes either way.
+class ReadTarget {
+ public:
+  // Connects (and says hello), or opens the store read-only.
+  static StatusOr<std::unique_ptr<ReadTarget>> Open(const std::string& dir,
+                                                    const RemoteArgs& remote);
+  // The read op's result, or its error.
+  StatusOr<boost::json::object> Call(std::string_view op, const boost::json::object& args);
+
+ private:
+  std::unique_ptr<client::Connection> connection_;
+  std::unique_ptr<Ledger> ledger_;
+};
 
 }  // namespace hatchery::cli
 

@@ -29,16 +29,6 @@ std::size_t DisplayWidth(std::string_view s) {
   return width;
 }
 
-std::string Yuan(std::int64_t fen) {
-  bool negative = fen < 0;
-  std::uint64_t abs = negative ? 0 - static_cast<std::uint64_t>(fen) : fen;
-  std::string whole = std::to_string(abs / 100);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(i, ",");
-  std::string cents = std::to_string(abs % 100);
-  if (cents.size() < 2) cents.insert(0, "0");
-  return (negative ? "-" : "") + whole + "." + cents;
-}
-
 void Table::Print(std::ostream& out) const {
   std::vector<std::size_t> widths(headers_.size());
   for (std::size_t c = 0; c < headers_.size(); ++c) widths[c] = DisplayWidth(headers_[c]);

@@ -1,5 +1,5 @@
 // Plain-text tables for people: columns padded to their display width (a Chinese character takes
-// two terminal cells), money shown in yuan.
+// two terminal cells). The cells' text is read/cells.h's.
 #ifndef HATCHERY_CLI_TABLE_H_
 #define HATCHERY_CLI_TABLE_H_
 
@@ -13,9 +13,6 @@ namespace hatchery::cli {
 
 // Terminal cells `utf8` takes: 2 for East Asian wide characters, 1 otherwise.
 std::size_t DisplayWidth(std::string_view utf8);
-
-// "1,234,567.89" from 123456789 fen.
-std::string Yuan(std::int64_t fen);
 
 class Table {
  public:

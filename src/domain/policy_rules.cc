@@ -54,7 +54,8 @@ void PolicyRules::Withdraw(std::uint64_t last_kept_seq) {
   Reset();
 }
 
-// The live state is the writer's alone for now; the server will publish snapshots to readers here.
+// Nothing to publish: the live state is the writer's alone. Readers keep fact bases of their own
+// (the server's projector folds the durable events, src/server/projector.h).
 void PolicyRules::Commit(std::uint64_t) {}
 
 void PolicyRules::Reset() {

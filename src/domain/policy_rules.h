@@ -36,8 +36,9 @@ class PolicyRules : public EventRules {
 
   // The walk of `carrier_id`'s counting facts so far, at their end (null if it has none): what an
   // append on its stream is judged on. Remembered per carrier; a fact recorded at the end of its
-  // carrier's timeline takes the remembered walk one step further, while a back-dated fact, a
-  // retraction or a ruleset makes the next check walk afresh. Valid until the next Apply or
+  // carrier's timeline takes the remembered walk one step further, while a back-dated fact or a
+  // retraction makes the next check walk that carrier afresh, and an event of the policy stream (a
+  // ruleset), a Withdraw or a fold error makes every carrier's. Valid until the next Apply or
   // Withdraw.
   const Walk* CarrierState(std::string_view carrier_id) const;
 

@@ -32,7 +32,7 @@ using Upcaster = std::function<boost::json::object(boost::json::object)>;
 
 class SchemaRegistry {
  public:
-  // The schemas shipped with Hatchery, with their upcasters.
+  // The schemas shipped with Hatchery (every type at version 1: no upcasters yet).
   static const SchemaRegistry& Default();
 
   // Builds a registry from schema files named "<Type>.v<N>.schema.json". Errors: kBadRequest

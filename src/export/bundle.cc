@@ -17,6 +17,7 @@
 #include "hatchery/json.h"
 #include "hatchery/merkle.h"
 #include "hatchery/version.h"
+#include "read/ops.h"
 
 namespace hatchery::exporting {
 namespace {
@@ -197,8 +198,7 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   });
   ASSIGN_OR_RETURN(std::unique_ptr<domain::FactBase> facts, source.Facts(size));
   laps.Lap("fold");
-  domain::Projection projection =
-      domain::Project(*facts, domain::MakeCut(*facts, size, point.effective_on));
+  domain::Projection projection = read::ProjectionAt(*facts, size, point.effective_on);
   laps.Lap("projection");
   ExportPoint at{source.origin(), size, {}, point.effective_on, options.year};
   ASSIGN_OR_RETURN(at.root, source.Root(size));
@@ -210,9 +210,8 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   summary.from_seq = from;
   summary.to_seq = to;
   std::vector<std::string> state_lines =
-      point.effective_on
-          ? domain::StateLines(domain::Project(*facts, domain::MakeCut(*facts, size, std::nullopt)))
-          : std::move(derived.state_lines);
+      point.effective_on ? domain::StateLines(read::ProjectionAt(*facts, size, std::nullopt))
+                         : std::move(derived.state_lines);
   ASSIGN_OR_RETURN(
       others["checkpoint.txt"],
       CheckpointText(source, at, std::move(state_lines), options.key, &summary.signed_checkpoint));

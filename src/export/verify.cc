@@ -18,6 +18,7 @@
 #include "hatchery/files.h"
 #include "hatchery/json.h"
 #include "hatchery/merkle.h"
+#include "read/ops.h"
 #include "replay/record_pipeline.h"
 
 namespace hatchery::exporting {
@@ -449,7 +450,7 @@ class Verifier {
       return;
     }
     domain::Projection projection =
-        domain::Project(*facts_, domain::MakeCut(*facts_, manifest_.size, manifest_.effective_on));
+        read::ProjectionAt(*facts_, manifest_.size, manifest_.effective_on);
     ExportPoint at{manifest_.origin, manifest_.size, root_, manifest_.effective_on, manifest_.year};
     auto files = ProjectionFiles(projection, at);
     if (files.ok()) {
@@ -477,10 +478,9 @@ class Verifier {
       }
     }
     for (const std::string& name : csvs) Problem(name + " is not a file the events give");
-    CheckStateLines(manifest_.effective_on
-                        ? domain::StateLines(domain::Project(
-                              *facts_, domain::MakeCut(*facts_, manifest_.size, std::nullopt)))
-                        : files->state_lines);
+    CheckStateLines(manifest_.effective_on ? domain::StateLines(read::ProjectionAt(
+                                                 *facts_, manifest_.size, std::nullopt))
+                                           : files->state_lines);
     if (report_.problems.size() == problems) {
       Passed("the projections: " + std::to_string(files->files.size()) +
              " files (the CSVs and report.html) recomputed from events.jsonl, byte for byte the "

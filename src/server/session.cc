@@ -17,8 +17,9 @@
 #include <utility>
 
 #include "hatchery/version.h"
+#include "read/ops.h"
+#include "server/audit_ops.h"
 #include "server/away.h"
-#include "server/read_ops.h"
 #include "server/request.h"
 
 namespace hatchery::server {
@@ -68,7 +69,9 @@ bool Allowed(std::string_view role, std::string_view op) {
       "get", "read", "read_stream", "subscribe", "unsubscribe", "query", "proof", "checkpoint"};
   if (op == "hello" || op == "stats") return true;
   if (role == "admin") return true;
-  if (role == "auditor") return kReaders.contains(op) || op == "explain" || op == "verify";
+  if (role == "auditor") {
+    return kReaders.contains(op) || op == "explain" || op == "diff" || op == "verify";
+  }
   if (role == "exporter") return kReaders.contains(op);
   return false;
 }
@@ -264,8 +267,9 @@ asio::awaitable<StatusOr<bj::object>> Session::OnProjector(const std::string& op
   Server::State& state = *state_;
   std::function<StatusOr<bj::object>()> work = [&]() -> StatusOr<bj::object> {
     ASSIGN_OR_RETURN(const domain::FactBase* facts, state.projector->CaughtUp());
-    if (op == "query") return QueryOp(state.ledger, *facts, state.projector->memo(), args);
-    if (op == "explain") return ExplainOp(state.ledger, *facts, args);
+    if (read::KindOf(op) == read::OpKind::kProjections) {
+      return read::AnswerProjections({state.ledger, *facts, &state.projector->memo()}, op, args);
+    }
     const note::SigningKey* key = state.options.signing_key ? &*state.options.signing_key : nullptr;
     return CheckpointOp(state.ledger, *facts, key, args);
   };
@@ -275,10 +279,11 @@ asio::awaitable<StatusOr<bj::object>> Session::OnProjector(const std::string& op
 asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
                                                         const bj::object& args) {
   Ledger& ledger = state_->ledger;
-  if (op == "get") co_return GetOp(ledger, args);
-  if (op == "read") co_return ReadOp(ledger, args);
-  if (op == "read_stream") co_return ReadStreamOp(ledger, args);
-  if (op == "proof") co_return ProofOp(ledger, args);
+  switch (read::KindOf(op)) {
+    case read::OpKind::kEvents: co_return read::AnswerEvents(ledger, op, args);
+    case read::OpKind::kProjections: co_return co_await OnProjector(op, args);
+    case read::OpKind::kNone: break;
+  }
   if (op == "verify") {
     std::function<StatusOr<bj::object>()> work = [&] { return VerifyOp(ledger, args); };
     co_return co_await RunOn(state_->verifier.get_executor(), work);
@@ -293,7 +298,6 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
   }
   if (op == "append") co_return co_await Append(args, false);
   if (op == "append_batch") co_return co_await Append(args, true);
-  if (op == "query" || op == "explain") co_return co_await OnProjector(op, args);
   if (op == "subscribe") co_return Subscribe(args);
   if (op == "unsubscribe") co_return Unsubscribe();
   if (op == "stats") co_return co_await Stats();

@@ -125,7 +125,8 @@ class Session : public std::enable_shared_from_this<Session> {
   template <typename Executor>
   boost::asio::awaitable<StatusOr<boost::json::object>> RunOn(
       Executor executor, const std::function<StatusOr<boost::json::object>()>& work);
-  // query, explain or checkpoint, on the projector's thread with its facts caught up.
+  // A projection read (read/ops.h) or checkpoint, on the projector's thread with its facts
+  // caught up.
   boost::asio::awaitable<StatusOr<boost::json::object>> OnProjector(
       const std::string& op, const boost::json::object& args);
   // `stats`: the server's counters, and the projector's streams and memo figures.

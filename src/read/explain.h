@@ -5,8 +5,8 @@
 //
 // Pure function of the ledger's events and a fact base folded at least to the point; thread-safe
 // for concurrent readers.
-#ifndef HATCHERY_REPLAY_EXPLAIN_H_
-#define HATCHERY_REPLAY_EXPLAIN_H_
+#ifndef HATCHERY_READ_EXPLAIN_H_
+#define HATCHERY_READ_EXPLAIN_H_
 
 #include <boost/json/object.hpp>
 #include <cstdint>
@@ -19,7 +19,7 @@
 #include "domain/outcome.h"
 #include "hatchery/ledger.h"
 
-namespace hatchery::replay {
+namespace hatchery::read {
 
 // An event as the explanation cites it.
 struct EventRef {
@@ -56,6 +56,6 @@ StatusOr<Explanation> Explain(const Ledger& ledger, const domain::FactBase& fact
 // As JSON: the entitlements-view row plus clause text, ruleset, events, payouts, claw-backs.
 boost::json::object ToJson(const Explanation& explanation);
 
-}  // namespace hatchery::replay
+}  // namespace hatchery::read
 
-#endif  // HATCHERY_REPLAY_EXPLAIN_H_
+#endif  // HATCHERY_READ_EXPLAIN_H_

@@ -1,11 +1,11 @@
-#include "replay/diff.h"
+#include "read/diff.h"
 
 #include <boost/json/serialize.hpp>
 #include <map>
 
 #include "domain/projections.h"
 
-namespace hatchery::replay {
+namespace hatchery::read {
 namespace {
 
 namespace bj = boost::json;
@@ -169,15 +169,17 @@ bj::object ToJson(const Diff& diff) {
     }
     views[vd.view] = std::move(rows);
   }
+  std::map<std::string, std::uint64_t> by_type;
+  for (const auto& [seq, type] : diff.events) by_type[type]++;
+  bj::object events_by_type;
+  for (const auto& [type, n] : by_type) events_by_type[type] = n;
   bj::array events;
   for (std::size_t i = 0; i < diff.events.size() && i < kEventsShown; ++i) {
     events.push_back({{"seq", diff.events[i].first}, {"type", diff.events[i].second}});
   }
-  return {{"from", point(diff.from)},
-          {"to", point(diff.to)},
-          {"events_total", diff.events.size()},
-          {"events", std::move(events)},
-          {"views", std::move(views)}};
+  return {{"from", point(diff.from)},           {"to", point(diff.to)},
+          {"events_total", diff.events.size()}, {"events_by_type", std::move(events_by_type)},
+          {"events", std::move(events)},        {"views", std::move(views)}};
 }
 
-}  // namespace hatchery::replay
+}  // namespace hatchery::read

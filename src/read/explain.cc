@@ -1,11 +1,11 @@
-#include "replay/explain.h"
+#include "read/explain.h"
 
 #include <algorithm>
 
 #include "domain/derive.h"
 #include "domain/projections.h"
 
-namespace hatchery::replay {
+namespace hatchery::read {
 namespace {
 
 namespace bj = boost::json;
@@ -114,4 +114,4 @@ bj::object ToJson(const Explanation& x) {
           {"events", std::move(events)}};
 }
 
-}  // namespace hatchery::replay
+}  // namespace hatchery::read

@@ -7,8 +7,8 @@
 // none moved only with that date (a report deadline passed).
 //
 // Pure function of a fact base folded at least to the later point; thread-safe for readers.
-#ifndef HATCHERY_REPLAY_DIFF_H_
-#define HATCHERY_REPLAY_DIFF_H_
+#ifndef HATCHERY_READ_DIFF_H_
+#define HATCHERY_READ_DIFF_H_
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -20,7 +20,7 @@
 #include "domain/cut.h"
 #include "domain/fact_base.h"
 
-namespace hatchery::replay {
+namespace hatchery::read {
 
 struct FieldChange {
   std::string field;  // a path into the row, e.g. "status" or "values.jobs"
@@ -51,8 +51,10 @@ struct Diff {
 // `facts` must hold every event of both cuts.
 Diff Compare(const domain::FactBase& facts, const domain::Cut& from, const domain::Cut& to);
 
+// As JSON: both points, every event counting at one point only (the first 1,000, with
+// events_total and events_by_type counting them all), and each view's changed rows.
 boost::json::object ToJson(const Diff& diff);
 
-}  // namespace hatchery::replay
+}  // namespace hatchery::read
 
-#endif  // HATCHERY_REPLAY_DIFF_H_
+#endif  // HATCHERY_READ_DIFF_H_

@@ -1,0 +1,226 @@
+#include "read/ops.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <memory>
+
+#include "hatchery/json.h"
+#include "hatchery/proof.h"
+#include "hatchery/sha256.h"
+#include "read/arguments.h"
+#include "read/diff.h"
+#include "read/explain.h"
+#include "read/filter.h"
+#include "read/point.h"
+#include "replay/replay.h"
+
+namespace hatchery::read {
+namespace {
+
+namespace bj = boost::json;
+
+bj::array EventsJson(const std::vector<Event>& events) {
+  bj::array out;
+  for (const Event& e : events) out.push_back(bj::parse(CanonicalForm(e, true)));
+  return out;
+}
+
+StatusOr<std::uint64_t> Limit(const bj::object& args) {
+  ASSIGN_OR_RETURN(std::uint64_t limit, Count(args, "limit", 1000));
+  if (limit > kMaxReadLimit) return BadArgument("limit", "must be at most 10000");
+  return limit;
+}
+
+StatusOr<bj::object> Get(const Ledger& ledger, const bj::object& args) {
+  ASSIGN_OR_RETURN(std::uint64_t seq, Count(args, "seq"));
+  ASSIGN_OR_RETURN(Event e, ledger.Get(seq));
+  return bj::object{{"event", bj::parse(CanonicalForm(e, true))}};
+}
+
+StatusOr<bj::object> ReadEvents(const Ledger& ledger, const bj::object& args) {
+  ASSIGN_OR_RETURN(std::uint64_t from, Count(args, "from_seq", 1));
+  ASSIGN_OR_RETURN(std::uint64_t limit, Limit(args));
+  ASSIGN_OR_RETURN(auto events, ledger.Read(from, limit));
+  std::uint64_t next = events.empty() ? std::max<std::uint64_t>(from, 1) : events.back().seq + 1;
+  return bj::object{{"events", EventsJson(events)}, {"next_seq", next}};
+}
+
+StatusOr<bj::object> ReadStream(const Ledger& ledger, const bj::object& args) {
+  ASSIGN_OR_RETURN(std::string stream, Text(args, "stream", true));
+  ASSIGN_OR_RETURN(std::uint64_t from, Count(args, "from_version", 1));
+  ASSIGN_OR_RETURN(std::uint64_t limit, Limit(args));
+  ASSIGN_OR_RETURN(auto events, ledger.ReadStream(stream, from, limit));
+  std::uint64_t next =
+      events.empty() ? std::max<std::uint64_t>(from, 1) : events.back().stream_version + 1;
+  return bj::object{{"events", EventsJson(events)}, {"next_version", next}};
+}
+
+StatusOr<bj::object> ProveOp(const Ledger& ledger, const bj::object& args) {
+  ASSIGN_OR_RETURN(std::string kind, Text(args, "kind", true));
+  if (kind == "inclusion") {
+    ASSIGN_OR_RETURN(std::uint64_t seq, Count(args, "seq"));
+    ASSIGN_OR_RETURN(std::uint64_t size, Count(args, "tree_size", ledger.head().seq));
+    ASSIGN_OR_RETURN(auto proof, ProveInclusion(ledger, seq, size));
+    return ToJson(Proof(std::move(proof)));
+  }
+  if (kind == "consistency") {
+    ASSIGN_OR_RETURN(std::uint64_t first, Count(args, "first"));
+    ASSIGN_OR_RETURN(std::uint64_t second, Count(args, "second"));
+    ASSIGN_OR_RETURN(auto proof, ProveConsistency(ledger, first, second));
+    return ToJson(Proof(std::move(proof)));
+  }
+  return BadArgument("kind", "must be \"inclusion\" or \"consistency\"");
+}
+
+// The seq `point` names, within the facts held.
+StatusOr<std::uint64_t> SeqOf(const Ledger& ledger, const replay::Point& point,
+                              std::uint64_t facts_held) {
+  ASSIGN_OR_RETURN(std::uint64_t seq, replay::PointSeq(ledger, point));
+  return std::min(seq, facts_held);
+}
+
+StatusOr<domain::Cut> CutOf(const Facts& at, const bj::object& point_args,
+                            std::string_view prefix = "") {
+  ASSIGN_OR_RETURN(replay::Point point, PointOf(point_args, prefix));
+  ASSIGN_OR_RETURN(std::uint64_t seq, SeqOf(at.ledger, point, at.facts.last_seq()));
+  return domain::MakeCut(at.facts, seq, point.effective_on);
+}
+
+bj::value DateOrNull(const std::optional<domain::Date>& date) {
+  return date ? bj::value(domain::FormatDate(*date)) : bj::value(nullptr);
+}
+
+// The projection a query reads: carrier `one`'s alone, or every carrier's.
+std::shared_ptr<const domain::Projection> QueriedProjection(const Facts& at, const domain::Cut& cut,
+                                                            const std::optional<std::string>& one) {
+  if (!one) return std::make_shared<const domain::Projection>(domain::Project(at.facts, cut));
+  if (at.memo) return at.memo->Get(at.facts, cut, *one);
+  return std::make_shared<const domain::Projection>(domain::ProjectCarrier(at.facts, cut, *one));
+}
+
+StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
+  ASSIGN_OR_RETURN(std::string view, Text(args, "view", true));
+  ASSIGN_OR_RETURN(bj::object filter_args, Object(args, "filter", "an object of field: value"));
+  ASSIGN_OR_RETURN(Filter filter, Filter::Of(filter_args, "filter"));
+  std::optional<std::string> carrier = filter.Wants("carrier_id");
+  std::string shown = view;
+  if (view == "carrier") {  // one carrier's profile: the carriers view filtered by carrier_id
+    if (!carrier) return BadArgument("filter.carrier_id", "is required");
+    view = "carriers";
+  }
+  ASSIGN_OR_RETURN(domain::Cut cut, CutOf(at, args));
+  // One carrier's rows need only that carrier's derivation, except ranks within a class; the
+  // size and digest of the whole view are then not known.
+  if (view == "assessment") carrier.reset();
+  auto projection = QueriedProjection(at, cut, carrier);
+  bj::array rows;
+  std::uint64_t view_rows = 0;
+  Sha256Stream digest;  // of the whole view's canonical array, as domain::ViewDigest
+  digest.Update("[");
+  std::string text;
+  RETURN_IF_ERROR(domain::ForEachRow(*projection, view, [&](bj::object&& row) {
+    if (!carrier) {
+      text.assign(view_rows == 0 ? "" : ",");
+      json::AppendCanonical(row, &text);
+      digest.Update(text);
+    }
+    ++view_rows;
+    if (filter.Passes(row)) rows.push_back(std::move(row));
+  }));
+  digest.Update("]");
+  bj::object out{{"view", shown},
+                 {"as_of_seq", cut.max_seq},
+                 {"effective_on", DateOrNull(cut.effective_on)},
+                 {"today", domain::FormatDate(cut.today)}};
+  if (!carrier) {
+    out["view_rows"] = view_rows;
+    out["digest"] = ToHex(digest.Final());
+  }
+  out["rows"] = std::move(rows);
+  return out;
+}
+
+StatusOr<bj::object> ExplainOp(const Facts& at, const bj::object& args) {
+  ASSIGN_OR_RETURN(std::string id, Text(args, "entitlement_id", true));
+  ASSIGN_OR_RETURN(domain::Cut cut, CutOf(at, args));
+  ASSIGN_OR_RETURN(Explanation x, Explain(at.ledger, at.facts, cut, id));
+  return ToJson(x);
+}
+
+constexpr const char* kPointForm = "a point: {\"as_of\": …, \"effective_on\": …}";
+
+StatusOr<bj::object> DiffOp(const Facts& at, const bj::object& args) {
+  ASSIGN_OR_RETURN(bj::object from, Object(args, "from", kPointForm));
+  ASSIGN_OR_RETURN(bj::object to, Object(args, "to", kPointForm));
+  ASSIGN_OR_RETURN(domain::Cut from_cut, CutOf(at, from, "from."));
+  ASSIGN_OR_RETURN(domain::Cut to_cut, CutOf(at, to, "to."));
+  return ToJson(Compare(at.facts, from_cut, to_cut));
+}
+
+// The latest seq a projection read names: how far a fold must go to answer it.
+StatusOr<std::uint64_t> FarthestSeq(const Ledger& ledger, std::string_view op,
+                                    const bj::object& args) {
+  std::uint64_t head = ledger.head().seq;
+  if (op != "diff") {
+    ASSIGN_OR_RETURN(replay::Point point, PointOf(args));
+    return SeqOf(ledger, point, head);
+  }
+  std::uint64_t farthest = 0;
+  for (std::string_view side : {"from", "to"}) {
+    ASSIGN_OR_RETURN(bj::object point_args, Object(args, side, kPointForm));
+    ASSIGN_OR_RETURN(replay::Point point, PointOf(point_args, std::string(side) + "."));
+    ASSIGN_OR_RETURN(std::uint64_t seq, SeqOf(ledger, point, head));
+    farthest = std::max(farthest, seq);
+  }
+  return farthest;
+}
+
+}  // namespace
+
+OpKind KindOf(std::string_view op) {
+  if (op == "get" || op == "read" || op == "read_stream" || op == "proof") return OpKind::kEvents;
+  if (op == "query" || op == "explain" || op == "diff") return OpKind::kProjections;
+  return OpKind::kNone;
+}
+
+StatusOr<bj::object> AnswerEvents(const Ledger& ledger, std::string_view op,
+                                  const bj::object& args) {
+  if (op == "get") return Get(ledger, args);
+  if (op == "read") return ReadEvents(ledger, args);
+  if (op == "read_stream") return ReadStream(ledger, args);
+  if (op == "proof") return ProveOp(ledger, args);
+  return Status(Code::kBadRequest, "\"" + std::string(op) + "\" is not an event read",
+                bj::object{{"field", "op"}});
+}
+
+StatusOr<bj::object> AnswerProjections(const Facts& at, std::string_view op,
+                                       const bj::object& args) {
+  if (op == "query") return Query(at, args);
+  if (op == "explain") return ExplainOp(at, args);
+  if (op == "diff") return DiffOp(at, args);
+  return Status(Code::kBadRequest, "\"" + std::string(op) + "\" is not a projection read",
+                bj::object{{"field", "op"}});
+}
+
+StatusOr<bj::object> Here(const Ledger& ledger, std::string_view op, const bj::object& args) {
+  switch (KindOf(op)) {
+    case OpKind::kEvents: return AnswerEvents(ledger, op, args);
+    case OpKind::kProjections: {
+      ASSIGN_OR_RETURN(std::uint64_t seq, FarthestSeq(ledger, op, args));
+      ASSIGN_OR_RETURN(replay::Folded folded,
+                       replay::Fold(ledger, seq, replay::Path::kFromSnapshot));
+      return AnswerProjections(Facts{ledger, *folded.facts}, op, args);
+    }
+    case OpKind::kNone: break;
+  }
+  return Status(Code::kBadRequest, "\"" + std::string(op) + "\" is not a read op",
+                bj::object{{"field", "op"}});
+}
+
+domain::Projection ProjectionAt(const domain::FactBase& facts, std::uint64_t seq,
+                                std::optional<domain::Date> effective_on) {
+  return domain::Project(facts,
+                         domain::MakeCut(facts, std::min(seq, facts.last_seq()), effective_on));
+}
+
+}  // namespace hatchery::read
