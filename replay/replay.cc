@@ -19,19 +19,16 @@ Status Corrupt(std::uint64_t seq, const std::string& what) {
   return Status(Code::kCorruption, "event " + std::to_string(seq) + " " + what + kRunVerify);
 }
 
-// Checks that `record` is the event after `*head` (CheckLink) and adds its fact to `*facts`;
-// `*head` becomes it.
-Status FoldNext(CheckedRecord& record, domain::FactBase* facts, LedgerHead* head) {
-  RETURN_IF_ERROR(CheckLink(record, *head));
+// Checks that `record` is the next event of `*chain` (CheckLink) and adds its fact to `*facts`.
+Status FoldNext(CheckedRecord& record, domain::FactBase* facts, EventChain* chain) {
+  RETURN_IF_ERROR(CheckLink(record, chain));
   const ChainLink& link = record.link;
   if (!record.item.ok()) {
     return Status(
         record.item.status().code(),
         "event " + std::to_string(link.seq) + " does not fold: " + record.item.status().message());
   }
-  RETURN_IF_ERROR(facts->Add(std::move(record.item).value()));
-  *head = LedgerHead{link.seq, link.hash};
-  return Status::Ok();
+  return facts->Add(std::move(record.item).value());
 }
 
 // Compares the state lines of `checkpoint` with those rebuilt at its size.
@@ -61,19 +58,12 @@ CheckpointState CompareState(const domain::FactBase& facts, const Checkpoint& ch
 
 }  // namespace
 
-Status CheckLink(const CheckedRecord& record, const LedgerHead& head) {
-  const ChainLink& link = record.link;
+Status CheckLink(const CheckedRecord& record, EventChain* chain) {
   if (!record.readable.ok()) {
-    return Corrupt(head.seq + 1, "is unreadable: " + record.readable.message());
+    return Corrupt(chain->head().seq + 1, "is unreadable: " + record.readable.message());
   }
-  if (link.seq != head.seq + 1) {
-    return Corrupt(link.seq, "is not the next after " + std::to_string(head.seq));
-  }
-  if (!record.content_problem.empty()) {
-    return Corrupt(link.seq, "does not check out: " + record.content_problem);
-  }
-  if (link.prev_hash != head.hash) {
-    return Corrupt(link.seq, "does not chain onto the event before it");
+  if (Status linked = chain->NextChecked(record.link, record.content_problem); !linked.ok()) {
+    return Corrupt(record.link.seq, "does not check out: " + linked.message());
   }
   return Status::Ok();
 }
@@ -98,7 +88,7 @@ StatusOr<std::uint64_t> PointSeq(const Ledger& ledger, const Point& point) {
 StatusOr<Folded> Fold(const Ledger& ledger, std::uint64_t to, Path path,
                       const ProgressFn& progress) {
   Folded folded;
-  LedgerHead previous;
+  LedgerHead previous;  // where the chain starts: event 0, or the snapshot's event
   if (path == Path::kFromSnapshot) {
     ASSIGN_OR_RETURN(auto snapshot, NewestSnapshotAtOrBefore(ledger, to, &folded.skipped));
     if (snapshot) {
@@ -108,10 +98,11 @@ StatusOr<Folded> Fold(const Ledger& ledger, std::uint64_t to, Path path,
     }
   }
   if (!folded.facts) folded.facts = std::make_unique<domain::FactBase>();
-  // Every record checked and folded on the pipeline's threads: `previous` and the recorded_at of
-  // the last one are the consumer's until Finish returns.
+  // Every record checked and folded on the pipeline's threads: `chain` and the recorded_at of the
+  // last one are the consumer's until Finish returns.
+  EventChain chain = EventChain::After(previous);
   RecordPipeline fold(folded.facts.get(), [&](CheckedRecord& record) {
-    RETURN_IF_ERROR(FoldNext(record, folded.facts.get(), &previous));
+    RETURN_IF_ERROR(FoldNext(record, folded.facts.get(), &chain));
     folded.recorded_at.assign(record.link.recorded_at);
     return Status::Ok();
   });
@@ -122,8 +113,8 @@ StatusOr<Folded> Fold(const Ledger& ledger, std::uint64_t to, Path path,
         return fold.Add(record);
       }));
   RETURN_IF_ERROR(fold.Finish());
-  if (previous.seq != to) {
-    return Status(Code::kCorruption, "the log ends at event " + std::to_string(previous.seq) +
+  if (chain.head().seq != to) {
+    return Status(Code::kCorruption, "the log ends at event " + std::to_string(chain.head().seq) +
                                          " before event " + std::to_string(to));
   }
   if (folded.recorded_at.empty() && to > 0) {

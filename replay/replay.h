@@ -69,9 +69,11 @@ struct Result {
 StatusOr<std::uint64_t> PointSeq(const Ledger& ledger, const Point& point);
 
 // The chain checks of a trust-nothing fold, without the fold: whether `record` (checked on the
-// record pipeline) is the event after `head` — readable, its content hashing to its hash, the next
-// seq, chained onto `head`. Errors: kCorruption naming the event and pointing to `verify`.
-Status CheckLink(const CheckedRecord& record, const LedgerHead& head);
+// record pipeline) is readable and the next event of `chain` (chain.h: the next seq, its content
+// hashing to its hash, chained onto the one before, recorded after it, its stream's next
+// version); if so it becomes the chain's head. Errors: kCorruption naming the event and pointing
+// to `verify`.
+Status CheckLink(const CheckedRecord& record, EventChain* chain);
 
 // Called every few thousand events with the number folded so far and the total to fold.
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;

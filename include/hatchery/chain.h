@@ -1,7 +1,9 @@
 // The checks every event of a log passes against the events before it (AUDIT.md §1, §4): its
 // bytes are its canonical form, its hash is the SHA-256 of its content, prev_hash is the hash of
 // the event before, seq follows on, recorded_at increases, each stream's version follows on.
-// `verify` runs them over a store's events, `verify-export` over a bundle's events.jsonl.
+// The one chain checker: `verify` runs it over a store's events, every replay and fold over the
+// records it reads, `verify-export` over a bundle's events.jsonl, an export from a server over the
+// events it is sent, and the benchmarks as the rebuild does.
 //
 // Thread-compatible value type.
 #ifndef HATCHERY_CHAIN_H_
@@ -14,7 +16,7 @@
 #include <unordered_map>
 
 #include "hatchery/event.h"
-#include "hatchery/ledger.h"
+#include "hatchery/status.h"
 
 namespace hatchery {
 
@@ -62,24 +64,28 @@ class EventChain {
   // A chain that starts at event `first_seq` of a log (an export's range): that event's link and
   // recorded_at, and the first version of each stream met, are taken as they are; everything
   // after is checked against them.
-  explicit EventChain(std::uint64_t first_seq) : first_seq_(first_seq) {
-    head_.seq = first_seq - 1;
-  }
+  static EventChain Range(std::uint64_t first_seq);
+  // A chain that goes on after `head`, an event already checked (a snapshot's): the next event
+  // must chain onto its hash; the first recorded_at, and the first version of each stream met,
+  // are taken as they are.
+  static EventChain After(const LedgerHead& head);
 
-  // Checks the next event, whose stored (or exported) form, with `hash`, is `stored`. Returns ""
-  // when it passes (it becomes the head), else what is wrong with it.
-  std::string Next(const Event& event, std::string_view stored);
+  // Checks the next event, whose stored (or exported) form, with `hash`, is `stored`. OK when it
+  // passes (it becomes the head), else kCorruption saying what is wrong — without saying where:
+  // the caller names the event, the line or the record — with details {"seq"}.
+  Status Next(const Event& event, std::string_view stored);
   // The same for an event whose content was checked already: `content_problem` is what
   // CheckEventContent (or CheckContentHash) said of it (reported after a wrong seq, before a
   // broken link, as Next does).
-  std::string NextChecked(const ChainLink& link, const std::string& content_problem);
+  Status NextChecked(const ChainLink& link, const std::string& content_problem);
 
   // The last event that passed (seq first_seq - 1 and zeros before the first).
   const LedgerHead& head() const { return head_; }
 
  private:
-  // Checks the seq, then asks for the content's problem, then checks the links.
+  // Checks the seq, then asks for the content's problem, then checks the links: "" or the problem.
   std::string Follow(const ChainLink& link, const std::function<std::string()>& content_problem);
+  Status Checked(const ChainLink& link, const std::function<std::string()>& content_problem);
 
   // Finds a stream by its name as a view, without a copy.
   struct NameHash {
@@ -90,6 +96,7 @@ class EventChain {
   };
 
   std::uint64_t first_seq_ = 1;
+  bool first_linked_ = true;  // the first event's prev_hash is checked against head_
   LedgerHead head_;
   std::int64_t last_recorded_us_ = 0;
   std::unordered_map<std::string, std::uint64_t, NameHash, std::equal_to<>> stream_versions_;

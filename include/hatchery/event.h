@@ -130,6 +130,12 @@ void AppendCanonicalForm(const Event& event, std::string_view canonical_data, bo
 // SHA-256 of CanonicalForm(event, false).
 Hash ComputeEventHash(const Event& event);
 
+// The last event: what the next append chains onto.
+struct LedgerHead {
+  std::uint64_t seq = 0;  // 0 for an empty ledger
+  Hash hash{};            // zeros for an empty ledger
+};
+
 }  // namespace hatchery
 
 #endif  // HATCHERY_EVENT_H_

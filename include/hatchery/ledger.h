@@ -23,6 +23,7 @@
 #include "hatchery/event_rules.h"
 #include "hatchery/merkle.h"
 #include "hatchery/note.h"
+#include "hatchery/proof.h"
 #include "hatchery/sha256.h"
 #include "hatchery/status.h"
 
@@ -66,12 +67,6 @@ using AppendCallback = std::function<void(std::vector<StatusOr<AppendResult>>)>;
 enum class AppendMode {
   kEach,         // each command stands alone: some may be recorded, others rejected
   kAllOrNothing  // if any command is rejected, none is recorded (the others answer kAborted)
-};
-
-// The last event: what the next append chains onto.
-struct LedgerHead {
-  std::uint64_t seq = 0;  // 0 for an empty ledger
-  Hash hash{};            // zeros for an empty ledger
 };
 
 class Ledger {
@@ -187,6 +182,13 @@ class Ledger {
   std::string origin_;
   std::unique_ptr<ledger::NodeCache> node_cache_;  // upper Merkle nodes, read-through
 };
+
+// Proof documents (proof.h) from the ledger's stored tree. Errors: as Ledger::InclusionProof /
+// ConsistencyProof, and reading the event.
+StatusOr<InclusionProof> ProveInclusion(const Ledger& ledger, std::uint64_t seq,
+                                        std::uint64_t tree_size);
+StatusOr<ConsistencyProof> ProveConsistency(const Ledger& ledger, std::uint64_t first,
+                                            std::uint64_t second);
 
 }  // namespace hatchery
 

@@ -1,5 +1,6 @@
 // Merkle proofs as documents (AUDIT.md §2): what the ledger hands out, what `hatchery proof`
-// prints and the API's `proof` op answers, and what an auditor checks offline. The JSON forms:
+// prints and the API's `proof` op answers (the ledger makes them: ProveInclusion and
+// ProveConsistency in ledger.h), and what an auditor checks offline. The JSON forms:
 //
 //   {"kind": "inclusion", "seq", "tree_size", "event_hash", "leaf_hash", "path": [hex], "root"}
 //   {"kind": "consistency", "first", "second", "first_root", "second_root", "path": [hex]}
@@ -15,7 +16,6 @@
 #include <variant>
 #include <vector>
 
-#include "hatchery/ledger.h"
 #include "hatchery/sha256.h"
 #include "hatchery/status.h"
 
@@ -35,12 +35,6 @@ struct ConsistencyProof {
 };
 
 using Proof = std::variant<InclusionProof, ConsistencyProof>;
-
-// From the ledger's stored tree. Errors: as Ledger::InclusionProof / ConsistencyProof.
-StatusOr<InclusionProof> ProveInclusion(const Ledger& ledger, std::uint64_t seq,
-                                        std::uint64_t tree_size);
-StatusOr<ConsistencyProof> ProveConsistency(const Ledger& ledger, std::uint64_t first,
-                                            std::uint64_t second);
 
 boost::json::object ToJson(const Proof& proof);
 // Errors: kBadRequest naming the field.

@@ -110,9 +110,9 @@ class FromServer : public Source {
     if (point.recorded_by_us && *ParseTimestamp(event->recorded_at) > *point.recorded_by_us) {
       return false;
     }
-    if (std::string problem = chain_.Next(*event, line); !problem.empty()) {
+    if (Status linked = chain_.Next(*event, line); !linked.ok()) {
       return Status(Code::kCorruption, "event " + std::to_string(event->seq) + " as the server " +
-                                           "sent it: " + problem);
+                                           "sent it: " + linked.message());
     }
     RETURN_IF_ERROR(facts_->Apply(*event));
     leaves_.push_back(merkle::LeafHash(AsBytes(event->hash)));

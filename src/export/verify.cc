@@ -244,7 +244,7 @@ class Verifier {
       return false;
     }
     if (manifest_.from == 1) facts_ = std::make_unique<domain::FactBase>();
-    EventChain chain(manifest_.from);
+    EventChain chain = EventChain::Range(manifest_.from);
     std::uint64_t line_no = 0;  // the consumer's until Finish returns
     replay::RecordPipeline lines(facts_.get(), [&](replay::CheckedRecord& line) {
       return CheckLine(line, ++line_no, &chain);
@@ -289,8 +289,8 @@ class Verifier {
       return problem(" lies beyond the manifest's range, which ends at " +
                      std::to_string(manifest_.to));
     }
-    if (std::string broken = chain->NextChecked(link, line.content_problem); !broken.empty()) {
-      return problem(": " + broken);
+    if (Status linked = chain->NextChecked(link, line.content_problem); !linked.ok()) {
+      return problem(": " + linked.message());
     }
     hashes_.push_back(link.hash);
     if (facts_) {

@@ -59,9 +59,8 @@ class ChainChecker {
         return fail(*seq, "the record stored at seq " + std::to_string(*seq) + " says seq " +
                               std::to_string(event.seq) + " (events moved or swapped)");
       }
-      if (std::string problem = chain_.NextChecked(LinkOf(event), content_problem);
-          !problem.empty()) {
-        return fail(*seq, problem);
+      if (Status linked = chain_.NextChecked(LinkOf(event), content_problem); !linked.ok()) {
+        return fail(*seq, linked.message());
       }
       batch->events.push_back(Linked{chain_.head(), std::string{event.stream}, event.stream_version,
                                      std::string{event.command_id}});

@@ -45,12 +45,34 @@ std::string CheckContentHash(const EventView& event) {
   return HashProblem(event.hash, ContentHash(event));
 }
 
-std::string EventChain::Next(const Event& event, std::string_view stored) {
-  return Follow(LinkOf(event), [&] { return CheckEventContent(event, stored); });
+EventChain EventChain::Range(std::uint64_t first_seq) {
+  EventChain chain;
+  chain.first_seq_ = first_seq;
+  chain.first_linked_ = first_seq <= 1;
+  chain.head_.seq = first_seq - 1;
+  return chain;
 }
 
-std::string EventChain::NextChecked(const ChainLink& link, const std::string& content_problem) {
-  return Follow(link, [&] { return content_problem; });
+EventChain EventChain::After(const LedgerHead& head) {
+  EventChain chain;
+  chain.first_seq_ = head.seq + 1;
+  chain.head_ = head;
+  return chain;
+}
+
+Status EventChain::Next(const Event& event, std::string_view stored) {
+  return Checked(LinkOf(event), [&] { return CheckEventContent(event, stored); });
+}
+
+Status EventChain::NextChecked(const ChainLink& link, const std::string& content_problem) {
+  return Checked(link, [&] { return content_problem; });
+}
+
+Status EventChain::Checked(const ChainLink& link,
+                           const std::function<std::string()>& content_problem) {
+  std::string problem = Follow(link, content_problem);
+  if (problem.empty()) return Status::Ok();
+  return Status(Code::kCorruption, std::move(problem), boost::json::object{{"seq", link.seq}});
 }
 
 std::string EventChain::Follow(const ChainLink& link,
@@ -62,7 +84,7 @@ std::string EventChain::Follow(const ChainLink& link,
   }
   if (std::string problem = content_problem(); !problem.empty()) return problem;
   const bool first = link.seq == first_seq_;
-  if (!(first && first_seq_ > 1) && link.prev_hash != head_.hash) {
+  if ((!first || first_linked_) && link.prev_hash != head_.hash) {
     return "chain broken: prev_hash is " + ToHex(link.prev_hash) + " but event " +
            std::to_string(head_.seq) + " has hash " + ToHex(head_.hash);
   }
@@ -74,7 +96,7 @@ std::string EventChain::Follow(const ChainLink& link,
   auto version = stream_versions_.find(link.stream);
   const bool met = version == stream_versions_.end();
   if (met) version = stream_versions_.emplace(std::string{link.stream}, 0).first;
-  const bool version_given = met && first_seq_ > 1;  // a stream begun before the range
+  const bool version_given = met && first_seq_ > 1;  // a stream begun before the first event
   if (!version_given && link.stream_version != version->second + 1) {
     return "stream_version " + std::to_string(link.stream_version) + " of " +
            std::string{link.stream} + " should be " + std::to_string(version->second + 1);

@@ -50,25 +50,6 @@ struct Fields {
 
 }  // namespace
 
-StatusOr<InclusionProof> ProveInclusion(const Ledger& ledger, std::uint64_t seq,
-                                        std::uint64_t tree_size) {
-  InclusionProof p{seq, tree_size, {}, {}, {}};
-  ASSIGN_OR_RETURN(p.path, ledger.InclusionProof(seq, tree_size));
-  ASSIGN_OR_RETURN(p.root, ledger.MerkleRoot(tree_size));
-  ASSIGN_OR_RETURN(Event event, ledger.Get(seq));
-  p.event_hash = event.hash;
-  return p;
-}
-
-StatusOr<ConsistencyProof> ProveConsistency(const Ledger& ledger, std::uint64_t first,
-                                            std::uint64_t second) {
-  ConsistencyProof p{first, second, {}, {}, {}};
-  ASSIGN_OR_RETURN(p.path, ledger.ConsistencyProof(first, second));
-  ASSIGN_OR_RETURN(p.first_root, ledger.MerkleRoot(first));
-  ASSIGN_OR_RETURN(p.second_root, ledger.MerkleRoot(second));
-  return p;
-}
-
 bj::object ToJson(const Proof& proof) {
   if (const auto* p = std::get_if<InclusionProof>(&proof)) {
     return bj::object{{"kind", "inclusion"},
