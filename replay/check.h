@@ -3,8 +3,8 @@
 // a live store; tests run it at many random points.
 //
 // The trust-nothing side folds from event 1 once, through the latest point, and derives each point
-// under its cut (a fact base answers every earlier point exactly: domain/fact_base.h); the fast
-// side replays each point on its own from the newest usable snapshot at or before it.
+// under its cut (a fact base answers every earlier point exactly: domain/fold/fact_base.h); the
+// fast side replays each point on its own from the newest usable snapshot at or before it.
 //
 // Thread-compatible; reads the ledger only.
 #ifndef HATCHERY_REPLAY_CHECK_H_

@@ -1,7 +1,7 @@
 #include "replay/checkpoint_state.h"
 
-#include "domain/cut.h"
-#include "domain/projections.h"
+#include "domain/views/cut.h"
+#include "domain/views/projections.h"
 #include "hatchery/checkpoint.h"
 
 namespace hatchery::replay {

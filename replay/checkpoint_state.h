@@ -8,8 +8,8 @@
 
 #include <string>
 
-#include "domain/fact_base.h"
-#include "domain/projections.h"
+#include "domain/fold/fact_base.h"
+#include "domain/views/projections.h"
 #include "hatchery/ledger.h"
 #include "hatchery/note.h"
 

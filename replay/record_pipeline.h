@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "domain/fact_base.h"
+#include "domain/fold/fact_base.h"
 #include "hatchery/chain.h"
 
 namespace hatchery::replay {

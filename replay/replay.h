@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "domain/fact_base.h"
-#include "domain/projections.h"
+#include "domain/fold/fact_base.h"
+#include "domain/views/projections.h"
 #include "hatchery/ledger.h"
 #include "replay/record_pipeline.h"
 #include "replay/snapshot.h"

@@ -1,6 +1,6 @@
-// Snapshots: the replay engine's fold state (the fact base, domain/fact_base.h) after some event,
-// kept in the ledger's `snapshots` column family so that a replay can start there instead of at
-// event 1 (the fast path, replay.h). Each records the seq it covers, that event's hash (so the
+// Snapshots: the replay engine's fold state (the fact base, domain/fold/fact_base.h) after some
+// event, kept in the ledger's `snapshots` column family so that a replay can start there instead of
+// at event 1 (the fast path, replay.h). Each records the seq it covers, that event's hash (so the
 // replay checks the chain from the snapshot on) and the six view digests at that seq.
 //
 // A snapshot is a cache, trusted for nothing: one that does not decode, whose checksum or event
@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "domain/fact_base.h"
-#include "domain/projections.h"
+#include "domain/fold/fact_base.h"
+#include "domain/views/projections.h"
 #include "hatchery/ledger.h"
 
 namespace hatchery::replay {

@@ -1,10 +1,10 @@
 // domain::CarrierMemo: a remembered carrier projection is handed out only while its inputs are
 // unchanged, so every answer equals a fresh ProjectCarrier.
-#include "domain/carrier_memo.h"
+#include "domain/views/carrier_memo.h"
 
 #include <catch2/catch.hpp>
 
-#include "domain/ruleset.h"
+#include "domain/fold/ruleset.h"
 #include "policy_fixture.h"
 
 namespace hatchery::testing {

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "demo/history.h"
-#include "domain/fact_base.h"
+#include "domain/fold/fact_base.h"
 #include "hatchery/event.h"
 #include "hatchery/json.h"
 #include "hatchery/json_tape.h"

@@ -1,8 +1,8 @@
-#include "domain/json_writer.h"
+#include "hatchery/json_writer.h"
 
 #include <catch2/catch.hpp>
 
-#include "domain/projections.h"
+#include "domain/views/projections.h"
 #include "hatchery/ledger.h"
 #include "replay/replay.h"
 #include "test_util.h"
@@ -35,9 +35,9 @@ void WriteSample(W& w) {
 
 TEST_CASE("json writers: the canonical text is the canonical form of the DOM", "[json][writer]") {
   std::string text;
-  CanonicalWriter canonical(&text);
+  json::CanonicalWriter canonical(&text);
   WriteSample(canonical);
-  DomWriter dom;
+  json::DomWriter dom;
   WriteSample(dom);
   boost::json::value value = dom.Take();
   CHECK(text == json::Canonicalize(value));

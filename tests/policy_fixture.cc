@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "domain/ruleset.h"
+#include "domain/fold/ruleset.h"
 #include "hatchery/json.h"
 
 namespace hatchery::testing {

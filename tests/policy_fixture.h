@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "domain/policy_rules.h"
-#include "domain/projections.h"
+#include "domain/checks/policy_rules.h"
+#include "domain/views/projections.h"
 #include "hatchery/ledger.h"
 #include "test_util.h"
 

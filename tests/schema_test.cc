@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "domain/embedded_schemas.h"
-#include "domain/schema_registry.h"
+#include "domain/fold/embedded_schemas.h"
+#include "domain/fold/schema_registry.h"
 #include "hatchery/json.h"
 
 namespace hatchery::domain {

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "domain/policy_rules.h"
+#include "domain/checks/policy_rules.h"
 #include "server/server.h"
 #include "test_util.h"
 

@@ -13,7 +13,7 @@
 #include <map>
 #include <set>
 
-#include "domain/policy_rules.h"
+#include "domain/checks/policy_rules.h"
 #include "hatchery/checkpoint.h"
 #include "hatchery/note.h"
 #include "server_fixture.h"

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "demo/history.h"
-#include "domain/policy_rules.h"
+#include "domain/checks/policy_rules.h"
 #include "ledger/format.h"
 #include "replay/check.h"
 #include "replay/replay.h"

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "demo/history.h"
-#include "domain/derive.h"
+#include "domain/views/derive.h"
 #include "policy_fixture.h"
 
 namespace hatchery::testing {

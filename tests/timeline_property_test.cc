@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/projections.h"
+#include "domain/views/projections.h"
 #include "policy_fixture.h"
 #include "timeline_model.h"
 

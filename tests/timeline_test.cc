@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "domain/projections.h"
-#include "domain/ruleset.h"
+#include "domain/fold/ruleset.h"
+#include "domain/views/projections.h"
 #include "hatchery/json.h"
 #include "policy_fixture.h"
 

@@ -22,8 +22,8 @@
 
 #include "bench_util.h"
 #include "demo/history.h"
-#include "domain/facts.h"
-#include "domain/policy_rules.h"
+#include "domain/checks/policy_rules.h"
+#include "domain/fold/facts.h"
 #include "hatchery/ledger.h"
 #include "hatchery/time.h"
 

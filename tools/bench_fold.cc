@@ -31,9 +31,9 @@
 #include "bench_drive.h"
 #include "bench_util.h"
 #include "demo/history.h"
-#include "domain/policy_rules.h"
-#include "domain/projections.h"
-#include "domain/ruleset.h"
+#include "domain/checks/policy_rules.h"
+#include "domain/fold/ruleset.h"
+#include "domain/views/projections.h"
 #include "hatchery/json_tape.h"
 #include "hatchery/time.h"
 

@@ -31,7 +31,7 @@
 #include "bench_drive.h"
 #include "bench_util.h"
 #include "demo/history.h"
-#include "domain/projections.h"
+#include "domain/views/projections.h"
 #include "replay/replay.h"
 #include "replay/snapshot.h"
 

@@ -31,7 +31,7 @@ namespace hatchery::json {
 class Tape;
 
 // One value of a scanned document. Names follow boost::json::value where they mean the same, so
-// that code reading schema-checked data can take either (domain/facts.cc).
+// that code reading schema-checked data can take either (domain/fold/facts.cc).
 class TapeValue {
  public:
   enum class Kind : std::uint8_t { kObject, kArray, kString, kInteger, kTrue, kFalse, kNull };

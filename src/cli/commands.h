@@ -14,8 +14,12 @@ void AddLedgerCommands(CLI::App& app, int* exit_code);
 void AddQueryCommand(CLI::App& app, int* exit_code);
 // demo.
 void AddDemoCommand(CLI::App& app, int* exit_code);
-// merkle, keygen, checkpoint, proof, verify-proof.
-void AddAuditCommands(CLI::App& app, int* exit_code);
+// merkle, keygen, checkpoint, proof, verify-proof: tamper evidence (AUDIT.md §2–§3).
+void AddMerkleCommand(CLI::App& app, int* exit_code);
+void AddKeygenCommand(CLI::App& app, int* exit_code);
+void AddCheckpointCommand(CLI::App& app, int* exit_code);
+void AddProofCommand(CLI::App& app, int* exit_code);
+void AddVerifyProofCommand(CLI::App& app, int* exit_code);
 // replay.
 void AddReplayCommand(CLI::App& app, int* exit_code);
 // explain, diff.

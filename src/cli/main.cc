@@ -12,7 +12,11 @@ int main(int argc, char** argv) {
   hatchery::cli::AddLedgerCommands(app, &exit_code);
   hatchery::cli::AddQueryCommand(app, &exit_code);
   hatchery::cli::AddDemoCommand(app, &exit_code);
-  hatchery::cli::AddAuditCommands(app, &exit_code);
+  hatchery::cli::AddMerkleCommand(app, &exit_code);
+  hatchery::cli::AddKeygenCommand(app, &exit_code);
+  hatchery::cli::AddCheckpointCommand(app, &exit_code);
+  hatchery::cli::AddProofCommand(app, &exit_code);
+  hatchery::cli::AddVerifyProofCommand(app, &exit_code);
   hatchery::cli::AddReplayCommand(app, &exit_code);
   hatchery::cli::AddSnapshotCommand(app, &exit_code);
   hatchery::cli::AddExplainCommand(app, &exit_code);

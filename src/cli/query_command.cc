@@ -8,7 +8,7 @@
 #include "cli/remote.h"
 #include "cli/store.h"
 #include "cli/table.h"
-#include "domain/projections.h"
+#include "domain/views/projections.h"
 #include "read/cells.h"
 #include "read/filter.h"
 

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "domain/fact_base.h"
-#include "domain/policy_rules.h"
+#include "domain/checks/policy_rules.h"
+#include "domain/fold/fact_base.h"
 #include "hatchery/ledger.h"
 
 namespace hatchery::cli {

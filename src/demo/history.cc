@@ -7,10 +7,10 @@
 #include <set>
 #include <string>
 
-#include "domain/counties.h"
-#include "domain/fact_base.h"
-#include "domain/projections.h"
-#include "domain/ruleset.h"
+#include "domain/fold/counties.h"
+#include "domain/fold/fact_base.h"
+#include "domain/fold/ruleset.h"
+#include "domain/views/projections.h"
 #include "hatchery/time.h"
 
 namespace hatchery::demo {

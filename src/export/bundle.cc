@@ -9,8 +9,8 @@
 #include <future>
 #include <map>
 
-#include "domain/cut.h"
-#include "domain/projections.h"
+#include "domain/views/cut.h"
+#include "domain/views/projections.h"
 #include "export/projection_files.h"
 #include "hatchery/checkpoint.h"
 #include "hatchery/files.h"

@@ -4,7 +4,7 @@
 #include <functional>
 #include <future>
 
-#include "domain/cut.h"
+#include "domain/views/cut.h"
 #include "export/csv.h"
 #include "export/report.h"
 #include "hatchery/json.h"

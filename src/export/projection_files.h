@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/projections.h"
+#include "domain/views/projections.h"
 #include "hatchery/status.h"
 
 namespace hatchery::exporting {

@@ -5,7 +5,7 @@
 #include <map>
 #include <vector>
 
-#include "domain/counties.h"
+#include "domain/fold/counties.h"
 #include "export/bar_chart.h"
 #include "export/csv.h"
 #include "export/html.h"

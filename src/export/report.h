@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 
-#include "domain/facts.h"
+#include "domain/fold/facts.h"
 #include "hatchery/sha256.h"
 
 namespace hatchery::exporting {

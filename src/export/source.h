@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "client/connection.h"
-#include "domain/fact_base.h"
+#include "domain/fold/fact_base.h"
 #include "hatchery/ledger.h"
 #include "replay/replay.h"
 

@@ -8,9 +8,9 @@
 #include <set>
 #include <utility>
 
-#include "domain/cut.h"
-#include "domain/fact_base.h"
-#include "domain/projections.h"
+#include "domain/fold/fact_base.h"
+#include "domain/views/cut.h"
+#include "domain/views/projections.h"
 #include "export/csv.h"
 #include "export/projection_files.h"
 #include "hatchery/chain.h"

@@ -3,7 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <map>
 
-#include "domain/projections.h"
+#include "domain/views/projections.h"
 
 namespace hatchery::read {
 namespace {

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "domain/cut.h"
-#include "domain/fact_base.h"
+#include "domain/fold/fact_base.h"
+#include "domain/views/cut.h"
 
 namespace hatchery::read {
 

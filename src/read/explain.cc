@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "domain/derive.h"
-#include "domain/projections.h"
+#include "domain/views/derive.h"
+#include "domain/views/projections.h"
 
 namespace hatchery::read {
 namespace {

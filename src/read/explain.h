@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "domain/cut.h"
-#include "domain/outcome.h"
+#include "domain/views/cut.h"
+#include "domain/views/outcome.h"
 #include "hatchery/ledger.h"
 
 namespace hatchery::read {

@@ -18,9 +18,9 @@
 #include <optional>
 #include <string_view>
 
-#include "domain/carrier_memo.h"
-#include "domain/fact_base.h"
-#include "domain/projections.h"
+#include "domain/fold/fact_base.h"
+#include "domain/views/carrier_memo.h"
+#include "domain/views/projections.h"
 #include "hatchery/ledger.h"
 
 namespace hatchery::read {

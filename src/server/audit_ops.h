@@ -8,7 +8,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "domain/fact_base.h"
+#include "domain/fold/fact_base.h"
 #include "hatchery/ledger.h"
 #include "hatchery/note.h"
 

@@ -13,8 +13,8 @@
 #include <memory>
 #include <thread>
 
-#include "domain/carrier_memo.h"
-#include "domain/fact_base.h"
+#include "domain/fold/fact_base.h"
+#include "domain/views/carrier_memo.h"
 #include "hatchery/json_tape.h"
 #include "hatchery/ledger.h"
 

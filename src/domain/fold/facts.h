@@ -1,0 +1,162 @@
+// Facts: the typed form of recorded events that the policy logic works on. Decoding happens once
+// per event (the fold keeps facts, not JSON); every decoded fact carries its seq and effective
+// date so that rules can order facts by (effective_date, seq) as EVENTS.md requires.
+//
+// Value types; functions are pure and thread-safe.
+#ifndef HATCHERY_DOMAIN_FOLD_FACTS_H_
+#define HATCHERY_DOMAIN_FOLD_FACTS_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "domain/fold/measures.h"
+#include "hatchery/event.h"
+#include "hatchery/status.h"
+
+namespace hatchery::domain {
+
+// A business date as the integer YYYYMMDD (orders like the date; 0 = none).
+using Date = std::int32_t;
+std::optional<Date> ParseDate(std::string_view text);  // "YYYY-MM-DD", a real date
+std::string FormatDate(Date date);
+inline int YearOf(Date date) { return date / 10000; }
+// The day after `date`.
+Date NextDay(Date date);
+
+enum class Kind { kIncubator, kMakerSpace, kStarSpace };
+enum class Level { kNational, kRegional, kCity };
+enum class Mode { kAccredited, kFiled };
+enum class Tier { kUntiered, kStandard, kExcellence };
+enum class Grade { kExcellent, kGood, kPass, kFail };
+enum class RevocationReason { kFailedEvaluation, kMisconduct, kVoluntary, kOther };
+
+// Wire names (EVENTS.md), and their inverses (nullopt for anything else).
+std::string_view Name(Kind v);
+std::string_view Name(Level v);
+std::string_view Name(Mode v);
+std::string_view Name(Tier v);
+std::string_view Name(Grade v);
+std::string_view Name(RevocationReason v);
+std::optional<Kind> ParseKind(std::string_view s);
+std::optional<Level> ParseLevel(std::string_view s);
+std::optional<Mode> ParseMode(std::string_view s);
+std::optional<Tier> ParseTier(std::string_view s);  // "untiered" included
+std::optional<Grade> ParseGrade(std::string_view s);
+std::optional<RevocationReason> ParseRevocationReason(std::string_view s);
+
+// The registered facts of a carrier that may change (CarrierProfileAmended.changes).
+struct Profile {
+  std::optional<std::string> name, category, host_type, industry, county, operator_name,
+      operator_mode;
+  std::optional<std::int64_t> area_m2;
+};
+
+// Large, rare parts of a fact are shared and immutable, so that every fact stays small.
+struct Registered {
+  std::string carrier_id;
+  Kind kind = Kind::kIncubator;
+  std::shared_ptr<const Profile> profile;  // every required field set
+};
+struct ProfileAmended {
+  std::shared_ptr<const Profile> changes;
+};
+struct AccreditationGranted {
+  Level level = Level::kNational;
+  Mode mode = Mode::kAccredited;
+  Tier tier = Tier::kUntiered;
+  std::string authority;
+};
+struct AccreditationRevoked {
+  Level level = Level::kNational;
+  RevocationReason reason = RevocationReason::kOther;
+};
+struct EvaluationRecorded {
+  Level level = Level::kNational;
+  int year = 0;
+  Grade grade = Grade::kPass;
+};
+struct BrandOutputFiled {
+  std::string filing_id, recipient_name, service;
+  Date planned_start = 0;
+};
+struct BrandOutputStarted {
+  std::string recipient_name;
+  std::optional<std::string> filing_id;
+};
+struct BrokerWorkstationOpened {
+  std::string station_id;
+};
+struct BrokerQualified {
+  std::string station_id, broker_ref;
+};
+struct FundEstablished {
+  std::string fund_id;
+  std::int64_t size_fen = 0, social_capital_fen = 0;
+};
+struct AnnualReportSubmitted {
+  int year = 0;
+  std::shared_ptr<const ReportMetrics> metrics;
+};
+struct PayoutApproved {
+  std::string payout_id, entitlement_id;
+  std::int64_t amount_fen = 0;
+  std::string approved_by;  // the event's actor (four-eyes)
+};
+struct PayoutDisbursed {
+  std::string payout_id, voucher_no;
+  std::string disbursed_by;  // the event's actor
+};
+struct ClawbackRecovered {
+  std::string entitlement_id, voucher_no;
+  std::int64_t amount_fen = 0;
+};
+struct EventRetracted {
+  std::uint64_t retracted_seq;
+};
+// PolicyRulesetActivated is kept as its parsed Ruleset by the fact base (ruleset.h).
+struct RulesetActivated {};
+
+using FactBody =
+    std::variant<Registered, ProfileAmended, AccreditationGranted, AccreditationRevoked,
+                 EvaluationRecorded, BrandOutputFiled, BrandOutputStarted, BrokerWorkstationOpened,
+                 BrokerQualified, FundEstablished, AnnualReportSubmitted, PayoutApproved,
+                 PayoutDisbursed, ClawbackRecovered, EventRetracted, RulesetActivated>;
+
+struct Fact {
+  std::uint64_t seq = 0;
+  Date effective = 0;
+  Date recorded = 0;  // the (UTC) day of its recorded_at
+  FactBody body;
+};
+
+// The event type a fact body is decoded from (EVENTS.md), e.g. "CarrierRegistered".
+std::string_view TypeName(const FactBody& body);
+
+// The typed form of `data` of `type` (newest schema version, already schema-valid).
+// Errors: kUnknownType; kSchemaViolation naming a field the schema cannot fully check (an
+// impossible calendar date).
+// `Object` is boost::json::object or json::TapeObject (a stored record's data, read in place).
+template <typename Object>
+StatusOr<FactBody> DecodeData(std::string_view type, const Object& data);
+
+// The fact of `event`, whose data must be of the newest schema version of its type (upcast
+// first). Errors: kUnknownType; kSchemaViolation for data the schema cannot express as invalid
+// (an impossible calendar date), naming the field.
+StatusOr<Fact> DecodeFact(const Event& event);
+StatusOr<Fact> DecodeFact(const EventView& event);
+// The fact `command` (schema-valid, newest version) would be as event `seq`, recorded at
+// `recorded_at` (RFC 3339) by `actor`. Errors: as DecodeFact.
+StatusOr<Fact> DecodeCommand(const AppendCommand& command, const Actor& actor, std::uint64_t seq,
+                             std::string_view recorded_at);
+
+// "carrier/<id>" → id; "" for any other stream.
+std::string_view CarrierOfStream(std::string_view stream);
+
+}  // namespace hatchery::domain
+
+#endif  // HATCHERY_DOMAIN_FOLD_FACTS_H_

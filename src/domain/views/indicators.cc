@@ -1,0 +1,194 @@
+#include "domain/views/indicators.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <tuple>
+
+namespace hatchery::domain {
+namespace {
+
+// Indicator arithmetic is exact integer arithmetic (deterministic on every machine); values up to
+// 2^53 times 1000 times a target need more than 64 bits.
+__extension__ typedef __int128 Wide;
+
+// Adds to the row of a date's year, if that year has a row.
+// The rows of one carrier: rows[from], rows[from + 1], … for consecutive years.
+class YearRows {
+ public:
+  YearRows(std::vector<IndicatorRow>* rows, std::size_t from, int first_year)
+      : rows_(rows), from_(from), first_(first_year) {}
+  void Add(Date date, std::size_t measure, std::int64_t amount = 1) {
+    AddToYear(YearOf(date), measure, amount);
+  }
+  void AddToYear(int year, std::size_t measure, std::int64_t amount) {
+    if (year < first_ || year >= first_ + static_cast<int>(rows_->size() - from_)) return;
+    (*rows_)[from_ + (year - first_)].values.Add(measure, amount);
+  }
+  // `measure` = how many dates fall in the year or before (a running total).
+  void Cumulative(const std::vector<Date>& dates, std::size_t measure) {
+    for (std::size_t i = from_; i < rows_->size(); ++i) {
+      IndicatorRow& row = (*rows_)[i];
+      row.values.Set(measure, std::count_if(dates.begin(), dates.end(),
+                                            [&](Date d) { return YearOf(d) <= row.year; }));
+    }
+  }
+
+ private:
+  std::vector<IndicatorRow>* rows_;
+  std::size_t from_;
+  int first_;
+};
+
+// The value an indicator reads, as a fraction numerator / denominator.
+std::pair<Wide, Wide> ValueOf(const Indicator& ind, const Measures& values) {
+  auto get = [&](std::size_t i) -> Wide { return values.get(i); };
+  switch (ind.shape) {
+    case Indicator::Shape::kMetric: return {get(ind.a), 1};
+    case Indicator::Shape::kRatio: return {get(ind.a) * 100, get(ind.b)};
+    case Indicator::Shape::kPer1000M2: return {get(ind.a) * 1000, get(M("area_m2"))};
+  }
+  return {0, 1};
+}
+
+constexpr std::array<std::size_t, 3> kAccreditations{
+    M("accreditations_national"), M("accreditations_regional"), M("accreditations_city")};
+constexpr std::array<std::size_t, 4> kGrades{M("evaluations_excellent"), M("evaluations_good"),
+                                             M("evaluations_pass"), M("evaluations_fail")};
+
+}  // namespace
+
+void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, Date today,
+                          std::vector<IndicatorRow>* rows) {
+  if (c.registered_seq == 0) return;  // its registration was retracted: no years to count
+  std::size_t from = rows->size();
+  int first = YearOf(c.registered_on);
+  AssessmentClass assessment_class = c.assessment_class();
+  for (int year = first; year <= YearOf(today); ++year) {
+    rows->push_back(IndicatorRow{year, assessment_class, carrier_index, {}});
+  }
+  YearRows y(rows, from, first);
+  for (const TimelineEntry& t : c.timeline) {
+    if (t.action == "granted") y.Add(t.date, kAccreditations[static_cast<std::size_t>(t.level)]);
+  }
+  for (const auto& [date, reason] : c.activity.revocations) y.Add(date, M("revocations"));
+  for (const Evaluation& e : c.evaluations) {
+    y.AddToYear(e.year, kGrades[static_cast<std::size_t>(e.grade)], 1);
+  }
+  for (const Entitlement& e : c.entitlements) {
+    // Created once it is active (an R5/R6 award on its first excellent evaluation), counted in
+    // that year even if voided since; a pending award apart, in the year of its trigger; a row
+    // kept only for money or history (its trigger retracted, or undone) never.
+    if (!e.derived) continue;
+    auto active = std::find_if(e.history.begin(), e.history.end(),
+                               [](const StatusChange& h) { return h.status == "active"; });
+    if (active != e.history.end()) {
+      y.Add(active->date, M("entitlements_created"));
+      y.Add(active->date, M("entitlements_fen"), e.amount_fen);
+    } else if (e.status == "pending") {
+      y.Add(e.triggered_on, M("entitlements_pending"));
+      y.Add(e.triggered_on, M("entitlements_pending_fen"), e.amount_fen);
+    }
+  }
+  for (const Payout& p : c.payouts) {
+    if (p.disbursed_seq != 0) y.Add(p.disbursed_on, M("disbursed_fen"), p.amount_fen);
+  }
+  for (const auto& [date, amount] : c.activity.recoveries) {
+    y.Add(date, M("clawed_back_fen"), amount);
+  }
+  for (const auto& [date, id] : c.activity.filings) y.Add(date, M("brand_output_filings"));
+  for (Date d : c.activity.unfiled_starts) y.Add(d, M("brand_output_unfiled_starts"));
+  for (Date d : c.activity.stations) y.Add(d, M("workstations_opened"));
+  for (Date d : c.activity.brokers) y.Add(d, M("brokers_qualified"));
+  y.Cumulative(c.activity.stations, M("workstations_total"));
+  y.Cumulative(c.activity.brokers, M("brokers_total"));
+  for (const auto& [date, size] : c.activity.funds) {
+    y.Add(date, M("funds_established"));
+    y.Add(date, M("funds_size_fen"), size);
+  }
+  for (std::size_t i = from; i < rows->size(); ++i) {
+    IndicatorRow& row = (*rows)[i];
+    if (c.profile.area_m2) row.values.Set(M("area_m2"), *c.profile.area_m2);
+    auto report = c.activity.reports.find(row.year);
+    if (report == c.activity.reports.end()) continue;
+    row.values.Set(M("annual_report_seq"), static_cast<std::int64_t>(report->second.first));
+    const ReportMetrics& metrics = *report->second.second;
+    for (std::size_t i = 0; i < kReportMetricCount; ++i) {
+      if (metrics.has(i)) row.values.Set(i, metrics.get(i));
+    }
+  }
+}
+
+std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows) {
+  std::map<std::pair<int, AssessmentClass>, IndicatorRow> totals;
+  for (const IndicatorRow& row : rows) {
+    IndicatorRow& t = totals[{row.year, row.assessment_class}];
+    t.year = row.year;
+    t.assessment_class = row.assessment_class;
+    t.values.Add(M("carriers"), 1);
+    for (std::size_t i = 0; i < kMeasureCount; ++i) {
+      if (row.values.has(i) && i != M("annual_report_seq")) t.values.Add(i, row.values.get(i));
+    }
+  }
+  std::vector<IndicatorRow> out;
+  out.reserve(totals.size());
+  for (const auto& [key, row] : totals) out.push_back(row);
+  return out;
+}
+
+std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const Policy& policy,
+                          std::vector<std::string>* indicator_ids) {
+  // Each model's indicators by their ids' positions in *indicator_ids (a million contributions
+  // name a few dozen indicators: a position takes 4 bytes, an id 32 and often an allocation).
+  std::map<const AssessmentModel*, std::vector<std::uint32_t>> positions;
+  auto positions_of = [&](const AssessmentModel& model) -> const std::vector<std::uint32_t>& {
+    auto [it, added] = positions.try_emplace(&model);
+    if (!added) return it->second;
+    for (const Indicator& ind : model.indicators) {
+      auto found = std::find(indicator_ids->begin(), indicator_ids->end(), ind.id);
+      it->second.push_back(static_cast<std::uint32_t>(found - indicator_ids->begin()));
+      if (found == indicator_ids->end()) indicator_ids->push_back(ind.id);
+    }
+    return it->second;
+  };
+  std::vector<Score> scores;
+  for (const IndicatorRow& row : carrier_rows) {
+    // A year is scored on its annual report; a carrier without one is not ranked (it is flagged
+    // missing_annual_report instead).
+    if (!row.values.has(M("annual_report_seq"))) continue;
+    const Ruleset* rs = policy.InForce(row.year * 10000 + 1231);
+    if (!rs) continue;
+    auto model = rs->classes.find(Name(row.assessment_class));
+    if (model == rs->classes.end()) continue;
+    Score s{row.year, row.assessment_class, row.carrier, rs->id, 0, 0, {}};
+    const std::vector<std::uint32_t>& position = positions_of(model->second);
+    s.contributions.reserve(position.size());
+    for (std::size_t k = 0; k < position.size(); ++k) {
+      const Indicator& ind = model->second.indicators[k];
+      auto [num, den] = ValueOf(ind, row.values);
+      Wide capped_den = den > 0 ? den * ind.target : 1;
+      Wide capped_num = den > 0 ? std::min(num, capped_den) : 0;
+      auto points = static_cast<std::int64_t>(Wide{ind.weight} * 100 * capped_num / capped_den);
+      auto value = static_cast<std::int64_t>(den > 0 ? num / den : 0);
+      s.contributions.push_back(Contribution{position[k], value, points});
+      s.score_centi += points;
+    }
+    scores.push_back(std::move(s));
+  }
+  std::sort(scores.begin(), scores.end(), [](const Score& a, const Score& b) {
+    return std::tie(a.year, a.assessment_class, b.score_centi, a.carrier) <
+           std::tie(b.year, b.assessment_class, a.score_centi, b.carrier);
+  });
+  std::size_t group_start = 0;  // competition ranking within (year, class): 1, 2, 2, 4
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if (i == 0 || scores[i].year != scores[i - 1].year ||
+        scores[i].assessment_class != scores[i - 1].assessment_class) {
+      group_start = i;
+    }
+    bool tie = i > group_start && scores[i].score_centi == scores[i - 1].score_centi;
+    scores[i].rank = tie ? scores[i - 1].rank : static_cast<int>(i - group_start) + 1;
+  }
+  return scores;
+}
+
+}  // namespace hatchery::domain

@@ -1,0 +1,147 @@
+// What one carrier's facts mean under the policy: its profile, accreditation timeline and
+// evaluations, its entitlements with their money and status history, its payouts and its
+// compliance flags (EVENTS.md "Derived"). Produced by DeriveCarrier (derive.h).
+//
+// Value types.
+#ifndef HATCHERY_DOMAIN_VIEWS_OUTCOME_H_
+#define HATCHERY_DOMAIN_VIEWS_OUTCOME_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/fold/facts.h"
+
+namespace hatchery::domain {
+
+// One step of an entitlement's life: the event that changed it and what it became.
+struct StatusChange {
+  std::uint64_t seq = 0;
+  Date date = 0;
+  std::string status;  // pending | active | voided
+  std::string reason;  // e.g. "AccreditationGranted", "revoked for misconduct", "retracted"
+};
+
+struct Entitlement {
+  std::string id;  // "<rule_id>:<carrier_id>"
+  // The clause's text is its rule's (Ruleset::FindRule), not repeated in every entitlement.
+  std::string carrier_id, rule_id, ruleset_id, clause, upgrade_of;
+  std::uint64_t ruleset_seq = 0;
+  Date triggered_on = 0;
+  std::int64_t amount_fen = 0;
+  std::string status;               // pending | active | voided
+  std::vector<std::uint64_t> seqs;  // the events that justify it
+  // Every payout and claw-back naming the entitlement within the cut, wherever it stands on the
+  // timeline: each is counted in exactly one row (EVENTS.md, "The books always balance").
+  std::int64_t approved_fen = 0, disbursed_fen = 0, recovered_fen = 0;
+  std::vector<StatusChange> history;
+  // False for a row kept only to carry money or history: an award whose trigger was retracted, or
+  // that a later fact no longer derives. Such a row is voided and never counts as created.
+  bool derived = true;
+
+  // What may still be approved: amount − approved on an active award (never below 0: approvals
+  // beyond the amount exist only in stores written before the one-timeline rule, each flagged as a
+  // timeline_conflict), else 0.
+  std::int64_t outstanding_fen() const {
+    return status == "active" && amount_fen > approved_fen ? amount_fen - approved_fen : 0;
+  }
+  // Money disbursed on an award that is no longer active — voided, or pending again because the
+  // evaluation that made it active was retracted — less what was recovered (EVENTS.md "One
+  // timeline"); 0 while active.
+  std::int64_t clawback_due_fen() const {
+    return status != "active" && disbursed_fen > recovered_fen ? disbursed_fen - recovered_fen : 0;
+  }
+};
+
+struct Payout {
+  std::string payout_id, carrier_id, entitlement_id;
+  std::int64_t amount_fen = 0;
+  std::uint64_t approved_seq = 0;
+  Date approved_on = 0;
+  std::string approved_by;
+  std::uint64_t disbursed_seq = 0;  // 0: not disbursed
+  Date disbursed_on = 0;
+  std::string disbursed_by, voucher_no;
+  std::string status;  // approved | disbursed | void (its entitlement was voided first)
+};
+
+struct Flag {
+  std::string carrier_id;
+  std::string flag;  // unfiled_brand_output | disbursed_on_voided | missing_annual_report |
+                     // revocation_due | timeline_conflict
+  int year = 0;      // missing_annual_report: the report's year; otherwise the event's year
+  std::vector<std::uint64_t> seqs;
+  std::string detail;
+};
+
+struct Holding {
+  Level level = Level::kNational;
+  Mode mode = Mode::kAccredited;
+  Tier tier = Tier::kUntiered;
+  Date since = 0;
+  std::uint64_t seq = 0;
+};
+
+struct TimelineEntry {  // accreditation timeline
+  std::uint64_t seq = 0;
+  Date date = 0;
+  std::string action;  // granted | revoked
+  Level level = Level::kNational;
+  std::string detail;  // mode (and tier) or revocation reason
+};
+
+struct Evaluation {
+  std::uint64_t seq = 0;
+  Date date = 0;
+  Level level = Level::kNational;
+  int year = 0;
+  Grade grade = Grade::kPass;
+};
+
+// Everything of one carrier the yearly indicators read, besides money.
+struct Activity {
+  std::vector<std::pair<Date, std::string>> filings;  // (date, filing_id)
+  std::vector<Date> unfiled_starts, stations, brokers;
+  std::vector<std::pair<Date, std::int64_t>> funds;       // (date, size_fen)
+  std::vector<std::pair<Date, std::int64_t>> recoveries;  // (date, amount_fen) clawed back
+  std::vector<std::pair<Date, RevocationReason>> revocations;
+  // year → (seq, metrics) of the year's latest report
+  std::map<int, std::pair<std::uint64_t, std::shared_ptr<const ReportMetrics>>> reports;
+};
+
+// The classes of the classified assessment (§3.2): incubators by comprehensive / specialised,
+// maker spaces and 星创天地 by built by society / by a university.
+enum class AssessmentClass : std::uint8_t {
+  kIncubatorComprehensive,
+  kIncubatorSpecialized,
+  kSpaceSocial,
+  kSpaceUniversity
+};
+// "incubator_comprehensive", "incubator_specialized", "space_social", "space_university": the
+// keys of a ruleset's assessment model.
+std::string_view Name(AssessmentClass c);
+
+struct CarrierOutcome {
+  std::string carrier_id;
+  Kind kind = Kind::kIncubator;
+  Profile profile;  // as registered, with every amendment applied
+  Date registered_on = 0;
+  std::uint64_t registered_seq = 0;
+  std::map<Level, Holding> holdings;  // levels held at the end of the cut
+  std::vector<TimelineEntry> timeline;
+  std::vector<Evaluation> evaluations;
+  Activity activity;
+  std::vector<Entitlement> entitlements;  // by id
+  std::vector<Payout> payouts;            // by payout id
+  std::vector<Flag> flags;
+
+  AssessmentClass assessment_class() const;
+};
+
+}  // namespace hatchery::domain
+
+#endif  // HATCHERY_DOMAIN_VIEWS_OUTCOME_H_

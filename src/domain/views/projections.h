@@ -1,0 +1,79 @@
+// The projections of EVENTS.md "Derived", as of a Cut: carriers, entitlements, payouts,
+// compliance, indicators, assessment. Each view is a JSON array of rows in a fixed order, and its
+// state digest is the SHA-256 of the view's RFC 8785 canonical form, so "rebuilt equals live"
+// and "replay reproduces the signed state" are checkable facts.
+//
+// Pure functions of the fact base; thread-safe for concurrent readers.
+#ifndef HATCHERY_DOMAIN_VIEWS_PROJECTIONS_H_
+#define HATCHERY_DOMAIN_VIEWS_PROJECTIONS_H_
+
+#include <array>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/views/derive.h"
+#include "domain/views/indicators.h"
+#include "hatchery/sha256.h"
+
+namespace hatchery::domain {
+
+inline constexpr std::array<std::string_view, 6> kViews{"carriers",   "entitlements", "payouts",
+                                                        "compliance", "indicators",   "assessment"};
+
+struct Projection {
+  Cut cut;
+  std::vector<CarrierOutcome> carriers;    // by carrier id
+  std::vector<IndicatorRow> indicators;    // per carrier, by (carrier, year)
+  std::vector<IndicatorRow> class_totals;  // by (year, class)
+  std::vector<Score> scores;               // by (year, class, rank)
+  std::vector<std::string> indicator_ids;  // named by the scores' contributions
+
+  const CarrierOutcome* FindCarrier(std::string_view carrier_id) const;
+};
+
+// Every carrier's outcome, indicators, class totals and scores under `cut`. Carriers are derived
+// in slices of at least `carriers_per_slice`, one per core, at once (tests make it small).
+inline constexpr std::size_t kCarriersPerSlice = 4096;
+Projection Project(const FactBase& facts, const Cut& cut,
+                   std::size_t carriers_per_slice = kCarriersPerSlice);
+
+// The projection of one carrier alone: its carriers, entitlements, payouts and compliance rows and
+// its own indicator rows are exactly those of Project; class totals and scores (which need every
+// carrier of the class) are left empty. What a per-carrier query derives: microseconds, not a
+// whole derivation. Empty if the carrier is unknown or not registered under the cut.
+Projection ProjectCarrier(const FactBase& facts, const Cut& cut, std::string_view carrier_id);
+
+// The rows of `view` (money in integer fen). Errors: kNotFound naming the known views.
+StatusOr<boost::json::array> ViewRows(const Projection& projection, std::string_view view);
+// The same, one row at a time, in order.
+Status ForEachRow(const Projection& projection, std::string_view view,
+                  const std::function<void(boost::json::object&&)>& visit);
+
+// One row of the entitlements view and of the payouts view.
+boost::json::object EntitlementRow(const Entitlement& entitlement);
+boost::json::object PayoutRow(const Payout& payout);
+
+// SHA-256 of the canonical JSON of `rows`.
+Hash ViewDigest(const boost::json::array& rows);
+
+// One view's size and state digest.
+struct ViewState {
+  std::string view;
+  std::size_t rows = 0;
+  Hash digest{};
+  bool operator==(const ViewState&) const = default;
+};
+// Every view's state, in kViews order (each view made and hashed on a thread of its own).
+std::vector<ViewState> ViewStates(const Projection& projection);
+
+// A checkpoint's extension lines (checkpoint.h) for the state it covers: "state <view> <hex
+// digest>" for every view, in kViews order.
+std::vector<std::string> StateLines(const Projection& projection);
+
+}  // namespace hatchery::domain
+
+#endif  // HATCHERY_DOMAIN_VIEWS_PROJECTIONS_H_

@@ -1,0 +1,461 @@
+#include "domain/views/walk.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace hatchery::domain {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr const char* kPending = "pending";
+constexpr const char* kActive = "active";
+constexpr const char* kVoided = "voided";
+
+std::optional<Breach> Broken(const Fact& f, std::string_view invariant, std::string message,
+                             std::vector<std::uint64_t> facts, bj::object values) {
+  return Breach{f.seq, std::string(invariant), std::move(message), std::move(facts),
+                std::move(values)};
+}
+
+void Merge(const Profile& changes, Profile* p) {
+  auto take = [](const auto& from, auto* to) {
+    if (from) *to = from;
+  };
+  take(changes.name, &p->name);
+  take(changes.category, &p->category);
+  take(changes.host_type, &p->host_type);
+  take(changes.industry, &p->industry);
+  take(changes.county, &p->county);
+  take(changes.operator_name, &p->operator_name);
+  take(changes.operator_mode, &p->operator_mode);
+  take(changes.area_m2, &p->area_m2);
+}
+
+}  // namespace
+
+Walk::Walk(const Policy& policy, std::string carrier_id) : policy_(&policy) {
+  out_.carrier_id = std::move(carrier_id);
+}
+
+void Walk::Run(const std::vector<const Fact*>& facts) {
+  for (const Fact* f : facts) Step(*f);
+}
+
+void Walk::Step(const Fact& f) {
+  if (auto breach = Judge(f)) breaches_.push_back(std::move(*breach));
+  std::visit([&](const auto& body) { On(f, body); }, f.body);
+  last_effective_ = std::max(last_effective_, f.effective);
+}
+
+std::optional<Breach> Walk::Judge(const Fact& f) const {
+  if (std::holds_alternative<Registered>(f.body) || std::holds_alternative<EventRetracted>(f.body))
+    return std::nullopt;
+  // EVENTS.md asks of a claw-back only that it be due: money paid to a carrier whose registration
+  // was retracted can still be recovered.
+  if (!registered() && !std::holds_alternative<ClawbackRecovered>(f.body)) {
+    return Broken(f, "carrier_exists",
+                  out_.carrier_id + " is not registered on " + FormatDate(f.effective) +
+                      " (the date is before its registration)",
+                  {},
+                  {{"carrier_id", out_.carrier_id}, {"effective_date", FormatDate(f.effective)}});
+  }
+  return std::visit([&](const auto& body) { return JudgeBody(f, body); }, f.body);
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const AccreditationGranted& g) const {
+  auto held = out_.holdings.find(g.level);
+  if (held == out_.holdings.end()) return std::nullopt;
+  return Broken(f, "level_not_held",
+                out_.carrier_id + " already holds level " + std::string(Name(g.level)) + " on " +
+                    FormatDate(f.effective) + " (event " + std::to_string(held->second.seq) + ")",
+                {held->second.seq},
+                {{"carrier_id", out_.carrier_id},
+                 {"level", Name(g.level)},
+                 {"held_since_seq", held->second.seq}});
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const AccreditationRevoked& r) const {
+  if (out_.holdings.contains(r.level)) return std::nullopt;
+  return Broken(f, "level_held",
+                out_.carrier_id + " does not hold level " + std::string(Name(r.level)) + " on " +
+                    FormatDate(f.effective),
+                {}, {{"carrier_id", out_.carrier_id}, {"level", Name(r.level)}});
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const EvaluationRecorded& e) const {
+  if (!first_grant_.contains(e.level)) {
+    return Broken(f, "level_held_or_held_before",
+                  out_.carrier_id + " has not held level " + std::string(Name(e.level)) +
+                      " on or before " + FormatDate(f.effective),
+                  {}, {{"carrier_id", out_.carrier_id}, {"level", Name(e.level)}});
+  }
+  for (const Evaluation& earlier : out_.evaluations) {
+    if (earlier.level == e.level && earlier.year == e.year) {
+      return Broken(f, "one_grade_per_year",
+                    out_.carrier_id + " already has a " + std::string(Name(e.level)) +
+                        " grade for " + std::to_string(e.year) + " (event " +
+                        std::to_string(earlier.seq) + ")",
+                    {earlier.seq},
+                    {{"carrier_id", out_.carrier_id},
+                     {"level", Name(e.level)},
+                     {"year", e.year},
+                     {"seq", earlier.seq}});
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrandOutputFiled&) const {
+  if (out_.holdings.contains(Level::kNational) || out_.holdings.contains(Level::kRegional))
+    return std::nullopt;
+  return Broken(f, "provider_accredited",
+                out_.carrier_id + " holds no national or regional accreditation on " +
+                    FormatDate(f.effective) + " (§3.2: quality carriers only)",
+                {}, {{"carrier_id", out_.carrier_id}});
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrokerQualified& b) const {
+  if (stations_.contains(b.station_id)) return std::nullopt;
+  return Broken(f, "station_exists",
+                "no workstation \"" + b.station_id + "\" at " + out_.carrier_id + " on " +
+                    FormatDate(f.effective),
+                {}, {{"carrier_id", out_.carrier_id}, {"station_id", b.station_id}});
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const PayoutApproved& p) const {
+  auto e = ents_.find(p.entitlement_id);
+  if (e == ents_.end() || e->second.status != kActive) {
+    std::string status = e == ents_.end() ? "not derived" : e->second.status;
+    return Broken(
+        f, "entitlement_active",
+        "entitlement " + p.entitlement_id + " is " + status + " on " + FormatDate(f.effective),
+        e == ents_.end() ? std::vector<std::uint64_t>{} : e->second.seqs,
+        {{"entitlement_id", p.entitlement_id},
+         {"status", e == ents_.end() ? bj::value(nullptr) : bj::value(status)}});
+  }
+  auto tally = tallies_.find(p.entitlement_id);
+  std::int64_t approved = tally == tallies_.end() ? 0 : tally->second.approved;
+  std::int64_t room = std::max<std::int64_t>(0, e->second.amount_fen - approved);
+  if (p.amount_fen <= room) return std::nullopt;
+  std::vector<std::uint64_t> facts = e->second.seqs;
+  for (const auto& [id, other] : payouts_) {
+    if (other.entitlement_id == p.entitlement_id) facts.push_back(other.approved_seq);
+  }
+  std::sort(facts.begin(), facts.end());
+  return Broken(f, "payout_within_outstanding",
+                "amount_fen " + std::to_string(p.amount_fen) + " exceeds the " +
+                    std::to_string(room) + " outstanding on " + p.entitlement_id + " on " +
+                    FormatDate(f.effective),
+                std::move(facts),
+                {{"entitlement_id", p.entitlement_id},
+                 {"amount_fen", p.amount_fen},
+                 {"outstanding_fen", room},
+                 {"approved_fen", approved}});
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const PayoutDisbursed& d) const {
+  auto found = payouts_.find(d.payout_id);
+  if (found == payouts_.end()) {
+    return Broken(f, "payout_approved",
+                  "no approved payout \"" + d.payout_id + "\" at " + out_.carrier_id + " on " +
+                      FormatDate(f.effective),
+                  {}, {{"carrier_id", out_.carrier_id}, {"payout_id", d.payout_id}});
+  }
+  const Payout& p = found->second;
+  auto e = ents_.find(p.entitlement_id);
+  bool award_active = e != ents_.end() && e->second.status == kActive;
+  if (p.disbursed_seq != 0 || !award_active) {
+    std::string status = p.disbursed_seq != 0 ? "disbursed" : "void";
+    std::vector<std::uint64_t> facts{p.approved_seq};
+    if (p.disbursed_seq != 0) facts.push_back(p.disbursed_seq);
+    return Broken(
+        f, "payout_not_disbursed",
+        "payout " + p.payout_id + " is " + status +
+            (p.disbursed_seq != 0 ? " (event " + std::to_string(p.disbursed_seq) + ")"
+                                  : " (its entitlement " + p.entitlement_id + " is not active on " +
+                                        FormatDate(f.effective) + ")"),
+        std::move(facts),
+        {{"payout_id", p.payout_id}, {"status", status}, {"entitlement_id", p.entitlement_id}});
+  }
+  if (p.approved_by == d.disbursed_by) {
+    return Broken(f, "four_eyes",
+                  d.disbursed_by + " approved payout " + p.payout_id +
+                      " and may not also disburse it (经办与审核分离)",
+                  {p.approved_seq},
+                  {{"payout_id", p.payout_id},
+                   {"approved_by", p.approved_by},
+                   {"approved_seq", p.approved_seq}});
+  }
+  return std::nullopt;
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const ClawbackRecovered& c) const {
+  auto e = ents_.find(c.entitlement_id);
+  auto tally = tallies_.find(c.entitlement_id);
+  bool active = e != ents_.end() && e->second.status == kActive;
+  std::int64_t due = 0;
+  if (!active && tally != tallies_.end()) {
+    due = std::max<std::int64_t>(0, tally->second.disbursed - tally->second.recovered);
+  }
+  if (c.amount_fen <= due) return std::nullopt;
+  return Broken(
+      f, "clawback_within_due",
+      "amount_fen " + std::to_string(c.amount_fen) + " exceeds the claw-back due " +
+          std::to_string(due) + " on " + c.entitlement_id + " on " + FormatDate(f.effective),
+      e == ents_.end() ? std::vector<std::uint64_t>{} : e->second.seqs,
+      {{"entitlement_id", c.entitlement_id}, {"amount_fen", c.amount_fen}, {"due_fen", due}});
+}
+
+CarrierOutcome Walk::Finish(std::map<std::string, Entitlement> ents, Date today) && {
+  for (auto& [id, e] : ents) {
+    auto tally = tallies_.find(id);
+    if (tally == tallies_.end()) continue;
+    e.approved_fen = tally->second.approved;
+    e.disbursed_fen = tally->second.disbursed;
+    e.recovered_fen = tally->second.recovered;
+  }
+  for (auto& [id, p] : payouts_) {
+    // An approved payout can no longer be disbursed once its entitlement is not active.
+    auto e = ents.find(p.entitlement_id);
+    if (p.status == "approved" && (e == ents.end() || e->second.status != kActive)) {
+      p.status = "void";
+    }
+    out_.payouts.push_back(std::move(p));
+  }
+  for (auto& [id, e] : ents) out_.entitlements.push_back(std::move(e));
+  for (const auto& [level, due] : revocation_due_) {
+    if (!out_.holdings.contains(level)) continue;
+    out_.flags.push_back(
+        Flag{out_.carrier_id, "revocation_due", YearOf(due.second), due.first,
+             "failed two evaluations in a row at level " + std::string(Name(level))});
+  }
+  FlagMissingReports(today);
+  std::stable_sort(out_.flags.begin(), out_.flags.end(), [](const Flag& a, const Flag& b) {
+    return std::tie(a.flag, a.year, a.seqs) < std::tie(b.flag, b.year, b.seqs);
+  });
+  return std::move(out_);
+}
+
+void Walk::On(const Fact& f, const Registered& r) {
+  out_.kind = r.kind;
+  out_.profile = *r.profile;
+  out_.registered_on = f.effective;
+  out_.registered_seq = f.seq;
+}
+
+void Walk::On(const Fact&, const ProfileAmended& a) { Merge(*a.changes, &out_.profile); }
+
+void Walk::On(const Fact& f, const AccreditationGranted& g) {
+  out_.holdings[g.level] = Holding{g.level, g.mode, g.tier, f.effective, f.seq};
+  first_grant_.emplace(g.level, f.seq);
+  std::string detail(Name(g.mode));
+  if (g.tier != Tier::kUntiered) detail += ", " + std::string(Name(g.tier));
+  out_.timeline.push_back(TimelineEntry{f.seq, f.effective, "granted", g.level, detail});
+  const Ruleset* rs = policy_->InForce(f.effective);
+  if (!rs || !registered()) return;  // before any ruleset: history, no entitlement
+  for (const Rule& rule : rs->rules) {
+    if (rule.kind != out_.kind || rule.level != g.level || !rule.modes.contains(g.mode)) continue;
+    if (g.level == Level::kNational && !rs->national_tiers.contains(g.tier)) continue;
+    Fire(rule, *rs, f);
+  }
+}
+
+void Walk::On(const Fact& f, const AccreditationRevoked& r) {
+  out_.holdings.erase(r.level);
+  revocation_due_.erase(r.level);
+  out_.timeline.push_back(
+      TimelineEntry{f.seq, f.effective, "revoked", r.level, std::string(Name(r.reason))});
+  out_.activity.revocations.emplace_back(f.effective, r.reason);
+  const Ruleset* rs = policy_->InForce(f.effective);
+  if (!rs || !rs->void_on_revocation.contains(r.reason)) return;
+  for (auto& [id, e] : ents_) {
+    if (e.status != kVoided) Void(&e, f, "revoked (" + std::string(Name(r.reason)) + ")");
+  }
+}
+
+void Walk::On(const Fact& f, const EvaluationRecorded& e) {
+  out_.evaluations.push_back(Evaluation{f.seq, f.effective, e.level, e.year, e.grade});
+  // R5/R6: the first evaluation at the rule's level after the approval decides.
+  for (auto it = ents_.begin(); it != ents_.end();) {
+    Entitlement& ent = it->second;
+    const Rule* rule = RuleOf(ent);
+    if (ent.status == kPending && rule && rule->first_evaluation_level == e.level) {
+      if (e.grade == rule->first_evaluation_grade) {
+        ent.seqs.push_back(f.seq);
+        ent.status = kActive;
+        ent.history.push_back(StatusChange{
+            f.seq, f.effective, kActive,
+            "first evaluation after the approval graded " + std::string(Name(e.grade))});
+      } else {
+        it = ents_.erase(it);  // the rule never fires for this carrier (it stays spent)
+        continue;
+      }
+    }
+    ++it;
+  }
+  auto& [last_seq, last_grade] = last_evaluation_[e.level];
+  if (e.grade == Grade::kFail && last_seq != 0 && last_grade == Grade::kFail &&
+      !revocation_due_.contains(e.level)) {
+    revocation_due_[e.level] = {{last_seq, f.seq}, f.effective};
+  }
+  last_evaluation_[e.level] = {f.seq, e.grade};
+}
+
+void Walk::On(const Fact& f, const BrandOutputFiled& b) {
+  filings_.emplace(b.filing_id, b.recipient_name);
+  out_.activity.filings.emplace_back(f.effective, b.filing_id);
+}
+
+void Walk::On(const Fact& f, const BrandOutputStarted& s) {
+  bool filed = false;
+  if (s.filing_id) {
+    filed = filings_.contains(*s.filing_id);
+  } else {
+    for (const auto& [id, recipient] : filings_) filed = filed || recipient == s.recipient_name;
+  }
+  if (filed) return;
+  out_.activity.unfiled_starts.push_back(f.effective);
+  out_.flags.push_back(
+      Flag{out_.carrier_id,
+           "unfiled_brand_output",
+           YearOf(f.effective),
+           {f.seq},
+           "brand output to " + s.recipient_name + " started without an earlier filing (§3.2)"});
+}
+
+void Walk::On(const Fact& f, const BrokerWorkstationOpened& w) {
+  stations_.emplace(w.station_id, f.seq);
+  out_.activity.stations.push_back(f.effective);
+}
+void Walk::On(const Fact& f, const BrokerQualified&) {
+  out_.activity.brokers.push_back(f.effective);
+}
+void Walk::On(const Fact& f, const FundEstablished& fund) {
+  out_.activity.funds.emplace_back(f.effective, fund.size_fen);
+}
+void Walk::On(const Fact& f, const AnnualReportSubmitted& r) {
+  auto& slot = out_.activity.reports[r.year];
+  if (f.seq > slot.first) slot = {f.seq, r.metrics};  // a later report supersedes
+}
+
+void Walk::On(const Fact& f, const PayoutApproved& p) {
+  payouts_[p.payout_id] = Payout{p.payout_id,
+                                 out_.carrier_id,
+                                 p.entitlement_id,
+                                 p.amount_fen,
+                                 f.seq,
+                                 f.effective,
+                                 p.approved_by,
+                                 0,
+                                 0,
+                                 "",
+                                 "",
+                                 "approved"};
+  Tally& tally = tallies_[p.entitlement_id];
+  tally.approved += p.amount_fen;
+  if (tally.first_seq == 0) tally.first_seq = f.seq;
+}
+
+void Walk::On(const Fact& f, const PayoutDisbursed& d) {
+  auto payout = payouts_.find(d.payout_id);
+  if (payout == payouts_.end() || payout->second.disbursed_seq != 0) return;  // nothing to pay
+  Payout& p = payout->second;
+  p.disbursed_seq = f.seq;
+  p.disbursed_on = f.effective;
+  p.disbursed_by = d.disbursed_by;
+  p.voucher_no = d.voucher_no;
+  p.status = "disbursed";
+  tallies_[p.entitlement_id].disbursed += p.amount_fen;
+  auto e = ents_.find(p.entitlement_id);
+  if (e != ents_.end() && e->second.status == kVoided) {
+    out_.flags.push_back(
+        Flag{out_.carrier_id,
+             "disbursed_on_voided",
+             YearOf(f.effective),
+             {p.approved_seq, f.seq},
+             "payout " + p.payout_id + " disbursed on voided entitlement " + p.entitlement_id});
+  }
+}
+
+void Walk::On(const Fact& f, const ClawbackRecovered& c) {
+  out_.activity.recoveries.emplace_back(f.effective, c.amount_fen);
+  Tally& tally = tallies_[c.entitlement_id];
+  tally.recovered += c.amount_fen;
+  if (tally.first_seq == 0) tally.first_seq = f.seq;
+}
+
+// Creates the entitlement of `rule` (once per carrier, ever), applying the upgrade parameter.
+void Walk::Fire(const Rule& rule, const Ruleset& rs, const Fact& f) {
+  if (!spent_.insert(rule.id).second) return;
+  std::int64_t amount = rule.amount_fen;
+  if (rs.upgrade != Upgrade::kFull) {
+    // A higher award already held covers this lower one.
+    for (const auto& [id, e] : ents_) {
+      if (e.upgrade_of == rule.id && e.status != kVoided) return;
+    }
+    auto lower =
+        rule.upgrade_of.empty() ? ents_.end() : ents_.find(rule.upgrade_of + ":" + out_.carrier_id);
+    if (lower != ents_.end() && lower->second.status != kVoided) {
+      Entitlement& low = lower->second;
+      // A pending lower award is superseded in both modes; highest_only also supersedes an
+      // active one on which nothing was approved yet.
+      auto tally = tallies_.find(low.id);
+      bool unpaid =
+          low.status == kPending || tally == tallies_.end() || tally->second.approved == 0;
+      if (low.status == kPending || (rs.upgrade == Upgrade::kHighestOnly && unpaid)) {
+        Void(&low, f,
+             "superseded by " + rule.id + " (upgrade: " + std::string(Name(rs.upgrade)) + ")");
+      } else {
+        amount = std::max<std::int64_t>(0, amount - low.amount_fen);
+      }
+    }
+  }
+  Entitlement e;
+  e.id = rule.id + ":" + out_.carrier_id;
+  e.carrier_id = out_.carrier_id;
+  e.rule_id = rule.id;
+  e.ruleset_id = rs.id;
+  e.ruleset_seq = rs.seq;
+  e.clause = rule.clause;
+  e.upgrade_of = rule.upgrade_of;
+  e.triggered_on = f.effective;
+  e.amount_fen = amount;
+  e.status = rule.first_evaluation_level ? kPending : kActive;
+  e.seqs = {f.seq};
+  e.history.push_back(StatusChange{f.seq, f.effective, e.status, "AccreditationGranted"});
+  rules_.emplace(e.id, &rule);
+  ents_.emplace(e.id, std::move(e));
+}
+
+void Walk::Void(Entitlement* e, const Fact& f, std::string reason) {
+  e->status = kVoided;
+  e->history.push_back(StatusChange{f.seq, f.effective, kVoided, std::move(reason)});
+}
+
+const Rule* Walk::RuleOf(const Entitlement& e) const {
+  auto it = rules_.find(e.id);
+  return it == rules_.end() ? nullptr : it->second;
+}
+
+// A report for year Y is due by (Y+1)-MM-DD (the report_deadline of the ruleset in force at the
+// end of Y) from every carrier registered before the end of Y.
+void Walk::FlagMissingReports(Date today) {
+  if (!registered()) return;
+  for (int year = YearOf(out_.registered_on);; ++year) {
+    Date year_end = year * 10000 + 1231;
+    const Ruleset* rs = policy_->InForce(year_end);
+    Date deadline = (year + 1) * 10000 + (rs ? rs->report_deadline_mmdd : 331);
+    if (today <= deadline) break;
+    // The duty to report comes with the policy: no ruleset in force that year, no report due.
+    if (!rs || out_.activity.reports.contains(year)) continue;
+    out_.flags.push_back(
+        Flag{out_.carrier_id,
+             "missing_annual_report",
+             year,
+             {},
+             "no annual report for " + std::to_string(year) + " by " + FormatDate(deadline)});
+  }
+}
+
+}  // namespace hatchery::domain
