@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "hatchery/checkpoint.h"
-#include "hatchery/note.h"
 #include "replay/record_pipeline.h"
 
 namespace hatchery::replay {
@@ -141,9 +140,7 @@ StatusOr<Result> Replay(const Ledger& ledger, const Point& point, Path path,
 
   ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
   for (const std::string& text : kept) {
-    auto parsed = note::Parse(text);
-    auto checkpoint =
-        parsed.ok() ? ParseCheckpoint(parsed->text) : StatusOr<Checkpoint>(parsed.status());
+    auto checkpoint = CheckpointOfNote(text);
     if (!checkpoint.ok())
       return Status(Code::kCorruption, "a kept checkpoint is malformed (run `hatchery verify`)");
     if (checkpoint->size <= to) result.checkpoints.push_back(CompareState(facts, *checkpoint));

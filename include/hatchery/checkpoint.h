@@ -37,6 +37,9 @@ bool IsValidOrigin(std::string_view origin);
 std::string FormatCheckpoint(const Checkpoint& checkpoint);
 // Reads a note text (not the signatures). Errors: kBadRequest naming the line that is malformed.
 StatusOr<Checkpoint> ParseCheckpoint(std::string_view text);
+// The checkpoint a whole signed note carries (note.h), its signatures not checked. Errors:
+// note::Parse's, ParseCheckpoint's.
+StatusOr<Checkpoint> CheckpointOfNote(std::string_view signed_note);
 
 }  // namespace hatchery
 

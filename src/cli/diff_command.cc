@@ -121,11 +121,7 @@ StatusOr<bj::object> Request(const DiffArgs& args) {
 }
 
 int RunDiff(const DiffArgs& args) {
-  auto request = Request(args);
-  if (!request.ok()) return Fail(request.status());
-  auto target = ReadTarget::Open(args.dir, args.remote);
-  if (!target.ok()) return Fail(target.status());
-  auto diff = (*target)->Call("diff", *request);
+  auto diff = ReadTarget::Ask(args.dir, args.remote, "diff", Request(args));
   if (!diff.ok()) return Fail(diff.status());
   if (args.format == "json") {
     std::cout << bj::serialize(*diff) << "\n";

@@ -105,11 +105,8 @@ std::string Words(const bj::object& x) {
 
 int RunExplain(const ExplainArgs& args) {
   auto request = PointRequest(args.point, "--as-of");
-  if (!request.ok()) return Fail(request.status());
-  (*request)["entitlement_id"] = args.entitlement_id;
-  auto target = ReadTarget::Open(args.dir, args.remote);
-  if (!target.ok()) return Fail(target.status());
-  auto explanation = (*target)->Call("explain", *request);
+  if (request.ok()) (*request)["entitlement_id"] = args.entitlement_id;
+  auto explanation = ReadTarget::Ask(args.dir, args.remote, "explain", request);
   if (!explanation.ok()) return Fail(explanation.status());
   if (args.format == "json") {
     std::cout << bj::serialize(*explanation) << "\n";

@@ -29,9 +29,7 @@ int RunProof(const ProofWhere& where, const std::string& kind, std::uint64_t a,
     request["first"] = a;
     request["second"] = b.value_or(0);  // required by the command line
   }
-  auto target = ReadTarget::Open(where.dir, where.remote);
-  if (!target.ok()) return Fail(target.status());
-  auto proof = (*target)->Call("proof", request);
+  auto proof = ReadTarget::Ask(where.dir, where.remote, "proof", request);
   if (!proof.ok()) return Fail(proof.status());
   std::cout << bj::serialize(*proof) << "\n";
   return 0;

@@ -62,11 +62,7 @@ void PrintTable(const QueryArgs& args, const bj::object& answer) {
 }
 
 int RunQuery(const QueryArgs& args) {
-  auto request = Request(args);
-  if (!request.ok()) return Fail(request.status());
-  auto target = ReadTarget::Open(args.dir, args.remote);
-  if (!target.ok()) return Fail(target.status());
-  auto answer = (*target)->Call("query", *request);
+  auto answer = ReadTarget::Ask(args.dir, args.remote, "query", Request(args));
   if (!answer.ok()) return Fail(answer.status());
   if (args.format == "json") {
     std::cout << bj::serialize(*answer) << "\n";

@@ -54,4 +54,12 @@ StatusOr<boost::json::object> ReadTarget::Call(std::string_view op,
   return read::Here(*ledger_, op, args);
 }
 
+StatusOr<boost::json::object> ReadTarget::Ask(const std::string& dir, const RemoteArgs& remote,
+                                              std::string_view op,
+                                              const StatusOr<boost::json::object>& request) {
+  RETURN_IF_ERROR(request);
+  ASSIGN_OR_RETURN(auto target, Open(dir, remote));
+  return target->Call(op, *request);
+}
+
 }  // namespace hatchery::cli

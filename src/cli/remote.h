@@ -35,6 +35,11 @@ class ReadTarget {
                                                     const RemoteArgs& remote);
   // The read op's result, or its error.
   StatusOr<boost::json::object> Call(std::string_view op, const boost::json::object& args);
+  // One read op asked of the target of --data or --connect: Open, then Call. Errors: `request`'s,
+  // Open's, Call's.
+  static StatusOr<boost::json::object> Ask(const std::string& dir, const RemoteArgs& remote,
+                                           std::string_view op,
+                                           const StatusOr<boost::json::object>& request);
 
  private:
   std::unique_ptr<client::Connection> connection_;

@@ -94,8 +94,7 @@ StatusOr<std::string> CheckpointText(Source& source, const ExportPoint& at,
                                      const std::optional<note::SigningKey>& key, bool* is_signed) {
   ASSIGN_OR_RETURN(auto kept, source.SignedCheckpoints());
   for (const std::string& text : kept) {
-    auto parsed = note::Parse(text);
-    auto checkpoint = parsed.ok() ? ParseCheckpoint(parsed->text) : parsed.status();
+    auto checkpoint = CheckpointOfNote(text);
     if (checkpoint.ok() && checkpoint->size == at.tree_size && checkpoint->root == at.root) {
       *is_signed = true;
       return text;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "hatchery/base64.h"
+#include "hatchery/note.h"
 
 namespace hatchery {
 
@@ -51,6 +52,11 @@ StatusOr<Checkpoint> ParseCheckpoint(std::string_view text) {
     c.extensions.emplace_back(lines[i]);
   }
   return c;
+}
+
+StatusOr<Checkpoint> CheckpointOfNote(std::string_view signed_note) {
+  ASSIGN_OR_RETURN(note::Note parsed, note::Parse(signed_note));
+  return ParseCheckpoint(parsed.text);
 }
 
 }  // namespace hatchery

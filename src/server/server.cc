@@ -146,8 +146,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
   ASSIGN_OR_RETURN(state->projector, Projector::Start(ledger));
   ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
   if (!kept.empty()) {  // a restart with nothing new signs nothing new
-    auto latest = note::Parse(kept.back());
-    auto checkpoint = latest.ok() ? ParseCheckpoint(latest->text) : latest.status();
+    auto checkpoint = CheckpointOfNote(kept.back());
     if (checkpoint.ok()) state->signed_size = checkpoint->size;
   }
   boost::system::error_code ec;
