@@ -81,7 +81,7 @@ struct Bundles {
   note::VerifierKey Key() const { return *ReadVerifierKeyFile(key + ".pub"); }
 };
 
-const Bundles& Shared() {
+const Bundles& SharedBundles() {
   static const Bundles bundles;
   return bundles;
 }
@@ -95,7 +95,7 @@ std::string Copy(const std::string& bundle, const TempDir& into) {
 
 BundleReport Cpp(const std::string& dir) {
   BundleVerifyOptions options;
-  options.keys.push_back(Shared().Key());
+  options.keys.push_back(SharedBundles().Key());
   return VerifyBundle(dir, options);
 }
 
@@ -121,7 +121,7 @@ void RequirePythonProblem(const std::string& dir, const std::string& expected) {
 }
 
 TEST_CASE("verify-export: an untouched bundle checks out with both verifiers", "[export]") {
-  const Bundles& b = Shared();
+  const Bundles& b = SharedBundles();
   BundleReport report = Cpp(b.signed_bundle);
   INFO((report.problems.empty() ? std::string() : report.problems.front()));
   CHECK(report.ok());
@@ -140,7 +140,7 @@ TEST_CASE("verify-export: an untouched bundle checks out with both verifiers", "
 
 TEST_CASE("verify-export: a range from the middle checks out; its projections are not recomputed",
           "[export]") {
-  const Bundles& b = Shared();
+  const Bundles& b = SharedBundles();
   TempDir dir;
   REQUIRE(RunHatchery("export --data " + b.store + " --out " + dir.Sub("r") +
                       " --from-seq 30 --to-seq 70 --year 2024 --sign --key " + b.key + ".key")
@@ -159,7 +159,7 @@ TEST_CASE("verify-export: a range from the middle checks out; its projections ar
 }
 
 TEST_CASE("verify-export: each tampering is caught by both verifiers, named", "[export]") {
-  const Bundles& b = Shared();
+  const Bundles& b = SharedBundles();
   TempDir dir;
   std::string t = Copy(b.signed_bundle, dir);
   std::vector<std::string> events = Lines(Slurp(t + "/events.jsonl"));
@@ -322,7 +322,7 @@ TEST_CASE("verify-export: each tampering is caught by both verifiers, named", "[
 
 TEST_CASE("verify-export: projections and signatures, which only the C++ verifier checks",
           "[export]") {
-  const Bundles& b = Shared();
+  const Bundles& b = SharedBundles();
   TempDir dir;
   std::string t = Copy(b.signed_bundle, dir);
   std::string expected;

@@ -34,13 +34,13 @@ struct Exported {
   }
 };
 
-const Exported& Shared() {
+const Exported& SharedReport() {
   static const Exported exported;
   return exported;
 }
 
 TEST_CASE("report: self-contained — no script, no link, nothing fetched", "[report]") {
-  const std::string& html = Shared().html;
+  const std::string& html = SharedReport().html;
   CHECK(html.starts_with("<!DOCTYPE html>"));
   for (const char* outside :
        {"<script", "<link", "src=", "href=", "url(", "@import", "http:", "https:"}) {
@@ -59,7 +59,7 @@ TEST_CASE(
     "report: the money disbursed in the year, by month, is the sum of the payouts.csv rows "
     "it names",
     "[report]") {
-  const Exported& e = Shared();
+  const Exported& e = SharedReport();
   CsvTable payouts("payouts.csv", Slurp(e.bundle + "/payouts.csv"));
   std::map<std::string, std::int64_t> by_month;
   std::map<std::string, std::string> rows_of_month;
@@ -95,7 +95,7 @@ TEST_CASE(
 }
 
 TEST_CASE("report: per class, every assessed carrier with its rank and score", "[report]") {
-  const Exported& e = Shared();
+  const Exported& e = SharedReport();
   CsvTable assessment("assessment-2025.csv", Slurp(e.bundle + "/assessment-2025.csv"));
   REQUIRE(assessment.size() > 10);
   for (std::size_t i = 0; i < assessment.size(); ++i) {
@@ -113,7 +113,7 @@ TEST_CASE("report: per class, every assessed carrier with its rank and score", "
 
 TEST_CASE("report: headless Chromium loads it without an error, draws the charts, prints on A4",
           "[report]") {
-  const Exported& e = Shared();
+  const Exported& e = SharedReport();
   REQUIRE(testing::Run("command -v chromium").exit_code == 0);  // tools/setup installs it
   const std::string flags =
       "chromium --headless=new --no-sandbox --disable-gpu --enable-logging=stderr --v=0 ";
