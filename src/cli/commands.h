@@ -8,8 +8,11 @@
 
 namespace hatchery::cli {
 
-// init, append, read, verify.
-void AddLedgerCommands(CLI::App& app, int* exit_code);
+// init, append, read, verify: the ledger.
+void AddInitCommand(CLI::App& app, int* exit_code);
+void AddAppendCommand(CLI::App& app, int* exit_code);
+void AddReadCommand(CLI::App& app, int* exit_code);
+void AddVerifyCommand(CLI::App& app, int* exit_code);
 // query.
 void AddQueryCommand(CLI::App& app, int* exit_code);
 // demo.

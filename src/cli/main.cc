@@ -9,7 +9,10 @@ int main(int argc, char** argv) {
       "(通创办发〔2023〕2号).\nEvery official act is an immutable, hash-chained event."};
   app.require_subcommand(1);
   int exit_code = 0;
-  hatchery::cli::AddLedgerCommands(app, &exit_code);
+  hatchery::cli::AddInitCommand(app, &exit_code);
+  hatchery::cli::AddAppendCommand(app, &exit_code);
+  hatchery::cli::AddReadCommand(app, &exit_code);
+  hatchery::cli::AddVerifyCommand(app, &exit_code);
   hatchery::cli::AddQueryCommand(app, &exit_code);
   hatchery::cli::AddDemoCommand(app, &exit_code);
   hatchery::cli::AddMerkleCommand(app, &exit_code);

@@ -26,6 +26,10 @@ CLI::Option* AddRemoteOptions(CLI::App* cmd, RemoteArgs* args) {
   return AddRemoteOptionsTo(cmd, cmd, args);
 }
 
+CLI::Option* AddDataOption(CLI::App* cmd, std::string* dir) {
+  return cmd->add_option("--data", *dir, "the store's directory")->required();
+}
+
 void AddDataOrRemoteOptions(CLI::App* cmd, std::string* dir, RemoteArgs* remote) {
   auto* where = cmd->add_option_group("store", "a data directory, or a running server");
   where->add_option("--data", *dir, "the store's directory");

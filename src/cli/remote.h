@@ -20,6 +20,9 @@ struct RemoteArgs {
 // Adds --connect, --token (needed with --connect) and --tls-ca; returns the --connect option.
 CLI::Option* AddRemoteOptions(CLI::App* cmd, RemoteArgs* args);
 
+// Adds --data DIR, required, to a command that works on a data directory only.
+CLI::Option* AddDataOption(CLI::App* cmd, std::string* dir);
+
 // Adds --data DIR and the remote options to a data command: exactly one of --data and --connect.
 void AddDataOrRemoteOptions(CLI::App* cmd, std::string* dir, RemoteArgs* remote);
 

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/point.h"
 #include "cli/progress.h"
+#include "cli/remote.h"
 #include "cli/store.h"
 #include "cli/table.h"
 #include "replay/check.h"
@@ -142,7 +143,7 @@ void AddReplayCommand(CLI::App& app, int* exit_code) {
       "replay",
       "rebuild every projection as of a point, checking every hash and link, and compare the "
       "state each kept signed checkpoint carries (read-only)");
-  replay->add_option("--data", args->dir, "the store's directory")->required();
+  AddDataOption(replay, &args->dir);
   AddPointOptions(replay, &args->point, "--to-seq", "--to-time");
   auto* fast = replay->add_flag("--from-snapshot", args->from_snapshot,
                                 "start from the newest snapshot at or before the point instead "

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/remote.h"
 #include "cli/store.h"
 #include "hatchery/key_files.h"
 #include "server/server.h"
@@ -86,7 +87,7 @@ int RunServe(ServeArgs args) {
 void AddServeCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "the TCP API of PROTOCOL.md on a store");
-  cmd->add_option("--data", args->dir, "the store's directory")->required();
+  AddDataOption(cmd, &args->dir);
   cmd->add_option("--listen", args->listen, "HOST:PORT (default 127.0.0.1:7411; port 0: any)");
   cmd->add_option("--tokens", args->tokens, "the tokens file (hatchery token add)")->required();
   cmd->add_option("--idle-timeout", args->idle_timeout_s,

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/remote.h"
 #include "cli/store.h"
 #include "cli/table.h"
 #include "replay/snapshot.h"
@@ -69,7 +70,7 @@ void AddSnapshotCommand(CLI::App& app, int* exit_code) {
       "snapshot",
       "keep a snapshot of the fold state at the head now (replays and queries start from the "
       "newest one at or before their point); --list or --drop-all them");
-  cmd->add_option("--data", args->dir, "the store's directory")->required();
+  AddDataOption(cmd, &args->dir);
   auto* list = cmd->add_flag("--list", args->list, "list the kept snapshots (read-only)");
   cmd->add_flag("--drop-all", args->drop_all, "delete every snapshot (a cache: no answer changes)")
       ->excludes(list);

@@ -7,7 +7,6 @@
 #include "domain/views/cut.h"
 #include "export/csv.h"
 #include "export/report.h"
-#include "hatchery/json.h"
 
 namespace hatchery::exporting {
 namespace {
@@ -26,20 +25,12 @@ StatusOr<ViewFiles> RenderView(const domain::Projection& projection, std::string
   std::map<std::int64_t, CsvBuilder> csvs;  // by year; [0] for a view that is not yearly
   if (!yearly) csvs[0];
   if (yearly && year) csvs[*year];
-  Sha256Stream digest;  // of the rows' canonical array, as domain::ViewDigest
-  digest.Update("[");
-  std::string text;
-  bool first = true;
+  domain::ViewDigestStream digest;
   RETURN_IF_ERROR(domain::ForEachRow(projection, view, [&](bj::object&& row) {
-    text.clear();
-    if (!first) text.push_back(',');
-    first = false;
-    json::AppendCanonical(row, &text);
-    digest.Update(text);
+    digest.Add(row);
     std::int64_t y = yearly ? row.at("year").to_number<std::int64_t>() : 0;
     if (!yearly || !year || y == *year) csvs[y].Add(row);
   }));
-  digest.Update("]");
   ViewFiles out;
   out.state_line = "state " + std::string(view) + " " + ToHex(digest.Final());
   for (const auto& [y, csv] : csvs) {

@@ -4,7 +4,6 @@
 #include <boost/json.hpp>
 #include <memory>
 
-#include "hatchery/json.h"
 #include "hatchery/proof.h"
 #include "hatchery/sha256.h"
 #include "read/arguments.h"
@@ -115,19 +114,12 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
   auto projection = QueriedProjection(at, cut, carrier);
   bj::array rows;
   std::uint64_t view_rows = 0;
-  Sha256Stream digest;  // of the whole view's canonical array, as domain::ViewDigest
-  digest.Update("[");
-  std::string text;
+  domain::ViewDigestStream digest;  // of the whole view
   RETURN_IF_ERROR(domain::ForEachRow(*projection, view, [&](bj::object&& row) {
-    if (!carrier) {
-      text.assign(view_rows == 0 ? "" : ",");
-      json::AppendCanonical(row, &text);
-      digest.Update(text);
-    }
+    if (!carrier) digest.Add(row);
     ++view_rows;
     if (filter.Passes(row)) rows.push_back(std::move(row));
   }));
-  digest.Update("]");
   bj::object out{{"view", shown},
                  {"as_of_seq", cut.max_seq},
                  {"effective_on", DateOrNull(cut.effective_on)},

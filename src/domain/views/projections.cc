@@ -353,28 +353,38 @@ StatusOr<bj::array> ViewRows(const Projection& p, std::string_view view) {
 
 Hash ViewDigest(const bj::array& rows) { return Sha256(json::Canonicalize(rows)); }
 
+void ViewDigestStream::AddCanonical(std::string_view row) {
+  if (rows_++ > 0) sha_.Update(",");
+  sha_.Update(row);
+}
+
+void ViewDigestStream::Add(const bj::object& row) {
+  text_.clear();
+  json::AppendCanonical(row, &text_);
+  AddCanonical(text_);
+}
+
+Hash ViewDigestStream::Final() {
+  sha_.Update("]");
+  return sha_.Final();
+}
+
 std::vector<ViewState> ViewStates(const Projection& projection) {
   // Row by row: the canonical form of an array is "[" rows joined by "," "]", so the digest needs
   // no view in memory at once. Each view on a thread of its own.
   auto state_of = [&projection](std::string_view view) {
-    Sha256Stream digest;
-    std::size_t rows = 0;
+    ViewDigestStream digest;
     std::string text;
     auto row_done = [&] {  // `text` holds one row
-      if (rows++ > 0) digest.Update(",");
-      digest.Update(text);
+      digest.AddCanonical(text);
       text.clear();
     };
-    digest.Update("[");
     // The large views are written straight as canonical text; the others through their DOM.
     json::CanonicalWriter w(&text);
     if (!WriteWriterRows(projection, view, w, row_done)) {
-      (void)ForEachRow(projection, view, [&](bj::object&& row) {
-        json::AppendCanonical(row, &text);
-        row_done();
-      });
+      (void)ForEachRow(projection, view, [&](bj::object&& row) { digest.Add(row); });
     }
-    digest.Update("]");
+    std::size_t rows = digest.rows();
     return ViewState{std::string(view), rows, digest.Final()};
   };
   std::vector<std::future<ViewState>> futures;

@@ -60,6 +60,23 @@ boost::json::object PayoutRow(const Payout& payout);
 // SHA-256 of the canonical JSON of `rows`.
 Hash ViewDigest(const boost::json::array& rows);
 
+// The same digest with the rows given one at a time, in order, so that no view is held whole: the
+// canonical form of an array is "[", the rows' canonical forms joined by ",", and "]".
+class ViewDigestStream {
+ public:
+  ViewDigestStream() { sha_.Update("["); }
+  // A row as its canonical text, or as a value.
+  void AddCanonical(std::string_view row);
+  void Add(const boost::json::object& row);
+  std::size_t rows() const { return rows_; }
+  Hash Final();  // once
+
+ private:
+  Sha256Stream sha_;
+  std::size_t rows_ = 0;
+  std::string text_;
+};
+
 // One view's size and state digest.
 struct ViewState {
   std::string view;
