@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "hatchery/note.h"
+#include "read/ops.h"
 #include "server_fixture.h"
 
 namespace hatchery::server {
@@ -47,49 +48,100 @@ TEST_CASE("cli --connect: read, explain and proofs answer as with --data", "[ser
   cli.Same("explain " + id + " --format json --as-of-seq 40");
 }
 
-// Every read asked both ways prints the same bytes: each view (and the one-carrier profile) with
-// no filter, a top-level and a nested or null filter, at the head, at a seq and a business date,
-// and at an instant, as a table and as JSON; diffs likewise.
+// A query case: a view (or the one-carrier profile) and a filter, as a request's members and as
+// the command line's words.
+struct QueryCase {
+  std::string view;
+  bj::object filter;
+  std::string words;  // " --filter K=V ..."
+};
+
+std::vector<QueryCase> QueryCases(const std::string& carrier) {
+  const bj::object one{{"carrier_id", carrier}};
+  const std::string one_words = " --filter carrier_id=" + carrier;
+  return {
+      {"carriers", {}, ""},
+      {"carriers", one, one_words},
+      {"carriers", {{"kind", "incubator"}}, " --filter kind=incubator"},
+      {"carrier", one, one_words},
+      {"entitlements", {}, ""},
+      {"entitlements", one, one_words},
+      {"entitlements", {{"status", "active"}}, " --filter status=active"},
+      {"entitlements", {{"upgrade_of", ""}}, " --filter upgrade_of="},  // null reads as ""
+      {"payouts", {}, ""},
+      {"payouts", one, one_words},
+      {"payouts", {{"disbursed_on", ""}}, " --filter disbursed_on="},
+      {"compliance", {}, ""},
+      {"compliance", one, one_words},
+      {"compliance", {{"year", "2025"}}, " --filter year=2025"},
+      {"indicators", {}, ""},
+      {"indicators", one, one_words},
+      {"indicators",
+       {{"values/carriers", "1"}, {"year", "2024"}},
+       " --filter values/carriers=1 --filter year=2024"},
+      {"assessment", {}, ""},
+      {"assessment", one, one_words},
+      {"assessment", {{"rank", "1"}}, " --filter rank=1"},
+  };
+}
+
+// A point as a request's members and as the command line's words.
+struct PointCase {
+  bj::object args;
+  std::string words;
+};
+
+// Every read asked both ways gives the same bytes. The op's answer, which both ways render from,
+// for every view × filter × point: the store here (read::Here) and the server over TCP. Then each
+// case through the command line, with --data and with --connect, the points and both formats (a
+// table, JSON) taken in turn; and diffs.
 TEST_CASE("cli --connect: every view, filter and point prints the same bytes as with --data",
           "[server][cli]") {
   RemoteCli cli;
   std::uint64_t head = cli.s.ledger->head().seq;
   auto middle = cli.s.ledger->Get(head / 2);
   REQUIRE(middle.ok());
-  std::string to_second = middle->recorded_at.substr(0, 19) + "Z";
-  const std::string carrier = " --filter carrier_id=" + cli.s.carrier;
-  const std::vector<std::pair<std::string, std::vector<std::string>>> views = {
-      {"carriers", {"", carrier, " --filter kind=incubator"}},
-      {"carrier", {carrier}},
-      {"entitlements", {"", carrier, " --filter status=active", " --filter upgrade_of="}},
-      {"payouts", {"", carrier, " --filter disbursed_on="}},
-      {"compliance", {"", carrier, " --filter year=2025"}},
-      {"indicators", {"", carrier, " --filter values/carriers=1 --filter year=2024"}},
-      {"assessment", {"", carrier, " --filter rank=1"}},
+  const std::string instant = middle->recorded_at, to_second = instant.substr(0, 19) + "Z";
+  const std::vector<PointCase> points = {
+      {{}, ""},
+      {{{"as_of", {{"seq", head / 2}}}, {"effective_on", "2024-06-30"}},
+       " --as-of-seq " + std::to_string(head / 2) + " --effective-on 2024-06-30"},
+      {{{"as_of", {{"recorded_at", to_second}}}}, " --as-of " + to_second},
+      {{{"as_of", {{"recorded_at", instant}}}, {"effective_on", "2025-12-31"}},
+       " --as-of " + instant + " --effective-on 2025-12-31"},
   };
-  // The head; a seq on one axis and a date on the other; an instant, to the second.
-  const std::vector<std::string> points = {
-      "", " --as-of-seq " + std::to_string(head / 2) + " --effective-on 2024-06-30",
-      " --as-of " + to_second};
-  std::size_t rows = 0, nested = 0;
-  for (const auto& [view, filters] : views) {
-    for (const std::string& filter : filters) {
-      for (const std::string& point : points) {
-        cli.Same("query " + view + filter + point);
-        auto json = bj::parse(cli.Same("query " + view + filter + point + " --format json"));
-        rows += json.at("rows").as_array().size();
-        if (filter.find('/') != std::string::npos) nested += json.at("rows").as_array().size();
-      }
+  const std::vector<QueryCase> cases = QueryCases(cli.s.carrier);
+  Client client(cli.s.server->port());
+  REQUIRE(ErrorCode(client.Hello(cli.s.auditor)) == "ok");
+  std::size_t rows = 0, nested = 0, id = 0;
+  for (const QueryCase& c : cases) {
+    for (const PointCase& point : points) {
+      bj::object request = point.args;
+      request["view"] = c.view;
+      if (!c.filter.empty()) request["filter"] = c.filter;
+      INFO(bj::serialize(request));
+      auto here = read::Here(*cli.s.ledger, "query", request);
+      REQUIRE(here.ok());
+      bj::object call = request;
+      call["id"] = ++id;
+      call["op"] = "query";
+      bj::object there = client.Call(call);
+      REQUIRE(ErrorCode(there) == "ok");
+      CHECK(bj::serialize(there.at("result")) == bj::serialize(*here));
+      rows += here->at("rows").as_array().size();
+      if (c.filter.contains("values/carriers")) nested += here->at("rows").as_array().size();
     }
   }
   CHECK(rows > 0);
   CHECK(nested > 0);  // a nested path filters over TCP as it does here
-  for (const std::string& from : {std::string("--from 1"), "--from " + to_second}) {
-    cli.Same("diff " + from + " --to " + std::to_string(head));
-    cli.Same("diff " + from + " --to " + std::to_string(head) + " --format json");
-    cli.Same("diff " + from + " --to " + std::to_string(head) +
-             " --from-effective-on 2023-12-31 --to-effective-on 2025-12-31");
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    cli.Same("query " + cases[i].view + cases[i].words + points[i % points.size()].words +
+             (i % 2 ? " --format json" : ""));
   }
+  cli.Same("diff --from 1 --to " + std::to_string(head));
+  cli.Same("diff --from " + to_second + " --to " + std::to_string(head) + " --format json");
+  cli.Same("diff --from 1 --to " + std::to_string(head) +
+           " --from-effective-on 2023-12-31 --to-effective-on 2025-12-31");
 }
 
 TEST_CASE("cli --connect: a bad point or view is refused alike both ways", "[server][cli]") {

@@ -279,6 +279,31 @@ TEST_CASE("replay: every way a stored record can be wrong is told apart, past th
                                     }),
                Catch::Contains("event " + std::to_string(head) + " does not fold"));
   }
+  // The chain's own rules, past hash and link: the last event rehashed (so its content and link
+  // hold) but recorded before the event before it, or skipping a version of its stream.
+  SECTION("the last event rehashed, recorded before the one before it") {
+    CHECK_THAT(ReplayAfterTampering(path, head,
+                                    [&](std::string body) {
+                                      Event e = reread(body);
+                                      e.recorded_at = "2000-01-01T00:00:00.000000Z";
+                                      e.hash = ComputeEventHash(e);
+                                      return CanonicalForm(e, true);
+                                    }),
+               Catch::Contains("event " + std::to_string(head) +
+                               " does not check out: recorded_at 2000-01-01T00:00:00.000000Z is "
+                               "not after the previous event's"));
+  }
+  SECTION("the last event rehashed, a version of its stream skipped") {
+    CHECK_THAT(
+        ReplayAfterTampering(path, head,
+                             [&](std::string body) {
+                               Event e = reread(body);
+                               e.stream_version += 1;
+                               e.hash = ComputeEventHash(e);
+                               return CanonicalForm(e, true);
+                             }),
+        Catch::Contains("event " + std::to_string(head) + " does not check out: stream_version"));
+  }
 }
 
 }  // namespace

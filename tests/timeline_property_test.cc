@@ -787,10 +787,10 @@ class Session {
 // =============================================================================================
 // Reading the views.
 
-std::int64_t Int(const bj::object& row, std::string_view key) {
+std::int64_t IntAt(const bj::object& row, std::string_view key) {
   return row.at(key).to_number<std::int64_t>();
 }
-std::string Str(const bj::object& row, std::string_view key) {
+std::string StrAt(const bj::object& row, std::string_view key) {
   return std::string(row.at(key).as_string());
 }
 
@@ -846,21 +846,22 @@ std::string BooksProblem(const Session& session, const domain::Projection& p) {
   std::map<std::string, std::int64_t> approved, disbursed;
   for (const auto& value : View(p, "payouts")) {
     const bj::object& payout = value.as_object();
-    if (!session.Mine(Str(payout, "payout_id"))) continue;
-    const std::string id = Str(payout, "entitlement_id");
-    approved[id] += Int(payout, "amount_fen");
-    if (!payout.at("disbursed_seq").is_null()) disbursed[id] += Int(payout, "amount_fen");
+    if (!session.Mine(StrAt(payout, "payout_id"))) continue;
+    const std::string id = StrAt(payout, "entitlement_id");
+    approved[id] += IntAt(payout, "amount_fen");
+    if (!payout.at("disbursed_seq").is_null()) disbursed[id] += IntAt(payout, "amount_fen");
   }
   for (const auto& value : View(p, "entitlements")) {
     const bj::object& e = value.as_object();
-    const std::string id = Str(e, "entitlement_id");
+    const std::string id = StrAt(e, "entitlement_id");
     if (!session.Mine(id)) continue;
     ++rows_of[id];
-    const bool active = Str(e, "status") == "active";
-    const std::int64_t amount = Int(e, "amount_fen"), approved_fen = Int(e, "approved_fen"),
-                       disbursed_fen = Int(e, "disbursed_fen"),
-                       recovered_fen = Int(e, "recovered_fen");
-    const std::int64_t outstanding = Int(e, "outstanding_fen"), due = Int(e, "clawback_due_fen");
+    const bool active = StrAt(e, "status") == "active";
+    const std::int64_t amount = IntAt(e, "amount_fen"), approved_fen = IntAt(e, "approved_fen"),
+                       disbursed_fen = IntAt(e, "disbursed_fen"),
+                       recovered_fen = IntAt(e, "recovered_fen");
+    const std::int64_t outstanding = IntAt(e, "outstanding_fen"),
+                       due = IntAt(e, "clawback_due_fen");
     auto expect = [&](bool ok, const std::string& what) {
       if (!ok) problems << "  " << id << ": " << what << " in " << bj::serialize(e) << "\n";
     };
@@ -908,22 +909,23 @@ std::string MoneyProblem(const Session& session, const domain::Projection& p) {
   std::set<std::string> seen;
   for (const auto& value : View(p, "entitlements")) {
     const bj::object& e = value.as_object();
-    const std::string id = Str(e, "entitlement_id");
+    const std::string id = StrAt(e, "entitlement_id");
     if (!session.Mine(id)) continue;
     seen.insert(id);
     auto it = expected.find(id);
     if (it == expected.end()) {
-      if (!Moneyless(Str(e, "status"), Int(e, "approved_fen"), Int(e, "disbursed_fen"),
-                     Int(e, "recovered_fen"))) {
+      if (!Moneyless(StrAt(e, "status"), IntAt(e, "approved_fen"), IntAt(e, "disbursed_fen"),
+                     IntAt(e, "recovered_fen"))) {
         problems << "  the store has a row the model has not: " << bj::serialize(e) << "\n";
       }
       continue;
     }
     const model::EntitlementRow& m = it->second;
-    const bool same =
-        Str(e, "status") == m.status && (!m.derived || Int(e, "amount_fen") == m.amount_fen) &&
-        Int(e, "approved_fen") == m.approved_fen && Int(e, "disbursed_fen") == m.disbursed_fen &&
-        Int(e, "recovered_fen") == m.recovered_fen;
+    const bool same = StrAt(e, "status") == m.status &&
+                      (!m.derived || IntAt(e, "amount_fen") == m.amount_fen) &&
+                      IntAt(e, "approved_fen") == m.approved_fen &&
+                      IntAt(e, "disbursed_fen") == m.disbursed_fen &&
+                      IntAt(e, "recovered_fen") == m.recovered_fen;
     if (!same) {
       problems << "  " << id << ": store " << bj::serialize(e) << "\n    model status=" << m.status
                << (m.derived ? "" : " (not derived)") << " amount=" << m.amount_fen
