@@ -242,6 +242,15 @@ TEST_CASE("replay: every way a stored record can be wrong is told apart, past th
   const std::uint64_t seq = replay::RecordPipeline::kBatchRecords + 7;  // in the second batch
   REQUIRE(head > seq + 1);
   auto reread = [](const std::string& body) { return std::move(ParseEvent(body)).value(); };
+  // A tampering that changes the event, then gives it the hash of its new content.
+  auto rehashed = [&](const std::function<void(Event&)>& change) {
+    return [&reread, change](const std::string& body) {
+      Event e = reread(body);
+      change(e);
+      e.hash = ComputeEventHash(e);
+      return CanonicalForm(e, true);
+    };
+  };
   SECTION("content edited, hash left: canonical, but its content hashes otherwise") {
     CHECK_THAT(
         ReplayAfterTampering(path, seq,
@@ -270,38 +279,22 @@ TEST_CASE("replay: every way a stored record can be wrong is told apart, past th
                                " was expected"));
   }
   SECTION("the last event rehashed with data its type cannot have") {
-    CHECK_THAT(ReplayAfterTampering(path, head,
-                                    [&](std::string body) {
-                                      Event e = reread(body);
-                                      e.type = "NoSuchType";
-                                      e.hash = ComputeEventHash(e);
-                                      return CanonicalForm(e, true);
-                                    }),
+    CHECK_THAT(ReplayAfterTampering(path, head, rehashed([](Event& e) { e.type = "NoSuchType"; })),
                Catch::Contains("event " + std::to_string(head) + " does not fold"));
   }
   // The chain's own rules, past hash and link: the last event rehashed (so its content and link
   // hold) but recorded before the event before it, or skipping a version of its stream.
   SECTION("the last event rehashed, recorded before the one before it") {
-    CHECK_THAT(ReplayAfterTampering(path, head,
-                                    [&](std::string body) {
-                                      Event e = reread(body);
+    CHECK_THAT(ReplayAfterTampering(path, head, rehashed([](Event& e) {
                                       e.recorded_at = "2000-01-01T00:00:00.000000Z";
-                                      e.hash = ComputeEventHash(e);
-                                      return CanonicalForm(e, true);
-                                    }),
+                                    })),
                Catch::Contains("event " + std::to_string(head) +
                                " does not check out: recorded_at 2000-01-01T00:00:00.000000Z is "
                                "not after the previous event's"));
   }
   SECTION("the last event rehashed, a version of its stream skipped") {
     CHECK_THAT(
-        ReplayAfterTampering(path, head,
-                             [&](std::string body) {
-                               Event e = reread(body);
-                               e.stream_version += 1;
-                               e.hash = ComputeEventHash(e);
-                               return CanonicalForm(e, true);
-                             }),
+        ReplayAfterTampering(path, head, rehashed([](Event& e) { e.stream_version += 1; })),
         Catch::Contains("event " + std::to_string(head) + " does not check out: stream_version"));
   }
 }
