@@ -146,6 +146,10 @@ TEST_CASE("cli --connect: every view, filter and point prints the same bytes as 
 
 TEST_CASE("cli --connect: a bad point or view is refused alike both ways", "[server][cli]") {
   RemoteCli cli;
+  // A diff names both of its points; one left out is an error, not the head.
+  auto one_sided = read::Here(*cli.s.ledger, "diff", bj::object{{"to", bj::object{}}});
+  CHECK(one_sided.status().code() == Code::kBadRequest);
+  CHECK(one_sided.status().details().at("field") == "from");
   for (const char* args : {"query nothing", "query carrier", "explain R1:nobody",
                            "query carriers --as-of-seq 999999", "diff --from 1 --to 999999"}) {
     INFO(args);

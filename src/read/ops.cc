@@ -139,11 +139,16 @@ StatusOr<bj::object> ExplainOp(const Facts& at, const bj::object& args) {
   return ToJson(x);
 }
 
-constexpr const char* kPointForm = "a point: {\"as_of\": …, \"effective_on\": …}";
+// A diff's `side` ("from" or "to"), required: a point as a query names one.
+StatusOr<bj::object> DiffSide(const bj::object& args, std::string_view side) {
+  if (!args.contains(side))
+    return BadArgument(side, "is required: {\"as_of\": …, \"effective_on\": …}");
+  return Object(args, side, "a point: {\"as_of\": …, \"effective_on\": …}");
+}
 
 StatusOr<bj::object> DiffOp(const Facts& at, const bj::object& args) {
-  ASSIGN_OR_RETURN(bj::object from, Object(args, "from", kPointForm));
-  ASSIGN_OR_RETURN(bj::object to, Object(args, "to", kPointForm));
+  ASSIGN_OR_RETURN(bj::object from, DiffSide(args, "from"));
+  ASSIGN_OR_RETURN(bj::object to, DiffSide(args, "to"));
   ASSIGN_OR_RETURN(domain::Cut from_cut, CutOf(at, from, "from."));
   ASSIGN_OR_RETURN(domain::Cut to_cut, CutOf(at, to, "to."));
   return ToJson(Compare(at.facts, from_cut, to_cut));
@@ -159,7 +164,7 @@ StatusOr<std::uint64_t> FarthestSeq(const Ledger& ledger, std::string_view op,
   }
   std::uint64_t farthest = 0;
   for (std::string_view side : {"from", "to"}) {
-    ASSIGN_OR_RETURN(bj::object point_args, Object(args, side, kPointForm));
+    ASSIGN_OR_RETURN(bj::object point_args, DiffSide(args, side));
     ASSIGN_OR_RETURN(replay::Point point, PointOf(point_args, std::string(side) + "."));
     ASSIGN_OR_RETURN(std::uint64_t seq, SeqOf(ledger, point, head));
     farthest = std::max(farthest, seq);
