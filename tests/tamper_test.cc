@@ -7,6 +7,7 @@
 #include "hatchery/ledger.h"
 #include "hatchery/verify.h"
 #include "ledger/format.h"
+#include "policy_fixture.h"
 #include "test_util.h"
 
 namespace hatchery {
@@ -47,6 +48,17 @@ void WriteBody(RawStore& raw, std::uint64_t seq, const std::string& body) {
   raw.Put("events", EncodeFixed64(seq), std::string(1, ledger::kRecordCanonicalJson) + body);
 }
 
+// Makes the command entry of `event` hold its content digest, as a forger who knows
+// docs/format.md would.
+void ForgeDigest(RawStore& raw, const Event& event) {
+  Hash digest = ledger::ContentDigest(
+      ledger::DigestFields{event.command_id, event.stream, event.type, event.effective_date,
+                           std::nullopt, event.document_ref, event.note, event.actor.id,
+                           event.actor.role},
+      hatchery::json::Canonicalize(event.data));
+  raw.Put("commands", event.command_id, ledger::EncodeCommandValue(event.seq, digest));
+}
+
 TEST_CASE("an untouched store verifies", "[tamper]") {
   TempDir dir;
   auto report = Verify(MakeStore(dir));
@@ -74,6 +86,16 @@ TEST_CASE("verify catches tampering at the right seq", "[tamper]") {
       event.effective_date = "2020-01-01";
       event.hash = ComputeEventHash(event);
       WriteBody(raw, 6, CanonicalForm(event, true));
+      // Event 6 hashes right, but its command entry keeps the digest of what was sent.
+      expected_bad = 6;
+      expected_problem = "holds another content digest";
+    }
+    SECTION("one event's data changed, its hash and command digest recomputed") {
+      auto event = std::move(ParseEvent(raw.Get("events", EncodeFixed64(6)).substr(1))).value();
+      event.effective_date = "2020-01-01";
+      event.hash = ComputeEventHash(event);
+      WriteBody(raw, 6, CanonicalForm(event, true));
+      ForgeDigest(raw, event);
       expected_bad = 7;  // event 6 is self-consistent; the link from 7 breaks
       expected_problem = "chain broken";
     }
@@ -127,6 +149,13 @@ TEST_CASE("verify catches tampering at the right seq", "[tamper]") {
       raw.Delete("commands", "c-6");
       expected_bad = 6;
       expected_problem = "the command index entry for \"c-6\"";
+    }
+    SECTION("a command index entry's content digest changed") {
+      std::string value = raw.Get("commands", "c-7");
+      value.back() ^= 0x01;
+      raw.Put("commands", "c-7", value);
+      expected_bad = 7;
+      expected_problem = "holds another content digest";
     }
     SECTION("a record with an unknown tag") {
       std::string record = raw.Get("events", EncodeFixed64(9));
@@ -215,6 +244,50 @@ TEST_CASE("verify reports the earliest of several tamperings, in any batch", "[t
   CHECK(report.events_checked == expected_bad - 1);
   CHECK(report.head.seq == expected_bad - 1);
   CHECK_THAT(report.problem, Catch::Contains(expected_problem));
+}
+
+TEST_CASE("verify finds an index entry added for no event of its own", "[tamper]") {
+  TempDir dir;
+  std::string path = MakeStore(dir);
+  {
+    RawStore raw(path);
+    SECTION("a command id") { raw.Put("commands", "c-forged", raw.Get("commands", "c-3")); }
+    SECTION("a stream version") {
+      raw.Put("streams", ledger::StreamKey("carrier/z", 1), EncodeFixed64(3));
+    }
+  }
+  VerifyReport report = Verify(path);
+  INFO(report.problem);
+  CHECK(report.first_bad_seq == 3);
+  CHECK_THAT(report.problem, Catch::Contains("11 entries for 10 events"));
+  CHECK(report.events_checked == kEvents);  // the events themselves are intact
+}
+
+// An event edited into something the schemas refuse, with its hash and digest recomputed: the
+// chain holds (it is the last event), only re-validating it finds it.
+TEST_CASE("verify re-validates every event against its schema", "[tamper]") {
+  std::string path;
+  std::uint64_t seq = 0;
+  testing::PolicyFixture fixture;
+  fixture.Register("tl-inc-001", "incubator", "comprehensive");
+  seq = fixture.Register("tl-inc-002", "incubator", "comprehensive");
+  path = fixture.ledger->dir();
+  fixture.ledger.reset();
+  {
+    RawStore raw(path);
+    auto event = std::move(ParseEvent(raw.Get("events", EncodeFixed64(seq)).substr(1))).value();
+    event.data["area_m2"] = -5;
+    event.hash = ComputeEventHash(event);
+    WriteBody(raw, seq, CanonicalForm(event, true));
+    ForgeDigest(raw, event);
+  }
+  VerifyOptions options;
+  CHECK(VerifyStore(path, options)->ok());  // without the domain's check the chain holds
+  options.validate_event = [](const Event& e) { return domain::ValidateRecorded(e); };
+  VerifyReport report = *VerifyStore(path, options);
+  INFO(report.problem);
+  CHECK(report.first_bad_seq == seq);
+  CHECK_THAT(report.problem, Catch::Contains("breaks its schema") && Catch::Contains("area_m2"));
 }
 
 TEST_CASE("a store whose head was tampered with is refused on open", "[tamper]") {

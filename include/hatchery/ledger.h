@@ -79,10 +79,12 @@ class Ledger {
   static Status Create(const std::string& dir, std::string_view deployment = kDefaultDeployment);
 
   // Opens an existing store for appending and reading; the directory is locked against other
-  // writers. The head is rebuilt from the events and checked (docs/format.md); with
-  // `options.rules`, every stored event is applied to them before the first append.
+  // writers. The head is rebuilt from the events and checked (docs/format.md); a writable open
+  // also checks the tail (no index entry, Merkle entry or checkpoint past the head, the last
+  // Merkle run as its events give it) and refuses a store that fails; with `options.rules`, every
+  // stored event is applied to them before the first append.
   // Errors: kNotFound, kBadRequest (not a store / unknown version), kUnavailable (locked),
-  // kCorruption (the head does not check out: run verify).
+  // kCorruption (the head or the tail does not check out, details.seq: run verify).
   static StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir, LedgerOptions options = {});
 
   ~Ledger();

@@ -1,12 +1,14 @@
 // Verification of a store (AUDIT.md §4). Trusts nothing but the events' bytes: every record is
-// re-rendered and re-hashed, every link and seq checked, the indexes and the stored Merkle tree
-// checked against the events, the root recomputed at every kept checkpoint and each checkpoint's
+// re-rendered and re-hashed, every link and seq checked, the indexes (both ways) and the command
+// digests and the stored Merkle tree checked against the events, each event re-validated (with
+// `validate_event`), the root recomputed at every kept checkpoint and each checkpoint's
 // signatures checked. A checkpoint signed by a key the auditor holds (`trusted_keys`) is what
 // catches a log rewritten wholesale, hashes and all, by someone with the database files.
 #ifndef HATCHERY_VERIFY_H_
 #define HATCHERY_VERIFY_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,9 @@ struct VerifyOptions {
   // Check events 1..to_seq only, and the kept checkpoints of those sizes (0: every event). What
   // lies beyond is not looked at: a store still being appended to checks out to any seq it has.
   std::uint64_t to_seq = 0;
+  // The domain's check of one event on its own (its type known, its data within its schema and
+  // the envelope's rules), run on every event: the ledger alone knows no schemas. None: skipped.
+  std::function<Status(const Event&)> validate_event;
 };
 
 struct VerifyReport {

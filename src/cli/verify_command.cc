@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/remote.h"
 #include "cli/store.h"
+#include "domain/checks/policy_rules.h"
 #include "domain/views/projections.h"
 #include "hatchery/key_files.h"
 #include "hatchery/verify.h"
@@ -40,6 +41,7 @@ int RunVerify(const std::string& dir, const std::vector<std::string>& pubkeys) {
     if (!key.ok()) return Fail(key.status());
     options.trusted_keys.push_back(*key);
   }
+  options.validate_event = [](const Event& event) { return domain::ValidateRecorded(event); };
   auto report = VerifyStore(dir, options);
   if (!report.ok()) return Fail(report.status());
   if (report->ok()) {

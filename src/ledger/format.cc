@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "hatchery/json.h"
+
 namespace hatchery::ledger {
 
 std::string EncodeFixed64(std::uint64_t v) {
@@ -32,6 +34,22 @@ std::string StreamKey(std::string_view stream, std::uint64_t version) {
 
 std::string CheckpointKey(std::uint64_t tree_size, std::string_view note) {
   return EncodeFixed64(tree_size) + std::string(AsBytes(Sha256(note)).substr(0, 8));
+}
+
+Hash ContentDigest(const DigestFields& f, std::string_view canonical_data) {
+  boost::json::object rest;
+  rest["actor"] = boost::json::object{{"id", f.actor_id}, {"role", f.actor_role}};
+  rest["command_id"] = f.command_id;
+  rest["stream"] = f.stream;
+  if (f.expected_version) rest["expected_version"] = static_cast<std::int64_t>(*f.expected_version);
+  rest["type"] = f.type;
+  rest["effective_date"] = f.effective_date;
+  if (f.document_ref) rest["document_ref"] = *f.document_ref;
+  if (f.note) rest["note"] = *f.note;
+  std::string input(canonical_data);
+  input.push_back('\0');
+  json::AppendCanonical(rest, &input);
+  return Sha256(input);
 }
 
 std::string EncodeCommandValue(std::uint64_t seq, const Hash& digest) {

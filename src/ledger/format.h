@@ -67,6 +67,17 @@ std::string CheckpointKey(std::uint64_t tree_size, std::string_view note);
 // entries may be deleted).
 inline std::string SnapshotKey(std::uint64_t seq) { return EncodeFixed64(seq); }
 
+// docs/format.md "Content digest": what a command id's entry holds besides its seq — SHA-256 of the
+// canonical `data`, a NUL byte, and the canonical JSON of the other client-set envelope fields
+// plus the actor. Views, so that verify can take them from a record read in place.
+struct DigestFields {
+  std::string_view command_id, stream, type, effective_date;
+  std::optional<std::uint64_t> expected_version;
+  std::optional<std::string_view> document_ref, note;
+  std::string_view actor_id, actor_role;
+};
+Hash ContentDigest(const DigestFields& fields, std::string_view canonical_data);
+
 std::string EncodeCommandValue(std::uint64_t seq, const Hash& digest);
 struct CommandEntry {
   std::uint64_t seq;

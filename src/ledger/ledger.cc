@@ -9,6 +9,7 @@
 #include "ledger/merkle_nodes.h"
 #include "ledger/sequencer.h"
 #include "ledger/store.h"
+#include "ledger/tail.h"
 #include "ledger/writer.h"
 
 namespace hatchery {
@@ -111,6 +112,7 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
                                             recovered.head, std::move(*origin),
                                             std::move(opened_tail)));
   if (options.read_only) return ledger;
+  RETURN_IF_ERROR(ledger::CheckTail(*raw_store, recovered.head.seq, *tree));
   if (options.rules) {
     RETURN_IF_ERROR(ledger->ForEach(1, recovered.head.seq, [&](const Event& e) {
       options.rules->Apply(e);

@@ -15,24 +15,6 @@ namespace bj = boost::json;
 // not reallocate.
 constexpr std::size_t kEnvelopeBytesHint = 768;
 
-// docs/format.md "Content digest": SHA-256 of the canonical data, a NUL byte, and the canonical
-// JSON of the other client-set fields plus the actor (no deep copy of `data`).
-Hash ContentDigest(const AppendCommand& c, std::string_view canonical_data, const Actor& actor) {
-  bj::object rest;
-  rest["actor"] = bj::object{{"id", actor.id}, {"role", actor.role}};
-  rest["command_id"] = c.command_id;
-  rest["stream"] = c.stream;
-  if (c.expected_version) rest["expected_version"] = static_cast<std::int64_t>(*c.expected_version);
-  rest["type"] = c.type;
-  rest["effective_date"] = c.effective_date;
-  if (c.document_ref) rest["document_ref"] = *c.document_ref;
-  if (c.note) rest["note"] = *c.note;
-  std::string input(canonical_data);
-  input.push_back('\0');
-  json::AppendCanonical(rest, &input);
-  return Sha256(input);
-}
-
 }  // namespace
 
 StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor,
@@ -48,7 +30,11 @@ StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor,
                   "field \"data\": larger than " + std::to_string(kMaxDataBytes) + " bytes",
                   bj::object{{"field", "data"}});
   }
-  prepared.digest = ContentDigest(command, prepared.canonical_data, actor);
+  const AppendCommand& c = command;
+  prepared.digest =
+      ContentDigest(DigestFields{c.command_id, c.stream, c.type, c.effective_date,
+                                 c.expected_version, c.document_ref, c.note, actor.id, actor.role},
+                    prepared.canonical_data);
   prepared.command = std::move(command);
   return prepared;
 }

@@ -5,10 +5,12 @@
 
 #include "hatchery/chain.h"
 #include "hatchery/checkpoint.h"
+#include "hatchery/json.h"
 #include "hatchery/json_tape.h"
 #include "hatchery/merkle.h"
 #include "ledger/merkle_nodes.h"
 #include "ledger/store.h"
+#include "ledger/tail.h"
 
 namespace hatchery {
 
@@ -25,7 +27,25 @@ struct Linked {
   std::string stream;
   std::uint64_t stream_version = 0;
   std::string command_id;
+  // Its content digest (docs/format.md) as sent without and with expected_version, which the
+  // event does not keep: the command entry must hold one of them.
+  Hash digest{}, digest_expecting{};
+  std::optional<Event> event;  // kept for VerifyOptions::validate_event
 };
+
+// The content digests of an event, without and with the expected_version it was appended at.
+template <typename EventLike>
+std::pair<Hash, Hash> DigestsOf(const EventLike& e, std::string_view canonical_data) {
+  auto optional_view = [](const auto& o) {
+    return o ? std::optional<std::string_view>(*o) : std::nullopt;
+  };
+  ledger::DigestFields fields{e.command_id,          e.stream,     e.type,
+                              e.effective_date,      std::nullopt, optional_view(e.document_ref),
+                              optional_view(e.note), e.actor.id,   e.actor.role};
+  Hash without = ledger::ContentDigest(fields, canonical_data);
+  fields.expected_version = e.stream_version - 1;
+  return {without, ledger::ContentDigest(fields, canonical_data)};
+}
 
 // Consecutive events that passed the chain checks, and the chain's problem right after them.
 struct Batch {
@@ -39,6 +59,8 @@ class ChainChecker {
  public:
   // Checks the record stored under `key`: on success appends it to the batch's events; on failure
   // sets the batch's problem and returns false.
+  explicit ChainChecker(bool keep_events) : keep_events_(keep_events) {}
+
   bool Check(std::string_view key, std::string_view record, Batch* batch) {
     const std::uint64_t expected = chain_.head().seq + 1;
     auto fail = [&](std::uint64_t seq, std::string problem) {
@@ -62,8 +84,21 @@ class ChainChecker {
       if (Status linked = chain_.NextChecked(LinkOf(event), content_problem); !linked.ok()) {
         return fail(*seq, linked.message());
       }
-      batch->events.push_back(Linked{chain_.head(), std::string{event.stream}, event.stream_version,
-                                     std::string{event.command_id}});
+      Linked linked;
+      linked.head = chain_.head();
+      linked.stream = event.stream;
+      linked.stream_version = event.stream_version;
+      linked.command_id = event.command_id;
+      if constexpr (std::is_same_v<std::decay_t<decltype(event)>, Event>) {
+        std::tie(linked.digest, linked.digest_expecting) =
+            DigestsOf(event, json::Canonicalize(event.data));
+        if (keep_events_) linked.event = event;
+      } else {
+        std::tie(linked.digest, linked.digest_expecting) =
+            DigestsOf(event, event.data.value().text());
+        if (keep_events_) linked.event = ToEvent(event);
+      }
+      batch->events.push_back(std::move(linked));
       return true;
     };
     if (record.empty() || record[0] != ledger::kRecordCanonicalJson) {
@@ -75,15 +110,18 @@ class ChainChecker {
   }
 
  private:
+  bool keep_events_;
   EventChain chain_;
   json::Tape tape_;  // reads each record in place
 };
 
-// The index entries of `linked` must point at their events: each index read in one MultiGet.
-// Returns the position of the first event whose entries do not, and what is
-// wrong (or linked.size() and ""). An entry that cannot be read counts as not pointing at it.
+// The checks of `linked` after the chain's: their index entries point at them (each index read in
+// one MultiGet), each command entry holds its event's content digest, and each event passes
+// `validate` (if any). Returns the position of the first event that fails, and what is wrong (or
+// linked.size() and ""). An entry that cannot be read counts as not pointing at it.
 using IndexCheck = std::pair<std::size_t, std::string>;
-IndexCheck CheckIndexes(const ledger::Store& store, const std::vector<Linked>& linked) {
+IndexCheck CheckEntries(const ledger::Store& store, const std::vector<Linked>& linked,
+                        const std::function<Status(const Event&)>& validate) {
   std::vector<std::string> stream_keys, command_ids;
   stream_keys.reserve(linked.size());
   command_ids.reserve(linked.size());
@@ -109,6 +147,15 @@ IndexCheck CheckIndexes(const ledger::Store& store, const std::vector<Linked>& l
     if (!command || command->seq != seq) {
       return {i, "the command index entry for \"" + linked[i].command_id +
                      "\" does not point at this event"};
+    }
+    if (command->digest != linked[i].digest && command->digest != linked[i].digest_expecting) {
+      return {i, "the command index entry for \"" + linked[i].command_id +
+                     "\" holds another content digest than this event's (docs/format.md)"};
+    }
+    if (validate && linked[i].event) {
+      if (Status valid = validate(*linked[i].event); !valid.ok()) {
+        return {i, "the event breaks its schema: " + valid.message()};
+      }
     }
   }
   return {linked.size(), ""};
@@ -274,20 +321,38 @@ class TreeChecker {
   std::size_t next_ = 0;    // the first not yet checked
 };
 
-// Index entries that point past the last event betray events removed from the end of the log.
-void CheckIndexTail(const ledger::Store& store, Cf cf, VerifyReport* report) {
-  auto it = store.NewIterator(cf);
+// The seq an entry of index `cf` refers to whose event is not the one the entry is for, or 0 (the
+// slow search for an entry added behind the ledger's back, once the counts disagree).
+std::uint64_t StrayEntrySeq(const ledger::Store& store, Cf cf) {
+  auto it = store.NewIterator(cf, /*fill_cache=*/false);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
     std::string_view value(it->value().data(), it->value().size());
-    auto seq = ledger::DecodeFixed64(value.substr(0, 8));
-    if (seq && *seq > report->head.seq) {
-      report->first_bad_seq = *seq;
-      report->problem = "event " + std::to_string(*seq) +
-                        " is missing: the indexes refer to it but the log ends at " +
-                        std::to_string(report->head.seq);
-      return;
-    }
+    auto seq = ledger::DecodeFixed64(value.substr(0, std::min<std::size_t>(value.size(), 8)));
+    if (!seq) return 1;
+    auto event = store.GetEvent(*seq);
+    if (!event.ok()) return *seq;
+    std::string own = cf == Cf::kStreams ? ledger::StreamKey(event->stream, event->stream_version)
+                                         : event->command_id;
+    if (key != own) return *seq;
   }
+  return 0;
+}
+
+// Index entries that point past the last event betray events removed from the end of the log;
+// more entries than events, entries added behind the ledger's back (each event's own entries
+// point at it, so with as many entries as events there are no others).
+Status CheckIndexTotals(const ledger::Store& store, Cf cf, VerifyReport* report) {
+  ASSIGN_OR_RETURN(ledger::IndexSummary summary, ledger::SummarizeIndex(store, cf));
+  std::uint64_t stray = 0;
+  if (summary.max_seq <= report->head.seq && summary.entries != report->head.seq) {
+    stray = StrayEntrySeq(store, cf);
+  }
+  if (auto problem = ledger::IndexProblem(cf, summary, report->head.seq, stray)) {
+    report->first_bad_seq = problem->seq;
+    report->problem = std::move(problem->what);
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -308,7 +373,7 @@ boost::json::object ToJson(const VerifyReport& report) {
 StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& options) {
   ASSIGN_OR_RETURN(auto store, ledger::Store::Open(dir, ledger::Store::Mode::kReadOnly));
   VerifyReport report;
-  ChainChecker chain;
+  ChainChecker chain(static_cast<bool>(options.validate_event));
   TreeChecker tree(*store, options);
   RETURN_IF_ERROR(tree.Load());
   // Events are checked in batches: the chain in order, then the batch's index entries read
@@ -361,13 +426,13 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
   // as it is destroyed, before `next`, whose events it reads.
   auto batch = std::make_unique<Batch>();
   bool more = read_batch(batch.get());
-  auto indexes =
-      std::async(std::launch::async, CheckIndexes, std::cref(*store), std::cref(batch->events));
+  auto indexes = std::async(std::launch::async, CheckEntries, std::cref(*store),
+                            std::cref(batch->events), std::cref(options.validate_event));
   while (more) {
     auto next = std::make_unique<Batch>();
     more = read_batch(next.get());
-    auto next_indexes =
-        std::async(std::launch::async, CheckIndexes, std::cref(*store), std::cref(next->events));
+    auto next_indexes = std::async(std::launch::async, CheckEntries, std::cref(*store),
+                                   std::cref(next->events), std::cref(options.validate_event));
     if (!settle(*batch, indexes)) return report;
     batch = std::move(next);
     indexes = std::move(next_indexes);
@@ -382,8 +447,8 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
                      std::to_string(options.to_seq);
     return report;
   }
-  CheckIndexTail(*store, Cf::kStreams, &report);
-  if (report.ok()) CheckIndexTail(*store, Cf::kCommands, &report);
+  RETURN_IF_ERROR(CheckIndexTotals(*store, Cf::kStreams, &report));
+  if (report.ok()) RETURN_IF_ERROR(CheckIndexTotals(*store, Cf::kCommands, &report));
   if (report.ok()) {
     report.problem = tree.Finish(report.head.seq, &report.first_bad_seq);
     if (!report.ok() && report.first_bad_seq <= report.head.seq) {

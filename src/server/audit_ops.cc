@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/checks/policy_rules.h"
 #include "hatchery/verify.h"
 #include "read/arguments.h"
 #include "replay/checkpoint_state.h"
@@ -23,6 +24,7 @@ StatusOr<bj::object> VerifyOp(const Ledger& ledger, const bj::object& args) {
   }
   VerifyOptions options;
   options.to_seq = to_seq;
+  options.validate_event = [](const Event& event) { return domain::ValidateRecorded(event); };
   ASSIGN_OR_RETURN(VerifyReport report, VerifyStore(ledger.dir(), options));
   bj::object out = ToJson(report);
   out["from_seq"] = from_seq;

@@ -10,8 +10,10 @@ PolicyRules::PolicyRules(const SchemaRegistry& schemas) : schemas_(schemas), fac
   Reset();
 }
 
-StatusOr<std::int64_t> PolicyRules::Validate(const AppendCommand& command) const {
-  ASSIGN_OR_RETURN(std::int64_t version, schemas_.Validate(command.type, command.data));
+namespace {
+
+StatusOr<std::int64_t> ValidateWith(const SchemaRegistry& schemas, const AppendCommand& command) {
+  ASSIGN_OR_RETURN(std::int64_t version, schemas.Validate(command.type, command.data));
   RETURN_IF_ERROR(CheckEnvelope(command));
   // What a schema cannot say: real calendar dates, a ruleset that parses.
   RETURN_IF_ERROR(DecodeData(command.type, command.data).status());
@@ -19,6 +21,20 @@ StatusOr<std::int64_t> PolicyRules::Validate(const AppendCommand& command) const
     RETURN_IF_ERROR(ParseRuleset(command.data, 0).status());
   }
   return version;
+}
+
+}  // namespace
+
+StatusOr<std::int64_t> PolicyRules::Validate(const AppendCommand& command) const {
+  return ValidateWith(schemas_, command);
+}
+
+Status ValidateRecorded(const Event& event, const SchemaRegistry& schemas) {
+  AppendCommand command{event.command_id,     event.stream,       std::nullopt, event.type, {},
+                        event.effective_date, event.document_ref, event.note};
+  RETURN_IF_ERROR(ValidateCommand(command));
+  ASSIGN_OR_RETURN(command.data, schemas.Upcast(event.type, event.schema_version, event.data));
+  return ValidateWith(schemas, command).status();
 }
 
 Status PolicyRules::Check(const AppendCommand& command, const Actor& actor,

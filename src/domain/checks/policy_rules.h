@@ -52,6 +52,14 @@ class PolicyRules : public EventRules {
   mutable std::map<std::string, std::optional<Walk>, std::less<>> walks_;
 };
 
+// What PolicyRules::Validate (and the ledger's envelope checks) ask of a command, asked of an event
+// already recorded, its data upcast to the newest version of its type: `verify` runs it on every
+// event, so that a record edited into something the schemas refuse (a year 1002025, a negative
+// amount) is caught even when its hash was recomputed. Errors: as Validate, kBadRequest (envelope),
+// kNotFound (no upcaster for its version).
+Status ValidateRecorded(const Event& event,
+                        const SchemaRegistry& schemas = SchemaRegistry::Default());
+
 }  // namespace hatchery::domain
 
 #endif  // HATCHERY_DOMAIN_CHECKS_POLICY_RULES_H_
