@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string_view>
 #include <utility>
 
@@ -328,6 +329,25 @@ void CheckRetraction(const std::vector<Fact>& recorded, const Fact& f,
   }
   if (target->type == "EventRetracted") broken.insert("retraction_target_not_retraction");
   if (RetractedSeqs(recorded).count(f.retracted_seq) > 0) broken.insert("not_already_retracted");
+  // "recovered_within_disbursed": with the target gone, every entitlement of the stream keeps
+  // Σ recovered ≤ Σ disbursed (a payout counts as disbursed when its approval and its
+  // disbursement both stand).
+  std::set<std::uint64_t> gone = RetractedSeqs(recorded);
+  gone.insert(f.retracted_seq);
+  std::map<std::string, std::int64_t> balance;  // entitlement → disbursed − recovered
+  for (const Fact& a : recorded) {
+    if (a.stream != f.stream || gone.count(a.seq) > 0) continue;
+    if (a.type == "ClawbackRecovered") balance[a.entitlement_id] -= a.amount_fen;
+    if (a.type != "PayoutApproved") continue;
+    bool paid = std::any_of(recorded.begin(), recorded.end(), [&](const Fact& d) {
+      return d.stream == f.stream && d.type == "PayoutDisbursed" && d.id == a.id &&
+             gone.count(d.seq) == 0;
+    });
+    if (paid) balance[a.entitlement_id] += a.amount_fen;
+  }
+  for (const auto& [entitlement, left] : balance) {
+    if (left < 0) broken.insert("recovered_within_disbursed");
+  }
 }
 
 std::set<std::string> BrokenInRecordedOrder(const std::vector<Fact>& recorded, const Fact& f) {

@@ -11,6 +11,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdlib>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,6 +98,19 @@ class [[nodiscard]] StatusOr {
   }
   std::variant<Status, T> v_;
 };
+
+// What `work` answers, or kInternal saying what it threw: for the boundaries where a request is
+// answered (a server op, a timer's task, a command), so that an exception — a sum beyond ±2^53
+// (domain/fold/sums.h), memory — ends one answer, not the process. `work` returns a Status or a
+// StatusOr.
+template <typename Work>
+auto Guarded(Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const std::exception& e) {
+    return Status(Code::kInternal, e.what());
+  }
+}
 
 namespace status_internal {
 inline const Status& AsStatus(const Status& s) { return s; }

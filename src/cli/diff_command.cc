@@ -10,6 +10,7 @@
 #include "cli/point.h"
 #include "cli/remote.h"
 #include "cli/store.h"
+#include "hatchery/text.h"
 #include "read/cells.h"
 #include "read/filter.h"
 
@@ -98,7 +99,7 @@ void PrintWords(const bj::object& diff) {
       } else {
         line += "  [no event: the date deadlines are judged on moved]";
       }
-      std::printf("%s\n", line.c_str());
+      std::printf("%s\n", text::Printable(line).c_str());
     }
   }
 }

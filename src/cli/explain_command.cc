@@ -10,6 +10,7 @@
 #include "cli/point.h"
 #include "cli/remote.h"
 #include "cli/store.h"
+#include "hatchery/text.h"
 #include "read/cells.h"
 #include "read/filter.h"
 
@@ -111,7 +112,7 @@ int RunExplain(const ExplainArgs& args) {
   if (args.format == "json") {
     std::cout << bj::serialize(*explanation) << "\n";
   } else {
-    std::cout << Words(*explanation);
+    std::cout << text::Printable(Words(*explanation), /*keep_newlines=*/true);
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/store.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -29,6 +30,10 @@ int main(int argc, char** argv) {
   hatchery::cli::AddClientCommand(app, &exit_code);
   hatchery::cli::AddExportCommand(app, &exit_code);
   hatchery::cli::AddVerifyExportCommand(app, &exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    CLI11_PARSE(app, argc, argv);
+  } catch (const std::exception& e) {  // e.g. a sum beyond ±2^53 (domain/fold/sums.h)
+    return hatchery::cli::Fail(hatchery::Status(hatchery::Code::kInternal, e.what()));
+  }
   return exit_code;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hatchery/text.h"
+
 namespace hatchery::cli {
 namespace {
 
@@ -27,6 +29,11 @@ std::size_t DisplayWidth(std::string_view s) {
     i += n;
   }
   return width;
+}
+
+void Table::AddRow(std::vector<std::string> cells) {
+  for (std::string& cell : cells) cell = text::Printable(cell);
+  rows_.push_back(std::move(cells));
 }
 
 void Table::Print(std::ostream& out) const {

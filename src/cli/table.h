@@ -1,5 +1,7 @@
 // Plain-text tables for people: columns padded to their display width (a Chinese character takes
-// two terminal cells). The cells' text is read/cells.h's.
+// two terminal cells). The cells' text is read/cells.h's; anything in it a terminal would act on
+// (control characters, escape sequences, bidirectional overrides: hatchery/text.h) is shown as a
+// visible escape, whoever recorded it.
 #ifndef HATCHERY_CLI_TABLE_H_
 #define HATCHERY_CLI_TABLE_H_
 
@@ -17,7 +19,7 @@ std::size_t DisplayWidth(std::string_view utf8);
 class Table {
  public:
   explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
-  void AddRow(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  void AddRow(std::vector<std::string> cells);
   void Print(std::ostream& out) const;
 
  private:

@@ -9,6 +9,7 @@
 
 #include "hatchery/base64.h"
 #include "hatchery/sha256.h"
+#include "hatchery/text.h"
 
 namespace hatchery::note {
 namespace {
@@ -49,29 +50,6 @@ std::uint32_t ReadBigEndian(std::string_view four) {
   std::uint32_t v = 0;
   for (char c : four.substr(0, 4)) v = v << 8 | static_cast<unsigned char>(c);
   return v;
-}
-
-// Well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
-bool IsValidUtf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
-    for (std::size_t k = 1; k < n; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = cp << 6 | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n;
-  }
-  return true;
 }
 
 bool HasControlOtherThanNewline(std::string_view s) {
@@ -129,7 +107,7 @@ StatusOr<PublicKey> PublicOf(const std::array<std::uint8_t, 32>& seed) {
 }  // namespace
 
 bool IsValidKeyName(std::string_view name) {
-  if (name.empty() || !IsValidUtf8(name)) return false;
+  if (name.empty() || !text::IsValidUtf8(name)) return false;
   for (char c : name) {
     if (c == '+' || static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;
   }
@@ -208,7 +186,7 @@ StatusOr<VerifierKey> ParseVerifierKey(std::string_view text) {
 
 StatusOr<std::string> Sign(std::string_view text, const SigningKey& key) {
   if (text.empty() || text.back() != '\n' || text.find("\n\n") != std::string_view::npos ||
-      HasControlOtherThanNewline(text) || !IsValidUtf8(text)) {
+      HasControlOtherThanNewline(text) || !text::IsValidUtf8(text)) {
     return Malformed(
         "a note's text must be UTF-8 ending in a newline, without blank lines or control "
         "characters");
@@ -233,7 +211,7 @@ StatusOr<std::string> Sign(std::string_view text, const SigningKey& key) {
 }
 
 StatusOr<Note> Parse(std::string_view signed_note) {
-  if (!IsValidUtf8(signed_note) || HasControlOtherThanNewline(signed_note)) {
+  if (!text::IsValidUtf8(signed_note) || HasControlOtherThanNewline(signed_note)) {
     return Malformed("a signed note must be UTF-8 without control characters but newlines");
   }
   auto split = signed_note.rfind("\n\n");

@@ -6,6 +6,7 @@
 
 #include "hatchery/event.h"
 #include "hatchery/json.h"
+#include "hatchery/text.h"
 #include "hatchery/time.h"
 
 namespace hatchery {
@@ -32,6 +33,38 @@ Status CheckText(std::string_view field, std::string_view s, std::size_t max_cha
     return FieldError(field, "longer than " + std::to_string(max_chars) + " characters");
   }
   if (HasControlChars(s)) return FieldError(field, "must not contain control characters");
+  return Status::Ok();
+}
+
+// A text an append may record: nothing text::IsForbidden.
+Status CheckRecordedText(std::string_view field, std::string_view s, bool allow_newline = false) {
+  if (auto cp = text::FirstForbidden(s, allow_newline)) {
+    return FieldError(field, "must not contain control characters or bidirectional overrides (" +
+                                 text::CodePointName(*cp) + ")");
+  }
+  return Status::Ok();
+}
+
+// Every string and member name in `value`, the field at JSON pointer `path` ("/data/name",
+// "/data/items/0"), as schema errors name fields.
+Status CheckRecordedData(const bj::object& object, const std::string& path);
+Status CheckRecordedData(const bj::value& value, const std::string& path) {
+  if (value.is_string()) return CheckRecordedText(path, value.get_string());
+  if (const bj::array* a = value.if_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      RETURN_IF_ERROR(CheckRecordedData((*a)[i], path + "/" + std::to_string(i)));
+    }
+  }
+  if (const bj::object* o = value.if_object()) return CheckRecordedData(*o, path);
+  return Status::Ok();
+}
+Status CheckRecordedData(const bj::object& object, const std::string& path) {
+  for (const auto& [key, member] : object) {
+    std::string member_path = path + "/";
+    for (char c : key) member_path += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    RETURN_IF_ERROR(CheckRecordedText(member_path, key));
+    RETURN_IF_ERROR(CheckRecordedData(member, member_path));
+  }
   return Status::Ok();
 }
 
@@ -219,6 +252,11 @@ Status ValidateCommand(const AppendCommand& c) {
   };
   RETURN_IF_ERROR(CheckClientFields(c.command_id, c.stream, c.type, c.effective_date,
                                     view(c.document_ref), view(c.note)));
+  // What is recorded from now on, beyond what reading a recorded event asks (text.h).
+  RETURN_IF_ERROR(CheckRecordedText("command_id", c.command_id));
+  if (c.document_ref) RETURN_IF_ERROR(CheckRecordedText("document_ref", *c.document_ref));
+  if (c.note) RETURN_IF_ERROR(CheckRecordedText("note", *c.note, /*allow_newline=*/true));
+  RETURN_IF_ERROR(CheckRecordedData(c.data, "/data"));
   if (c.expected_version &&
       *c.expected_version > static_cast<std::uint64_t>(json::kMaxJsonInteger)) {
     return FieldError("expected_version", "is out of range");

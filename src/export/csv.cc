@@ -35,11 +35,22 @@ void AppendQuoted(std::string_view cell, std::string* out) {
   out->push_back('"');
 }
 
+// A text cell a spreadsheet would take for a formula — one starting with = + - @, a tab or a
+// carriage return (OWASP, "CSV Injection") — is written after an apostrophe, which spreadsheets
+// show as text and do not evaluate.
+void AppendText(std::string_view cell, std::string* out) {
+  if (cell.empty() || std::string_view("=+-@\t\r").find(cell[0]) == std::string_view::npos) {
+    AppendQuoted(cell, out);
+    return;
+  }
+  AppendQuoted("'" + std::string(cell), out);
+}
+
 void AppendCell(const bj::value& v, std::string* out) {
   char digits[24];
   switch (v.kind()) {
     case bj::kind::null: return;
-    case bj::kind::string: AppendQuoted(v.as_string(), out); return;
+    case bj::kind::string: AppendText(v.as_string(), out); return;
     case bj::kind::bool_: out->append(v.as_bool() ? "true" : "false"); return;
     case bj::kind::int64:
       out->append(digits, std::to_chars(digits, digits + sizeof digits, v.as_int64()).ptr);

@@ -3,7 +3,9 @@
 // they first appear; a nested object is flattened one level ("values.jobs"); an array is written
 // as its canonical JSON; null is an empty cell. Beside every money column in fen (`…_fen`) comes
 // the same amount in yuan (`…_yuan`, e.g. "1234.56"), so a person reads yuan and a program
-// recomputes from fen. Text is written as recorded (Chinese names included).
+// recomputes from fen. Text is written as recorded (Chinese names included), except that a text
+// cell a spreadsheet would take for a formula (starting with = + - @, a tab or CR) gets a leading
+// apostrophe.
 //
 // Pure functions; thread-safe.
 #ifndef HATCHERY_EXPORT_CSV_H_

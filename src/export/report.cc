@@ -383,7 +383,8 @@ class Report {
   void AddBar(const std::string& label, const std::vector<std::size_t>& rows,
               std::vector<Bar>* bars, Table* table) const {
     std::int64_t total = 0;
-    for (std::size_t i : rows) total += Fen(payouts_.Get(i, "amount_fen"));
+    for (std::size_t i : rows)
+      total = domain::CheckedAdd(total, Fen(payouts_.Get(i, "amount_fen")), "amount_fen");
     bars->push_back({label, total, YuanText(total), RowList(payouts_, rows)});
     table->Row().Text(label).Number(YuanText(total)).Source(RowList(payouts_, rows));
   }

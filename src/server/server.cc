@@ -88,7 +88,7 @@ StatusOr<std::uint64_t> Server::State::SignIfNew() {
   ASSIGN_OR_RETURN(const domain::FactBase* facts, projector->CaughtUp());
   std::uint64_t size = facts->last_seq();
   if (size == 0 || size == signed_size) return 0;
-  auto note = replay::SignAndKeep(ledger, *facts, *options.signing_key);
+  auto note = Guarded([&] { return replay::SignAndKeep(ledger, *facts, *options.signing_key); });
   if (!note.ok()) {
     spdlog::error("cannot sign a checkpoint of {} events: {}", size, note.status().message());
     return note.status();

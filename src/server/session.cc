@@ -254,7 +254,7 @@ asio::awaitable<StatusOr<bj::object>> Session::RunOn(
   using Answer = std::optional<StatusOr<bj::object>>;
   auto initiate = [this, executor, &work](auto handler) {
     asio::post(executor, [&work, away = Away(state_->net, std::move(handler))]() mutable {
-      away.Return(Answer(work()));
+      away.Return(Answer(Guarded(work)));
     });
   };
   Answer answer = co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Answer)>(

@@ -1,6 +1,8 @@
 #include "domain/checks/invariants.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "domain/fold/json_fields.h"
 #include "domain/views/timeline.h"
@@ -52,6 +54,57 @@ Status CheckUnique(const FactBase& facts, std::string_view kind, const std::stri
   return Status::Ok();
 }
 
+// recovered_within_disbursed: retracting a payout's approval or disbursement takes its money out
+// of what was disbursed on its entitlement; what was recovered from the carrier must stay covered,
+// or the books would show more recovered than ever paid. (Retract the claw-back first.)
+Status CheckRecoveredStaysCovered(const StreamFacts& stream, const Fact& target) {
+  std::string payout_id;
+  if (auto* a = std::get_if<PayoutApproved>(&target.body)) payout_id = a->payout_id;
+  if (auto* d = std::get_if<PayoutDisbursed>(&target.body)) payout_id = d->payout_id;
+  if (payout_id.empty()) return Status::Ok();
+  std::set<std::uint64_t> retracted{target.seq};
+  for (const Fact& f : stream.facts) {
+    if (auto* r = std::get_if<EventRetracted>(&f.body)) retracted.insert(r->retracted_seq);
+  }
+  std::map<std::string, const PayoutApproved*> approvals;  // by payout id, standing
+  std::set<std::string> disbursed;
+  for (const Fact& f : stream.facts) {
+    if (retracted.count(f.seq) > 0) continue;
+    if (auto* a = std::get_if<PayoutApproved>(&f.body)) approvals[a->payout_id] = a;
+    if (auto* d = std::get_if<PayoutDisbursed>(&f.body)) disbursed.insert(d->payout_id);
+  }
+  const PayoutApproved* own = nullptr;
+  for (const Fact& f : stream.facts) {
+    auto* a = std::get_if<PayoutApproved>(&f.body);
+    if (a && a->payout_id == payout_id) own = a;
+  }
+  if (!own) return Status::Ok();
+  std::int64_t paid = 0, recovered = 0;
+  for (const std::string& id : disbursed) {
+    auto it = approvals.find(id);
+    if (it != approvals.end() && it->second->entitlement_id == own->entitlement_id) {
+      paid += it->second->amount_fen;
+    }
+  }
+  bj::array recoveries;
+  for (const Fact& f : stream.facts) {
+    auto* c = std::get_if<ClawbackRecovered>(&f.body);
+    if (c && c->entitlement_id == own->entitlement_id && retracted.count(f.seq) == 0) {
+      recovered += c->amount_fen;
+      recoveries.push_back(f.seq);
+    }
+  }
+  if (recovered <= paid) return Status::Ok();
+  return Violation("recovered_within_disbursed",
+                   "without event " + std::to_string(target.seq) + ", " + own->entitlement_id +
+                       " would have " + std::to_string(recovered) + " fen recovered but only " +
+                       std::to_string(paid) + " fen disbursed; retract the claw-back first",
+                   {{"entitlement_id", own->entitlement_id},
+                    {"recovered_fen", recovered},
+                    {"disbursed_fen", paid}},
+                   std::move(recoveries));
+}
+
 Status CheckRetraction(const bj::object& data, const StreamFacts* stream, std::string_view name) {
   auto target = static_cast<std::uint64_t>(IntegerField(data, "retracted_seq"));
   const Fact* fact = stream ? stream->Find(target) : nullptr;
@@ -74,7 +127,7 @@ Status CheckRetraction(const bj::object& data, const StreamFacts* stream, std::s
                        {{"retracted_seq", target}, {"retracted_by", f.seq}}, {target, f.seq});
     }
   }
-  return Status::Ok();
+  return CheckRecoveredStaysCovered(*stream, *fact);
 }
 
 // The invariants of a command on a registered carrier's stream that no place on the timeline

@@ -7,7 +7,8 @@
 // first_event_of_stream, carrier_exists (registered at all), category_fits_kind, id_unique,
 // station_exists (another carrier's), fund_size_covers_social_capital,
 // entitlement_of_stream_carrier, retraction_target_exists, retraction_target_not_retraction,
-// not_already_retracted.
+// not_already_retracted, recovered_within_disbursed (a retraction of a payout's approval or
+// disbursement must leave its entitlement's claw-backs covered by what stays disbursed).
 //
 // A broken invariant is answered kRuleViolation with details {"invariant": <name>, "facts":
 // [seq, ...] (the recorded events that break it), "would_invalidate": seq (only when the event,

@@ -2,6 +2,7 @@
 
 #include "domain/checks/catalog.h"
 #include "domain/checks/invariants.h"
+#include "domain/fold/sums.h"
 #include "domain/views/derive.h"
 
 namespace hatchery::domain {
@@ -41,7 +42,12 @@ Status PolicyRules::Check(const AppendCommand& command, const Actor& actor,
                           std::string_view recorded_at) const {
   RETURN_IF_ERROR(health_);
   LiveState live{facts_, *policy_, [this](std::string_view id) { return CarrierState(id); }};
-  return CheckInvariants(command, actor, recorded_at, live);
+  try {
+    return CheckInvariants(command, actor, recorded_at, live);
+  } catch (const SumOverflow& overflow) {  // the carrier's sums with this event (sums.h)
+    return Status(Code::kRuleViolation, overflow.what(),
+                  boost::json::object{{"invariant", "sums_within_bounds"}});
+  }
 }
 
 void PolicyRules::Apply(const Event& event) {
@@ -59,10 +65,13 @@ void PolicyRules::Apply(const Event& event) {
   std::optional<Walk>& walk = it->second;
   if (walk && !std::holds_alternative<EventRetracted>(fact.body) &&
       fact.effective >= walk->last_effective()) {
-    walk->Step(fact);  // at the end of the timeline: the walk afresh would take the same steps
-  } else {
-    walks_.erase(it);
+    try {
+      walk->Step(fact);  // at the end of the timeline: the walk afresh would take the same steps
+      return;
+    } catch (const SumOverflow&) {  // a stored event Check never saw: walked (and told) anew
+    }
   }
+  walks_.erase(it);
 }
 
 void PolicyRules::Withdraw(std::uint64_t last_kept_seq) {

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string_view>
 
+#include "domain/fold/sums.h"
+
 namespace hatchery::domain {
 
 inline constexpr std::array<std::string_view, 47> kMeasureNames{
@@ -44,7 +46,7 @@ class MeasureArray {
     present_.set(i);
   }
   void Add(std::size_t i, std::int64_t v) {
-    value_[i] += v;
+    value_[i] = CheckedAdd(value_[i], v, kMeasureNames[i]);
     present_.set(i);
   }
   bool has(std::size_t i) const { return present_.test(i); }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "domain/fold/sums.h"
+
 namespace hatchery::domain {
 namespace {
 
@@ -353,7 +355,7 @@ void Walk::On(const Fact& f, const PayoutApproved& p) {
                                  "",
                                  "approved"};
   Tally& tally = tallies_[p.entitlement_id];
-  tally.approved += p.amount_fen;
+  tally.approved = CheckedAdd(tally.approved, p.amount_fen, "approved_fen");
   if (tally.first_seq == 0) tally.first_seq = f.seq;
 }
 
@@ -366,7 +368,8 @@ void Walk::On(const Fact& f, const PayoutDisbursed& d) {
   p.disbursed_by = d.disbursed_by;
   p.voucher_no = d.voucher_no;
   p.status = "disbursed";
-  tallies_[p.entitlement_id].disbursed += p.amount_fen;
+  Tally& paid = tallies_[p.entitlement_id];
+  paid.disbursed = CheckedAdd(paid.disbursed, p.amount_fen, "disbursed_fen");
   auto e = ents_.find(p.entitlement_id);
   if (e != ents_.end() && e->second.status == kVoided) {
     out_.flags.push_back(
@@ -381,7 +384,7 @@ void Walk::On(const Fact& f, const PayoutDisbursed& d) {
 void Walk::On(const Fact& f, const ClawbackRecovered& c) {
   out_.activity.recoveries.emplace_back(f.effective, c.amount_fen);
   Tally& tally = tallies_[c.entitlement_id];
-  tally.recovered += c.amount_fen;
+  tally.recovered = CheckedAdd(tally.recovered, c.amount_fen, "recovered_fen");
   if (tally.first_seq == 0) tally.first_seq = f.seq;
 }
 
