@@ -29,11 +29,12 @@ using testing::RunHatchery;
 using testing::TempDir;
 
 TEST_CASE("server: hello first with a known token binds the actor for good", "[server]") {
-  Served s;
+  ServerOptions options;
+  options.failed_hello_delay = std::chrono::milliseconds(10);
+  Served s(options);
   Client c(s.server->port());
   CHECK(ErrorCode(c.Call({{"id", 1}, {"op", "get"}, {"seq", 1}})) == "unauthenticated");
   CHECK(ErrorCode(c.Hello("htk_" + std::string(64, '0'))) == "unauthenticated");
-  CHECK(ErrorCode(c.Hello("")) == "unauthenticated");
   auto hello = c.Hello(s.admin);
   REQUIRE(ErrorCode(hello) == "ok");
   CHECK(hello.at("result").at("actor") == "clerk.zhang");
@@ -43,9 +44,29 @@ TEST_CASE("server: hello first with a known token binds the actor for good", "[s
   CHECK(c.Call({{"id", "x"}, {"op", "get"}, {"seq", 1}}).at("id") == "x");  // ids echoed
 }
 
+// The attack: failed hellos were unlimited per connection, immediate and not logged.
+TEST_CASE("server: failed hellos are slowed, and the third closes the connection", "[server]") {
+  ServerOptions options;
+  options.failed_hello_delay = std::chrono::milliseconds(200);
+  Served s(options);
+  Client c(s.server->port());
+  auto started = std::chrono::steady_clock::now();
+  CHECK(ErrorCode(c.Hello("htk_" + std::string(64, '1'))) == "unauthenticated");
+  CHECK(ErrorCode(c.Hello("")) == "unauthenticated");
+  auto last = c.Hello("htk_" + std::string(64, '2'));
+  CHECK(ErrorCode(last) == "unauthenticated");
+  CHECK_THAT(std::string(last.at("error").at("message").as_string()),
+             Catch::Contains("too many failed attempts"));
+  CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(600));
+  CHECK(c.Line().empty());         // closed
+  Client fresh(s.server->port());  // a new connection may try again
+  CHECK(ErrorCode(fresh.Hello(s.admin)) == "ok");
+}
+
 TEST_CASE("server: the full role × op matrix of PROTOCOL.md", "[server]") {
   ServerOptions options;
   options.signing_key = *note::GenerateKey("tongliao.hatchery/test");
+  options.failed_hello_delay = std::chrono::milliseconds(1);
   Served s(options);
   std::string entitlement;
   {
@@ -102,10 +123,11 @@ TEST_CASE("server: the full role × op matrix of PROTOCOL.md", "[server]") {
       CHECK(ErrorCode(response) == (forbidden.at(role).contains(op) ? "forbidden" : "ok"));
     }
   }
-  // Without hello, every op but hello is unauthenticated.
-  Client anonymous(s.server->port());
+  // Without hello, every op but hello is unauthenticated (a connection each: the third failure
+  // closes one).
   for (bj::object request : requests("anonymous")) {
     INFO(request.at("op"));
+    Client anonymous(s.server->port());
     CHECK(ErrorCode(anonymous.Call(request)) == "unauthenticated");
   }
 }

@@ -3,6 +3,7 @@
 #include "server/token_store.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -48,9 +49,9 @@ TEST_CASE("tokens: added, authenticated as their actor, revoked", "[tokens]") {
   auto loaded = TokenStore::Load(path);
   REQUIRE(loaded.ok());
   REQUIRE(loaded->Authenticate(*clerk).has_value());
-  CHECK(loaded->Authenticate(*clerk)->id == "clerk.zhang");
-  CHECK(loaded->Authenticate(*clerk)->role == "admin");
-  CHECK(loaded->Authenticate(*auditor)->role == "auditor");
+  CHECK(loaded->Authenticate(*clerk)->actor.id == "clerk.zhang");
+  CHECK(loaded->Authenticate(*clerk)->actor.role == "admin");
+  CHECK(loaded->Authenticate(*auditor)->actor.role == "auditor");
   CHECK_FALSE(loaded->Authenticate("htk_" + std::string(64, '0')).has_value());
   CHECK_FALSE(loaded->Authenticate("").has_value());
   CHECK_FALSE(loaded->Authenticate(clerk->substr(0, clerk->size() - 1)).has_value());
@@ -93,6 +94,33 @@ TEST_CASE("tokens: the command line prints a token once and lists only ids", "[t
   CHECK(RunHatchery("token revoke --actor clerk.zhang" + file).exit_code == 0);
   CHECK_THAT(RunHatchery("token list" + file).out, Catch::Contains("0 tokens"));
   CHECK(RunHatchery("token revoke --actor clerk.zhang" + file).exit_code == 2);
+}
+
+}  // namespace
+}  // namespace hatchery::server
+
+namespace hatchery::server {
+namespace {
+
+// The attack: a symbolic link planted where the old code wrote its temporary file (TOKENS.tmp),
+// pointing at a file of the victim's; `token add` truncated and wrote the victim's file.
+TEST_CASE("tokens: a symbolic link planted beside the file is never written through", "[tokens]") {
+  testing::TempDir dir;
+  std::string path = dir.Sub("tokens"), victim = dir.Sub("victim");
+  { std::ofstream(victim) << "precious\n"; }
+  for (const std::string& planted : {path + ".tmp", path + ".tmp.XXXXXX"}) {
+    REQUIRE(::symlink(victim.c_str(), planted.c_str()) == 0);
+  }
+  auto added =
+      testing::RunHatchery("token add --tokens " + path + " --actor clerk.zhang --role admin");
+  INFO(added.out);
+  CHECK(added.exit_code == 0);
+  std::ifstream in(victim);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(content == "precious\n");
+  auto store = TokenStore::Load(path);
+  REQUIRE(store.ok());
+  CHECK(store->entries().size() == 1);
 }
 
 }  // namespace

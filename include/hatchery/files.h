@@ -20,7 +20,8 @@ namespace hatchery::files {
 Status WriteNew(const std::string& path, const std::string& text, mode_t mode = 0644);
 
 // Replaces `path` atomically with `text` (a reader sees the old file or the new one, never a
-// part): a synced temporary file, renamed over it, the folder synced. Errors: kUnavailable.
+// part): a synced temporary file of a fresh name, created exclusively (a symbolic link planted
+// beside `path` is never followed), renamed over it, the folder synced. Errors: kUnavailable.
 Status Replace(const std::string& path, const std::string& text, mode_t mode = 0600);
 
 // A new file written in pieces (for what should not be held in memory), buffered, synced on

@@ -1,6 +1,7 @@
 // serve: the TCP API (server/server.h) on a store, until SIGTERM or SIGINT; then it stops
 // accepting, lets in-flight requests finish, signs a final checkpoint (with --signing-key), keeps
-// a snapshot if one is due and closes the store.
+// a snapshot if one is due and closes the store. SIGHUP reloads the tokens file (as does a change
+// to it): the connections of revoked tokens are closed.
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -19,7 +20,7 @@ namespace {
 struct ServeArgs {
   std::string dir, listen = "127.0.0.1:7411", tokens, signing_key;
   server::ServerOptions options;
-  double idle_timeout_s = 300;
+  double idle_timeout_s = 300, hello_timeout_s = 5;
   std::int64_t checkpoint_every_s = 0;
   std::string log_level = "info";
 };
@@ -39,6 +40,8 @@ int RunServe(ServeArgs args) {
   }
   args.options.idle_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(args.idle_timeout_s * 1000));
+  args.options.hello_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(args.hello_timeout_s * 1000));
   args.options.checkpoint_every = std::chrono::seconds(args.checkpoint_every_s);
   if (!args.signing_key.empty()) {
     auto key = ReadSigningKeyFile(args.signing_key);
@@ -55,23 +58,28 @@ int RunServe(ServeArgs args) {
   }
   // The stop signals are taken by sigwait below, in this thread only: every thread started from
   // here inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto store = OpenForAppend(args.dir);
   if (!store.ok()) return Fail(store.status());
   auto server = server::Server::Start(*store->ledger, std::move(tokens).value(), args.options);
   if (!server.ok()) return Fail(server.status());
-  std::printf("hatchery: serving %s on %s:%u%s (%llu events); stop with SIGTERM or Ctrl-C\n",
-              args.dir.c_str(), args.options.host.c_str(), (*server)->port(),
-              args.options.tls_cert_file.empty() ? "" : " with TLS",
-              static_cast<unsigned long long>(store->ledger->head().seq));
+  std::printf(
+      "hatchery: serving %s on %s:%u%s (%llu events); stop with SIGTERM or Ctrl-C, "
+      "reload the tokens with SIGHUP\n",
+      args.dir.c_str(), args.options.host.c_str(), (*server)->port(),
+      args.options.tls_cert_file.empty() ? "" : " with TLS",
+      static_cast<unsigned long long>(store->ledger->head().seq));
   std::fflush(stdout);
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+    (void)(*server)->ReloadTokens();  // logged; a file that does not load leaves the tokens
+  }
   std::printf("hatchery: stopping (signal %d): finishing in-flight requests\n", signal);
   (*server)->Stop();
   (*server)->Wait();
@@ -93,6 +101,13 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--idle-timeout", args->idle_timeout_s,
                   "seconds a connection may take to send a whole request line (default 300)");
   cmd->add_option("--max-connections", args->options.max_connections, "default 1024");
+  cmd->add_option("--hello-timeout", args->hello_timeout_s,
+                  "seconds a new connection has for its TLS handshake and hello (default 5)");
+  cmd->add_option("--max-unauthenticated", args->options.max_unauthenticated,
+                  "connections that have not said hello yet, in all (default 64)");
+  cmd->add_option("--max-unauthenticated-per-address",
+                  args->options.max_unauthenticated_per_address,
+                  "the same from one address (default 8)");
   cmd->add_option("--network-threads", args->options.network_threads,
                   "threads that run the connections (default: half the cores, at least 1)");
   cmd->add_option("--max-frame-bytes", args->options.max_frame_bytes,

@@ -45,7 +45,10 @@ int Revoke(const TokenArgs& args) {
   auto removed = store->Revoke(args.id, args.actor);
   if (!removed.ok()) return Fail(removed.status());
   if (Status saved = store->Save(); !saved.ok()) return Fail(saved);
-  std::printf("revoked %zu token(s); a running server reads the file again on SIGHUP\n", *removed);
+  std::printf(
+      "revoked %zu token(s); a running server sees the change within seconds (or at once on "
+      "SIGHUP) and closes their connections\n",
+      *removed);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "hatchery/files.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -87,8 +88,10 @@ Status NewFileWriter::Close() {
 }
 
 Status Replace(const std::string& path, const std::string& text, mode_t mode) {
-  std::string temp = path + ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  // A fresh temporary name, created exclusively (mkostemp: O_CREAT | O_EXCL, which follows no
+  // symbolic link): nothing planted beside the file can redirect the write.
+  std::string temp = path + ".tmp.XXXXXX";
+  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return Status(Code::kUnavailable, "cannot create " + temp + ": " + ErrnoText());
   bool ok = ::fchmod(fd, mode) == 0;
   ok = WriteAndClose(fd, text) && ok;

@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -32,19 +33,27 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> state) {
       continue;  // a failed accept (e.g. out of descriptors) leaves the server listening
     }
     ++state->connections_total;
-    if (state->SessionCount() >= state->options.max_connections) {
-      std::string refusal =
-          ErrorLine(nullptr, Status(Code::kOverloaded, "too many connections; retry later"));
-      boost::system::error_code ignored;
+    boost::system::error_code ignored;
+    std::string peer = socket.remote_endpoint(ignored).address().to_string();
+    auto refuse = [&](const std::string& why) {
+      std::string refusal = ErrorLine(nullptr, Status(Code::kOverloaded, why + "; retry later"));
       socket.non_blocking(true, ignored);
       socket.write_some(asio::buffer(refusal), ignored);  // best effort, never waits
       socket.close(ignored);
+    };
+    if (state->SessionCount() >= state->options.max_connections) {
+      refuse("too many connections");
       continue;
     }
-    boost::system::error_code ignored;
+    if (!state->AdmitUnauthenticated(peer)) {
+      spdlog::warn("refused a connection from {}: too many connections waiting to authenticate",
+                   peer);
+      refuse("too many connections waiting to authenticate");
+      continue;
+    }
     socket.set_option(tcp::no_delay(true), ignored);  // answers are whole lines: send at once
     std::uint64_t number = state->next_session++;
-    auto session = std::make_shared<Session>(state, std::move(socket), number);
+    auto session = std::make_shared<Session>(state, std::move(socket), number, std::move(peer));
     state->AddSession(number, session);
     asio::co_spawn(session->executor(), session->Run(), asio::detached);
   }
@@ -59,6 +68,36 @@ asio::awaitable<void> SignOnTimer(std::shared_ptr<Server::State> state) {
     if (state->stopping) break;
     // On the projector's thread; the network threads go on serving meanwhile.
     asio::post(state->projector->executor(), [s = state.get()] { (void)s->SignIfNew(); });
+  }
+}
+
+// What tells a changed file: its inode, size and modification time (0s: no file).
+struct FileStamp {
+  ino_t inode = 0;
+  off_t size = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+FileStamp StampOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {st.st_ino, st.st_size,
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+// On the control strand: every `tokens_poll`, the tokens file reloaded if it changed, until the
+// stop.
+asio::awaitable<void> WatchTokens(std::shared_ptr<Server::State> state) {
+  const std::string path = state->Tokens()->path();
+  FileStamp seen = StampOf(path);
+  while (!state->stopping) {
+    state->tokens_timer.expires_after(state->options.tokens_poll);
+    co_await state->tokens_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (state->stopping) break;
+    FileStamp now = StampOf(path);
+    if (now == seen) continue;
+    seen = now;
+    (void)state->ReloadTokens();  // logged either way
   }
 }
 
@@ -96,6 +135,56 @@ StatusOr<std::uint64_t> Server::State::SignIfNew() {
   signed_size = size;
   spdlog::info("signed and kept a checkpoint of {} events", size);
   return size;
+}
+
+Status Server::State::ReloadTokens() {
+  const std::string& path = Tokens()->path();
+  auto tokens = TokenStore::Load(path);
+  if (!tokens.ok()) {
+    spdlog::error("tokens not reloaded from {}: {}; the tokens in force stay", path,
+                  tokens.status().message());
+    return tokens.status();
+  }
+  spdlog::info(
+      "tokens reloaded from {}: {} tokens; connections whose token was revoked or "
+      "changed are closed",
+      path, tokens->entries().size());
+  SetTokens(std::move(tokens).value());
+  return Status::Ok();
+}
+
+std::shared_ptr<const TokenStore> Server::State::Tokens() const {
+  std::lock_guard lock(tokens_mu_);
+  return tokens_;
+}
+
+void Server::State::SetTokens(TokenStore tokens) {
+  auto fresh = std::make_shared<const TokenStore>(std::move(tokens));
+  {
+    std::lock_guard lock(tokens_mu_);
+    tokens_ = std::move(fresh);
+  }
+  ForEachSession([](Session& session) { session.Recheck(); });
+}
+
+bool Server::State::AdmitUnauthenticated(const std::string& address) {
+  std::lock_guard lock(unauthenticated_mu_);
+  std::size_t& from = unauthenticated_from_[address];
+  if (unauthenticated_ >= options.max_unauthenticated ||
+      from >= options.max_unauthenticated_per_address) {
+    if (from == 0) unauthenticated_from_.erase(address);
+    return false;
+  }
+  ++unauthenticated_;
+  ++from;
+  return true;
+}
+
+void Server::State::ReleaseUnauthenticated(const std::string& address) {
+  std::lock_guard lock(unauthenticated_mu_);
+  --unauthenticated_;
+  auto it = unauthenticated_from_.find(address);
+  if (it != unauthenticated_from_.end() && --it->second == 0) unauthenticated_from_.erase(it);
 }
 
 std::size_t Server::State::SessionCount() const {
@@ -170,6 +259,9 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
   if (state->options.signing_key && state->options.checkpoint_every.count() > 0) {
     asio::co_spawn(state->control, SignOnTimer(state), asio::detached);
   }
+  if (state->options.tokens_poll.count() > 0 && !state->Tokens()->path().empty()) {
+    asio::co_spawn(state->control, WatchTokens(state), asio::detached);
+  }
   unsigned threads = state->options.network_threads;
   // By default half the cores: the ledger's writer and the projector need the others.
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency() / 2);
@@ -188,6 +280,8 @@ Server::~Server() {
 
 std::uint16_t Server::port() const { return state_->port; }
 
+Status Server::ReloadTokens() { return state_->ReloadTokens(); }
+
 void Server::Stop() {
   // A weak reference: a handler posted after the network threads have ended is never run, and must
   // not keep the state (which owns the io_context that holds the handler) alive.
@@ -197,6 +291,7 @@ void Server::Stop() {
     boost::system::error_code ignored;
     state->acceptor.close(ignored);
     state->signing_timer.cancel();
+    state->tokens_timer.cancel();
     // A session past this point sees `stopping` when its request is done; one waiting for a
     // request is woken on its strand.
     state->ForEachSession([](Session& session) { session.StopIfIdle(); });

@@ -1,11 +1,12 @@
 // `hatchery serve`: the TCP API of PROTOCOL.md over Boost.Asio — newline-delimited JSON, one
 // session per connection (C++20 coroutines, each connection on a strand of its own, on a pool of
 // network threads), `hello` with a token first,
-// roles, a deadline on every read and write, a frame limit, a connection limit, subscriptions, and
-// a graceful stop. Appends go to the ledger's single writer; queries, explain and checkpoints run
-// on the projector (projector.h) and never touch the writer's state; `verify` runs on a thread of
-// its own. With a signing key the server signs a checkpoint on demand, every `checkpoint_every`
-// when events were added, and at the end (AUDIT.md §3).
+// roles, a deadline on every read and write, a frame limit, a connection limit, limits on the
+// connections that have not authenticated, tokens reloaded live (revoked ones' connections closed),
+// subscriptions, and a graceful stop. Appends go to the ledger's single writer; queries, explain
+// and checkpoints run on the projector (projector.h) and never touch the writer's state; `verify`
+// runs on a thread of its own. With a signing key the server signs a checkpoint on demand, every
+// `checkpoint_every` when events were added, and at the end (AUDIT.md §3).
 //
 // Thread safety: Start, Stop and Wait from one controlling thread.
 #ifndef HATCHERY_SERVER_SERVER_H_
@@ -35,6 +36,19 @@ struct ServerOptions {
   std::uint64_t max_subscriber_lag = 100'000;
   std::chrono::milliseconds idle_timeout{300'000};  // for a whole request line to arrive
   std::chrono::milliseconds write_timeout{30'000};  // for a response to be taken
+  // Before a connection has authenticated: the time its TLS handshake and `hello` may take; how
+  // many such connections there may be, in all and from one address (beyond, a new connection
+  // is refused `overloaded`, so that connections that never say hello cannot keep an
+  // authenticated user out); and the failed `hello`s it may make, each answered only after
+  // `failed_hello_delay`, before it is closed. Every failure is logged at warn with the peer.
+  std::chrono::milliseconds hello_timeout{5'000};
+  std::size_t max_unauthenticated = 64;
+  std::size_t max_unauthenticated_per_address = 8;
+  unsigned max_failed_hellos = 3;
+  std::chrono::milliseconds failed_hello_delay{1'000};
+  // How often the tokens file is looked at for a change, which is then reloaded as SIGHUP does
+  // (Server::ReloadTokens); 0: only on demand.
+  std::chrono::milliseconds tokens_poll{2'000};
   // The checkpoint-signing key (none: the server signs nothing) and how often to sign the head
   // when it has moved (0: only on demand and at the end).
   std::optional<note::SigningKey> signing_key;
@@ -55,6 +69,11 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   std::uint16_t port() const;
+  // Reads the tokens file again (TokenStore::path) and puts it in force: new connections
+  // authenticate against it, and every open connection whose token was revoked, or now stands for
+  // another actor or role, is closed at once. The reload is logged. Errors: the file does not load
+  // (the tokens in force stay).
+  Status ReloadTokens();
   // Stops accepting, lets every session finish the request it is handling, closes idle ones.
   // Idempotent; returns at once.
   void Stop();

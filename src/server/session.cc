@@ -77,11 +77,21 @@ bool Allowed(std::string_view role, std::string_view op) {
 }
 
 Session::Session(std::shared_ptr<Server::State> state, asio::ip::tcp::socket socket,
-                 std::uint64_t number)
+                 std::uint64_t number, std::string peer)
     : state_(std::move(state)),
       stream_(std::move(socket), state_->tls ? &*state_->tls : nullptr),
       number_(number),
+      peer_(std::move(peer)),
       wake_(stream_.get_executor()) {}
+
+void Session::Recheck() {
+  asio::post(executor(), [self = shared_from_this()] {
+    if (!self->actor_ || self->state_->Tokens()->Grants(self->token_digest_, *self->actor_)) return;
+    spdlog::warn("connection {} from {} closed: the token of {} ({}) was revoked or changed",
+                 self->number_, self->peer_, self->actor_->id, self->actor_->role);
+    self->Close();  // a request under way finishes; its answer finds the connection closed
+  });
+}
 
 void Session::StopIfIdle() {
   asio::post(executor(), [self = shared_from_this()] {
@@ -133,7 +143,9 @@ asio::awaitable<std::size_t> Session::ReadLine(std::string& buffer) {
     if (ec || state_->stopping) co_return 0;
   }
   idle_ = true;
-  asio::steady_timer deadline(stream_.get_executor(), state_->options.idle_timeout);
+  // Until it has authenticated, a connection has the short hello deadline.
+  asio::steady_timer deadline(stream_.get_executor(), actor_ ? state_->options.idle_timeout
+                                                             : state_->options.hello_timeout);
   auto read = co_await (
       asio::async_read_until(stream_, asio::dynamic_buffer(buffer, max_line), '\n', kNoThrow) ||
       deadline.async_wait(kNoThrow));
@@ -153,7 +165,7 @@ asio::awaitable<std::size_t> Session::ReadLine(std::string& buffer) {
 
 asio::awaitable<bool> Session::Handshake() {
   idle_ = true;
-  asio::steady_timer deadline(stream_.get_executor(), state_->options.idle_timeout);
+  asio::steady_timer deadline(stream_.get_executor(), state_->options.hello_timeout);
   auto result = co_await (stream_.async_handshake(kNoThrow) || deadline.async_wait(kNoThrow));
   idle_ = false;
   if (result.index() == 1) co_return false;
@@ -164,9 +176,7 @@ asio::awaitable<bool> Session::Handshake() {
 
 asio::awaitable<void> Session::Run() {
   auto self = shared_from_this();
-  boost::system::error_code ignored;
-  std::string peer = stream_.socket().remote_endpoint(ignored).address().to_string();
-  spdlog::info("connection {} from {}{}", number_, peer, stream_.tls() ? " (TLS)" : "");
+  spdlog::info("connection {} from {}{}", number_, peer_, stream_.tls() ? " (TLS)" : "");
   std::uint64_t answered = 0;
   std::string buffer;   // what has arrived and is not handled yet
   std::string answers;  // answers not written yet, in order
@@ -185,7 +195,7 @@ asio::awaitable<void> Session::Run() {
         !stream_to_start_ && !state_->stopping) {
       continue;
     }
-    if (!co_await Write(std::exchange(answers, {}))) break;
+    if (!co_await Write(std::exchange(answers, {})) || close_after_answer_) break;
     if (stream_to_start_) {
       stream_to_start_ = false;
       asio::co_spawn(stream_.get_executor(), PushEvents(subscription_, next_push_seq_),
@@ -197,7 +207,38 @@ asio::awaitable<void> Session::Run() {
   SetSubscription(0);
   wake_.cancel();
   Close();
+  if (std::exchange(unauthenticated_, false)) state_->ReleaseUnauthenticated(peer_);
   state_->RemoveSession(number_);
+}
+
+asio::awaitable<StatusOr<bj::object>> Session::Hello(const bj::object& args) {
+  if (actor_) {
+    co_return Status(Code::kBadRequest, "this connection is already bound to " + actor_->id);
+  }
+  const bj::value* token = args.if_contains("token");
+  std::optional<TokenEntry> entry;
+  if (token && token->is_string()) entry = state_->Tokens()->Authenticate(token->as_string());
+  if (!entry) co_return co_await FailedHello(Status(Code::kUnauthenticated, "unknown token"));
+  actor_ = entry->actor;
+  token_digest_ = entry->digest;
+  if (std::exchange(unauthenticated_, false)) state_->ReleaseUnauthenticated(peer_);
+  co_return bj::object{{"actor", actor_->id},
+                       {"role", actor_->role},
+                       {"server_version", kSoftwareVersion},
+                       {"tree_size", state_->ledger.head().seq}};
+}
+
+asio::awaitable<Status> Session::FailedHello(Status failure) {
+  ++failed_hellos_;
+  spdlog::warn("connection {} from {}: failed authentication {} of {}: {}", number_, peer_,
+               failed_hellos_, state_->options.max_failed_hellos, failure.message());
+  asio::steady_timer delay(stream_.get_executor(), state_->options.failed_hello_delay);
+  co_await delay.async_wait(kNoThrow);
+  if (failed_hellos_ >= state_->options.max_failed_hellos) {
+    close_after_answer_ = true;
+    co_return Status(failure.code(), failure.message() + "; too many failed attempts: closing");
+  }
+  co_return failure;
 }
 
 asio::awaitable<std::string> Session::Handle(std::string_view line) {
@@ -208,23 +249,11 @@ asio::awaitable<std::string> Session::Handle(std::string_view line) {
   StatusOr<bj::object> result = Status(Code::kInternal, "not answered");
   if (!parsed.ok()) {
     result = parsed;
-  } else if (!actor_ && request.op != "hello") {
-    result = Status(Code::kUnauthenticated, "the first request must be hello with a token");
   } else if (request.op == "hello") {
-    const bj::value* token = request.args.if_contains("token");
-    std::optional<Actor> actor;
-    if (actor_) {
-      result = Status(Code::kBadRequest, "this connection is already bound to " + actor_->id);
-    } else if (!token || !token->is_string() ||
-               !(actor = state_->tokens.Authenticate(token->as_string()))) {
-      result = Status(Code::kUnauthenticated, "unknown token");
-    } else {
-      actor_ = actor;
-      result = bj::object{{"actor", actor_->id},
-                          {"role", actor_->role},
-                          {"server_version", kSoftwareVersion},
-                          {"tree_size", state_->ledger.head().seq}};
-    }
+    result = co_await Hello(request.args);
+  } else if (!actor_) {
+    result = co_await FailedHello(
+        Status(Code::kUnauthenticated, "the first request must be hello with a token"));
   } else if (!Allowed(actor_->role, request.op)) {
     result = Status(Code::kForbidden, "role " + actor_->role + " may not " + request.op,
                     bj::object{{"op", request.op}, {"role", actor_->role}});

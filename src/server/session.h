@@ -39,14 +39,14 @@ namespace hatchery::server {
 struct Server::State {
   State(Ledger& l, TokenStore t, ServerOptions o)
       : ledger(l),
-        tokens(std::move(t)),
         options(std::move(o)),
         control(boost::asio::make_strand(net)),
         acceptor(control),
-        signing_timer(control) {}
+        signing_timer(control),
+        tokens_timer(control),
+        tokens_(std::make_shared<const TokenStore>(std::move(t))) {}
 
   Ledger& ledger;
-  TokenStore tokens;
   ServerOptions options;
   boost::asio::io_context net;                   // run by options.network_threads threads
   std::optional<boost::asio::ssl::context> tls;  // with --tls-cert and --tls-key
@@ -55,6 +55,7 @@ struct Server::State {
   boost::asio::ip::tcp::acceptor acceptor;  // control strand
   std::uint16_t port = 0;                   // the acceptor's, once listening
   boost::asio::steady_timer signing_timer;  // control strand: the periodic checkpoint
+  boost::asio::steady_timer tokens_timer;   // control strand: the look at the tokens file
   std::vector<std::thread> threads;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
@@ -75,6 +76,19 @@ struct Server::State {
   // last one signed here; the tree size signed, or 0 when there was nothing new.
   StatusOr<std::uint64_t> SignIfNew();
 
+  // The tokens in force (any thread): replaced whole by a reload.
+  std::shared_ptr<const TokenStore> Tokens() const;
+  void SetTokens(TokenStore tokens);
+  // Server::ReloadTokens (any thread).
+  Status ReloadTokens();
+
+  // Connections that have not authenticated (any thread): Admit counts one from `address` in, or
+  // refuses it (false) when there are options.max_unauthenticated such connections in all or
+  // max_unauthenticated_per_address from that address; Release counts it out (authenticated or
+  // closed).
+  bool AdmitUnauthenticated(const std::string& address);
+  void ReleaseUnauthenticated(const std::string& address);
+
   // The live sessions (any thread).
   std::size_t SessionCount() const;
   void AddSession(std::uint64_t number, const std::shared_ptr<class Session>& session);
@@ -92,6 +106,11 @@ struct Server::State {
   void WaitForAppendsBack();
 
  private:
+  mutable std::mutex tokens_mu_;
+  std::shared_ptr<const TokenStore> tokens_;  // tokens_mu_
+  std::mutex unauthenticated_mu_;
+  std::size_t unauthenticated_ = 0;                          // unauthenticated_mu_
+  std::map<std::string, std::size_t> unauthenticated_from_;  // unauthenticated_mu_, by address
   mutable std::mutex sessions_mu_;
   std::map<std::uint64_t, std::weak_ptr<class Session>> sessions_;
   std::mutex appends_mu_;
@@ -101,8 +120,9 @@ struct Server::State {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
+  // `peer`: the client's address, counted in the state's unauthenticated connections.
   Session(std::shared_ptr<Server::State> state, boost::asio::ip::tcp::socket socket,
-          std::uint64_t number);
+          std::uint64_t number, std::string peer);
 
   // The session's strand: Run and everything it starts run there.
   boost::asio::any_io_executor executor() { return stream_.get_executor(); }
@@ -114,6 +134,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void WakeSubscription();
   // Any thread: whether the connection has a subscription now.
   bool subscribed() const { return subscribed_; }
+  // Any thread: closes the connection if the tokens in force no longer grant its actor (a
+  // reload revoked or changed its token).
+  void Recheck();
 
  private:
   boost::asio::awaitable<std::string> Handle(std::string_view line);
@@ -151,10 +174,20 @@ class Session : public std::enable_shared_from_this<Session> {
   // Starts subscription `generation`, or ends the current one (0), keeping the counts.
   void SetSubscription(std::uint64_t generation);
 
+  // `hello`: binds the connection to the token's actor, or counts a failure (answered after a
+  // delay; the connection is closed after the last one allowed).
+  boost::asio::awaitable<StatusOr<boost::json::object>> Hello(const boost::json::object& args);
+  boost::asio::awaitable<Status> FailedHello(Status failure);
+
   std::shared_ptr<Server::State> state_;
   Stream stream_;
   std::uint64_t number_;
+  std::string peer_;  // the client's address
   std::optional<Actor> actor_;
+  Hash token_digest_{};          // of the token actor_ came from
+  bool unauthenticated_ = true;  // counted in the state's unauthenticated connections
+  unsigned failed_hellos_ = 0;
+  bool close_after_answer_ = false;
   bool idle_ = false;
 
   // Writes take turns: `writing_` while one is under way; the waiting ones' timers, in order, each

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <fstream>
@@ -107,7 +108,7 @@ Status TokenStore::Save() const {
   return files::Replace(path_, text, 0600);  // a reader sees the old file or the new one
 }
 
-std::optional<Actor> TokenStore::Authenticate(std::string_view token) const {
+std::optional<TokenEntry> TokenStore::Authenticate(std::string_view token) const {
   Hash presented = Sha256(token);
   // Every entry is compared, whatever matches, so that the time taken says nothing about which.
   const TokenEntry* found = nullptr;
@@ -116,7 +117,13 @@ std::optional<Actor> TokenStore::Authenticate(std::string_view token) const {
     if (equal) found = &e;
   }
   if (!found) return std::nullopt;
-  return found->actor;
+  return *found;
+}
+
+bool TokenStore::Grants(const Hash& digest, const Actor& actor) const {
+  return std::any_of(entries_.begin(), entries_.end(), [&](const TokenEntry& e) {
+    return e.digest == digest && e.actor.id == actor.id && e.actor.role == actor.role;
+  });
 }
 
 }  // namespace hatchery::server

@@ -5,7 +5,8 @@
 //
 //   {"token_sha256":"<64 hex>","actor":"clerk.zhang","role":"admin","added_at":"<RFC 3339>"}
 //
-// The file is replaced atomically (written beside it, fsync'd, renamed), with mode 0600.
+// The file is replaced atomically (written beside it under a fresh name created exclusively,
+// fsync'd, renamed), with mode 0600. A running server reloads it on SIGHUP and when it changes.
 // Thread-compatible; Authenticate is const and may run concurrently with itself.
 #ifndef HATCHERY_SERVER_TOKEN_STORE_H_
 #define HATCHERY_SERVER_TOKEN_STORE_H_
@@ -49,10 +50,15 @@ class TokenStore {
   // Writes the store to the file it was loaded from. Errors: kUnavailable.
   Status Save() const;
 
-  // The actor a presented token stands for, or nullopt.
-  std::optional<Actor> Authenticate(std::string_view token) const;
+  // The entry of a presented token (its digest and actor), or nullopt.
+  std::optional<TokenEntry> Authenticate(std::string_view token) const;
+  // Whether the token of `digest` still stands for `actor`, the same id and role: what a reload
+  // asks of every open connection (a revoked or demoted token's connections are closed).
+  bool Grants(const Hash& digest, const Actor& actor) const;
 
   const std::vector<TokenEntry>& entries() const { return entries_; }
+  // The file it was loaded from (and is saved to, and reloaded from).
+  const std::string& path() const { return path_; }
 
  private:
   std::string path_;
