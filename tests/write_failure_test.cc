@@ -70,3 +70,31 @@ TEST_CASE("a failed write makes the ledger read-only and loses nothing acknowled
 
 }  // namespace
 }  // namespace hatchery
+
+namespace hatchery {
+namespace {
+
+// The attack: `serve` and `append` on a full disk aborted on a RocksDB assertion (exit 134). Now
+// the room is looked at before RocksDB opens: a clear error naming the store, exit 2.
+TEST_CASE("a full disk at start is a clear error, not an abort", "[cli]") {
+  testing::TempDir dir;
+  std::string data = dir.Sub("s"), tokens = dir.Sub("tokens");
+  REQUIRE(testing::RunHatchery("demo --carriers 2 --data " + data).exit_code == 0);
+  REQUIRE(testing::RunHatchery("token add --tokens " + tokens + " --actor a.b --role admin")
+              .exit_code == 0);
+  // One kilobyte per file, and a write past it an error rather than a signal.
+  const std::string full = std::string("ulimit -f 1; trap '' XFSZ; exec ") + HATCHERY_BINARY;
+  for (const std::string& args :
+       {" serve --listen 127.0.0.1:0 --tokens " + tokens + " --data " + data,
+        " append --data " + data + " -", " init --data " + dir.Sub("new")}) {
+    auto run = testing::Run("sh -c \"" + full + args + "\"", "{}\n");
+    INFO(args << ": " << run.out);
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.out, Catch::Contains("no room to write the store at") &&
+                            Catch::Contains("File too large"));
+  }
+  CHECK(testing::RunHatchery("verify --data " + data).exit_code == 0);  // untouched
+}
+
+}  // namespace
+}  // namespace hatchery

@@ -2,11 +2,12 @@
 // reports throughput and latency percentiles.
 //
 //   loadgen --connect HOST:PORT --token T [--connections C] [--seconds S]
-//           [--mix append|query|mixed] [--pipeline P]
+//           [--mix append|query|mixed|verify] [--pipeline P]
 //
 // Each connection says hello, then keeps P requests in flight (pipelined; answers come back in
 // order): `append` amends a random carrier's profile (a fresh command_id each time, so every one
-// is a durable append), `query` asks one random carrier's entitlements, `mixed` alternates.
+// is a durable append), `query` asks one random carrier's entitlements, `mixed` alternates,
+// `verify` has the whole store verified (an auditor's loop; `overloaded` answers count as errors).
 // Carriers are the store's own (a `carriers` query at the start). Last line:
 //   connections=<n> mix=<m> ops_per_s=<n> p50_us=<n> p99_us=<n> errors=<n>
 #include <CLI/CLI.hpp>
@@ -41,7 +42,9 @@ std::string Request(Shared& s, std::mt19937_64& random, std::uint64_t n) {
   const std::string& carrier = s.carriers[random() % s.carriers.size()];
   bool append = s.mix == "append" || (s.mix == "mixed" && n % 2 == 0);
   bj::object r;
-  if (append) {
+  if (s.mix == "verify") {
+    r = {{"id", n}, {"op", "verify"}};
+  } else if (append) {
     r = {{"id", n},
          {"op", "append"},
          {"command_id", "loadgen-" + s.run_id + "-" + std::to_string(s.next_command++)},
@@ -111,8 +114,8 @@ int main(int argc, char** argv) {
   app.add_option("--connections", connections, "concurrent connections")
       ->check(CLI::PositiveNumber);
   app.add_option("--seconds", seconds, "how long")->check(CLI::PositiveNumber);
-  app.add_option("--mix", s.mix, "append, query or mixed")
-      ->check(CLI::IsMember({"append", "query", "mixed"}));
+  app.add_option("--mix", s.mix, "append, query, mixed or verify")
+      ->check(CLI::IsMember({"append", "query", "mixed", "verify"}));
   app.add_option("--pipeline", s.pipeline, "requests in flight per connection (default 1)")
       ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);

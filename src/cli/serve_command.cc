@@ -104,10 +104,10 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--hello-timeout", args->hello_timeout_s,
                   "seconds a new connection has for its TLS handshake and hello (default 5)");
   cmd->add_option("--max-unauthenticated", args->options.max_unauthenticated,
-                  "connections that have not said hello yet, in all (default 64)");
+                  "connections that have not said hello yet, in all (default 128)");
   cmd->add_option("--max-unauthenticated-per-address",
                   args->options.max_unauthenticated_per_address,
-                  "the same from one address (default 8)");
+                  "the same from one address (default 32)");
   cmd->add_option("--network-threads", args->options.network_threads,
                   "threads that run the connections (default: half the cores, at least 1)");
   cmd->add_option("--max-frame-bytes", args->options.max_frame_bytes,

@@ -47,6 +47,12 @@ inline constexpr int kBlockCacheShardBits = 4;
 // stored event, such a scan reads most or all of what the cache holds.
 inline constexpr std::uint64_t kScanAroundCacheEvents = kBlockCacheBytes / 1024;
 
+// A store is opened for writing only with this much free on its disk, and a probe file of this
+// size written and synced in its folder (Store::Open): RocksDB meeting a full disk as it opens
+// can abort instead of answering.
+inline constexpr std::uint64_t kMinFreeBytes = std::uint64_t{64} << 20;
+inline constexpr std::size_t kRoomProbeBytes = 64 << 10;
+
 // Most commands one group commit writes in one WriteBatch.
 inline constexpr std::size_t kMaxGroupCommands = 4096;
 

@@ -1,10 +1,14 @@
 #include "ledger/store.h"
 
+#include <fcntl.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <system_error>
 
@@ -67,6 +71,40 @@ rocksdb::DBOptions DbOptions() {
   return options;
 }
 
+// RocksDB meeting a full disk while it opens can abort the process (an assertion of Debian's
+// build, in WritableFileWriter) instead of answering an error; so a store is opened for writing
+// only with room to write: kMinFreeBytes free on its disk, and a probe file of kRoomProbeBytes
+// written and synced there (which also meets a quota or a file-size limit).
+Status CheckRoom(const std::string& dir) {
+  auto no_room = [&](const std::string& why) {
+    return Status(Code::kUnavailable, "no room to write the store at " + dir + ": " + why +
+                                          "; free space on its disk, then start again");
+  };
+  struct statvfs disk {};
+  if (::statvfs(dir.c_str(), &disk) == 0) {
+    std::uint64_t free = static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize;
+    if (free < kMinFreeBytes) {
+      return no_room("only " + std::to_string(free >> 20) + " MiB free, " +
+                     std::to_string(kMinFreeBytes >> 20) + " MiB needed");
+    }
+  }
+  std::string probe = dir + "/.room-probe";
+  ::unlink(probe.c_str());  // one a crash left behind
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return no_room(std::error_code(errno, std::generic_category()).message());
+  std::string zeros(kRoomProbeBytes, '\0');
+  std::string_view rest = zeros;
+  ssize_t n = 0;
+  while (!rest.empty() && ((n = ::write(fd, rest.data(), rest.size())) > 0 || errno == EINTR)) {
+    if (n > 0) rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  bool ok = rest.empty() && ::fsync(fd) == 0;
+  std::string why = std::error_code(errno, std::generic_category()).message();
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return ok ? Status::Ok() : no_room(why);
+}
+
 bool HasStore(const std::string& dir) {
   std::error_code ec;
   return fs::exists(fs::path(dir) / "CURRENT", ec);
@@ -94,10 +132,12 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) 
       return Status(Code::kAlreadyExists,
                     dir + " is not empty and holds no Hatchery store; choose an empty directory");
     }
+    fs::create_directories(dir, ec);  // RocksDB creates the last folder only
   } else if (!HasStore(dir)) {
     return Status(Code::kNotFound,
                   "no store at " + dir + " (create one with: hatchery init --data " + dir + ")");
   }
+  if (mode != Mode::kReadOnly) RETURN_IF_ERROR(CheckRoom(dir));
 
   rocksdb::DBOptions db_options = DbOptions();
   std::vector<std::string> existing;

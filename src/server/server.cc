@@ -1,7 +1,9 @@
 #include "server/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -70,6 +72,9 @@ asio::awaitable<void> SignOnTimer(std::shared_ptr<Server::State> state) {
     asio::post(state->projector->executor(), [s = state.get()] { (void)s->SignIfNew(); });
   }
 }
+
+// The nice value of the verifier's thread (and the threads it starts).
+constexpr int kVerifierNice = 19;
 
 // What tells a changed file: its inode, size and modification time (0s: no file).
 struct FileStamp {
@@ -233,6 +238,9 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
     state->tls.emplace(std::move(tls));
   }
   ASSIGN_OR_RETURN(state->projector, Projector::Start(ledger));
+  asio::post(state->verifier, [] {  // Linux: a thread's nice value is its own
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kVerifierNice);
+  });
   ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
   if (!kept.empty()) {  // a restart with nothing new signs nothing new
     auto checkpoint = CheckpointOfNote(kept.back());

@@ -32,6 +32,8 @@ struct ServerOptions {
   // Threads that run the sessions (0: half the cores, at least one).
   unsigned network_threads = 0;
   std::size_t max_batch = 1000;  // commands in one append_batch
+  // `verify` requests running or waiting, at most (one runs at a time): beyond, `overloaded`.
+  std::size_t max_verifies = 4;
   // A live subscriber that falls this many events behind the head is told and disconnected.
   std::uint64_t max_subscriber_lag = 100'000;
   std::chrono::milliseconds idle_timeout{300'000};  // for a whole request line to arrive
@@ -42,8 +44,8 @@ struct ServerOptions {
   // authenticated user out); and the failed `hello`s it may make, each answered only after
   // `failed_hello_delay`, before it is closed. Every failure is logged at warn with the peer.
   std::chrono::milliseconds hello_timeout{5'000};
-  std::size_t max_unauthenticated = 64;
-  std::size_t max_unauthenticated_per_address = 8;
+  std::size_t max_unauthenticated = 128;
+  std::size_t max_unauthenticated_per_address = 32;
   unsigned max_failed_hellos = 3;
   std::chrono::milliseconds failed_hello_delay{1'000};
   // How often the tokens file is looked at for a change, which is then reloaded as SIGHUP does

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -313,10 +314,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
     case read::OpKind::kProjections: co_return co_await OnProjector(op, args);
     case read::OpKind::kNone: break;
   }
-  if (op == "verify") {
-    std::function<StatusOr<bj::object>()> work = [&] { return VerifyOp(ledger, args); };
-    co_return co_await RunOn(state_->verifier.get_executor(), work);
-  }
+  if (op == "verify") co_return co_await Verify(args);
   if (op == "checkpoint") {
     const bj::value* sign = args.if_contains("sign");
     if (sign && *sign == true && actor_->role != "admin") {
@@ -331,6 +329,29 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
   if (op == "unsubscribe") co_return Unsubscribe();
   if (op == "stats") co_return co_await Stats();
   co_return Status(Code::kBadRequest, "unknown op \"" + op + "\"", bj::object{{"field", "op"}});
+}
+
+asio::awaitable<StatusOr<bj::object>> Session::Verify(const bj::object& args) {
+  const std::uint64_t ahead = state_->verifies.fetch_add(1);
+  struct Leave {
+    std::atomic<std::uint64_t>& count;
+    ~Leave() { --count; }
+  } leave{state_->verifies};
+  if (ahead >= state_->options.max_verifies) {
+    co_return Status(Code::kOverloaded,
+                     std::to_string(ahead) + " verifies are running or waiting; retry later",
+                     bj::object{{"queue_length", ahead}});
+  }
+  const auto queued = std::chrono::steady_clock::now();
+  std::function<StatusOr<bj::object>()> work = [&] { return VerifyOp(state_->ledger, args); };
+  auto answer = co_await RunOn(state_->verifier.get_executor(), work);
+  if (answer.ok()) {
+    (*answer)["queue_position"] = ahead;
+    (*answer)["elapsed_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - queued)
+                                  .count();
+  }
+  co_return answer;
 }
 
 asio::awaitable<StatusOr<bj::object>> Session::Stats() {
@@ -398,6 +419,15 @@ asio::awaitable<StatusOr<bj::object>> Session::Append(const bj::object& args, bo
                                       batch ? AppendMode::kAllOrNothing : AppendMode::kEach,
                                       asio::use_awaitable);
   state_->NotifySubscribers();
+  if (state_->ledger.read_only() && !state_->read_only_logged.exchange(true)) {
+    const auto failed = std::find_if(results.begin(), results.end(), [](const auto& r) {
+      return !r.ok() && r.status().code() == Code::kUnavailable;
+    });
+    spdlog::error(
+        "the store refused a write and is now read-only ({}); appends answer "
+        "unavailable, reads go on; restart once the disk has room",
+        failed == results.end() ? "" : failed->status().message());
+  }
   if (!batch) {
     if (!results[0].ok()) co_return results[0].status();
     ++state_->appended;

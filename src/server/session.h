@@ -60,15 +60,18 @@ struct Server::State {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   std::atomic<bool> stopping{false};
+  std::atomic<bool> read_only_logged{false};  // the store's turn to read-only was logged
   std::atomic<std::uint64_t> next_session{1};
   std::atomic<std::uint64_t> subscriptions{0};  // subscriptions started: each one's generation
   std::atomic<std::uint64_t> subscribed{0};     // connections subscribed now
   // Counters for `stats`.
   std::atomic<std::uint64_t> connections_total{0}, requests{0}, errors{0}, appended{0};
 
-  // Where `verify` runs: long reads, off the network and projector threads.
+  // Where `verify` runs, one at a time: long reads, off the network and projector threads, at a
+  // lower priority (nice 10, which the threads it starts inherit), so that appends keep the cores.
   boost::asio::thread_pool verifier{1};
-  std::uint64_t signed_size = 0;  // projector thread only: the last checkpoint signed here
+  std::atomic<std::uint64_t> verifies{0};  // running or waiting
+  std::uint64_t signed_size = 0;           // projector thread only: the last checkpoint signed here
   // Last, so that it is destroyed first: its queued work still finds everything above.
   std::unique_ptr<Projector> projector;
 
@@ -152,6 +155,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // caught up.
   boost::asio::awaitable<StatusOr<boost::json::object>> OnProjector(
       const std::string& op, const boost::json::object& args);
+  // `verify` (audit_ops.h), one at a time on the verifier's thread: queued behind at most
+  // options.max_verifies - 1 others (its answer says its place and the time taken), else
+  // `overloaded` at once.
+  boost::asio::awaitable<StatusOr<boost::json::object>> Verify(const boost::json::object& args);
   // `stats`: the server's counters, and the projector's streams and memo figures.
   boost::asio::awaitable<StatusOr<boost::json::object>> Stats();
   // Writes one line once every earlier write of this connection is done. With `push_of` set, the

@@ -1,5 +1,7 @@
 # Sourced by the server benchmarks (tools/bench_queries, tools/bench_appends): starts
 # `hatchery serve` on a fresh demo store of 400 carriers, and stops it and removes the store on exit.
+# All its load comes from one address, whose connections may all be new at once: the cap on
+# connections waiting to authenticate from one address is raised to 128.
 #   start_demo_server BUILD_DIR PORT [SERVE_FLAGS...]
 # sets `token` (an admin token) and defines `load CONNECTIONS MIX SECONDS [PIPELINE]`, which runs
 # tools/loadgen against the server and prints its last line.
@@ -17,7 +19,8 @@ start_demo_server() {
   token=$("$build/hatchery" token add --tokens "$scratch/tokens" --actor bench --role admin |
     grep -o 'htk_[0-9a-f]*')
   "$build/hatchery" serve --data "$scratch/store" --tokens "$scratch/tokens" \
-    --listen "127.0.0.1:$port" --log-level warn "$@" >"$scratch/serve.out" &
+    --listen "127.0.0.1:$port" --log-level warn --max-unauthenticated-per-address 128 "$@" \
+    >"$scratch/serve.out" &
   server=$!
   # Listening once it says so (its start folds the store, which takes longer as the store grows).
   until grep -q '^hatchery: serving' "$scratch/serve.out"; do
