@@ -2,10 +2,13 @@
 // golang.org/x/mod/sumdb/note (its PeterNeumann key and note), and their refusals.
 #include "hatchery/note.h"
 
+#include <openssl/evp.h>
+
 #include <catch2/catch.hpp>
 
 #include "hatchery/base64.h"
 #include "hatchery/checkpoint.h"
+#include "hatchery/sha256.h"
 
 namespace hatchery::note {
 namespace {
@@ -132,6 +135,65 @@ TEST_CASE("checkpoint: the tlog-checkpoint body round-trips and is read strictly
     INFO(bad);
     CHECK(ParseCheckpoint(bad).status().code() == Code::kBadRequest);
   }
+}
+
+}  // namespace
+}  // namespace hatchery::note
+
+namespace hatchery::note {
+namespace {
+
+// The cosignature's bytes rebuilt here from C2SP tlog-cosignature's text, and its Ed25519
+// signature checked with OpenSSL directly: the format, not only a round trip.
+TEST_CASE("cosignature: C2SP cosignature/v1 with Ed25519, checked from the spec", "[note]") {
+  SigningKey log = *GenerateKey("tongliao.hatchery/main");
+  SigningKey witness = *GenerateKey("witness.tongliao/w1");
+  std::string checkpoint =
+      *Sign("tongliao.hatchery/main\n5\nq2Ax5Cz6JZc0hVmpWJQ4A5qAg4sQwMHDnuxu+6aq1SQ=\n", log);
+  const std::int64_t time = 1'700'000'000;
+  std::string cosigned = *Cosign(checkpoint, witness, time);
+  REQUIRE(cosigned.starts_with(checkpoint));
+  Note note = *Parse(cosigned);
+  REQUIRE(note.signatures.size() == 2);
+  const Signature& line = note.signatures[1];
+  CHECK(line.name == "witness.tongliao/w1");
+  std::string id_input = "witness.tongliao/w1\n\x04" +
+                         std::string(reinterpret_cast<const char*>(witness.key.data()), 32);
+  Hash id_digest = Sha256(id_input);
+  std::uint32_t expected_id = static_cast<std::uint32_t>(id_digest[0]) << 24 |
+                              static_cast<std::uint32_t>(id_digest[1]) << 16 |
+                              static_cast<std::uint32_t>(id_digest[2]) << 8 | id_digest[3];
+  CHECK(line.id == expected_id);
+  CHECK(line.id != witness.id);  // a note key's id hashes 0x01, a cosigner's 0x04
+  REQUIRE(line.bytes.size() == 8 + 64);
+  std::uint64_t stamped = 0;
+  for (int i = 0; i < 8; ++i) stamped = stamped << 8 | static_cast<unsigned char>(line.bytes[i]);
+  CHECK(stamped == 1'700'000'000u);
+  std::string message = "cosignature/v1\ntime 1700000000\n" + note.text;
+  EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, witness.key.data(), 32);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  CHECK(EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1);
+  CHECK(EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(line.bytes.data() + 8), 64,
+                         reinterpret_cast<const unsigned char*>(message.data()),
+                         message.size()) == 1);
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(pkey);
+
+  VerifierKey cosigner = CosignerOf(witness);
+  CHECK(*VerifyCosignature(note, cosigner) == time);
+  CHECK(Verify(note, VerifierOf(log)).ok());  // the log's own signature is untouched
+  // The cosigner key's text form: type 0x04, and read back only as a cosigner key.
+  std::string vkey = FormatCosignerKey(cosigner);
+  CHECK(Base64Decode(vkey.substr(vkey.rfind('+') + 1))->front() == '\x04');
+  VerifierKey read = *ParseCosignerKey(vkey);
+  CHECK((read.name == cosigner.name && read.id == cosigner.id && read.key == cosigner.key));
+  CHECK_FALSE(ParseVerifierKey(vkey).ok());
+  CHECK_FALSE(ParseCosignerKey(FormatVerifierKey(VerifierOf(witness))).ok());
+  // Another checkpoint under the same cosignature, or none at all.
+  Note altered = note;
+  altered.text.replace(altered.text.find("\n5\n"), 3, "\n6\n");
+  CHECK(VerifyCosignature(altered, cosigner).status().code() == Code::kCorruption);
+  CHECK(VerifyCosignature(*Parse(checkpoint), cosigner).status().code() == Code::kNotFound);
 }
 
 }  // namespace

@@ -76,6 +76,30 @@ StatusOr<Note> Parse(std::string_view signed_note);
 // Errors: kNotFound (no signature by this key), kCorruption (there is one and it is wrong).
 Status Verify(const Note& note, const VerifierKey& key);
 
+// Cosignatures (C2SP tlog-cosignature, the Ed25519 "cosignature/v1" kind): a witness's statement
+// that, as of a time, a checkpoint's tree is the largest consistent one it has seen of that log.
+// A witness's key pair is an ordinary SigningKey; only the id and the verifier key differ:
+//
+//   cosigner key id   first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x04 ‖ public key)
+//   cosigner key      <name>+<cosigner key id, 8 hex>+<base64(0x04 ‖ 32-byte public key)>
+//   signature line    "— <name> <base64(key id ‖ u64 timestamp, big-endian ‖ signature)>"
+//   signed message    "cosignature/v1\n" "time <decimal timestamp>\n" ‖ the checkpoint's text
+std::uint32_t CosignerKeyId(std::string_view name, const PublicKey& key);
+// The verifier key of `key` as a cosigner (id = CosignerKeyId).
+VerifierKey CosignerOf(const SigningKey& key);
+std::string FormatCosignerKey(const VerifierKey& key);
+// Errors: kBadRequest saying what is malformed.
+StatusOr<VerifierKey> ParseCosignerKey(std::string_view text);
+
+// `signed_note` with a cosignature by `key` at `timestamp` (POSIX seconds) added as its last
+// signature line. Errors: Parse's (a malformed note), kInternal.
+StatusOr<std::string> Cosign(std::string_view signed_note, const SigningKey& key,
+                             std::int64_t timestamp);
+// The timestamp of `note`'s cosignature by `key` (a VerifierKey from CosignerOf or
+// ParseCosignerKey), if it verifies. Errors: kNotFound (none by this key), kCorruption (one that
+// does not verify).
+StatusOr<std::int64_t> VerifyCosignature(const Note& note, const VerifierKey& key);
+
 }  // namespace hatchery::note
 
 #endif  // HATCHERY_NOTE_H_

@@ -14,7 +14,8 @@
 namespace hatchery::note {
 namespace {
 
-constexpr std::uint8_t kEd25519 = 0x01;  // the signed-note signature type
+constexpr std::uint8_t kEd25519 = 0x01;        // the signed-note signature type
+constexpr std::uint8_t kCosignatureV1 = 0x04;  // C2SP tlog-cosignature/v1, Ed25519
 constexpr std::string_view kPrivatePrefix = "PRIVATE+KEY+";
 constexpr std::string_view kSignaturePrefix = "\xE2\x80\x94 ";  // U+2014 EM DASH, space
 constexpr std::size_t kSignatureBytes = 64;
@@ -59,13 +60,14 @@ bool HasControlOtherThanNewline(std::string_view s) {
   return false;
 }
 
-// "<name>+<8 hex>+<base64(0x01 ‖ 32 bytes)>" → its parts; the caller checks what they mean.
+// "<name>+<8 hex>+<base64(type ‖ 32 bytes)>" → its parts; the caller checks what they mean.
 struct KeyParts {
   std::string name;
   std::uint32_t id = 0;
   std::array<std::uint8_t, 32> bytes{};
 };
-StatusOr<KeyParts> SplitKey(std::string_view text, std::string_view what) {
+StatusOr<KeyParts> SplitKey(std::string_view text, std::string_view what,
+                            std::uint8_t type = kEd25519) {
   auto plus1 = text.find('+');
   auto plus2 = plus1 == std::string_view::npos ? plus1 : text.find('+', plus1 + 1);
   if (plus2 == std::string_view::npos) {
@@ -80,16 +82,17 @@ StatusOr<KeyParts> SplitKey(std::string_view text, std::string_view what) {
   }
   parts.id = static_cast<std::uint32_t>(std::stoul(std::string(hex), nullptr, 16));
   auto raw = Base64Decode(text.substr(plus2 + 1));
-  if (!raw || raw->size() != 33 || static_cast<std::uint8_t>((*raw)[0]) != kEd25519) {
-    return Malformed(std::string(what) +
-                     ": the key is not base64 of an Ed25519 key (0x01 ‖ 32 bytes)");
+  if (!raw || raw->size() != 33 || static_cast<std::uint8_t>((*raw)[0]) != type) {
+    return Malformed(std::string(what) + ": the key is not base64 of an Ed25519 key (0x0" +
+                     std::to_string(type) + " ‖ 32 bytes)");
   }
   std::memcpy(parts.bytes.data(), raw->data() + 1, 32);
   return parts;
 }
 
-std::string JoinKey(std::string_view name, std::uint32_t id, std::string_view bytes) {
-  std::string raw(1, static_cast<char>(kEd25519));
+std::string JoinKey(std::string_view name, std::uint32_t id, std::string_view bytes,
+                    std::uint8_t type = kEd25519) {
+  std::string raw(1, static_cast<char>(type));
   raw.append(bytes);
   return KeyLabel(name, id) + "+" + Base64Encode(raw);
 }
@@ -102,6 +105,46 @@ StatusOr<PublicKey> PublicOf(const std::array<std::uint8_t, 32>& seed) {
     return Status(Code::kInternal, "OpenSSL cannot derive an Ed25519 public key");
   }
   return key;
+}
+
+// The Ed25519 signature of `message` by the key of `seed`. Errors: kInternal.
+StatusOr<std::string> SignBytes(const std::array<std::uint8_t, 32>& seed,
+                                std::string_view message) {
+  Pkey pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), 32));
+  MdCtx ctx(EVP_MD_CTX_new());
+  unsigned char signature[kSignatureBytes];
+  std::size_t len = sizeof signature;
+  if (!pkey || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), signature, &len,
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1 ||
+      len != kSignatureBytes) {
+    return Status(Code::kInternal, "OpenSSL failed to sign with Ed25519");
+  }
+  return std::string(reinterpret_cast<const char*>(signature), len);
+}
+
+bool VerifyBytes(const PublicKey& key, std::string_view message, std::string_view signature) {
+  Pkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), 32));
+  MdCtx ctx(EVP_MD_CTX_new());
+  return pkey && ctx && signature.size() == kSignatureBytes &&
+         EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) == 1 &&
+         EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                          signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                          message.size()) == 1;
+}
+
+std::uint32_t TypedKeyId(std::string_view name, std::uint8_t type, const PublicKey& key) {
+  std::string input(name);
+  input.push_back('\n');
+  input.push_back(static_cast<char>(type));
+  input.append(Bytes(key));
+  Hash digest = Sha256(input);
+  return ReadBigEndian(AsBytes(digest));
+}
+
+// "cosignature/v1\ntime <t>\n" ‖ the checkpoint's text: what a cosignature signs.
+std::string CosignedMessage(std::string_view text, std::int64_t timestamp) {
+  return "cosignature/v1\ntime " + std::to_string(timestamp) + "\n" + std::string(text);
 }
 
 }  // namespace
@@ -126,12 +169,7 @@ bool IsValidKeyName(std::string_view name) {
 }
 
 std::uint32_t KeyId(std::string_view name, const PublicKey& key) {
-  std::string input(name);
-  input.push_back('\n');
-  input.push_back(static_cast<char>(kEd25519));
-  input.append(Bytes(key));
-  Hash digest = Sha256(input);
-  return ReadBigEndian(AsBytes(digest));
+  return TypedKeyId(name, kEd25519, key);
 }
 
 StatusOr<SigningKey> GenerateKey(std::string_view name) {
@@ -191,18 +229,8 @@ StatusOr<std::string> Sign(std::string_view text, const SigningKey& key) {
         "a note's text must be UTF-8 ending in a newline, without blank lines or control "
         "characters");
   }
-  Pkey pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, key.seed.data(), 32));
-  MdCtx ctx(EVP_MD_CTX_new());
-  unsigned char signature[kSignatureBytes];
-  std::size_t len = sizeof signature;
-  if (!pkey || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), signature, &len,
-                     reinterpret_cast<const unsigned char*>(text.data()), text.size()) != 1 ||
-      len != kSignatureBytes) {
-    return Status(Code::kInternal, "OpenSSL failed to sign with Ed25519");
-  }
-  std::string blob = BigEndian(key.id);
-  blob.append(reinterpret_cast<const char*>(signature), len);
+  ASSIGN_OR_RETURN(std::string signature, SignBytes(key.seed, text));
+  std::string blob = BigEndian(key.id) + signature;
   std::string out(text);
   out += "\n";
   out += kSignaturePrefix;
@@ -247,21 +275,71 @@ StatusOr<Note> Parse(std::string_view signed_note) {
 Status Verify(const Note& note, const VerifierKey& key) {
   for (const Signature& sig : note.signatures) {
     if (sig.name != key.name || sig.id != key.id) continue;
-    Pkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.key.data(), 32));
-    MdCtx ctx(EVP_MD_CTX_new());
-    bool valid =
-        pkey && ctx && sig.bytes.size() == kSignatureBytes &&
-        EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) == 1 &&
-        EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.bytes.data()),
-                         sig.bytes.size(), reinterpret_cast<const unsigned char*>(note.text.data()),
-                         note.text.size()) == 1;
-    if (!valid) {
+    if (!VerifyBytes(key.key, note.text, sig.bytes)) {
       return Status(Code::kCorruption, "the signature by " + KeyLabel(key.name, key.id) +
                                            " does not verify: the note was altered or forged");
     }
     return Status::Ok();
   }
   return Status(Code::kNotFound, "the note carries no signature by " + KeyLabel(key.name, key.id));
+}
+
+std::uint32_t CosignerKeyId(std::string_view name, const PublicKey& key) {
+  return TypedKeyId(name, kCosignatureV1, key);
+}
+
+VerifierKey CosignerOf(const SigningKey& key) {
+  return {key.name, CosignerKeyId(key.name, key.key), key.key};
+}
+
+std::string FormatCosignerKey(const VerifierKey& key) {
+  return JoinKey(key.name, key.id, Bytes(key.key), kCosignatureV1);
+}
+
+StatusOr<VerifierKey> ParseCosignerKey(std::string_view text) {
+  ASSIGN_OR_RETURN(KeyParts parts, SplitKey(text, "the cosigner key", kCosignatureV1));
+  VerifierKey key{parts.name, parts.id, parts.bytes};
+  if (CosignerKeyId(key.name, key.key) != key.id) {
+    return Malformed("the cosigner key's id does not match its name and key");
+  }
+  return key;
+}
+
+StatusOr<std::string> Cosign(std::string_view signed_note, const SigningKey& key,
+                             std::int64_t timestamp) {
+  ASSIGN_OR_RETURN(Note note, Parse(signed_note));
+  if (timestamp < 0) return Malformed("a cosignature's time must not be negative");
+  ASSIGN_OR_RETURN(std::string signature,
+                   SignBytes(key.seed, CosignedMessage(note.text, timestamp)));
+  std::string blob = BigEndian(CosignerKeyId(key.name, key.key));
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    blob.push_back(static_cast<char>(static_cast<std::uint64_t>(timestamp) >> shift & 0xFF));
+  }
+  blob += signature;
+  std::string out(signed_note);
+  out += kSignaturePrefix;
+  out += key.name + " " + Base64Encode(blob) + "\n";
+  return out;
+}
+
+StatusOr<std::int64_t> VerifyCosignature(const Note& note, const VerifierKey& key) {
+  for (const Signature& sig : note.signatures) {
+    if (sig.name != key.name || sig.id != key.id) continue;
+    std::uint64_t timestamp = 0;
+    for (std::size_t i = 0; i < 8 && i < sig.bytes.size(); ++i) {
+      timestamp = timestamp << 8 | static_cast<unsigned char>(sig.bytes[i]);
+    }
+    if (sig.bytes.size() != 8 + kSignatureBytes || timestamp > INT64_MAX ||
+        !VerifyBytes(key.key, CosignedMessage(note.text, static_cast<std::int64_t>(timestamp)),
+                     std::string_view(sig.bytes).substr(8))) {
+      return Status(Code::kCorruption,
+                    "the cosignature by " + KeyLabel(key.name, key.id) +
+                        " does not verify: the checkpoint was altered or forged");
+    }
+    return static_cast<std::int64_t>(timestamp);
+  }
+  return Status(Code::kNotFound,
+                "the checkpoint carries no cosignature by " + KeyLabel(key.name, key.id));
 }
 
 }  // namespace hatchery::note
