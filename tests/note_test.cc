@@ -184,7 +184,8 @@ TEST_CASE("cosignature: C2SP cosignature/v1 with Ed25519, checked from the spec"
   CHECK(Verify(note, VerifierOf(log)).ok());  // the log's own signature is untouched
   // The cosigner key's text form: type 0x04, and read back only as a cosigner key.
   std::string vkey = FormatCosignerKey(cosigner);
-  CHECK(Base64Decode(vkey.substr(vkey.rfind('+') + 1))->front() == '\x04');
+  const std::size_t key_at = vkey.find('+', vkey.find('+') + 1) + 1;  // base64 may hold '+'
+  CHECK(Base64Decode(vkey.substr(key_at))->front() == '\x04');
   VerifierKey read = *ParseCosignerKey(vkey);
   CHECK((read.name == cosigner.name && read.id == cosigner.id && read.key == cosigner.key));
   CHECK_FALSE(ParseVerifierKey(vkey).ok());

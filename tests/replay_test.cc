@@ -178,12 +178,18 @@ TEST_CASE("replay: compares the state signed in kept checkpoints with the state 
   auto ledger = OpenReadOnly(path);
   auto result = replay::Replay(*ledger, {}, kFromStart);
   REQUIRE(result.ok());
-  REQUIRE(result->checkpoints.size() == 2);
+  // With the one the demo signed at its head with the store's key, which is honest too.
+  REQUIRE(result->checkpoints.size() == 3);
   CHECK(result->checkpoints[0].size == head - 10);
   CHECK(result->checkpoints[0].matches);
-  CHECK(result->checkpoints[1].size == head);
-  CHECK_FALSE(result->checkpoints[1].matches);
-  CHECK_THAT(result->checkpoints[1].difference, Catch::Contains("state entitlements"));
+  int false_ones = 0;
+  for (std::size_t i : {1, 2}) {
+    CHECK(result->checkpoints[i].size == head);
+    if (result->checkpoints[i].matches) continue;
+    ++false_ones;
+    CHECK_THAT(result->checkpoints[i].difference, Catch::Contains("state entitlements"));
+  }
+  CHECK(false_ones == 1);
   // Replayed to a point before the false one, only the honest one is compared.
   auto earlier = replay::Replay(*ledger, {head - 5, {}, {}}, kFromStart);
   REQUIRE(earlier.ok());

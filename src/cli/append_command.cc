@@ -119,7 +119,7 @@ int RunAppend(const std::string& dir, const Actor& actor, const std::string& fil
     return AppendChunk(*store->ledger, actor, lines);
   });
   if (!all_ok.ok()) return Fail(all_ok.status());
-  KeepSnapshotIfDue(*store);
+  FinishWrites(*store);
   return *all_ok ? 0 : 1;
 }
 

@@ -13,8 +13,9 @@ int RunDemo(const std::string& dir, int carriers) {
   if (Status created = Ledger::Create(dir); !created.ok()) return Fail(created);
   auto store = OpenForAppend(dir);
   if (!store.ok()) return Fail(store.status());
+  if (Status keyed = CreateStoreKey(dir, store->ledger->origin()); !keyed.ok()) return Fail(keyed);
   if (Status recorded = demo::Record(*store->ledger, acts); !recorded.ok()) return Fail(recorded);
-  KeepSnapshotIfDue(*store);
+  FinishWrites(*store);
   std::cout << "created a demo store in " << dir << ": " << acts.size() << " events, " << carriers
             << " carriers, 2019-2026\n"
             << "try: hatchery query --data " << dir << " entitlements\n";

@@ -1,4 +1,5 @@
-// init: a new store whose first event activates the ruleset.
+// init: a new store whose first event activates the ruleset, its signing key beside it
+// (cli/store.h), and a signed checkpoint of that first event.
 #include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
@@ -41,9 +42,11 @@ int RunInit(const std::string& dir, const std::string& ruleset_file, const std::
   if (Status created = Ledger::Create(dir, deployment); !created.ok()) return Fail(created);
   auto store = OpenForAppend(dir);
   if (!store.ok()) return Fail(store.status());
+  if (Status keyed = CreateStoreKey(dir, store->ledger->origin()); !keyed.ok()) return Fail(keyed);
   std::string ruleset_id = command.command_id.substr(command.command_id.find('/') + 1);
   auto genesis = store->ledger->Append(actor, {std::move(command)});
   if (!genesis[0].ok()) return Fail(genesis[0].status());
+  FinishWrites(*store);
   std::cout << "created a store in " << dir << "; event " << genesis[0]->seq
             << " activates ruleset " << ruleset_id << "\n";
   return 0;

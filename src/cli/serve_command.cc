@@ -1,5 +1,5 @@
 // serve: the TCP API (server/server.h) on a store, until SIGTERM or SIGINT; then it stops
-// accepting, lets in-flight requests finish, signs a final checkpoint (with --signing-key), keeps
+// accepting, lets in-flight requests finish, signs a final checkpoint (with the store's key), keeps
 // a snapshot if one is due and closes the store. SIGHUP reloads the tokens file (as does a change
 // to it): the connections of revoked tokens are closed.
 #include <spdlog/spdlog.h>
@@ -21,7 +21,7 @@ struct ServeArgs {
   std::string dir, listen = "127.0.0.1:7411", tokens, signing_key;
   server::ServerOptions options;
   double idle_timeout_s = 300, hello_timeout_s = 5;
-  std::int64_t checkpoint_every_s = 0;
+  std::int64_t checkpoint_every_s = 60;
   std::string log_level = "info";
 };
 
@@ -47,6 +47,17 @@ int RunServe(ServeArgs args) {
     auto key = ReadSigningKeyFile(args.signing_key);
     if (!key.ok()) return Fail(key.status());
     args.options.signing_key = *key;
+  } else {  // the store's own key, beside it (cli/store.h)
+    auto key = StoreKey(args.dir);
+    if (!key.ok()) return Fail(key.status());
+    args.options.signing_key = *key;
+    if (!*key) {
+      std::printf(
+          "hatchery: warning: no signing key (%s.key): no checkpoint is signed, so the "
+          "tail of the log is not tamper-evident; create one with hatchery keygen --out "
+          "%s\n",
+          StoreKeyPrefix(args.dir).c_str(), StoreKeyPrefix(args.dir).c_str());
+    }
   }
   spdlog::set_level(spdlog::level::from_str(args.log_level));
   auto tokens = server::TokenStore::Load(args.tokens);
@@ -84,7 +95,7 @@ int RunServe(ServeArgs args) {
   (*server)->Stop();
   (*server)->Wait();
   server->reset();
-  KeepSnapshotIfDue(*store);
+  FinishWrites(*store);
   std::printf("hatchery: stopped; %llu events\n",
               static_cast<unsigned long long>(store->ledger->head().seq));
   return 0;
@@ -112,13 +123,16 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "threads that run the connections (default: half the cores, at least 1)");
   cmd->add_option("--max-frame-bytes", args->options.max_frame_bytes,
                   "longest request line (default 1 MiB)");
-  auto* key = cmd->add_option("--signing-key", args->signing_key,
-                              "an Ed25519 key (hatchery keygen): the server signs checkpoints on "
-                              "demand, on a timer and at the end");
+  cmd->add_option("--signing-key", args->signing_key,
+                  "an Ed25519 key (hatchery keygen) to sign checkpoints with, on demand, on a "
+                  "timer, every --checkpoint-events events and at the end (default: the store's "
+                  "own, DIR.key)");
   cmd->add_option("--checkpoint-every", args->checkpoint_every_s,
-                  "sign a checkpoint of the head every S seconds when it has moved")
-      ->check(CLI::PositiveNumber)
-      ->needs(key);
+                  "sign a checkpoint of the head every S seconds when it has moved (default 60)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--checkpoint-events", args->options.checkpoint_events,
+                  "and whenever N events were added since the last one signed (default 1000)")
+      ->check(CLI::PositiveNumber);
   auto* cert = cmd->add_option("--tls-cert", args->options.tls_cert_file,
                                "serve TLS with this PEM certificate chain")
                    ->check(CLI::ExistingFile);

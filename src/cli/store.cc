@@ -1,7 +1,11 @@
 #include "cli/store.h"
 
+#include <filesystem>
 #include <iostream>
 
+#include "hatchery/checkpoint.h"
+#include "hatchery/key_files.h"
+#include "replay/checkpoint_state.h"
 #include "replay/snapshot.h"
 
 namespace hatchery::cli {
@@ -24,11 +28,51 @@ StatusOr<WritableStore> OpenForAppend(const std::string& dir) {
   return store;
 }
 
-void KeepSnapshotIfDue(WritableStore& store) {
+std::string StoreKeyPrefix(const std::string& dir) {
+  std::string prefix = dir;
+  while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+  return prefix;
+}
+
+Status CreateStoreKey(const std::string& dir, const std::string& origin) {
+  const std::string prefix = StoreKeyPrefix(dir);
+  if (std::filesystem::exists(prefix + ".key")) return Status::Ok();
+  ASSIGN_OR_RETURN(note::SigningKey key, note::GenerateKey(origin));
+  RETURN_IF_ERROR(WriteKeyFiles(prefix, key));
+  std::cout << "signing key: " << prefix << ".key (mode 0600; keep it safe, it signs this store's "
+            << "checkpoints); auditors check them with " << prefix << ".pub\n";
+  return Status::Ok();
+}
+
+StatusOr<std::optional<note::SigningKey>> StoreKey(const std::string& dir) {
+  const std::string path = StoreKeyPrefix(dir) + ".key";
+  if (!std::filesystem::exists(path)) return std::optional<note::SigningKey>();
+  ASSIGN_OR_RETURN(note::SigningKey key, ReadSigningKeyFile(path));
+  return std::optional<note::SigningKey>(std::move(key));
+}
+
+void FinishWrites(WritableStore& store) {
   auto taken = replay::SnapshotIfDue(*store.ledger, store.rules->facts());
   if (!taken.ok()) {
     std::cerr << "hatchery: note: no snapshot kept (" << taken.status().ToString()
               << "); replays start further back\n";
+  }
+  auto signed_note = [&]() -> StatusOr<bool> {
+    ASSIGN_OR_RETURN(auto key, StoreKey(store.ledger->dir()));
+    const std::uint64_t head = store.ledger->head().seq;
+    if (!key || head == 0) return false;
+    ASSIGN_OR_RETURN(auto kept, store.ledger->Checkpoints());
+    if (!kept.empty()) {
+      auto newest = CheckpointOfNote(kept.back());
+      if (newest.ok() && newest->size >= head) return false;
+    }
+    RETURN_IF_ERROR(replay::SignAndKeep(*store.ledger, store.rules->facts(), *key).status());
+    return true;
+  }();
+  if (!signed_note.ok()) {
+    std::cerr << "hatchery: warning: no checkpoint signed (" << signed_note.status().ToString()
+              << "); the events stand, but only a signed checkpoint makes the tail "
+              << "tamper-evident\n";
   }
 }
 

@@ -10,6 +10,7 @@
 #include "domain/checks/policy_rules.h"
 #include "domain/fold/fact_base.h"
 #include "hatchery/ledger.h"
+#include "hatchery/note.h"
 
 namespace hatchery::cli {
 
@@ -26,9 +27,20 @@ struct WritableStore {
 };
 StatusOr<WritableStore> OpenForAppend(const std::string& dir);
 
-// After appending: keeps a snapshot of the live fact base when one is due (replay/snapshot.h).
-// A snapshot is a cache, so a failure is only reported on stderr.
-void KeepSnapshotIfDue(WritableStore& store);
+// The store's signing key is kept beside its directory, outside it: "<dir>.key" (mode 0600) and its
+// verifier key "<dir>.pub" — so that whoever copies or replaces the store's files does not get
+// the key with them. The path prefix of both, for the store at `dir`.
+std::string StoreKeyPrefix(const std::string& dir);
+// Creates the store's key, named `origin` (its checkpoints' origin line), unless there is one;
+// says where it is on stdout. Errors: the key cannot be written.
+Status CreateStoreKey(const std::string& dir, const std::string& origin);
+// The store's key, if it has one. Errors: a key file that does not read (or is readable by others).
+StatusOr<std::optional<note::SigningKey>> StoreKey(const std::string& dir);
+
+// After appending: keeps a snapshot of the live fact base when one is due (replay/snapshot.h),
+// and, when the store has a key, signs and keeps a checkpoint of the head if the newest kept one
+// is of fewer events (AUDIT.md §3). Both are reported on stderr if they fail: the appends stand.
+void FinishWrites(WritableStore& store);
 
 }  // namespace hatchery::cli
 

@@ -86,19 +86,22 @@ StatusOr<std::string> ProofJson(Source& source, std::uint64_t from, std::uint64_
   return json::Canonicalize(proof) + "\n";
 }
 
-// checkpoint.txt: a kept signed checkpoint of exactly the export point, else one signed now with
-// `key`, else the unsigned one, with `state_lines` (those of the projection of the export point
-// with no business-date cut). *is_signed says which.
+// checkpoint.txt: a kept signed checkpoint of exactly the export point (with `key`, one signed by
+// it), else one signed now with `key`, else the unsigned one, with `state_lines` (those of the
+// projection of the export point with no business-date cut). *is_signed says which.
 StatusOr<std::string> CheckpointText(Source& source, const ExportPoint& at,
                                      std::vector<std::string> state_lines,
                                      const std::optional<note::SigningKey>& key, bool* is_signed) {
   ASSIGN_OR_RETURN(auto kept, source.SignedCheckpoints());
   for (const std::string& text : kept) {
     auto checkpoint = CheckpointOfNote(text);
-    if (checkpoint.ok() && checkpoint->size == at.tree_size && checkpoint->root == at.root) {
-      *is_signed = true;
-      return text;
+    if (!checkpoint.ok() || checkpoint->size != at.tree_size || checkpoint->root != at.root) {
+      continue;
     }
+    auto note = note::Parse(text);
+    if (key && !(note.ok() && note::Verify(*note, note::VerifierOf(*key)).ok())) continue;
+    *is_signed = true;
+    return text;
   }
   std::string text =
       FormatCheckpoint(Checkpoint{at.origin, at.tree_size, at.root, std::move(state_lines)});

@@ -138,8 +138,21 @@ StatusOr<std::uint64_t> Server::State::SignIfNew() {
     return note.status();
   }
   signed_size = size;
+  signed_head = size;
   spdlog::info("signed and kept a checkpoint of {} events", size);
   return size;
+}
+
+void Server::State::SignIfDue() {
+  if (!options.signing_key || options.checkpoint_events == 0 ||
+      ledger.head().seq < signed_head + options.checkpoint_events ||
+      signing_queued.exchange(true)) {
+    return;
+  }
+  asio::post(projector->executor(), [this] {
+    (void)SignIfNew();
+    signing_queued = false;
+  });
 }
 
 Status Server::State::ReloadTokens() {
@@ -244,7 +257,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
   ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
   if (!kept.empty()) {  // a restart with nothing new signs nothing new
     auto checkpoint = CheckpointOfNote(kept.back());
-    if (checkpoint.ok()) state->signed_size = checkpoint->size;
+    if (checkpoint.ok()) state->signed_size = state->signed_head = checkpoint->size;
   }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(state->options.host, ec);

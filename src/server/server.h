@@ -52,8 +52,11 @@ struct ServerOptions {
   // (Server::ReloadTokens); 0: only on demand.
   std::chrono::milliseconds tokens_poll{2'000};
   // The checkpoint-signing key (none: the server signs nothing) and how often to sign the head
-  // when it has moved (0: only on demand and at the end).
+  // when it has moved: every `checkpoint_every` (0: not on a timer) and whenever
+  // `checkpoint_events` events were added since the last one signed (0: not by count); always on
+  // demand and at the end.
   std::optional<note::SigningKey> signing_key;
+  std::uint64_t checkpoint_events = 1000;
   // TLS (PEM files): with both, every connection is TLS 1.2 or later; with neither, plain TCP.
   std::string tls_cert_file, tls_key_file;
   std::chrono::seconds checkpoint_every{0};

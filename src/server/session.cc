@@ -419,6 +419,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Append(const bj::object& args, bo
                                       batch ? AppendMode::kAllOrNothing : AppendMode::kEach,
                                       asio::use_awaitable);
   state_->NotifySubscribers();
+  state_->SignIfDue();
   if (state_->ledger.read_only() && !state_->read_only_logged.exchange(true)) {
     const auto failed = std::find_if(results.begin(), results.end(), [](const auto& r) {
       return !r.ok() && r.status().code() == Code::kUnavailable;

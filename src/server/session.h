@@ -72,12 +72,17 @@ struct Server::State {
   boost::asio::thread_pool verifier{1};
   std::atomic<std::uint64_t> verifies{0};  // running or waiting
   std::uint64_t signed_size = 0;           // projector thread only: the last checkpoint signed here
+  std::atomic<std::uint64_t> signed_head{0};  // the same, for any thread
+  std::atomic<bool> signing_queued{false};    // a SignIfNew for the event count is on its way
   // Last, so that it is destroyed first: its queued work still finds everything above.
   std::unique_ptr<Projector> projector;
 
   // On the projector's thread: signs and keeps a checkpoint of the head if it moved since the
   // last one signed here; the tree size signed, or 0 when there was nothing new.
   StatusOr<std::uint64_t> SignIfNew();
+  // Any thread, after appends: queues SignIfNew on the projector when options.checkpoint_events
+  // events were added since the last checkpoint signed.
+  void SignIfDue();
 
   // The tokens in force (any thread): replaced whole by a reload.
   std::shared_ptr<const TokenStore> Tokens() const;
