@@ -99,6 +99,7 @@ TEST_CASE("server: the full role × op matrix of PROTOCOL.md", "[server]") {
         {{"op", "proof"}, {"kind", "inclusion"}, {"seq", 1}, {"tree_size", head}},
         {{"op", "checkpoint"}},
         {{"op", "checkpoint"}, {"sign", true}},
+        {{"op", "checkpoints"}, {"since", 0}},
         {{"op", "verify"}, {"to_seq", head}},
         {{"op", "stats"}}};
   };

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "hatchery/checkpoint.h"
 #include "hatchery/ledger.h"
 #include "hatchery/note.h"
 #include "hatchery/status.h"
@@ -29,11 +30,16 @@ struct VerifyOptions {
   // The domain's check of one event on its own (its type known, its data within its schema and
   // the envelope's rules), run on every event: the ledger alone knows no schemas. None: skipped.
   std::function<Status(const Event&)> validate_event;
+  // Checkpoints a witness cosigned (witness/witness.h ReadCosigned, their cosignatures checked by
+  // the caller), by size: the log must have each one's root at its size, and at least its events.
+  // A log rewritten, or cut short, since a witness saw it is caught with no trust in its host.
+  std::vector<Checkpoint> witnessed;
 };
 
 struct VerifyReport {
   std::uint64_t events_checked = 0;       // events that passed every check
   std::uint64_t checkpoints_checked = 0;  // kept checkpoints whose root and signatures check out
+  std::uint64_t witnessed_checked = 0;    // VerifyOptions::witnessed whose root checks out
   LedgerHead head;                        // the last event that passed
   std::uint64_t first_bad_seq = 0;        // 0 when everything checks out
   std::string problem;                    // what is wrong at first_bad_seq

@@ -35,6 +35,8 @@ void AddClientCommand(CLI::App& app, int* exit_code);
 // export, verify-export.
 void AddExportCommand(CLI::App& app, int* exit_code);
 void AddVerifyExportCommand(CLI::App& app, int* exit_code);
+void AddWitnessCommand(CLI::App& app, int* exit_code);
+void AddCheckpointsCommand(CLI::App& app, int* exit_code);
 // snapshot.
 void AddSnapshotCommand(CLI::App& app, int* exit_code);
 

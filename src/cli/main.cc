@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   hatchery::cli::AddClientCommand(app, &exit_code);
   hatchery::cli::AddExportCommand(app, &exit_code);
   hatchery::cli::AddVerifyExportCommand(app, &exit_code);
+  hatchery::cli::AddWitnessCommand(app, &exit_code);
+  hatchery::cli::AddCheckpointsCommand(app, &exit_code);
   try {
     CLI11_PARSE(app, argc, argv);
   } catch (const std::exception& e) {  // e.g. a sum beyond ±2^53 (domain/fold/sums.h)

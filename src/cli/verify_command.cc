@@ -8,10 +8,12 @@
 #include "cli/store.h"
 #include "domain/checks/policy_rules.h"
 #include "domain/views/projections.h"
+#include "hatchery/files.h"
 #include "hatchery/key_files.h"
 #include "hatchery/verify.h"
 #include "read/ops.h"
 #include "replay/replay.h"
+#include "witness/witness.h"
 
 namespace hatchery::cli {
 namespace {
@@ -34,12 +36,39 @@ StatusOr<std::vector<domain::Flag>> TimelineConflicts(const std::string& dir) {
   return conflicts;
 }
 
-int RunVerify(const std::string& dir, const std::vector<std::string>& pubkeys) {
+struct VerifyArgs {
+  std::string dir;
+  std::vector<std::string> pubkeys;
+  std::string witness_log, witness_key;
+};
+
+// The witness's cosigner key from a file holding it as a cosigner key (0x04, as `hatchery
+// witness` prints it) or as the verifier key of its key pair (`hatchery keygen`'s .pub).
+StatusOr<note::VerifierKey> ReadCosignerKeyFile(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, files::Read(path));
+  text = text.substr(0, text.find('\n'));
+  if (auto cosigner = note::ParseCosignerKey(text); cosigner.ok()) return cosigner;
+  ASSIGN_OR_RETURN(note::VerifierKey key, note::ParseVerifierKey(text));
+  return note::VerifierKey{key.name, note::CosignerKeyId(key.name, key.key), key.key};
+}
+
+int RunVerify(const VerifyArgs& args) {
+  const std::string& dir = args.dir;
+  const std::vector<std::string>& pubkeys = args.pubkeys;
   VerifyOptions options;
   for (const std::string& file : pubkeys) {
     auto key = ReadVerifierKeyFile(file);
     if (!key.ok()) return Fail(key.status());
     options.trusted_keys.push_back(*key);
+  }
+  if (!args.witness_log.empty()) {
+    auto witness = ReadCosignerKeyFile(args.witness_key);
+    if (!witness.ok()) return Fail(witness.status());
+    auto cosigned = witness::ReadCosigned(args.witness_log, *witness);
+    if (!cosigned.ok()) return Fail(cosigned.status());
+    options.witnessed = std::move(cosigned).value();
+    std::stable_sort(options.witnessed.begin(), options.witnessed.end(),
+                     [](const Checkpoint& a, const Checkpoint& b) { return a.size < b.size; });
   }
   options.validate_event = [](const Event& event) { return domain::ValidateRecorded(event); };
   auto report = VerifyStore(dir, options);
@@ -54,6 +83,9 @@ int RunVerify(const std::string& dir, const std::vector<std::string>& pubkeys) {
     } else {
       std::cout << report->checkpoints_checked << " signed checkpoints match"
                 << (pubkeys.empty() ? "" : ", each signed by a trusted key") << "\n";
+    }
+    if (!args.witness_log.empty()) {
+      std::cout << report->witnessed_checked << " checkpoints cosigned by the witness match\n";
     }
     // Integrity holds; events recorded before the one-timeline rule that break it are named, for
     // an auditor to see and a correcting event to answer (the chain is not at fault).
@@ -82,14 +114,19 @@ void AddVerifyCommand(CLI::App& app, int* exit_code) {
       "verify",
       "check every event's hash, the chain, seq gaps, time order, the indexes, the Merkle tree "
       "and every kept checkpoint's root and signatures; exits 1 naming the first bad seq");
-  auto verify_args = std::make_shared<std::pair<std::string, std::vector<std::string>>>();
-  AddDataOption(verify, &verify_args->first);
-  verify->add_option("--pubkey", verify_args->second,
+  auto verify_args = std::make_shared<VerifyArgs>();
+  AddDataOption(verify, &verify_args->dir);
+  verify->add_option("--pubkey", verify_args->pubkeys,
                      "a verifier key file the auditor trusts (repeatable): every kept checkpoint "
                      "must then be signed by one of them");
-  verify->callback([verify_args, exit_code] {
-    *exit_code = RunVerify(verify_args->first, verify_args->second);
-  });
+  auto* log = verify->add_option("--witness-log", verify_args->witness_log,
+                                 "a witness's log of cosigned checkpoints (hatchery witness): the "
+                                 "store must hold each one's tree");
+  auto* key = verify->add_option("--witness-key", verify_args->witness_key,
+                                 "the witness's cosigner key (or its .pub) to check them with");
+  log->needs(key);
+  key->needs(log);
+  verify->callback([verify_args, exit_code] { *exit_code = RunVerify(*verify_args); });
 }
 
 }  // namespace hatchery::cli

@@ -219,6 +219,17 @@ class TreeChecker {
       if (std::string problem = Check(kept_[next_]); !problem.empty()) return problem;
       ++report->checkpoints_checked;
     }
+    const auto& witnessed = options_.witnessed;
+    for (; next_witnessed_ < witnessed.size() && witnessed[next_witnessed_].size <= seq;
+         ++next_witnessed_) {
+      const Checkpoint& c = witnessed[next_witnessed_];
+      if (c.root != tree_.Root()) {
+        return "the witness cosigned the checkpoint of " + std::to_string(c.size) +
+               " events with root " + ToHex(c.root) + " but the events give " +
+               ToHex(tree_.Root()) + ": the log was rewritten at or before that size";
+      }
+      ++report->witnessed_checked;
+    }
     return "";
   }
 
@@ -242,6 +253,13 @@ class TreeChecker {
       return "event " + std::to_string(*bad_seq) +
              " is missing: the Merkle tree has nodes for it but the log ends at " +
              std::to_string(head);
+    }
+    if (next_witnessed_ < options_.witnessed.size()) {
+      const Checkpoint& c = options_.witnessed.back();
+      *bad_seq = std::max(c.size, head + 1);
+      return "the witness cosigned a checkpoint of " + std::to_string(c.size) +
+             " events but the log ends at " + std::to_string(head) +
+             ": events were removed (the store was rolled back or cut)";
     }
     if (next_ < kept_.size()) {
       const Kept& kept = kept_[next_];
@@ -317,8 +335,9 @@ class TreeChecker {
   std::string run_;               // the nodes its events complete, so far
   std::vector<Hash> run_hashes_;  // its events' hashes, so far
   std::string origin_;
-  std::vector<Kept> kept_;  // kept checkpoints, by tree size
-  std::size_t next_ = 0;    // the first not yet checked
+  std::vector<Kept> kept_;          // kept checkpoints, by tree size
+  std::size_t next_ = 0;            // the first not yet checked
+  std::size_t next_witnessed_ = 0;  // of options_.witnessed, the first not yet checked
 };
 
 // The seq an entry of index `cf` refers to whose event is not the one the entry is for, or 0 (the
@@ -361,6 +380,7 @@ boost::json::object ToJson(const VerifyReport& report) {
   boost::json::object out{{"ok", report.ok()},
                           {"events_checked", report.events_checked},
                           {"checkpoints_checked", report.checkpoints_checked},
+                          {"witnessed_checked", report.witnessed_checked},
                           {"head_seq", report.head.seq},
                           {"head_hash", ToHex(report.head.hash)}};
   if (!report.ok()) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <memory>
 
+#include "hatchery/checkpoint.h"
 #include "hatchery/proof.h"
 #include "hatchery/sha256.h"
 #include "read/arguments.h"
@@ -69,6 +70,22 @@ StatusOr<bj::object> ProveOp(const Ledger& ledger, const bj::object& args) {
     return ToJson(Proof(std::move(proof)));
   }
   return BadArgument("kind", "must be \"inclusion\" or \"consistency\"");
+}
+
+// `checkpoints`: the kept signed checkpoints of more than `since` events, by size (at most
+// kMaxCheckpoints): what a witness or an auditor fetches to follow the log.
+StatusOr<bj::object> CheckpointsOp(const Ledger& ledger, const bj::object& args) {
+  constexpr std::size_t kMaxCheckpoints = 1000;
+  ASSIGN_OR_RETURN(std::uint64_t since, Count(args, "since", 0));
+  ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
+  bj::array out;
+  for (const std::string& note : kept) {
+    auto checkpoint = CheckpointOfNote(note);
+    if (!checkpoint.ok() || checkpoint->size <= since) continue;
+    out.push_back(bj::object{{"size", checkpoint->size}, {"note", note}});
+    if (out.size() == kMaxCheckpoints) break;
+  }
+  return bj::object{{"checkpoints", std::move(out)}, {"tree_size", ledger.head().seq}};
 }
 
 // The seq `point` names, within the facts held.
@@ -175,7 +192,9 @@ StatusOr<std::uint64_t> FarthestSeq(const Ledger& ledger, std::string_view op,
 }  // namespace
 
 OpKind KindOf(std::string_view op) {
-  if (op == "get" || op == "read" || op == "read_stream" || op == "proof") return OpKind::kEvents;
+  if (op == "get" || op == "read" || op == "read_stream" || op == "proof" || op == "checkpoints") {
+    return OpKind::kEvents;
+  }
   if (op == "query" || op == "explain" || op == "diff") return OpKind::kProjections;
   return OpKind::kNone;
 }
@@ -186,6 +205,7 @@ StatusOr<bj::object> AnswerEvents(const Ledger& ledger, std::string_view op,
   if (op == "read") return ReadEvents(ledger, args);
   if (op == "read_stream") return ReadStream(ledger, args);
   if (op == "proof") return ProveOp(ledger, args);
+  if (op == "checkpoints") return CheckpointsOp(ledger, args);
   return Status(Code::kBadRequest, "\"" + std::string(op) + "\" is not an event read",
                 bj::object{{"field", "op"}});
 }

@@ -30,7 +30,7 @@ inline constexpr std::uint64_t kMaxReadLimit = 10'000;
 
 enum class OpKind {
   kNone,         // not a read op
-  kEvents,       // get, read, read_stream, proof: the ledger alone
+  kEvents,       // get, read, read_stream, proof, checkpoints: the ledger alone
   kProjections,  // query, explain, diff: a fact base too
 };
 OpKind KindOf(std::string_view op);

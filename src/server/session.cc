@@ -66,8 +66,9 @@ Status AtIndex(const Status& status, std::size_t index) {
 }  // namespace
 
 bool Allowed(std::string_view role, std::string_view op) {
-  static const std::set<std::string_view> kReaders = {
-      "get", "read", "read_stream", "subscribe", "unsubscribe", "query", "proof", "checkpoint"};
+  static const std::set<std::string_view> kReaders = {"get",       "read",        "read_stream",
+                                                      "subscribe", "unsubscribe", "query",
+                                                      "proof",     "checkpoint",  "checkpoints"};
   if (op == "hello" || op == "stats") return true;
   if (role == "admin") return true;
   if (role == "auditor") {
