@@ -246,6 +246,10 @@ TEST_CASE("read-only: a store that cannot write answers appends unavailable; rea
   testing::ReadUntil(serve.child.read_fd, &serve.out);
   ::waitpid(serve.child.pid, nullptr, 0);
   ::close(serve.child.read_fd);
+  // The turn to read-only was logged at error, once.
+  const std::string logged = "the store refused a write and is now read-only";
+  REQUIRE(serve.out.find(logged) != std::string::npos);
+  CHECK(serve.out.find(logged, serve.out.find(logged) + 1) == std::string::npos);
   // Reopened without the limit: every acknowledged append is there, nothing half-written.
   auto ledger = testing::RequireAcknowledgedIntact(data, acks);
   CHECK(ledger->head().seq == acks.rbegin()->first);
