@@ -53,12 +53,7 @@ TEST_CASE("access: SIGHUP reloads the tokens; a revoked token's connections clos
   ::kill(serve.child.pid, SIGHUP);  // again, with nothing changed
   CHECK(ErrorCode(kept.Call({{"id", 2}, {"op", "get"}, {"seq", 1}})) == "ok");
 
-  ::kill(serve.child.pid, SIGTERM);
-  std::string rest;
-  testing::ReadUntil(serve.child.read_fd, &rest);
-  int status = 0;
-  ::waitpid(serve.child.pid, &status, 0);
-  ::close(serve.child.read_fd);
+  int status = testing::StopServe(serve);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }

@@ -175,6 +175,15 @@ ServeProcess StartServe(const std::string& data, const std::string& tokens,
   return serve;
 }
 
+int StopServe(ServeProcess& serve) {
+  ::kill(serve.child.pid, SIGTERM);
+  ReadUntil(serve.child.read_fd, &serve.out);
+  int status = 0;
+  ::waitpid(serve.child.pid, &status, 0);
+  ::close(serve.child.read_fd);
+  return status;
+}
+
 std::string Slurp(const std::string& path) {
   auto text = files::Read(path);
   REQUIRE(text.ok());

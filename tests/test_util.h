@@ -86,6 +86,9 @@ struct ServeProcess {
 };
 ServeProcess StartServe(const std::string& data, const std::string& tokens,
                         std::uint64_t file_size_limit = 0);
+// Stops it with SIGTERM: the rest of its output is read into serve.out, the process waited for.
+// Returns its wait status.
+int StopServe(ServeProcess& serve);
 
 // Acknowledgements from a child process that appends: one "seq hash" line per acknowledged event,
 // written to a pipe; the parent collects them and checks them against the store afterwards.

@@ -24,15 +24,7 @@ namespace bj = boost::json;
 namespace fs = std::filesystem;
 using testing::RunHatchery;
 
-void StopServe(testing::ServeProcess& serve) {
-  ::kill(serve.child.pid, SIGTERM);
-  std::string rest;
-  testing::ReadUntil(serve.child.read_fd, &rest);
-  int status = 0;
-  ::waitpid(serve.child.pid, &status, 0);
-  ::close(serve.child.read_fd);
-  REQUIRE(WIFEXITED(status));
-}
+void RequireStopped(testing::ServeProcess& serve) { REQUIRE(WIFEXITED(testing::StopServe(serve))); }
 
 struct Deployment {
   testing::TempDir dir;
@@ -85,7 +77,7 @@ TEST_CASE("witness: cosigns while the log grows, and catches a rewritten tail", 
   REQUIRE(second.exit_code == 0);
   CHECK_THAT(second.out, Catch::Contains("cosigned the checkpoint of " + std::to_string(d.Head())));
   CHECK(d.Witness(serve.port).exit_code == 0);  // nothing new: nothing cosigned, no alarm
-  StopServe(serve);
+  RequireStopped(serve);
   auto verified = d.Verify();
   INFO(verified.out);
   CHECK(verified.exit_code == 0);
@@ -122,7 +114,7 @@ TEST_CASE("witness: cosigns while the log grows, and catches a rewritten tail", 
   INFO(alarmed.out);
   CHECK(alarmed.exit_code == 3);
   CHECK_THAT(alarmed.out, Catch::Contains("ALARM (fork)"));
-  StopServe(again);
+  RequireStopped(again);
   CHECK(RunHatchery("verify --data " + d.data).exit_code == 0);
   auto caught = d.Verify();
   INFO(caught.out);
@@ -138,7 +130,7 @@ TEST_CASE("witness: catches a store rolled back to an older copy", "[witness]") 
   auto serve = testing::StartServe(d.data, d.tokens);
   d.GrowAndSign(serve.port, "grow-1");
   REQUIRE(d.Witness(serve.port).exit_code == 0);
-  StopServe(serve);
+  RequireStopped(serve);
   const std::uint64_t cosigned = d.Head();
   fs::remove_all(d.data);
   fs::rename(d.dir.Sub("old-copy"), d.data);
@@ -147,7 +139,7 @@ TEST_CASE("witness: catches a store rolled back to an older copy", "[witness]") 
   INFO(alarmed.out);
   CHECK(alarmed.exit_code == 3);
   CHECK_THAT(alarmed.out, Catch::Contains("ALARM (rollback)"));
-  StopServe(old);
+  RequireStopped(old);
   auto caught = d.Verify();
   INFO(caught.out);
   CHECK(caught.exit_code == 1);
