@@ -69,14 +69,7 @@ struct Bundles {
     // A store as written before stores had their own key: no kept checkpoint, so that the export
     // signs with the key given here, or leaves its checkpoint unsigned.
     fs::remove(store + ".key");
-    {
-      testing::RawStore raw(store);
-      std::unique_ptr<rocksdb::Iterator> it(raw.db()->NewIterator({}, raw.cf("checkpoints")));
-      std::vector<std::string> keys;
-      for (it->SeekToFirst(); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
-      it.reset();
-      for (const std::string& k : keys) raw.Delete("checkpoints", k);
-    }
+    testing::RawStore(store).DeleteAll("checkpoints");
     REQUIRE(RunHatchery("demo --carriers 9 --data " + other_store).exit_code == 0);
     REQUIRE(RunHatchery("keygen --out " + key).exit_code == 0);
     REQUIRE(RunHatchery("keygen --out " + other_key).exit_code == 0);

@@ -67,6 +67,14 @@ void RawStore::Delete(const std::string& cf_name, const std::string& key) {
   REQUIRE(db_->Delete(rocksdb::WriteOptions(), cf(cf_name), key).ok());
 }
 
+void RawStore::DeleteAll(const std::string& cf_name) {
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(cf_name)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
+  it.reset();
+  for (const std::string& key : keys) Delete(cf_name, key);
+}
+
 AppendCommand MakeCommand(const std::string& command_id, const std::string& stream,
                           const std::string& type) {
   AppendCommand c;

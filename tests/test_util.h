@@ -42,6 +42,8 @@ class RawStore {
   std::string Get(const std::string& cf_name, const std::string& key);
   void Put(const std::string& cf_name, const std::string& key, const std::string& value);
   void Delete(const std::string& cf_name, const std::string& key);
+  // Deletes every key of a column family (e.g. every kept checkpoint).
+  void DeleteAll(const std::string& cf_name);
 
  private:
   std::unique_ptr<rocksdb::DB> db_;

@@ -101,11 +101,7 @@ TEST_CASE("witness: cosigns while the log grows, and catches a rewritten tail", 
                              event.actor.role},
         json::Canonicalize(event.data));
     raw.Put("commands", event.command_id, ledger::EncodeCommandValue(head, digest));
-    std::unique_ptr<rocksdb::Iterator> it(raw.db()->NewIterator({}, raw.cf("checkpoints")));
-    std::vector<std::string> kept;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) kept.push_back(it->key().ToString());
-    it.reset();
-    for (const std::string& k : kept) raw.Delete("checkpoints", k);
+    raw.DeleteAll("checkpoints");
   }
   REQUIRE(RunHatchery("checkpoint --sign --key " + d.data + ".key --data " + d.data).exit_code ==
           0);
