@@ -10,7 +10,8 @@ namespace hatchery::replay {
 namespace {
 
 constexpr std::string_view kMagic = "hatchery-snapshot";
-constexpr std::uint32_t kVersion = 2;  // 2: a fact keeps the day it was recorded
+// 2: a fact keeps the day it was recorded; 3: payouts keep their recorders' OS users.
+constexpr std::uint32_t kVersion = 3;
 
 }  // namespace
 }  // namespace hatchery::replay

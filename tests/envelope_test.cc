@@ -117,7 +117,7 @@ Event SampleEvent() {
   e.document_ref = "内科发〔2025〕3号";
   e.note = "second round";
   e.recorded_at = "2026-11-27T10:00:42.000042Z";
-  e.actor = {"clerk.li", "admin"};
+  e.actor = {"clerk.li", "admin", "li"};  // a local write
   e.hash = Sha256("anything");
   return e;
 }
@@ -128,6 +128,7 @@ TEST_CASE("the fixed-order envelope renderer equals generic RFC 8785", "[envelop
     if (!optional_fields) {
       e.document_ref.reset();
       e.note.reset();
+      e.actor.os_user.reset();
     }
     std::string with_hash = CanonicalForm(e, true);
     auto generic = json::ParseStrict(with_hash);
@@ -144,6 +145,7 @@ TEST_CASE("the hash member inserted at hash_at gives the stored form", "[envelop
     if (!optional_fields) {
       e.document_ref.reset();
       e.note.reset();
+      e.actor.os_user.reset();
     }
     std::string hashed;
     std::size_t hash_at = 0;
@@ -202,6 +204,16 @@ TEST_CASE("a stored event with a missing, extra or malformed field is refused", 
   o = good;
   o["actor"] = {{"id", "x"}, {"role", "king"}};
   CHECK(refuses(o));
+  for (const bj::value& os_user :
+       {bj::value("-li"), bj::value("l i"), bj::value(""), bj::value(std::string(65, 'a')),
+        bj::value("li\u202e"), bj::value(7), bj::value(nullptr)}) {
+    o["actor"] = {{"id", "x"}, {"os_user", os_user}, {"role", "admin"}};
+    CHECK(refuses(o));
+  }
+  o["actor"] = {{"id", "x"}, {"os_user", "Li_2.x-y"}, {"role", "admin"}};
+  CHECK_FALSE(refuses(o));
+  o["actor"] = {{"id", "x"}, {"uid", 0}, {"role", "admin"}};
+  CHECK(refuses(o));
   o = good;
   o["data"] = "not an object";
   CHECK(refuses(o));
@@ -216,6 +228,7 @@ TEST_CASE("a stored record reads in place as the event it is the canonical form 
     if (!optional_fields) {
       e.document_ref.reset();
       e.note.reset();
+      e.actor.os_user.reset();
     }
     e.hash = ComputeEventHash(e);
     std::string stored = CanonicalForm(e, true);

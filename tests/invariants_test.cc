@@ -233,6 +233,28 @@ TEST_CASE("invariant four_eyes: the approver may not disburse", "[invariants]") 
   });
 }
 
+// A local write names the OS account that ran it; one person may not act under two names.
+TEST_CASE("invariant four_eyes compares every name an act was recorded under", "[invariants]") {
+  Incubator f;
+  const std::string approval =
+      R"({"payout_id":"p-1","entitlement_id":"R2:inc-1","amount_fen":100})";
+  const std::string disbursal = R"({"payout_id":"p-1","voucher_no":"V1"})";
+  const Actor approver_at_li{kApprover.id, "admin", "li"};
+  REQUIRE(f.Try("PayoutApproved", "carrier/inc-1", approval, "2023-09-01", approver_at_li).ok());
+  // The approver's OS account claiming the disburser's name.
+  auto same_account = f.On("PayoutDisbursed", disbursal, Actor{kDisburser.id, "admin", "li"});
+  RequireViolation(f, "four_eyes", [&] { return same_account; });
+  CHECK(same_account.status().details().at("approved_by_os_user") == "li");
+  CHECK_THAT(same_account.status().message(), Catch::Contains("finance.li (OS user li)") &&
+                                                  Catch::Contains("cashier.wang (OS user li)"));
+  // An OS account named as the approver.
+  RequireViolation(f, "four_eyes", [&] {
+    return f.On("PayoutDisbursed", disbursal, Actor{kDisburser.id, "admin", kApprover.id});
+  });
+  // The disburser's own account, or the disburser through the server: two people.
+  CHECK(f.On("PayoutDisbursed", disbursal, Actor{kDisburser.id, "admin", "wang"}).ok());
+}
+
 // The history a random run found: a disbursement retracted after money was recovered against it
 // would leave more recovered than ever paid, so the books could not balance.
 TEST_CASE("invariant recovered_within_disbursed", "[invariants]") {

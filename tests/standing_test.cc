@@ -40,7 +40,7 @@ std::string StateText(const domain::Walk* w) {
   }
   for (const auto& p : c.payouts) {
     out << p.payout_id << " " << p.entitlement_id << " " << p.amount_fen << " " << p.status << " "
-        << p.approved_by << "\n";
+        << p.approved_by.Describe() << "\n";
   }
   return out.str();
 }

@@ -85,7 +85,8 @@ struct CarrierState {
   // disbursement breaks is named from it when its approval is not before it (and four-eyes is
   // about people, not dates). Set before the fold, never changed by it.
   struct PayoutAnywhere {
-    std::string approver, entitlement_id;
+    std::set<std::string> approver;  // every name the approval was recorded under
+    std::string entitlement_id;
     int disbursements = 0;
   };
   std::map<std::string, PayoutAnywhere> payouts_anywhere;
@@ -186,9 +187,12 @@ void CheckPayoutApproved(const CarrierState& s, const Fact& f, std::set<std::str
 }
 
 void CheckPayoutDisbursed(const CarrierState& s, const Fact& f, std::set<std::string>& broken) {
-  // "actor ≠ the approving actor" (four-eyes, 经办与审核分离)
+  // "actor ≠ the approving actor" (four-eyes, 经办与审核分离), of every name each was recorded
+  // under: the actor and, for a local write, the OS user that ran it (docs/domain.md).
   auto anywhere = s.payouts_anywhere.find(f.id);
-  if (anywhere != s.payouts_anywhere.end() && anywhere->second.approver == f.actor) {
+  if (anywhere != s.payouts_anywhere.end() &&
+      (anywhere->second.approver.count(f.actor) != 0 ||
+       (!f.os_user.empty() && anywhere->second.approver.count(f.os_user) != 0))) {
     broken.insert("four_eyes");
   }
   auto payout = s.payouts.find(f.id);
@@ -292,7 +296,8 @@ Judgement JudgeTimeline(const std::vector<Fact>& facts, const std::string& carri
   const std::vector<const Fact*> timeline = Timeline(facts, carrier_id);
   for (const Fact* f : timeline) {
     if (f->type == "PayoutApproved") {
-      s.payouts_anywhere[f->id].approver = f->actor;
+      s.payouts_anywhere[f->id].approver = {f->actor};
+      if (!f->os_user.empty()) s.payouts_anywhere[f->id].approver.insert(f->os_user);
       s.payouts_anywhere[f->id].entitlement_id = f->entitlement_id;
     } else if (f->type == "PayoutDisbursed") {
       ++s.payouts_anywhere[f->id].disbursements;
@@ -395,7 +400,9 @@ std::ostream& operator<<(std::ostream& os, const Fact& f) {
   if (!f.entitlement_id.empty()) os << " " << f.entitlement_id;
   if (f.amount_fen != 0) os << " amount=" << f.amount_fen;
   if (f.retracted_seq != 0) os << " retracts #" << f.retracted_seq;
-  return os << " by " << f.actor;
+  os << " by " << f.actor;
+  if (!f.os_user.empty()) os << " (OS user " << f.os_user << ")";
+  return os;
 }
 
 std::ostream& operator<<(std::ostream& os, const Verdict& v) {

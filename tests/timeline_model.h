@@ -27,6 +27,7 @@ struct Fact {
   std::string type;            // EVENTS.md type name
   std::string effective_date;  // YYYY-MM-DD
   std::string actor;           // actor id
+  std::string os_user;         // actor.os_user of a local write ("" for a server's)
 
   std::string kind;                 // CarrierRegistered
   std::string level, mode;          // AccreditationGranted / -Revoked / EvaluationRecorded

@@ -100,6 +100,10 @@ struct Command {
   // 0: the usual actor (the approver approves, the disburser disburses, the clerk does the rest);
   // 1: the other one of the money (four-eyes); 2: the clerk.
   int who = 0;
+  // kApprove, kDisburse: who ran it, when written locally (actor.os_user): 0 none (a server's
+  // write); 1 the actor's own OS account; 2 the other money actor's; 3 a shared one ("ops"); 4 an
+  // account named as the other money actor's actor id.
+  int os = 0;
 };
 
 struct History {
@@ -150,6 +154,7 @@ void showValue(const Command& c, std::ostream& os) {
     case Op::kReport: os << " " << c.year; break;
   }
   if (c.who != 0) os << (c.who == 1 ? " (by the other money actor)" : " (by the clerk)");
+  if (c.os != 0) os << " os=" << c.os;
   if (c.backdate != 0) os << "  [back-dated " << c.backdate << " days]";
 }
 
@@ -258,6 +263,9 @@ rc::Gen<int> Who(std::size_t usual_weight) {
   return gen::weightedElement<int>({{usual_weight, 0}, {2, 1}, {1, 2}});
 }
 
+// Most money acts come through the server; the rest are local writes by one OS account or another.
+rc::Gen<int> Os() { return gen::weightedElement<int>({{8, 0}, {3, 1}, {1, 2}, {2, 3}, {1, 4}}); }
+
 // Most commands are dated on the clock; 3 in 10 are back-dated, by up to 2 months or by years.
 rc::Gen<int> Backdate() {
   return gen::weightedOneOf<int>(
@@ -325,16 +333,18 @@ rc::Gen<Command> GenCommand() {
                      set(&Command::grade,
                          gen::weightedElement<std::string>(
                              {{4, "excellent"}, {2, "good"}, {1, "pass"}, {1, "fail"}})))},
-      {22, CommandOf(Op::kApprove, set(&Command::entitlement, ApprovedEntitlement()),
-                     set(&Command::amount, ApprovedAmount()),
-                     set(&Command::target,
-                         gen::weightedElement<std::string>({{9, "fresh"}, {1, "reuse"}})),
-                     set(&Command::pick, Pick()), set(&Command::who, Who(12)))},
-      {16, CommandOf(Op::kDisburse,
-                     set(&Command::target,
-                         gen::weightedElement<std::string>(
-                             {{12, "open"}, {5, "own"}, {1, "foreign"}, {2, "unknown"}})),
-                     set(&Command::pick, Pick()), set(&Command::who, Who(12)))},
+      {22,
+       CommandOf(
+           Op::kApprove, set(&Command::entitlement, ApprovedEntitlement()),
+           set(&Command::amount, ApprovedAmount()),
+           set(&Command::target, gen::weightedElement<std::string>({{9, "fresh"}, {1, "reuse"}})),
+           set(&Command::pick, Pick()), set(&Command::who, Who(12)), set(&Command::os, Os()))},
+      {16,
+       CommandOf(
+           Op::kDisburse,
+           set(&Command::target, gen::weightedElement<std::string>(
+                                     {{12, "open"}, {5, "own"}, {1, "foreign"}, {2, "unknown"}})),
+           set(&Command::pick, Pick()), set(&Command::who, Who(12)), set(&Command::os, Os()))},
       {6, CommandOf(Op::kClawback, set(&Command::entitlement, ClawedBackEntitlement()),
                     set(&Command::amount, ClawedBackAmount()), set(&Command::pick, Pick()))},
       {8, CommandOf(Op::kRetract,
@@ -447,7 +457,7 @@ class Session {
     commands.insert(commands.end(), history_.commands.begin(), history_.commands.end());
     for (std::size_t begin = 0; begin < commands.size();) {
       std::size_t end = begin + 1;
-      while (end < commands.size() && ActorOf(commands[end]).id == ActorOf(commands[begin]).id) {
+      while (end < commands.size() && ActorOf(commands[end]) == ActorOf(commands[begin])) {
         ++end;
       }
       RunBatch({commands.begin() + begin, commands.begin() + end});
@@ -485,11 +495,19 @@ class Session {
         model_(fixture_.ledger->head().seq + 1),
         first_seq_(model_.next_seq()) {}
 
-  const Actor& ActorOf(const Command& c) const {
+  Actor ActorOf(const Command& c) const {
     const bool money = c.op == Op::kApprove || c.op == Op::kDisburse;
-    if (!money || c.who == 2) return kAdmin;
     const bool approving = (c.op == Op::kApprove) == (c.who == 0);
-    return approving ? kApprover : kDisburser;
+    Actor actor = !money || c.who == 2 ? kAdmin : approving ? kApprover : kDisburser;
+    const Actor& other = approving ? kDisburser : kApprover;
+    auto account = [](const Actor& a) { return a.id.substr(a.id.find('.') + 1); };  // "li"
+    switch (money ? c.os : 0) {
+      case 1: actor.os_user = account(actor); break;
+      case 2: actor.os_user = account(other); break;
+      case 3: actor.os_user = "ops"; break;
+      case 4: actor.os_user = other.id; break;
+    }
+    return actor;
   }
 
   // The carrier a command is about (its index modulo the number of carriers).
@@ -616,6 +634,7 @@ class Session {
     f.stream = "carrier/" + CarrierId(own);
     f.effective_date = c.date;
     f.actor = ActorOf(c).id;
+    f.os_user = ActorOf(c).os_user.value_or("");
     switch (c.op) {
       case Op::kRegister:
         f.type = "CarrierRegistered";

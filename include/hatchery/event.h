@@ -23,12 +23,18 @@ inline constexpr std::size_t kMaxCommandIdChars = 128;
 inline constexpr std::size_t kMaxDocumentRefChars = 256;
 inline constexpr std::size_t kMaxNoteChars = 2000;
 inline constexpr std::size_t kMaxActorIdChars = 128;
+inline constexpr std::size_t kMaxOsUserChars = 64;
 inline constexpr std::size_t kMaxDataBytes = std::size_t{256} * 1024;  // canonical bytes of `data`
 
 // The authenticated caller an event is recorded for. Never taken from a request body.
+// `os_user` is set by a local write (the command line writing to the store's files) alone: the
+// operating-system account that ran it, beside the actor it claims (docs/format.md "Event record";
+// an extension of EVENTS.md). A server's events carry the token's actor only.
 struct Actor {
-  std::string id;    // slug, see IsValidSlug
-  std::string role;  // admin | auditor | exporter
+  std::string id;                                     // slug, see IsValidSlug
+  std::string role;                                   // admin | auditor | exporter
+  std::optional<std::string> os_user = std::nullopt;  // see IsValidOsUser
+  bool operator==(const Actor&) const = default;
 };
 
 // One append request: the client-set envelope fields of EVENTS.md.
@@ -66,7 +72,9 @@ struct Event {
 // `data` is read through the record's tape (json_tape.h). Valid while both are.
 struct EventView {
   struct ActorView {
-    std::string_view id, role;
+    std::string_view id;
+    std::optional<std::string_view> os_user;
+    std::string_view role;
   };
   std::uint64_t seq = 0;
   std::string_view event_id;
@@ -94,8 +102,13 @@ Hash ContentHash(const EventView& view);
 // Identifier slugs of EVENTS.md: [a-z0-9][a-z0-9._-]{0,63}.
 bool IsValidSlug(std::string_view s);
 
+// Operating-system user names as recorded in actor.os_user: 1–64 of [A-Za-z0-9._-], not starting
+// with '-' (POSIX portable names; an account without a name is "uid-<number>").
+bool IsValidOsUser(std::string_view s);
+
 // Checks every field of `command` against EVENTS.md. Errors: kBadRequest with details.field.
 Status ValidateCommand(const AppendCommand& command);
+// Errors: kBadRequest naming actor.id, actor.os_user or actor.role.
 Status ValidateActor(const Actor& actor);
 
 // Reads an append envelope (a JSON object) and validates it. Unknown fields and fields the server

@@ -36,9 +36,13 @@ void AppendCanonicalForm(const Event& e, std::string_view canonical_data, bool w
                          std::string* out, std::size_t* hash_at) {
   // Keys in UTF-16 code-unit order (all ASCII): actor, command_id, data, document_ref,
   // effective_date, event_id, hash, note, prev_hash, recorded_at, schema_version, seq, stream,
-  // stream_version, type. Inside actor: id, role.
+  // stream_version, type. Inside actor: id, os_user (if any), role.
   *out += "{\"actor\":{\"id\":";
   json::AppendCanonicalString(e.actor.id, out);
+  if (e.actor.os_user) {
+    *out += ",\"os_user\":";
+    json::AppendCanonicalString(*e.actor.os_user, out);
+  }
   *out += ",\"role\":";
   json::AppendCanonicalString(e.actor.role, out);
   out->push_back('}');

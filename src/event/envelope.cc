@@ -174,8 +174,12 @@ Status CheckClientFields(std::string_view command_id, std::string_view stream,
   return Status::Ok();
 }
 
-Status CheckActor(std::string_view id, std::string_view role) {
+Status CheckActor(std::string_view id, std::optional<std::string_view> os_user,
+                  std::string_view role) {
   if (!IsValidSlug(id)) return FieldError("actor.id", "must be a slug ([a-z0-9][a-z0-9._-]{0,63})");
+  if (os_user && !IsValidOsUser(*os_user)) {
+    return FieldError("actor.os_user", "must be 1-64 of [A-Za-z0-9._-], not starting with '-'");
+  }
   if (role != "admin" && role != "auditor" && role != "exporter") {
     return FieldError("actor.role", "must be admin, auditor or exporter");
   }
@@ -228,10 +232,11 @@ Status ReadEvent(const Object& object, E* e) {
   ASSIGN_OR_RETURN(e->stream_version, f.Count("stream_version", 1));
   ASSIGN_OR_RETURN(e->type, f.String("type"));
   Fields<Object> a(actor);
-  RETURN_IF_ERROR(a.OnlyKnown(std::array<std::string_view, 2>{"id", "role"}, kNone));
+  RETURN_IF_ERROR(a.OnlyKnown(std::array<std::string_view, 3>{"id", "os_user", "role"}, kNone));
   ASSIGN_OR_RETURN(e->actor.id, a.String("id"));
+  ASSIGN_OR_RETURN(e->actor.os_user, a.OptionalString("os_user"));
   ASSIGN_OR_RETURN(e->actor.role, a.String("role"));
-  RETURN_IF_ERROR(CheckActor(e->actor.id, e->actor.role));
+  RETURN_IF_ERROR(CheckActor(e->actor.id, e->actor.os_user, e->actor.role));
   return CheckClientFields(e->command_id, e->stream, e->type, e->effective_date, e->document_ref,
                            e->note);
 }
@@ -264,7 +269,19 @@ Status ValidateCommand(const AppendCommand& c) {
   return Status::Ok();
 }
 
-Status ValidateActor(const Actor& actor) { return CheckActor(actor.id, actor.role); }
+bool IsValidOsUser(std::string_view s) {
+  if (s.empty() || s.size() > kMaxOsUserChars || s[0] == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
+Status ValidateActor(const Actor& actor) {
+  return CheckActor(actor.id,
+                    actor.os_user ? std::optional<std::string_view>(*actor.os_user) : std::nullopt,
+                    actor.role);
+}
 
 StatusOr<AppendCommand> ParseAppendCommand(const bj::value& envelope) {
   if (!envelope.is_object())
@@ -337,7 +354,7 @@ Event ToEvent(const EventView& v) {
                copy(v.document_ref),
                copy(v.note),
                std::string(v.recorded_at),
-               Actor{std::string(v.actor.id), std::string(v.actor.role)},
+               Actor{std::string(v.actor.id), std::string(v.actor.role), copy(v.actor.os_user)},
                v.prev_hash,
                v.hash};
 }

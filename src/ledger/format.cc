@@ -38,7 +38,9 @@ std::string CheckpointKey(std::uint64_t tree_size, std::string_view note) {
 
 Hash ContentDigest(const DigestFields& f, std::string_view canonical_data) {
   boost::json::object rest;
-  rest["actor"] = boost::json::object{{"id", f.actor_id}, {"role", f.actor_role}};
+  boost::json::object actor{{"id", f.actor_id}, {"role", f.actor_role}};
+  if (f.actor_os_user) actor["os_user"] = *f.actor_os_user;
+  rest["actor"] = std::move(actor);
   rest["command_id"] = f.command_id;
   rest["stream"] = f.stream;
   if (f.expected_version) rest["expected_version"] = static_cast<std::int64_t>(*f.expected_version);

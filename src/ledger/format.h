@@ -81,6 +81,7 @@ struct DigestFields {
   std::optional<std::uint64_t> expected_version;
   std::optional<std::string_view> document_ref, note;
   std::string_view actor_id, actor_role;
+  std::optional<std::string_view> actor_os_user = std::nullopt;
 };
 Hash ContentDigest(const DigestFields& fields, std::string_view canonical_data);
 

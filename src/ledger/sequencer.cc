@@ -31,10 +31,10 @@ StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor,
                   bj::object{{"field", "data"}});
   }
   const AppendCommand& c = command;
-  prepared.digest =
-      ContentDigest(DigestFields{c.command_id, c.stream, c.type, c.effective_date,
-                                 c.expected_version, c.document_ref, c.note, actor.id, actor.role},
-                    prepared.canonical_data);
+  prepared.digest = ContentDigest(
+      DigestFields{c.command_id, c.stream, c.type, c.effective_date, c.expected_version,
+                   c.document_ref, c.note, actor.id, actor.role, actor.os_user},
+      prepared.canonical_data);
   prepared.command = std::move(command);
   return prepared;
 }

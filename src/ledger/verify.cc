@@ -39,9 +39,16 @@ std::pair<Hash, Hash> DigestsOf(const EventLike& e, std::string_view canonical_d
   auto optional_view = [](const auto& o) {
     return o ? std::optional<std::string_view>(*o) : std::nullopt;
   };
-  ledger::DigestFields fields{e.command_id,          e.stream,     e.type,
-                              e.effective_date,      std::nullopt, optional_view(e.document_ref),
-                              optional_view(e.note), e.actor.id,   e.actor.role};
+  ledger::DigestFields fields{e.command_id,
+                              e.stream,
+                              e.type,
+                              e.effective_date,
+                              std::nullopt,
+                              optional_view(e.document_ref),
+                              optional_view(e.note),
+                              e.actor.id,
+                              e.actor.role,
+                              optional_view(e.actor.os_user)};
   Hash without = ledger::ContentDigest(fields, canonical_data);
   fields.expected_version = e.stream_version - 1;
   return {without, ledger::ContentDigest(fields, canonical_data)};

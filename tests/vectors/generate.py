@@ -26,6 +26,8 @@ def jcs(value):
 
 
 ACTOR = {"id": "clerk.wang", "role": "admin"}
+# A local write records the operating-system user that ran it beside the actor it claims.
+LOCAL_ACTOR = {"id": "finance.li", "os_user": "li", "role": "admin"}
 CASES = [
     ("CarrierRegistered", "carrier/tl-mk-007", "2021-06-18", None, None, {
         "carrier_id": "tl-mk-007", "name": "开鲁县玉米生物众创空间", "kind": "maker_space",
@@ -50,7 +52,11 @@ CASES = [
         "planned_start": "2024-06-01",
         # keys that sort differently by UTF-16 code units than by code points
         "\ue000": "private use", "\U0001f600": "emoji key", "z": "ascii"}),
+    ("PayoutApproved", "carrier/tl-inc-002", "2025-04-01", None, None, {
+        "payout_id": "pay-2025-01", "carrier_id": "tl-inc-002", "entitlement_id": "R1:tl-inc-002",
+        "amount_fen": 10000000}),
 ]
+LOCAL_WRITES = {6}  # case numbers recorded by LOCAL_ACTOR
 
 
 def main():
@@ -62,7 +68,7 @@ def main():
             "command_id": f"kat-{i}", "stream": stream, "type": etype, "effective_date": date,
             "data": data, "seq": i, "event_id": f"0193a5f0-0000-7000-8000-{i:012x}",
             "stream_version": versions[stream], "schema_version": 1,
-            "recorded_at": f"2026-11-27T10:00:{i:02d}.{i * 111111:06d}Z", "actor": ACTOR,
+            "recorded_at": f"2026-11-27T10:00:{i:02d}.{i * 111111:06d}Z", "actor": LOCAL_ACTOR if i in LOCAL_WRITES else ACTOR,
             "prev_hash": prev,
         }
         if ref is not None:

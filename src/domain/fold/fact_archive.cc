@@ -82,6 +82,10 @@ void serialize(Archive& a, AnnualReportSubmitted& f) {
   a(f.year, f.metrics);
 }
 template <class Archive>
+void serialize(Archive& a, Recorder& r) {
+  a(r.actor_id, r.os_user);
+}
+template <class Archive>
 void serialize(Archive& a, PayoutApproved& f) {
   a(f.payout_id, f.entitlement_id, f.amount_fen, f.approved_by);
 }

@@ -149,11 +149,11 @@ E Enum(R& r, const std::array<std::string_view, N>& names, std::string_view key)
 }
 
 // The fact of the event `seq` of `type` with `data`, effective on `effective_date`, recorded at
-// `recorded_at` (RFC 3339) by `actor_id`.
+// `recorded_at` (RFC 3339) by `recorder`.
 template <typename Object>
 StatusOr<Fact> MakeFact(std::uint64_t seq, std::string_view effective_date,
                         std::string_view recorded_at, std::string_view type, const Object& data,
-                        std::string_view actor_id) {
+                        Recorder recorder) {
   Fact fact;
   fact.seq = seq;
   auto effective = ParseDate(effective_date);
@@ -169,8 +169,8 @@ StatusOr<Fact> MakeFact(std::uint64_t seq, std::string_view effective_date,
   }
   fact.recorded = *recorded;
   ASSIGN_OR_RETURN(fact.body, DecodeData(type, data));
-  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) p->approved_by = std::string(actor_id);
-  if (auto* d = std::get_if<PayoutDisbursed>(&fact.body)) d->disbursed_by = std::string(actor_id);
+  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) p->approved_by = std::move(recorder);
+  if (auto* d = std::get_if<PayoutDisbursed>(&fact.body)) d->disbursed_by = std::move(recorder);
   return fact;
 }
 
@@ -233,10 +233,10 @@ StatusOr<FactBody> DecodeData(std::string_view type, const Object& data) {
     }
     body = AnnualReportSubmitted{static_cast<int>(r.Integer("year")), std::move(metrics)};
   } else if (t == "PayoutApproved") {
-    body = PayoutApproved{r.String("payout_id"), r.String("entitlement_id"),
-                          r.Integer("amount_fen"), ""};
+    body = PayoutApproved{
+        r.String("payout_id"), r.String("entitlement_id"), r.Integer("amount_fen"), {}};
   } else if (t == "PayoutDisbursed") {
-    body = PayoutDisbursed{r.String("payout_id"), r.String("voucher_no"), ""};
+    body = PayoutDisbursed{r.String("payout_id"), r.String("voucher_no"), {}};
   } else if (t == "ClawbackRecovered") {
     body = ClawbackRecovered{r.String("entitlement_id"), r.String("voucher_no"),
                              r.Integer("amount_fen")};
@@ -300,17 +300,32 @@ std::string_view CarrierOfStream(std::string_view stream) {
 template StatusOr<FactBody> DecodeData(std::string_view, const bj::object&);
 template StatusOr<FactBody> DecodeData(std::string_view, const json::TapeObject&);
 
+bool Recorder::SharesNameWith(const Recorder& other) const {
+  auto named = [](const Recorder& r, const std::string& name) {
+    return !name.empty() && (r.actor_id == name || r.os_user == name);
+  };
+  return named(other, actor_id) || named(other, os_user);
+}
+
+std::string Recorder::Describe() const {
+  return os_user.empty() ? actor_id : actor_id + " (OS user " + os_user + ")";
+}
+
+Recorder RecorderOf(const Actor& actor) { return {actor.id, actor.os_user.value_or("")}; }
+
 StatusOr<Fact> DecodeFact(const Event& event) {
   return MakeFact(event.seq, event.effective_date, event.recorded_at, event.type, event.data,
-                  event.actor.id);
+                  RecorderOf(event.actor));
 }
 StatusOr<Fact> DecodeFact(const EventView& event) {
-  return MakeFact(event.seq, event.effective_date, event.recorded_at, event.type, event.data,
-                  event.actor.id);
+  return MakeFact(
+      event.seq, event.effective_date, event.recorded_at, event.type, event.data,
+      Recorder{std::string(event.actor.id), std::string(event.actor.os_user.value_or(""))});
 }
 StatusOr<Fact> DecodeCommand(const AppendCommand& command, const Actor& actor, std::uint64_t seq,
                              std::string_view recorded_at) {
-  return MakeFact(seq, command.effective_date, recorded_at, command.type, command.data, actor.id);
+  return MakeFact(seq, command.effective_date, recorded_at, command.type, command.data,
+                  RecorderOf(actor));
 }
 
 }  // namespace hatchery::domain

@@ -102,14 +102,27 @@ struct AnnualReportSubmitted {
   int year = 0;
   std::shared_ptr<const ReportMetrics> metrics;
 };
+// Who recorded an event, as four-eyes (经办与审核分离) compares them: the actor it names and, for a
+// local write, the operating-system account that ran it ("" for a server's: its token's actor).
+struct Recorder {
+  std::string actor_id, os_user;
+  // Whether the two may be one person: a name of one (actor id or OS user) is a name of the other.
+  // Two local writes by one OS account share a name whatever actors they claim.
+  bool SharesNameWith(const Recorder& other) const;
+  // "finance.li", or "cashier.wang (OS user li)".
+  std::string Describe() const;
+  bool operator==(const Recorder&) const = default;
+};
+Recorder RecorderOf(const Actor& actor);
+
 struct PayoutApproved {
   std::string payout_id, entitlement_id;
   std::int64_t amount_fen = 0;
-  std::string approved_by;  // the event's actor (four-eyes)
+  Recorder approved_by;  // four-eyes
 };
 struct PayoutDisbursed {
   std::string payout_id, voucher_no;
-  std::string disbursed_by;  // the event's actor
+  Recorder disbursed_by;
 };
 struct ClawbackRecovered {
   std::string entitlement_id, voucher_no;

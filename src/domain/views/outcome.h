@@ -62,10 +62,11 @@ struct Payout {
   std::int64_t amount_fen = 0;
   std::uint64_t approved_seq = 0;
   Date approved_on = 0;
-  std::string approved_by;
+  Recorder approved_by;
   std::uint64_t disbursed_seq = 0;  // 0: not disbursed
   Date disbursed_on = 0;
-  std::string disbursed_by, voucher_no;
+  Recorder disbursed_by;
+  std::string voucher_no;
   std::string status;  // approved | disbursed | void (its entitlement was voided first)
 };
 

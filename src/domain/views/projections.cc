@@ -99,18 +99,23 @@ bj::object EntitlementRow(const Entitlement& e) {
 
 bj::object PayoutRow(const Payout& p) {
   bool disbursed = p.disbursed_seq != 0;
-  return bj::object{{"payout_id", p.payout_id},
-                    {"carrier_id", p.carrier_id},
-                    {"entitlement_id", p.entitlement_id},
-                    {"amount_fen", p.amount_fen},
-                    {"status", p.status},
-                    {"approved_seq", p.approved_seq},
-                    {"approved_on", FormatDate(p.approved_on)},
-                    {"approved_by", p.approved_by},
-                    {"disbursed_seq", disbursed ? bj::value(p.disbursed_seq) : nullptr},
-                    {"disbursed_on", DateValue(p.disbursed_on)},
-                    {"disbursed_by", disbursed ? bj::value(p.disbursed_by) : nullptr},
-                    {"voucher_no", disbursed ? bj::value(p.voucher_no) : nullptr}};
+  bj::object row{{"payout_id", p.payout_id},
+                 {"carrier_id", p.carrier_id},
+                 {"entitlement_id", p.entitlement_id},
+                 {"amount_fen", p.amount_fen},
+                 {"status", p.status},
+                 {"approved_seq", p.approved_seq},
+                 {"approved_on", FormatDate(p.approved_on)},
+                 {"approved_by", p.approved_by.actor_id},
+                 {"disbursed_seq", disbursed ? bj::value(p.disbursed_seq) : nullptr},
+                 {"disbursed_on", DateValue(p.disbursed_on)},
+                 {"disbursed_by", disbursed ? bj::value(p.disbursed_by.actor_id) : nullptr},
+                 {"voucher_no", disbursed ? bj::value(p.voucher_no) : nullptr}};
+  // Local writes only (facts.h Recorder), so that a server's rows, and their digests, stay as
+  // they were before OS users were recorded.
+  if (!p.approved_by.os_user.empty()) row["approved_by_os_user"] = p.approved_by.os_user;
+  if (!p.disbursed_by.os_user.empty()) row["disbursed_by_os_user"] = p.disbursed_by.os_user;
+  return row;
 }
 
 namespace {

@@ -180,14 +180,16 @@ std::optional<Breach> Walk::JudgeBody(const Fact& f, const PayoutDisbursed& d) c
         std::move(facts),
         {{"payout_id", p.payout_id}, {"status", status}, {"entitlement_id", p.entitlement_id}});
   }
-  if (p.approved_by == d.disbursed_by) {
+  if (p.approved_by.SharesNameWith(d.disbursed_by)) {
+    bj::object details{{"payout_id", p.payout_id},
+                       {"approved_by", p.approved_by.actor_id},
+                       {"approved_seq", p.approved_seq}};
+    if (!p.approved_by.os_user.empty()) details["approved_by_os_user"] = p.approved_by.os_user;
     return Broken(f, "four_eyes",
-                  d.disbursed_by + " approved payout " + p.payout_id +
-                      " and may not also disburse it (经办与审核分离)",
-                  {p.approved_seq},
-                  {{"payout_id", p.payout_id},
-                   {"approved_by", p.approved_by},
-                   {"approved_seq", p.approved_seq}});
+                  "payout " + p.payout_id + " was approved by " + p.approved_by.Describe() +
+                      ", who may not also disburse it as " + d.disbursed_by.Describe() +
+                      " (经办与审核分离)",
+                  {p.approved_seq}, std::move(details));
   }
   return std::nullopt;
 }
@@ -342,18 +344,16 @@ void Walk::On(const Fact& f, const AnnualReportSubmitted& r) {
 }
 
 void Walk::On(const Fact& f, const PayoutApproved& p) {
-  payouts_[p.payout_id] = Payout{p.payout_id,
-                                 out_.carrier_id,
-                                 p.entitlement_id,
-                                 p.amount_fen,
-                                 f.seq,
-                                 f.effective,
-                                 p.approved_by,
-                                 0,
-                                 0,
-                                 "",
-                                 "",
-                                 "approved"};
+  payouts_[p.payout_id] = Payout{.payout_id = p.payout_id,
+                                 .carrier_id = out_.carrier_id,
+                                 .entitlement_id = p.entitlement_id,
+                                 .amount_fen = p.amount_fen,
+                                 .approved_seq = f.seq,
+                                 .approved_on = f.effective,
+                                 .approved_by = p.approved_by,
+                                 .disbursed_by = {},
+                                 .voucher_no = {},
+                                 .status = "approved"};
   Tally& tally = tallies_[p.entitlement_id];
   tally.approved = CheckedAdd(tally.approved, p.amount_fen, "approved_fen");
   if (tally.first_seq == 0) tally.first_seq = f.seq;
