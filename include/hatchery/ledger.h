@@ -43,6 +43,9 @@ struct LedgerOptions {
   // Open without the writer lock and without a writer, e.g. beside a running server: reads see
   // the store as it was when opened; appends answer kUnavailable.
   bool read_only = false;
+  // Appends come from this process for a local user (the command line), not from a server for
+  // its tokens' actors: a store set server-only refuses to open for them (SetServerOnly).
+  bool local_writer = false;
 };
 
 struct AppendResult {
@@ -84,7 +87,8 @@ class Ledger {
   // Merkle run as its events give it) and refuses a store that fails; with `options.rules`, every
   // stored event is applied to them before the first append.
   // Errors: kNotFound, kBadRequest (not a store / unknown version), kUnavailable (locked),
-  // kCorruption (the head or the tail does not check out, details.seq: run verify).
+  // kCorruption (the head or the tail does not check out, details.seq: run verify), kForbidden
+  // (`options.local_writer` on a store set server-only).
   static StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir, LedgerOptions options = {});
 
   ~Ledger();
@@ -168,6 +172,15 @@ class Ledger {
   // True when opened read-only, or once a write has failed: appends then answer kUnavailable
   // until the store is reopened.
   bool read_only() const;
+
+  // Local writes (docs/ledger.md "Who writes"). A store set server-only takes events only from a
+  // ledger opened without `local_writer` — its server — so that every act is recorded for an
+  // authenticated token. The setting is the head when it was made (every later event must be a
+  // server's: verify checks it), or nullopt while local writes are allowed.
+  StatusOr<std::optional<std::uint64_t>> ServerOnlySince() const;
+  // Sets (keeping an earlier setting's seq) or clears the setting. Errors: kUnavailable
+  // (read-only).
+  Status SetServerOnly(bool server_only);
 
  private:
   Ledger(std::unique_ptr<ledger::Store> store, std::shared_ptr<EventRules> rules,

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,13 +43,23 @@ struct VerifyReport {
   std::uint64_t checkpoints_checked = 0;  // kept checkpoints whose root and signatures check out
   std::uint64_t witnessed_checked = 0;    // VerifyOptions::witnessed whose root checks out
   LedgerHead head;                        // the last event that passed
-  std::uint64_t first_bad_seq = 0;        // 0 when everything checks out
-  std::string problem;                    // what is wrong at first_bad_seq
+  // Who wrote (docs/ledger.md "Who writes"): the store's server-only setting (the head when it
+  // was made; nullopt while local writes are allowed), and, of the events that passed, those
+  // written locally (whose actor carries an os_user): how many by each OS user, and the last.
+  // A local write after the setting is a problem: the setting or the events were changed
+  // behind the ledger's back.
+  std::optional<std::uint64_t> server_only_since;
+  std::map<std::string, std::uint64_t> local_writes;
+  std::uint64_t last_local_write = 0;
+  std::uint64_t first_bad_seq = 0;  // 0 when everything checks out
+  std::string problem;              // what is wrong at first_bad_seq
   bool ok() const { return first_bad_seq == 0; }
 };
 
-// {"ok", "events_checked", "checkpoints_checked", "head_seq", "head_hash"} and, when not ok,
-// {"first_bad_seq", "problem"}: the report as the server's `verify` op gives it.
+// {"ok", "events_checked", "checkpoints_checked", "witnessed_checked", "head_seq", "head_hash",
+// "server_only_since" (null: local writes allowed), "local_writes" ({OS user: events}),
+// "last_local_write" (0: none)} and, when not ok, {"first_bad_seq", "problem"}: the report as the
+// server's `verify` op gives it.
 boost::json::object ToJson(const VerifyReport& report);
 
 // Opens the store in `dir` read-only (beside a running writer is fine) and checks it, stopping at

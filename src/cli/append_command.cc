@@ -111,9 +111,11 @@ int RunRemoteAppend(const RemoteArgs& remote, const std::string& file) {
   return *all_ok ? 0 : 1;
 }
 
-int RunAppend(const std::string& dir, const Actor& actor, const std::string& file) {
+// Appends to the store's files: a local write, recorded for `actor_id` and the OS user running it.
+int RunAppend(const std::string& dir, const std::string& actor_id, const std::string& file) {
+  const Actor actor = LocalActor(actor_id);
   if (Status valid = ValidateActor(actor); !valid.ok()) return Fail(valid);
-  auto store = OpenForAppend(dir);
+  auto store = OpenForAppend(dir, Writer::kLocal);
   if (!store.ok()) return Fail(store.status());
   auto all_ok = ForEachChunk(file, kAppendChunk, [&](const auto& lines) {
     return AppendChunk(*store->ledger, actor, lines);
@@ -133,21 +135,21 @@ void AddAppendCommand(CLI::App& app, int* exit_code) {
   struct AppendArgs {
     std::string dir;
     std::string file;
-    Actor actor{"local.admin", "admin"};
+    std::string actor_id{"local.admin"};
     RemoteArgs remote;
   };
   auto append_args = std::make_shared<AppendArgs>();
   AddDataOrRemoteOptions(append, &append_args->dir, &append_args->remote);
   append
-      ->add_option("--actor", append_args->actor.id,
-                   "who records these acts (a slug; default local.admin); with --connect the "
-                   "token's actor records them")
+      ->add_option("--actor", append_args->actor_id,
+                   "who records these acts (a slug; default local.admin), recorded beside the OS "
+                   "user running this command; with --connect the token's actor records them")
       ->excludes("--connect");
   append->add_option("file", append_args->file, "JSON lines file, or - for stdin")->required();
   append->callback([append_args, exit_code] {
     *exit_code = append_args->remote.given()
                      ? RunRemoteAppend(append_args->remote, append_args->file)
-                     : RunAppend(append_args->dir, append_args->actor, append_args->file);
+                     : RunAppend(append_args->dir, append_args->actor_id, append_args->file);
   });
 }
 

@@ -37,8 +37,9 @@ void AddExportCommand(CLI::App& app, int* exit_code);
 void AddVerifyExportCommand(CLI::App& app, int* exit_code);
 void AddWitnessCommand(CLI::App& app, int* exit_code);
 void AddCheckpointsCommand(CLI::App& app, int* exit_code);
-// snapshot.
+// snapshot, writes: upkeep.
 void AddSnapshotCommand(CLI::App& app, int* exit_code);
+void AddWritesCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hatchery::cli
 

@@ -11,7 +11,7 @@ namespace {
 int RunDemo(const std::string& dir, int carriers) {
   std::vector<demo::Act> acts = demo::GenerateHistory({carriers, demo::HistoryOptions{}.seed});
   if (Status created = Ledger::Create(dir); !created.ok()) return Fail(created);
-  auto store = OpenForAppend(dir);
+  auto store = OpenForAppend(dir, Writer::kLocal);
   if (!store.ok()) return Fail(store.status());
   if (Status keyed = CreateStoreKey(dir, store->ledger->origin()); !keyed.ok()) return Fail(keyed);
   if (Status recorded = demo::Record(*store->ledger, acts); !recorded.ok()) return Fail(recorded);

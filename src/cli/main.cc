@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   hatchery::cli::AddVerifyProofCommand(app, &exit_code);
   hatchery::cli::AddReplayCommand(app, &exit_code);
   hatchery::cli::AddSnapshotCommand(app, &exit_code);
+  hatchery::cli::AddWritesCommand(app, &exit_code);
   hatchery::cli::AddExplainCommand(app, &exit_code);
   hatchery::cli::AddDiffCommand(app, &exit_code);
   hatchery::cli::AddTokenCommand(app, &exit_code);

@@ -76,7 +76,7 @@ int RunServe(ServeArgs args) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto store = OpenForAppend(args.dir);
+  auto store = OpenForAppend(args.dir, Writer::kServer);
   if (!store.ok()) return Fail(store.status());
   auto server = server::Server::Start(*store->ledger, std::move(tokens).value(), args.options);
   if (!server.ok()) return Fail(server.status());

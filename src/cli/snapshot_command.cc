@@ -18,7 +18,7 @@ struct SnapshotArgs {
 };
 
 int TakeNow(const std::string& dir) {
-  auto store = OpenForAppend(dir);
+  auto store = OpenForAppend(dir, Writer::kUpkeep);
   if (!store.ok()) return Fail(store.status());
   auto header = replay::TakeSnapshot(*store->ledger, store->rules->facts());
   if (!header.ok()) return Fail(header.status());

@@ -1,7 +1,11 @@
 #include "cli/store.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include "hatchery/checkpoint.h"
 #include "hatchery/key_files.h"
@@ -21,11 +25,25 @@ StatusOr<std::unique_ptr<Ledger>> OpenReadOnly(const std::string& dir) {
   return Ledger::Open(dir, options);
 }
 
-StatusOr<WritableStore> OpenForAppend(const std::string& dir) {
+StatusOr<WritableStore> OpenForAppend(const std::string& dir, Writer writer) {
   WritableStore store{std::make_shared<domain::PolicyRules>(), nullptr};
-  ASSIGN_OR_RETURN(store.ledger, Ledger::Open(dir, LedgerOptions{store.rules}));
+  LedgerOptions options{.rules = store.rules, .local_writer = writer == Writer::kLocal};
+  ASSIGN_OR_RETURN(store.ledger, Ledger::Open(dir, options));
   RETURN_IF_ERROR(store.rules->health());
   return store;
+}
+
+Actor LocalActor(const std::string& id) {
+  const uid_t uid = getuid();
+  std::string name = "uid-" + std::to_string(uid);
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+      IsValidOsUser(found->pw_name)) {
+    name = found->pw_name;
+  }
+  return Actor{id, "admin", std::move(name)};
 }
 
 std::string StoreKeyPrefix(const std::string& dir) {

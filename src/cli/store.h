@@ -25,7 +25,18 @@ struct WritableStore {
   std::shared_ptr<domain::PolicyRules> rules;
   std::unique_ptr<Ledger> ledger;
 };
-StatusOr<WritableStore> OpenForAppend(const std::string& dir);
+// Who the store is opened for (docs/ledger.md "Who writes").
+enum class Writer {
+  kLocal,   // appends for the user running this process: a local write, which a store set
+            // server-only refuses (kForbidden)
+  kServer,  // appends for the server's clients, each as its token's actor
+  kUpkeep,  // appends nothing: keeps snapshots, checkpoints or settings
+};
+StatusOr<WritableStore> OpenForAppend(const std::string& dir, Writer writer);
+
+// The actor a local write records: `id` as claimed, beside the operating-system account that runs
+// this process (the real uid's name; "uid-<n>" if it has none that is a valid OS user name).
+Actor LocalActor(const std::string& id);
 
 // The store's signing key is kept beside its directory, outside it: "<dir>.key" (mode 0600) and its
 // verifier key "<dir>.pub" — so that whoever copies or replaces the store's files does not get

@@ -52,6 +52,27 @@ StatusOr<note::VerifierKey> ReadCosignerKeyFile(const std::string& path) {
   return note::VerifierKey{key.name, note::CosignerKeyId(key.name, key.key), key.key};
 }
 
+// Who wrote: the server-only setting, and the local writes by OS user.
+void PrintWriters(const VerifyReport& report) {
+  if (report.server_only_since) {
+    std::cout << "writes: server only after event " << *report.server_only_since << "; ";
+  } else {
+    std::cout << "writes: local writes allowed; ";
+  }
+  std::uint64_t local = 0;
+  for (const auto& [os_user, events] : report.local_writes) local += events;
+  if (local == 0) {
+    std::cout << "no local writes\n";
+    return;
+  }
+  std::cout << local << " local writes, the last at event " << report.last_local_write
+            << " (OS users:";
+  for (const auto& [os_user, events] : report.local_writes) {
+    std::cout << " " << os_user << " " << events;
+  }
+  std::cout << ")\n";
+}
+
 int RunVerify(const VerifyArgs& args) {
   const std::string& dir = args.dir;
   const std::vector<std::string>& pubkeys = args.pubkeys;
@@ -87,6 +108,7 @@ int RunVerify(const VerifyArgs& args) {
     if (!args.witness_log.empty()) {
       std::cout << report->witnessed_checked << " checkpoints cosigned by the witness match\n";
     }
+    PrintWriters(*report);
     // Integrity holds; events recorded before the one-timeline rule that break it are named, for
     // an auditor to see and a correcting event to answer (the chain is not at fault).
     std::cout << conflicts->size() << " timeline conflicts (EVENTS.md \"One timeline\")"

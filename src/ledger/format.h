@@ -31,6 +31,9 @@ inline constexpr std::string_view kMetaOrigin = "origin";
 // `meta` keys "verifier_key/<name>+<key id>": the verifier key of every key that signed a
 // stored checkpoint.
 inline constexpr std::string_view kMetaVerifierKeyPrefix = "verifier_key/";
+// `meta` key present while the store takes writes only through its server (Ledger::
+// SetServerOnly): the head when that was set, in decimal ASCII.
+inline constexpr std::string_view kMetaServerOnlySince = "server_only_since";
 
 // Event record tag: body is the canonical JSON of the event with its hash.
 inline constexpr char kRecordCanonicalJson = 0x01;

@@ -113,6 +113,16 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
                                             std::move(opened_tail)));
   if (options.read_only) return ledger;
   RETURN_IF_ERROR(ledger::CheckTail(*raw_store, recovered.head.seq, *tree));
+  ASSIGN_OR_RETURN(auto server_only, raw_store->ServerOnlySince());
+  if (options.local_writer && server_only) {
+    return Status(Code::kForbidden,
+                  "the store at " + dir +
+                      " takes writes only through its server (set after event " +
+                      std::to_string(*server_only) +
+                      "): append through `hatchery serve` with --connect, or have its operator "
+                      "allow local writes (`hatchery writes --data " +
+                      dir + " --allow-local`)");
+  }
   if (options.rules) {
     RETURN_IF_ERROR(ledger->ForEach(1, recovered.head.seq, [&](const Event& e) {
       options.rules->Apply(e);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <filesystem>
 #include <system_error>
 
@@ -252,6 +253,18 @@ StatusOr<std::uint64_t> Store::LastSeq() const {
   auto seq = DecodeFixed64(std::string_view(it->key().data(), it->key().size()));
   if (!seq) return Status(Code::kCorruption, "the last key of \"events\" is not an 8-byte seq");
   return *seq;
+}
+
+StatusOr<std::optional<std::uint64_t>> Store::ServerOnlySince() const {
+  ASSIGN_OR_RETURN(auto value, Get(Cf::kMeta, kMetaServerOnlySince));
+  if (!value) return std::optional<std::uint64_t>();
+  std::uint64_t seq = 0;
+  auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), seq);
+  if (error != std::errc() || end != value->data() + value->size() || value->empty()) {
+    return Status(Code::kCorruption, "the store's \"" + std::string(kMetaServerOnlySince) +
+                                         "\" setting is not a seq: \"" + *value + "\"");
+  }
+  return std::optional<std::uint64_t>(seq);
 }
 
 StatusOr<std::uint64_t> Store::StreamVersion(std::string_view stream) const {

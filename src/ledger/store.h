@@ -48,6 +48,9 @@ class Store {
   StatusOr<Event> GetEvent(std::uint64_t seq) const;
   // The seq of the last event, 0 for an empty store.
   StatusOr<std::uint64_t> LastSeq() const;
+  // The head when the store was set to take writes only through its server; nullopt if it takes
+  // local writes too. Errors: kCorruption (a value that is not a seq).
+  StatusOr<std::optional<std::uint64_t>> ServerOnlySince() const;
   // The current version of `stream` (0 if it has no events).
   StatusOr<std::uint64_t> StreamVersion(std::string_view stream) const;
   StatusOr<std::optional<CommandEntry>> GetCommand(std::string_view command_id) const;

@@ -27,6 +27,7 @@ struct Linked {
   std::string stream;
   std::uint64_t stream_version = 0;
   std::string command_id;
+  std::optional<std::string> os_user;  // of a local write
   // Its content digest (docs/format.md) as sent without and with expected_version, which the
   // event does not keep: the command entry must hold one of them.
   Hash digest{}, digest_expecting{};
@@ -96,6 +97,7 @@ class ChainChecker {
       linked.stream = event.stream;
       linked.stream_version = event.stream_version;
       linked.command_id = event.command_id;
+      if (event.actor.os_user) linked.os_user = std::string(*event.actor.os_user);
       if constexpr (std::is_same_v<std::decay_t<decltype(event)>, Event>) {
         std::tie(linked.digest, linked.digest_expecting) =
             DigestsOf(event, json::Canonicalize(event.data));
@@ -347,6 +349,21 @@ class TreeChecker {
   std::size_t next_witnessed_ = 0;  // of options_.witnessed, the first not yet checked
 };
 
+// Counts `event` among the local writes if it is one. Returns the problem if the store was set
+// server-only before it, or "".
+std::string TallyLocalWrite(const Linked& event, VerifyReport* report) {
+  if (!event.os_user) return "";
+  const auto& since = report->server_only_since;
+  if (since && event.head.seq > *since) {
+    return "the event was written locally (OS user " + *event.os_user +
+           ") after the store was set to take writes only through its server (after event " +
+           std::to_string(*since) + "): the setting or the events were changed behind the ledger";
+  }
+  ++report->local_writes[*event.os_user];
+  report->last_local_write = event.head.seq;
+  return "";
+}
+
 // The seq an entry of index `cf` refers to whose event is not the one the entry is for, or 0 (the
 // slow search for an entry added behind the ledger's back, once the counts disagree).
 std::uint64_t StrayEntrySeq(const ledger::Store& store, Cf cf) {
@@ -384,12 +401,19 @@ Status CheckIndexTotals(const ledger::Store& store, Cf cf, VerifyReport* report)
 }  // namespace
 
 boost::json::object ToJson(const VerifyReport& report) {
-  boost::json::object out{{"ok", report.ok()},
-                          {"events_checked", report.events_checked},
-                          {"checkpoints_checked", report.checkpoints_checked},
-                          {"witnessed_checked", report.witnessed_checked},
-                          {"head_seq", report.head.seq},
-                          {"head_hash", ToHex(report.head.hash)}};
+  boost::json::object out{
+      {"ok", report.ok()},
+      {"events_checked", report.events_checked},
+      {"checkpoints_checked", report.checkpoints_checked},
+      {"witnessed_checked", report.witnessed_checked},
+      {"head_seq", report.head.seq},
+      {"head_hash", ToHex(report.head.hash)},
+      {"server_only_since", report.server_only_since ? boost::json::value(*report.server_only_since)
+                                                     : boost::json::value(nullptr)},
+      {"last_local_write", report.last_local_write}};
+  boost::json::object local;
+  for (const auto& [os_user, events] : report.local_writes) local[os_user] = events;
+  out["local_writes"] = std::move(local);
   if (!report.ok()) {
     out["first_bad_seq"] = report.first_bad_seq;
     out["problem"] = report.problem;
@@ -400,6 +424,7 @@ boost::json::object ToJson(const VerifyReport& report) {
 StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& options) {
   ASSIGN_OR_RETURN(auto store, ledger::Store::Open(dir, ledger::Store::Mode::kReadOnly));
   VerifyReport report;
+  ASSIGN_OR_RETURN(report.server_only_since, store->ServerOnlySince());
   ChainChecker chain(static_cast<bool>(options.validate_event));
   TreeChecker tree(*store, options);
   RETURN_IF_ERROR(tree.Load());
@@ -427,6 +452,13 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
     for (std::size_t i = 0; i < passed; ++i) {
       std::uint64_t bad_seq = 0;
       const LedgerHead& head = batch.events[i].head;
+      if (std::string problem = TallyLocalWrite(batch.events[i], &report); !problem.empty()) {
+        report.first_bad_seq = head.seq;
+        report.problem = std::move(problem);
+        report.head = head_before(i);
+        report.events_checked = report.head.seq;
+        return false;
+      }
       if (std::string problem = tree.Add(head.seq, head.hash, &report, &bad_seq);
           !problem.empty()) {
         report.first_bad_seq = bad_seq;
