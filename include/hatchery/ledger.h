@@ -29,6 +29,8 @@
 
 namespace hatchery {
 
+struct BackupInfo;
+
 namespace ledger {
 class NodeCache;
 class Store;
@@ -188,6 +190,9 @@ class Ledger {
          std::shared_ptr<const ledger::TreeTail> opened_tail);
   // A reader of the tree's nodes as of now; *head_seq receives the head it covers.
   merkle::NodeReader Nodes(std::uint64_t* head_seq, std::uint64_t tree_size) const;
+  // Reads the store's files (backup.h).
+  friend StatusOr<BackupInfo> CreateBackup(Ledger& ledger, const std::string& backup_dir,
+                                           std::uint32_t keep);
 
   std::unique_ptr<ledger::Store> store_;
   std::shared_ptr<EventRules> rules_;       // may be null

@@ -40,6 +40,8 @@ void AddCheckpointsCommand(CLI::App& app, int* exit_code);
 // snapshot, writes: upkeep.
 void AddSnapshotCommand(CLI::App& app, int* exit_code);
 void AddWritesCommand(CLI::App& app, int* exit_code);
+// backup, restore.
+void AddBackupCommands(CLI::App& app, int* exit_code);
 
 }  // namespace hatchery::cli
 

@@ -255,6 +255,16 @@ StatusOr<std::uint64_t> Store::LastSeq() const {
   return *seq;
 }
 
+StatusOr<std::uint32_t> Store::Backup(rocksdb::BackupEngine* engine, const std::string& metadata) {
+  if (!writable_) return Status(Code::kUnavailable, "a store opened read-only is not backed up");
+  rocksdb::CreateBackupOptions options;
+  options.flush_before_backup = true;
+  rocksdb::BackupID id = 0;
+  RETURN_IF_ERROR(FromRocks(engine->CreateNewBackupWithMetadata(options, db_.get(), metadata, &id),
+                            "cannot back up the store at " + dir_));
+  return std::uint32_t{id};
+}
+
 StatusOr<std::optional<std::uint64_t>> Store::ServerOnlySince() const {
   ASSIGN_OR_RETURN(auto value, Get(Cf::kMeta, kMetaServerOnlySince));
   if (!value) return std::optional<std::uint64_t>();

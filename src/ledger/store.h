@@ -8,6 +8,7 @@
 #define HATCHERY_LEDGER_STORE_H_
 
 #include <rocksdb/db.h>
+#include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/write_batch.h>
 
 #include <memory>
@@ -69,6 +70,10 @@ class Store {
   Status Write(rocksdb::WriteBatch* batch);
 
   rocksdb::ColumnFamilyHandle* Handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
+
+  // Adds a backup of the live files (flushed first) to `engine`, with `metadata`; returns its id.
+  // Errors: kUnavailable (opened read-only), RocksDB's.
+  StatusOr<std::uint32_t> Backup(rocksdb::BackupEngine* engine, const std::string& metadata);
 
  private:
   Store() = default;
