@@ -56,12 +56,18 @@ std::vector<bj::object> Events(const std::string& data) {
   return events;
 }
 
-TEST_CASE("local writes: the approver cannot disburse under another actor's name",
-          "[local_writes]") {
-  testing::TempDir dir;
+// A new store in `dir`/s (local writes allowed) holding an accredited carrier; its directory.
+std::string StoreWithCarrier(const testing::TempDir& dir) {
   const std::string data = dir.Sub("s");
   REQUIRE(RunHatchery("init --data " + data).exit_code == 0);
   REQUIRE(RunHatchery("append --data " + data + " -", kRegistered).exit_code == 0);
+  return data;
+}
+
+TEST_CASE("local writes: the approver cannot disburse under another actor's name",
+          "[local_writes]") {
+  testing::TempDir dir;
+  const std::string data = StoreWithCarrier(dir);
   REQUIRE(RunHatchery("append --actor finance.li --data " + data + " -", kApproval).exit_code == 0);
 
   auto impostor = RunHatchery("append --actor cashier.wang --data " + data + " -", kDisbursal);
@@ -126,9 +132,7 @@ TEST_CASE("local writes: a server-only store refuses them and takes its server's
 TEST_CASE("local writes: verify catches a local write after the server-only setting",
           "[local_writes]") {
   testing::TempDir dir;
-  const std::string data = dir.Sub("s");
-  REQUIRE(RunHatchery("init --data " + data).exit_code == 0);
-  REQUIRE(RunHatchery("append --data " + data + " -", kRegistered).exit_code == 0);
+  const std::string data = StoreWithCarrier(dir);
   {
     // The setting backdated by someone with the files: event 2 was then a forbidden local write.
     testing::RawStore raw(data);

@@ -30,7 +30,7 @@ enum class Writer {
   kLocal,   // appends for the user running this process: a local write, which a store set
             // server-only refuses (kForbidden)
   kServer,  // appends for the server's clients, each as its token's actor
-  kUpkeep,  // appends nothing: keeps snapshots, checkpoints or settings
+  kUpkeep,  // appends nothing: keeps snapshots or checkpoints of the folded state
 };
 StatusOr<WritableStore> OpenForAppend(const std::string& dir, Writer writer);
 

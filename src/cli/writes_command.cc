@@ -23,19 +23,16 @@ void Print(const std::optional<std::uint64_t>& since) {
   }
 }
 
+// Shows the setting (read-only, beside a server too), or changes it first (with the writer lock;
+// a setting is no event: nothing is folded).
 int Run(const WritesArgs& args) {
-  if (!args.server_only && !args.allow_local) {
-    auto ledger = OpenReadOnly(args.dir);
-    if (!ledger.ok()) return Fail(ledger.status());
-    auto since = (*ledger)->ServerOnlySince();
-    if (!since.ok()) return Fail(since.status());
-    Print(*since);
-    return 0;
+  const bool change = args.server_only || args.allow_local;
+  auto ledger = change ? Ledger::Open(args.dir) : OpenReadOnly(args.dir);
+  if (!ledger.ok()) return Fail(ledger.status());
+  if (change) {
+    if (Status set = (*ledger)->SetServerOnly(args.server_only); !set.ok()) return Fail(set);
   }
-  auto store = OpenForAppend(args.dir, Writer::kUpkeep);
-  if (!store.ok()) return Fail(store.status());
-  if (Status set = store->ledger->SetServerOnly(args.server_only); !set.ok()) return Fail(set);
-  auto since = store->ledger->ServerOnlySince();
+  auto since = (*ledger)->ServerOnlySince();
   if (!since.ok()) return Fail(since.status());
   Print(*since);
   return 0;

@@ -357,7 +357,9 @@ std::string TallyLocalWrite(const Linked& event, VerifyReport* report) {
   if (since && event.head.seq > *since) {
     return "the event was written locally (OS user " + *event.os_user +
            ") after the store was set to take writes only through its server (after event " +
-           std::to_string(*since) + "): the setting or the events were changed behind the ledger";
+           std::to_string(*since) +
+           "): the setting or the events were changed behind the ledger's back; find out who "
+           "wrote to the store's files, and compare with a backup or a witness's checkpoints";
   }
   ++report->local_writes[*event.os_user];
   report->last_local_write = event.head.seq;

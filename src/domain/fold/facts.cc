@@ -149,11 +149,12 @@ E Enum(R& r, const std::array<std::string_view, N>& names, std::string_view key)
 }
 
 // The fact of the event `seq` of `type` with `data`, effective on `effective_date`, recorded at
-// `recorded_at` (RFC 3339) by `recorder`.
+// `recorded_at` (RFC 3339) by `actor_id` as `os_user` (a local write) — kept by the payouts alone
+// (four-eyes), so that no other fact copies them.
 template <typename Object>
 StatusOr<Fact> MakeFact(std::uint64_t seq, std::string_view effective_date,
                         std::string_view recorded_at, std::string_view type, const Object& data,
-                        Recorder recorder) {
+                        std::string_view actor_id, std::optional<std::string_view> os_user) {
   Fact fact;
   fact.seq = seq;
   auto effective = ParseDate(effective_date);
@@ -169,8 +170,11 @@ StatusOr<Fact> MakeFact(std::uint64_t seq, std::string_view effective_date,
   }
   fact.recorded = *recorded;
   ASSIGN_OR_RETURN(fact.body, DecodeData(type, data));
-  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) p->approved_by = std::move(recorder);
-  if (auto* d = std::get_if<PayoutDisbursed>(&fact.body)) d->disbursed_by = std::move(recorder);
+  auto recorder = [&] {
+    return Recorder{std::string(actor_id), std::string(os_user.value_or(""))};
+  };
+  if (auto* p = std::get_if<PayoutApproved>(&fact.body)) p->approved_by = recorder();
+  if (auto* d = std::get_if<PayoutDisbursed>(&fact.body)) d->disbursed_by = recorder();
   return fact;
 }
 
@@ -311,21 +315,18 @@ std::string Recorder::Describe() const {
   return os_user.empty() ? actor_id : actor_id + " (OS user " + os_user + ")";
 }
 
-Recorder RecorderOf(const Actor& actor) { return {actor.id, actor.os_user.value_or("")}; }
-
 StatusOr<Fact> DecodeFact(const Event& event) {
   return MakeFact(event.seq, event.effective_date, event.recorded_at, event.type, event.data,
-                  RecorderOf(event.actor));
+                  event.actor.id, event.actor.os_user);
 }
 StatusOr<Fact> DecodeFact(const EventView& event) {
-  return MakeFact(
-      event.seq, event.effective_date, event.recorded_at, event.type, event.data,
-      Recorder{std::string(event.actor.id), std::string(event.actor.os_user.value_or(""))});
+  return MakeFact(event.seq, event.effective_date, event.recorded_at, event.type, event.data,
+                  event.actor.id, event.actor.os_user);
 }
 StatusOr<Fact> DecodeCommand(const AppendCommand& command, const Actor& actor, std::uint64_t seq,
                              std::string_view recorded_at) {
-  return MakeFact(seq, command.effective_date, recorded_at, command.type, command.data,
-                  RecorderOf(actor));
+  return MakeFact(seq, command.effective_date, recorded_at, command.type, command.data, actor.id,
+                  actor.os_user);
 }
 
 }  // namespace hatchery::domain

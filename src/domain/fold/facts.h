@@ -113,7 +113,6 @@ struct Recorder {
   std::string Describe() const;
   bool operator==(const Recorder&) const = default;
 };
-Recorder RecorderOf(const Actor& actor);
 
 struct PayoutApproved {
   std::string payout_id, entitlement_id;
