@@ -12,6 +12,7 @@
 #ifndef HATCHERY_LEDGER_H_
 #define HATCHERY_LEDGER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -48,6 +49,10 @@ struct LedgerOptions {
   // Appends come from this process for a local user (the command line), not from a server for
   // its tokens' actors: a store set server-only refuses to open for them (SetServerOnly).
   bool local_writer = false;
+  // Opened by a read replica's follower (docs/operations.md "A read replica"): the one writable
+  // open of a store marked a replica, and of an empty one that is to become one. Such a ledger
+  // takes events only through AppendRecorded (Append answers kForbidden) until Promote.
+  bool replica = false;
 };
 
 struct AppendResult {
@@ -184,10 +189,30 @@ class Ledger {
   // (read-only).
   Status SetServerOnly(bool server_only);
 
+  // Read replicas (docs/operations.md "A read replica"). A store marked a replica records the
+  // address of the primary it follows, and only a ledger opened with `LedgerOptions::replica`
+  // writes to it. ReplicaOf: that address, or nullopt for a primary's store.
+  StatusOr<std::optional<std::string>> ReplicaOf() const;
+  // Marks the store a replica of `primary` (opened with `replica`; kForbidden otherwise).
+  Status MarkReplicaOf(const std::string& primary);
+  // Keeps `events`, recorded by the primary, as they are — all of them or none: each must extend
+  // the log exactly (the next seq, prev_hash the head's hash, a hash that is its content's, the
+  // next stream version, a later recorded_at, a new command id). Returns once they are durable.
+  // Errors: kCorruption (one does not extend the log: details.seq; nothing was kept), kBadRequest
+  // (a malformed envelope), kForbidden (not opened with `replica`), kUnavailable.
+  Status AppendRecorded(std::vector<Event> events);
+  // Turns a replica into a primary: records `decision` for `actor` as any append (the rules
+  // check it), then removes the replica mark; from then on this ledger appends. Errors: as
+  // Append, kForbidden (not opened with `replica`, or a store not marked a replica).
+  StatusOr<AppendResult> Promote(const Actor& actor, AppendCommand decision);
+
  private:
   Ledger(std::unique_ptr<ledger::Store> store, std::shared_ptr<EventRules> rules,
          std::unique_ptr<ledger::Writer> writer, LedgerHead opened_head, std::string origin,
          std::shared_ptr<const ledger::TreeTail> opened_tail);
+  // AppendAsync without the replica's refusal.
+  void Submit(const Actor& actor, std::vector<AppendCommand> commands, AppendMode mode,
+              AppendCallback done);
   // A reader of the tree's nodes as of now; *head_seq receives the head it covers.
   merkle::NodeReader Nodes(std::uint64_t* head_seq, std::uint64_t tree_size) const;
   // Reads the store's files (backup.h).
@@ -201,6 +226,7 @@ class Ledger {
   std::shared_ptr<const ledger::TreeTail> opened_tail_;  // the tree's unfinished run at open
   std::string origin_;
   std::unique_ptr<ledger::NodeCache> node_cache_;  // upper Merkle nodes, read-through
+  std::atomic<bool> replica_{false};  // opened with LedgerOptions::replica, not yet promoted
 };
 
 // Proof documents (proof.h) from the ledger's stored tree. Errors: as Ledger::InclusionProof /

@@ -42,6 +42,8 @@ void AddSnapshotCommand(CLI::App& app, int* exit_code);
 void AddWritesCommand(CLI::App& app, int* exit_code);
 // backup, restore.
 void AddBackupCommands(CLI::App& app, int* exit_code);
+void AddFollowCommand(CLI::App& app, int* exit_code);
+void AddPromoteCommand(CLI::App& app, int* exit_code);
 
 }  // namespace hatchery::cli
 

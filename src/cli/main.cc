@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   hatchery::cli::AddSnapshotCommand(app, &exit_code);
   hatchery::cli::AddWritesCommand(app, &exit_code);
   hatchery::cli::AddBackupCommands(app, &exit_code);
+  hatchery::cli::AddFollowCommand(app, &exit_code);
+  hatchery::cli::AddPromoteCommand(app, &exit_code);
   hatchery::cli::AddExplainCommand(app, &exit_code);
   hatchery::cli::AddDiffCommand(app, &exit_code);
   hatchery::cli::AddTokenCommand(app, &exit_code);

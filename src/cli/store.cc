@@ -27,7 +27,9 @@ StatusOr<std::unique_ptr<Ledger>> OpenReadOnly(const std::string& dir) {
 
 StatusOr<WritableStore> OpenForAppend(const std::string& dir, Writer writer) {
   WritableStore store{std::make_shared<domain::PolicyRules>(), nullptr};
-  LedgerOptions options{.rules = store.rules, .local_writer = writer == Writer::kLocal};
+  LedgerOptions options{.rules = store.rules,
+                        .local_writer = writer == Writer::kLocal || writer == Writer::kPromote,
+                        .replica = writer == Writer::kPromote};
   ASSIGN_OR_RETURN(store.ledger, Ledger::Open(dir, options));
   RETURN_IF_ERROR(store.rules->health());
   return store;

@@ -31,6 +31,8 @@ enum class Writer {
             // server-only refuses (kForbidden)
   kServer,  // appends for the server's clients, each as its token's actor
   kUpkeep,  // appends nothing: keeps snapshots or checkpoints of the folded state
+  kPromote,  // records a read replica's promotion (Ledger::Promote): the one local write a
+             // replica takes
 };
 StatusOr<WritableStore> OpenForAppend(const std::string& dir, Writer writer);
 

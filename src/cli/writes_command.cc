@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/remote.h"
 #include "cli/store.h"
 
 namespace hatchery::cli {

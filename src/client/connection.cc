@@ -22,6 +22,23 @@ struct Connection::Io {
   tcp::socket plain{context};
   std::optional<asio::ssl::stream<tcp::socket>> tls;  // owns the socket when there is TLS
   std::string buffer;
+  // NextLine's read, which may outlive a call: under way, done, and how it ended.
+  bool reading = false;
+  bool read_done = false;
+  boost::system::error_code read_error;
+  std::size_t read_bytes = 0;
+
+  // Runs the context's handlers until `done` or `deadline` (past: only those ready now).
+  void RunUntil(const bool& done, std::chrono::steady_clock::time_point deadline) {
+    if (context.stopped()) context.restart();
+    if (deadline <= std::chrono::steady_clock::now()) {
+      while (!done && context.poll_one() > 0) {
+      }
+      return;
+    }
+    while (!done && context.run_one_until(deadline) > 0) {
+    }
+  }
 
   // `op` on whichever stream there is.
   template <typename Op>
@@ -84,6 +101,58 @@ StatusOr<std::string> Connection::Exchange(std::string_view line) {
   std::string response = io_->buffer.substr(0, n - 1);
   io_->buffer.erase(0, n);
   return response;
+}
+
+Status Connection::Send(std::string_view line) {
+  std::string request = std::string(line) + "\n";
+  bool written = false;
+  boost::system::error_code ec;
+  io_->OnStream([&](auto& stream) {
+    asio::async_write(stream, asio::buffer(request), [&](boost::system::error_code e, std::size_t) {
+      ec = e;
+      written = true;
+    });
+  });
+  io_->RunUntil(written, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  if (!written) {
+    boost::system::error_code ignored;
+    io_->OnStream([&](auto& stream) { stream.lowest_layer().close(ignored); });
+    io_->RunUntil(written, std::chrono::steady_clock::time_point::max());
+    return Status(Code::kUnavailable, "the server did not take a request within 30 s");
+  }
+  if (ec) return Status(Code::kUnavailable, "the server closed the connection: " + ec.message());
+  return Status::Ok();
+}
+
+StatusOr<std::optional<std::string>> Connection::NextLine(std::chrono::milliseconds timeout) {
+  Io& io = *io_;
+  if (!io.reading && !io.read_done) {
+    if (std::size_t end = io.buffer.find('\n'); end != std::string::npos) {  // read earlier
+      std::string line = io.buffer.substr(0, end);
+      io.buffer.erase(0, end + 1);
+      return std::optional<std::string>(std::move(line));
+    }
+    io.reading = true;
+    io.OnStream([&](auto& stream) {
+      asio::async_read_until(stream, asio::dynamic_buffer(io.buffer), '\n',
+                             [&io](boost::system::error_code ec, std::size_t n) {
+                               io.read_error = ec;
+                               io.read_bytes = n;
+                               io.read_done = true;
+                               io.reading = false;
+                             });
+    });
+  }
+  io.RunUntil(io.read_done, std::chrono::steady_clock::now() + timeout);
+  if (!io.read_done) return std::optional<std::string>();
+  io.read_done = false;
+  if (io.read_error) {
+    return Status(Code::kUnavailable,
+                  "the server closed the connection: " + io.read_error.message());
+  }
+  std::string line = io.buffer.substr(0, io.read_bytes - 1);
+  io.buffer.erase(0, io.read_bytes);
+  return std::optional<std::string>(std::move(line));
 }
 
 StatusOr<bj::object> Connection::Call(std::string_view op, bj::object args) {

@@ -7,7 +7,9 @@
 #define HATCHERY_CLIENT_CONNECTION_H_
 
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,6 +42,14 @@ class Connection {
   StatusOr<std::string> Exchange(std::string_view line);
   // The request {"id", "op": op, ...args}: its result, or its error as a Status.
   StatusOr<boost::json::object> Call(std::string_view op, boost::json::object args = {});
+
+  // For a subscription, whose pushes come between the answers: Send writes one request line
+  // (without its newline) and does not wait for its answer; NextLine returns the next line the
+  // server sends — an answer or a push — or nullopt when none came within `timeout` (the read
+  // goes on, and the next call takes it up). Once NextLine was called, use only these two.
+  // Errors: kUnavailable (the connection closed or failed; a write not taken within 30 s).
+  Status Send(std::string_view line);
+  StatusOr<std::optional<std::string>> NextLine(std::chrono::milliseconds timeout);
 
  private:
   struct Io;

@@ -1,10 +1,14 @@
 #include "hatchery/backup.h"
 
+#include <stdlib.h>
+
 #include <boost/json.hpp>
 #include <filesystem>
 #include <memory>
 
+#include "hatchery/checkpoint.h"
 #include "hatchery/json.h"
+#include "hatchery/time.h"
 #include "hatchery/verify.h"
 #include "ledger/store.h"
 
@@ -14,10 +18,24 @@ namespace {
 namespace bj = boost::json;
 
 // The record a backup keeps of itself (its BackupEngine metadata): {"head_seq", "head_hash",
-// "root"}, hashes in hex.
-std::string EncodeMetadata(const LedgerHead& head, const Hash& root) {
+// "root", "checkpoint"}, hashes in hex, the checkpoint's note or null.
+std::string EncodeMetadata(const LedgerHead& head, const Hash& root,
+                           const std::string& checkpoint) {
   return bj::serialize(
-      bj::object{{"head_seq", head.seq}, {"head_hash", ToHex(head.hash)}, {"root", ToHex(root)}});
+      bj::object{{"head_seq", head.seq},
+                 {"head_hash", ToHex(head.hash)},
+                 {"root", ToHex(root)},
+                 {"checkpoint", checkpoint.empty() ? bj::value(nullptr) : bj::value(checkpoint)}});
+}
+
+// The newest kept checkpoint of at most `size` events, or "".
+StatusOr<std::string> NewestCheckpointWithin(const Ledger& ledger, std::uint64_t size) {
+  ASSIGN_OR_RETURN(auto kept, ledger.Checkpoints());
+  for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
+    auto checkpoint = CheckpointOfNote(*it);
+    if (checkpoint.ok() && checkpoint->size <= size) return *it;
+  }
+  return std::string();
 }
 
 StatusOr<BackupInfo> Decode(const rocksdb::BackupInfo& info) {
@@ -32,6 +50,8 @@ StatusOr<BackupInfo> Decode(const rocksdb::BackupInfo& info) {
   const bj::value* seq = o.if_contains("head_seq");
   const bj::value* hash = o.if_contains("head_hash");
   const bj::value* root = o.if_contains("root");
+  const bj::value* checkpoint = o.if_contains("checkpoint");
+  if (checkpoint && checkpoint->is_string()) out.checkpoint = checkpoint->as_string();
   if (!seq || !seq->is_int64() || seq->as_int64() < 0 || !hash || !hash->is_string() || !root ||
       !root->is_string()) {
     return bad();
@@ -65,16 +85,30 @@ StatusOr<BackupInfo> Find(const rocksdb::BackupEngine& engine, std::uint32_t id)
 
 }  // namespace
 
+bj::object ToJson(const BackupInfo& info) {
+  return bj::object{
+      {"backup_id", info.id},
+      {"created", FormatTimestamp(info.created * 1'000'000).substr(0, 19) + "Z"},
+      {"bytes", info.bytes},
+      {"files", info.files},
+      {"head_seq", info.head.seq},
+      {"head_hash", ToHex(info.head.hash)},
+      {"root", ToHex(info.root)},
+      {"checkpoint", info.checkpoint.empty() ? bj::value(nullptr) : bj::value(info.checkpoint)}};
+}
+
 StatusOr<BackupInfo> CreateBackup(Ledger& ledger, const std::string& backup_dir,
                                   std::uint32_t keep) {
   if (ledger.read_only()) {
     return Status(Code::kUnavailable, "a store opened read-only is not backed up");
   }
+  // The head before the backup: the backup holds at least these events (appends may go on).
   const LedgerHead head = ledger.head();
   ASSIGN_OR_RETURN(Hash root, ledger.MerkleRoot(head.seq));
+  ASSIGN_OR_RETURN(std::string checkpoint, NewestCheckpointWithin(ledger, head.seq));
   ASSIGN_OR_RETURN(auto engine, OpenEngine(backup_dir));
   ASSIGN_OR_RETURN(std::uint32_t id,
-                   ledger.store_->Backup(engine.get(), EncodeMetadata(head, root)));
+                   ledger.store_->Backup(engine.get(), EncodeMetadata(head, root, checkpoint)));
   if (keep != 0) {
     RETURN_IF_ERROR(ledger::FromRocks(engine->PurgeOldBackups(keep),
                                       "cannot delete old backups in " + backup_dir));
@@ -97,19 +131,8 @@ StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir) {
   return out;
 }
 
-Status VerifyBackupFiles(const std::string& backup_dir, std::uint32_t id) {
-  ASSIGN_OR_RETURN(auto engine, OpenEngine(backup_dir));
-  ASSIGN_OR_RETURN(BackupInfo info, Find(*engine, id));
-  rocksdb::IOStatus checked = engine->VerifyBackup(info.id, /*verify_with_checksum=*/true);
-  if (!checked.ok()) {
-    return Status(Code::kCorruption, "backup " + std::to_string(info.id) + " in " + backup_dir +
-                                         " does not check out: " + checked.ToString());
-  }
-  return Status::Ok();
-}
-
 StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, std::uint32_t id,
-                                   const std::string& data_dir) {
+                                   const std::string& data_dir, const VerifyOptions& verify) {
   namespace fs = std::filesystem;
   if (fs::exists(data_dir) && !fs::is_empty(data_dir)) {
     return Status(Code::kAlreadyExists,
@@ -128,7 +151,7 @@ StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, std::uint32_t 
   };
   rocksdb::IOStatus restored = engine->RestoreDBFromBackup(info.id, data_dir, data_dir);
   if (!restored.ok()) return fail(restored.ToString());
-  auto verified = VerifyStore(data_dir);
+  auto verified = VerifyStore(data_dir, verify);
   if (!verified.ok()) return fail(verified.status().message());
   if (!verified->ok()) {
     return fail("verify: FAILED at seq " + std::to_string(verified->first_bad_seq) + ": " +
@@ -144,7 +167,41 @@ StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, std::uint32_t 
     return fail("the log's root at " + std::to_string(info.head.seq) + " events is " +
                 ToHex(*root) + ", not the " + ToHex(info.root) + " the backup recorded");
   }
+  if (!info.checkpoint.empty()) {
+    auto checkpoint = CheckpointOfNote(info.checkpoint);
+    if (!checkpoint.ok()) return fail("its checkpoint: " + checkpoint.status().message());
+    auto at = (*ledger)->MerkleRoot(checkpoint->size);
+    if (!at.ok()) return fail(at.status().message());
+    if (*at != checkpoint->root) {
+      return fail("the log's root at " + std::to_string(checkpoint->size) +
+                  " events is not the root of the signed checkpoint the backup recorded");
+    }
+  }
   return info;
+}
+
+StatusOr<BackupInfo> VerifyBackup(const std::string& backup_dir, std::uint32_t id,
+                                  const VerifyOptions& verify) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(backup_dir)) return Status(Code::kNotFound, "no backups in " + backup_dir);
+  ASSIGN_OR_RETURN(BackupInfo info, [&]() -> StatusOr<BackupInfo> {
+    ASSIGN_OR_RETURN(auto engine, OpenEngine(backup_dir));
+    ASSIGN_OR_RETURN(BackupInfo found, Find(*engine, id));
+    rocksdb::IOStatus checked = engine->VerifyBackup(found.id, /*verify_with_checksum=*/true);
+    if (!checked.ok()) {
+      return Status(Code::kCorruption, "backup " + std::to_string(found.id) + " in " + backup_dir +
+                                           " does not check out: " + checked.ToString());
+    }
+    return found;
+  }());
+  std::string scratch = (fs::temp_directory_path() / "hatchery-verify-XXXXXX").string();
+  if (::mkdtemp(scratch.data()) == nullptr) {
+    return Status(Code::kInternal, "cannot make a temporary directory to check the backup in");
+  }
+  auto restored = RestoreBackup(backup_dir, info.id, scratch, verify);
+  std::error_code ignored;
+  fs::remove_all(scratch, ignored);
+  return restored;
 }
 
 }  // namespace hatchery

@@ -34,6 +34,9 @@ inline constexpr std::string_view kMetaVerifierKeyPrefix = "verifier_key/";
 // `meta` key present while the store takes writes only through its server (Ledger::
 // SetServerOnly): the head when that was set, in decimal ASCII.
 inline constexpr std::string_view kMetaServerOnlySince = "server_only_since";
+// `meta` key present while the store is a read replica (Ledger::MarkReplicaOf): the address of
+// the primary it follows.
+inline constexpr std::string_view kMetaReplicaOf = "replica_of";
 
 // Event record tag: body is the canonical JSON of the event with its hash.
 inline constexpr char kRecordCanonicalJson = 0x01;

@@ -123,6 +123,19 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
                       "allow local writes (`hatchery writes --data " +
                       dir + " --allow-local`)");
   }
+  ASSIGN_OR_RETURN(auto replica_of, raw_store->Get(Cf::kMeta, ledger::kMetaReplicaOf));
+  if (replica_of && !options.replica) {
+    return Status(Code::kForbidden,
+                  "the store at " + dir + " is a read replica of " + *replica_of +
+                      ": it takes events only from its primary (`hatchery follow`); "
+                      "`hatchery promote` makes it a primary");
+  }
+  if (!replica_of && options.replica && recovered.head.seq > 0) {
+    return Status(Code::kForbidden, "the store at " + dir +
+                                        " is a primary's, not a read replica's (a replica follows "
+                                        "into a new directory or its own store)");
+  }
+  ledger->replica_ = options.replica;
   if (options.rules) {
     RETURN_IF_ERROR(ledger->ForEach(1, recovered.head.seq, [&](const Event& e) {
       options.rules->Apply(e);
@@ -150,6 +163,18 @@ std::vector<StatusOr<AppendResult>> Ledger::Append(const Actor& actor,
 
 void Ledger::AppendAsync(const Actor& actor, std::vector<AppendCommand> commands, AppendMode mode,
                          AppendCallback done) {
+  if (replica_) {
+    done(std::vector<StatusOr<AppendResult>>(
+        commands.size(), Status(Code::kForbidden,
+                                "this store is a read replica: it takes events only from its "
+                                "primary (append there; `hatchery promote` makes it a primary)")));
+    return;
+  }
+  Submit(actor, std::move(commands), mode, std::move(done));
+}
+
+void Ledger::Submit(const Actor& actor, std::vector<AppendCommand> commands, AppendMode mode,
+                    AppendCallback done) {
   if (!writer_) {
     done(std::vector<StatusOr<AppendResult>>(
         commands.size(), Status(Code::kUnavailable, "this ledger was opened read-only")));

@@ -39,6 +39,23 @@ StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor,
   return prepared;
 }
 
+StatusOr<PreparedCommand> PrepareRecorded(Event event) {
+  RETURN_IF_ERROR(ValidateActor(event.actor));
+  AppendCommand command;
+  command.command_id = event.command_id;
+  command.stream = event.stream;
+  command.type = event.type;
+  command.data = std::move(event.data);
+  command.effective_date = event.effective_date;
+  command.document_ref = event.document_ref;
+  command.note = event.note;
+  ASSIGN_OR_RETURN(PreparedCommand prepared, Prepare(std::move(command), event.actor, nullptr));
+  prepared.schema_version = event.schema_version;
+  event.data = {};
+  prepared.recorded = std::move(event);
+  return prepared;
+}
+
 Sequencer::Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
                      merkle::Frontier tree, TreeTail tree_tail, EventRules* rules)
     : store_(store),
@@ -148,6 +165,7 @@ std::string Sequencer::NewEventId(std::int64_t micros) {
 
 StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& actor,
                                         rocksdb::WriteBatch* batch) {
+  if (p.recorded) return StageRecorded(p, batch);
   const AppendCommand& c = p.command;
   // Idempotency first: a retried command must get its first answer, not a version conflict.
   ASSIGN_OR_RETURN(auto duplicate, FindDuplicate(p));
@@ -180,7 +198,47 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
   e.note = c.note;
   e.actor = actor;
   e.prev_hash = staged_head_.hash;
+  return Record(std::move(e), p, now, nullptr, batch);
+}
 
+StatusOr<AppendResult> Sequencer::StageRecorded(const PreparedCommand& p,
+                                                rocksdb::WriteBatch* batch) {
+  const Event& e = *p.recorded;
+  auto refuse = [&](const std::string& what) {
+    return Status(Code::kCorruption,
+                  "event " + std::to_string(e.seq) + " does not extend this log: " + what,
+                  bj::object{{"seq", e.seq}});
+  };
+  if (e.seq != staged_head_.seq + 1) {
+    return refuse("the next event is " + std::to_string(staged_head_.seq + 1));
+  }
+  if (e.prev_hash != staged_head_.hash) {
+    return refuse("its prev_hash " + ToHex(e.prev_hash) + " is not the hash " +
+                  ToHex(staged_head_.hash) + " of event " + std::to_string(staged_head_.seq));
+  }
+  ASSIGN_OR_RETURN(std::uint64_t current, CurrentVersion(e.stream));
+  if (e.stream_version != current + 1) {
+    return refuse("stream \"" + e.stream + "\" is at version " + std::to_string(current) +
+                  ", not " + std::to_string(e.stream_version - 1));
+  }
+  std::optional<std::int64_t> micros = ParseTimestamp(e.recorded_at);
+  if (!micros || *micros <= staged_last_us_) {
+    return refuse("recorded_at " + e.recorded_at + " is not after the head's");
+  }
+  auto duplicate = FindDuplicate(p);  // the same content (a duplicate) or other (a conflict)
+  if (!duplicate.ok() && duplicate.status().code() != Code::kIdempotencyConflict) {
+    return duplicate.status();
+  }
+  if (!duplicate.ok() || *duplicate) {
+    return refuse("its command_id \"" + e.command_id + "\" was used before");
+  }
+  Event copy = e;
+  return Record(std::move(copy), p, *micros, &e.hash, batch);
+}
+
+StatusOr<AppendResult> Sequencer::Record(Event e, const PreparedCommand& p, std::int64_t micros,
+                                         const Hash* expected, rocksdb::WriteBatch* batch) {
+  const AppendCommand& c = p.command;
   // Render once: hash the canonical form, then insert the hash member into it for the record.
   std::string record;
   record.reserve(p.canonical_data.size() + kEnvelopeBytesHint);
@@ -188,6 +246,13 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
   std::size_t hash_at = 0;
   AppendCanonicalForm(e, p.canonical_data, false, &record, &hash_at);
   e.hash = Sha256(std::string_view(record).substr(1));
+  if (expected && e.hash != *expected) {
+    return Status(Code::kCorruption,
+                  "event " + std::to_string(e.seq) + " does not hash to its hash " +
+                      ToHex(*expected) + " (its content hashes to " + ToHex(e.hash) +
+                      "): it was changed",
+                  bj::object{{"seq", e.seq}});
+  }
   std::string hash_member = ",\"hash\":\"";
   AppendHex(AsBytes(e.hash), &hash_member);
   hash_member.push_back('"');
@@ -209,7 +274,7 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
   undo_.push_back(Undo{false, c.command_id, std::nullopt});
   staged_commands_.emplace(c.command_id, StagedCommand{p.digest, result});
   staged_head_ = LedgerHead{e.seq, e.hash};
-  staged_last_us_ = now;
+  staged_last_us_ = micros;
   if (rules_) {
     e.data = c.data;
     rules_->Apply(e);

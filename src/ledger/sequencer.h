@@ -31,11 +31,18 @@ struct PreparedCommand {
   std::int64_t schema_version = 1;
   std::string canonical_data;
   Hash digest{};
+  // Set for an event recorded elsewhere (a read replica's copy of its primary's event): what the
+  // ledger would otherwise assign (seq, stream_version, recorded_at, event_id, actor, the hashes),
+  // checked and kept as it is. Its `data` is empty: `command.data` holds it.
+  std::optional<Event> recorded;
 };
 // `actor` must already be valid (ValidateActor): it is checked once per request, not per command.
 // `rules` (may be null) validates the type and data.
 StatusOr<PreparedCommand> Prepare(AppendCommand command, const Actor& actor,
                                   const EventRules* rules);
+// The same for an event recorded elsewhere, kept with everything it was recorded with: its
+// envelope and actor validated, its data rendered, its digest computed. Errors: kBadRequest.
+StatusOr<PreparedCommand> PrepareRecorded(Event event);
 
 class Sequencer {
  public:
@@ -58,7 +65,11 @@ class Sequencer {
   void Rollback(const Mark& mark);
 
   // Stages `command`, adding its keys to `batch` (a duplicate adds nothing). Errors: see
-  // Ledger::Append; a rejected command leaves the tentative state as it was.
+  // Ledger::Append; a rejected command leaves the tentative state as it was. A recorded event
+  // (PreparedCommand::recorded) is staged only if it extends the log exactly — the next seq and
+  // stream version, a later recorded_at, a new command id, prev_hash the head's hash, and a hash
+  // that is its content's — and is otherwise refused with kCorruption saying which does not hold
+  // (details.seq); the rules apply it without checking it (the primary did).
   StatusOr<AppendResult> Stage(const PreparedCommand& command, const Actor& actor,
                                rocksdb::WriteBatch* batch);
 
@@ -74,6 +85,12 @@ class Sequencer {
   LedgerHead staged_head() const { return staged_head_; }
 
  private:
+  StatusOr<AppendResult> StageRecorded(const PreparedCommand& command, rocksdb::WriteBatch* batch);
+  // Renders event `e` (every field but data and hash set) with `command`'s data, hashes it (the
+  // hash must be `*expected` if given: kCorruption otherwise, nothing staged), and stages it
+  // at `micros`.
+  StatusOr<AppendResult> Record(Event e, const PreparedCommand& command, std::int64_t micros,
+                                const Hash* expected, rocksdb::WriteBatch* batch);
   StatusOr<std::optional<AppendResult>> FindDuplicate(const PreparedCommand& command);
   StatusOr<std::uint64_t> CurrentVersion(const std::string& stream);
   std::string NewEventId(std::int64_t micros);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "domain/checks/policy_rules.h"
+#include "hatchery/backup.h"
 #include "hatchery/verify.h"
 #include "read/arguments.h"
 #include "replay/checkpoint_state.h"
@@ -49,6 +50,15 @@ StatusOr<bj::object> CheckpointOp(Ledger& ledger, const domain::FactBase& facts,
   if (!kept.empty()) return bj::object{{"note", kept.back()}, {"signed", true}};
   ASSIGN_OR_RETURN(std::string note, replay::StateCheckpoint(ledger, facts));
   return bj::object{{"note", std::move(note)}, {"signed", false}};
+}
+
+StatusOr<bj::object> BackupOp(Ledger& ledger, const std::string& backup_dir,
+                              const bj::object& args) {
+  ASSIGN_OR_RETURN(std::uint64_t keep, Count(args, "keep", 0));
+  if (keep > 10'000) return BadArgument("keep", "must be at most 10000");
+  ASSIGN_OR_RETURN(BackupInfo info,
+                   CreateBackup(ledger, backup_dir, static_cast<std::uint32_t>(keep)));
+  return ToJson(info);
 }
 
 }  // namespace hatchery::server

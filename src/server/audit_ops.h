@@ -1,6 +1,7 @@
-// The audit operations of PROTOCOL.md that only a server answers: verify (of its own store) and
-// checkpoint (the latest kept, or one signed now). Each returns the response's `result` object or a
-// Status naming the argument that is wrong. The read operations are read/ops.h's.
+// The audit operations of PROTOCOL.md that only a server answers: verify (of its own store),
+// checkpoint (the latest kept, or one signed now) and backup (of its own store). Each returns the
+// response's `result` object or a Status naming the argument that is wrong. The read operations are
+// read/ops.h's.
 //
 // Thread-safe for concurrent readers of the same ledger and fact base.
 #ifndef HATCHERY_SERVER_AUDIT_OPS_H_
@@ -27,6 +28,12 @@ StatusOr<boost::json::object> VerifyOp(const Ledger& ledger, const boost::json::
 StatusOr<boost::json::object> CheckpointOp(Ledger& ledger, const domain::FactBase& facts,
                                            const note::SigningKey* key,
                                            const boost::json::object& args);
+
+// `backup` (docs/operations.md): a new backup of the ledger's store into `backup_dir`, keeping
+// the newest `keep` (optional, default all); the backup's description (backup.h ToJson). Copies
+// files: run it off the network thread, one at a time.
+StatusOr<boost::json::object> BackupOp(Ledger& ledger, const std::string& backup_dir,
+                                       const boost::json::object& args);
 
 }  // namespace hatchery::server
 

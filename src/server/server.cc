@@ -303,6 +303,8 @@ std::uint16_t Server::port() const { return state_->port; }
 
 Status Server::ReloadTokens() { return state_->ReloadTokens(); }
 
+void Server::Replicated() { state_->NotifySubscribers(); }
+
 void Server::Stop() {
   // A weak reference: a handler posted after the network threads have ended is never run, and must
   // not keep the state (which owns the io_context that holds the handler) alive.

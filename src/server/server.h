@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +61,13 @@ struct ServerOptions {
   // TLS (PEM files): with both, every connection is TLS 1.2 or later; with neither, plain TCP.
   std::string tls_cert_file, tls_key_file;
   std::chrono::seconds checkpoint_every{0};
+  // Where the `backup` op puts the store's backups (docs/operations.md); empty: it is refused.
+  std::string backup_dir;
+  // A read replica's server (`hatchery follow --serve`): the address of the primary it follows,
+  // named in the refusal of every write; and what `stats` says of the replica (its lag).
+  // Empty: a primary.
+  std::string replica_of;
+  std::function<boost::json::object()> replica_status;
 };
 
 class Server {
@@ -79,6 +87,9 @@ class Server {
   // another actor or role, is closed at once. The reload is logged. Errors: the file does not load
   // (the tokens in force stay).
   Status ReloadTokens();
+  // Any thread, on a read replica: events were kept (Ledger::AppendRecorded); the subscriptions
+  // read them.
+  void Replicated();
   // Stops accepting, lets every session finish the request it is handling, closes idle ones.
   // Idempotent; returns at once.
   void Stop();

@@ -66,9 +66,9 @@ Status AtIndex(const Status& status, std::size_t index) {
 }  // namespace
 
 bool Allowed(std::string_view role, std::string_view op) {
-  static const std::set<std::string_view> kReaders = {"get",       "read",        "read_stream",
-                                                      "subscribe", "unsubscribe", "query",
-                                                      "proof",     "checkpoint",  "checkpoints"};
+  static const std::set<std::string_view> kReaders = {
+      "get",   "read",  "read_stream", "subscribe",   "unsubscribe",
+      "query", "proof", "checkpoint",  "checkpoints", "ack"};
   if (op == "hello" || op == "stats") return true;
   if (role == "admin") return true;
   if (role == "auditor") {
@@ -227,6 +227,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Hello(const bj::object& args) {
   co_return bj::object{{"actor", actor_->id},
                        {"role", actor_->role},
                        {"server_version", kSoftwareVersion},
+                       {"origin", state_->ledger.origin()},
                        {"tree_size", state_->ledger.head().seq}};
 }
 
@@ -324,10 +325,20 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
     }
     co_return co_await OnProjector(op, args);
   }
+  const std::string& primary = state_->options.replica_of;
+  if (!primary.empty() && (op == "append" || op == "append_batch" || op == "backup")) {
+    co_return Status(
+        Code::kForbidden,
+        "this server is a read replica of " + primary + ": " + op +
+            (op == "backup" ? " on the primary, or from the replica's files" : " to the primary"),
+        bj::object{{"op", op}, {"primary", primary}});
+  }
   if (op == "append") co_return co_await Append(args, false);
   if (op == "append_batch") co_return co_await Append(args, true);
+  if (op == "backup") co_return co_await Backup(args);
   if (op == "subscribe") co_return Subscribe(args);
   if (op == "unsubscribe") co_return Unsubscribe();
+  if (op == "ack") co_return Ack(args);
   if (op == "stats") co_return co_await Stats();
   co_return Status(Code::kBadRequest, "unknown op \"" + op + "\"", bj::object{{"field", "op"}});
 }
@@ -353,6 +364,28 @@ asio::awaitable<StatusOr<bj::object>> Session::Verify(const bj::object& args) {
                                   .count();
   }
   co_return answer;
+}
+
+asio::awaitable<StatusOr<bj::object>> Session::Backup(const bj::object& args) {
+  Server::State& state = *state_;
+  if (state.options.backup_dir.empty()) {
+    co_return Status(Code::kUnavailable,
+                     "this server makes no backups: start it with --backups DIR",
+                     bj::object{{"op", "backup"}});
+  }
+  if (state.options.signing_key) {  // so that the backup holds a signed checkpoint of its head
+    std::function<StatusOr<bj::object>()> sign = [&]() -> StatusOr<bj::object> {
+      RETURN_IF_ERROR(state.SignIfNew().status());
+      return bj::object{};
+    };
+    auto signed_head = co_await RunOn(state.projector->executor(), sign);
+    if (!signed_head.ok()) co_return signed_head.status();
+  }
+  // On the verifier's thread: one long read at a time, at its low priority.
+  std::function<StatusOr<bj::object>()> work = [&] {
+    return BackupOp(state.ledger, state.options.backup_dir, args);
+  };
+  co_return co_await RunOn(state.verifier.get_executor(), work);
 }
 
 asio::awaitable<StatusOr<bj::object>> Session::Stats() {
@@ -383,7 +416,9 @@ asio::awaitable<StatusOr<bj::object>> Session::Stats() {
                    {"requests", state.requests.load()},
                    {"errors", state.errors.load()},
                    {"subscriptions", state.subscribed.load()},
-                   {"read_only", state.ledger.read_only()}};
+                   {"read_only", state.ledger.read_only()},
+                   {"replicas", ReplicaLags()}};
+  if (state.options.replica_status) stats["replica"] = state.options.replica_status();
   if (projected.ok()) {
     for (auto& [key, value] : *projected) stats[key] = std::move(value);
   } else {  // the server still says how it is; queries answer the projector's error

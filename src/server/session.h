@@ -142,6 +142,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void WakeSubscription();
   // Any thread: whether the connection has a subscription now.
   bool subscribed() const { return subscribed_; }
+  // Any thread: the last seq this connection's replica acknowledged (0: none).
+  std::uint64_t acked_seq() const { return acked_seq_; }
+  // Any thread: {"connection", "peer", "actor"} of this connection.
+  boost::json::object Describe() const;
   // Any thread: closes the connection if the tokens in force no longer grant its actor (a
   // reload revoked or changed its token).
   void Recheck();
@@ -164,6 +168,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // options.max_verifies - 1 others (its answer says its place and the time taken), else
   // `overloaded` at once.
   boost::asio::awaitable<StatusOr<boost::json::object>> Verify(const boost::json::object& args);
+  // `backup` (admin): a backup into options.backup_dir, after signing the head when the server
+  // holds a key; on the verifier's thread.
+  boost::asio::awaitable<StatusOr<boost::json::object>> Backup(const boost::json::object& args);
   // `stats`: the server's counters, and the projector's streams and memo figures.
   boost::asio::awaitable<StatusOr<boost::json::object>> Stats();
   // Writes one line once every earlier write of this connection is done. With `push_of` set, the
@@ -185,6 +192,11 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> PushEvents(std::uint64_t generation, std::uint64_t from_seq);
   // Starts subscription `generation`, or ends the current one (0), keeping the counts.
   void SetSubscription(std::uint64_t generation);
+  // `ack` {"seq"}: a subscribed replica has kept every event through seq (docs/operations.md).
+  StatusOr<boost::json::object> Ack(const boost::json::object& args);
+  // For `stats`: every connection that acknowledged events, with its lag behind the head in
+  // events and in seconds (now − recorded_at of the first event it has not acknowledged).
+  boost::json::array ReplicaLags() const;
 
   // `hello`: binds the connection to the token's actor, or counts a failure (answered after a
   // delay; the connection is closed after the last one allowed).
@@ -212,6 +224,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t subscription_ = 0;        // 0: none
   std::atomic<bool> subscribed_ = false;  // subscription_ != 0, for other threads
   std::uint64_t next_push_seq_ = 0;
+  std::atomic<std::uint64_t> acked_seq_ = 0;  // Ack's
   bool stream_to_start_ = false;  // subscribed; the stream starts once the answer is written
   boost::asio::steady_timer wake_;
 };

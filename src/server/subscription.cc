@@ -9,10 +9,14 @@
 // once caught up, falls more than `max_subscriber_lag` events behind the head is told
 // (`{"push": "error", "error": {"code": "overloaded", …}}`) and disconnected; one that does not
 // take a push within the write timeout is disconnected.
+//
+// A read replica (docs/operations.md) acknowledges on its subscription what it has kept (`ack`),
+// from which `stats` gives each replica's lag.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "hatchery/time.h"
 #include "server/request.h"
 #include "server/session.h"
 
@@ -90,6 +94,50 @@ StatusOr<bj::object> Session::Unsubscribe() {
   wake_.cancel();
   // Pushes already written came before this answer; none comes after it.
   return bj::object{{"next_seq", next_push_seq_}};
+}
+
+StatusOr<bj::object> Session::Ack(const bj::object& args) {
+  const bj::value* v = args.if_contains("seq");
+  if (!v || !v->is_int64() || v->as_int64() < 1) {
+    return Status(Code::kBadRequest, "seq must be an integer ≥ 1", bj::object{{"field", "seq"}});
+  }
+  const auto seq = static_cast<std::uint64_t>(v->as_int64());
+  if (subscription_ == 0 || seq >= next_push_seq_) {
+    return Status(Code::kBadRequest,
+                  "seq " + std::to_string(seq) +
+                      " was not pushed on this connection: acknowledge only events received",
+                  bj::object{{"field", "seq"}});
+  }
+  acked_seq_ = std::max<std::uint64_t>(acked_seq_, seq);
+  return bj::object{{"seq", seq}};
+}
+
+bj::object Session::Describe() const {
+  return bj::object{{"connection", number_}, {"peer", peer_}, {"actor", actor_ ? actor_->id : ""}};
+}
+
+bj::array Session::ReplicaLags() const {
+  const std::uint64_t head = state_->ledger.head().seq;
+  const std::int64_t now = NowMicros();
+  std::vector<std::pair<bj::object, std::uint64_t>> replicas;  // gathered under the sessions' lock
+  state_->ForEachSession([&](Session& session) {
+    if (session.acked_seq() != 0) replicas.emplace_back(session.Describe(), session.acked_seq());
+  });
+  bj::array out;
+  for (auto& [lag, acked] : replicas) {
+    lag["acked_seq"] = acked;
+    lag["lag_events"] = head > acked ? head - acked : 0;
+    double seconds = 0;
+    if (head > acked) {  // the first event it lacks: how long the primary has had it
+      auto first_missing = state_->ledger.Get(acked + 1);
+      auto recorded =
+          first_missing.ok() ? ParseTimestamp(first_missing->recorded_at) : std::nullopt;
+      if (recorded) seconds = static_cast<double>(std::max<std::int64_t>(0, now - *recorded)) / 1e6;
+    }
+    lag["lag_seconds"] = seconds;
+    out.push_back(std::move(lag));
+  }
+  return out;
 }
 
 asio::awaitable<void> Session::PushEvents(std::uint64_t generation, std::uint64_t from_seq) {

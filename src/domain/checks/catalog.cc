@@ -9,7 +9,7 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr std::array<TypeRules, 16> kTypes{{
+constexpr std::array<TypeRules, 17> kTypes{{
     {"PolicyRulesetActivated", true, true, ""},
     {"CarrierRegistered", false, false, "carrier_id"},
     {"CarrierProfileAmended", false, false, "carrier_id"},
@@ -26,6 +26,7 @@ constexpr std::array<TypeRules, 16> kTypes{{
     {"PayoutDisbursed", false, true, ""},
     {"ClawbackRecovered", false, true, ""},
     {"EventRetracted", false, true, ""},
+    {"LedgerPromoted", true, true, ""},
 }};
 
 }  // namespace

@@ -104,6 +104,8 @@ void serialize(Archive& a, EventRetracted& f) {
 template <class Archive>
 void serialize(Archive& /*a*/, RulesetActivated& /*f*/) {}
 template <class Archive>
+void serialize(Archive& /*a*/, LedgerPromoted& /*f*/) {}
+template <class Archive>
 void serialize(Archive& a, Fact& f) {
   a(f.seq, f.effective, f.recorded, f.body);
 }

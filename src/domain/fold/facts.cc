@@ -181,13 +181,13 @@ StatusOr<Fact> MakeFact(std::uint64_t seq, std::string_view effective_date,
 }  // namespace
 
 std::string_view TypeName(const FactBody& body) {
-  static constexpr std::array<std::string_view, 16> kNames{
-      "CarrierRegistered",     "CarrierProfileAmended",   "AccreditationGranted",
-      "AccreditationRevoked",  "EvaluationRecorded",      "BrandOutputFiled",
-      "BrandOutputStarted",    "BrokerWorkstationOpened", "BrokerQualified",
-      "FundEstablished",       "AnnualReportSubmitted",   "PayoutApproved",
-      "PayoutDisbursed",       "ClawbackRecovered",       "EventRetracted",
-      "PolicyRulesetActivated"};
+  static constexpr std::array<std::string_view, 17> kNames{
+      "CarrierRegistered",      "CarrierProfileAmended",   "AccreditationGranted",
+      "AccreditationRevoked",   "EvaluationRecorded",      "BrandOutputFiled",
+      "BrandOutputStarted",     "BrokerWorkstationOpened", "BrokerQualified",
+      "FundEstablished",        "AnnualReportSubmitted",   "PayoutApproved",
+      "PayoutDisbursed",        "ClawbackRecovered",       "EventRetracted",
+      "PolicyRulesetActivated", "LedgerPromoted"};
   static_assert(kNames.size() == std::variant_size_v<FactBody>);
   return kNames[body.index()];
 }
@@ -248,6 +248,8 @@ StatusOr<FactBody> DecodeData(std::string_view type, const Object& data) {
     body = EventRetracted{static_cast<std::uint64_t>(r.Integer("retracted_seq"))};
   } else if (t == "PolicyRulesetActivated") {
     body = RulesetActivated{};
+  } else if (t == "LedgerPromoted") {
+    body = LedgerPromoted{};
   } else {
     return Status(Code::kUnknownType, "unknown event type \"" + std::string(t) + "\"",
                   bj::object{{"field", "type"}});

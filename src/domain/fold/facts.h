@@ -132,12 +132,16 @@ struct EventRetracted {
 };
 // PolicyRulesetActivated is kept as its parsed Ruleset by the fact base (ruleset.h).
 struct RulesetActivated {};
+// LedgerPromoted records an operator's decision about the log itself (a read replica made the
+// primary: docs/operations.md), not a fact of the policy: nothing is derived from it.
+struct LedgerPromoted {};
 
 using FactBody =
     std::variant<Registered, ProfileAmended, AccreditationGranted, AccreditationRevoked,
                  EvaluationRecorded, BrandOutputFiled, BrandOutputStarted, BrokerWorkstationOpened,
                  BrokerQualified, FundEstablished, AnnualReportSubmitted, PayoutApproved,
-                 PayoutDisbursed, ClawbackRecovered, EventRetracted, RulesetActivated>;
+                 PayoutDisbursed, ClawbackRecovered, EventRetracted, RulesetActivated,
+                 LedgerPromoted>;
 
 struct Fact {
   std::uint64_t seq = 0;

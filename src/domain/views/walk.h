@@ -87,6 +87,7 @@ class Walk {
   void On(const Fact& f, const ClawbackRecovered& c);
   void On(const Fact&, const EventRetracted&) {}
   void On(const Fact&, const RulesetActivated&) {}
+  void On(const Fact&, const LedgerPromoted&) {}
 
   std::optional<Breach> JudgeBody(const Fact& f, const AccreditationGranted& g) const;
   std::optional<Breach> JudgeBody(const Fact& f, const AccreditationRevoked& r) const;
