@@ -164,22 +164,35 @@ std::unique_ptr<Ledger> RequireAcknowledgedIntact(const std::string& path, const
 
 ServeProcess StartServe(const std::string& data, const std::string& tokens,
                         std::uint64_t file_size_limit) {
+  return StartHatchery({"serve", "--data", data, "--tokens", tokens, "--listen", "127.0.0.1:0",
+                        "--log-level", "warn"},
+                       file_size_limit);
+}
+
+ServeProcess StartHatchery(const std::vector<std::string>& args, std::uint64_t file_size_limit) {
   ServeProcess serve;
   serve.child = ForkWithPipe([&](int fd) {
     ::dup2(fd, STDOUT_FILENO);
+    ::dup2(fd, STDERR_FILENO);
     if (file_size_limit > 0) {
       ::signal(SIGXFSZ, SIG_IGN);  // kept across exec: a write past the limit fails with EFBIG
       rlimit limit{file_size_limit, file_size_limit};
       ::setrlimit(RLIMIT_FSIZE, &limit);
     }
-    ::execl(HATCHERY_BINARY, HATCHERY_BINARY, "serve", "--data", data.c_str(), "--tokens",
-            tokens.c_str(), "--listen", "127.0.0.1:0", "--log-level", "warn",
-            static_cast<char*>(nullptr));
+    std::vector<char*> argv{const_cast<char*>(HATCHERY_BINARY)};
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    ::execv(HATCHERY_BINARY, argv.data());
     ::_exit(127);
   });
-  REQUIRE(ReadUntil(serve.child.read_fd, &serve.out, "stop with"));
-  std::size_t at = serve.out.find("127.0.0.1:") + std::string("127.0.0.1:").size();
-  serve.port = serve.out.substr(at, serve.out.find(' ', at) - at);
+  if (!ReadUntil(serve.child.read_fd, &serve.out, "stop with")) {
+    FAIL("hatchery " << args.front() << " ended before it was ready: " << serve.out);
+  }
+  const std::string loopback = "127.0.0.1:";
+  std::size_t at = serve.out.rfind(loopback, serve.out.find("stop with"));
+  REQUIRE(at != std::string::npos);
+  at += loopback.size();
+  serve.port = serve.out.substr(at, serve.out.find_first_not_of("0123456789", at) - at);
   return serve;
 }
 

@@ -78,7 +78,8 @@ Child ForkWithPipe(const std::function<void(int write_fd)>& body);
 bool ReadUntil(int fd, std::string* into, const std::string& stop_at = "");
 
 // `hatchery serve --data data --tokens tokens` started as a child process on a free loopback port,
-// once it says it is serving; `out` holds what it printed so far (the child's stdout is the pipe).
+// once it says it is serving; `out` holds what it printed so far (its stdout and stderr are the
+// pipe).
 // A `file_size_limit` (RLIMIT_FSIZE, with SIGXFSZ ignored) makes its writes fail beyond that many
 // bytes per file, as on a full disk.
 struct ServeProcess {
@@ -88,6 +89,9 @@ struct ServeProcess {
 };
 ServeProcess StartServe(const std::string& data, const std::string& tokens,
                         std::uint64_t file_size_limit = 0);
+// `hatchery <args>` (serve, or follow --serve) started the same way, once it prints "stop with";
+// `port` is the last loopback port named before that.
+ServeProcess StartHatchery(const std::vector<std::string>& args, std::uint64_t file_size_limit = 0);
 // Stops it with SIGTERM: the rest of its output is read into serve.out, the process waited for.
 // Returns its wait status.
 int StopServe(ServeProcess& serve);

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -197,10 +198,12 @@ class Ledger {
   Status MarkReplicaOf(const std::string& primary);
   // Keeps `events`, recorded by the primary, as they are — all of them or none: each must extend
   // the log exactly (the next seq, prev_hash the head's hash, a hash that is its content's, the
-  // next stream version, a later recorded_at, a new command id). Returns once they are durable.
-  // Errors: kCorruption (one does not extend the log: details.seq; nothing was kept), kBadRequest
-  // (a malformed envelope), kForbidden (not opened with `replica`), kUnavailable.
-  Status AppendRecorded(std::vector<Event> events);
+  // next stream version, a later recorded_at, a new command id) and, where `roots` names its seq,
+  // leave the log with that Merkle root (a signed checkpoint's of that size). Returns once they
+  // are durable. Errors: kCorruption (one does not extend the log, or a root differs: details.seq;
+  // nothing was kept), kBadRequest (a malformed envelope), kForbidden (not opened with `replica`),
+  // kUnavailable.
+  Status AppendRecorded(std::vector<Event> events, const std::map<std::uint64_t, Hash>& roots = {});
   // Turns a replica into a primary: records `decision` for `actor` as any append (the rules
   // check it), then removes the replica mark; from then on this ledger appends. Errors: as
   // Append, kForbidden (not opened with `replica`, or a store not marked a replica).

@@ -33,7 +33,7 @@ Status Ledger::MarkReplicaOf(const std::string& primary) {
   return store_->Write(&batch);
 }
 
-Status Ledger::AppendRecorded(std::vector<Event> events) {
+Status Ledger::AppendRecorded(std::vector<Event> events, const std::map<std::uint64_t, Hash>& roots) {
   if (!replica_) return NotAReplica();
   if (!writer_) return Status(Code::kUnavailable, "this ledger was opened read-only");
   std::vector<ledger::PreparedCommand> prepared;
@@ -45,6 +45,7 @@ Status Ledger::AppendRecorded(std::vector<Event> events) {
       return Status(p.status().code(), "event " + std::to_string(seq) + ": " + p.status().message(),
                     p.status().details());
     }
+    if (auto root = roots.find(seq); root != roots.end()) p->root_after = root->second;
     prepared.push_back(std::move(p).value());
   }
   if (prepared.empty()) return Status::Ok();

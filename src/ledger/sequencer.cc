@@ -233,7 +233,15 @@ StatusOr<AppendResult> Sequencer::StageRecorded(const PreparedCommand& p,
     return refuse("its command_id \"" + e.command_id + "\" was used before");
   }
   Event copy = e;
-  return Record(std::move(copy), p, *micros, &e.hash, batch);
+  ASSIGN_OR_RETURN(AppendResult result, Record(std::move(copy), p, *micros, &e.hash, batch));
+  if (p.root_after && staged_tree_.Root() != *p.root_after) {
+    return Status(Code::kCorruption,
+                  "the log through event " + std::to_string(e.seq) + " has the root " +
+                      ToHex(staged_tree_.Root()) + ", not the " + ToHex(*p.root_after) +
+                      " of its signed checkpoint",
+                  bj::object{{"seq", e.seq}});
+  }
+  return result;
 }
 
 StatusOr<AppendResult> Sequencer::Record(Event e, const PreparedCommand& p, std::int64_t micros,

@@ -35,6 +35,8 @@ struct PreparedCommand {
   // ledger would otherwise assign (seq, stream_version, recorded_at, event_id, actor, the hashes),
   // checked and kept as it is. Its `data` is empty: `command.data` holds it.
   std::optional<Event> recorded;
+  // For a recorded event: the Merkle root the log must have through it (a signed checkpoint's).
+  std::optional<Hash> root_after;
 };
 // `actor` must already be valid (ValidateActor): it is checked once per request, not per command.
 // `rules` (may be null) validates the type and data.
@@ -69,7 +71,8 @@ class Sequencer {
   // (PreparedCommand::recorded) is staged only if it extends the log exactly — the next seq and
   // stream version, a later recorded_at, a new command id, prev_hash the head's hash, and a hash
   // that is its content's — and is otherwise refused with kCorruption saying which does not hold
-  // (details.seq); the rules apply it without checking it (the primary did).
+  // (details.seq), as is one after which the log's root is not its `root_after`; the rules apply
+  // it without checking it (the primary did).
   StatusOr<AppendResult> Stage(const PreparedCommand& command, const Actor& actor,
                                rocksdb::WriteBatch* batch);
 

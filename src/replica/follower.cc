@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
+#include <map>
 
 #include "hatchery/checkpoint.h"
 #include "hatchery/json.h"
+#include "hatchery/note.h"
 
 namespace hatchery::replica {
 namespace {
@@ -21,6 +23,9 @@ constexpr std::string_view kEventPush = R"({"push":"event","event":)";
 // Request ids of the follower's own requests, told apart from each other in the answers.
 constexpr std::int64_t kCheckpointsId = 1;
 constexpr std::int64_t kAckId = 2;
+
+// Events held back, at most, to be kept together with the signed checkpoint they lead up to.
+constexpr std::uint64_t kMaxHeld = 20'000;
 
 Status Fork(const std::string& what) {
   return Status(Code::kCorruption, "fork: " + what + "; the replica stops and keeps its copy");
@@ -98,14 +103,17 @@ bj::object Follower::Describe() const {
   std::lock_guard lock(status_mu_);
   const std::uint64_t head = ledger_.head().seq;
   const std::uint64_t primary = std::max(primary_seq_, head);
-  const double behind =
-      primary > head ? std::chrono::duration<double>(Clock::now() - caught_up_at_).count() : 0.0;
+  const std::int64_t behind_ms =
+      primary > head
+          ? std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - caught_up_at_)
+                .count()
+          : 0;
   return bj::object{{"primary", options_.primary.address},
                     {"connected", connected_},
                     {"head_seq", head},
                     {"primary_seq", primary},
                     {"lag_events", primary - head},
-                    {"lag_seconds", behind},
+                    {"lag_ms", behind_ms},
                     {"checkpoints_checked", checkpoints_checked_},
                     {"checked_through", checked_through_},
                     {"reconnects", reconnects_},
@@ -159,13 +167,19 @@ Status Follower::FollowOnce() {
                   ": it was rolled back, or is another log");
     }
     ASSIGN_OR_RETURN(bj::object got, connection->Call("get", {{"seq", head.seq}}));
-    const bj::value* hash = got.if_contains("hash");
+    const bj::value* event = got.if_contains("event");
+    const bj::value* hash = event && event->is_object() ? event->as_object().if_contains("hash")
+                                                        : nullptr;
     auto theirs = hash && hash->is_string() ? HashFromHex(hash->as_string()) : std::nullopt;
     if (!theirs || *theirs != head.hash) {
       return Fork("the primary's event " + std::to_string(head.seq) +
                   " is not this replica's (hash " + ToHex(head.hash) + "): the histories differ");
     }
   }
+  // The checkpoints first, so that the backlog is checked against them before it is kept.
+  ASSIGN_OR_RETURN(bj::object checkpoints,
+                   connection->Call("checkpoints", {{"since", asked_through_}}));
+  RETURN_IF_ERROR(TakeCheckpoints(checkpoints));
   ASSIGN_OR_RETURN(bj::object subscribed,
                    connection->Call("subscribe", {{"from_seq", head.seq + 1}}));
   spdlog::info("replica of {}: following from event {} (the primary has {})",
@@ -198,7 +212,7 @@ Status Follower::FollowOnce() {
                      connection->NextLine(std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::max<Clock::duration>(wait, Clock::duration::zero()))));
     if (!line) {
-      if (!batch.empty()) RETURN_IF_ERROR(Keep(*connection, batch));
+      if (!batch.empty() && !Hold(batch)) RETURN_IF_ERROR(Keep(*connection, batch));
       continue;
     }
     if (line->starts_with(kEventPush) && line->ends_with('}')) {
@@ -208,7 +222,9 @@ Status Follower::FollowOnce() {
       if (!event.ok())
         return Fork("the primary sent a malformed event: " + event.status().message());
       batch.push_back(std::move(event).value());
-      if (batch.size() >= options_.max_batch) RETURN_IF_ERROR(Keep(*connection, batch));
+      if (batch.size() >= options_.max_batch && !Hold(batch)) {
+        RETURN_IF_ERROR(Keep(*connection, batch));
+      }
       continue;
     }
     ASSIGN_OR_RETURN(bj::value message, json::ParseStrict(*line));
@@ -236,16 +252,26 @@ Status Follower::FollowOnce() {
       if (!result || !result->is_object()) {
         return Status(Code::kUnavailable, "the primary's checkpoints came without a result");
       }
-      if (!batch.empty()) RETURN_IF_ERROR(Keep(*connection, batch));
       RETURN_IF_ERROR(TakeCheckpoints(result->as_object()));
     }
   }
   return Status::Ok();
 }
 
+bool Follower::Hold(const std::vector<Event>& batch) const {
+  const std::uint64_t first = batch.front().seq, last = batch.back().seq;
+  return std::any_of(pending_checkpoints_.begin(), pending_checkpoints_.end(), [&](const Pending& p) {
+    return p.size > last && p.size - first < kMaxHeld;
+  });
+}
+
 Status Follower::Keep(client::Connection& connection, std::vector<Event>& batch) {
   const std::uint64_t first = batch.front().seq, last = batch.back().seq;
-  Status kept = ledger_.AppendRecorded(std::move(batch));
+  std::map<std::uint64_t, Hash> roots;  // the signed roots the batch must give the log
+  for (const Pending& p : pending_checkpoints_) {
+    if (p.size >= first && p.size <= last) roots.emplace(p.size, p.root);
+  }
+  Status kept = ledger_.AppendRecorded(std::move(batch), roots);
   batch.clear();
   if (kept.code() == Code::kCorruption) {
     return Fork("the primary sent events " + std::to_string(first) + "–" + std::to_string(last) +
@@ -272,8 +298,16 @@ Status Follower::TakeCheckpoints(const bj::object& result) {
                   checkpoint.status().message());
     }
     if (checkpoint->size <= asked_through_) continue;
+    auto parsed = note::Parse(note->as_string());
+    Status signature = parsed.ok() ? note::Verify(*parsed, options_.primary_key) : parsed.status();
+    if (!signature.ok() || checkpoint->origin != ledger_.origin()) {
+      return Fork("the primary keeps a checkpoint of " + std::to_string(checkpoint->size) +
+                  " events that is not its log's, signed by its key: " +
+                  (signature.ok() ? "origin " + checkpoint->origin : signature.message()));
+    }
     asked_through_ = checkpoint->size;
-    pending_checkpoints_.emplace_back(checkpoint->size, std::string(note->as_string()));
+    pending_checkpoints_.push_back(
+        Pending{checkpoint->size, checkpoint->root, std::string(note->as_string())});
   }
   return CheckPendingCheckpoints();
 }
@@ -281,17 +315,17 @@ Status Follower::TakeCheckpoints(const bj::object& result) {
 Status Follower::CheckPendingCheckpoints() {
   const std::uint64_t head = ledger_.head().seq;
   auto due = std::find_if(pending_checkpoints_.begin(), pending_checkpoints_.end(),
-                          [&](const auto& p) { return p.first > head; });
+                          [&](const Pending& p) { return p.size > head; });
   for (auto it = pending_checkpoints_.begin(); it != due; ++it) {
-    Status checked = ledger_.AddCheckpoint(it->second, options_.primary_key);
+    Status checked = ledger_.AddCheckpoint(it->note, options_.primary_key);
     if (checked.code() == Code::kUnavailable) return checked;
     if (!checked.ok()) {
-      return Fork("the primary's signed checkpoint of " + std::to_string(it->first) +
+      return Fork("the primary's signed checkpoint of " + std::to_string(it->size) +
                   " events does not check out against this replica's log: " + checked.message());
     }
     SetStatus([&] {
       ++checkpoints_checked_;
-      checked_through_ = it->first;
+      checked_through_ = it->size;
     });
   }
   pending_checkpoints_.erase(pending_checkpoints_.begin(), due);

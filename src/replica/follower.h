@@ -1,9 +1,12 @@
 // A read replica's follower (docs/operations.md "A read replica"): keeps a copy of a primary's log
 // by tailing its `subscribe`, trusting nothing it is sent. Every event is kept only if it extends
 // the copy exactly — its hash its content's, its prev_hash the head's hash, the next seq
-// (Ledger::AppendRecorded) — and every signed checkpoint the primary keeps is checked, once the
-// copy reaches its size, against the copy's own Merkle root and the primary's key given here
-// (Ledger::AddCheckpoint), then kept beside it. On (re)connecting, the primary must have the copy's
+// (Ledger::AppendRecorded). Every signed checkpoint the primary keeps is taken (asked for before
+// subscribing, then every poll), its signature checked against the primary's key given here; the
+// events up to its size are kept only if they give the log its root, and it is then kept beside
+// them (Ledger::AddCheckpoint): received events are held back (up to 20,000) until they reach a
+// known checkpoint, so that a backlog is never kept unchecked. A checkpoint signed after the copy
+// passed its size is checked against the copy when it comes. On (re)connecting, the primary must have the copy's
 // head event with the same hash. What does not extend the copy is a fork: the follower refuses it,
 // logs it at critical and stops, the copy left as it was. A lost connection is retried, from the
 // copy's own head, with a growing pause. The follower acknowledges what it kept (`ack`), so the
@@ -60,9 +63,10 @@ class Follower {
   Status Run();
   // Any thread: Run returns within a poll interval.
   void Stop();
-  // Any thread: {"primary", "connected", "head_seq", "primary_seq", "lag_events", "lag_seconds",
+  // Any thread: {"primary", "connected", "head_seq", "primary_seq", "lag_events", "lag_ms",
   // "checkpoints_checked", "checked_through", "reconnects", "last_error"}. primary_seq is the
-  // primary's head as last told (at least this head); lag_seconds is 0 while the copy has
+  // primary's head as last told (at least this head); lag_ms (integer milliseconds: the protocol's
+  // numbers are integers) is 0 while the copy has
   // everything the primary was last known to have, else the time since it last had.
   boost::json::object Describe() const;
 
@@ -70,6 +74,8 @@ class Follower {
   // One connection: hello, the head check, subscribe, then keeps events until the connection
   // fails (its status), Stop (OK) or a fork (kCorruption).
   Status FollowOnce();
+  // Whether `batch` is to wait for more events: a known checkpoint lies just beyond it.
+  bool Hold(const std::vector<Event>& batch) const;
   // Keeps a batch of received events; then acknowledges them and checks the checkpoints due.
   Status Keep(client::Connection& connection, std::vector<Event>& batch);
   // The answer to a `checkpoints` poll: each checkpoint checked now or once the copy reaches it.
@@ -83,8 +89,13 @@ class Follower {
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;  // wakes the pause between connections
 
-  // Run's thread only: checkpoints received of sizes beyond the copy's head, by size.
-  std::vector<std::pair<std::uint64_t, std::string>> pending_checkpoints_;
+  // Run's thread only: checkpoints received, their signatures checked, not yet kept, by size.
+  struct Pending {
+    std::uint64_t size;
+    Hash root;
+    std::string note;
+  };
+  std::vector<Pending> pending_checkpoints_;
   std::uint64_t asked_through_ = 0;  // checkpoints of at most this size were received
 
   mutable std::mutex status_mu_;  // guards what Describe reports

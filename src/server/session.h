@@ -195,7 +195,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // `ack` {"seq"}: a subscribed replica has kept every event through seq (docs/operations.md).
   StatusOr<boost::json::object> Ack(const boost::json::object& args);
   // For `stats`: every connection that acknowledged events, with its lag behind the head in
-  // events and in seconds (now − recorded_at of the first event it has not acknowledged).
+  // events and in milliseconds (now − recorded_at of the first event it has not acknowledged).
   boost::json::array ReplicaLags() const;
 
   // `hello`: binds the connection to the token's actor, or counts a failure (answered after a

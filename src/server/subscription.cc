@@ -127,14 +127,13 @@ bj::array Session::ReplicaLags() const {
   for (auto& [lag, acked] : replicas) {
     lag["acked_seq"] = acked;
     lag["lag_events"] = head > acked ? head - acked : 0;
-    double seconds = 0;
+    std::int64_t lag_ms = 0;
     if (head > acked) {  // the first event it lacks: how long the primary has had it
       auto first_missing = state_->ledger.Get(acked + 1);
-      auto recorded =
-          first_missing.ok() ? ParseTimestamp(first_missing->recorded_at) : std::nullopt;
-      if (recorded) seconds = static_cast<double>(std::max<std::int64_t>(0, now - *recorded)) / 1e6;
+      auto recorded = first_missing.ok() ? ParseTimestamp(first_missing->recorded_at) : std::nullopt;
+      if (recorded) lag_ms = std::max<std::int64_t>(0, now - *recorded) / 1000;
     }
-    lag["lag_seconds"] = seconds;
+    lag["lag_ms"] = lag_ms;
     out.push_back(std::move(lag));
   }
   return out;
