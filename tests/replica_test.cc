@@ -43,7 +43,8 @@ struct Primary {
     Start("0");
   }
   std::string NewToken(const std::string& actor, const std::string& role) const {
-    auto added = RunHatchery("token add --tokens " + tokens + " --actor " + actor + " --role " + role);
+    auto added =
+        RunHatchery("token add --tokens " + tokens + " --actor " + actor + " --role " + role);
     REQUIRE(added.exit_code == 0);
     return testing::Lines(added.out).front();
   }
@@ -56,9 +57,9 @@ struct Primary {
   }
   std::string address() const { return "127.0.0.1:" + port; }
   std::vector<std::string> FollowArgs(const std::string& replica) const {
-    return {"follow",       "--connect", address(), "--token",    auditor,      "--primary-key",
-            data + ".pub", "--data",    replica,   "--serve",    "127.0.0.1:0", "--tokens",
-            tokens,        "--log-level", "warn"};
+    return {"follow",        "--connect",   address(), "--token",     auditor,
+            "--primary-key", data + ".pub", "--data",  replica,       "--serve",
+            "127.0.0.1:0",   "--tokens",    tokens,    "--log-level", "warn"};
   }
 };
 
@@ -93,10 +94,13 @@ std::vector<std::string> Records(const std::string& dir) {
   auto ledger = Ledger::Open(dir, read_only);
   REQUIRE(ledger.ok());
   std::vector<std::string> out;
-  REQUIRE((*ledger)->ForEachRecord(1, (*ledger)->head().seq, [&](std::uint64_t, std::string_view r) {
-    out.emplace_back(r);
-    return Status::Ok();
-  }).ok());
+  REQUIRE((*ledger)
+              ->ForEachRecord(1, (*ledger)->head().seq,
+                              [&](std::uint64_t, std::string_view r) {
+                                out.emplace_back(r);
+                                return Status::Ok();
+                              })
+              .ok());
   return out;
 }
 
@@ -308,8 +312,7 @@ TEST_CASE("replica: a primary whose history was rewritten behind its back is ref
   testing::StopServe(primary.process);
 }
 
-TEST_CASE("replica: a primary with another history is a fork, and the replica stops",
-          "[replica]") {
+TEST_CASE("replica: a primary with another history is a fork, and the replica stops", "[replica]") {
   Primary primary;
   const std::string replica = primary.dir.Sub("r");
   ServeProcess follower = StartHatchery(primary.FollowArgs(replica));
@@ -329,8 +332,7 @@ TEST_CASE("replica: a primary with another history is a fork, and the replica st
   testing::StopServe(primary.process);
 }
 
-TEST_CASE("promote: only with the former primary fenced, and recorded as an event",
-          "[replica]") {
+TEST_CASE("promote: only with the former primary fenced, and recorded as an event", "[replica]") {
   Primary primary;
   const std::string replica = primary.dir.Sub("r");
   ServeProcess follower = StartHatchery(primary.FollowArgs(replica));
@@ -343,8 +345,9 @@ TEST_CASE("promote: only with the former primary fenced, and recorded as an even
   auto served = RunHatchery("serve --data " + replica + " --tokens " + primary.tokens);
   CHECK(served.exit_code == 2);
   CHECK_THAT(served.out, Catch::Contains("read replica of " + primary.address()));
-  CHECK(RunHatchery("append --data " + replica + " --actor ops " HATCHERY_SAMPLE_EVENTS)
-            .exit_code == 2);
+  CHECK(
+      RunHatchery("append --data " + replica + " --actor ops " HATCHERY_SAMPLE_EVENTS).exit_code ==
+      2);
   auto unfenced = RunHatchery("promote --data " + replica + " --actor ops --document-ref X-1");
   CHECK(unfenced.exit_code != 0);
   CHECK_THAT(unfenced.out, Catch::Contains("--primary-fenced"));
@@ -363,8 +366,9 @@ TEST_CASE("promote: only with the former primary fenced, and recorded as an even
   CHECK(Number(decision.at("data").as_object(), "replicated_through_seq") == copied);
   CHECK(RunHatchery("verify --data " + replica).exit_code == 0);
   // Now a primary: it serves and appends, and is followed no more as a replica.
-  CHECK(RunHatchery("append --data " + replica + " --actor ops " HATCHERY_SAMPLE_EVENTS)
-            .exit_code == 0);
+  CHECK(
+      RunHatchery("append --data " + replica + " --actor ops " HATCHERY_SAMPLE_EVENTS).exit_code ==
+      0);
   CHECK(RunHatchery("promote --data " + replica +
                     " --actor ops --document-ref X-2 --primary-fenced again")
             .exit_code == 2);
@@ -383,8 +387,8 @@ TEST_CASE("backup: online, through the server, recording the signed checkpoint i
   CHECK((*forbidden)->Call("backup").status().code() == Code::kForbidden);
 
   const std::string backups = primary.dir.Sub("backups");
-  auto checked = RunHatchery("backup --verify --to " + backups + " --pubkey " + primary.data +
-                             ".pub");
+  auto checked =
+      RunHatchery("backup --verify --to " + backups + " --pubkey " + primary.data + ".pub");
   INFO(checked.out);
   CHECK(checked.exit_code == 0);
   CHECK_THAT(checked.out, Catch::Contains("signed checkpoint of " + std::to_string(head)));

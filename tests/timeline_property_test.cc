@@ -28,6 +28,7 @@
 
 #include "domain/views/projections.h"
 #include "policy_fixture.h"
+#include "property.h"
 #include "timeline_model.h"
 
 namespace hatchery::testing {
@@ -817,34 +818,6 @@ bj::array View(const domain::Projection& p, std::string_view view) {
   auto rows = domain::ViewRows(p, view);
   RC_ASSERT(rows.ok());
   return std::move(rows).value();
-}
-
-// rc::prop (rapidcheck/catch.h) with this file's default number of histories: RC_PARAMS's
-// max_success when it gives one, else `default_max_success`.
-template <typename Testable>
-void Prop(const std::string& description, int default_max_success, Testable&& testable) {
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  const char* env = std::getenv("RC_PARAMS");
-  if (env == nullptr || std::string_view(env).find("max_success") == std::string_view::npos) {
-    params.maxSuccess = default_max_success;
-  }
-  rc::detail::TestMetadata metadata;
-  metadata.id = description;
-  metadata.description = description;
-  SECTION(description) {
-    const auto result =
-        rc::detail::checkTestable(std::forward<Testable>(testable), metadata, params);
-    if (result.template is<rc::detail::SuccessResult>()) {
-      SUCCEED();
-    } else {
-      // Printed as it is (Catch would wrap the history's lines at 80 columns).
-      std::cout << "\n--- " << description << ": ";
-      rc::detail::printResultMessage(result, std::cout);
-      std::cout << "\n" << std::endl;
-      FAIL("property \"" << description << "\" falsified: the minimal history is printed above; "
-                         << "again with RC_PARAMS=\"seed=" << params.seed << "\"");
-    }
-  }
 }
 
 // A cut of the books: (--as-of-seq, --effective-on), each optional.

@@ -33,7 +33,8 @@ Status Ledger::MarkReplicaOf(const std::string& primary) {
   return store_->Write(&batch);
 }
 
-Status Ledger::AppendRecorded(std::vector<Event> events, const std::map<std::uint64_t, Hash>& roots) {
+Status Ledger::AppendRecorded(std::vector<Event> events,
+                              const std::map<std::uint64_t, Hash>& roots) {
   if (!replica_) return NotAReplica();
   if (!writer_) return Status(Code::kUnavailable, "this ledger was opened read-only");
   std::vector<ledger::PreparedCommand> prepared;

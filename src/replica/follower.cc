@@ -168,8 +168,8 @@ Status Follower::FollowOnce() {
     }
     ASSIGN_OR_RETURN(bj::object got, connection->Call("get", {{"seq", head.seq}}));
     const bj::value* event = got.if_contains("event");
-    const bj::value* hash = event && event->is_object() ? event->as_object().if_contains("hash")
-                                                        : nullptr;
+    const bj::value* hash =
+        event && event->is_object() ? event->as_object().if_contains("hash") : nullptr;
     auto theirs = hash && hash->is_string() ? HashFromHex(hash->as_string()) : std::nullopt;
     if (!theirs || *theirs != head.hash) {
       return Fork("the primary's event " + std::to_string(head.seq) +
@@ -260,9 +260,8 @@ Status Follower::FollowOnce() {
 
 bool Follower::Hold(const std::vector<Event>& batch) const {
   const std::uint64_t first = batch.front().seq, last = batch.back().seq;
-  return std::any_of(pending_checkpoints_.begin(), pending_checkpoints_.end(), [&](const Pending& p) {
-    return p.size > last && p.size - first < kMaxHeld;
-  });
+  return std::any_of(pending_checkpoints_.begin(), pending_checkpoints_.end(),
+                     [&](const Pending& p) { return p.size > last && p.size - first < kMaxHeld; });
 }
 
 Status Follower::Keep(client::Connection& connection, std::vector<Event>& batch) {

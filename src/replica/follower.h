@@ -6,11 +6,11 @@
 // events up to its size are kept only if they give the log its root, and it is then kept beside
 // them (Ledger::AddCheckpoint): received events are held back (up to 20,000) until they reach a
 // known checkpoint, so that a backlog is never kept unchecked. A checkpoint signed after the copy
-// passed its size is checked against the copy when it comes. On (re)connecting, the primary must have the copy's
-// head event with the same hash. What does not extend the copy is a fork: the follower refuses it,
-// logs it at critical and stops, the copy left as it was. A lost connection is retried, from the
-// copy's own head, with a growing pause. The follower acknowledges what it kept (`ack`), so the
-// primary's `stats` show its lag too.
+// passed its size is checked against the copy when it comes. On (re)connecting, the primary must
+// have the copy's head event with the same hash. What does not extend the copy is a fork: the
+// follower refuses it, logs it at critical and stops, the copy left as it was. A lost connection is
+// retried, from the copy's own head, with a growing pause. The follower acknowledges what it kept
+// (`ack`), so the primary's `stats` show its lag too.
 //
 // Thread safety: Run on one thread; Stop and Describe from any.
 #ifndef HATCHERY_REPLICA_FOLLOWER_H_

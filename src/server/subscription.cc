@@ -130,7 +130,8 @@ bj::array Session::ReplicaLags() const {
     std::int64_t lag_ms = 0;
     if (head > acked) {  // the first event it lacks: how long the primary has had it
       auto first_missing = state_->ledger.Get(acked + 1);
-      auto recorded = first_missing.ok() ? ParseTimestamp(first_missing->recorded_at) : std::nullopt;
+      auto recorded =
+          first_missing.ok() ? ParseTimestamp(first_missing->recorded_at) : std::nullopt;
       if (recorded) lag_ms = std::max<std::int64_t>(0, now - *recorded) / 1000;
     }
     lag["lag_ms"] = lag_ms;
