@@ -207,6 +207,15 @@ bj::object WaitCaughtUp(const Primary& primary, const std::string& port) {
   }
 }
 
+// A replica in `replica` that follows `primary` until it has the primary's head; then both are
+// stopped.
+void CopyThenStop(Primary& primary, const std::string& replica) {
+  ServeProcess follower = StartHatchery(primary.FollowArgs(replica));
+  WaitCaughtUp(primary, follower.port);
+  testing::StopServe(follower);
+  testing::StopServe(primary.process);
+}
+
 TEST_CASE("replica: kill -9 of the replica and of the primary lose and duplicate nothing",
           "[replica]") {
   Primary primary;
@@ -315,16 +324,13 @@ TEST_CASE("replica: a primary whose history was rewritten behind its back is ref
 TEST_CASE("replica: a primary with another history is a fork, and the replica stops", "[replica]") {
   Primary primary;
   const std::string replica = primary.dir.Sub("r");
-  ServeProcess follower = StartHatchery(primary.FollowArgs(replica));
-  WaitCaughtUp(primary, follower.port);
-  testing::StopServe(follower);
-  testing::StopServe(primary.process);
+  CopyThenStop(primary, replica);
   const auto copied = Records(replica);
   // Another demo in the primary's place: the same origin and size, other events.
   std::filesystem::remove_all(primary.data);
   REQUIRE(RunHatchery("demo --carriers 3 --data " + primary.data).exit_code == 0);
   primary.Start(primary.port);
-  follower = StartHatchery(primary.FollowArgs(replica));
+  ServeProcess follower = StartHatchery(primary.FollowArgs(replica));
   CHECK(ExitCode(follower) == 1);
   INFO(follower.out);
   CHECK_THAT(follower.out, Catch::Contains("fork") && Catch::Contains("the histories differ"));
@@ -335,10 +341,7 @@ TEST_CASE("replica: a primary with another history is a fork, and the replica st
 TEST_CASE("promote: only with the former primary fenced, and recorded as an event", "[replica]") {
   Primary primary;
   const std::string replica = primary.dir.Sub("r");
-  ServeProcess follower = StartHatchery(primary.FollowArgs(replica));
-  WaitCaughtUp(primary, follower.port);
-  testing::StopServe(follower);
-  testing::StopServe(primary.process);
+  CopyThenStop(primary, replica);
   const std::size_t copied = Records(replica).size();
 
   // A replica is neither served nor appended to as a primary.

@@ -27,10 +27,10 @@ struct WritableStore {
 };
 // Who the store is opened for (docs/ledger.md "Who writes").
 enum class Writer {
-  kLocal,   // appends for the user running this process: a local write, which a store set
-            // server-only refuses (kForbidden)
-  kServer,  // appends for the server's clients, each as its token's actor
-  kUpkeep,  // appends nothing: keeps snapshots or checkpoints of the folded state
+  kLocal,    // appends for the user running this process: a local write, which a store set
+             // server-only refuses (kForbidden)
+  kServer,   // appends for the server's clients, each as its token's actor
+  kUpkeep,   // appends nothing: keeps snapshots or checkpoints of the folded state
   kPromote,  // records a read replica's promotion (Ledger::Promote): the one local write a
              // replica takes
 };
