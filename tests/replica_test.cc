@@ -57,9 +57,10 @@ struct Primary {
   }
   std::string address() const { return "127.0.0.1:" + port; }
   std::vector<std::string> FollowArgs(const std::string& replica) const {
-    return {"follow",        "--connect",   address(), "--token",     auditor,
-            "--primary-key", data + ".pub", "--data",  replica,       "--serve",
-            "127.0.0.1:0",   "--tokens",    tokens,    "--log-level", "warn"};
+    return {"follow",        "--connect",   address(), "--token",   auditor,
+            "--primary-key", data + ".pub", "--data",  replica,     "--serve",
+            "127.0.0.1:0",   "--tokens",    tokens,    "--backups", replica + "-backups",
+            "--log-level",   "warn"};
   }
 };
 
@@ -119,6 +120,21 @@ std::uint64_t Number(const bj::object& o, std::string_view key) {
   return static_cast<std::uint64_t>(o.at(key).to_number<std::int64_t>());
 }
 
+// A valid CarrierRegistered envelope of carrier `id`.
+bj::object Registration(const std::string& id) {
+  return {{"command_id", "register-" + id},
+          {"stream", "carrier/" + id},
+          {"type", "CarrierRegistered"},
+          {"effective_date", "2026-07-01"},
+          {"data",
+           {{"carrier_id", id},
+            {"name", "Replica test " + id},
+            {"kind", "incubator"},
+            {"category", "comprehensive"},
+            {"host_type", "other"},
+            {"county", "horqin"}}}};
+}
+
 // Registers carriers at the primary, in batches, until stopped, reconnecting whenever it is down;
 // keeps every acknowledged event's seq and hash.
 class Appender {
@@ -158,18 +174,7 @@ class Appender {
       while (!stop_) {
         bj::array events;
         for (int i = 0; i < 10; ++i, ++next) {
-          const std::string id = "rep-" + std::to_string(next);
-          events.push_back(bj::object{{"command_id", "register-" + id},
-                                      {"stream", "carrier/" + id},
-                                      {"type", "CarrierRegistered"},
-                                      {"effective_date", "2026-07-01"},
-                                      {"data",
-                                       {{"carrier_id", id},
-                                        {"name", "Replica test " + id},
-                                        {"kind", "incubator"},
-                                        {"category", "comprehensive"},
-                                        {"host_type", "other"},
-                                        {"county", "horqin"}}}});
+          events.push_back(Registration("rep-" + std::to_string(next)));
         }
         auto answer = (*connection)->Call("append_batch", {{"events", std::move(events)}});
         if (!answer.ok()) {  // the primary went away (a retried command id is harmless), or not
@@ -251,9 +256,14 @@ TEST_CASE("replica: kill -9 of the replica and of the primary lose and duplicate
   // A replica takes no writes.
   auto refused = client::Connection::Open({"127.0.0.1:" + follower.port, primary.admin, ""});
   REQUIRE(refused.ok());
-  auto append = (*refused)->Call("append_batch", {{"events", bj::array{}}});
+  auto append =
+      (*refused)->Call("append_batch", {{"events", bj::array{Registration("on-replica")}}});
   CHECK(append.status().code() == Code::kForbidden);
   CHECK_THAT(append.status().message(), Catch::Contains(primary.address()));
+  // It backs up its own copy, which holds the primary's newest checkpoint.
+  bj::object backup = Call("127.0.0.1:" + follower.port, primary.admin, "backup");
+  CHECK(Number(backup, "head_seq") == Number(stats, "events"));
+  CHECK(backup.at("checkpoint").is_string());
 
   testing::StopServe(follower);
   testing::StopServe(primary.process);

@@ -194,7 +194,8 @@ class Ledger {
   // address of the primary it follows, and only a ledger opened with `LedgerOptions::replica`
   // writes to it. ReplicaOf: that address, or nullopt for a primary's store.
   StatusOr<std::optional<std::string>> ReplicaOf() const;
-  // Marks the store a replica of `primary` (opened with `replica`; kForbidden otherwise).
+  // Marks the store a replica of `primary` (opened with `replica`; kForbidden otherwise). Before
+  // any other thread uses the ledger.
   Status MarkReplicaOf(const std::string& primary);
   // Keeps `events`, recorded by the primary, as they are — all of them or none: each must extend
   // the log exactly (the next seq, prev_hash the head's hash, a hash that is its content's, the
@@ -230,6 +231,7 @@ class Ledger {
   std::string origin_;
   std::unique_ptr<ledger::NodeCache> node_cache_;  // upper Merkle nodes, read-through
   std::atomic<bool> replica_{false};  // opened with LedgerOptions::replica, not yet promoted
+  std::string replica_of_;            // the primary it follows (set before other threads use it)
 };
 
 // Proof documents (proof.h) from the ledger's stored tree. Errors: as Ledger::InclusionProof /

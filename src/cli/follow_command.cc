@@ -44,7 +44,6 @@ int RunFollow(FollowArgs args) {
   std::unique_ptr<server::Server> server;
   std::unique_ptr<replica::Follower> follower;
   if (args.serve) {
-    args.serving.options.replica_of = args.primary.connect;
     // The follower exists before the server serves; `stats` asks it how far behind it is.
     args.serving.options.replica_status = [&follower] { return follower->Describe(); };
     options.on_kept = [&server] { server->Replicated(); };
@@ -55,13 +54,12 @@ int RunFollow(FollowArgs args) {
     if (!started.ok()) return Fail(started.status());
     server = std::move(started).value();
   }
+  const std::string serving = server ? ", serving the read ops on " + args.serving.options.host +
+                                           ":" + std::to_string(server->port())
+                                     : "";
   std::printf("hatchery: %s follows %s from event %llu%s; stop with SIGTERM or Ctrl-C\n",
               args.dir.c_str(), args.primary.connect.c_str(),
-              static_cast<unsigned long long>((*ledger)->head().seq + 1),
-              server ? (", serving the read ops on " + args.serving.options.host + ":" +
-                        std::to_string(server->port()))
-                           .c_str()
-                     : "");
+              static_cast<unsigned long long>((*ledger)->head().seq + 1), serving.c_str());
   std::fflush(stdout);
 
   std::thread waiter([&] {

@@ -25,18 +25,15 @@ int RunPromote(const PromoteArgs& args) {
   auto store = OpenForAppend(args.dir, Writer::kPromote);
   if (!store.ok()) return Fail(store.status());
   Ledger& ledger = *store->ledger;
-  auto primary = ledger.ReplicaOf();
-  if (!primary.ok()) return Fail(primary.status());
-  if (!*primary) {
-    return Fail(Status(Code::kForbidden,
-                       "the store at " + args.dir + " is not a read replica: nothing to promote"));
-  }
+  auto marked = ledger.ReplicaOf();  // Promote refuses a store not marked a replica
+  if (!marked.ok()) return Fail(marked.status());
+  const std::string primary = marked->value_or("");
   const std::uint64_t head = ledger.head().seq;
   AppendCommand decision;
   decision.command_id = "promote-" + std::to_string(head + 1);
   decision.stream = "policy";
   decision.type = "LedgerPromoted";
-  decision.data = boost::json::object{{"former_primary", **primary},
+  decision.data = boost::json::object{{"former_primary", primary},
                                       {"fenced", args.fenced},
                                       {"replicated_through_seq", static_cast<std::int64_t>(head)}};
   decision.effective_date = TodayInChina();
@@ -45,7 +42,7 @@ int RunPromote(const PromoteArgs& args) {
   auto recorded = ledger.Promote(LocalActor(args.actor), std::move(decision));
   if (!recorded.ok()) return Fail(recorded.status());
   std::cout << "promoted: " << args.dir << " is a primary from event " << recorded->seq
-            << " (LedgerPromoted, hash " << ToHex(recorded->hash) << "); it followed " << **primary
+            << " (LedgerPromoted, hash " << ToHex(recorded->hash) << "); it followed " << primary
             << " through event " << head << "\n"
             << "serve it with hatchery serve --data " << args.dir
             << "; give it the signing key auditors trust (" << StoreKeyPrefix(args.dir)

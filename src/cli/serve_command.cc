@@ -89,8 +89,6 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--checkpoint-events", args->serving.options.checkpoint_events,
                   "and whenever N events were added since the last one signed (default 1000)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--backups", args->serving.options.backup_dir,
-                  "the backup directory of the `backup` op (admins: hatchery backup --connect)");
   cmd->callback([args, exit_code] { *exit_code = RunServe(*args); });
 }
 

@@ -30,6 +30,8 @@ CLI::Option* AddServingOptions(CLI::App* cmd, ServingArgs* args, const std::stri
           ->check(CLI::ExistingFile);
   cert->needs(tls_key);
   tls_key->needs(cert);
+  cmd->add_option("--backups", args->options.backup_dir,
+                  "the backup directory of the `backup` op (admins: hatchery backup --connect)");
   cmd->add_option("--log-level", args->log_level,
                   "info (a line per connection) or debug (a line per request)")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));

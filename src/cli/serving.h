@@ -19,8 +19,8 @@ struct ServingArgs {
   std::string log_level = "info";
 };
 
-// Adds the address option (named `listen_flag`: serve's --listen, follow's --serve), --tokens and
-// the connection limits, timeouts, TLS and log level. Returns the address option.
+// Adds the address option (named `listen_flag`: serve's --listen, follow's --serve), --tokens,
+// the connection limits, timeouts, TLS, --backups and the log level. Returns the address option.
 CLI::Option* AddServingOptions(CLI::App* cmd, ServingArgs* args, const std::string& listen_flag);
 
 // Completes args->options from the flags: the address, the timeouts; sets the log level.

@@ -39,7 +39,7 @@ StatusOr<std::string> NewestCheckpointWithin(const Ledger& ledger, std::uint64_t
 }
 
 StatusOr<BackupInfo> Decode(const rocksdb::BackupInfo& info) {
-  BackupInfo out{info.backup_id, info.timestamp, info.size, info.number_files, {}, {}};
+  BackupInfo out{info.backup_id, info.timestamp, info.size, info.number_files, {}, {}, {}};
   auto bad = [&] {
     return Status(Code::kCorruption,
                   "backup " + std::to_string(info.backup_id) + " does not say which head it holds");
@@ -161,20 +161,19 @@ StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, std::uint32_t 
   read_only.read_only = true;
   auto ledger = Ledger::Open(data_dir, read_only);
   if (!ledger.ok()) return fail(ledger.status().message());
-  auto root = (*ledger)->MerkleRoot(info.head.seq);
-  if (!root.ok()) return fail(root.status().message());
-  if (*root != info.root) {
-    return fail("the log's root at " + std::to_string(info.head.seq) + " events is " +
-                ToHex(*root) + ", not the " + ToHex(info.root) + " the backup recorded");
-  }
+  // The roots the backup recorded: its own at its head, its signed checkpoint's at that size.
+  std::vector<std::pair<std::uint64_t, Hash>> recorded{{info.head.seq, info.root}};
   if (!info.checkpoint.empty()) {
     auto checkpoint = CheckpointOfNote(info.checkpoint);
     if (!checkpoint.ok()) return fail("its checkpoint: " + checkpoint.status().message());
-    auto at = (*ledger)->MerkleRoot(checkpoint->size);
-    if (!at.ok()) return fail(at.status().message());
-    if (*at != checkpoint->root) {
-      return fail("the log's root at " + std::to_string(checkpoint->size) +
-                  " events is not the root of the signed checkpoint the backup recorded");
+    recorded.emplace_back(checkpoint->size, checkpoint->root);
+  }
+  for (const auto& [size, expected] : recorded) {
+    auto root = (*ledger)->MerkleRoot(size);
+    if (!root.ok()) return fail(root.status().message());
+    if (*root != expected) {
+      return fail("the log's root at " + std::to_string(size) + " events is " + ToHex(*root) +
+                  ", not the " + ToHex(expected) + " the backup recorded");
     }
   }
   return info;

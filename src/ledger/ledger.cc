@@ -136,6 +136,7 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
                                         "into a new directory or its own store)");
   }
   ledger->replica_ = options.replica;
+  if (replica_of) ledger->replica_of_ = *replica_of;
   if (options.rules) {
     RETURN_IF_ERROR(ledger->ForEach(1, recovered.head.seq, [&](const Event& e) {
       options.rules->Apply(e);
@@ -153,21 +154,20 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
 std::vector<StatusOr<AppendResult>> Ledger::Append(const Actor& actor,
                                                    std::vector<AppendCommand> commands,
                                                    AppendMode mode) {
-  std::promise<std::vector<StatusOr<AppendResult>>> answered;
-  auto results = answered.get_future();
-  AppendAsync(actor, std::move(commands), mode, [&answered](std::vector<StatusOr<AppendResult>> r) {
-    answered.set_value(std::move(r));
-  });
-  return results.get();
+  return ledger::Await(
+      [&](AppendCallback done) { AppendAsync(actor, std::move(commands), mode, std::move(done)); });
 }
 
 void Ledger::AppendAsync(const Actor& actor, std::vector<AppendCommand> commands, AppendMode mode,
                          AppendCallback done) {
   if (replica_) {
     done(std::vector<StatusOr<AppendResult>>(
-        commands.size(), Status(Code::kForbidden,
-                                "this store is a read replica: it takes events only from its "
-                                "primary (append there; `hatchery promote` makes it a primary)")));
+        commands.size(),
+        Status(Code::kForbidden,
+               "this store is a read replica of " +
+                   (replica_of_.empty() ? std::string("its primary") : replica_of_) +
+                   ": append there (`hatchery promote` makes this one a primary)",
+               boost::json::object{{"primary", replica_of_}})));
     return;
   }
   Submit(actor, std::move(commands), mode, std::move(done));

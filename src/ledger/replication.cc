@@ -1,6 +1,5 @@
 // The Ledger's side of read replicas (ledger.h "Read replicas"): a `meta` entry naming the primary,
 // events kept as the primary recorded them, and promotion.
-#include <future>
 #include <string>
 
 #include "hatchery/ledger.h"
@@ -30,7 +29,9 @@ Status Ledger::MarkReplicaOf(const std::string& primary) {
   if (read_only()) return Status(Code::kUnavailable, "this ledger is read-only: no settings");
   rocksdb::WriteBatch batch;
   batch.Put(store_->Handle(Cf::kMeta), std::string(ledger::kMetaReplicaOf), primary);
-  return store_->Write(&batch);
+  RETURN_IF_ERROR(store_->Write(&batch));
+  replica_of_ = primary;  // named in the refusal of appends
+  return Status::Ok();
 }
 
 Status Ledger::AppendRecorded(std::vector<Event> events,
@@ -50,12 +51,10 @@ Status Ledger::AppendRecorded(std::vector<Event> events,
     prepared.push_back(std::move(p).value());
   }
   if (prepared.empty()) return Status::Ok();
-  std::promise<std::vector<StatusOr<AppendResult>>> answered;
-  auto results = answered.get_future();
-  writer_->Submit(
-      Actor{}, std::move(prepared), AppendMode::kAllOrNothing,
-      [&answered](std::vector<StatusOr<AppendResult>> r) { answered.set_value(std::move(r)); });
-  for (const auto& result : results.get()) {
+  auto results = ledger::Await([&](AppendCallback done) {
+    writer_->Submit(Actor{}, std::move(prepared), AppendMode::kAllOrNothing, std::move(done));
+  });
+  for (const auto& result : results) {
     if (!result.ok() && result.status().code() != Code::kAborted) return result.status();
   }
   return Status::Ok();
@@ -65,13 +64,12 @@ StatusOr<AppendResult> Ledger::Promote(const Actor& actor, AppendCommand decisio
   if (!replica_) return NotAReplica();
   ASSIGN_OR_RETURN(auto primary, ReplicaOf());
   if (!primary) return Status(Code::kForbidden, "this store is not a replica: nothing to promote");
-  std::promise<std::vector<StatusOr<AppendResult>>> answered;
-  auto results = answered.get_future();
   std::vector<AppendCommand> commands;
   commands.push_back(std::move(decision));
-  Submit(actor, std::move(commands), AppendMode::kEach,
-         [&answered](std::vector<StatusOr<AppendResult>> r) { answered.set_value(std::move(r)); });
-  StatusOr<AppendResult> recorded = std::move(results.get().front());
+  StatusOr<AppendResult> recorded =
+      std::move(ledger::Await([&](AppendCallback done) {
+                  Submit(actor, std::move(commands), AppendMode::kEach, std::move(done));
+                }).front());
   if (!recorded.ok()) return recorded;
   rocksdb::WriteBatch batch;
   batch.Delete(store_->Handle(Cf::kMeta), std::string(ledger::kMetaReplicaOf));

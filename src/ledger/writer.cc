@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <exception>
+#include <future>
 
 namespace hatchery::ledger {
 namespace {
@@ -11,6 +12,13 @@ namespace {
 constexpr std::chrono::microseconds kIdleSpin{60};
 
 }  // namespace
+
+std::vector<StatusOr<AppendResult>> Await(const std::function<void(AppendCallback)>& submit) {
+  std::promise<std::vector<StatusOr<AppendResult>>> answered;
+  auto results = answered.get_future();
+  submit([&answered](std::vector<StatusOr<AppendResult>> r) { answered.set_value(std::move(r)); });
+  return results.get();
+}
 
 Status AbortedBecause(std::size_t rejected_index) {
   return Status(Code::kAborted,

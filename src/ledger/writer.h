@@ -28,6 +28,10 @@ namespace hatchery::ledger {
 // its all-or-nothing batch was rejected.
 Status AbortedBecause(std::size_t rejected_index);
 
+// Calls `submit` with a callback and returns the results it is given, once it is given them: the
+// blocking form of an asynchronous submission (Ledger::Append, AppendRecorded, Promote).
+std::vector<StatusOr<AppendResult>> Await(const std::function<void(AppendCallback)>& submit);
+
 class Writer {
  public:
   // Starts the writer thread. `store` must outlive the Writer.

@@ -180,8 +180,7 @@ Status Follower::FollowOnce() {
   ASSIGN_OR_RETURN(bj::object checkpoints,
                    connection->Call("checkpoints", {{"since", asked_through_}}));
   RETURN_IF_ERROR(TakeCheckpoints(checkpoints));
-  ASSIGN_OR_RETURN(bj::object subscribed,
-                   connection->Call("subscribe", {{"from_seq", head.seq + 1}}));
+  RETURN_IF_ERROR(connection->Call("subscribe", {{"from_seq", head.seq + 1}}).status());
   spdlog::info("replica of {}: following from event {} (the primary has {})",
                options_.primary.address, head.seq + 1, primary_size);
   SetStatus([&] {

@@ -63,10 +63,8 @@ struct ServerOptions {
   std::chrono::seconds checkpoint_every{0};
   // Where the `backup` op puts the store's backups (docs/operations.md); empty: it is refused.
   std::string backup_dir;
-  // A read replica's server (`hatchery follow --serve`): the address of the primary it follows,
-  // named in the refusal of every write; and what `stats` says of the replica (its lag).
-  // Empty: a primary.
-  std::string replica_of;
+  // A read replica's server (`hatchery follow --serve`, whose ledger refuses appends, naming the
+  // primary): what `stats` says of the replica (its lag). Empty: a primary.
   std::function<boost::json::object()> replica_status;
 };
 

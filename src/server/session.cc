@@ -325,14 +325,6 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
     }
     co_return co_await OnProjector(op, args);
   }
-  const std::string& primary = state_->options.replica_of;
-  if (!primary.empty() && (op == "append" || op == "append_batch" || op == "backup")) {
-    co_return Status(
-        Code::kForbidden,
-        "this server is a read replica of " + primary + ": " + op +
-            (op == "backup" ? " on the primary, or from the replica's files" : " to the primary"),
-        bj::object{{"op", op}, {"primary", primary}});
-  }
   if (op == "append") co_return co_await Append(args, false);
   if (op == "append_batch") co_return co_await Append(args, true);
   if (op == "backup") co_return co_await Backup(args);

@@ -62,6 +62,7 @@ void Session::SetSubscription(std::uint64_t generation) {
   }
   subscription_ = generation;
   subscribed_ = generation != 0;
+  if (generation == 0) acked_seq_ = 0;  // a replica no more
 }
 
 StatusOr<bj::object> Session::Subscribe(const bj::object& args) {
