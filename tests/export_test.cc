@@ -111,7 +111,7 @@ TEST_CASE("export: a bundle of the demo store checks out on its own and re-expor
   }
 }
 
-TEST_CASE("export: a range is proven against the export point; a year narrows the yearly files",
+TEST_CASE("export: a range is proven against the export point — a year narrows the yearly files",
           "[export]") {
   TempDir dir;
   std::string data = dir.Sub("s");

@@ -142,7 +142,7 @@ TEST_CASE("verify-export: an untouched bundle checks out with both verifiers", "
             .exit_code == 1);
 }
 
-TEST_CASE("verify-export: a range from the middle checks out; its projections are not recomputed",
+TEST_CASE("verify-export: a range from the middle checks out — its projections are not recomputed",
           "[export]") {
   const Bundles& b = SharedBundles();
   TempDir dir;

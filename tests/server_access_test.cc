@@ -31,7 +31,7 @@ bool ClosedSoon(Client& c) {
   return c.Line().empty();
 }
 
-TEST_CASE("access: SIGHUP reloads the tokens; a revoked token's connections close", "[server]") {
+TEST_CASE("access: SIGHUP reloads the tokens — a revoked token's connections close", "[server]") {
   testing::TempDir dir;
   std::string data = dir.Sub("s"), tokens = dir.Sub("tokens");
   REQUIRE(RunHatchery("demo --carriers 2 --data " + data).exit_code == 0);

@@ -81,11 +81,12 @@ TEST_CASE("server audit: a verify beyond the queue is answered overloaded at onc
   CHECK(ErrorCode(auditor.Call({{"id", 2}, {"op", "get"}, {"seq", 1}})) == "ok");
 }
 
-TEST_CASE("server audit: an admin has the server sign a checkpoint; others may not",
+TEST_CASE("server audit: an admin has the server sign a checkpoint — others may not",
           "[server][audit]") {
   auto key = note::GenerateKey("tongliao.hatchery/test");
   REQUIRE(key.ok());
-  Served s(WithKey(*key));
+  // None kept yet: a reader gets the state at the head, unsigned.
+  Served s(WithKey(*key), 4, Served::Kept::kNoCheckpoint);
   Client admin(s.server->port()), auditor(s.server->port());
   REQUIRE(ErrorCode(admin.Hello(s.admin)) == "ok");
   REQUIRE(ErrorCode(auditor.Hello(s.auditor)) == "ok");

@@ -4,17 +4,41 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
 
 namespace hatchery::server {
 
 namespace asio = boost::asio;
 namespace bj = boost::json;
+namespace fs = std::filesystem;
 using asio::ip::tcp;
 
-Served::Served(ServerOptions options, int carriers) {
-  REQUIRE(testing::RunHatchery("demo --carriers " + std::to_string(carriers) + " --data " +
-                               dir.Sub("s"))
-              .exit_code == 0);
+namespace {
+
+// Writes a demo store of `carriers` carriers at `store` (and its key beside it). The demo runs once
+// a process for each number of carriers and is copied after that: a test that serves many fresh
+// stores pays for one demo.
+void MakeDemo(int carriers, const std::string& store) {
+  static std::map<int, std::unique_ptr<testing::TempDir>> made;
+  std::unique_ptr<testing::TempDir>& demo = made[carriers];
+  if (!demo) {
+    auto dir = std::make_unique<testing::TempDir>();
+    REQUIRE(testing::RunHatchery("demo --carriers " + std::to_string(carriers) + " --data " +
+                                 dir->Sub("s"))
+                .exit_code == 0);
+    demo = std::move(dir);
+  }
+  fs::copy(demo->Sub("s"), store, fs::copy_options::recursive);
+  for (const char* key : {".key", ".pub"}) fs::copy_file(demo->Sub("s") + key, store + key);
+}
+
+}  // namespace
+
+Served::Served(ServerOptions options, int carriers, Kept kept) {
+  MakeDemo(carriers, dir.Sub("s"));
+  if (kept == Kept::kNoCheckpoint) testing::RawStore(dir.Sub("s")).DeleteAll("checkpoints");
   ledger = std::move(Ledger::Open(dir.Sub("s"), LedgerOptions{rules})).value();
   carrier = rules->facts().carrier_index().begin()->first;
   auto tokens = std::move(TokenStore::Load(dir.Sub("tokens"))).value();

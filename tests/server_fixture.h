@@ -23,8 +23,11 @@ struct Served {
   std::string carrier;                   // a registered carrier of the demo
   std::unique_ptr<Server> server;
 
+  // Whether the store keeps the checkpoint its demo signed at the end (as every demo does), or
+  // none, as a store from before checkpoints were signed by default.
+  enum class Kept { kDemoCheckpoint, kNoCheckpoint };
   // A demo of `carriers` carriers; `options.port` is replaced by a free one.
-  explicit Served(ServerOptions options = {}, int carriers = 4);
+  explicit Served(ServerOptions options = {}, int carriers = 4, Kept kept = Kept::kDemoCheckpoint);
 };
 
 // A blocking client of one connection.

@@ -200,7 +200,7 @@ TEST_CASE("hostile clients: one that never takes its answers is cut off, others 
   CHECK(connections == 1);  // the greedy one is gone, this one served throughout
 }
 
-TEST_CASE("read-only: a store that cannot write answers appends unavailable; reads go on",
+TEST_CASE("read-only: a store that cannot write answers appends unavailable — reads go on",
           "[server][hostile]") {
   testing::TempDir dir;
   std::string data = dir.Sub("s"), tokens = dir.Sub("tokens");

@@ -36,7 +36,7 @@ TEST_CASE("tls: the client speaks the protocol inside TLS", "[server][tls]") {
                                Catch::Contains("{\"id\":2,\"ok\":true"));
 }
 
-TEST_CASE("tls: plaintext and untrusting clients get no session; others are served",
+TEST_CASE("tls: plaintext and untrusting clients get no session — others are served",
           "[server][tls]") {
   Served s(WithTls());
   Client plain(s.server->port());

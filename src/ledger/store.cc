@@ -50,10 +50,13 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
   table.pin_top_level_index_and_filter = true;
   if (cf == Cf::kCommands || cf == Cf::kStreams) {
     // Point lookups on the append path: a Bloom filter answers "new command id" without I/O,
-    // in the SST files and in the memtable, where the recent keys are.
+    // in the SST files and in the memtable, where the recent keys are. The memtable's filter is
+    // sized from write_buffer_size (64 MiB): 1/64 of it, 1 MiB, is about 10 bits a key (as in the
+    // SST files) for ~80-byte entries even if one memtable filled it alone. It is zeroed whenever a
+    // memtable is made (at every open and flush), so a larger one is paid for at every open.
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     options.memtable_whole_key_filtering = true;
-    options.memtable_prefix_bloom_size_ratio = 0.05;
+    options.memtable_prefix_bloom_size_ratio = 1.0 / 64;
   }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
