@@ -67,7 +67,10 @@ std::vector<QueryCase> QueryCases(const std::string& carrier) {
       {"entitlements", {}, ""},
       {"entitlements", one, one_words},
       {"entitlements", {{"status", "active"}}, " --filter status=active"},
-      {"entitlements", {{"upgrade_of", ""}}, " --filter upgrade_of="},  // null reads as ""
+      {"entitlements", {{"amount", "500,000.00"}}, " --filter amount=500,000.00"},  // yuan
+      {"payouts",
+       {{"status", bj::array{"approved", "disbursed"}}},
+       " --filter status=approved --filter status=disbursed"},  // any of them
       {"payouts", {}, ""},
       {"payouts", one, one_words},
       {"payouts", {{"disbursed_on", ""}}, " --filter disbursed_on="},

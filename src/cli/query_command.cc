@@ -18,7 +18,7 @@ namespace {
 namespace bj = boost::json;
 
 struct QueryArgs {
-  std::string dir, view, format = "table";
+  std::string dir, view, format = "table", search, unit = "yuan";
   std::vector<std::string> filters;  // KEY=VALUE
   PointArgs point;
   RemoteArgs remote;
@@ -34,22 +34,44 @@ StatusOr<bj::object> Request(const QueryArgs& args) {
       return Status(Code::kBadRequest, "--filter wants KEY=VALUE, got \"" + f + "\"",
                     bj::object{{"field", "--filter"}});
     }
-    filter[f.substr(0, eq)] = f.substr(eq + 1);
+    // The same key again: any of its values.
+    bj::value& values = filter[f.substr(0, eq)];
+    if (!values.is_array()) values = bj::array{};
+    values.as_array().push_back(bj::string(f.substr(eq + 1)));
+  }
+  for (auto& [key, values] : filter) {
+    if (values.as_array().size() == 1) values = bj::value(values.as_array().front());
   }
   if (!filter.empty()) request["filter"] = std::move(filter);
+  if (!args.search.empty()) request["search"] = args.search;
   return request;
 }
 
 void PrintTable(const QueryArgs& args, const bj::object& answer) {
-  const std::string view = args.view == "carrier" ? "carriers" : args.view;
-  const auto& columns = read::Columns(view);
+  const auto& columns = read::Columns(args.view);
+  const read::Unit unit = args.unit == "wan" ? read::Unit::kWan : read::Unit::kYuan;
   std::vector<std::string> headers;
-  for (const read::Column& c : columns) headers.push_back(c.header);
+  bool money = false;
+  for (const read::Column& c : columns) {
+    headers.push_back(c.key);
+    money = money || c.shown == read::Column::Shown::kMoney;
+  }
   Table table(std::move(headers));
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].right_aligned()) table.AlignRight(i);
+  }
   const bj::array& rows = answer.at("rows").as_array();
+  const bj::value* names = answer.if_contains("carrier_names");
   for (const bj::value& row : rows) {
+    bj::object shown = row.as_object();  // with the carrier's name beside its id
+    const bj::value* id = shown.if_contains("carrier_id");
+    if (names && id && id->is_string()) {
+      if (const bj::value* name = names->as_object().if_contains(id->as_string())) {
+        shown["carrier_name"] = *name;
+      }
+    }
     std::vector<std::string> cells;
-    for (const read::Column& c : columns) cells.push_back(read::Cell(row.as_object(), c));
+    for (const read::Column& c : columns) cells.push_back(read::Cell(shown, c, unit));
     table.AddRow(std::move(cells));
   }
   table.Print(std::cout);
@@ -58,6 +80,9 @@ void PrintTable(const QueryArgs& args, const bj::object& answer) {
             << " rows; as of seq " << read::Plain(answer.at("as_of_seq"))
             << (args.point.effective_on.empty() ? std::string()
                                                 : ", effective on " + args.point.effective_on)
+            << (!money                     ? ""
+                : unit == read::Unit::kWan ? "; money in 万元 (10,000 yuan), to the hundredth"
+                                           : "; money in yuan")
             << "\n";
 }
 
@@ -84,11 +109,16 @@ void AddQueryCommand(CLI::App& app, int* exit_code) {
   query->add_option("view", args->view, "the projection")->required();
   query
       ->add_option("--filter", args->filters,
-                   "KEY=VALUE: only rows whose field equals VALUE (a nested field as "
-                   "values/jobs; an empty VALUE finds nulls)")
+                   "KEY=VALUE: only rows whose KEY (a table heading, or another field of the "
+                   "view) is VALUE; money keys in yuan; the same KEY again: any of the VALUEs; "
+                   "an empty VALUE finds nulls")
       ->take_all();
-  query->add_option("--format", args->format, "table (money in yuan) or json (money in fen)")
+  query->add_option("--search", args->search,
+                    "only rows with TEXT in an id or a name (letters in any case)");
+  query->add_option("--format", args->format, "table (money in --unit) or json (money in fen)")
       ->check(CLI::IsMember({"table", "json"}));
+  query->add_option("--unit", args->unit, "a table's money: yuan (default) or wan (万元)")
+      ->check(CLI::IsMember({"yuan", "wan"}));
   AddPointOptions(query, &args->point, "--as-of-seq", "--as-of");
   query->callback([args, exit_code] { *exit_code = RunQuery(*args); });
 }

@@ -31,6 +31,11 @@ std::size_t DisplayWidth(std::string_view s) {
   return width;
 }
 
+void Table::AlignRight(std::size_t column) {
+  if (right_.size() <= column) right_.resize(column + 1);
+  right_[column] = true;
+}
+
 void Table::AddRow(std::vector<std::string> cells) {
   for (std::string& cell : cells) cell = text::Printable(cell);
   rows_.push_back(std::move(cells));
@@ -48,8 +53,10 @@ void Table::Print(std::ostream& out) const {
     std::string text;
     for (std::size_t c = 0; c < widths.size(); ++c) {
       std::string cell = c < cells.size() ? cells[c] : "";
-      text += cell;
-      if (c + 1 < widths.size()) text += std::string(widths[c] - DisplayWidth(cell) + 2, ' ');
+      std::string pad(widths[c] - DisplayWidth(cell), ' ');
+      bool right = c < right_.size() && right_[c];
+      text += right ? pad + cell : cell;
+      if (c + 1 < widths.size()) text += (right ? "" : pad) + "  ";
     }
     out << text << "\n";
   };

@@ -19,11 +19,14 @@ std::size_t DisplayWidth(std::string_view utf8);
 class Table {
  public:
   explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+  // Pads column `column` on the left, so its figures line up on their last digit.
+  void AlignRight(std::size_t column);
   void AddRow(std::vector<std::string> cells);
   void Print(std::ostream& out) const;
 
  private:
   std::vector<std::string> headers_;
+  std::vector<bool> right_;  // by column
   std::vector<std::vector<std::string>> rows_;
 };
 

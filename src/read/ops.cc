@@ -8,6 +8,7 @@
 #include "hatchery/proof.h"
 #include "hatchery/sha256.h"
 #include "read/arguments.h"
+#include "read/cells.h"
 #include "read/diff.h"
 #include "read/explain.h"
 #include "read/filter.h"
@@ -37,12 +38,63 @@ StatusOr<bj::object> Get(const Ledger& ledger, const bj::object& args) {
   return bj::object{{"event", bj::parse(CanonicalForm(e, true))}};
 }
 
+// A read's selection of events: by actor, type and recorded time (an instant argument, if given).
+struct Selection {
+  std::string actor, type;
+  std::optional<std::int64_t> from_us, to_us;  // recorded at or after, at or before
+  bool any() const { return !actor.empty() || !type.empty() || from_us || to_us; }
+  bool Keeps(const Event& e) const {
+    return (actor.empty() || e.actor.id == actor) && (type.empty() || e.type == type);
+  }
+};
+
+StatusOr<std::optional<std::int64_t>> Instant(const bj::object& args, std::string_view field) {
+  ASSIGN_OR_RETURN(std::string text, Text(args, field, false));
+  if (text.empty()) return std::optional<std::int64_t>();
+  std::optional<std::int64_t> us = ParseInstant(text);
+  if (!us) return BadArgument(field, "must be an RFC 3339 UTC instant, e.g. 2026-01-10T00:00:00Z");
+  return us;
+}
+
+// At most this many events are looked at for one answer of a selective read; `more` says where to
+// go on.
+constexpr std::uint64_t kMaxScanned = 100'000;
+
 StatusOr<bj::object> ReadEvents(const Ledger& ledger, const bj::object& args) {
   ASSIGN_OR_RETURN(std::uint64_t from, Count(args, "from_seq", 1));
   ASSIGN_OR_RETURN(std::uint64_t limit, Limit(args));
-  ASSIGN_OR_RETURN(auto events, ledger.Read(from, limit));
-  std::uint64_t next = events.empty() ? std::max<std::uint64_t>(from, 1) : events.back().seq + 1;
-  return bj::object{{"events", EventsJson(events)}, {"next_seq", next}};
+  Selection select;
+  ASSIGN_OR_RETURN(select.actor, Text(args, "actor", false));
+  ASSIGN_OR_RETURN(select.type, Text(args, "type", false));
+  ASSIGN_OR_RETURN(select.from_us, Instant(args, "from_time"));
+  ASSIGN_OR_RETURN(select.to_us, Instant(args, "to_time"));
+  if (!select.any()) {
+    ASSIGN_OR_RETURN(auto events, ledger.Read(from, limit));
+    std::uint64_t next = events.empty() ? std::max<std::uint64_t>(from, 1) : events.back().seq + 1;
+    return bj::object{{"events", EventsJson(events)}, {"next_seq", next}};
+  }
+  // recorded_at increases with seq: the times are a range of seqs.
+  std::uint64_t last = ledger.head().seq;
+  if (select.to_us) {
+    ASSIGN_OR_RETURN(last, ledger.LastSeqRecordedBy(*select.to_us));
+  }
+  if (select.from_us) {
+    ASSIGN_OR_RETURN(std::uint64_t before, ledger.LastSeqRecordedBy(*select.from_us - 1));
+    from = std::max(from, before + 1);
+  }
+  from = std::max<std::uint64_t>(from, 1);
+  std::vector<Event> kept;
+  std::uint64_t next = from;
+  while (next <= last && kept.size() < limit && next - from < kMaxScanned) {
+    ASSIGN_OR_RETURN(auto page, ledger.Read(next, std::min<std::uint64_t>(last - next + 1, 1000)));
+    if (page.empty()) break;
+    for (Event& e : page) {
+      if (kept.size() == limit) break;
+      next = e.seq + 1;
+      if (select.Keeps(e)) kept.push_back(std::move(e));
+    }
+  }
+  return bj::object{{"events", EventsJson(kept)}, {"next_seq", next}, {"more", next <= last}};
 }
 
 StatusOr<bj::object> ReadStream(const Ledger& ledger, const bj::object& args) {
@@ -114,10 +166,25 @@ std::shared_ptr<const domain::Projection> QueriedProjection(const Facts& at, con
   return std::make_shared<const domain::Projection>(domain::ProjectCarrier(at.facts, cut, *one));
 }
 
+// The name of the carrier a row names (its carrier_id) but does not hold, as the projection has
+// it: {"carrier_name": …}, or {} for a row without one. What a table shows beside the id and a
+// search looks in; not part of the view, nor of its digest.
+bj::object CarrierName(const domain::Projection& projection, const bj::object& row) {
+  const bj::value* id = row.if_contains("carrier_id");
+  if (!id || !id->is_string() || row.contains("name")) return {};
+  const domain::CarrierOutcome* carrier = projection.FindCarrier(id->as_string());
+  return {{"carrier_name", carrier && carrier->profile.name ? bj::value(*carrier->profile.name)
+                                                            : bj::value(nullptr)}};
+}
+
 StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
   ASSIGN_OR_RETURN(std::string view, Text(args, "view", true));
   ASSIGN_OR_RETURN(bj::object filter_args, Object(args, "filter", "an object of field: value"));
-  ASSIGN_OR_RETURN(Filter filter, Filter::Of(filter_args, "filter"));
+  ASSIGN_OR_RETURN(std::string search, Text(args, "search", false));
+  if (Keys(view).empty()) {  // not a view: ForEachRow's error, which names the views
+    RETURN_IF_ERROR(domain::ForEachRow(domain::Projection{}, view, [](bj::object&&) {}));
+  }
+  ASSIGN_OR_RETURN(Filter filter, Filter::Of(filter_args, "filter", view, search));
   std::optional<std::string> carrier = filter.Wants("carrier_id");
   std::string shown = view;
   if (view == "carrier") {  // one carrier's profile: the carriers view filtered by carrier_id
@@ -132,10 +199,14 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
   bj::array rows;
   std::uint64_t view_rows = 0;
   domain::ViewDigestStream digest;  // of the whole view
+  bj::object names;                 // carrier_id → name, of the rows answered
   RETURN_IF_ERROR(domain::ForEachRow(*projection, view, [&](bj::object&& row) {
     if (!carrier) digest.Add(row);
     ++view_rows;
-    if (filter.Passes(row)) rows.push_back(std::move(row));
+    bj::object derived = CarrierName(*projection, row);
+    if (!filter.Passes(row, derived)) return;
+    if (!derived.empty()) names[row.at("carrier_id").as_string()] = derived["carrier_name"];
+    rows.push_back(std::move(row));
   }));
   bj::object out{{"view", shown},
                  {"as_of_seq", cut.max_seq},
@@ -146,6 +217,7 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
     out["digest"] = ToHex(digest.Final());
   }
   out["rows"] = std::move(rows);
+  if (!names.empty()) out["carrier_names"] = std::move(names);
   return out;
 }
 
