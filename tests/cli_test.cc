@@ -140,6 +140,20 @@ TEST_CASE("cli: query shows a projection as a table or as JSON, with filters", "
   CHECK_THAT(bad_view.out, Catch::Contains("entitlements"));
 }
 
+TEST_CASE("cli: a command line it cannot read exits 2, as the README says — --help exits 0",
+          "[cli]") {
+  for (const char* line :
+       {"", "nonsense", "query", "query carriers", "query carriers --data",
+        "query carriers --data x --unit pounds", "verify --data x --to-seq -1"}) {
+    INFO(line);
+    auto ran = RunHatchery(line);
+    CHECK(ran.exit_code == 2);
+    CHECK_FALSE(ran.out.empty());
+  }
+  CHECK(RunHatchery("--help").exit_code == 0);
+  CHECK(RunHatchery("query --help").exit_code == 0);
+}
+
 }  // namespace
 }  // namespace hatchery
 

@@ -117,9 +117,14 @@ TEST_CASE("explain: an id that names nothing is refused, saying what exists", "[
   CHECK_THAT(early.status().message(), Catch::Contains("the carrier has no entitlement"));
   auto nobody = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R1:x");
   CHECK_THAT(nobody.status().message(), Catch::Contains("no carrier \"x\""));
-  CHECK(read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "garbage")
-            .status()
-            .code() == Code::kNotFound);
+  auto garbage = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "garbage");
+  CHECK(garbage.status().code() == Code::kNotFound);
+  CHECK_THAT(garbage.status().message(), Catch::Contains("no carrier \"garbage\""));
+  // A carrier's id alone: what its entitlement ids are.
+  auto carrier = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "inc-1");
+  CHECK(carrier.status().code() == Code::kNotFound);
+  CHECK_THAT(carrier.status().message(),
+             Catch::Contains("that is carrier inc-1") && Catch::Contains("has R1:inc-1"));
 }
 
 TEST_CASE("diff: what the revocation and the recovery changed, and which events did it", "[diff]") {
@@ -201,6 +206,40 @@ TEST_CASE("explain and diff on the command line, in words and as JSON", "[explai
   REQUIRE(diff_json.exit_code == 0);
   CHECK(bj::parse(diff_json.out).at("to").at("effective_on") == "2024-12-31");
   CHECK(RunHatchery("diff --from x --to 1" + data).exit_code == 2);
+}
+
+}  // namespace
+}  // namespace hatchery::testing
+
+namespace hatchery::testing {
+namespace {
+
+TEST_CASE("diff in words: a summary beyond a screenful, largest first — levels by name",
+          "[diff][cli]") {
+  TempDir dir;
+  const std::string data = " --data " + dir.Sub("s");
+  REQUIRE(RunHatchery("demo --carriers 12" + data).exit_code == 0);
+  auto json = RunHatchery("diff --format json --from 1 --to 60" + data);
+  REQUIRE(json.exit_code == 0);
+  std::size_t changed = 0;
+  for (const auto& [view, rows] : bj::parse(json.out).at("views").as_object()) {
+    changed += rows.as_array().size();
+  }
+  REQUIRE(changed > 40);
+  auto summary = RunHatchery("diff --from 1 --to 60" + data);
+  REQUIRE(summary.exit_code == 0);
+  INFO(summary.out);
+  CHECK(Lines(summary.out).size() < 40);
+  CHECK_THAT(summary.out, Catch::Contains("entitlements: ") && Catch::Contains(" added") &&
+                              Catch::Contains("Largest changes") &&
+                              Catch::Contains(std::to_string(changed) + " rows changed") &&
+                              Catch::Contains("--full"));
+  auto full = RunHatchery("diff --full --from 1 --to 60" + data);
+  REQUIRE(full.exit_code == 0);
+  CHECK(Lines(full.out).size() > changed);
+  // A level changed is named, not counted.
+  CHECK_THAT(full.out, !Catch::Contains("entries →") && !Catch::Contains("→ 0 entries"));
+  CHECK(RunHatchery("diff --summary --full --from 1 --to 60" + data).exit_code == 2);
 }
 
 }  // namespace

@@ -179,13 +179,17 @@ TEST_CASE("export: refusals leave nothing behind", "[export]") {
   CHECK(RunHatchery("export --data " + data + " --out " + dir.Sub("exists")).exit_code == 2);
   CHECK(fs::is_empty(dir.Sub("exists")));
   for (const char* range : {" --from-seq 0", " --from-seq 50 --to-seq 40", " --to-seq 100000",
-                            " --as-of-seq 30 --to-seq 31"}) {
+                            " --as-of-seq 30 --to-seq 31", " --year 2030", " --year 1999"}) {
     INFO(range);
     auto refused = RunHatchery("export --data " + data + " --out " + dir.Sub("x") + range);
+    INFO(refused.out);
     CHECK(refused.exit_code == 2);
     CHECK_FALSE(fs::exists(dir.Sub("x")));
     CHECK_FALSE(fs::exists(dir.Sub("x.partial")));
   }
+  auto future = RunHatchery("export --data " + data + " --out " + dir.Sub("x") + " --year 2030");
+  CHECK_THAT(future.out,
+             Catch::Contains("no indicators of 2030") && Catch::Contains("nothing written"));
 }
 
 }  // namespace

@@ -388,5 +388,13 @@ TEST_CASE("verify-export: projections and signatures, which only the C++ verifie
   CHECK(Python(t).exit_code == 0);  // beyond what the format alone can show
 }
 
+TEST_CASE("verify_export.py: its Ed25519 checks RFC 8032's vectors and refuses flipped bits",
+          "[export][verify]") {
+  auto run = testing::Run("python3 " HATCHERY_TOOLS_DIR "/verify_export.py --self-test");
+  INFO(run.out);
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("RFC 8032's vectors check out"));
+}
+
 }  // namespace
 }  // namespace hatchery::exporting

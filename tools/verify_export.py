@@ -87,6 +87,111 @@ def parse_json(text):
     return json.loads(text, object_pairs_hook=_no_duplicates)
 
 
+# --- Ed25519 verification (RFC 8032 §5.1.7), after the RFC's own reference code (§6) -----------
+
+_P = 2 ** 255 - 19
+_L = 2 ** 252 + 27742317777372353535851937790883648493
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def _point_add(p, q):  # extended homogeneous coordinates (X, Y, Z, T)
+    a = (p[1] - p[0]) * (q[1] - q[0]) % _P
+    b = (p[1] + p[0]) * (q[1] + q[0]) % _P
+    c = 2 * p[3] * q[3] * _D % _P
+    d = 2 * p[2] * q[2] % _P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
+
+
+def _point_mul(s, p):
+    q = (0, 1, 1, 0)  # the neutral element
+    while s > 0:
+        if s & 1:
+            q = _point_add(q, p)
+        p = _point_add(p, p)
+        s >>= 1
+    return q
+
+
+def _point_equal(p, q):
+    return ((p[0] * q[2] - q[0] * p[2]) % _P == 0 and
+            (p[1] * q[2] - q[1] * p[2]) % _P == 0)
+
+
+def _recover_x(y, sign):
+    if y >= _P:
+        return None
+    x2 = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P)
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P != 0:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P != 0:
+        return None
+    if (x & 1) != sign:
+        x = _P - x
+    return x
+
+
+def _point_decompress(b):
+    if len(b) != 32:
+        return None
+    y = int.from_bytes(b, "little")
+    sign = y >> 255
+    y &= (1 << 255) - 1
+    x = _recover_x(y, sign)
+    return None if x is None else (x, y, 1, x * y % _P)
+
+
+_G_Y = 4 * pow(5, _P - 2, _P) % _P
+_G = (_recover_x(_G_Y, 0), _G_Y, 1, _recover_x(_G_Y, 0) * _G_Y % _P)
+
+
+def ed25519_verify(public, message, signature):
+    """Whether `signature` (64 bytes) is `public`'s (32 bytes) on `message` (RFC 8032 §5.1.7)."""
+    if len(public) != 32 or len(signature) != 64:
+        return False
+    a = _point_decompress(public)
+    r = _point_decompress(signature[:32])
+    s = int.from_bytes(signature[32:], "little")
+    if a is None or r is None or s >= _L:
+        return False
+    h = int.from_bytes(hashlib.sha512(signature[:32] + public + message).digest(), "little") % _L
+    return _point_equal(_point_mul(s, _G), _point_add(r, _point_mul(h, a)))
+
+
+# RFC 8032 §7.1, TEST 1 to 3: (public key, message, signature), hex.
+RFC8032_VECTORS = [
+    ("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b4"
+     "6bd25bf5f0595bbe24655141438e7a100b"),
+    ("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d"
+     "8c387b2eaeb4302aeeb00d291612bb0c00"),
+    ("fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6"
+     "594a7c15e9716ed28dc027beceea1ec40a"),
+]
+
+
+def self_test():
+    """The RFC's vectors verify, and each with one bit of its signature or message flipped does
+    not. Returns the failures (empty: all good)."""
+    failures = []
+    for i, (public, message, signature) in enumerate(RFC8032_VECTORS, 1):
+        pk, msg, sig = bytes.fromhex(public), bytes.fromhex(message), bytes.fromhex(signature)
+        if not ed25519_verify(pk, msg, sig):
+            failures.append("RFC 8032 TEST %d does not verify" % i)
+        bad_sig = sig[:10] + bytes([sig[10] ^ 1]) + sig[11:]
+        if ed25519_verify(pk, msg, bad_sig):
+            failures.append("RFC 8032 TEST %d verifies with a signature bit flipped" % i)
+        if ed25519_verify(pk, msg + b"\x00", sig):
+            failures.append("RFC 8032 TEST %d verifies for another message" % i)
+    return failures
+
+
 # --- RFC 6962 Merkle tree ------------------------------------------------------------------------
 
 def leaf_hash(leaf_input):
@@ -358,8 +463,14 @@ def verify(folder):
 
 
 def main(argv):
+    if argv[1:] == ["--self-test"]:
+        failures = self_test()
+        for failure in failures:
+            print("FAIL " + failure)
+        print("Ed25519: %s" % ("RFC 8032's vectors check out" if not failures else "broken"))
+        return 1 if failures else 0
     if len(argv) != 2 or argv[1].startswith("-"):
-        sys.stderr.write("usage: verify_export.py BUNDLE_DIR\n")
+        sys.stderr.write("usage: verify_export.py BUNDLE_DIR | --self-test\n")
         return 2
     report = verify(argv[1])
     report.print(sys.stdout)

@@ -36,6 +36,9 @@ struct VerifyOptions {
   // the caller), by size: the log must have each one's root at its size, and at least its events.
   // A log rewritten, or cut short, since a witness saw it is caught with no trust in its host.
   std::vector<Checkpoint> witnessed;
+  // Called after each batch of events checked with (events checked, events to check), for a
+  // progress line. None: not called.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
 };
 
 struct VerifyReport {

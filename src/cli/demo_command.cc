@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/store.h"
 #include "demo/history.h"
 
@@ -14,7 +15,8 @@ int RunDemo(const std::string& dir, int carriers) {
   auto store = OpenForAppend(dir, Writer::kLocal);
   if (!store.ok()) return Fail(store.status());
   if (Status keyed = CreateStoreKey(dir, store->ledger->origin()); !keyed.ok()) return Fail(keyed);
-  if (Status recorded = demo::Record(*store->ledger, acts); !recorded.ok()) return Fail(recorded);
+  Status recorded = demo::Record(*store->ledger, acts, TerminalProgress("recording"));
+  if (!recorded.ok()) return Fail(recorded);
   FinishWrites(*store);
   std::cout << "created a demo store in " << dir << ": " << acts.size() << " events, " << carriers
             << " carriers, 2019-2026\n"

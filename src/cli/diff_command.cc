@@ -1,10 +1,15 @@
 // diff: what changed between two points — rows added, removed and changed in every view, each
 // changed field with its old and new value (money in yuan for people, fen in JSON), and the
-// events responsible. The `diff` read op (read/ops.h), asked of the store here or of a server.
+// events responsible; beyond a screenful (or with --summary), counts and money per view and the
+// largest changes instead. The `diff` read op (read/ops.h), asked of the store here or of a server.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <tuple>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/point.h"
@@ -19,14 +24,27 @@ namespace {
 
 namespace bj = boost::json;
 
+// Beyond this many changed rows a diff in words is summarized unless --full is given.
+constexpr std::size_t kScreenful = 40;
+
 struct DiffArgs {
   std::string dir, from, to, from_effective_on, to_effective_on, format = "table";
+  bool summary = false, full = false;
   RemoteArgs remote;
 };
 
 std::string Shown(std::string_view field, const bj::value& v) {
   if (v.is_null()) return "-";
-  if (v.is_array()) return std::to_string(v.as_array().size()) + " entries";
+  if (v.is_array()) {  // levels by name; other lists by their size
+    std::string levels;
+    for (const bj::value& e : v.as_array()) {
+      const bj::object* o = e.if_object();
+      if (!o || !o->contains("level")) return std::to_string(v.as_array().size()) + " entries";
+      levels += (levels.empty() ? "" : ", ") + read::Plain(o->at("level")) +
+                (o->contains("mode") ? " (" + read::Plain(o->at("mode")) + ")" : "");
+    }
+    return levels.empty() ? "none" : levels;
+  }
   if (v.is_number() && field.ends_with("_fen"))
     return "¥" + read::Yuan(v.to_number<std::int64_t>());
   return read::Plain(v);
@@ -49,7 +67,7 @@ std::string Delta(std::string_view field, std::int64_t delta) {
   return " (" + std::string(delta >= 0 ? "+" : "") + std::to_string(delta) + ")";
 }
 
-void PrintWords(const bj::object& diff) {
+void PrintHeader(const bj::object& diff) {
   const bj::object& from = diff.at("from").as_object();
   const bj::object& to = diff.at("to").as_object();
   std::printf("From %s to %s: %s events count at one point only", Described(from).c_str(),
@@ -63,6 +81,56 @@ void PrintWords(const bj::object& diff) {
     std::printf("Deadlines are judged on %s at the first point and on %s at the second.\n",
                 read::Plain(from.at("today")).c_str(), read::Plain(to.at("today")).c_str());
   }
+}
+
+// The money a row change moved, field by field ("amount_fen": +delta), and in all (absolute).
+std::map<std::string, std::int64_t> MoneyMoved(const bj::value& row, std::int64_t* total) {
+  std::map<std::string, std::int64_t> moved;
+  for (const bj::value& f : row.at("fields").as_array()) {
+    std::string field = read::Plain(f.at("field"));
+    const bj::value* delta = f.as_object().if_contains("delta");
+    if (!delta || !field.ends_with("_fen")) continue;
+    const std::int64_t d = delta->to_number<std::int64_t>();
+    moved[field] += d;
+    *total += d >= 0 ? d : -d;
+  }
+  return moved;
+}
+
+// Counts and money per view, then the rows that moved the most money (at most 10).
+void PrintSummary(const bj::object& diff) {
+  std::vector<std::tuple<std::int64_t, std::string, std::string>> largest;  // money, view, key
+  for (const auto& [view, changes] : diff.at("views").as_object()) {
+    std::map<std::string, int> counts;
+    std::map<std::string, std::int64_t> money;
+    for (const bj::value& r : changes.as_array()) {
+      counts[read::Plain(r.at("change"))]++;
+      std::int64_t total = 0;
+      for (const auto& [field, d] : MoneyMoved(r, &total)) money[field] += d;
+      if (total != 0) largest.emplace_back(total, std::string(view), read::Plain(r.at("key")));
+    }
+    std::string line = std::string(view) + ": ";
+    line += changes.as_array().empty()
+                ? "unchanged"
+                : std::to_string(counts["added"]) + " added, " + std::to_string(counts["removed"]) +
+                      " removed, " + std::to_string(counts["changed"]) + " changed";
+    for (const auto& [field, d] : money) {
+      if (d != 0) line += "; " + field.substr(0, field.size() - 4) + Delta(field, d);
+    }
+    std::printf("%s\n", text::Printable(line).c_str());
+  }
+  std::sort(largest.begin(), largest.end(), std::greater<>());
+  if (largest.empty()) return;
+  std::printf("\nLargest changes (money moved, in all fields):\n");
+  for (std::size_t i = 0; i < largest.size() && i < 10; ++i) {
+    const auto& [total, view, key] = largest[i];
+    std::printf("  %s %s  ¥%s\n", view.c_str(), text::Printable(key).c_str(),
+                read::Yuan(total).c_str());
+  }
+}
+
+// Every changed row, with its fields and the events responsible.
+void PrintRows(const bj::object& diff) {
   for (const auto& [view, changes] : diff.at("views").as_object()) {
     const bj::array& rows = changes.as_array();
     if (rows.empty()) {
@@ -79,7 +147,8 @@ void PrintWords(const bj::object& diff) {
                           : change == "removed" ? "  - "
                                                 : "  ~ ") +
                          read::Plain(r.at("key"));
-      const bj::array& fields = r.at("fields").as_array();
+      // An added or removed row is named by its key; its fields are the row's (JSON has them).
+      const bj::array& fields = change == "changed" ? r.at("fields").as_array() : bj::array{};
       for (std::size_t i = 0; i < fields.size(); ++i) {
         const bj::object& f = fields[i].as_object();
         std::string field = read::Plain(f.at("field"));
@@ -126,8 +195,19 @@ int RunDiff(const DiffArgs& args) {
   if (!diff.ok()) return Fail(diff.status());
   if (args.format == "json") {
     std::cout << bj::serialize(*diff) << "\n";
+    return 0;
+  }
+  PrintHeader(*diff);
+  std::size_t changed = 0;
+  for (const auto& [view, rows] : diff->at("views").as_object()) changed += rows.as_array().size();
+  if (args.summary || (!args.full && changed > kScreenful)) {
+    std::printf("\n");
+    PrintSummary(*diff);
+    if (!args.summary) {
+      std::printf("\n%zu rows changed: a summary; --full lists every one.\n", changed);
+    }
   } else {
-    PrintWords(*diff);
+    PrintRows(*diff);
   }
   return 0;
 }
@@ -151,6 +231,11 @@ void AddDiffCommand(CLI::App& app, int* exit_code) {
                   "cut the second point on the business-time axis (YYYY-MM-DD)");
   cmd->add_option("--format", args->format, "table (words) or json")
       ->check(CLI::IsMember({"table", "json"}));
+  auto* summary =
+      cmd->add_flag("--summary", args->summary,
+                    "counts and money per view and the largest changes (the default beyond " +
+                        std::to_string(kScreenful) + " changed rows)");
+  cmd->add_flag("--full", args->full, "every changed row, however many")->excludes(summary);
   cmd->callback([args, exit_code] { *exit_code = RunDiff(*args); });
 }
 

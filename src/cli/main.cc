@@ -37,7 +37,11 @@ int main(int argc, char** argv) {
   hatchery::cli::AddWitnessCommand(app, &exit_code);
   hatchery::cli::AddCheckpointsCommand(app, &exit_code);
   try {
-    CLI11_PARSE(app, argc, argv);
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version print and succeed; a command line that cannot be read is, as every
+    // command that could not run, exit code 2 (CLI11's own codes are 100 and more).
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {  // e.g. a sum beyond ±2^53 (domain/fold/sums.h)
     return hatchery::cli::Fail(hatchery::Status(hatchery::Code::kInternal, e.what()));
   }

@@ -1,5 +1,7 @@
 // A progress line on stderr when it is a terminal — what, how many of how many, the rate and the
-// time left — and nothing when piped. For the long commands (replay, export).
+// time left — once the work has taken kQuietSeconds, and nothing when piped. For the long commands
+// (demo, verify, replay, export, verify-export). A call with done == total ends it (the line is
+// cleared).
 #ifndef HATCHERY_CLI_PROGRESS_H_
 #define HATCHERY_CLI_PROGRESS_H_
 
@@ -8,6 +10,8 @@
 #include "replay/replay.h"
 
 namespace hatchery::cli {
+
+inline constexpr double kQuietSeconds = 2;
 
 // `what` names the work ("replaying", "exporting"); the counts are events.
 replay::ProgressFn TerminalProgress(std::string what);

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/remote.h"
 #include "cli/store.h"
 #include "domain/checks/policy_rules.h"
@@ -92,7 +93,10 @@ int RunVerify(const VerifyArgs& args) {
                      [](const Checkpoint& a, const Checkpoint& b) { return a.size < b.size; });
   }
   options.validate_event = [](const Event& event) { return domain::ValidateRecorded(event); };
+  const replay::ProgressFn progress = TerminalProgress("verifying");
+  options.progress = progress;
   auto report = VerifyStore(dir, options);
+  if (progress) progress(1, 1);  // the line's end, wherever the check stopped
   if (!report.ok()) return Fail(report.status());
   if (report->ok()) {
     auto conflicts = TimelineConflicts(dir);

@@ -419,7 +419,8 @@ class Builder {
 
 std::vector<Act> GenerateHistory(const HistoryOptions& options) { return Builder(options).Run(); }
 
-Status Record(Ledger& ledger, const std::vector<Act>& acts) {
+Status Record(Ledger& ledger, const std::vector<Act>& acts,
+              const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   constexpr std::size_t kBatch = 1000;
   for (std::size_t start = 0; start < acts.size();) {
     std::size_t end = start;
@@ -437,6 +438,7 @@ Status Record(Ledger& ledger, const std::vector<Act>& acts) {
       }
     }
     start = end;
+    if (progress) progress(start, acts.size());
   }
   return Status::Ok();
 }

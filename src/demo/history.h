@@ -11,6 +11,7 @@
 #define HATCHERY_DEMO_HISTORY_H_
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "hatchery/event.h"
@@ -35,8 +36,10 @@ struct Act {
 std::vector<Act> GenerateHistory(const HistoryOptions& options);
 
 // Records `acts` through `ledger` in order: consecutive acts of one recorder in one Append call
-// (up to 1,000). Errors: kInternal naming the first act refused, and why.
-Status Record(Ledger& ledger, const std::vector<Act>& acts);
+// (up to 1,000), calling `progress` (if any) with (acts recorded, acts) after each. Errors:
+// kInternal naming the first act refused, and why.
+Status Record(Ledger& ledger, const std::vector<Act>& acts,
+              const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
 // `acts` as recorded events (seq 1, 2, …, the envelope fields, and recorded_at one microsecond
 // apart from 2026-11-18, after every act; no hashes), for folding without a store.

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
@@ -172,6 +173,26 @@ class PartialFolder {
   bool committed_ = false;
 };
 
+// A yearly export of a year the projection has no indicators for (one after the export point's
+// today, or before every registration) would be files without rows: refused, naming the years
+// there are.
+Status CheckYearKnown(const domain::Projection& projection, int year) {
+  int first = 0, last = 0;
+  for (const domain::IndicatorRow& row : projection.indicators) {
+    if (row.year == year) return Status::Ok();
+    first = first == 0 ? row.year : std::min(first, row.year);
+    last = std::max(last, row.year);
+  }
+  return Status(
+      Code::kBadRequest,
+      "--year " + std::to_string(year) + ": the export point has no indicators of " +
+          std::to_string(year) +
+          (first == 0 ? std::string(" (no carrier is registered)")
+                      : " (it has " + std::to_string(first) + " to " + std::to_string(last) + ")") +
+          "; nothing written",
+      bj::object{{"field", "year"}});
+}
+
 }  // namespace
 
 StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options,
@@ -202,6 +223,7 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   laps.Lap("fold");
   domain::Projection projection = read::ProjectionAt(*facts, size, point.effective_on);
   laps.Lap("projection");
+  if (options.year) RETURN_IF_ERROR(CheckYearKnown(projection, *options.year));
   ExportPoint at{source.origin(), size, {}, point.effective_on, options.year};
   ASSIGN_OR_RETURN(at.root, source.Root(size));
   ASSIGN_OR_RETURN(Derived derived, ProjectionFiles(projection, at));

@@ -435,6 +435,11 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
   // indexes', then the tree's, and the first problem in that order is the one reported — as if
   // each event were checked whole before the next.
   auto it = store->NewIterator(Cf::kEvents);
+  std::uint64_t total = options.to_seq;  // for the progress line: to_seq, or the last event's
+  if (options.progress && total == 0) {
+    it->SeekToLast();
+    if (it->Valid()) total = ledger::DecodeFixed64(it->key().ToStringView()).value_or(0);
+  }
   it->SeekToFirst();
   // The chain pass of the next batch: false once a problem, to_seq or the end stops it.
   auto read_batch = [&, reading = true](Batch* batch) mutable {
@@ -495,6 +500,7 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
     auto next_indexes = std::async(std::launch::async, CheckEntries, std::cref(*store),
                                    std::cref(next->events), std::cref(options.validate_event));
     if (!settle(*batch, indexes)) return report;
+    if (options.progress) options.progress(report.head.seq, std::max(total, report.head.seq));
     batch = std::move(next);
     indexes = std::move(next_indexes);
   }

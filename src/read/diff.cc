@@ -119,10 +119,9 @@ Diff Compare(const domain::FactBase& facts, const domain::Cut& from, const domai
       if (const bj::value* c = row->if_contains("carrier_id"); c && c->is_string()) {
         change.carrier_id = std::string(c->as_string());
       }
-      if (old_row && new_row) {
-        change.fields = FieldChanges(*old_row, *new_row);
-        if (change.fields.empty()) return;
-      }
+      static const bj::object kNone;
+      change.fields = FieldChanges(old_row ? *old_row : kNone, new_row ? *new_row : kNone);
+      if (change.fields.empty()) return;
       auto it = responsible.find(change.carrier_id);
       change.responsible = it != responsible.end() ? it->second : policy_seqs;
       vd.rows.push_back(std::move(change));

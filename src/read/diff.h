@@ -29,10 +29,11 @@ struct FieldChange {
 };
 
 struct RowChange {
-  std::string key;                  // the row's identity within its view, e.g. "R1:tl-inc-001"
-  std::string change;               // added | removed | changed
-  std::string carrier_id;           // "" for class rows
-  std::vector<FieldChange> fields;  // changed only
+  std::string key;         // the row's identity within its view, e.g. "R1:tl-inc-001"
+  std::string change;      // added | removed | changed
+  std::string carrier_id;  // "" for class rows
+  // Changed only; for an added or removed row every field, from or to null.
+  std::vector<FieldChange> fields;
   std::vector<std::uint64_t> responsible;  // the carrier's events counting at one point only
 };
 

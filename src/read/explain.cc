@@ -21,9 +21,10 @@ Status Cite(const Ledger& ledger, std::uint64_t seq, Explanation* out) {
 
 StatusOr<Explanation> Explain(const Ledger& ledger, const domain::FactBase& facts,
                               const domain::Cut& cut, std::string_view entitlement_id) {
-  std::size_t colon = entitlement_id.find(':');
-  std::string_view carrier_id =
-      colon == std::string_view::npos ? std::string_view() : entitlement_id.substr(colon + 1);
+  // An id without its rule ("tl-inc-003") is read as the carrier's, to say what its ids are.
+  const std::size_t colon = entitlement_id.find(':');
+  const bool whole_id = colon != std::string_view::npos;
+  std::string_view carrier_id = whole_id ? entitlement_id.substr(colon + 1) : entitlement_id;
   const domain::StreamFacts* stream = facts.Carrier(carrier_id);
   auto not_found = [&](const std::string& why) {
     return Status(Code::kNotFound,
@@ -43,7 +44,10 @@ StatusOr<Explanation> Explain(const Ledger& ledger, const domain::FactBase& fact
   if (it == outcome->entitlements.end()) {
     std::string has;
     for (const auto& e : outcome->entitlements) has += (has.empty() ? "" : ", ") + e.id;
-    return not_found(has.empty() ? "the carrier has no entitlement" : "the carrier has " + has);
+    std::string which = whole_id ? "the carrier"
+                                 : "that is carrier " + std::string(carrier_id) +
+                                       "; ids are <rule>:<carrier>, and the carrier";
+    return not_found(which + (has.empty() ? " has no entitlement" : " has " + has));
   }
 
   Explanation out;
