@@ -14,8 +14,10 @@ It checks what the format itself promises, without any of Hatchery's code:
               root of the tree of the export point's size (RFC 6962 §2.1);
   checkpoint  checkpoint.txt names the manifest's log, the export point's size and that root.
 
-It does not check the checkpoint's Ed25519 signature (the standard library has no Ed25519) nor
-recompute the projection CSVs from the events: `hatchery verify-export DIR --pubkey KEY` does both.
+It does not check the checkpoint's signature nor recompute the projection CSVs from the events:
+`hatchery verify-export DIR --pubkey KEY` does both. (Its Ed25519 verification, in pure Python
+below, is checked on RFC 8032's vectors by `verify_export.py --self-test`.) On a terminal it shows
+its progress through events.jsonl once that has taken 2 s.
 
 Prints one line per check (FAIL, skip or ok) and exits 1 when anything is wrong, 0 otherwise.
 """
@@ -25,6 +27,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from datetime import datetime
 
 FORMAT = "hatchery-export/1"
@@ -316,8 +319,38 @@ def _timestamp(text):
     return datetime.strptime(text[:-1], "%Y-%m-%dT%H:%M:%S.%f")
 
 
+class Progress:
+    """A progress line on stderr when it is a terminal, once the work has taken 2 s."""
+
+    def __init__(self, what, total):
+        self.what, self.total, self.start, self.shown = what, total, time.monotonic(), False
+
+    def update(self, done):
+        if not sys.stderr.isatty() or done % 4096 != 0:
+            return
+        seconds = time.monotonic() - self.start
+        if seconds < 2:
+            return
+        rate = done / seconds
+        sys.stderr.write("\r  %s %d / %d events  %.0f events/s  %.0f s left   "
+                         % (self.what, done, self.total, rate, (self.total - done) / rate))
+        self.shown = True
+
+    def end(self):
+        if self.shown:
+            sys.stderr.write("\r%78s\r" % "")
+
+
 def check_events(folder, manifest, report):
     """The range's leaf inputs (32-byte hashes), or None after a problem."""
+    progress = Progress("checking", manifest["to"] - manifest["from"] + 1)
+    try:
+        return _check_events(folder, manifest, report, progress)
+    finally:
+        progress.end()
+
+
+def _check_events(folder, manifest, report, progress):
     frm, to = manifest["from"], manifest["to"]
     hashes, prev_hash, prev_time, versions = [], None, None, {}
     try:
@@ -327,6 +360,7 @@ def check_events(folder, manifest, report):
         return None
     with f:
         for n, raw in enumerate(f, start=1):
+            progress.update(n)
             at = "events.jsonl line %d" % n
             if not raw.endswith(b"\n"):
                 report.problems.append(at + " does not end in a newline")
