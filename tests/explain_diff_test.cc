@@ -222,7 +222,8 @@ TEST_CASE("diff in words: a summary beyond a screenful, largest first — levels
   auto json = RunHatchery("diff --format json --from 1 --to 60" + data);
   REQUIRE(json.exit_code == 0);
   std::size_t changed = 0;
-  for (const auto& [view, rows] : bj::parse(json.out).at("views").as_object()) {
+  const bj::value parsed = bj::parse(json.out);
+  for (const auto& [view, rows] : parsed.at("views").as_object()) {
     changed += rows.as_array().size();
   }
   REQUIRE(changed > 40);
