@@ -35,16 +35,11 @@ struct DiffArgs {
 
 std::string Shown(std::string_view field, const bj::value& v) {
   if (v.is_null()) return "-";
-  if (v.is_array()) {  // levels by name; other lists by their size
-    std::string levels;
-    for (const bj::value& e : v.as_array()) {
-      const bj::object* o = e.if_object();
-      if (!o || !o->contains("level")) return std::to_string(v.as_array().size()) + " entries";
-      levels += (levels.empty() ? "" : ", ") + read::Plain(o->at("level")) +
-                (o->contains("mode") ? " (" + read::Plain(o->at("mode")) + ")" : "");
-    }
+  if (v.is_array() && field == "levels") {
+    std::string levels = read::LevelsText(v.as_array());
     return levels.empty() ? "none" : levels;
   }
+  if (v.is_array()) return std::to_string(v.as_array().size()) + " entries";
   if (v.is_number() && field.ends_with("_fen"))
     return "¥" + read::Yuan(v.to_number<std::int64_t>());
   return read::Plain(v);

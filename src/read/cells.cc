@@ -134,6 +134,15 @@ std::string Money(std::int64_t fen, Unit unit) {
   return Hundredths(negative && hundredths != 0, hundredths);
 }
 
+std::string LevelsText(const bj::array& levels) {
+  std::string text;
+  for (const bj::value& level : levels) {
+    if (!text.empty()) text += ", ";
+    text += Plain(level.at("level")) + " (" + Plain(level.at("mode")) + ")";
+  }
+  return text;
+}
+
 const std::vector<Column>& Columns(std::string_view view) {
   static const std::vector<Column> kNone;
   const ViewKeys* keys = Find(view);
@@ -158,14 +167,7 @@ std::string Cell(const bj::object& row, const Column& column, Unit unit) {
   switch (column.shown) {
     case Shown::kMoney: return hundredths([&](std::int64_t fen) { return Money(fen, unit); });
     case Shown::kPoints: return hundredths([](std::int64_t centi) { return Yuan(centi); });
-    case Shown::kLevels: {
-      std::string text;
-      for (const bj::value& level : v->as_array()) {
-        if (!text.empty()) text += ", ";
-        text += Plain(level.at("level")) + " (" + Plain(level.at("mode")) + ")";
-      }
-      return text;
-    }
+    case Shown::kLevels: return LevelsText(v->as_array());
     case Shown::kCounty: return std::string(domain::CountyName(Plain(*v)));
     case Shown::kText: return Plain(*v);
   }

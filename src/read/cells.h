@@ -47,6 +47,9 @@ const std::vector<Column>& Columns(std::string_view view);
 // measure as "values/<measure>". A filter may name only these.
 const std::vector<Column>& Keys(std::string_view view);
 
+// Levels held ([{level, mode}, …]) as "regional (accredited), city (filed)"; "" for none.
+std::string LevelsText(const boost::json::array& levels);
+
 // The text of `row`'s cell in `column` ("" for null or missing).
 std::string Cell(const boost::json::object& row, const Column& column, Unit unit = Unit::kYuan);
 
