@@ -238,8 +238,23 @@ TEST_CASE("diff in words: a summary beyond a screenful, largest first — levels
   auto full = RunHatchery("diff --full --from 1 --to 60" + data);
   REQUIRE(full.exit_code == 0);
   CHECK(Lines(full.out).size() > changed);
-  // A level changed is named, not counted.
-  CHECK_THAT(full.out, !Catch::Contains("entries →") && !Catch::Contains("→ 0 entries"));
+  // A level changed is named, not counted: carriers registered before the first point whose
+  // levels changed by the second.
+  auto levels = RunHatchery("diff --full --from 60 --to 126" + data);
+  REQUIRE(levels.exit_code == 0);
+  std::size_t named = 0;
+  for (const std::string& line : Lines(levels.out)) {
+    const std::size_t at = line.find(" levels ");
+    if (at == std::string::npos) continue;
+    INFO(line);
+    const std::size_t end = std::min(line.find(';', at), line.find("  [", at));
+    const std::string change = line.substr(at, end - at);
+    // "none", or levels as "regional (accredited), city (filed)", on both sides.
+    CHECK_THAT(change, Catch::Matches(R"( levels (none|[a-z]+ \([a-z]+\)(, [a-z]+ \([a-z]+\))*))"
+                                      R"( → (none|[a-z]+ \([a-z]+\)(, [a-z]+ \([a-z]+\))*))"));
+    ++named;
+  }
+  CHECK(named > 0);
   CHECK(RunHatchery("diff --summary --full --from 1 --to 60" + data).exit_code == 2);
 }
 
