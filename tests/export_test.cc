@@ -1,7 +1,7 @@
 // Export bundles (AUDIT.md §5) of a real demo store: the CSV form byte for byte, a bundle whose
 // manifest, events, chain and proof check out with nothing but the bundle, byte-identical
-// re-exports, a range proven against the export point's root, the checkpoint it is tied to, and
-// refusals that leave nothing behind.
+// re-exports, a range proven against the export point's root, the checkpoint that binds the
+// manifest, and refusals that leave nothing behind.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -35,7 +35,8 @@ bj::object RequireSelfConsistent(const std::string& dir) {
     CHECK(entry.at("sha256").as_string() == ToHex(Sha256(content)));
     ++listed;
   }
-  CHECK(listed + 1 == static_cast<std::size_t>(
+  // Every file but the manifest and checkpoint.txt, which binds the manifest, is listed.
+  CHECK(listed + 2 == static_cast<std::size_t>(
                           std::distance(fs::directory_iterator(dir), fs::directory_iterator())));
   bj::object proof = bj::parse(Slurp(dir + "/proof.json")).as_object();
   std::vector<std::string> events = Lines(Slurp(dir + "/events.jsonl"));
@@ -66,6 +67,8 @@ bj::object RequireSelfConsistent(const std::string& dir) {
   REQUIRE(body.ok());
   CHECK(body->size == proof.at("tree_size").to_number<std::uint64_t>());
   CHECK(ToHex(body->root) == proof.at("root").as_string());
+  REQUIRE_FALSE(body->extensions.empty());
+  CHECK(body->extensions.back() == "manifest " + ToHex(Sha256(Slurp(dir + "/manifest.json"))));
   return manifest;
 }
 
@@ -144,18 +147,20 @@ TEST_CASE("export: a range is proven against the export point — a year narrows
   auto folded = replay::Fold(*ledger, as_of, replay::Path::kFromStart);
   REQUIRE(folded.ok());
   CHECK(Slurp(dir.Sub("r") + "/checkpoint.txt") ==
-        *replay::StateCheckpoint(*ledger, *folded->facts));
+        *replay::StateCheckpoint(*ledger, *folded->facts) + "manifest " +
+            ToHex(Sha256(Slurp(dir.Sub("r") + "/manifest.json"))) + "\n");
 }
 
-TEST_CASE("export: signed with a key, or tied to the kept signed checkpoint of its size",
+TEST_CASE("export: signed with a key — one signature over the root, the state and the manifest",
           "[export]") {
   TempDir dir;
   std::string data = dir.Sub("s");
   REQUIRE(RunHatchery("demo --carriers 8 --data " + data).exit_code == 0);
   REQUIRE(RunHatchery("keygen --out " + dir.Sub("k")).exit_code == 0);
-  REQUIRE(RunHatchery("export --data " + data + " --out " + dir.Sub("signed") + " --sign --key " +
-                      dir.Sub("k.key"))
-              .exit_code == 0);
+  auto exported = RunHatchery("export --data " + data + " --out " + dir.Sub("signed") +
+                              " --sign --key " + dir.Sub("k.key"));
+  REQUIRE(exported.exit_code == 0);
+  CHECK_THAT(exported.out, Catch::Contains("checkpoint and manifest signed"));
   auto verifier =
       note::ParseVerifierKey(Slurp(dir.Sub("k.pub")).substr(0, Slurp(dir.Sub("k.pub")).find('\n')));
   REQUIRE(verifier.ok());
@@ -163,12 +168,14 @@ TEST_CASE("export: signed with a key, or tied to the kept signed checkpoint of i
   REQUIRE(signed_note.ok());
   CHECK(note::Verify(*signed_note, *verifier).ok());
   RequireSelfConsistent(dir.Sub("signed"));
-  // A checkpoint kept in the store at the export point is the one the bundle carries: here the
-  // one the demo signed with the store's own key as it finished.
-  REQUIRE(RunHatchery("export --data " + data + " --out " + dir.Sub("kept")).exit_code == 0);
-  auto ledger = std::move(Ledger::Open(data, LedgerOptions{nullptr, true})).value();
-  REQUIRE(ledger->Checkpoints()->size() == 1);
-  CHECK(Slurp(dir.Sub("kept") + "/checkpoint.txt") == ledger->Checkpoints()->back());
+  // Without a key: the same files, the checkpoint unsigned (not the store's kept one, which
+  // cannot bind this manifest), and said so.
+  auto plain = RunHatchery("export --data " + data + " --out " + dir.Sub("unsigned"));
+  REQUIRE(plain.exit_code == 0);
+  CHECK_THAT(plain.out, Catch::Contains("NOT signed") && Catch::Contains("--allow-unsigned"));
+  CHECK_FALSE(note::Parse(Slurp(dir.Sub("unsigned") + "/checkpoint.txt")).ok());
+  CHECK(Slurp(dir.Sub("unsigned") + "/checkpoint.txt") == signed_note->text);
+  RequireSelfConsistent(dir.Sub("unsigned"));
 }
 
 TEST_CASE("export: refusals leave nothing behind", "[export]") {

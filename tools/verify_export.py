@@ -22,7 +22,9 @@ its progress through events.jsonl once that has taken 2 s.
 Prints one line per check (FAIL, skip or ok) and exits 1 when anything is wrong, 0 otherwise.
 """
 
+import argparse
 import base64
+import csv
 import hashlib
 import json
 import os
@@ -30,9 +32,11 @@ import sys
 import time
 from datetime import datetime
 
-FORMAT = "hatchery-export/1"
-REQUIRED = ["events.jsonl", "proof.json", "checkpoint.txt", "carriers.csv",
-            "entitlements.csv", "payouts.csv", "compliance.csv"]
+FORMAT = "hatchery-export/2"
+UNBOUND_FORMAT = "hatchery-export/1"  # before the signature bound the manifest
+REQUIRED = ["events.jsonl", "proof.json", "carriers.csv", "entitlements.csv", "payouts.csv",
+            "compliance.csv"]  # besides manifest.json and checkpoint.txt, which are never listed
+MANIFEST_LINE = "manifest "
 ZERO_HASH = "0" * 64
 
 
@@ -195,6 +199,49 @@ def self_test():
     return failures
 
 
+# --- C2SP signed notes (https://c2sp.org/signed-note) with Ed25519 keys ---------------------------
+
+def key_id(name, public):
+    """The signed-note key id: the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n\x01" + public).digest()[:4]
+
+
+def parse_verifier_key(text):
+    """(name, key id, public key) of a verifier key "<name>+<8 hex>+<base64(0x01 ‖ key)>";
+    ValueError when it is not one or its id does not match its key."""
+    parts = text.strip().split("+", 2)
+    if len(parts) != 3 or not parts[0] or len(parts[1]) != 8:
+        raise ValueError("not a verifier key (<name>+<key id>+<base64 key>)")
+    raw = base64.b64decode(parts[2], validate=True)
+    if len(raw) != 33 or raw[0] != 1:
+        raise ValueError("not an Ed25519 verifier key")
+    name, kid, public = parts[0], bytes.fromhex(parts[1]), raw[1:]
+    if key_id(name, public) != kid:
+        raise ValueError("its key id does not match its key")
+    return name, kid, public
+
+
+def parse_note(data):
+    """(text, [(name, key id, signature)]) of a signed note's bytes: the text up to and including
+    the newline before the blank line, then one "— <name> <base64(key id ‖ signature)>" line per
+    signature. A text without a blank line is an unsigned note. ValueError when malformed."""
+    text = data.decode("utf-8")
+    if not text.endswith("\n"):
+        raise ValueError("it does not end in a newline")
+    cut = text.find("\n\n")
+    if cut < 0:
+        return text, []
+    body, signatures = text[:cut + 1], []
+    for line in text[cut + 2:].splitlines():
+        dash, _, rest = line.partition(" ")
+        name, _, blob = rest.partition(" ")
+        raw = base64.b64decode(blob, validate=True)
+        if dash != "\u2014" or not name or len(raw) != 68:
+            raise ValueError("a signature line is malformed: %r" % line)
+        signatures.append((name, raw[:4], raw[4:]))
+    return body, signatures
+
+
 # --- RFC 6962 Merkle tree ------------------------------------------------------------------------
 
 def leaf_hash(leaf_input):
@@ -237,7 +284,7 @@ def range_root(begin, end, leaves, first, subtrees):
 
 class Report:
     def __init__(self):
-        self.passed, self.skipped, self.problems = [], [], []
+        self.passed, self.skipped, self.problems, self.warnings = [], [], [], []
 
     def print(self, out):
         for line in self.problems:
@@ -246,6 +293,8 @@ class Report:
             out.write("skip  " + line + "\n")
         for line in self.passed:
             out.write("ok    " + line + "\n")
+        for line in self.warnings:
+            out.write("WARNING  " + line + "\n")
 
 
 def _count(obj, key):
@@ -256,9 +305,16 @@ def _count(obj, key):
 def read_manifest(folder, report):
     try:
         with open(os.path.join(folder, "manifest.json"), "rb") as f:
-            m = parse_json(f.read().decode("utf-8"))
+            raw = f.read()
+        m = parse_json(raw.decode("utf-8"))
     except (OSError, ValueError, UnicodeDecodeError) as e:
         report.problems.append("manifest.json is missing or not JSON (%s)" % e)
+        return None
+    if isinstance(m, dict) and m.get("format") == UNBOUND_FORMAT:
+        report.problems.append("manifest.json: format %s is that of a bundle made before the "
+                               "signature bound its manifest, so nothing here binds its CSVs and "
+                               "report to the bureau: ask for it to be exported again"
+                               % UNBOUND_FORMAT)
         return None
     if not isinstance(m, dict) or m.get("format") != FORMAT:
         report.problems.append('manifest.json: format is missing or not "%s"' % FORMAT)
@@ -275,11 +331,17 @@ def read_manifest(folder, report):
         return None
     for i, e in enumerate(files):
         name = e.get("name") if isinstance(e, dict) else None
-        if (not isinstance(name, str) or "/" in name or name in ("", ".", "..", "manifest.json")
+        if (not isinstance(name, str) or "/" in name
+                or name in ("", ".", "..", "manifest.json", "checkpoint.txt")
                 or _count(e, "size") is None or not isinstance(e.get("sha256"), str)):
             report.problems.append("manifest.json: files[%d] is malformed" % i)
             return None
-    return {"origin": m["origin"], "from": frm, "to": to, "size": size, "files": files}
+    effective_on = as_of.get("effective_on")
+    if effective_on is not None and not (isinstance(effective_on, str) and _is_date(effective_on)):
+        report.problems.append("manifest.json: as_of.effective_on is not a date")
+        return None
+    return {"origin": m["origin"], "from": frm, "to": to, "size": size, "files": files,
+            "effective_on": effective_on, "sha256": hashlib.sha256(raw).hexdigest()}
 
 
 def check_files(folder, manifest, report):
@@ -303,7 +365,7 @@ def check_files(folder, manifest, report):
             report.problems.append("%s has SHA-256 %s; the manifest says %s"
                                    % (name, digest.hexdigest(), e["sha256"]))
     for name in sorted(os.listdir(folder)):
-        if name != "manifest.json" and name not in listed:
+        if name not in ("manifest.json", "checkpoint.txt") and name not in listed:
             report.problems.append("%s is in the bundle but not in the manifest" % name)
     for name in REQUIRED:
         if name not in listed:
@@ -311,6 +373,13 @@ def check_files(folder, manifest, report):
     if len(report.problems) == before:
         report.passed.append("manifest.json: %d files, each of the listed size and SHA-256, "
                              "nothing unlisted" % len(manifest["files"]))
+
+
+def _is_date(text):
+    try:
+        return len(text) == 10 and datetime.strptime(text, "%Y-%m-%d") is not None
+    except ValueError:
+        return False
 
 
 def _timestamp(text):
@@ -341,16 +410,17 @@ class Progress:
             sys.stderr.write("\r%78s\r" % "")
 
 
-def check_events(folder, manifest, report):
-    """The range's leaf inputs (32-byte hashes), or None after a problem."""
+def check_events(folder, manifest, report, kept):
+    """The range's leaf inputs (32-byte hashes), or None after a problem. Appends the events of
+    the types the recomputation reads (RECOMPUTED_FROM) to `kept`."""
     progress = Progress("checking", manifest["to"] - manifest["from"] + 1)
     try:
-        return _check_events(folder, manifest, report, progress)
+        return _check_events(folder, manifest, report, progress, kept)
     finally:
         progress.end()
 
 
-def _check_events(folder, manifest, report, progress):
+def _check_events(folder, manifest, report, progress, kept):
     frm, to = manifest["from"], manifest["to"]
     hashes, prev_hash, prev_time, versions = [], None, None, {}
     try:
@@ -413,6 +483,8 @@ def _check_events(folder, manifest, report, progress):
                 return None
             hashes.append(bytes.fromhex(stated))
             prev_hash, prev_time = stated, recorded
+            if event.get("type") in RECOMPUTED_FROM:
+                kept.append(event)
     last = frm + len(hashes) - 1
     if last != to:
         report.problems.append("events.jsonl ends at seq %d but the manifest's range ends at %d "
@@ -458,10 +530,13 @@ def check_proof(folder, manifest, hashes, report):
     return root
 
 
-def check_checkpoint(folder, manifest, root, report):
+def check_checkpoint(folder, manifest, root, keys, allow_unsigned, report):
+    """checkpoint.txt: the export point's log, size and root; its manifest line binding
+    manifest.json; its signature by one of `keys` ((name, key id, public key))."""
     try:
         with open(os.path.join(folder, "checkpoint.txt"), "rb") as f:
-            lines = f.read().decode("utf-8").split("\n")
+            text, signatures = parse_note(f.read())
+        lines = text.split("\n")[:-1]
         origin, size, root_b64 = lines[0], int(lines[1]), lines[2]
         stated_root = base64.b64decode(root_b64, validate=True)
     except (OSError, ValueError, IndexError, UnicodeDecodeError) as e:
@@ -481,38 +556,419 @@ def check_checkpoint(folder, manifest, root, report):
     if len(report.problems) == before and root is not None:
         report.passed.append("checkpoint.txt: %s at tree size %d, the root the events give"
                              % (origin, size))
-    report.skipped.append("the checkpoint's signature and the projections: not checked here "
-                          "(hatchery verify-export DIR --pubkey KEY checks both)")
+    bound = [line[len(MANIFEST_LINE):] for line in lines[3:] if line.startswith(MANIFEST_LINE)]
+    if len(bound) != 1:
+        report.problems.append('checkpoint.txt has %d "manifest" lines where one binds '
+                               "manifest.json (SHA-256 %s)" % (len(bound), manifest["sha256"]))
+    elif bound[0] != manifest["sha256"]:
+        report.problems.append("checkpoint.txt binds a manifest of SHA-256 %s but manifest.json "
+                               "has SHA-256 %s: the manifest was changed after the checkpoint "
+                               "was made" % (bound[0], manifest["sha256"]))
+    else:
+        report.passed.append("checkpoint.txt: binds manifest.json (SHA-256 %s)"
+                             % manifest["sha256"])
+    check_signature(text, signatures, keys, allow_unsigned, report)
 
 
-def verify(folder):
+def check_signature(text, signatures, keys, allow_unsigned, report):
+    signers = ", ".join("%s+%s" % (name, kid.hex()) for name, kid, _ in signatures)
+    signed_by = "signed by " + signers if signers else "it is unsigned"
+    anyone = ("nothing shows that the bureau made this bundle; anyone could have made it, its "
+              "manifest and every file it lists")
+    if not keys and allow_unsigned:
+        report.warnings.append("NO SIGNATURE CHECKED (--allow-unsigned; %s): %s"
+                               % (signed_by, anyone))
+        return
+    if not keys:
+        report.problems.append("the checkpoint's signature: no public key given (%s); pass the "
+                               "bureau's verifier key with --pubkey, or --allow-unsigned to check "
+                               "the rest without it" % signed_by)
+        return
+    if not signatures and allow_unsigned:
+        report.warnings.append("UNSIGNED BUNDLE accepted (--allow-unsigned): " + anyone)
+        return
+    for name, kid, public in keys:
+        for sig_name, sig_kid, signature in signatures:
+            if (sig_name, sig_kid) == (name, kid) and ed25519_verify(
+                    public, text.encode("utf-8"), signature):
+                report.passed.append("checkpoint.txt: signed by %s+%s (Ed25519 checked here)"
+                                     % (name, kid.hex()))
+                return
+    report.problems.append("checkpoint.txt is not signed" if not signatures else
+                           "checkpoint.txt carries no valid signature by a given key (%s)"
+                           % signed_by)
+
+
+# --- The money and the registrations, recomputed from events.jsonl --------------------------------
+#
+# Written from EVENTS.md ("One timeline", "Derived"), not from Hatchery's code: facts ordered by
+# effective_date then seq, retracted events left out, none after the manifest's as_of.effective_on.
+
+RECOMPUTED_FROM = {"PolicyRulesetActivated", "CarrierRegistered", "CarrierProfileAmended",
+                   "PayoutApproved", "PayoutDisbursed", "ClawbackRecovered", "EventRetracted"}
+
+NOT_RECOMPUTED = [
+    "which entitlements exist, their status, trigger dates and seqs (rules R1-R6 applied to the "
+    "effective timeline): read from entitlements.csv, whose money and amounts are checked",
+    "compliance.csv (report deadlines, unfiled brand output, revocations due)",
+    "the indicators other than money (annual-report metrics, accreditations, grades, filings, "
+    "workstations, funds), which years have indicators and assessment files, and "
+    "assessment-<year>.csv's scores and ranks",
+    "carriers.csv's levels, timeline and evaluations",
+    "report.html: it is bound to the bureau by the signed manifest; `hatchery verify-export` "
+    "recomputes it",
+    "checkpoint.txt's state lines (digests of Hatchery's own rows of each view)",
+]
+
+REGISTRATION_FIELDS = ["name", "kind", "category", "host_type", "industry", "county", "area_m2"]
+MAX_PROBLEMS_A_FILE = 20
+
+
+def fen_yuan(fen):
+    """1234567 -> "12345.67", as the CSVs write yuan."""
+    return "%s%d.%02d" % ("-" if fen < 0 else "", abs(fen) // 100, abs(fen) % 100)
+
+
+def cell_text(value):
+    return "" if value is None else str(value)
+
+
+def read_csv(folder, name):
+    """(header, rows) of a bundle CSV; each row a dict of its cells and "_row", its row number as a
+    spreadsheet counts (the header is row 1)."""
+    with open(os.path.join(folder, name), encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        rows = []
+        for n, cells in enumerate(reader, start=2):
+            row = dict(zip(header, cells))
+            row["_row"] = n
+            rows.append(row)
+    return header, rows
+
+
+class Findings:
+    """The differences of one CSV from what the events give, at most MAX_PROBLEMS_A_FILE told."""
+
+    def __init__(self, name, report):
+        self.name, self.report, self.count = name, report, 0
+
+    def add(self, text):
+        self.count += 1
+        if self.count <= MAX_PROBLEMS_A_FILE:
+            self.report.problems.append("%s %s" % (self.name, text))
+
+    def cell(self, row, key, column, want):
+        have = row.get(column)
+        want = cell_text(want)
+        if have != want and not (have is None and want == ""):  # a column no row fills
+            self.add("row %d (%s), column %s: the bundle says %s where the events give %r"
+                     % (row["_row"], key, column, "nothing" if have is None else repr(have), want))
+
+    def close(self, passed):
+        if self.count > MAX_PROBLEMS_A_FILE:
+            self.report.problems.append("%s: %d more differences" % (
+                self.name, self.count - MAX_PROBLEMS_A_FILE))
+        if self.count == 0:
+            self.report.passed.append("%s: %s" % (self.name, passed))
+
+
+class Timeline:
+    """The facts of events 1..size on the effective timeline."""
+
+    def __init__(self, events, effective_on):
+        retracted = {e["data"].get("retracted_seq") for e in events
+                     if e["type"] == "EventRetracted"}
+        self.rulesets = {e["data"].get("ruleset_id"): e["data"] for e in events
+                         if e["type"] == "PolicyRulesetActivated" and e["seq"] not in retracted}
+        self.facts = sorted(
+            (e for e in events if e["type"] != "EventRetracted" and e["seq"] not in retracted
+             and (effective_on is None or e["effective_date"] <= effective_on)),
+            key=lambda e: (e["effective_date"], e["seq"]))
+
+
+def carrier_of(event):
+    stream = event.get("stream", "")
+    return stream[len("carrier/"):] if stream.startswith("carrier/") else None
+
+
+def payouts_of(timeline):
+    """{(carrier, payout_id): the payout's cells}: approved by PayoutApproved, disbursed by the
+    first PayoutDisbursed after it on the timeline."""
+    payouts = {}
+    for e in timeline.facts:
+        d, carrier, actor = e["data"], carrier_of(e), e.get("actor", {})
+        if e["type"] == "PayoutApproved":
+            payouts[(carrier, d["payout_id"])] = {
+                "payout_id": d["payout_id"], "carrier_id": carrier,
+                "entitlement_id": d["entitlement_id"], "amount_fen": d["amount_fen"],
+                "approved_seq": e["seq"], "approved_on": e["effective_date"],
+                "approved_by": actor.get("id"), "approved_by_os_user": actor.get("os_user"),
+                "disbursed_seq": None, "disbursed_on": None, "disbursed_by": None,
+                "disbursed_by_os_user": None, "voucher_no": None}
+        elif e["type"] == "PayoutDisbursed":
+            p = payouts.get((carrier, d["payout_id"]))
+            if p is not None and p["disbursed_seq"] is None:
+                p.update(disbursed_seq=e["seq"], disbursed_on=e["effective_date"],
+                         disbursed_by=actor.get("id"), disbursed_by_os_user=actor.get("os_user"),
+                         voucher_no=d["voucher_no"])
+    return payouts
+
+
+def clawbacks_of(timeline):
+    return [(carrier_of(e), e["data"]["entitlement_id"], e["data"]["amount_fen"],
+             e["effective_date"]) for e in timeline.facts if e["type"] == "ClawbackRecovered"]
+
+
+def check_entitlements(folder, timeline, payouts, clawbacks, report):
+    """Each entitlement's money from the payouts and claw-backs, its amount from its ruleset's
+    rule; every payout and claw-back counted in a row. Returns {(carrier, id): status}."""
+    _, rows = read_csv(folder, "entitlements.csv")
+    found = Findings("entitlements.csv", report)
+    sums = {}
+    for p in payouts.values():
+        s = sums.setdefault((p["carrier_id"], p["entitlement_id"]), [0, 0, 0])
+        s[0] += p["amount_fen"]
+        s[1] += p["amount_fen"] if p["disbursed_seq"] is not None else 0
+    for carrier, entitlement, amount, _ in clawbacks:
+        sums.setdefault((carrier, entitlement), [0, 0, 0])[2] += amount
+    statuses = {}
+    for row in rows:
+        eid, carrier = row.get("entitlement_id", ""), row.get("carrier_id", "")
+        key = "entitlement_id=" + eid
+        statuses[(carrier, eid)] = row.get("status")
+        approved, disbursed, recovered = sums.pop((carrier, eid), [0, 0, 0])
+        try:
+            amount = int(row.get("amount_fen", ""))
+        except ValueError:
+            found.add("row %d (%s): amount_fen is not a number" % (row["_row"], key))
+            continue
+        active = row.get("status") == "active"
+        want = {"approved_fen": approved, "disbursed_fen": disbursed, "recovered_fen": recovered,
+                "outstanding_fen": amount - approved if active else 0,
+                "clawback_due_fen": 0 if active else max(0, disbursed - recovered)}
+        for column, fen in want.items():
+            found.cell(row, key, column, fen)
+        rule_id, _, of = eid.partition(":")
+        found.cell(row, key, "rule_id", rule_id)
+        found.cell(row, key, "carrier_id", of)
+        ruleset = timeline.rulesets.get(row.get("ruleset_id"))
+        rule = next((r for r in (ruleset or {}).get("rules", []) if r.get("rule_id") == rule_id),
+                    None)
+        if rule is None:
+            found.add("row %d (%s): the ruleset %r activated by the events has no rule %s"
+                      % (row["_row"], key, row.get("ruleset_id"), rule_id))
+            continue
+        found.cell(row, key, "clause", rule.get("clause"))
+        upgrade = ruleset.get("params", {}).get("upgrade", "full")
+        partial = rule.get("upgrade_of") and upgrade != "full"  # the difference, or nothing more
+        if amount > rule["amount_fen"] or (amount != rule["amount_fen"] and not partial):
+            found.add("row %d (%s), column amount_fen: %d where rule %s of %s awards %d"
+                      % (row["_row"], key, amount, rule_id, row.get("ruleset_id"),
+                         rule["amount_fen"]))
+    for (carrier, eid), s in sorted(sums.items()):
+        found.add("has no row of %s at %s, which the events pay or recover %d fen on"
+                  % (eid, carrier, s[0] + s[2]))
+    found.close("the money of %d entitlements (approved, disbursed, outstanding, claw-back due, "
+                "recovered) from the payouts and claw-backs, each amount its ruleset's" % len(rows))
+    return statuses
+
+
+def check_payouts(folder, payouts, statuses, report):
+    header, rows = read_csv(folder, "payouts.csv")
+    found = Findings("payouts.csv", report)
+    left = dict(payouts)
+    for row in rows:
+        key = "payout_id=" + row.get("payout_id", "")
+        p = left.pop((row.get("carrier_id"), row.get("payout_id")), None)
+        if p is None:
+            found.add("row %d (%s): no such payout in the events" % (row["_row"], key))
+            continue
+        want = dict(p, amount_yuan=fen_yuan(p["amount_fen"]))
+        if p["disbursed_seq"] is not None:
+            want["status"] = "disbursed"
+        else:  # an approved payout is void once its entitlement is not active
+            active = statuses.get((p["carrier_id"], p["entitlement_id"])) == "active"
+            want["status"] = "approved" if active else "void"
+        for column, value in want.items():
+            if column.endswith("_os_user") and value is None and column not in header:
+                continue
+            found.cell(row, key, column, value)
+    for (carrier, payout_id) in sorted(left):
+        found.add("lacks the payout %s of %s that the events give" % (payout_id, carrier))
+    found.close("%d payouts recomputed from PayoutApproved and PayoutDisbursed" % len(rows))
+
+
+def check_year_money(folder, files, payouts, clawbacks, report):
+    """Each indicators-<year>.csv's money disbursed and clawed back, per carrier and class."""
+    years = 0
+    for name in sorted(files):
+        if not (name.startswith("indicators-") and name.endswith(".csv")):
+            continue
+        year = name[len("indicators-"):-len(".csv")]
+        years += 1
+        want = {}
+        for p in payouts.values():
+            if (p["disbursed_on"] or "")[:4] == year:
+                w = want.setdefault(p["carrier_id"], [0, 0])
+                w[0] += p["amount_fen"]
+        for carrier, _, amount, day in clawbacks:
+            if day[:4] == year:
+                want.setdefault(carrier, [0, 0])[1] += amount
+        _, rows = read_csv(folder, name)
+        found = Findings(name, report)
+        classes = {}
+        for row in rows:
+            if row.get("carrier_id"):
+                w = want.pop(row["carrier_id"], [0, 0])
+                c = classes.setdefault(row.get("assessment_class"), [0, 0])
+                c[0], c[1] = c[0] + w[0], c[1] + w[1]
+                key = "carrier_id=" + row["carrier_id"]
+            else:
+                w = classes.get(row.get("assessment_class"), [0, 0])
+                key = "class " + row.get("assessment_class", "")
+            for column, fen in zip(("values.disbursed_fen", "values.clawed_back_fen"), w):
+                have = row.get(column) or "0"
+                if have != str(fen):
+                    found.add("row %d (%s), column %s: the bundle says %r where the events give "
+                              "%d" % (row["_row"], key, column, have, fen))
+        for carrier, w in sorted(want.items()):
+            found.add("has no row of %s, to whom the events pay %d fen and from whom they recover "
+                      "%d fen in %s" % (carrier, w[0], w[1], year))
+        found.close("money disbursed and clawed back in %s, per carrier and per class" % year)
+    return years
+
+
+def check_registrations(folder, timeline, report):
+    """carriers.csv's registered fields: each registration with its amendments in order."""
+    carriers = {}
+    for e in timeline.facts:
+        d = e["data"]
+        if e["type"] == "CarrierRegistered":
+            carriers[d["carrier_id"]] = dict(d, registered_on=e["effective_date"],
+                                             registered_seq=e["seq"])
+        elif e["type"] == "CarrierProfileAmended" and d.get("carrier_id") in carriers:
+            carriers[d["carrier_id"]].update(d.get("changes", {}))
+    header, rows = read_csv(folder, "carriers.csv")
+    found = Findings("carriers.csv", report)
+    for row in rows:
+        key = "carrier_id=" + row.get("carrier_id", "")
+        c = carriers.pop(row.get("carrier_id"), None)
+        if c is None:
+            found.add("row %d (%s): no such carrier is registered in the events"
+                      % (row["_row"], key))
+            continue
+        for column in REGISTRATION_FIELDS + ["registered_on", "registered_seq"]:
+            found.cell(row, key, column, c.get(column))
+        operator = c.get("operator") or {}
+        for part in ("name", "mode"):
+            if "operator." + part in header:
+                found.cell(row, key, "operator." + part, operator.get(part))
+    for carrier in sorted(carriers):
+        found.add("lacks the carrier %s that the events register" % carrier)
+    found.close("%d carriers: their registrations with every amendment" % len(rows))
+
+
+def check_yuan(folder, files, report):
+    """Every *_yuan cell of every CSV is its *_fen cell in yuan."""
+    cells = 0
+    for name in sorted(files):
+        if not name.endswith(".csv"):
+            continue
+        header, rows = read_csv(folder, name)
+        pairs = [(c, c[:-len("_yuan")] + "_fen") for c in header
+                 if c.endswith("_yuan") and c[:-len("_yuan")] + "_fen" in header]
+        found = Findings(name, report)
+        for row in rows:
+            for yuan, fen in pairs:
+                try:
+                    want = fen_yuan(int(row[fen])) if row.get(fen) else ""
+                except ValueError:
+                    want = "(a number in fen)"
+                if row.get(yuan) != want:
+                    found.add("row %d, column %s: %r is not %s=%r in yuan"
+                              % (row["_row"], yuan, row.get(yuan), fen, row.get(fen)))
+                cells += 1
+        if found.count:
+            found.close("")
+    report.passed.append("every *_yuan cell of the CSVs (%d) is its *_fen cell in yuan" % cells)
+
+
+def recompute(folder, manifest, events, report):
+    try:
+        timeline = Timeline(events, manifest["effective_on"])
+        payouts, clawbacks = payouts_of(timeline), clawbacks_of(timeline)
+        files = [e["name"] for e in manifest["files"]]
+        statuses = check_entitlements(folder, timeline, payouts, clawbacks, report)
+        check_payouts(folder, payouts, statuses, report)
+        check_year_money(folder, files, payouts, clawbacks, report)
+        check_registrations(folder, timeline, report)
+        check_yuan(folder, files, report)
+    except (OSError, KeyError, TypeError, ValueError, csv.Error) as e:
+        report.problems.append("the money and registrations cannot be recomputed: %s: %s"
+                               % (type(e).__name__, e))
+    for what in NOT_RECOMPUTED:
+        report.skipped.append("not recomputed here: " + what)
+
+
+def verify(folder, keys=(), allow_unsigned=False):
     report = Report()
     manifest = read_manifest(folder, report)
     if manifest is not None:
         check_files(folder, manifest, report)
-        hashes = check_events(folder, manifest, report)
+        events = []
+        hashes = check_events(folder, manifest, report, events)
         root = check_proof(folder, manifest, hashes, report)
-        check_checkpoint(folder, manifest, root, report)
+        check_checkpoint(folder, manifest, root, keys, allow_unsigned, report)
+        if hashes is None:
+            report.skipped.append("the money and registrations: the events did not check out")
+        elif manifest["from"] != 1 or manifest["to"] != manifest["size"]:
+            report.skipped.append("the money and registrations: events.jsonl holds events %d..%d, "
+                                  "not all of 1..%d they are as of"
+                                  % (manifest["from"], manifest["to"], manifest["size"]))
+        else:
+            recompute(folder, manifest, events, report)
     return report
 
 
 def main(argv):
-    if argv[1:] == ["--self-test"]:
+    parser = argparse.ArgumentParser(
+        prog="verify_export.py", description="Checks a Hatchery export bundle with nothing but "
+        "the Python 3 standard library.")
+    parser.add_argument("bundle", nargs="?", help="the bundle's folder")
+    parser.add_argument("--pubkey", action="append", default=[], metavar="FILE",
+                        help="a verifier key file the checkpoint must be signed by (repeatable)")
+    parser.add_argument("--allow-unsigned", action="store_true",
+                        help="check a bundle without its signature (none on it, or no --pubkey); "
+                        "the output warns that nothing shows who made it")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check the Ed25519 code on RFC 8032's vectors")
+    args = parser.parse_args(argv[1:])
+    if args.self_test:
         failures = self_test()
         for failure in failures:
             print("FAIL " + failure)
         print("Ed25519: %s" % ("RFC 8032's vectors check out" if not failures else "broken"))
         return 1 if failures else 0
-    if len(argv) != 2 or argv[1].startswith("-"):
-        sys.stderr.write("usage: verify_export.py BUNDLE_DIR | --self-test\n")
+    if args.bundle is None:
+        parser.print_usage(sys.stderr)
         return 2
-    report = verify(argv[1])
+    keys = []
+    for path in args.pubkey:
+        try:
+            with open(path, encoding="utf-8") as f:
+                keys.append(parse_verifier_key(f.read()))
+        except (OSError, ValueError, UnicodeDecodeError) as e:
+            sys.stderr.write("verify_export.py: --pubkey %s: %s\n" % (path, e))
+            return 2
+    report = verify(args.bundle, keys, args.allow_unsigned)
     report.print(sys.stdout)
     if report.problems:
         n = len(report.problems)
-        print("%s: %d problem%s" % (argv[1], n, "" if n == 1 else "s"))
+        print("%s: %d problem%s" % (args.bundle, n, "" if n == 1 else "s"))
         return 1
-    print("%s: the bundle checks out (see what was not checked above)" % argv[1])
+    print("%s: the bundle checks out%s (see what was not checked above)"
+          % (args.bundle, " BUT ITS SIGNATURE WAS NOT CHECKED" if report.warnings else ""))
     return 0
 
 

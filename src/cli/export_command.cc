@@ -53,7 +53,11 @@ int RunExport(const ExportArgs& args) {
   std::cout << "exported events " << summary->from_seq << ".." << summary->to_seq << " of "
             << summary->tree_size << " to " << args.out << ": " << summary->files.size()
             << " files, " << summary->bytes << " bytes; checkpoint "
-            << (summary->signed_checkpoint ? "signed" : "NOT signed (use --sign --key)") << "\n";
+            << (summary->signed_checkpoint
+                    ? "and manifest signed"
+                    : "and manifest NOT signed: verifiers refuse it without --allow-unsigned "
+                      "(sign with --sign --key KEY)")
+            << "\n";
   double total = 0;
   std::string laps;
   for (const auto& [phase, seconds] : summary->seconds) {
@@ -84,8 +88,8 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(2000, 2999));
   AddPointOptions(cmd, &args->point, "--as-of-seq", "--as-of");
   auto* sign = cmd->add_flag("--sign", args->sign,
-                             "sign the checkpoint unless the store keeps a signed one of the "
-                             "export point");
+                             "sign the bundle: checkpoint.txt, which binds the root, the state and "
+                             "the manifest (an unsigned bundle is for trying things out)");
   cmd->add_option("--key", args->key_file, "the private key file (from keygen)")->needs(sign);
   sign->needs(cmd->get_option("--key"));
   cmd->callback([args, exit_code] { *exit_code = RunExport(*args); });

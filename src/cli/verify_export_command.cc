@@ -14,10 +14,12 @@ namespace {
 struct VerifyExportArgs {
   std::string dir;
   std::vector<std::string> pubkeys;
+  bool allow_unsigned = false;
 };
 
 // Prints each check's outcome, one line each: problems first, then what was not checked, then
-// what held. Exit code 1 when there is a problem.
+// what held, then the warnings. Exit code 1 when there is a problem (an unchecked signature is
+// one unless --allow-unsigned).
 int RunVerifyExport(const VerifyExportArgs& args) {
   exporting::BundleVerifyOptions options;
   for (const std::string& file : args.pubkeys) {
@@ -25,17 +27,20 @@ int RunVerifyExport(const VerifyExportArgs& args) {
     if (!key.ok()) return Fail(key.status());
     options.keys.push_back(*key);
   }
+  options.allow_unsigned = args.allow_unsigned;
   options.progress = TerminalProgress("verifying");
   exporting::BundleReport report = exporting::VerifyBundle(args.dir, options);
   for (const std::string& line : report.problems) std::cout << "FAIL  " << line << "\n";
   for (const std::string& line : report.skipped) std::cout << "skip  " << line << "\n";
   for (const std::string& line : report.passed) std::cout << "ok    " << line << "\n";
+  for (const std::string& line : report.warnings) std::cout << "WARNING  " << line << "\n";
   if (!report.ok()) {
     std::cout << args.dir << ": " << report.problems.size() << " problem"
               << (report.problems.size() == 1 ? "" : "s") << "\n";
     return 1;
   }
   std::cout << args.dir << ": the bundle checks out"
+            << (report.warnings.empty() ? "" : " BUT ITS SIGNATURE WAS NOT CHECKED")
             << (report.skipped.empty() ? "" : " (see what was not checked above)") << "\n";
   return 0;
 }
@@ -52,6 +57,9 @@ void AddVerifyExportCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("DIR", args->dir, "the bundle's folder")->required();
   cmd->add_option("--pubkey", args->pubkeys,
                   "a verifier key file the checkpoint must be signed by (one of them; repeatable)");
+  cmd->add_flag("--allow-unsigned", args->allow_unsigned,
+                "check a bundle without its signature (none on it, or no --pubkey): everything "
+                "else is checked, and the output warns that nothing shows who made it");
   cmd->callback([args, exit_code] { *exit_code = RunVerifyExport(*args); });
 }
 

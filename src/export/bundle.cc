@@ -12,6 +12,7 @@
 
 #include "domain/views/cut.h"
 #include "domain/views/projections.h"
+#include "export/format.h"
 #include "export/projection_files.h"
 #include "hatchery/checkpoint.h"
 #include "hatchery/files.h"
@@ -87,26 +88,15 @@ StatusOr<std::string> ProofJson(Source& source, std::uint64_t from, std::uint64_
   return json::Canonicalize(proof) + "\n";
 }
 
-// checkpoint.txt: a kept signed checkpoint of exactly the export point (with `key`, one signed by
-// it), else one signed now with `key`, else the unsigned one, with `state_lines` (those of the
-// projection of the export point with no business-date cut). *is_signed says which.
-StatusOr<std::string> CheckpointText(Source& source, const ExportPoint& at,
-                                     std::vector<std::string> state_lines,
-                                     const std::optional<note::SigningKey>& key, bool* is_signed) {
-  ASSIGN_OR_RETURN(auto kept, source.SignedCheckpoints());
-  for (const std::string& text : kept) {
-    auto checkpoint = CheckpointOfNote(text);
-    if (!checkpoint.ok() || checkpoint->size != at.tree_size || checkpoint->root != at.root) {
-      continue;
-    }
-    auto note = note::Parse(text);
-    if (key && !(note.ok() && note::Verify(*note, note::VerifierOf(*key)).ok())) continue;
-    *is_signed = true;
-    return text;
-  }
+// checkpoint.txt: the checkpoint of the export point with `state_lines` (those of the projection
+// of the export point with no business-date cut) and the manifest line binding `manifest_json`,
+// signed with `key` if given.
+StatusOr<std::string> CheckpointText(const ExportPoint& at, std::vector<std::string> state_lines,
+                                     std::string_view manifest_json,
+                                     const std::optional<note::SigningKey>& key) {
+  state_lines.push_back(std::string(kManifestLinePrefix) + ToHex(Sha256(manifest_json)));
   std::string text =
       FormatCheckpoint(Checkpoint{at.origin, at.tree_size, at.root, std::move(state_lines)});
-  *is_signed = key.has_value();
   if (!key) return text;
   return note::Sign(text, *key);
 }
@@ -118,7 +108,7 @@ std::string ManifestJson(const Manifest& written, std::uint64_t from, std::uint6
     entries.push_back({{"name", name}, {"size", file.size}, {"sha256", ToHex(file.sha256)}});
   }
   bj::object manifest{
-      {"format", "hatchery-export/1"},
+      {"format", kBundleFormat},
       {"software", kSoftwareVersion},
       {"origin", at.origin},
       {"range", {{"from_seq", from}, {"to_seq", to}}},
@@ -228,37 +218,36 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   ASSIGN_OR_RETURN(at.root, source.Root(size));
   ASSIGN_OR_RETURN(Derived derived, ProjectionFiles(projection, at));
   laps.Lap("csv");
-  Files others;
-  ASSIGN_OR_RETURN(others["proof.json"], ProofJson(source, from, to, size, at.root));
+  ASSIGN_OR_RETURN(std::string proof, ProofJson(source, from, to, size, at.root));
   summary.tree_size = size;
   summary.from_seq = from;
   summary.to_seq = to;
   std::vector<std::string> state_lines =
       point.effective_on ? domain::StateLines(read::ProjectionAt(*facts, size, std::nullopt))
                          : std::move(derived.state_lines);
-  ASSIGN_OR_RETURN(
-      others["checkpoint.txt"],
-      CheckpointText(source, at, std::move(state_lines), options.key, &summary.signed_checkpoint));
   // The report is made from the CSVs while they are written.
   const Files& csvs = derived.files;
   auto report =
       std::async(std::launch::async, [&] { return ReportFile(*facts, projection, at, csvs); });
   Manifest manifest;
-  for (const Files* files : {&csvs, static_cast<const Files*>(&others)}) {
-    for (const auto& [name, content] : *files) {
-      RETURN_IF_ERROR(folder->Add(name, content, &manifest));
-    }
-  }
+  for (const auto& [name, content] : csvs) RETURN_IF_ERROR(folder->Add(name, content, &manifest));
+  RETURN_IF_ERROR(folder->Add("proof.json", proof, &manifest));
   if (std::optional<std::string> html = report.get()) {
     RETURN_IF_ERROR(folder->Add("report.html", *html, &manifest));
   }
   ASSIGN_OR_RETURN(manifest["events.jsonl"], events.get());
+  // The manifest lists every file but itself and checkpoint.txt, whose signed note binds the
+  // manifest's digest.
+  std::string manifest_json = ManifestJson(manifest, from, to, at);
+  RETURN_IF_ERROR(folder->Add("manifest.json", manifest_json, &manifest));
+  ASSIGN_OR_RETURN(std::string checkpoint,
+                   CheckpointText(at, std::move(state_lines), manifest_json, options.key));
+  RETURN_IF_ERROR(folder->Add("checkpoint.txt", checkpoint, &manifest));
+  summary.signed_checkpoint = options.key.has_value();
   for (const auto& [name, file] : manifest) {
     summary.files.push_back(name);
     summary.bytes += file.size;
   }
-  RETURN_IF_ERROR(folder->Add("manifest.json", ManifestJson(manifest, from, to, at), &manifest));
-  summary.files.push_back("manifest.json");
   RETURN_IF_ERROR(folder->Commit());
   laps.Lap("report, files, events, manifest");
   return summary;

@@ -1,7 +1,7 @@
 // A compliance export (AUDIT.md §5): a folder that proves its own numbers — the events of a range
 // as canonical JSON lines, the projections as of the export point as CSV, the range's Merkle proof
-// against the root of the export point, the checkpoint it is tied to, and a manifest of every
-// file's size and SHA-256.
+// against the root of the export point, a manifest of every file's size and SHA-256, and the
+// checkpoint of the export point that binds the manifest, signed (export/format.h).
 //
 // The bundle is written into a temporary sibling folder, each file synced, and renamed into place
 // last, so a crash never leaves a half bundle under the final name. The same store and options
@@ -33,8 +33,8 @@ struct ExportOptions {
   // report of that year (the projections stay as of the export point: a year's assessment is made
   // after its annual reports are in, early the next year).
   std::optional<int> year;
-  // Signs the checkpoint with this key unless the store keeps a signed one of exactly the export
-  // point's size. Without either, checkpoint.txt is the unsigned checkpoint.
+  // Signs checkpoint.txt, and with it the manifest (export/format.h). Without a key the bundle is
+  // unsigned: verifiers accept it only when told to (--allow-unsigned).
   std::optional<note::SigningKey> key;
   // Called with the events written of the range now and then, for a progress line.
   replay::ProgressFn progress;

@@ -22,7 +22,7 @@ class FromServer : public Source {
   FromServer(client::Connection& connection, const replay::ProgressFn& progress)
       : connection_(connection), progress_(progress) {}
 
-  // Reads the server's checkpoint: the origin, and a signed note if it keeps one.
+  // Reads the server's checkpoint for the log's origin.
   Status Start() {
     ASSIGN_OR_RETURN(bj::object answer, connection_.Call("checkpoint"));
     const bj::value* text = answer.if_contains("note");
@@ -32,7 +32,6 @@ class FromServer : public Source {
     auto checkpoint = ParseCheckpoint(parsed.ok() ? parsed->text : note);
     if (!checkpoint.ok()) return Malformed("checkpoint gave no checkpoint note");
     origin_ = checkpoint->origin;
-    if (answer.if_contains("signed") && answer.at("signed") == true) signed_.push_back(note);
     return Status::Ok();
   }
 
@@ -92,7 +91,6 @@ class FromServer : public Source {
     ASSIGN_OR_RETURN(auto ranges, merkle::RangeProofRanges({from - 1, to}, size));
     return merkle::HashRanges(ranges, Tree().reader());
   }
-  StatusOr<std::vector<std::string>> SignedCheckpoints() override { return signed_; }
 
  private:
   static Status Malformed(const std::string& what) {
@@ -128,7 +126,6 @@ class FromServer : public Source {
   client::Connection& connection_;
   replay::ProgressFn progress_;
   std::string origin_;
-  std::vector<std::string> signed_;
   EventChain chain_;
   std::unique_ptr<domain::FactBase> facts_;
   std::vector<std::string> lines_;  // event seq - 1: its canonical JSON

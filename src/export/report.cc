@@ -208,7 +208,9 @@ class Report {
            "from its rows, and names them (row 1 is the header, as a spreadsheet counts). Money "
            "is in yuan 元. The bundle checks itself: <span class=\"mono\">hatchery verify-export "
            "DIR --pubkey KEY</span>, or with Python alone <span class=\"mono\">python3 "
-           "verify_export.py DIR</span>.</p></header>";
+           "verify_export.py DIR --pubkey KEY</span> (KEY: the bureau's verifier key, from the "
+           "bureau, "
+           "not from the bundle).</p></header>";
   }
 
   std::string Summary() const {

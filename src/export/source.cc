@@ -26,7 +26,6 @@ class FromLedger : public Source {
                                          std::uint64_t size) override {
     return ledger_.RangeProof(from, to, size);
   }
-  StatusOr<std::vector<std::string>> SignedCheckpoints() override { return ledger_.Checkpoints(); }
 
  private:
   const Ledger& ledger_;

@@ -41,8 +41,6 @@ class Source {
   virtual StatusOr<Hash> Root(std::uint64_t size) = 0;
   virtual StatusOr<std::vector<Hash>> RangeProof(std::uint64_t from, std::uint64_t to,
                                                  std::uint64_t size) = 0;
-  // Signed checkpoints the log keeps (a server gives its latest only).
-  virtual StatusOr<std::vector<std::string>> SignedCheckpoints() = 0;
 };
 
 // A store opened here (read-only is fine); folds from its newest usable snapshot.

@@ -12,6 +12,7 @@
 #include "domain/views/cut.h"
 #include "domain/views/projections.h"
 #include "export/csv.h"
+#include "export/format.h"
 #include "export/projection_files.h"
 #include "hatchery/chain.h"
 #include "hatchery/checkpoint.h"
@@ -26,13 +27,6 @@ namespace {
 
 namespace bj = boost::json;
 namespace fs = std::filesystem;
-
-constexpr std::string_view kFormat = "hatchery-export/1";
-
-// The files every bundle has besides the manifest.
-constexpr std::string_view kRequired[] = {"events.jsonl",  "proof.json",       "checkpoint.txt",
-                                          "carriers.csv",  "entitlements.csv", "payouts.csv",
-                                          "compliance.csv"};
 
 // A non-negative integer member of `object`, if it is one.
 std::optional<std::uint64_t> Count(const bj::object& object, std::string_view key) {
@@ -60,6 +54,7 @@ struct Manifest {
     std::uint64_t size = 0;
     Hash sha256{};
   };
+  std::string sha256;  // of manifest.json's bytes, hex
   std::string origin;
   std::uint64_t from = 0, to = 0, size = 0;  // the range; the export point's tree size
   std::optional<domain::Date> effective_on;
@@ -139,12 +134,21 @@ class Verifier {
               (parsed.ok() ? std::string() : ": " + parsed.status().message()));
       return false;
     }
+    manifest_.sha256 = ToHex(Sha256(*text));
     const bj::object& m = parsed->as_object();
     auto bad = [&](std::string_view field) {
       Problem("manifest.json: " + std::string(field) + " is missing or malformed");
       return false;
     };
-    if (Text(m, "format") != kFormat) return bad("format (\"" + std::string(kFormat) + "\")");
+    if (Text(m, "format") == kUnboundBundleFormat) {
+      Problem("manifest.json: format " + std::string(kUnboundBundleFormat) +
+              " is that of a bundle made before the signature bound its manifest, so nothing "
+              "here binds its CSVs and report to the bureau: ask for it to be exported again");
+      return false;
+    }
+    if (Text(m, "format") != kBundleFormat) {
+      return bad("format (\"" + std::string(kBundleFormat) + "\")");
+    }
     auto origin = Text(m, "origin");
     if (!origin) return bad("origin");
     manifest_.origin = *origin;
@@ -177,7 +181,7 @@ class Verifier {
       auto sha = v.is_object() ? Text(v.as_object(), "sha256") : std::nullopt;
       auto hash = sha ? HashFromHex(*sha) : std::nullopt;
       if (!name || !bytes || !hash || name->empty() || name->find('/') != std::string::npos ||
-          *name == "." || *name == ".." || *name == "manifest.json") {
+          *name == "." || *name == ".." || *name == "manifest.json" || *name == "checkpoint.txt") {
         return bad("files[" + std::to_string(manifest_.files.size()) + "]");
       }
       manifest_.files.push_back({*name, *bytes, *hash});
@@ -221,11 +225,11 @@ class Verifier {
     std::error_code ec;
     for (const auto& file : fs::directory_iterator(dir_, ec)) {
       std::string name = file.path().filename().string();
-      if (name != "manifest.json" && !Listed(name)) {
+      if (name != "manifest.json" && name != "checkpoint.txt" && !Listed(name)) {
         Problem(name + " is in the bundle but not in the manifest");
       }
     }
-    for (std::string_view name : kRequired) {
+    for (std::string_view name : kRequiredFiles) {
       if (!Listed(name)) Problem("the manifest does not list " + std::string(name));
     }
     if (report_.problems.size() == problems) {
@@ -412,7 +416,28 @@ class Verifier {
       Passed("checkpoint.txt: " + checkpoint->origin + " at tree size " +
              std::to_string(checkpoint->size) + ", the root the events give");
     }
+    CheckManifestLine(*checkpoint);
     CheckSignature(note);
+  }
+
+  // The checkpoint's one "manifest <hex>" line against manifest.json's SHA-256.
+  void CheckManifestLine(const Checkpoint& checkpoint) {
+    std::vector<std::string_view> lines;
+    for (const std::string& line : checkpoint.extensions) {
+      if (line.starts_with(kManifestLinePrefix)) lines.push_back(line);
+    }
+    const std::string& digest = manifest_.sha256;
+    if (lines.size() != 1) {
+      Problem("checkpoint.txt has " + std::to_string(lines.size()) +
+              " \"manifest\" lines where one binds manifest.json (SHA-256 " + digest + ")");
+    } else if (lines[0].substr(kManifestLinePrefix.size()) != digest) {
+      Problem("checkpoint.txt binds a manifest of SHA-256 " +
+              std::string(lines[0].substr(kManifestLinePrefix.size())) +
+              " but manifest.json has SHA-256 " + digest + ": the manifest was changed after " +
+              "the checkpoint was made");
+    } else {
+      Passed("checkpoint.txt: binds manifest.json (SHA-256 " + digest + ")");
+    }
   }
 
   void CheckSignature(const note::Note& note) {
@@ -420,9 +445,25 @@ class Verifier {
     for (const note::Signature& sig : note.signatures) {
       signers += (signers.empty() ? "" : ", ") + note::KeyLabel(sig.name, sig.id);
     }
+    std::string signed_by =
+        signers.empty() ? std::string("it is unsigned") : "signed by " + signers;
+    if (options_.keys.empty() && options_.allow_unsigned) {
+      report_.warnings.push_back(
+          "NO SIGNATURE CHECKED (--allow-unsigned; " + signed_by +
+          "): nothing shows that the bureau made this bundle; anyone could have made it, its "
+          "manifest and every file it lists");
+      return;
+    }
     if (options_.keys.empty()) {
-      Skipped("the checkpoint's signature: no public key given (" +
-              (signers.empty() ? std::string("it is unsigned") : "signed by " + signers) + ")");
+      Problem("the checkpoint's signature: no public key given (" + signed_by +
+              "); pass the bureau's verifier key with --pubkey, or --allow-unsigned to check "
+              "the rest without it");
+      return;
+    }
+    if (note.signatures.empty() && options_.allow_unsigned) {
+      report_.warnings.push_back(
+          "UNSIGNED BUNDLE accepted (--allow-unsigned): nothing shows that the bureau made this "
+          "bundle; anyone could have made it, its manifest and every file it lists");
       return;
     }
     for (const note::VerifierKey& key : options_.keys) {
