@@ -47,7 +47,15 @@ struct AppendCommand {
   std::string effective_date;  // YYYY-MM-DD
   std::optional<std::string> document_ref;
   std::optional<std::string> note;
+  // The recorded time to give the event (Unix microseconds), for a demo store only: one whose
+  // genesis declares a simulated clock (DeclaresSimulatedClock). Any other store refuses a command
+  // that sets it — a real store's clock is never settable. Never read from a request.
+  std::optional<std::int64_t> simulated_recorded_us;
 };
+
+// Whether an event of `type` with `data` declares its store's clock simulated: a genesis
+// `PolicyRulesetActivated` with "clock": "simulated" (the demo store, docs/format.md).
+bool DeclaresSimulatedClock(std::string_view type, const boost::json::object& data);
 
 // A recorded event: the command's fields and what the ledger added.
 struct Event {

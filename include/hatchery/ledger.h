@@ -141,6 +141,10 @@ class Ledger {
   StatusOr<std::uint64_t> LastSeqRecordedBy(std::int64_t micros) const;
   // The origin line of this log's checkpoints.
   const std::string& origin() const { return origin_; }
+  // Whether the genesis (event 1) declares the store's clock simulated: a demo store, whose
+  // recorded times follow its invented history (AppendCommand::simulated_recorded_us). False
+  // before there is a genesis. Read once, then remembered.
+  bool simulated_clock() const;
   // The store's directory, as given to Open.
   const std::string& dir() const;
 
@@ -229,6 +233,7 @@ class Ledger {
   LedgerHead opened_head_;                  // the head at open (what a read-only ledger sees)
   std::shared_ptr<const ledger::TreeTail> opened_tail_;  // the tree's unfinished run at open
   std::string origin_;
+  mutable std::atomic<int> simulated_clock_{-1};   // -1 not read yet, 0 real, 1 simulated
   std::unique_ptr<ledger::NodeCache> node_cache_;  // upper Merkle nodes, read-through
   std::atomic<bool> replica_{false};  // opened with LedgerOptions::replica, not yet promoted
   std::string replica_of_;            // the primary it follows (set before other threads use it)

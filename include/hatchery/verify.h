@@ -54,6 +54,9 @@ struct VerifyReport {
   std::optional<std::uint64_t> server_only_since;
   std::map<std::string, std::uint64_t> local_writes;
   std::uint64_t last_local_write = 0;
+  // The genesis declares the store's clock simulated: a demo store, whose recorded times are
+  // invented (Ledger::simulated_clock).
+  bool simulated_clock = false;
   std::uint64_t first_bad_seq = 0;  // 0 when everything checks out
   std::string problem;              // what is wrong at first_bad_seq
   bool ok() const { return first_bad_seq == 0; }
@@ -61,8 +64,8 @@ struct VerifyReport {
 
 // {"ok", "events_checked", "checkpoints_checked", "witnessed_checked", "head_seq", "head_hash",
 // "server_only_since" (null: local writes allowed), "local_writes" ({OS user: events}),
-// "last_local_write" (0: none)} and, when not ok, {"first_bad_seq", "problem"}: the report as the
-// server's `verify` op gives it.
+// "last_local_write" (0: none)}, "clock": "simulated" for a demo store, and, when not ok,
+// {"first_bad_seq", "problem"}: the report as the server's `verify` op gives it.
 boost::json::object ToJson(const VerifyReport& report);
 
 // Opens the store in `dir` read-only (beside a running writer is fine) and checks it, stopping at

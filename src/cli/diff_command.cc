@@ -65,6 +65,7 @@ std::string Delta(std::string_view field, std::int64_t delta) {
 void PrintHeader(const bj::object& diff) {
   const bj::object& from = diff.at("from").as_object();
   const bj::object& to = diff.at("to").as_object();
+  std::printf("%s", DemoStoreLine(diff).c_str());
   std::printf("From %s to %s: %s events count at one point only", Described(from).c_str(),
               Described(to).c_str(), read::Plain(diff.at("events_total")).c_str());
   std::string types;

@@ -52,6 +52,7 @@ std::string Words(const bj::object& x) {
            ", recorded " + Text(ev, "recorded_at") + ", hash " + Text(ev, "hash");
   };
   std::ostringstream out;
+  out << DemoStoreLine(x);
   out << "Entitlement " << Text(e, "entitlement_id") << " of " << Text(x, "carrier_name") << " ("
       << Text(e, "carrier_id") << ")\n";
   std::string effective_on = Text(x, "effective_on");

@@ -69,4 +69,10 @@ StatusOr<boost::json::object> PointRequest(const PointArgs& args, const std::str
   return request;
 }
 
+std::string DemoStoreLine(const boost::json::object& answer) {
+  const boost::json::value* clock = answer.if_contains("clock");
+  if (!clock || *clock != "simulated") return "";
+  return "demo store: its recorded times are simulated (declared by event 1), not a real clock\n";
+}
+
 }  // namespace hatchery::cli

@@ -37,6 +37,10 @@ StatusOr<replay::Point> ToPoint(const PointArgs& args, const std::string& instan
 // {"recorded_at": t}) and `effective_on`, each only when given. Errors: ToPoint's.
 StatusOr<boost::json::object> PointRequest(const PointArgs& args, const std::string& instant_flag);
 
+// The line a view's text starts with when `answer` is a demo store's ("clock": "simulated", whose
+// recorded-time axis is invented), else "".
+std::string DemoStoreLine(const boost::json::object& answer);
+
 }  // namespace hatchery::cli
 
 #endif  // HATCHERY_CLI_POINT_H_

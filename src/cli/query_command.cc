@@ -74,6 +74,7 @@ void PrintTable(const QueryArgs& args, const bj::object& answer) {
     for (const read::Column& c : columns) cells.push_back(read::Cell(shown, c, unit));
     table.AddRow(std::move(cells));
   }
+  std::cout << DemoStoreLine(answer);
   table.Print(std::cout);
   const bj::value* view_rows = answer.if_contains("view_rows");
   std::cout << rows.size() << (view_rows ? " of " + read::Plain(*view_rows) : std::string())

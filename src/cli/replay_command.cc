@@ -109,9 +109,11 @@ int RunReplay(const ReplayArgs& args) {
         {"checkpoints", std::move(checkpoints)},
         {"seconds", result->seconds},
         {"events_per_s", rate}};
+    if ((*ledger)->simulated_clock()) out["clock"] = "simulated";
     std::cout << bj::serialize(out) << "\n";
     return all_match ? 0 : 1;
   }
+  if ((*ledger)->simulated_clock()) std::cout << DemoStoreLine({{"clock", "simulated"}});
   Table table({"view", "rows", "state digest"});
   for (const auto& v : result->views)
     table.AddRow({v.view, std::to_string(v.rows), ToHex(v.digest)});

@@ -112,6 +112,10 @@ int RunVerify(const VerifyArgs& args) {
     if (!args.witness_log.empty()) {
       std::cout << report->witnessed_checked << " checkpoints cosigned by the witness match\n";
     }
+    if (report->simulated_clock) {
+      std::cout << "demo store: event 1 declares its clock simulated — recorded times follow the "
+                   "demo's invented history, not a real clock\n";
+    }
     PrintWriters(*report);
     // Integrity holds; events recorded before the one-timeline rule that break it are named, for
     // an auditor to see and a correcting event to answer (the chain is not at fault).

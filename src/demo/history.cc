@@ -87,8 +87,10 @@ class Builder {
     acts_.insert(acts_.end(), money.begin(), money.end());
     std::stable_sort(acts_.begin(), acts_.end(), ByDate);
     Corrections();
-    acts_.insert(acts_.begin(),
-                 Act{Admin(kClerk), domain::RulesetCommand(domain::DefaultRulesetData())});
+    bj::object ruleset = domain::DefaultRulesetData();
+    ruleset["clock"] = "simulated";
+    acts_.insert(acts_.begin(), Act{Admin(kClerk), domain::RulesetCommand(std::move(ruleset))});
+    Schedule();
     return std::move(acts_);
   }
 
@@ -390,8 +392,9 @@ class Builder {
       const auto& c = acts_[k].command;
       if (c.type == "AccreditationGranted" && c.stream == wrong &&
           c.data.at("level") == "regional") {
+        retracted_command_ = c.command_id;  // its seq once the acts are in recording order
         Add(kClerk, wrong, "EventRetracted",
-            bj::object{{"retracted_seq", static_cast<std::int64_t>(k + 2)},  // genesis, 1-based
+            bj::object{{"retracted_seq", 0},
                        {"reason", "自治区级认定录入错误：该载体未列入认定名单"}},
             "2026-06-15", Ref("通科发", 2026));
         break;
@@ -407,8 +410,62 @@ class Builder {
         "2026-06-28", "缴〔2026〕0001");
   }
 
+  // When each act is recorded, on the store's simulated clock (the genesis declares it): the
+  // store is set up a week after TCB-2023-2 took effect, and what happened before is entered from
+  // the files over the two months after, in order; a later act is recorded one to thirty days
+  // after it took effect — payouts and recoveries within three days, one act in eight two to
+  // thirteen months late — and never before an earlier act of its stream (so each stream is
+  // recorded in the same order as generated), nor after kRecordedBy. The acts are then put in
+  // recording order, and the retraction names its target's seq there.
+  void Schedule() {
+    constexpr std::int64_t kDay = 86'400'000'000, kHour = kDay / 24;
+    const std::int64_t set_up = *ParseTimestamp("2023-04-03T01:00:00.000000Z");
+    const std::int64_t recorded_by = *ParseTimestamp("2026-07-31T09:00:00.000000Z");
+    std::size_t backlog = 0, entered = 0;
+    for (const Act& a : acts_)
+      backlog += NineInTheMorning(a.command.effective_date) < set_up ? 1 : 0;
+    acts_[0].command.simulated_recorded_us = set_up;
+    std::map<std::string, std::int64_t> stream_last;
+    for (std::size_t i = 1; i < acts_.size(); ++i) {
+      AppendCommand& c = acts_[i].command;
+      std::int64_t took_effect = NineInTheMorning(c.effective_date);
+      std::int64_t at;
+      if (took_effect < set_up) {
+        at = set_up + kHour +
+             static_cast<std::int64_t>(entered++) * 60 * kDay / static_cast<std::int64_t>(backlog);
+      } else {
+        bool money = c.type.starts_with("Payout") || c.type == "ClawbackRecovered";
+        std::int64_t days = money                ? random_.Between(0, 3)
+                            : random_.Chance(12) ? random_.Between(60, 400)
+                                                 : random_.Between(1, 30);
+        at = std::min(took_effect + days * kDay + random_.Between(1, 9) * kHour, recorded_by);
+      }
+      auto last = stream_last.find(c.stream);
+      if (last != stream_last.end()) at = std::max(at, last->second + 1'000'000);
+      stream_last[c.stream] = at;
+      c.simulated_recorded_us = at;
+    }
+    std::stable_sort(acts_.begin() + 1, acts_.end(), [](const Act& a, const Act& b) {
+      return *a.command.simulated_recorded_us < *b.command.simulated_recorded_us;
+    });
+    for (Act& a : acts_) {
+      if (a.command.type != "EventRetracted") continue;
+      for (std::size_t k = 0; k < acts_.size(); ++k) {
+        if (acts_[k].command.command_id == retracted_command_) {
+          a.command.data["retracted_seq"] = static_cast<std::int64_t>(k + 1);
+        }
+      }
+    }
+  }
+
+  // 09:00 in Tongliao (01:00 UTC) of `date`, in Unix microseconds.
+  static std::int64_t NineInTheMorning(const std::string& date) {
+    return *ParseTimestamp(date + "T01:00:00.000000Z");
+  }
+
   Random random_;
   HistoryOptions options_;
+  std::string retracted_command_;  // the act the correction retracts
   std::vector<Act> acts_;
   int commands_ = 0;
   std::map<std::string, int> names_;
@@ -443,7 +500,8 @@ Status Record(Ledger& ledger, const std::vector<Act>& acts,
   return Status::Ok();
 }
 
-// When AsEvents' events are recorded: one microsecond apart from 2026-11-18 (after every act).
+// When AsEvents' events without a simulated time are recorded: one microsecond apart from
+// 2026-11-18 (after every act).
 constexpr std::int64_t kRecordedFrom = 1'795'000'000'000'000;
 
 std::vector<Event> AsEvents(const std::vector<Act>& acts) {
@@ -460,7 +518,8 @@ std::vector<Event> AsEvents(const std::vector<Act>& acts) {
     e.effective_date = a.command.effective_date;
     e.document_ref = a.command.document_ref;
     e.actor = a.actor;
-    e.recorded_at = FormatTimestamp(kRecordedFrom + static_cast<std::int64_t>(e.seq));
+    e.recorded_at = FormatTimestamp(
+        a.command.simulated_recorded_us.value_or(kRecordedFrom + static_cast<std::int64_t>(e.seq)));
     events.push_back(std::move(e));
   }
   return events;

@@ -31,8 +31,10 @@ struct Act {
   AppendCommand command;
 };
 
-// The acts in recording order (by effective date, the corrections last). The first act is the
-// activation of the shipped ruleset.
+// The acts in recording order, each with its recorded time on the store's simulated clock
+// (AppendCommand::simulated_recorded_us): days to months after it took effect, the acts before the
+// store was set up (2023-04-03) entered in the two months after. The first act is the activation of
+// the shipped ruleset, declaring the clock simulated.
 std::vector<Act> GenerateHistory(const HistoryOptions& options);
 
 // Records `acts` through `ledger` in order: consecutive acts of one recorder in one Append call
@@ -41,8 +43,9 @@ std::vector<Act> GenerateHistory(const HistoryOptions& options);
 Status Record(Ledger& ledger, const std::vector<Act>& acts,
               const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
-// `acts` as recorded events (seq 1, 2, …, the envelope fields, and recorded_at one microsecond
-// apart from 2026-11-18, after every act; no hashes), for folding without a store.
+// `acts` as recorded events (seq 1, 2, …, the envelope fields, recorded_at their simulated time
+// or else one microsecond apart from 2026-11-18, after every act; no hashes), for folding without
+// a store.
 std::vector<Event> AsEvents(const std::vector<Act>& acts);
 
 }  // namespace hatchery::demo

@@ -359,4 +359,9 @@ Event ToEvent(const EventView& v) {
                v.hash};
 }
 
+bool DeclaresSimulatedClock(std::string_view type, const boost::json::object& data) {
+  const boost::json::value* clock = data.if_contains("clock");
+  return type == "PolicyRulesetActivated" && clock && *clock == "simulated";
+}
+
 }  // namespace hatchery

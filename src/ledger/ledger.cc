@@ -145,10 +145,20 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, LedgerOpt
     if (recovered.head.seq > 0) options.rules->Commit(recovered.head.seq);
   }
   ledger->writer_ = std::make_unique<ledger::Writer>(
-      raw_store,
-      ledger::Sequencer(raw_store, recovered.head, recovered.last_recorded_us,
-                        std::move(tree->frontier), std::move(tree->tail), options.rules.get()));
+      raw_store, ledger::Sequencer(raw_store, recovered.head, recovered.last_recorded_us,
+                                   std::move(tree->frontier), std::move(tree->tail),
+                                   options.rules.get(), ledger->simulated_clock()));
   return ledger;
+}
+
+bool Ledger::simulated_clock() const {
+  int known = simulated_clock_.load(std::memory_order_acquire);
+  if (known >= 0) return known == 1;
+  if (head().seq == 0) return false;  // no genesis yet
+  auto genesis = Get(1);
+  bool simulated = genesis.ok() && DeclaresSimulatedClock(genesis->type, genesis->data);
+  simulated_clock_.store(simulated ? 1 : 0, std::memory_order_release);
+  return simulated;
 }
 
 std::vector<StatusOr<AppendResult>> Ledger::Append(const Actor& actor,

@@ -57,9 +57,11 @@ StatusOr<PreparedCommand> PrepareRecorded(Event event) {
 }
 
 Sequencer::Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
-                     merkle::Frontier tree, TreeTail tree_tail, EventRules* rules)
+                     merkle::Frontier tree, TreeTail tree_tail, EventRules* rules,
+                     bool simulated_clock)
     : store_(store),
       rules_(rules),
+      simulated_clock_(simulated_clock),
       random_(std::random_device{}()),
       head_(head),
       last_us_(last_recorded_us),
@@ -163,6 +165,24 @@ std::string Sequencer::NewEventId(std::int64_t micros) {
   return buf;
 }
 
+StatusOr<std::int64_t> Sequencer::Clock(const AppendCommand& c) {
+  bool declares = DeclaresSimulatedClock(c.type, c.data);
+  if (declares && staged_head_.seq != 0) {
+    return Status(Code::kRuleViolation,
+                  "only the genesis (event 1) declares a store's clock simulated",
+                  bj::object{{"field", "data.clock"}});
+  }
+  if (staged_head_.seq == 0) simulated_clock_ = declares;
+  if (!c.simulated_recorded_us) return NowMicros();
+  if (!simulated_clock_) {
+    return Status(Code::kForbidden,
+                  "this store's clock is real: a recorded time cannot be set (only a demo store, "
+                  "whose genesis declares a simulated clock, takes one)",
+                  bj::object{{"field", "recorded_at"}});
+  }
+  return *c.simulated_recorded_us;
+}
+
 StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& actor,
                                         rocksdb::WriteBatch* batch) {
   if (p.recorded) return StageRecorded(p, batch);
@@ -180,7 +200,8 @@ StatusOr<AppendResult> Sequencer::Stage(const PreparedCommand& p, const Actor& a
                              {"expected_version", static_cast<std::int64_t>(*c.expected_version)},
                              {"current_version", static_cast<std::int64_t>(current)}});
   }
-  std::int64_t now = std::max(NowMicros(), staged_last_us_ + 1);
+  ASSIGN_OR_RETURN(std::int64_t clock, Clock(c));
+  std::int64_t now = std::max(clock, staged_last_us_ + 1);
   std::string recorded_at = FormatTimestamp(now);
   if (rules_) RETURN_IF_ERROR(rules_->Check(c, actor, recorded_at));
 

@@ -50,9 +50,10 @@ class Sequencer {
  public:
   // `store` and `rules` (may be null) must outlive the Sequencer. `head` and `last_recorded_us`
   // describe the last event, `tree` is the Merkle tree through it; `rules` has applied every event
-  // through it.
+  // through it. `simulated_clock`: the store's genesis declares its clock simulated, so commands
+  // may set their recorded time (AppendCommand::simulated_recorded_us); otherwise they may not.
   Sequencer(const Store* store, LedgerHead head, std::int64_t last_recorded_us,
-            merkle::Frontier tree, TreeTail tree_tail, EventRules* rules);
+            merkle::Frontier tree, TreeTail tree_tail, EventRules* rules, bool simulated_clock);
 
   struct Mark {
     LedgerHead head;
@@ -88,6 +89,11 @@ class Sequencer {
   LedgerHead staged_head() const { return staged_head_; }
 
  private:
+  // The recorded time of `c`: now, or its simulated time in a demo store. Errors: kForbidden (a
+  // simulated time for a store whose clock is real), kRuleViolation (a clock declared by an event
+  // other than the genesis).
+  StatusOr<std::int64_t> Clock(const AppendCommand& c);
+
   StatusOr<AppendResult> StageRecorded(const PreparedCommand& command, rocksdb::WriteBatch* batch);
   // Renders event `e` (every field but data and hash set) with `command`'s data, hashes it (the
   // hash must be `*expected` if given: kCorruption otherwise, nothing staged), and stages it
@@ -111,6 +117,7 @@ class Sequencer {
 
   const Store* store_;
   EventRules* rules_;
+  bool simulated_clock_;  // what the genesis declares, once one is staged (head seq >= 1)
   std::mt19937_64 random_;
 
   // Committed: as durable in the store.

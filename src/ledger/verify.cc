@@ -27,7 +27,8 @@ struct Linked {
   std::string stream;
   std::uint64_t stream_version = 0;
   std::string command_id;
-  std::optional<std::string> os_user;  // of a local write
+  std::optional<std::string> os_user;     // of a local write
+  bool declares_simulated_clock = false;  // a genesis declaring a demo store's clock
   // Its content digest (docs/format.md) as sent without and with expected_version, which the
   // event does not keep: the command entry must hold one of them.
   Hash digest{}, digest_expecting{};
@@ -101,10 +102,14 @@ class ChainChecker {
       if constexpr (std::is_same_v<std::decay_t<decltype(event)>, Event>) {
         std::tie(linked.digest, linked.digest_expecting) =
             DigestsOf(event, json::Canonicalize(event.data));
+        linked.declares_simulated_clock =
+            event.seq == 1 && DeclaresSimulatedClock(event.type, event.data);
         if (keep_events_) linked.event = event;
       } else {
         std::tie(linked.digest, linked.digest_expecting) =
             DigestsOf(event, event.data.value().text());
+        linked.declares_simulated_clock =
+            event.seq == 1 && DeclaresSimulatedClock(event.type, ToEvent(event).data);
         if (keep_events_) linked.event = ToEvent(event);
       }
       batch->events.push_back(std::move(linked));
@@ -416,6 +421,7 @@ boost::json::object ToJson(const VerifyReport& report) {
   boost::json::object local;
   for (const auto& [os_user, events] : report.local_writes) local[os_user] = events;
   out["local_writes"] = std::move(local);
+  if (report.simulated_clock) out["clock"] = "simulated";
   if (!report.ok()) {
     out["first_bad_seq"] = report.first_bad_seq;
     out["problem"] = report.problem;
@@ -459,6 +465,7 @@ StatusOr<VerifyReport> VerifyStore(const std::string& dir, const VerifyOptions& 
     for (std::size_t i = 0; i < passed; ++i) {
       std::uint64_t bad_seq = 0;
       const LedgerHead& head = batch.events[i].head;
+      report.simulated_clock |= batch.events[i].declares_simulated_clock;
       if (std::string problem = TallyLocalWrite(batch.events[i], &report); !problem.empty()) {
         report.first_bad_seq = head.seq;
         report.problem = std::move(problem);

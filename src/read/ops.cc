@@ -284,11 +284,14 @@ StatusOr<bj::object> AnswerEvents(const Ledger& ledger, std::string_view op,
 
 StatusOr<bj::object> AnswerProjections(const Facts& at, std::string_view op,
                                        const bj::object& args) {
-  if (op == "query") return Query(at, args);
-  if (op == "explain") return ExplainOp(at, args);
-  if (op == "diff") return DiffOp(at, args);
-  return Status(Code::kBadRequest, "\"" + std::string(op) + "\" is not a projection read",
-                bj::object{{"field", "op"}});
+  StatusOr<bj::object> answer =
+      Status(Code::kBadRequest, "\"" + std::string(op) + "\" is not a projection read",
+             bj::object{{"field", "op"}});
+  if (op == "query") answer = Query(at, args);
+  if (op == "explain") answer = ExplainOp(at, args);
+  if (op == "diff") answer = DiffOp(at, args);
+  if (answer.ok() && at.ledger.simulated_clock()) (*answer)["clock"] = "simulated";
+  return answer;
 }
 
 StatusOr<bj::object> Here(const Ledger& ledger, std::string_view op, const bj::object& args) {

@@ -46,7 +46,8 @@ struct Facts {
 // An event read (KindOf(op) == kEvents).
 StatusOr<boost::json::object> AnswerEvents(const Ledger& ledger, std::string_view op,
                                            const boost::json::object& args);
-// A projection read (KindOf(op) == kProjections).
+// A projection read (KindOf(op) == kProjections). The answer of a demo store's (its genesis declares
+// a simulated clock) says so: "clock": "simulated".
 StatusOr<boost::json::object> AnswerProjections(const Facts& at, std::string_view op,
                                                 const boost::json::object& args);
 

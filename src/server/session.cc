@@ -224,11 +224,13 @@ asio::awaitable<StatusOr<bj::object>> Session::Hello(const bj::object& args) {
   actor_ = entry->actor;
   token_digest_ = entry->digest;
   if (std::exchange(unauthenticated_, false)) state_->ReleaseUnauthenticated(peer_);
-  co_return bj::object{{"actor", actor_->id},
-                       {"role", actor_->role},
-                       {"server_version", kSoftwareVersion},
-                       {"origin", state_->ledger.origin()},
-                       {"tree_size", state_->ledger.head().seq}};
+  bj::object hello{{"actor", actor_->id},
+                   {"role", actor_->role},
+                   {"server_version", kSoftwareVersion},
+                   {"origin", state_->ledger.origin()},
+                   {"tree_size", state_->ledger.head().seq}};
+  if (state_->ledger.simulated_clock()) hello["clock"] = "simulated";  // a demo store
+  co_return hello;
 }
 
 asio::awaitable<Status> Session::FailedHello(Status failure) {
