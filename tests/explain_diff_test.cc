@@ -65,17 +65,18 @@ TEST_CASE("explain: rule, clause, ruleset, justifying events with hashes, money,
           "[explain]") {
   Revoked r;
   auto x = ExplainOk(r.f, CutAt(r.f, r.recover), "R1:inc-1");
-  CHECK(x.entitlement.rule_id == "R1");
-  CHECK(x.entitlement.clause == "TCB-2023-2 §3.1");
+  CHECK(x.entitlement->rule_id == "R1");
+  CHECK(x.entitlement->clause == "TCB-2023-2 §3.1");
   CHECK_THAT(x.clause_text, Catch::Contains("100万元"));
-  CHECK(x.entitlement.ruleset_seq == 1);
+  REQUIRE(x.entitlement);
+  CHECK(x.entitlement->ruleset_seq == 1);
   CHECK_THAT(x.ruleset_title, Catch::Contains("通创办发〔2023〕2号"));
-  CHECK(x.entitlement.seqs == std::vector<std::uint64_t>{r.grant});
-  CHECK(x.entitlement.status == "voided");
-  CHECK(x.entitlement.clawback_due_fen() == 300'000 * kYuan);
-  REQUIRE(x.entitlement.history.size() == 2);
-  CHECK(x.entitlement.history[0].seq == r.grant);
-  CHECK(x.entitlement.history[1].seq == r.revoke);
+  CHECK(x.entitlement->seqs == std::vector<std::uint64_t>{r.grant});
+  CHECK(x.entitlement->status == "voided");
+  CHECK(x.entitlement->clawback_due_fen() == 300'000 * kYuan);
+  REQUIRE(x.entitlement->history.size() == 2);
+  CHECK(x.entitlement->history[0].seq == r.grant);
+  CHECK(x.entitlement->history[1].seq == r.revoke);
   REQUIRE(x.payouts.size() == 1);
   CHECK(x.payouts[0].disbursed_seq == r.disburse);
   REQUIRE(x.clawbacks.size() == 1);
@@ -98,33 +99,152 @@ TEST_CASE("explain: rule, clause, ruleset, justifying events with hashes, money,
 TEST_CASE("explain: as of a point before the revocation the award still stands", "[explain]") {
   Revoked r;
   auto x = ExplainOk(r.f, CutAt(r.f, r.disburse), "R1:inc-1");
-  CHECK(x.entitlement.status == "active");
-  CHECK(x.entitlement.history.size() == 1);
+  REQUIRE(x.entitlement);
+  CHECK(x.entitlement->status == "active");
+  CHECK(x.entitlement->history.size() == 1);
   CHECK(x.clawbacks.empty());
-  CHECK(x.entitlement.outstanding_fen() == 600'000 * kYuan);
+  CHECK(x.entitlement->outstanding_fen() == 600'000 * kYuan);
   // On the business-time axis: effective before the revocation, as known now.
   auto before = ExplainOk(r.f, CutAt(r.f, r.recover, 20241231), "R1:inc-1");
-  CHECK(before.entitlement.status == "active");
+  REQUIRE(before.entitlement);
+  CHECK(before.entitlement->status == "active");
 }
 
-TEST_CASE("explain: an id that names nothing is refused, saying what exists", "[explain]") {
+TEST_CASE(
+    "explain: ids that name no carrier or no rule are refused with the nearest — "
+    "the rest say why not",
+    "[explain]") {
   Revoked r;
-  auto none = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R2:inc-1");
-  CHECK(none.status().code() == Code::kNotFound);
-  CHECK_THAT(none.status().message(), Catch::Contains("the carrier has R1:inc-1"));
-  auto early =
-      read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover, 20240101), "R1:inc-1");
-  CHECK_THAT(early.status().message(), Catch::Contains("the carrier has no entitlement"));
-  auto nobody = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R1:x");
-  CHECK_THAT(nobody.status().message(), Catch::Contains("no carrier \"x\""));
+  // A rule the carrier never met: why not, not an error.
+  auto none = ExplainOk(r.f, CutAt(r.f, r.recover), "R2:inc-1");
+  CHECK_FALSE(none.entitlement);
+  REQUIRE(none.declines.size() == 1);
+  CHECK(none.declines[0].reason == "not_triggered");
+  CHECK_THAT(none.declines[0].detail, Catch::Contains("needs a regional accreditation"));
+  auto early = ExplainOk(r.f, CutAt(r.f, r.recover, 20240101), "R1:inc-1");
+  CHECK_FALSE(early.entitlement);
+  REQUIRE(early.declines.size() == 1);
+  CHECK(early.declines[0].reason == "not_triggered");
+  auto maker = ExplainOk(r.f, CutAt(r.f, r.recover), "R3:inc-1");
+  REQUIRE(maker.declines.size() == 1);
+  CHECK(maker.declines[0].reason == "kind_not_eligible");
+  auto nobody = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R1:inc-2");
+  CHECK(nobody.status().code() == Code::kNotFound);
+  CHECK_THAT(nobody.status().message(),
+             Catch::Contains("no carrier \"inc-2\"") && Catch::Contains("the nearest is inc-1"));
   auto garbage = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "garbage");
   CHECK(garbage.status().code() == Code::kNotFound);
   CHECK_THAT(garbage.status().message(), Catch::Contains("no carrier \"garbage\""));
+  auto rule = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "R9:inc-1");
+  CHECK(rule.status().code() == Code::kNotFound);
+  CHECK_THAT(rule.status().message(), Catch::Contains("no ruleset has a rule \"R9\"") &&
+                                          Catch::Contains("R1, R2, R3, R4, R5, R6") &&
+                                          Catch::Contains("the carrier has R1:inc-1"));
   // A carrier's id alone: what its entitlement ids are.
   auto carrier = read::Explain(*r.f.ledger, r.f.rules->facts(), CutAt(r.f, r.recover), "inc-1");
   CHECK(carrier.status().code() == Code::kNotFound);
   CHECK_THAT(carrier.status().message(),
              Catch::Contains("that is carrier inc-1") && Catch::Contains("has R1:inc-1"));
+}
+
+// The reasons of `x`'s declines, in order.
+std::vector<std::string> Reasons(const read::Explanation& x) {
+  std::vector<std::string> reasons;
+  for (const auto& d : x.declines) reasons.push_back(d.reason);
+  return reasons;
+}
+
+TEST_CASE("explain: why not — each case the rules decline names its facts", "[explain]") {
+  SECTION("accredited before the policy") {
+    PolicyFixture f;
+    f.Register("inc-1", "incubator", "comprehensive", "2020-01-10");
+    std::uint64_t grant = f.Grant("inc-1", "national", "accredited", "2022-05-01");
+    auto x = ExplainOk(f, CutAt(f, grant), "R1:inc-1");
+    CHECK_FALSE(x.entitlement);
+    REQUIRE(Reasons(x) == std::vector<std::string>{"pre_policy"});
+    CHECK(x.declines[0].seq == grant);
+    CHECK_THAT(x.declines[0].detail, Catch::Contains("2023-03-27"));
+    CHECK(x.events.contains(grant));
+  }
+  SECTION("a filed incubator") {
+    PolicyFixture f;
+    f.Register("inc-1", "incubator", "comprehensive");
+    std::uint64_t grant = f.Grant("inc-1", "regional", "filed", "2024-02-01");
+    auto x = ExplainOk(f, CutAt(f, grant), "R2:inc-1");
+    REQUIRE(Reasons(x) == std::vector<std::string>{"mode_not_eligible"});
+    CHECK_THAT(x.declines[0].detail, Catch::Contains("filed") && Catch::Contains("accredited"));
+  }
+  SECTION("a first evaluation not excellent") {
+    PolicyFixture f;
+    f.Register("ms-1", "maker_space", "social");
+    std::uint64_t grant = f.Grant("ms-1", "regional", "accredited", "2023-06-01");
+    std::uint64_t pass = f.Evaluate("ms-1", "regional", 2024, "pass", "2024-09-01");
+    f.Evaluate("ms-1", "regional", 2025, "excellent", "2025-09-01");  // too late: not the first
+    auto x = ExplainOk(f, CutAt(f, f.ledger->head().seq), "R5:ms-1");
+    CHECK_FALSE(x.entitlement);
+    REQUIRE(Reasons(x) == std::vector<std::string>{"first_evaluation_not_excellent"});
+    CHECK(x.declines[0].seq == pass);
+    CHECK(x.declines[0].facts == std::vector<std::uint64_t>{grant});
+    CHECK(x.events.contains(grant));
+    CHECK(x.events.contains(pass));
+  }
+  SECTION("one-time, already used") {
+    PolicyFixture f;
+    f.Register("ms-1", "maker_space", "social");
+    std::uint64_t first = f.Grant("ms-1", "national", "accredited", "2023-06-01");
+    f.Revoke("ms-1", "national", "voluntary", "2024-01-10");
+    std::uint64_t again = f.Grant("ms-1", "national", "filed", "2024-06-01");
+    auto x = ExplainOk(f, CutAt(f, again), "R3:ms-1");
+    REQUIRE(x.entitlement);
+    CHECK(x.entitlement->seqs == std::vector<std::uint64_t>{first});
+    REQUIRE(Reasons(x) == std::vector<std::string>{"one_time"});
+    CHECK(x.declines[0].seq == again);
+    CHECK(x.declines[0].facts == std::vector<std::uint64_t>{first});
+  }
+  SECTION("a higher award covering a lower one") {
+    PolicyFixture f({{"upgrade", "difference"}});
+    f.Register("inc-1", "incubator", "comprehensive");
+    std::uint64_t national = f.Grant("inc-1", "national", "accredited", "2023-06-01");
+    std::uint64_t regional = f.Grant("inc-1", "regional", "accredited", "2023-09-01");
+    auto x = ExplainOk(f, CutAt(f, regional), "R2:inc-1");
+    CHECK_FALSE(x.entitlement);
+    REQUIRE(Reasons(x) == std::vector<std::string>{"covered_by_higher"});
+    CHECK(x.declines[0].facts == std::vector<std::uint64_t>{national});
+  }
+  SECTION("a tier the ruleset does not count") {
+    PolicyFixture f({{"national_tiers", bj::array{"excellence"}}});
+    f.Register("inc-1", "incubator", "comprehensive");
+    std::uint64_t grant = f.Grant("inc-1", "national", "accredited", "2025-06-01", "standard");
+    auto x = ExplainOk(f, CutAt(f, grant), "R1:inc-1");
+    REQUIRE(Reasons(x) == std::vector<std::string>{"tier_not_eligible"});
+  }
+  SECTION("voided by misconduct, the revocation cited with its reason and document") {
+    Revoked r;
+    auto x = ExplainOk(r.f, CutAt(r.f, r.recover), "R1:inc-1");
+    REQUIRE(x.entitlement);
+    CHECK(x.entitlement->status == "voided");
+    const read::EventRef& revocation = x.events.at(r.revoke);
+    CHECK(revocation.reason == "misconduct");
+    CHECK_FALSE(revocation.document_ref.empty());
+    CHECK(revocation.actor.id == "clerk.zhang");
+    CHECK(x.events.at(r.grant).authority != "");
+  }
+  SECTION("the trigger retracted, the retraction cited") {
+    PolicyFixture f;
+    f.Register("inc-1", "incubator", "comprehensive");
+    std::uint64_t grant = f.Grant("inc-1", "regional", "accredited", "2023-06-01");
+    f.Approve("inc-1", "p-1", "R2:inc-1", 100'000 * kYuan, "2023-08-01");
+    std::uint64_t retraction = f.Retract("carrier/inc-1", grant, "2023-09-01");
+    auto x = ExplainOk(f, CutAt(f, retraction), "R2:inc-1");
+    REQUIRE(x.entitlement);
+    CHECK(x.entitlement->status == "voided");
+    CHECK(x.events.at(grant).retracted_by == retraction);
+    REQUIRE(x.events.contains(retraction));
+    CHECK_FALSE(x.events.at(retraction).reason.empty());
+    // In words: the retracted grant is not among the events that justify it.
+    std::string words = bj::serialize(read::ToJson(x));
+    CHECK_THAT(words, Catch::Contains("\"retracted_by\":" + std::to_string(retraction)));
+  }
 }
 
 TEST_CASE("diff: what the revocation and the recovery changed, and which events did it", "[diff]") {
@@ -256,6 +376,48 @@ TEST_CASE("diff in words: a summary beyond a screenful, largest first — levels
   }
   CHECK(named > 0);
   CHECK(RunHatchery("diff --summary --full --from 1 --to 60" + data).exit_code == 2);
+}
+
+TEST_CASE(
+    "explain in words: documents, authorities, recorders — a retracted trigger set apart — "
+    "why not",
+    "[explain][cli]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive");
+  std::uint64_t grant = f.Grant("inc-1", "regional", "accredited", "2023-06-01");
+  f.Approve("inc-1", "p-1", "R2:inc-1", 100'000 * kYuan, "2023-08-01");
+  std::uint64_t retraction = f.Retract("carrier/inc-1", grant, "2023-09-01");
+  f.Register("ms-1", "maker_space", "social");
+  f.Grant("ms-1", "regional", "accredited", "2023-06-01");
+  std::uint64_t pass = f.Evaluate("ms-1", "regional", 2024, "pass", "2024-09-01");
+  const Event granted = *f.ledger->Get(grant), retracted = *f.ledger->Get(retraction);
+  std::string data = " --data " + f.dir.Sub("store");
+  f.ledger.reset();
+  auto words = RunHatchery("explain R2:inc-1" + data);
+  INFO(words.out);
+  REQUIRE(words.exit_code == 0);
+  const std::string& out = words.out;
+  std::size_t justify = out.find("The events that justify it: none");
+  std::size_t apart = out.find("Retracted, so no longer justifying it:");
+  REQUIRE(justify != std::string::npos);
+  REQUIRE(apart != std::string::npos);
+  CHECK(out.find("event " + std::to_string(grant) + " AccreditationGranted") > apart);
+  CHECK_THAT(out, Catch::Contains(*granted.document_ref) &&
+                      Catch::Contains(std::string(granted.data.at("authority").as_string())) &&
+                      Catch::Contains("by clerk.zhang (admin)") &&
+                      Catch::Contains("RETRACTED by event " + std::to_string(retraction)) &&
+                      Catch::Contains(*retracted.document_ref) &&
+                      Catch::Contains(std::string(retracted.data.at("reason").as_string())));
+  auto why_not = RunHatchery("explain R5:ms-1" + data);
+  INFO(why_not.out);
+  REQUIRE(why_not.exit_code == 0);
+  CHECK_THAT(why_not.out,
+             Catch::StartsWith("No entitlement R5:ms-1") && Catch::Contains("Why not:") &&
+                 Catch::Contains("first_evaluation_not_excellent") &&
+                 Catch::Contains("event " + std::to_string(pass) + " EvaluationRecorded"));
+  auto nearest = RunHatchery("explain R1:inc-2" + data);
+  CHECK(nearest.exit_code == 2);
+  CHECK_THAT(nearest.out, Catch::Contains("the nearest is inc-1"));
 }
 
 }  // namespace

@@ -527,4 +527,44 @@ std::vector<EntitlementRow> Model::Entitlements(const std::string& carrier_id) c
   return out;
 }
 
+std::string Model::KindOf(const std::string& carrier_id) const {
+  for (const Fact* f : Timeline(facts_, carrier_id)) {
+    if (f->type == "CarrierRegistered") return f->kind;
+  }
+  return "";
+}
+
+std::vector<std::string> Model::Declines(const std::string& carrier_id,
+                                         const std::string& rule_id) const {
+  const Rule* rule = nullptr;
+  for (const Rule& r : kRules) {
+    if (rule_id == r.id) rule = &r;
+  }
+  std::vector<std::string> reasons;
+  const std::string kind = KindOf(carrier_id);
+  if (rule == nullptr || kind != rule->kind) return reasons;
+  bool fired = false, pending = false;
+  for (const Fact* f : Timeline(facts_, carrier_id)) {
+    if (f->type == "AccreditationGranted" && f->level == rule->level) {
+      const bool mode_counts = f->mode == "accredited" || rule->filed_counts;
+      if (f->effective_date < kRulesetEffectiveFrom) {
+        if (mode_counts) reasons.push_back("pre_policy");
+      } else if (!mode_counts) {
+        reasons.push_back("mode_not_eligible");
+      } else if (fired) {
+        reasons.push_back("one_time");
+      } else {
+        fired = true;
+        pending = rule->needs_evaluation;
+      }
+    } else if (f->type == "AccreditationRevoked" && f->reason == "misconduct") {
+      pending = false;  // voided: no evaluation decides it any more
+    } else if (f->type == "EvaluationRecorded" && pending && f->level == "regional") {
+      pending = false;
+      if (f->grade != "excellent") reasons.push_back("first_evaluation_not_excellent");
+    }
+  }
+  return reasons;
+}
+
 }  // namespace hatchery::testing::model

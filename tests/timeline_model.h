@@ -88,6 +88,15 @@ class Model {
   std::vector<EntitlementRow> Entitlements(const std::string& carrier_id) const;
   // The levels `carrier_id` holds at the end of its timeline.
   std::set<std::string> LevelsHeld(const std::string& carrier_id) const;
+  // Why rule `rule_id` gave `carrier_id` nothing for each grant at its level, in timeline order
+  // (POLICY.md's interpretations): "pre_policy" (before the ruleset, a grant otherwise eligible),
+  // "mode_not_eligible" (filed where only accredited counts), "one_time" (the rule already fired
+  // or lapsed), and "first_evaluation_not_excellent" (R5/R6: the first regional evaluation after
+  // the approval, taken while the award is pending). Empty when nothing was declined.
+  std::vector<std::string> Declines(const std::string& carrier_id,
+                                    const std::string& rule_id) const;
+  // The carrier's kind as registered ("" when its registration is retracted or missing).
+  std::string KindOf(const std::string& carrier_id) const;
 
  private:
   std::vector<Fact> facts_;  // in seq order

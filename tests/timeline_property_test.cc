@@ -29,6 +29,7 @@
 #include "domain/views/projections.h"
 #include "policy_fixture.h"
 #include "property.h"
+#include "read/explain.h"
 #include "timeline_model.h"
 
 namespace hatchery::testing {
@@ -43,6 +44,7 @@ using model::Verdict;
 constexpr int kHistoriesDecisions = 1000;
 constexpr int kHistoriesBooks = 300;
 constexpr int kHistoriesMoney = 300;
+constexpr int kHistoriesWhyNot = 200;
 constexpr int kMaxCommands = 35;
 // Opening a store costs ~1/4 s and an append under 1 ms, so one store serves this many histories
 // in turn (each with carrier, payout and filing ids of its own: they never meet) before the next.
@@ -406,6 +408,12 @@ std::string RuleOf(const std::string& kind, const std::string& level) {
   if (kind == "incubator") return level == "national" ? "R1" : "R2";
   if (kind == "maker_space") return level == "national" ? "R3" : "R5";
   return level == "national" ? "R4" : "R6";
+}
+
+// The carrier kind rule `rule_id` is for.
+std::string KindOfRule(const std::string& rule_id) {
+  if (rule_id == "R1" || rule_id == "R2") return "incubator";
+  return rule_id == "R3" || rule_id == "R5" ? "maker_space" : "star_space";
 }
 
 std::int64_t RuleAmount(const std::string& rule_id) {
@@ -994,6 +1002,59 @@ TEST_CASE("timeline: entitlement money at the full cut is the reference model's"
     const std::string problem = MoneyProblem(session, session.fixture().Now());
     if (!problem.empty()) {
       RC_FAIL("entitlements differ from the model's:\n" + problem + "run:\n" + session.trace());
+    }
+  });
+}
+
+// Where explain's answer for every rule of every carrier of the history differs from the
+// model's: an entitlement, or the reasons it was declined (read::Explain, the full cut); "" if
+// none.
+std::string WhyNotProblem(Session& session) {
+  const domain::FactBase& facts = session.fixture().rules->facts();
+  const domain::Cut cut = domain::MakeCut(facts, std::nullopt, std::nullopt);
+  const Model& m = session.recorded();
+  std::ostringstream problems;
+  for (std::size_t i = 0; i < session.carrier_count(); ++i) {
+    const std::string carrier = session.CarrierId(static_cast<int>(i));
+    if (m.KindOf(carrier).empty()) continue;  // its registration retracted: no carrier to explain
+    std::set<std::string> derived;
+    for (const auto& row : m.Entitlements(carrier)) {
+      if (row.derived) derived.insert(row.entitlement_id);
+    }
+    for (const char* rule : {"R1", "R2", "R3", "R4", "R5", "R6"}) {
+      const std::string id = std::string(rule) + ":" + carrier;
+      auto x = read::Explain(*session.fixture().ledger, facts, cut, id);
+      if (!x.ok()) {
+        problems << "  " << id << ": " << x.status().ToString() << "\n";
+        continue;
+      }
+      std::vector<std::string> reasons, expected = m.Declines(carrier, rule);
+      for (const auto& d : x->declines) reasons.push_back(d.reason);
+      if (!x->entitlement && expected.empty()) {
+        expected = {m.KindOf(carrier) == KindOfRule(rule) ? "not_triggered" : "kind_not_eligible"};
+      }
+      const bool has = x->entitlement && x->entitlement->derived;
+      if (reasons != expected || has != derived.contains(id)) {
+        problems << "  " << id << ": store " << (has ? "has it" : "has it not") << ", declines";
+        for (const auto& r : reasons) problems << " " << r;
+        problems << "; model " << (derived.contains(id) ? "has it" : "has it not") << ", declines";
+        for (const auto& r : expected) problems << " " << r;
+        problems << "\n";
+      }
+    }
+  }
+  return problems.str();
+}
+
+TEST_CASE("timeline: explain says why not as the reference model does", "[property][explain]") {
+  CloseStoreAtEnd close;
+  Prop("why not", kHistoriesWhyNot, [] {
+    const History history = *GenHistory();
+    Session session(history);
+    session.Run(/*stop_at_disagreement=*/false);
+    const std::string problem = WhyNotProblem(session);
+    if (!problem.empty()) {
+      RC_FAIL("explain differs from the model:\n" + problem + "run:\n" + session.trace());
     }
   });
 }

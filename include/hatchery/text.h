@@ -33,6 +33,10 @@ std::string CodePointName(char32_t cp);
 // unchanged.
 std::string Printable(std::string_view utf8, bool keep_newlines = false);
 
+// The Levenshtein distance of two byte strings (insertions, deletions, substitutions): how far a
+// mistyped id is from a real one.
+std::size_t EditDistance(std::string_view a, std::string_view b);
+
 }  // namespace hatchery::text
 
 #endif  // HATCHERY_TEXT_H_

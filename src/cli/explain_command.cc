@@ -1,5 +1,6 @@
 // explain: why an entitlement is what it is as of a point, in words a finance-bureau auditor reads
-// (or as JSON): rule, clause, ruleset, justifying events with their hashes, money, status history.
+// (or as JSON): rule, clause, ruleset, justifying events with their documents, authorities,
+// recorders and hashes (retracted ones marked), money, status history — or why there is none.
 // The `explain` read op (read/ops.h), asked of the store here or of a server.
 #include <boost/json.hpp>
 #include <iostream>
@@ -35,35 +36,70 @@ std::string Money(const bj::object& o, std::string_view key) {
   return v && v->is_number() ? read::Yuan(v->to_number<std::int64_t>()) : Text(o, key);
 }
 
+// An event the explanation cites, in words: what, when, under which document and authority, who
+// recorded it, its hash, and its retraction if it was retracted.
+std::string Cited(const std::map<std::int64_t, const bj::object*>& events, const bj::value& seq) {
+  auto it = events.find(seq.to_number<std::int64_t>());
+  std::string text = "event " + bj::serialize(seq);
+  if (it == events.end()) return text;
+  const bj::object& ev = *it->second;
+  text += " " + Text(ev, "type") + ", effective " + Text(ev, "effective_date");
+  if (!Text(ev, "document_ref").empty()) text += ", " + Text(ev, "document_ref");
+  if (!Text(ev, "authority").empty()) text += " by " + Text(ev, "authority");
+  if (!Text(ev, "reason").empty()) text += ", reason: " + Text(ev, "reason");
+  const bj::object& actor = ev.at("actor").as_object();
+  text += "; recorded " + Text(ev, "recorded_at") + " by " + Text(actor, "id") + " (" +
+          Text(actor, "role") +
+          (Text(actor, "os_user").empty() ? "" : ", OS user " + Text(actor, "os_user")) +
+          "), hash " + Text(ev, "hash");
+  if (const bj::value& by = ev.at("retracted_by"); !by.is_null()) {
+    text += "\n      RETRACTED by " + Cited(events, by);
+  }
+  return text;
+}
+
 // The explanation (the explain op's answer) in words.
 std::string Words(const bj::object& x) {
-  const bj::object& e = x.at("entitlement").as_object();
+  const bj::value& found = x.at("entitlement");
+  const bj::object& rule = x.at("rule").as_object();
   const bj::object& ruleset = x.at("ruleset").as_object();
   std::map<std::int64_t, const bj::object*> events;
   for (const bj::value& v : x.at("events").as_array()) {
     events[v.at("seq").to_number<std::int64_t>()] = &v.as_object();
   }
-  auto cited = [&](const bj::value& seq) {
+  auto cited = [&](const bj::value& seq) { return Cited(events, seq); };
+  auto retracted = [&](const bj::value& seq) {
     auto it = events.find(seq.to_number<std::int64_t>());
-    std::string text = "event " + bj::serialize(seq);
-    if (it == events.end()) return text;
-    const bj::object& ev = *it->second;
-    return text + " " + Text(ev, "type") + ", effective " + Text(ev, "effective_date") +
-           ", recorded " + Text(ev, "recorded_at") + ", hash " + Text(ev, "hash");
+    return it != events.end() && !it->second->at("retracted_by").is_null();
   };
   std::ostringstream out;
   out << DemoStoreLine(x);
-  out << "Entitlement " << Text(e, "entitlement_id") << " of " << Text(x, "carrier_name") << " ("
-      << Text(e, "carrier_id") << ")\n";
+  out << (found.is_null() ? "No entitlement " : "Entitlement ") << Text(x, "entitlement_id")
+      << " of " << Text(x, "carrier_name") << " (" << Text(x, "carrier_id") << ")\n";
   std::string effective_on = Text(x, "effective_on");
   out << "As known after event " << Text(x, "as_of_seq")
       << (effective_on.empty() ? ", facts of every date"
                                : ", facts effective on or before " + effective_on)
       << "; deadlines judged on " << Text(x, "today") << ".\n\n";
-  out << "Rule " << Text(e, "rule_id") << " of ruleset " << Text(ruleset, "id") << " \""
+  out << "Rule " << Text(rule, "id") << " of ruleset " << Text(ruleset, "id") << " \""
       << Text(ruleset, "title") << "\" (in force from " << Text(ruleset, "effective_from")
-      << ", activated by event " << Text(ruleset, "seq") << "), clause " << Text(e, "clause")
-      << ":\n  " << Text(e, "clause_text") << "\n";
+      << ", activated by event " << Text(ruleset, "seq") << "), clause " << Text(rule, "clause")
+      << ":\n  " << Text(rule, "clause_text") << "\n";
+  const bj::array& declines = x.at("declines").as_array();
+  auto print_declines = [&] {
+    for (const bj::value& v : declines) {
+      const bj::object& d = v.as_object();
+      out << "  " << (d.at("seq").is_null() ? "" : Text(d, "date") + " ") << Text(d, "reason")
+          << ": " << Text(d, "detail") << "\n";
+      if (!d.at("seq").is_null()) out << "    (" << cited(d.at("seq")) << ")\n";
+    }
+  };
+  if (found.is_null()) {
+    out << "\nWhy not:\n";
+    print_declines();
+    return out.str();
+  }
+  const bj::object& e = found.as_object();
   if (!Text(e, "upgrade_of").empty()) {
     out << "It upgrades the award of rule " << Text(e, "upgrade_of") << ".\n";
   }
@@ -73,8 +109,16 @@ std::string Words(const bj::object& x) {
       << ", recovered ¥" << Money(e, "recovered_fen") << "; outstanding ¥"
       << Money(e, "outstanding_fen") << ", claw-back due ¥" << Money(e, "clawback_due_fen")
       << ".\n";
-  out << "\nThe events that justify it:\n";
-  for (const bj::value& seq : e.at("seqs").as_array()) out << "  " << cited(seq) << "\n";
+  std::vector<const bj::value*> standing, withdrawn;
+  for (const bj::value& seq : e.at("seqs").as_array()) {
+    (retracted(seq) ? withdrawn : standing).push_back(&seq);
+  }
+  out << "\nThe events that justify it:" << (standing.empty() ? " none\n" : "\n");
+  for (const bj::value* seq : standing) out << "  " << cited(*seq) << "\n";
+  if (!withdrawn.empty()) {
+    out << "Retracted, so no longer justifying it:\n";
+    for (const bj::value* seq : withdrawn) out << "  " << cited(*seq) << "\n";
+  }
   const bj::array& payouts = x.at("payouts").as_array();
   out << "\nPayouts:" << (payouts.empty() ? " none\n" : "\n");
   for (const bj::value& v : payouts) {
@@ -100,7 +144,11 @@ std::string Words(const bj::object& x) {
   for (const bj::value& v : e.at("history").as_array()) {
     const bj::object& h = v.as_object();
     out << "  " << Text(h, "date") << "  " << Text(h, "status") << " — " << Text(h, "reason")
-        << " (" << cited(h.at("seq")) << ")\n";
+        << "\n    (" << cited(h.at("seq")) << ")\n";
+  }
+  if (!declines.empty()) {
+    out << "\nDeclined since (rule " << Text(rule, "id") << " for this carrier):\n";
+    print_declines();
   }
   return out.str();
 }
@@ -124,8 +172,9 @@ void AddExplainCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ExplainArgs>();
   auto* cmd = app.add_subcommand(
       "explain",
-      "why an entitlement is what it is as of a point: rule, clause, ruleset, the events that "
-      "justify it with their hashes, payouts, claw-backs, status history (read-only)");
+      "why an entitlement is what it is as of a point — rule, clause, ruleset, the events that "
+      "justify it with documents, authorities, recorders and hashes, payouts, claw-backs, status "
+      "history — or why the carrier has none (read-only)");
   AddDataOrRemoteOptions(cmd, &args->dir, &args->remote);
   cmd->add_option("entitlement_id", args->entitlement_id, "e.g. R2:tl-inc-003")->required();
   AddPointOptions(cmd, &args->point, "--as-of-seq", "--as-of");

@@ -57,6 +57,19 @@ struct Entitlement {
   }
 };
 
+// Why a rule gave a carrier no award for a fact that could have triggered one, or why a pending
+// award lapsed (POLICY.md's interpretations): what `explain` says of money that is not owed.
+struct Decline {
+  std::string rule_id;
+  std::uint64_t seq = 0;  // the grant declined, or the evaluation that made the award lapse
+  Date date = 0;
+  // pre_policy | mode_not_eligible | tier_not_eligible | one_time | covered_by_higher |
+  // first_evaluation_not_excellent
+  std::string reason;
+  std::string detail;                // in words, naming the facts
+  std::vector<std::uint64_t> facts;  // the other events the detail names
+};
+
 struct Payout {
   std::string payout_id, carrier_id, entitlement_id;
   std::int64_t amount_fen = 0;
@@ -139,6 +152,7 @@ struct CarrierOutcome {
   std::vector<Entitlement> entitlements;  // by id
   std::vector<Payout> payouts;            // by payout id
   std::vector<Flag> flags;
+  std::vector<Decline> declines;  // in timeline order
 
   AssessmentClass assessment_class() const;
 };

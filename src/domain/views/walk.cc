@@ -256,13 +256,45 @@ void Walk::On(const Fact& f, const AccreditationGranted& g) {
   std::string detail(Name(g.mode));
   if (g.tier != Tier::kUntiered) detail += ", " + std::string(Name(g.tier));
   out_.timeline.push_back(TimelineEntry{f.seq, f.effective, "granted", g.level, detail});
+  if (!registered()) return;
   const Ruleset* rs = policy_->InForce(f.effective);
-  if (!rs || !registered()) return;  // before any ruleset: history, no entitlement
+  if (!rs) {  // before any ruleset: history, no entitlement
+    if (policy_->rulesets().empty()) return;
+    const Ruleset& first = *policy_->rulesets().front();
+    for (const Rule& rule : first.rules) {
+      if (rule.kind != out_.kind || rule.level != g.level || !rule.modes.contains(g.mode)) continue;
+      Declined(rule.id, f, "pre_policy",
+               "granted on " + FormatDate(f.effective) + ", before ruleset " + first.id +
+                   " took effect on " + FormatDate(first.effective_from) +
+                   ": only an accreditation on or after it is new (POLICY.md \"Newly\"); it "
+                   "stays history");
+    }
+    return;
+  }
   for (const Rule& rule : rs->rules) {
-    if (rule.kind != out_.kind || rule.level != g.level || !rule.modes.contains(g.mode)) continue;
-    if (g.level == Level::kNational && !rs->national_tiers.contains(g.tier)) continue;
+    if (rule.kind != out_.kind || rule.level != g.level) continue;
+    if (!rule.modes.contains(g.mode)) {
+      std::string modes;
+      for (Mode m : rule.modes) modes += (modes.empty() ? "" : " or ") + std::string(Name(m));
+      Declined(rule.id, f, "mode_not_eligible",
+               "a " + std::string(Name(g.mode)) + " " + std::string(Name(g.level)) +
+                   " accreditation; rule " + rule.id + " of " + rs->id + " is for one " + modes);
+      continue;
+    }
+    if (g.level == Level::kNational && !rs->national_tiers.contains(g.tier)) {
+      Declined(rule.id, f, "tier_not_eligible",
+               "a national accreditation of tier " + std::string(Name(g.tier)) +
+                   ", which ruleset " + rs->id + " does not count as national for rule " + rule.id);
+      continue;
+    }
     Fire(rule, *rs, f);
   }
+}
+
+void Walk::Declined(const std::string& rule_id, const Fact& f, std::string reason,
+                    std::string detail, std::vector<std::uint64_t> facts) {
+  out_.declines.push_back(
+      Decline{rule_id, f.seq, f.effective, std::move(reason), std::move(detail), std::move(facts)});
 }
 
 void Walk::On(const Fact& f, const AccreditationRevoked& r) {
@@ -292,6 +324,13 @@ void Walk::On(const Fact& f, const EvaluationRecorded& e) {
             f.seq, f.effective, kActive,
             "first evaluation after the approval graded " + std::string(Name(e.grade))});
       } else {
+        Declined(rule->id, f, "first_evaluation_not_excellent",
+                 "the first " + std::string(Name(e.level)) +
+                     " evaluation after the approval (event " + std::to_string(ent.seqs.front()) +
+                     "), of " + std::to_string(e.year) + ", graded " + std::string(Name(e.grade)) +
+                     ", not " + std::string(Name(rule->first_evaluation_grade)) + ": rule " +
+                     rule->id + " never fires for this carrier (POLICY.md)",
+                 {ent.seqs.front()});
         it = ents_.erase(it);  // the rule never fires for this carrier (it stays spent)
         continue;
       }
@@ -390,12 +429,27 @@ void Walk::On(const Fact& f, const ClawbackRecovered& c) {
 
 // Creates the entitlement of `rule` (once per carrier, ever), applying the upgrade parameter.
 void Walk::Fire(const Rule& rule, const Ruleset& rs, const Fact& f) {
-  if (!spent_.insert(rule.id).second) return;
+  if (auto [spent, fresh] = spent_.emplace(rule.id, f.seq); !fresh) {
+    bool held = ents_.contains(rule.id + ":" + out_.carrier_id);
+    Declined(rule.id, f, "one_time",
+             "rule " + rule.id + " was already " +
+                 (held ? "fired" : "used up (it fired and lapsed, or a higher award covered it)") +
+                 " for this carrier by event " + std::to_string(spent->second) +
+                 ": one award per rule and carrier, ever (POLICY.md \"One-time\")",
+             {spent->second});
+    return;
+  }
   std::int64_t amount = rule.amount_fen;
   if (rs.upgrade != Upgrade::kFull) {
     // A higher award already held covers this lower one.
     for (const auto& [id, e] : ents_) {
-      if (e.upgrade_of == rule.id && e.status != kVoided) return;
+      if (e.upgrade_of == rule.id && e.status != kVoided) {
+        Declined(rule.id, f, "covered_by_higher",
+                 "the higher award " + id + " (event " + std::to_string(e.seqs.front()) +
+                     ") covers it (upgrade: " + std::string(Name(rs.upgrade)) + ")",
+                 {e.seqs.front()});
+        return;
+      }
     }
     auto lower =
         rule.upgrade_of.empty() ? ents_.end() : ents_.find(rule.upgrade_of + ":" + out_.carrier_id);

@@ -103,6 +103,8 @@ class Walk {
   }
 
   void Fire(const Rule& rule, const Ruleset& rs, const Fact& f);
+  void Declined(const std::string& rule_id, const Fact& f, std::string reason, std::string detail,
+                std::vector<std::uint64_t> facts = {});
   void Void(Entitlement* e, const Fact& f, std::string reason);
   const Rule* RuleOf(const Entitlement& e) const;
   void FlagMissingReports(Date today);
@@ -114,7 +116,8 @@ class Walk {
   std::map<std::string, Entitlement> ents_;
   std::map<std::string, Tally> tallies_;
   std::map<std::string, const Rule*> rules_;  // entitlement id → its rule
-  std::set<std::string> spent_;               // rules that fired (or lapsed) for this carrier
+  // Rules that fired (or lapsed) for this carrier: rule id → the grant that fired it.
+  std::map<std::string, std::uint64_t> spent_;
   std::map<std::string, Payout> payouts_;
   std::map<std::string, std::string> filings_;     // filing id → recipient name
   std::map<std::string, std::uint64_t> stations_;  // station id → the seq that opened it
