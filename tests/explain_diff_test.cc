@@ -298,6 +298,40 @@ TEST_CASE("diff: on the business-time axis, and a late evaluation named as respo
   CHECK(json.at("views").at("entitlements").as_array().size() == 1);
 }
 
+TEST_CASE("diff: a row cites only the events that can shape its view", "[diff]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive");
+  std::uint64_t grant = f.Grant("inc-1", "national", "accredited", "2024-03-01");
+  std::uint64_t report =
+      f.Ok("AnnualReportSubmitted", "carrier/inc-1",
+           R"({"carrier_id":"inc-1","year":2024,"metrics":{"incubated_firms":5}})", "2025-01-10");
+  std::uint64_t approve = f.Approve("inc-1", "p-1", "R1:inc-1", 400'000 * kYuan, "2025-02-01");
+  std::uint64_t amend =
+      f.Ok("CarrierProfileAmended", "carrier/inc-1",
+           R"({"carrier_id":"inc-1","changes":{"name":"通辽新名孵化器"}})", "2025-03-01");
+  auto diff = read::Compare(f.rules->facts(), CutAt(f, grant), CutAt(f, amend));
+  const read::RowChange* award = Row(diff, "entitlements", "R1:inc-1");
+  REQUIRE(award != nullptr);
+  CHECK(award->responsible == std::vector<std::uint64_t>{approve});
+  const read::RowChange* payout = Row(diff, "payouts", "p-1");
+  REQUIRE(payout != nullptr);
+  CHECK(payout->responsible == std::vector<std::uint64_t>{approve});
+  const read::RowChange* carrier = Row(diff, "carriers", "inc-1");
+  REQUIRE(carrier != nullptr);
+  CHECK(carrier->responsible == std::vector<std::uint64_t>{amend});
+  // The indicators read every act.
+  bool cited = false;
+  for (const auto& vd : diff.views) {
+    for (const auto& r : vd.rows) {
+      if (vd.view == "indicators" && r.carrier_id == "inc-1") {
+        cited |=
+            std::find(r.responsible.begin(), r.responsible.end(), report) != r.responsible.end();
+      }
+    }
+  }
+  CHECK(cited);
+}
+
 TEST_CASE("explain and diff on the command line, in words and as JSON", "[explain][diff][cli]") {
   Revoked r;
   std::string data = " --data " + r.f.dir.Sub("store");

@@ -1,5 +1,6 @@
 #include "read/diff.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <map>
 
@@ -72,25 +73,76 @@ std::vector<const domain::Fact*> Between(const domain::StreamFacts& stream, cons
   return out;
 }
 
+// The event types whose facts can change a row of `view` (EVENTS.md "Derived"): the rest of a
+// carrier's events between two points are not responsible for its rows there.
+bool Shapes(std::string_view view, std::string_view type) {
+  static const std::map<std::string_view, std::vector<std::string_view>, std::less<>> kNot{
+      // A profile: its registration, amendments, accreditations and evaluations.
+      {"carriers",
+       {"PolicyRulesetActivated", "LedgerPromoted", "BrandOutputFiled", "BrandOutputStarted",
+        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished", "AnnualReportSubmitted",
+        "PayoutApproved", "PayoutDisbursed", "ClawbackRecovered"}},
+      // Awards and their money: the triggers, the rulesets, payouts and recoveries.
+      {"entitlements",
+       {"LedgerPromoted", "CarrierProfileAmended", "BrandOutputFiled", "BrandOutputStarted",
+        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished", "AnnualReportSubmitted"}},
+      {"payouts",
+       {"LedgerPromoted", "CarrierProfileAmended", "BrandOutputFiled", "BrandOutputStarted",
+        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished", "AnnualReportSubmitted",
+        "ClawbackRecovered"}},
+      // Flags: filings and starts, reports and their deadlines, disbursements, evaluations.
+      {"compliance",
+       {"LedgerPromoted", "CarrierProfileAmended", "BrokerWorkstationOpened", "BrokerQualified",
+        "FundEstablished", "ClawbackRecovered"}},
+      {"indicators", {"LedgerPromoted"}},
+      {"assessment", {"LedgerPromoted"}}};
+  auto it = kNot.find(view);
+  return it == kNot.end() ||
+         std::find(it->second.begin(), it->second.end(), type) == it->second.end();
+}
+
+// Whether `f` of `stream` can change a row of `view`: by its type, or a retraction by its
+// target's.
+bool Responsible(std::string_view view, const domain::Fact& f, const domain::StreamFacts& stream) {
+  if (const auto* r = std::get_if<domain::EventRetracted>(&f.body)) {
+    const domain::Fact* target = stream.Find(r->retracted_seq);
+    return target == nullptr || Shapes(view, domain::TypeName(target->body));
+  }
+  return Shapes(view, domain::TypeName(f.body));
+}
+
 }  // namespace
 
 Diff Compare(const domain::FactBase& facts, const domain::Cut& from, const domain::Cut& to) {
   Diff diff{from, to, {}, {}};
   // A carrier's outcome is a function of its own facts, the rulesets and "today": the events
-  // responsible for a change to its rows are those of its stream and of the policy stream that
-  // count at one point only. Class rows (carrier_id null) cite only the policy stream's.
-  std::vector<const domain::Fact*> events = Between(facts.policy(), from, to);
-  std::vector<std::uint64_t> policy_seqs;
-  for (const domain::Fact* f : events) policy_seqs.push_back(f->seq);
-  std::map<std::string, std::vector<std::uint64_t>, std::less<>> responsible;
+  // responsible for a change to its rows of a view are those of its stream and of the policy
+  // stream that count at one point only and can shape that view. Class rows (carrier_id null)
+  // cite only the policy stream's.
+  const std::vector<const domain::Fact*> policy_between = Between(facts.policy(), from, to);
+  std::vector<const domain::Fact*> events = policy_between;
+  std::map<std::string, std::pair<const domain::StreamFacts*, std::vector<const domain::Fact*>>,
+           std::less<>>
+      changed;  // carrier → its stream and its facts counting at one point only
   for (const auto& [carrier, index] : facts.carrier_index()) {
     auto between = Between(facts.stream(index), from, to);
     if (between.empty()) continue;
-    auto& seqs = responsible[carrier];
-    seqs = policy_seqs;
-    for (const domain::Fact* f : between) seqs.push_back(f->seq);
     events.insert(events.end(), between.begin(), between.end());
+    changed.emplace(carrier, std::pair(&facts.stream(index), std::move(between)));
   }
+  auto responsible = [&](std::string_view view, const std::string& carrier) {
+    std::vector<std::uint64_t> seqs;
+    for (const domain::Fact* f : policy_between) {
+      if (Responsible(view, *f, facts.policy())) seqs.push_back(f->seq);
+    }
+    if (auto it = changed.find(carrier); it != changed.end()) {
+      for (const domain::Fact* f : it->second.second) {
+        if (Responsible(view, *f, *it->second.first)) seqs.push_back(f->seq);
+      }
+    }
+    std::sort(seqs.begin(), seqs.end());
+    return seqs;
+  };
   std::sort(events.begin(), events.end(),
             [](const domain::Fact* x, const domain::Fact* y) { return x->seq < y->seq; });
   for (const domain::Fact* f : events) {
@@ -122,8 +174,7 @@ Diff Compare(const domain::FactBase& facts, const domain::Cut& from, const domai
       static const bj::object kNone;
       change.fields = FieldChanges(old_row ? *old_row : kNone, new_row ? *new_row : kNone);
       if (change.fields.empty()) return;
-      auto it = responsible.find(change.carrier_id);
-      change.responsible = it != responsible.end() ? it->second : policy_seqs;
+      change.responsible = responsible(view, change.carrier_id);
       vd.rows.push_back(std::move(change));
     };
     for (const auto& [key, row] : a) {

@@ -2,9 +2,10 @@
 // added, removed or changed, each changed field with its old and new value (and the difference,
 // for numbers: money in fen), and the events responsible. A carrier's rows are a function of its
 // own facts, the rulesets and the date deadlines are judged on, so the events responsible for a
-// change to them are exactly its and the policy stream's events that count at one point and not at
-// the other (recorded between them, or effective between their business dates); a change with
-// none moved only with that date (a report deadline passed).
+// change to its rows of a view are its and the policy stream's events that count at one point and
+// not at the other (recorded between them, or effective between their business dates) and whose
+// type can shape that view (an annual report is not responsible for an entitlement; a retraction
+// is as its target); a change with none moved only with that date (a report deadline passed).
 //
 // Pure function of a fact base folded at least to the later point; thread-safe for readers.
 #ifndef HATCHERY_READ_DIFF_H_
@@ -34,7 +35,8 @@ struct RowChange {
   std::string carrier_id;  // "" for class rows
   // Changed only; for an added or removed row every field, from or to null.
   std::vector<FieldChange> fields;
-  std::vector<std::uint64_t> responsible;  // the carrier's events counting at one point only
+  // The carrier's and the policy's events counting at one point only that can shape the view.
+  std::vector<std::uint64_t> responsible;
 };
 
 struct ViewDiff {
