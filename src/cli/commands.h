@@ -28,6 +28,8 @@ void AddReplayCommand(CLI::App& app, int* exit_code);
 // explain, diff.
 void AddExplainCommand(CLI::App& app, int* exit_code);
 void AddDiffCommand(CLI::App& app, int* exit_code);
+void AddDueCommand(CLI::App& app, int* exit_code);
+void AddHistoryCommand(CLI::App& app, int* exit_code);
 // token, serve, client.
 void AddTokenCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   hatchery::cli::AddPromoteCommand(app, &exit_code);
   hatchery::cli::AddExplainCommand(app, &exit_code);
   hatchery::cli::AddDiffCommand(app, &exit_code);
+  hatchery::cli::AddDueCommand(app, &exit_code);
+  hatchery::cli::AddHistoryCommand(app, &exit_code);
   hatchery::cli::AddTokenCommand(app, &exit_code);
   hatchery::cli::AddServeCommand(app, &exit_code);
   hatchery::cli::AddClientCommand(app, &exit_code);

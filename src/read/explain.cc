@@ -4,7 +4,7 @@
 
 #include "domain/views/derive.h"
 #include "domain/views/projections.h"
-#include "hatchery/text.h"
+#include "read/history.h"
 
 namespace hatchery::read {
 namespace {
@@ -46,17 +46,6 @@ Status NotFound(std::string_view id, const domain::Cut& cut, const domain::FactB
                 "no entitlement \"" + std::string(id) + "\" as of seq " +
                     std::to_string(std::min(cut.max_seq, facts.last_seq())) + ": " + why,
                 bj::object{{"field", "entitlement_id"}});
-}
-
-// The known carrier id nearest to `id` (fewest edits; the first such in id order), or "".
-std::string NearestCarrier(const domain::FactBase& facts, std::string_view id) {
-  std::string nearest;
-  std::size_t best = SIZE_MAX;
-  for (const auto& [known, stream] : facts.carrier_index()) {
-    std::size_t d = text::EditDistance(id, known);
-    if (d < best) best = d, nearest = known;
-  }
-  return nearest;
 }
 
 // The ruleset whose rule `rule_id` explains an entitlement the carrier does not have: the one in

@@ -10,8 +10,10 @@
 #include "read/arguments.h"
 #include "read/cells.h"
 #include "read/diff.h"
+#include "read/due.h"
 #include "read/explain.h"
 #include "read/filter.h"
+#include "read/history.h"
 #include "read/point.h"
 #include "replay/replay.h"
 
@@ -228,6 +230,17 @@ StatusOr<bj::object> ExplainOp(const Facts& at, const bj::object& args) {
   return ToJson(x);
 }
 
+StatusOr<bj::object> DueOp(const Facts& at, const bj::object& args) {
+  ASSIGN_OR_RETURN(domain::Cut cut, CutOf(at, args));
+  return Due(*QueriedProjection(at, cut, std::nullopt), domain::Policy(at.facts.policy(), cut));
+}
+
+StatusOr<bj::object> HistoryOp(const Facts& at, const bj::object& args) {
+  ASSIGN_OR_RETURN(std::string carrier, Text(args, "carrier_id", true));
+  ASSIGN_OR_RETURN(domain::Cut cut, CutOf(at, args));
+  return History(at.ledger, at.facts, cut, carrier);
+}
+
 // A diff's `side` ("from" or "to"), required: a point as a query names one.
 StatusOr<bj::object> DiffSide(const bj::object& args, std::string_view side) {
   if (!args.contains(side))
@@ -267,7 +280,9 @@ OpKind KindOf(std::string_view op) {
   if (op == "get" || op == "read" || op == "read_stream" || op == "proof" || op == "checkpoints") {
     return OpKind::kEvents;
   }
-  if (op == "query" || op == "explain" || op == "diff") return OpKind::kProjections;
+  if (op == "query" || op == "explain" || op == "diff" || op == "due" || op == "history") {
+    return OpKind::kProjections;
+  }
   return OpKind::kNone;
 }
 
@@ -290,6 +305,8 @@ StatusOr<bj::object> AnswerProjections(const Facts& at, std::string_view op,
   if (op == "query") answer = Query(at, args);
   if (op == "explain") answer = ExplainOp(at, args);
   if (op == "diff") answer = DiffOp(at, args);
+  if (op == "due") answer = DueOp(at, args);
+  if (op == "history") answer = HistoryOp(at, args);
   if (answer.ok() && at.ledger.simulated_clock()) (*answer)["clock"] = "simulated";
   return answer;
 }

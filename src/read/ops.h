@@ -1,6 +1,7 @@
 // The read operations of PROTOCOL.md — get, read, read_stream and proof of the events; query,
-// explain and diff of the projections as of a point — as functions of a request's arguments,
-// returning the response's `result` or a Status naming the argument that is wrong.
+// explain and diff of the projections as of a point, and (beyond PROTOCOL.md) due and history —
+// as functions of a request's arguments, returning the response's `result` or a Status naming
+// the argument that is wrong.
 //
 // One implementation for every reader: the server answers requests with these (event reads on
 // its network thread, projection reads on its projector's fact base), and the command line's local
@@ -31,7 +32,7 @@ inline constexpr std::uint64_t kMaxReadLimit = 10'000;
 enum class OpKind {
   kNone,         // not a read op
   kEvents,       // get, read, read_stream, proof, checkpoints: the ledger alone
-  kProjections,  // query, explain, diff: a fact base too
+  kProjections,  // query, explain, diff, due, history: a fact base too
 };
 OpKind KindOf(std::string_view op);
 
@@ -46,8 +47,8 @@ struct Facts {
 // An event read (KindOf(op) == kEvents).
 StatusOr<boost::json::object> AnswerEvents(const Ledger& ledger, std::string_view op,
                                            const boost::json::object& args);
-// A projection read (KindOf(op) == kProjections). The answer of a demo store's (its genesis declares
-// a simulated clock) says so: "clock": "simulated".
+// A projection read (KindOf(op) == kProjections). The answer of a demo store's (its genesis
+// declares a simulated clock) says so: "clock": "simulated".
 StatusOr<boost::json::object> AnswerProjections(const Facts& at, std::string_view op,
                                                 const boost::json::object& args);
 

@@ -67,12 +67,13 @@ Status AtIndex(const Status& status, std::size_t index) {
 
 bool Allowed(std::string_view role, std::string_view op) {
   static const std::set<std::string_view> kReaders = {
-      "get",   "read",  "read_stream", "subscribe",   "unsubscribe",
-      "query", "proof", "checkpoint",  "checkpoints", "ack"};
+      "get", "read",  "read_stream", "subscribe",   "unsubscribe", "query",
+      "due", "proof", "checkpoint",  "checkpoints", "ack"};
   if (op == "hello" || op == "stats") return true;
   if (role == "admin") return true;
   if (role == "auditor") {
-    return kReaders.contains(op) || op == "explain" || op == "diff" || op == "verify";
+    return kReaders.contains(op) || op == "explain" || op == "diff" || op == "history" ||
+           op == "verify";
   }
   if (role == "exporter") return kReaders.contains(op);
   return false;

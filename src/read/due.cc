@@ -1,0 +1,132 @@
+#include "read/due.h"
+
+#include <algorithm>
+#include <map>
+
+#include "domain/fold/counties.h"
+#include "hatchery/time.h"
+
+namespace hatchery::read {
+namespace {
+
+namespace bj = boost::json;
+
+std::int64_t DaysBetween(domain::Date from, domain::Date to) {
+  auto micros = [](domain::Date d) {
+    return ParseTimestamp(domain::FormatDate(d) + "T00:00:00.000000Z").value_or(0);
+  };
+  return (micros(to) - micros(from)) / 86'400'000'000;
+}
+
+// The date `e` last took `status` (its history's latest such step), or its trigger date.
+domain::Date Since(const domain::Entitlement& e, std::string_view status) {
+  for (auto it = e.history.rbegin(); it != e.history.rend(); ++it) {
+    if (it->status == status) return it->date;
+  }
+  return e.triggered_on;
+}
+
+struct CountyTotals {
+  std::int64_t payments = 0, payments_fen = 0, clawbacks = 0, clawbacks_fen = 0, awaiting = 0,
+               reports = 0;
+};
+
+}  // namespace
+
+bj::object Due(const domain::Projection& projection, const domain::Policy& policy) {
+  const domain::Date today = projection.cut.today;
+  bj::array payments, clawbacks, awaiting, reports;
+  std::map<std::string, CountyTotals> counties;
+  std::vector<const domain::CarrierOutcome*> carriers;
+  for (const domain::CarrierOutcome& c : projection.carriers) carriers.push_back(&c);
+  auto county_of = [](const domain::CarrierOutcome* c) { return c->profile.county.value_or(""); };
+  std::stable_sort(carriers.begin(), carriers.end(),
+                   [&](const auto* a, const auto* b) { return county_of(a) < county_of(b); });
+  for (const domain::CarrierOutcome* c : carriers) {
+    const std::string county = county_of(c);
+    CountyTotals& totals = counties[county];
+    bj::object who{{"carrier_id", c->carrier_id},
+                   {"carrier_name", c->profile.name.value_or("")},
+                   {"county", county},
+                   {"county_name", std::string(domain::CountyName(county))}};
+    auto row = [&](bj::object fields) {
+      bj::object out = who;
+      for (auto& [key, value] : fields) out[key] = std::move(value);
+      return out;
+    };
+    for (const domain::Entitlement& e : c->entitlements) {
+      std::int64_t unpaid = 0;  // approved, not disbursed, still payable
+      if (e.status == "active") {
+        for (const domain::Payout& p : c->payouts) {
+          if (p.entitlement_id == e.id && p.status == "approved") unpaid += p.amount_fen;
+        }
+        if (e.outstanding_fen() + unpaid > 0) {
+          domain::Date since = Since(e, "active");
+          payments.push_back(row({{"entitlement_id", e.id},
+                                  {"rule_id", e.rule_id},
+                                  {"since", domain::FormatDate(since)},
+                                  {"age_days", DaysBetween(since, today)},
+                                  {"outstanding_fen", e.outstanding_fen()},
+                                  {"approved_unpaid_fen", unpaid},
+                                  {"due_fen", e.outstanding_fen() + unpaid}}));
+          ++totals.payments;
+          totals.payments_fen += e.outstanding_fen() + unpaid;
+        }
+      }
+      if (e.clawback_due_fen() > 0) {
+        domain::Date since = e.history.empty() ? e.triggered_on : e.history.back().date;
+        clawbacks.push_back(row({{"entitlement_id", e.id},
+                                 {"rule_id", e.rule_id},
+                                 {"status", e.status},
+                                 {"since", domain::FormatDate(since)},
+                                 {"age_days", DaysBetween(since, today)},
+                                 {"disbursed_fen", e.disbursed_fen},
+                                 {"recovered_fen", e.recovered_fen},
+                                 {"clawback_due_fen", e.clawback_due_fen()}}));
+        ++totals.clawbacks;
+        totals.clawbacks_fen += e.clawback_due_fen();
+      }
+      if (e.status == "pending") {
+        domain::Date since = Since(e, "pending");
+        awaiting.push_back(row({{"entitlement_id", e.id},
+                                {"rule_id", e.rule_id},
+                                {"since", domain::FormatDate(since)},
+                                {"age_days", DaysBetween(since, today)},
+                                {"amount_fen", e.amount_fen}}));
+        ++totals.awaiting;
+      }
+    }
+    for (const domain::Flag& f : c->flags) {
+      if (f.flag != "missing_annual_report") continue;
+      const domain::Ruleset* rs = policy.InForce(f.year * 10000 + 1231);
+      domain::Date deadline = (f.year + 1) * 10000 + (rs ? rs->report_deadline_mmdd : 331);
+      reports.push_back(row({{"year", f.year},
+                             {"deadline", domain::FormatDate(deadline)},
+                             {"days_overdue", DaysBetween(deadline, today)}}));
+      ++totals.reports;
+    }
+  }
+  bj::object by_county;
+  for (const auto& [county, t] : counties) {
+    if (t.payments + t.clawbacks + t.awaiting + t.reports == 0) continue;
+    by_county[county] = {{"county_name", std::string(domain::CountyName(county))},
+                         {"payments", t.payments},
+                         {"payments_due_fen", t.payments_fen},
+                         {"clawbacks", t.clawbacks},
+                         {"clawbacks_due_fen", t.clawbacks_fen},
+                         {"awaiting_evaluation", t.awaiting},
+                         {"reports_overdue", t.reports}};
+  }
+  return {{"as_of_seq", projection.cut.max_seq},
+          {"effective_on", projection.cut.effective_on
+                               ? bj::value(domain::FormatDate(*projection.cut.effective_on))
+                               : nullptr},
+          {"today", domain::FormatDate(today)},
+          {"payments", std::move(payments)},
+          {"clawbacks", std::move(clawbacks)},
+          {"awaiting_evaluation", std::move(awaiting)},
+          {"reports_overdue", std::move(reports)},
+          {"by_county", std::move(by_county)}};
+}
+
+}  // namespace hatchery::read
