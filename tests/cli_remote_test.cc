@@ -28,6 +28,7 @@ struct RemoteCli {
   std::string Same(const std::string& command, const std::string& tail = "") {
     INFO(command << tail);
     auto local = RunHatchery(command + here + tail), remote = RunHatchery(command + there + tail);
+    INFO(local.out);
     REQUIRE(local.exit_code == 0);
     REQUIRE(remote.exit_code == 0);
     CHECK(remote.out == local.out);
@@ -35,7 +36,8 @@ struct RemoteCli {
   }
 };
 
-TEST_CASE("cli --connect: read, explain and proofs answer as with --data", "[server][cli]") {
+TEST_CASE("cli --connect: read, explain, due, history and proofs answer as with --data",
+          "[server][cli]") {
   RemoteCli cli;
   CHECK_FALSE(cli.Same("read --from 2 --limit 7").empty());
   cli.Same("read --stream carrier/" + cli.s.carrier);
@@ -46,6 +48,10 @@ TEST_CASE("cli --connect: read, explain and proofs answer as with --data", "[ser
   std::string id(rows.at("rows").as_array().at(0).at("entitlement_id").as_string());
   CHECK_THAT(cli.Same("explain " + id), Catch::Contains("The events that justify it"));
   cli.Same("explain " + id + " --format json --as-of-seq 40");
+  CHECK_THAT(cli.Same("due"), Catch::Contains("By county"));
+  cli.Same("due --format csv --as-of-seq 30");
+  CHECK_THAT(cli.Same("history " + cli.s.carrier), Catch::Contains("Entitlements:"));
+  cli.Same("history " + cli.s.carrier + " --format json --as-of-seq 40");
 }
 
 // A query case: a view (or the one-carrier profile) and a filter, as a request's members and as
