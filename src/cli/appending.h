@@ -17,7 +17,8 @@
 
 namespace hatchery::cli {
 
-// An input line's number and its append request (EVENTS.md envelope), or why the line is none.
+// An input line's number and its append request (EVENTS.md envelope), or why the line is none
+// (the same type as import/rows.h's).
 using NumberedRequest = std::pair<std::size_t, StatusOr<boost::json::object>>;
 
 class AppendTarget {

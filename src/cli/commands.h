@@ -30,6 +30,7 @@ void AddExplainCommand(CLI::App& app, int* exit_code);
 void AddDiffCommand(CLI::App& app, int* exit_code);
 void AddDueCommand(CLI::App& app, int* exit_code);
 void AddHistoryCommand(CLI::App& app, int* exit_code);
+void AddImportCommand(CLI::App& app, int* exit_code);
 // token, serve, client.
 void AddTokenCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   hatchery::cli::AddDiffCommand(app, &exit_code);
   hatchery::cli::AddDueCommand(app, &exit_code);
   hatchery::cli::AddHistoryCommand(app, &exit_code);
+  hatchery::cli::AddImportCommand(app, &exit_code);
   hatchery::cli::AddTokenCommand(app, &exit_code);
   hatchery::cli::AddServeCommand(app, &exit_code);
   hatchery::cli::AddClientCommand(app, &exit_code);
