@@ -92,6 +92,15 @@ void SetCell(const std::string& path, std::size_t row, const std::string& column
   Overwrite(path, text);
 }
 
+// Removes the first data row of a bundle CSV (row 2, as a spreadsheet counts).
+void DropFirstRow(const std::string& path) {
+  std::string csv = Slurp(path);
+  std::size_t row2 = csv.find("\r\n") + 2;
+  REQUIRE(row2 < csv.size());
+  csv.erase(row2, csv.find("\r\n", row2) + 2 - row2);
+  Overwrite(path, csv);
+}
+
 // An event line with `field` set to `value` and its hash recomputed as AUDIT.md Â§1 says.
 std::string Rehashed(const std::string& line, const std::string& field, bj::value value) {
   bj::object event = bj::parse(line).as_object();
@@ -470,10 +479,7 @@ TEST_CASE("verify-export: an insider holding the key re-signs altered numbers â€
   SECTION("a payout row dropped") {
     auto records = ParseCsv(Slurp(t + "/payouts.csv"));
     REQUIRE(records.size() >= 3);
-    std::string csv = Slurp(t + "/payouts.csv");
-    std::size_t row2 = csv.find("\r\n") + 2;
-    csv.erase(row2, csv.find("\r\n", row2) + 2 - row2);
-    Overwrite(t + "/payouts.csv", csv);
+    DropFirstRow(t + "/payouts.csv");
     expected = "payouts.csv row 2 (payout_id=" + records[1][0] + "), column payout_id";
     python_expected = "payouts.csv lacks the payout " + records[1][0];
   }
@@ -518,18 +524,12 @@ TEST_CASE("verify-export: an insider holding the key re-signs altered numbers â€
     python_expected = "carriers.csv row 3 (carrier_id=";
   }
   SECTION("a carrier row removed") {
-    std::string csv = Slurp(t + "/carriers.csv");
-    std::size_t second = csv.find("\r\n", csv.find("\r\n") + 2);
-    Overwrite(t + "/carriers.csv", csv.erase(csv.find("\r\n") + 2, second - csv.find("\r\n")));
+    DropFirstRow(t + "/carriers.csv");
     expected = "carriers.csv row 2 (carrier_id=";
     python_expected = "carriers.csv lacks the carrier ";
   }
   SECTION("a compliance flag removed") {
-    std::string csv = Slurp(t + "/compliance.csv");
-    std::size_t row2 = csv.find("\r\n") + 2;
-    REQUIRE(row2 < csv.size());
-    csv.erase(row2, csv.find("\r\n", row2) + 2 - row2);
-    Overwrite(t + "/compliance.csv", csv);
+    DropFirstRow(t + "/compliance.csv");
     expected = "compliance.csv row 2";
     unchecked = "not recomputed here: compliance.csv";
   }
