@@ -1,25 +1,36 @@
 #!/usr/bin/env python3
 """Checks a Hatchery export bundle (AUDIT.md §5) with nothing but the Python 3 standard library.
 
-    python3 verify_export.py BUNDLE_DIR
+    python3 verify_export.py BUNDLE_DIR --pubkey BUREAU.pub [--pubkey ...] [--allow-unsigned]
+    python3 verify_export.py --self-test
 
-It checks what the format itself promises, without any of Hatchery's code:
+It checks, without any of Hatchery's code:
 
-  manifest    every listed file is there with its size and SHA-256; nothing unlisted;
+  manifest    every listed file is there with its size and SHA-256; nothing unlisted (but
+              checkpoint.txt, which binds the manifest);
   events      each line of events.jsonl is its event's RFC 8785 canonical form; its `hash` is the
               SHA-256 of that form without `hash`; `prev_hash` links each event to the one before
               (64 zeros before event 1); seqs run through the manifest's range; recorded_at
               increases;
   proof       the events' hashes, as the leaves of the range, and proof.json's subtrees give the
               root of the tree of the export point's size (RFC 6962 §2.1);
-  checkpoint  checkpoint.txt names the manifest's log, the export point's size and that root.
+  checkpoint  checkpoint.txt names the manifest's log, the export point's size and that root, its
+              "manifest" line is manifest.json's SHA-256, and it carries a valid Ed25519 signature
+              (RFC 8032, in pure Python below) by one of the --pubkey keys — so one signature binds
+              the root, the manifest and every file the manifest lists;
+  money       for a bundle from event 1: payouts.csv, each entitlement's money and amount, each
+              year's money disbursed and clawed back, the registrations in carriers.csv and every
+              yuan cell, recomputed from events.jsonl (written from EVENTS.md, not from Hatchery).
 
-It does not check the checkpoint's signature nor recompute the projection CSVs from the events:
-`hatchery verify-export DIR --pubkey KEY` does both. (Its Ed25519 verification, in pure Python
-below, is checked on RFC 8032's vectors by `verify_export.py --self-test`.) On a terminal it shows
-its progress through events.jsonl once that has taken 2 s.
+What it does not recompute it names, each on a `skip` line (the entitlements' existence and status
+under R1-R6, compliance, the other indicators and the scores, report.html, the state lines); the
+signature binds them, and `hatchery verify-export` recomputes them all. A bundle whose signature is
+not checked (no --pubkey, or no signature on it) fails unless --allow-unsigned, which warns.
+`--self-test` checks the Ed25519 code on RFC 8032's vectors. On a terminal it shows its progress
+once a step has taken 2 s.
 
-Prints one line per check (FAIL, skip or ok) and exits 1 when anything is wrong, 0 otherwise.
+Prints one line per check (FAIL, skip or ok, then any WARNING) and exits 1 when anything is wrong,
+0 otherwise, 2 for a command line it cannot use.
 """
 
 import argparse
@@ -29,6 +40,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import time
 from datetime import datetime
 
@@ -406,6 +418,30 @@ class Progress:
         self.shown = True
 
     def end(self):
+        if self.shown:
+            sys.stderr.write("\r%78s\r" % "")
+
+
+class Status:
+    """A line on stderr saying what is being done, when it is a terminal and the work has taken
+    2 s; cleared when it ends."""
+
+    def __init__(self, what):
+        self.what, self.shown = what, False
+        self.timer = threading.Timer(2.0, self.show)
+
+    def show(self):
+        sys.stderr.write("\r  %s ...   " % self.what)
+        sys.stderr.flush()
+        self.shown = True
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
         if self.shown:
             sys.stderr.write("\r%78s\r" % "")
 
@@ -927,7 +963,8 @@ def verify(folder, keys=(), allow_unsigned=False):
                                   "not all of 1..%d they are as of"
                                   % (manifest["from"], manifest["to"], manifest["size"]))
         else:
-            recompute(folder, manifest, events, report)
+            with Status("recomputing the money and registrations from %d events" % len(events)):
+                recompute(folder, manifest, events, report)
     return report
 
 
