@@ -157,6 +157,38 @@ TEST_CASE("import: evaluation and annual-report values — grades, years, money 
   CHECK(metrics.at("financing_fen") == 300'007);
   CHECK(metrics.at("total_income_fen") == 99);
   CHECK_FALSE(metrics.contains("jobs"));  // an empty cell is no metric
+  // A unit the column cannot take refuses the sheet: no amount read a thousand times too small.
+  for (const char* header :
+       {"投融资额（千元）", "投融资额（亿元）", "financing_fen（元）", "带动就业（万元）"}) {
+    INFO(header);
+    auto unit = ImportRequests(
+        "annual-reports",
+        *ParseSpreadsheet(std::string("carrier_id,year,日期,在孵企业数,") + header + "\n"));
+    CHECK_THAT(unit.status().message(), Catch::Contains("gives a unit"));
+  }
+  auto counted = ImportRequests(
+      "annual-reports", *ParseSpreadsheet("carrier_id,year,日期,在孵企业数（家）,面积（平方米）\n"
+                                          "tl-inc-003,2025,2026-03-01,12,\"3,000\"\n"));
+  REQUIRE(counted.ok());
+  CHECK((*counted)[0].second->at("data").at("metrics").at("area_m2") == 3000);
+  // Amounts: no sign, no overflow beyond a JSON integer.
+  for (const char* amount : {"-0.50", "+1", "92233720368547758.99", "1.2.3", "1.005"}) {
+    INFO(amount);
+    auto bad = ImportRequests(
+        "annual-reports",
+        *ParseSpreadsheet(std::string("carrier_id,year,日期,在孵企业数,financing_yuan\n") +
+                          "tl-inc-003,2025,2026-03-01,1," + amount + "\n"));
+    REQUIRE(bad.ok());
+    CHECK_FALSE((*bad)[0].second.ok());
+  }
+  // Quoting read strictly: a stray quote is an error naming its line, never rows read wrong.
+  for (const char* text : {"carrier_id,year\nx,\"2025\nx,2026\n", "carrier_id,year\nx\"y,2025\n",
+                           "carrier_id,year\n\"x\"y,2025\n"}) {
+    INFO(text);
+    auto sheet = ParseSpreadsheet(text);
+    CHECK(sheet.status().code() == Code::kBadRequest);
+    CHECK_THAT(sheet.status().message(), Catch::Contains("line 2"));
+  }
   // A header that is no column, or one that lacks a required column: the whole sheet refused.
   auto unknown = ImportRequests(
       "evaluations", *ParseSpreadsheet("载体编号,级别,年度,评价结果,日期,文号,负责人\n"));

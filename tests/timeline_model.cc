@@ -534,8 +534,8 @@ std::string Model::KindOf(const std::string& carrier_id) const {
   return "";
 }
 
-std::vector<std::string> Model::Declines(const std::string& carrier_id,
-                                         const std::string& rule_id) const {
+std::vector<std::string> Model::Declines(const std::string& carrier_id, const std::string& rule_id,
+                                         bool after_award) const {
   const Rule* rule = nullptr;
   for (const Rule& r : kRules) {
     if (rule_id == r.id) rule = &r;
@@ -556,6 +556,7 @@ std::vector<std::string> Model::Declines(const std::string& carrier_id,
       } else {
         fired = true;
         pending = rule->needs_evaluation;
+        if (after_award) reasons.clear();
       }
     } else if (f->type == "AccreditationRevoked" && f->reason == "misconduct") {
       pending = false;  // voided: no evaluation decides it any more

@@ -92,9 +92,11 @@ class Model {
   // (POLICY.md's interpretations): "pre_policy" (before the ruleset, a grant otherwise eligible),
   // "mode_not_eligible" (filed where only accredited counts), "one_time" (the rule already fired
   // or lapsed), and "first_evaluation_not_excellent" (R5/R6: the first regional evaluation after
-  // the approval, taken while the award is pending). Empty when nothing was declined.
-  std::vector<std::string> Declines(const std::string& carrier_id,
-                                    const std::string& rule_id) const;
+  // the approval, taken while the award is pending). Empty when nothing was declined. With
+  // `after_award`, only those after the grant that fired the rule (what an explanation of the award
+  // lists).
+  std::vector<std::string> Declines(const std::string& carrier_id, const std::string& rule_id,
+                                    bool after_award = false) const;
   // The carrier's kind as registered ("" when its registration is retracted or missing).
   std::string KindOf(const std::string& carrier_id) const;
 

@@ -1028,7 +1028,7 @@ std::string WhyNotProblem(Session& session) {
         problems << "  " << id << ": " << x.status().ToString() << "\n";
         continue;
       }
-      std::vector<std::string> reasons, expected = m.Declines(carrier, rule);
+      std::vector<std::string> reasons, expected = m.Declines(carrier, rule, derived.contains(id));
       for (const auto& d : x->declines) reasons.push_back(d.reason);
       if (!x->entitlement && expected.empty()) {
         expected = {m.KindOf(carrier) == KindOfRule(rule) ? "not_triggered" : "kind_not_eligible"};

@@ -368,7 +368,7 @@ def check_files(folder, manifest, report):
                 for chunk in iter(lambda: f.read(1 << 20), b""):
                     digest.update(chunk)
                     size += len(chunk)
-        except OSError:
+        except (OSError, ValueError):
             report.problems.append("%s is listed in the manifest but missing" % name)
             continue
         if size != e["size"]:
@@ -543,7 +543,7 @@ def check_proof(folder, manifest, hashes, report):
         report.problems.append("proof.json is missing or malformed (%s)" % e)
         return None
     if (size, frm, to) != (manifest["size"], manifest["from"], manifest["to"]):
-        report.problems.append("proof.json is of events %d..%d of %d; the manifest's range is "
+        report.problems.append("proof.json is of events %s..%s of %s; the manifest's range is "
                                "%d..%d of %d" % (frm, to, size, manifest["from"], manifest["to"],
                                                  manifest["size"]))
         return None
@@ -645,7 +645,9 @@ RECOMPUTED_FROM = {"PolicyRulesetActivated", "CarrierRegistered", "CarrierProfil
 
 NOT_RECOMPUTED = [
     "which entitlements exist, their status, trigger dates and seqs (rules R1-R6 applied to the "
-    "effective timeline): read from entitlements.csv, whose money and amounts are checked",
+    "effective timeline): read from entitlements.csv, whose money and amounts are checked (an "
+    "upgrade's amount under upgrade \"difference\" or \"highest_only\" only as at most its "
+    "rule's)",
     "compliance.csv (report deadlines, unfiled brand output, revocations due)",
     "the indicators other than money (annual-report metrics, accreditations, grades, filings, "
     "workstations, funds), which years have indicators and assessment files, and "
@@ -715,7 +717,7 @@ class Timeline:
     def __init__(self, events, effective_on):
         retracted = {e["data"].get("retracted_seq") for e in events
                      if e["type"] == "EventRetracted"}
-        self.rulesets = {e["data"].get("ruleset_id"): e["data"] for e in events
+        self.rulesets = {e["seq"]: e["data"] for e in events  # by the activation's seq
                          if e["type"] == "PolicyRulesetActivated" and e["seq"] not in retracted}
         self.facts = sorted(
             (e for e in events if e["type"] != "EventRetracted" and e["seq"] not in retracted
@@ -781,19 +783,22 @@ def check_entitlements(folder, timeline, payouts, clawbacks, report):
             continue
         active = row.get("status") == "active"
         want = {"approved_fen": approved, "disbursed_fen": disbursed, "recovered_fen": recovered,
-                "outstanding_fen": amount - approved if active else 0,
+                "outstanding_fen": max(0, amount - approved) if active else 0,
                 "clawback_due_fen": 0 if active else max(0, disbursed - recovered)}
         for column, fen in want.items():
             found.cell(row, key, column, fen)
         rule_id, _, of = eid.partition(":")
         found.cell(row, key, "rule_id", rule_id)
         found.cell(row, key, "carrier_id", of)
-        ruleset = timeline.rulesets.get(row.get("ruleset_id"))
+        seq = row.get("ruleset_seq", "")
+        ruleset = timeline.rulesets.get(int(seq)) if seq.isdigit() else None
+        if ruleset is not None and ruleset.get("ruleset_id") != row.get("ruleset_id"):
+            ruleset = None
         rule = next((r for r in (ruleset or {}).get("rules", []) if r.get("rule_id") == rule_id),
                     None)
         if rule is None:
-            found.add("row %d (%s): the ruleset %r activated by the events has no rule %s"
-                      % (row["_row"], key, row.get("ruleset_id"), rule_id))
+            found.add("row %d (%s): no ruleset %r activated by event %s has a rule %s"
+                      % (row["_row"], key, row.get("ruleset_id"), seq, rule_id))
             continue
         found.cell(row, key, "clause", rule.get("clause"))
         upgrade = ruleset.get("params", {}).get("upgrade", "full")
@@ -949,6 +954,15 @@ def recompute(folder, manifest, events, report):
 
 def verify(folder, keys=(), allow_unsigned=False):
     report = Report()
+    try:
+        _verify(folder, keys, allow_unsigned, report)
+    except Exception as e:  # a file shaped as no check foresaw: a problem, never a traceback
+        report.problems.append("the bundle cannot be checked further: %s: %s"
+                               % (type(e).__name__, e))
+    return report
+
+
+def _verify(folder, keys, allow_unsigned, report):
     manifest = read_manifest(folder, report)
     if manifest is not None:
         check_files(folder, manifest, report)
@@ -956,8 +970,9 @@ def verify(folder, keys=(), allow_unsigned=False):
         hashes = check_events(folder, manifest, report, events)
         root = check_proof(folder, manifest, hashes, report)
         check_checkpoint(folder, manifest, root, keys, allow_unsigned, report)
-        if hashes is None:
-            report.skipped.append("the money and registrations: the events did not check out")
+        if hashes is None or root is None:
+            report.skipped.append("the money and registrations: the events or the proof did not "
+                                  "check out")
         elif manifest["from"] != 1 or manifest["to"] != manifest["size"]:
             report.skipped.append("the money and registrations: events.jsonl holds events %d..%d, "
                                   "not all of 1..%d they are as of"
@@ -965,7 +980,6 @@ def verify(folder, keys=(), allow_unsigned=False):
         else:
             with Status("recomputing the money and registrations from %d events" % len(events)):
                 recompute(folder, manifest, events, report)
-    return report
 
 
 def main(argv):

@@ -415,7 +415,7 @@ class Builder {
   // the files over the two months after, in order; a later act is recorded one to thirty days
   // after it took effect — payouts and recoveries within three days, one act in eight two to
   // thirteen months late — and never before an earlier act of its stream (so each stream is
-  // recorded in the same order as generated), nor after kRecordedBy. The acts are then put in
+  // recorded in the same order as generated), nor after 2026-07-31. The acts are then put in
   // recording order, and the retraction names its target's seq there.
   void Schedule() {
     constexpr std::int64_t kDay = 86'400'000'000, kHour = kDay / 24;
@@ -438,10 +438,11 @@ class Builder {
         std::int64_t days = money                ? random_.Between(0, 3)
                             : random_.Chance(12) ? random_.Between(60, 400)
                                                  : random_.Between(1, 30);
-        at = std::min(took_effect + days * kDay + random_.Between(1, 9) * kHour, recorded_by);
+        at = took_effect + days * kDay + random_.Between(1, 9) * kHour;
       }
       auto last = stream_last.find(c.stream);
       if (last != stream_last.end()) at = std::max(at, last->second + 1'000'000);
+      at = std::min(at, recorded_by);  // ties keep the stream's order (the sort below is stable)
       stream_last[c.stream] = at;
       c.simulated_recorded_us = at;
     }

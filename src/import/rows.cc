@@ -173,19 +173,24 @@ std::optional<std::int64_t> Integer(std::string text) {
   return v;
 }
 
-// A decimal amount in `unit` ("元" or "万元") as fen; nullopt unless exact to the fen.
+// A non-negative decimal amount in yuan, or in 万元 (`wan`), as fen: digits (with thousands
+// separators), a point and at most the places down to the fen; nullopt otherwise, or beyond what
+// a JSON integer holds (2^53).
 std::optional<std::int64_t> Fen(std::string text, bool wan) {
   std::erase(text, ',');
+  if (text.empty() || text.find_first_not_of("0123456789.") != std::string::npos) {
+    return std::nullopt;
+  }
   std::size_t dot = text.find('.');
-  std::string whole = text.substr(0, dot),
-              fraction = dot == std::string::npos ? "" : text.substr(dot + 1);
-  int places = wan ? 6 : 2;  // 1 万元 = 1,000,000 fen
-  if (fraction.size() > static_cast<std::size_t>(places)) return std::nullopt;
+  std::string whole = text.substr(0, dot);
+  std::string fraction = dot == std::string::npos ? "" : text.substr(dot + 1);
+  const std::size_t places = wan ? 6 : 2;  // 1 万元 = 1,000,000 fen
+  if (fraction.size() > places || fraction.find('.') != std::string::npos) return std::nullopt;
   fraction.resize(places, '0');
   auto w = Integer(whole.empty() ? "0" : whole), f = Integer(fraction);
-  if (!w || !f || *w < 0 || *f < 0) return std::nullopt;
-  std::int64_t scale = wan ? 1'000'000 : 100;
-  if (*w > INT64_MAX / scale) return std::nullopt;
+  constexpr std::int64_t kMaxFen = std::int64_t{1} << 53;
+  const std::int64_t scale = wan ? 1'000'000 : 100;
+  if (!w || !f || *w > (kMaxFen - *f) / scale) return std::nullopt;
   return *w * scale + *f;
 }
 
@@ -252,7 +257,22 @@ StatusOr<std::vector<Mapped>> MapHeader(const Kind& kind, std::string_view kind_
                     bj::object{{"field", "header"}});
     }
     found.push_back(match);
-    mapped.push_back({match, h.unit == "万元", h.name.ends_with("_fen")});
+    bool fen = h.name.ends_with("_fen");
+    // Money is read in 元 or 万元 alone (a 千元 or 亿元 column read as yuan would record amounts
+    // a thousand or a hundred million times too small); a count may name its unit (家, 人, 平方米)
+    // but not a currency; a bracket on any other column is a remark.
+    bool money_unit = h.unit.find("元") != std::string::npos || h.unit == "万";
+    bool refused = match->shape == Shape::kMoney
+                       ? !h.unit.empty() && (fen || (h.unit != "元" && h.unit != "万元"))
+                       : match->shape == Shape::kInteger && money_unit;
+    if (refused) {
+      return Status(Code::kBadRequest,
+                    "the column \"" + Trim(cell) + "\" gives a unit (" + h.unit +
+                        ") it cannot take: money in 元 or 万元 only, in fen without a unit, and a "
+                        "count in no currency",
+                    bj::object{{"field", "header"}});
+    }
+    mapped.push_back({match, h.unit == "万元", fen});
   }
   for (const Column& c : kind.columns) {
     if (c.required && std::find(found.begin(), found.end(), &c) == found.end()) {

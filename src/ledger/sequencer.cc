@@ -233,6 +233,8 @@ StatusOr<AppendResult> Sequencer::StageRecorded(const PreparedCommand& p,
   if (e.seq != staged_head_.seq + 1) {
     return refuse("the next event is " + std::to_string(staged_head_.seq + 1));
   }
+  // A replica's copy of a demo store's genesis declares the clock as the primary's did.
+  if (e.seq == 1) simulated_clock_ = DeclaresSimulatedClock(e.type, p.command.data);
   if (e.prev_hash != staged_head_.hash) {
     return refuse("its prev_hash " + ToHex(e.prev_hash) + " is not the hash " +
                   ToHex(staged_head_.hash) + " of event " + std::to_string(staged_head_.seq));

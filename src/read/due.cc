@@ -98,8 +98,7 @@ bj::object Due(const domain::Projection& projection, const domain::Policy& polic
     }
     for (const domain::Flag& f : c->flags) {
       if (f.flag != "missing_annual_report") continue;
-      const domain::Ruleset* rs = policy.InForce(f.year * 10000 + 1231);
-      domain::Date deadline = (f.year + 1) * 10000 + (rs ? rs->report_deadline_mmdd : 331);
+      domain::Date deadline = policy.ReportDeadline(f.year);
       reports.push_back(row({{"year", f.year},
                              {"deadline", domain::FormatDate(deadline)},
                              {"days_overdue", DaysBetween(deadline, today)}}));

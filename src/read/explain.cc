@@ -111,7 +111,7 @@ StatusOr<Explanation> Explain(const Ledger& ledger, const domain::FactBase& fact
                         (nearest.empty() ? std::string() : "; the nearest is " + nearest));
   }
   domain::Policy policy(facts.policy(), cut);
-  auto outcome = domain::DeriveCarrier(*stream, policy, cut);
+  auto outcome = domain::DeriveCarrier(*stream, policy, cut, /*declines=*/true);
   if (!outcome) {
     return NotFound(entitlement_id, cut, facts,
                     "carrier " + std::string(carrier_id) + " is not registered yet");
@@ -164,7 +164,14 @@ StatusOr<Explanation> Explain(const Ledger& ledger, const domain::FactBase& fact
     out.clause_text = rule->clause_text;
   }
   for (const domain::Decline& d : outcome->declines) {
-    if (d.rule_id == rule_id) out.declines.push_back(d);
+    // With a derived entitlement, the triggers declined after the one that created it; with a
+    // row kept only for its money or history (its trigger retracted), every one.
+    bool later = !out.entitlement || !out.entitlement->derived ||
+                 std::pair(d.date, d.seq) >
+                     std::pair(out.entitlement->triggered_on, out.entitlement->seqs.empty()
+                                                                  ? std::uint64_t{0}
+                                                                  : out.entitlement->seqs.front());
+    if (d.rule_id == rule_id && later) out.declines.push_back(d);
   }
   if (!out.entitlement && out.declines.empty()) {
     out.declines.push_back(NothingTriggered(*rule, *ruleset, *outcome));

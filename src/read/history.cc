@@ -83,6 +83,9 @@ std::string What(const Event& e) {
 }  // namespace
 
 std::string NearestCarrier(const domain::FactBase& facts, std::string_view id) {
+  constexpr std::size_t kLongestId =
+      64;  // a carrier id's longest (EVENTS.md): no longer one is near
+  if (id.size() > kLongestId) return "";
   std::string nearest;
   std::size_t best = SIZE_MAX;
   for (const auto& [known, stream] : facts.carrier_index()) {

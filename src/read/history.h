@@ -27,8 +27,8 @@ namespace hatchery::read {
 StatusOr<boost::json::object> History(const Ledger& ledger, const domain::FactBase& facts,
                                       const domain::Cut& cut, std::string_view carrier_id);
 
-// The known carrier id nearest to `id` (fewest edits; the first such in id order), or "": what an
-// answer about an unknown carrier suggests.
+// The known carrier id nearest to `id` (fewest edits; the first such in id order), or "" (also for
+// an `id` longer than any carrier id can be): what an answer about an unknown carrier suggests.
 std::string NearestCarrier(const domain::FactBase& facts, std::string_view id);
 
 }  // namespace hatchery::read

@@ -80,4 +80,9 @@ const Ruleset* Policy::InForce(Date date) const {
   return in_force;
 }
 
+Date Policy::ReportDeadline(int year) const {
+  const Ruleset* rs = InForce(year * 10000 + 1231);
+  return (year + 1) * 10000 + (rs ? rs->report_deadline_mmdd : 331);
+}
+
 }  // namespace hatchery::domain

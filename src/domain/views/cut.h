@@ -38,6 +38,9 @@ class Policy {
   Policy(const StreamFacts& policy_stream, const Cut& cut);
   // The ruleset in force on `date`: the last one whose effective_from is on or before it.
   const Ruleset* InForce(Date date) const;
+  // The deadline of the annual report for `year`: (year+1)-MM-DD, the report_deadline of the
+  // ruleset in force at the end of `year` (03-31 when none is).
+  Date ReportDeadline(int year) const;
   const std::vector<const Ruleset*>& rulesets() const { return rulesets_; }
   // The same cut as it stood once event `max_seq` (≤ the cut's) was recorded: the rulesets
   // recorded by then, less those retracted by then.

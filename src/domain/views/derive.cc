@@ -127,8 +127,8 @@ std::vector<const Fact*> CountingFacts(const StreamFacts& carrier, const Cut& cu
 }
 
 std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Policy& policy,
-                                            const Cut& cut) {
-  Walk walk(policy, carrier.carrier_id);
+                                            const Cut& cut, bool declines) {
+  Walk walk(policy, carrier.carrier_id, declines);
   walk.Run(CountingFacts(carrier, cut));
   // A carrier whose registration was retracted after money moved on it stays, unregistered, so
   // that the money is still counted (and its claw-back due shown).

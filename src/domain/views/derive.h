@@ -29,8 +29,9 @@ std::vector<const Fact*> CountingFacts(const StreamFacts& carrier, const Cut& cu
 // of its
 // counting facts (walk.h), the rows of entitlements that retractions or later facts undid (kept
 // voided, with their money), and among its flags every timeline_conflict (timeline.h).
+// `declines`: with the outcome's declines (for explain's why-not).
 std::optional<CarrierOutcome> DeriveCarrier(const StreamFacts& carrier, const Policy& policy,
-                                            const Cut& cut);
+                                            const Cut& cut, bool declines = false);
 
 }  // namespace hatchery::domain
 

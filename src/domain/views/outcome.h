@@ -152,7 +152,7 @@ struct CarrierOutcome {
   std::vector<Entitlement> entitlements;  // by id
   std::vector<Payout> payouts;            // by payout id
   std::vector<Flag> flags;
-  std::vector<Decline> declines;  // in timeline order
+  std::vector<Decline> declines;  // in timeline order; only when asked for (DeriveCarrier)
 
   AssessmentClass assessment_class() const;
 };

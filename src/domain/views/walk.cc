@@ -36,7 +36,8 @@ void Merge(const Profile& changes, Profile* p) {
 
 }  // namespace
 
-Walk::Walk(const Policy& policy, std::string carrier_id) : policy_(&policy) {
+Walk::Walk(const Policy& policy, std::string carrier_id, bool declines)
+    : policy_(&policy), keep_declines_(declines) {
   out_.carrier_id = std::move(carrier_id);
 }
 
@@ -259,7 +260,7 @@ void Walk::On(const Fact& f, const AccreditationGranted& g) {
   if (!registered()) return;
   const Ruleset* rs = policy_->InForce(f.effective);
   if (!rs) {  // before any ruleset: history, no entitlement
-    if (policy_->rulesets().empty()) return;
+    if (!keep_declines_ || policy_->rulesets().empty()) return;
     const Ruleset& first = *policy_->rulesets().front();
     for (const Rule& rule : first.rules) {
       if (rule.kind != out_.kind || rule.level != g.level || !rule.modes.contains(g.mode)) continue;
@@ -274,6 +275,7 @@ void Walk::On(const Fact& f, const AccreditationGranted& g) {
   for (const Rule& rule : rs->rules) {
     if (rule.kind != out_.kind || rule.level != g.level) continue;
     if (!rule.modes.contains(g.mode)) {
+      if (!keep_declines_) continue;
       std::string modes;
       for (Mode m : rule.modes) modes += (modes.empty() ? "" : " or ") + std::string(Name(m));
       Declined(rule.id, f, "mode_not_eligible",
@@ -282,9 +284,11 @@ void Walk::On(const Fact& f, const AccreditationGranted& g) {
       continue;
     }
     if (g.level == Level::kNational && !rs->national_tiers.contains(g.tier)) {
-      Declined(rule.id, f, "tier_not_eligible",
-               "a national accreditation of tier " + std::string(Name(g.tier)) +
-                   ", which ruleset " + rs->id + " does not count as national for rule " + rule.id);
+      if (keep_declines_)
+        Declined(rule.id, f, "tier_not_eligible",
+                 "a national accreditation of tier " + std::string(Name(g.tier)) +
+                     ", which ruleset " + rs->id + " does not count as national for rule " +
+                     rule.id);
       continue;
     }
     Fire(rule, *rs, f);
@@ -324,13 +328,15 @@ void Walk::On(const Fact& f, const EvaluationRecorded& e) {
             f.seq, f.effective, kActive,
             "first evaluation after the approval graded " + std::string(Name(e.grade))});
       } else {
-        Declined(rule->id, f, "first_evaluation_not_excellent",
-                 "the first " + std::string(Name(e.level)) +
-                     " evaluation after the approval (event " + std::to_string(ent.seqs.front()) +
-                     "), of " + std::to_string(e.year) + ", graded " + std::string(Name(e.grade)) +
-                     ", not " + std::string(Name(rule->first_evaluation_grade)) + ": rule " +
-                     rule->id + " never fires for this carrier (POLICY.md)",
-                 {ent.seqs.front()});
+        if (keep_declines_)
+          Declined(rule->id, f, "first_evaluation_not_excellent",
+                   "the first " + std::string(Name(e.level)) +
+                       " evaluation after the approval (event " + std::to_string(ent.seqs.front()) +
+                       "), of " + std::to_string(e.year) + ", graded " +
+                       std::string(Name(e.grade)) + ", not " +
+                       std::string(Name(rule->first_evaluation_grade)) + ": rule " + rule->id +
+                       " never fires for this carrier (POLICY.md)",
+                   {ent.seqs.front()});
         it = ents_.erase(it);  // the rule never fires for this carrier (it stays spent)
         continue;
       }
@@ -431,12 +437,14 @@ void Walk::On(const Fact& f, const ClawbackRecovered& c) {
 void Walk::Fire(const Rule& rule, const Ruleset& rs, const Fact& f) {
   if (auto [spent, fresh] = spent_.emplace(rule.id, f.seq); !fresh) {
     bool held = ents_.contains(rule.id + ":" + out_.carrier_id);
-    Declined(rule.id, f, "one_time",
-             "rule " + rule.id + " was already " +
-                 (held ? "fired" : "used up (it fired and lapsed, or a higher award covered it)") +
-                 " for this carrier by event " + std::to_string(spent->second) +
-                 ": one award per rule and carrier, ever (POLICY.md \"One-time\")",
-             {spent->second});
+    if (keep_declines_)
+      Declined(
+          rule.id, f, "one_time",
+          "rule " + rule.id + " was already " +
+              (held ? "fired" : "used up (it fired and lapsed, or a higher award covered it)") +
+              " for this carrier by event " + std::to_string(spent->second) +
+              ": one award per rule and carrier, ever (POLICY.md \"One-time\")",
+          {spent->second});
     return;
   }
   std::int64_t amount = rule.amount_fen;
@@ -444,10 +452,11 @@ void Walk::Fire(const Rule& rule, const Ruleset& rs, const Fact& f) {
     // A higher award already held covers this lower one.
     for (const auto& [id, e] : ents_) {
       if (e.upgrade_of == rule.id && e.status != kVoided) {
-        Declined(rule.id, f, "covered_by_higher",
-                 "the higher award " + id + " (event " + std::to_string(e.seqs.front()) +
-                     ") covers it (upgrade: " + std::string(Name(rs.upgrade)) + ")",
-                 {e.seqs.front()});
+        if (keep_declines_)
+          Declined(rule.id, f, "covered_by_higher",
+                   "the higher award " + id + " (event " + std::to_string(e.seqs.front()) +
+                       ") covers it (upgrade: " + std::string(Name(rs.upgrade)) + ")",
+                   {e.seqs.front()});
         return;
       }
     }
@@ -500,9 +509,8 @@ const Rule* Walk::RuleOf(const Entitlement& e) const {
 void Walk::FlagMissingReports(Date today) {
   if (!registered()) return;
   for (int year = YearOf(out_.registered_on);; ++year) {
-    Date year_end = year * 10000 + 1231;
-    const Ruleset* rs = policy_->InForce(year_end);
-    Date deadline = (year + 1) * 10000 + (rs ? rs->report_deadline_mmdd : 331);
+    const Ruleset* rs = policy_->InForce(year * 10000 + 1231);
+    Date deadline = policy_->ReportDeadline(year);
     if (today <= deadline) break;
     // The duty to report comes with the policy: no ruleset in force that year, no report due.
     if (!rs || out_.activity.reports.contains(year)) continue;

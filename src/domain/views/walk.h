@@ -44,7 +44,8 @@ struct Tally {
 
 class Walk {
  public:
-  Walk(const Policy& policy, std::string carrier_id);
+  // `declines`: keep the outcome's declines (CarrierOutcome::declines), which only explain reads.
+  Walk(const Policy& policy, std::string carrier_id, bool declines = false);
 
   // Why `fact`, taken next, would not be valid at this place, or nullopt. Judges the invariants a
   // place on the timeline decides; those that do not depend on it (ids unique across carriers, a
@@ -103,6 +104,7 @@ class Walk {
   }
 
   void Fire(const Rule& rule, const Ruleset& rs, const Fact& f);
+  // Keeps a decline (call only when keep_declines_: the detail costs a string each).
   void Declined(const std::string& rule_id, const Fact& f, std::string reason, std::string detail,
                 std::vector<std::uint64_t> facts = {});
   void Void(Entitlement* e, const Fact& f, std::string reason);
@@ -110,6 +112,7 @@ class Walk {
   void FlagMissingReports(Date today);
 
   const Policy* policy_;
+  bool keep_declines_;
   CarrierOutcome out_;
   Date last_effective_ = 0;
   std::vector<Breach> breaches_;
