@@ -392,6 +392,13 @@ TEST_CASE("verify-export: each tampering is caught by both verifiers, named", "[
     Overwrite(t + "/manifest.json", manifest.replace(at, range.size(), "\"from_seq\":2,"));
     expected = python_expected = "events.jsonl line 1 (seq 1): seq 1 where 2 was expected";
   }
+  SECTION("a manifest entry naming a file with a NUL byte") {
+    bj::object manifest = bj::parse(Slurp(t + "/manifest.json")).as_object();
+    manifest.at("files").as_array().push_back(
+        {{"name", std::string("x\0y", 3)}, {"size", 1}, {"sha256", std::string(64, '0')}});
+    Overwrite(t + "/manifest.json", json::Canonicalize(manifest) + "\n");
+    expected = python_expected = "is listed in the manifest but missing";
+  }
   SECTION("a file added that the manifest does not list") {
     Overwrite(t + "/notes.txt", "trust me\n");
     expected = python_expected = "notes.txt is in the bundle but not in the manifest";
