@@ -109,6 +109,13 @@ TEST_CASE("report: per class, every assessed carrier with its rank and score", "
           std::string::npos);  // its row in assessment-2025.csv
   }
   CHECK(e.html.find("综合型孵化器") != std::string::npos);  // class names from the ruleset
+  // Indicators are headed by their names and targets, money ones in 万元; the report's own
+  // sections are not cited as "§", which reads as the policy's clauses.
+  CHECK(e.html.find("<th>创业导师 mentors · target 目标 10</th>") != std::string::npos);
+  CHECK(e.html.find("<th>孵化基金 incubation fund · target 目标 500.00 万元</th>") !=
+        std::string::npos);
+  CHECK(e.html.find("<th>(1)</th>") == std::string::npos);
+  CHECK(e.html.find("<td class=\"src\">§") == std::string::npos);
 }
 
 TEST_CASE("report: headless Chromium loads it without an error, draws the charts, prints on A4",

@@ -48,6 +48,7 @@ Glossary NamesOf(const domain::FactBase& facts, const domain::Cut& cut) {
       names.classes[id] = model.name;
       for (const domain::Indicator& indicator : model.indicators) {
         names.indicators[indicator.id] = indicator.name;
+        names.targets[id + "/" + indicator.id] = indicator.target;
       }
     }
   }

@@ -9,6 +9,7 @@
 #include "export/bar_chart.h"
 #include "export/csv.h"
 #include "export/html.h"
+#include "read/cells.h"
 
 namespace hatchery::exporting {
 namespace {
@@ -58,6 +59,13 @@ bool InYear(std::string_view date, int year) {
 
 // "89.20" from 8920 hundredths.
 std::string Centi(std::string_view cell) { return YuanText(Fen(cell)); }
+
+// An indicator's value or target as read: money (a *_fen indicator) in 万元 with separators,
+// anything else as the number it is.
+std::string IndicatorText(std::string_view indicator_id, std::int64_t value) {
+  if (!indicator_id.ends_with("_fen")) return std::to_string(value);
+  return read::Money(value, read::Unit::kWan) + " 万元";
+}
 
 // "2, 5, 9" (spreadsheet rows) for a list of data rows; "none" when empty.
 std::string RowList(const CsvTable& table, const std::vector<std::size_t>& rows) {
@@ -224,17 +232,23 @@ class Report {
     t.Row()
         .Text("entitlements created 新增补贴资格")
         .Number(std::to_string(created_.size()))
-        .Source("§3.1");
+        .Source("table 3.1 below");
     t.Row()
         .Text("amount of those entitlements 补贴金额")
         .Number(Sum(entitlements_, created_, "amount_fen"))
-        .Source("§3.1");
-    t.Row().Text("disbursed 拨付").Number(Sum(payouts_, disbursed_, "amount_fen")).Source("§3.2");
+        .Source("table 3.1 below");
+    t.Row()
+        .Text("disbursed 拨付")
+        .Number(Sum(payouts_, disbursed_, "amount_fen"))
+        .Source("table 3.2 below");
     t.Row()
         .Text("clawed back 追回")
         .Number(Sum(indicators_, clawed_back_, "values.clawed_back_fen"))
-        .Source("§3.3");
-    t.Row().Text("compliance flags 合规提示").Number(std::to_string(flags_.size())).Source("§6");
+        .Source("table 3.3 below");
+    t.Row()
+        .Text("compliance flags 合规提示")
+        .Number(std::to_string(flags_.size()))
+        .Source("section 6 below");
     return "<section id=\"summary\"><h2>1 Summary 概况</h2>" + t.Html() + "</section>";
   }
 
@@ -269,11 +283,13 @@ class Report {
       }
     }
     std::vector<std::string> headers{"rank 名次", "carrier 载体", "county 县区", "score 得分"};
-    std::string legend;
-    for (std::size_t k = 0; k < indicator_ids.size(); ++k) {
-      headers.push_back("(" + std::to_string(k + 1) + ")");
-      legend += (k ? " · " : "") + std::string("(") + std::to_string(k + 1) + ") " +
-                Escape(NameOf(names_.indicators, indicator_ids[k]));
+    for (const std::string& id : indicator_ids) {
+      auto target = names_.targets.find(std::string(klass) + "/" + id);
+      std::string name = NameOf(names_.indicators, id);
+      if (id.ends_with("_fen") && name.ends_with(" (fen)")) name.resize(name.size() - 6);  // 万元
+      headers.push_back(name + (target == names_.targets.end()
+                                    ? std::string()
+                                    : " · target 目标 " + IndicatorText(id, target->second)));
     }
     headers.push_back("row 行");
     Table t(std::move(headers));
@@ -288,7 +304,10 @@ class Report {
         std::string cell;
         for (const bj::value& c : contributions[i - begin]) {
           if (c.at("indicator").as_string() != id) continue;
-          cell = Escape(bj::serialize(c.at("value"))) + "<br><span class=\"pt\">" +
+          const bj::value& value = c.at("value");
+          cell = Escape(value.is_int64() ? IndicatorText(id, value.as_int64())
+                                         : bj::serialize(value)) +
+                 "<br><span class=\"pt\">" +
                  YuanText(c.at("points_centi").to_number<std::int64_t>()) + "</span>";
         }
         t.NumberHtml(cell);
@@ -297,9 +316,9 @@ class Report {
     }
     return "<h3>" + Escape(NameOf(names_.classes, klass)) + " (" + Escape(klass) + "), " +
            std::to_string(end - begin) + "</h3><p class=\"note\">From " + assessment_.name() +
-           ", the row given. Each indicator: its value, and below it the points it earns "
-           "(weight × min(value / target, 1)). " +
-           legend + ".</p>" + t.Html("scores");
+           ", the row given. Each indicator: its value (money in 万元), and below it the points "
+           "it earns (weight × min(value / target, 1)).</p>" +
+           t.Html("scores");
   }
 
   std::string Money() const {
@@ -375,7 +394,8 @@ class Report {
            "<figure>" +
            BarChart("chart-month", "Money disbursed per month of " + year_, months) +
            "<figcaption>Money disbursed per month of " + year_ +
-           ", 元 (§3.2)</figcaption></figure>" + month_table.Html() + "<figure>" +
+           ", 元 (the payouts of table 3.2)</figcaption></figure>" + month_table.Html() +
+           "<figure>" +
            BarChart("chart-county", "Money disbursed per county in " + year_, counties) +
            "<figcaption>Money disbursed per county in " + year_ +
            ", 元 (the carrier's county in carriers.csv)</figcaption></figure>" +

@@ -32,9 +32,11 @@ struct ReportPoint {
   std::optional<domain::Date> effective_on;
 };
 
-// Display names by id, from the rulesets in force.
+// Display names by id, from the rulesets in force, and each indicator's target by
+// "<class>/<indicator>" (in the indicator's own unit: fen for a *_fen one).
 struct Glossary {
   std::map<std::string, std::string, std::less<>> classes, indicators;
+  std::map<std::string, std::int64_t, std::less<>> targets;
 };
 
 // `csvs`: file name → content, as projection_files.h makes them (carriers.csv, entitlements.csv,
