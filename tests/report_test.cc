@@ -48,11 +48,47 @@ TEST_CASE("report: self-contained — no script, no link, nothing fetched", "[re
     CHECK(html.find(outside) == std::string::npos);
   }
   CHECK(html.find("@page { size: A4;") != std::string::npos);
-  for (const char* section : {"id=\"summary\"", "id=\"assessment\"", "id=\"money\"",
-                              "id=\"charts\"", "id=\"evaluations\"", "id=\"compliance\""}) {
+  for (const char* section :
+       {"id=\"summary\"", "id=\"assessment\"", "id=\"money\"", "id=\"charts\"",
+        "id=\"evaluations\"", "id=\"compliance\"", "id=\"integrity\""}) {
     INFO(section);
     CHECK(Count(html, section) == 1);
   }
+}
+
+TEST_CASE("report: the Merkle root in an integrity appendix — not in the header", "[report]") {
+  const std::string& html = SharedReport().html;
+  std::size_t header_end = html.find("</header>"), integrity = html.find("id=\"integrity\"");
+  REQUIRE(header_end != std::string::npos);
+  REQUIRE(integrity != std::string::npos);
+  std::size_t root = html.find("Merkle root");
+  CHECK(root > integrity);
+  CHECK(html.find("verify_export.py DIR --pubkey KEY", integrity) != std::string::npos);
+}
+
+TEST_CASE("report: a class of many carriers shows its first 20 by rank — the CSV holds all",
+          "[report]") {
+  TempDir dir;
+  REQUIRE(RunHatchery("demo --carriers 240 --data " + dir.Sub("s")).exit_code == 0);
+  REQUIRE(RunHatchery("export --data " + dir.Sub("s") + " --out " + dir.Sub("b") + " --year 2025")
+              .exit_code == 0);
+  const std::string html = Slurp(dir.Sub("b") + "/report.html");
+  CsvTable assessment("assessment-2025.csv", Slurp(dir.Sub("b") + "/assessment-2025.csv"));
+  std::map<std::string, std::size_t> per_class;
+  for (std::size_t i = 0; i < assessment.size(); ++i) {
+    ++per_class[std::string(assessment.Get(i, "assessment_class"))];
+  }
+  std::size_t large = 0;
+  for (const auto& [klass, n] : per_class) {
+    INFO(klass << " " << n);
+    if (n <= 20) continue;
+    ++large;
+    CHECK(html.find("the first 20 of " + std::to_string(n) + " by rank") != std::string::npos);
+  }
+  CHECK(large > 0);
+  // Rank 21 of a class is not shown; rank 20 is.
+  CHECK(html.find("<tr><td class=\"n\">20</td>") != std::string::npos);
+  CHECK(html.find("<tr><td class=\"n\">21</td>") == std::string::npos);
 }
 
 TEST_CASE(

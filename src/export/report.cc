@@ -16,6 +16,10 @@ namespace {
 
 namespace bj = boost::json;
 
+// The carriers shown of each class, by rank: a page a bureau reads, not the whole list (which
+// assessment-<year>.csv holds).
+constexpr std::size_t kTopPerClass = 20;
+
 constexpr std::string_view kStyle = R"(
 @page { size: A4; margin: 14mm 12mm; }
 body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif;
@@ -168,7 +172,7 @@ class Report {
     return "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" +
            Escape(title + " · Yearly assessment report") + "</title><style>" + std::string(kStyle) +
            "</style></head><body>" + Header(title) + Summary() + Assessment() + Money() + Charts() +
-           Evaluations() + Compliance() + "</body></html>\n";
+           Evaluations() + Compliance() + Integrity() + "</body></html>\n";
   }
 
  private:
@@ -201,24 +205,34 @@ class Report {
 
   std::string Header(const std::string& title) const {
     Table meta({"", ""});
-    meta.Row().Text("log 日志").Text(point_.origin);
     meta.Row()
         .Text("export point 截至")
         .Text("event " + std::to_string(point_.tree_size) +
               (point_.effective_on
                    ? ", facts effective on or before " + domain::FormatDate(*point_.effective_on)
                    : std::string()));
-    meta.Row().Text("Merkle root").Text(ToHex(point_.root));
     return "<header><h1>" + Escape(title) + "</h1><p class=\"sub\">Yearly assessment report of " +
            "Tongliao's technology business incubators, maker spaces and 星创天地, " + year_ +
            "</p>" + meta.Html() +
            "<p class=\"note\">Every number below is read from a CSV file of this bundle or summed "
            "from its rows, and names them (row 1 is the header, as a spreadsheet counts). Money "
-           "is in yuan 元. The bundle checks itself: <span class=\"mono\">hatchery verify-export "
-           "DIR --pubkey KEY</span>, or with Python alone <span class=\"mono\">python3 "
-           "verify_export.py DIR --pubkey KEY</span> (KEY: the bureau's verifier key, from the "
-           "bureau, "
-           "not from the bundle).</p></header>";
+           "is in yuan 元 unless marked 万元. How to check the bundle: section 7.</p></header>";
+  }
+
+  // The appendix for whoever checks the bundle: the log, the export point and its root, and the
+  // commands that check everything against the bureau's key.
+  std::string Integrity() const {
+    Table t({"", ""});
+    t.Row().Text("log 日志").Text(point_.origin);
+    t.Row().Text("events 事件").Text("1 to " + std::to_string(point_.tree_size));
+    t.Row().Text("Merkle root 根哈希").Text(ToHex(point_.root));
+    return "<section id=\"integrity\"><h2>7 Integrity 完整性</h2>" + t.Html() +
+           "<p class=\"note\">The bundle checks itself: <span class=\"mono\">hatchery "
+           "verify-export DIR --pubkey KEY</span>, or with Python alone <span "
+           "class=\"mono\">python3 verify_export.py DIR --pubkey KEY</span> (KEY: the bureau's "
+           "verifier key, from the bureau, not from the bundle). The signature in checkpoint.txt "
+           "binds the root above, the manifest and every file of the bundle, this report "
+           "included.</p></section>";
   }
 
   std::string Summary() const {
@@ -266,9 +280,10 @@ class Report {
     return out + "</section>";
   }
 
-  // The rows [begin, end) of one class: rank, carrier, score, and each indicator's value and the
-  // points it earns (from the row's contributions), the indicators numbered in a legend.
-  std::string ClassTable(std::string_view klass, std::size_t begin, std::size_t end) const {
+  // The rows [begin, end) of one class, the first kTopPerClass of them by rank: rank, carrier,
+  // score, and each indicator's value and the points it earns (from the row's contributions).
+  std::string ClassTable(std::string_view klass, std::size_t begin, std::size_t all_end) const {
+    const std::size_t end = std::min(all_end, begin + kTopPerClass);
     std::vector<std::string> indicator_ids;
     std::vector<bj::array> contributions;
     for (std::size_t i = begin; i < end; ++i) {
@@ -315,9 +330,15 @@ class Report {
       t.Source(std::to_string(i + 2));
     }
     return "<h3>" + Escape(NameOf(names_.classes, klass)) + " (" + Escape(klass) + "), " +
-           std::to_string(end - begin) + "</h3><p class=\"note\">From " + assessment_.name() +
-           ", the row given. Each indicator: its value (money in 万元), and below it the points "
-           "it earns (weight × min(value / target, 1)).</p>" +
+           std::to_string(all_end - begin) + "</h3><p class=\"note\">From " + assessment_.name() +
+           ", the row given" +
+           (end < all_end
+                ? "; the first " + std::to_string(end - begin) + " of " +
+                      std::to_string(all_end - begin) + " by rank, every one in its rows " +
+                      std::to_string(begin + 2) + "–" + std::to_string(all_end + 1)
+                : std::string()) +
+           ". Each indicator: its value (money in 万元), and below it the points it earns "
+           "(weight × min(value / target, 1)).</p>" +
            t.Html("scores");
   }
 
