@@ -86,6 +86,16 @@ TEST_CASE("report: a class of many carriers shows its first 20 by rank — the C
     CHECK(html.find("the first 20 of " + std::to_string(n) + " by rank") != std::string::npos);
   }
   CHECK(large > 0);
+  // A list of money or flags longer than 30 lists its first 30 and says where the rest are.
+  CsvTable payouts("payouts.csv", Slurp(dir.Sub("b") + "/payouts.csv"));
+  std::size_t paid = 0;
+  for (std::size_t i = 0; i < payouts.size(); ++i) {
+    paid += payouts.Get(i, "disbursed_on").starts_with("2025") ? 1 : 0;
+  }
+  INFO("payouts disbursed in 2025: " << paid);
+  CHECK((html.find("The first 30 of " + std::to_string(paid) +
+                   " are listed; every one is in payouts.csv.") != std::string::npos) ==
+        (paid > 30));
   // Rank 21 of a class is not shown; rank 20 is.
   CHECK(html.find("<tr><td class=\"n\">20</td>") != std::string::npos);
   CHECK(html.find("<tr><td class=\"n\">21</td>") == std::string::npos);

@@ -19,6 +19,8 @@ namespace bj = boost::json;
 // The carriers shown of each class, by rank: a page a bureau reads, not the whole list (which
 // assessment-<year>.csv holds).
 constexpr std::size_t kTopPerClass = 20;
+// The rows listed of each list of money or flags (their totals count every row).
+constexpr std::size_t kListed = 30;
 
 constexpr std::string_view kStyle = R"(
 @page { size: A4; margin: 14mm 12mm; }
@@ -196,6 +198,17 @@ class Report {
     return std::string(domain::CountyName(carriers_.Get(it->second, "county")));
   }
 
+  // The first kListed of `rows`, and what a list cut there says of the rest.
+  static std::vector<std::size_t> Listed(const std::vector<std::size_t>& rows) {
+    return {rows.begin(),
+            rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), kListed))};
+  }
+  static std::string ListedNote(const std::vector<std::size_t>& rows, const CsvTable& table) {
+    if (rows.size() <= kListed) return "";
+    return " The first " + std::to_string(kListed) + " of " + std::to_string(rows.size()) +
+           " are listed; every one is in " + table.name() + ".";
+  }
+
   std::string Sum(const CsvTable& table, const std::vector<std::size_t>& rows,
                   std::string_view column) const {
     std::int64_t total = 0;
@@ -345,7 +358,7 @@ class Report {
   std::string Money() const {
     Table created({"entitlement 补贴资格", "carrier 载体", "rule 规则", "status 状态",
                    "amount 金额", "disbursed 已拨付", "source 来源"});
-    for (std::size_t i : created_) {
+    for (std::size_t i : Listed(created_)) {
       std::string_view carrier = entitlements_.Get(i, "carrier_id");
       created.Row()
           .Text(entitlements_.Get(i, "entitlement_id"))
@@ -359,7 +372,7 @@ class Report {
     }
     Table paid({"payout 拨付", "carrier 载体", "entitlement 补贴资格", "disbursed on 日期",
                 "voucher 凭证", "amount 金额", "source 来源"});
-    for (std::size_t i : disbursed_) {
+    for (std::size_t i : Listed(disbursed_)) {
       std::string_view carrier = payouts_.Get(i, "carrier_id");
       paid.Row()
           .Text(payouts_.Get(i, "payout_id"))
@@ -371,7 +384,7 @@ class Report {
           .Source(payouts_.Source(i));
     }
     Table clawed({"carrier 载体", "clawed back 追回", "source 来源"});
-    for (std::size_t i : clawed_back_) {
+    for (std::size_t i : Listed(clawed_back_)) {
       std::string_view carrier = indicators_.Get(i, "carrier_id");
       clawed.Row()
           .Text(CarrierLabel(carrier))
@@ -381,12 +394,13 @@ class Report {
     return "<section id=\"money\"><h2>3 Subsidies 补贴资金</h2><h3>3.1 Entitlements created in " +
            year_ + " 新增补贴资格</h3><p class=\"note\">Entitlements whose trigger falls in " +
            year_ + "; status and money as of the export point. Total " +
-           Sum(entitlements_, created_, "amount_fen") + " 元.</p>" + created.Html() +
-           "<h3>3.2 Disbursed in " + year_ + " 拨付</h3><p class=\"note\">Total " +
-           Sum(payouts_, disbursed_, "amount_fen") + " 元.</p>" + paid.Html() +
+           Sum(entitlements_, created_, "amount_fen") + " 元." +
+           ListedNote(created_, entitlements_) + "</p>" + created.Html() + "<h3>3.2 Disbursed in " +
+           year_ + " 拨付</h3><p class=\"note\">Total " + Sum(payouts_, disbursed_, "amount_fen") +
+           " 元." + ListedNote(disbursed_, payouts_) + "</p>" + paid.Html() +
            "<h3>3.3 Clawed back in " + year_ + " 追回</h3><p class=\"note\">Total " +
-           Sum(indicators_, clawed_back_, "values.clawed_back_fen") + " 元.</p>" + clawed.Html() +
-           "</section>";
+           Sum(indicators_, clawed_back_, "values.clawed_back_fen") + " 元." +
+           ListedNote(clawed_back_, indicators_) + "</p>" + clawed.Html() + "</section>";
   }
 
   // Money disbursed in the year by month and by county: a chart each, and the table it draws.
@@ -482,7 +496,7 @@ class Report {
 
   std::string Compliance() const {
     Table t({"carrier 载体", "flag 提示", "detail 说明", "source 来源"});
-    for (std::size_t i : flags_) {
+    for (std::size_t i : Listed(flags_)) {
       std::string_view carrier = compliance_.Get(i, "carrier_id");
       t.Row()
           .Text(CarrierLabel(carrier))
@@ -493,7 +507,8 @@ class Report {
     return "<section id=\"compliance\"><h2>6 Compliance flags 合规提示</h2><p class=\"note\">The "
            "flags of " +
            year_ + " open at the export point (compliance.csv holds " +
-           std::to_string(compliance_.size()) + " of all years).</p>" + t.Html() + "</section>";
+           std::to_string(compliance_.size()) + " of all years)." +
+           ListedNote(flags_, compliance_) + "</p>" + t.Html() + "</section>";
   }
 
   const Glossary& names_;
