@@ -66,11 +66,14 @@ bool InYear(std::string_view date, int year) {
 // "89.20" from 8920 hundredths.
 std::string Centi(std::string_view cell) { return YuanText(Fen(cell)); }
 
+// Money as the report shows it: 万元 (10,000 yuan) to the hundredth, with separators.
+std::string Wan(std::int64_t fen) { return read::Money(fen, read::Unit::kWan); }
+
 // An indicator's value or target as read: money (a *_fen indicator) in 万元 with separators,
 // anything else as the number it is.
 std::string IndicatorText(std::string_view indicator_id, std::int64_t value) {
   if (!indicator_id.ends_with("_fen")) return std::to_string(value);
-  return read::Money(value, read::Unit::kWan) + " 万元";
+  return Wan(value) + " 万元";
 }
 
 // "2, 5, 9" (spreadsheet rows) for a list of data rows; "none" when empty.
@@ -213,7 +216,7 @@ class Report {
                   std::string_view column) const {
     std::int64_t total = 0;
     for (std::size_t i : rows) total += Fen(table.Get(i, column));
-    return YuanText(total);
+    return Wan(total);
   }
 
   std::string Header(const std::string& title) const {
@@ -229,7 +232,9 @@ class Report {
            "</p>" + meta.Html() +
            "<p class=\"note\">Every number below is read from a CSV file of this bundle or summed "
            "from its rows, and names them (row 1 is the header, as a spreadsheet counts). Money "
-           "is in yuan 元 unless marked 万元. How to check the bundle: section 7.</p></header>";
+           "is in 万元 (10,000 yuan) to the hundredth; the CSV files hold it to the fen. How to "
+           "check "
+           "the bundle: section 7.</p></header>";
   }
 
   // The appendix for whoever checks the bundle: the log, the export point and its root, and the
@@ -261,15 +266,15 @@ class Report {
         .Number(std::to_string(created_.size()))
         .Source("table 3.1 below");
     t.Row()
-        .Text("amount of those entitlements 补贴金额")
+        .Text("amount of those entitlements 补贴金额 (万元)")
         .Number(Sum(entitlements_, created_, "amount_fen"))
         .Source("table 3.1 below");
     t.Row()
-        .Text("disbursed 拨付")
+        .Text("disbursed 拨付 (万元)")
         .Number(Sum(payouts_, disbursed_, "amount_fen"))
         .Source("table 3.2 below");
     t.Row()
-        .Text("clawed back 追回")
+        .Text("clawed back 追回 (万元)")
         .Number(Sum(indicators_, clawed_back_, "values.clawed_back_fen"))
         .Source("table 3.3 below");
     t.Row()
@@ -357,7 +362,7 @@ class Report {
 
   std::string Money() const {
     Table created({"entitlement 补贴资格", "carrier 载体", "rule 规则", "status 状态",
-                   "amount 金额", "disbursed 已拨付", "source 来源"});
+                   "amount 金额 (万元)", "disbursed 已拨付 (万元)", "source 来源"});
     for (std::size_t i : Listed(created_)) {
       std::string_view carrier = entitlements_.Get(i, "carrier_id");
       created.Row()
@@ -366,12 +371,12 @@ class Report {
           .Text(std::string(entitlements_.Get(i, "rule_id")) + " · " +
                 std::string(entitlements_.Get(i, "clause")))
           .Text(entitlements_.Get(i, "status"))
-          .Number(entitlements_.Get(i, "amount_yuan"))
-          .Number(entitlements_.Get(i, "disbursed_yuan"))
+          .Number(Wan(Fen(entitlements_.Get(i, "amount_fen"))))
+          .Number(Wan(Fen(entitlements_.Get(i, "disbursed_fen"))))
           .Source(entitlements_.Source(i));
     }
     Table paid({"payout 拨付", "carrier 载体", "entitlement 补贴资格", "disbursed on 日期",
-                "voucher 凭证", "amount 金额", "source 来源"});
+                "voucher 凭证", "amount 金额 (万元)", "source 来源"});
     for (std::size_t i : Listed(disbursed_)) {
       std::string_view carrier = payouts_.Get(i, "carrier_id");
       paid.Row()
@@ -380,26 +385,26 @@ class Report {
           .Text(payouts_.Get(i, "entitlement_id"))
           .Text(payouts_.Get(i, "disbursed_on"))
           .Text(payouts_.Get(i, "voucher_no"))
-          .Number(payouts_.Get(i, "amount_yuan"))
+          .Number(Wan(Fen(payouts_.Get(i, "amount_fen"))))
           .Source(payouts_.Source(i));
     }
-    Table clawed({"carrier 载体", "clawed back 追回", "source 来源"});
+    Table clawed({"carrier 载体", "clawed back 追回 (万元)", "source 来源"});
     for (std::size_t i : Listed(clawed_back_)) {
       std::string_view carrier = indicators_.Get(i, "carrier_id");
       clawed.Row()
           .Text(CarrierLabel(carrier))
-          .Number(indicators_.Get(i, "values.clawed_back_yuan"))
+          .Number(Wan(Fen(indicators_.Get(i, "values.clawed_back_fen"))))
           .Source(indicators_.Source(i));
     }
     return "<section id=\"money\"><h2>3 Subsidies 补贴资金</h2><h3>3.1 Entitlements created in " +
            year_ + " 新增补贴资格</h3><p class=\"note\">Entitlements whose trigger falls in " +
            year_ + "; status and money as of the export point. Total " +
-           Sum(entitlements_, created_, "amount_fen") + " 元." +
+           Sum(entitlements_, created_, "amount_fen") + " 万元." +
            ListedNote(created_, entitlements_) + "</p>" + created.Html() + "<h3>3.2 Disbursed in " +
            year_ + " 拨付</h3><p class=\"note\">Total " + Sum(payouts_, disbursed_, "amount_fen") +
-           " 元." + ListedNote(disbursed_, payouts_) + "</p>" + paid.Html() +
+           " 万元." + ListedNote(disbursed_, payouts_) + "</p>" + paid.Html() +
            "<h3>3.3 Clawed back in " + year_ + " 追回</h3><p class=\"note\">Total " +
-           Sum(indicators_, clawed_back_, "values.clawed_back_fen") + " 元." +
+           Sum(indicators_, clawed_back_, "values.clawed_back_fen") + " 万元." +
            ListedNote(clawed_back_, indicators_) + "</p>" + clawed.Html() + "</section>";
   }
 
@@ -415,12 +420,12 @@ class Report {
       by_county[County(payouts_.Get(i, "carrier_id"))].push_back(i);
     }
     std::vector<Bar> months, counties;
-    Table month_table({"month 月份", "disbursed 拨付", "source 来源"});
+    Table month_table({"month 月份", "disbursed 拨付 (万元)", "source 来源"});
     for (int m = 0; m < 12; ++m) {
       std::string label = year_ + "-" + (m < 9 ? "0" : "") + std::to_string(m + 1);
       AddBar(label, by_month[m], &months, &month_table);
     }
-    Table county_table({"county 县区", "disbursed 拨付", "source 来源"});
+    Table county_table({"county 县区", "disbursed 拨付 (万元)", "source 来源"});
     for (const domain::County& county : domain::kCounties) {
       AddBar(std::string(county.name), by_county[std::string(county.name)], &counties,
              &county_table);
@@ -429,11 +434,11 @@ class Report {
            "<figure>" +
            BarChart("chart-month", "Money disbursed per month of " + year_, months) +
            "<figcaption>Money disbursed per month of " + year_ +
-           ", 元 (the payouts of table 3.2)</figcaption></figure>" + month_table.Html() +
+           ", 万元 (the payouts of table 3.2)</figcaption></figure>" + month_table.Html() +
            "<figure>" +
            BarChart("chart-county", "Money disbursed per county in " + year_, counties) +
            "<figcaption>Money disbursed per county in " + year_ +
-           ", 元 (the carrier's county in carriers.csv)</figcaption></figure>" +
+           ", 万元 (the carrier's county in carriers.csv)</figcaption></figure>" +
            county_table.Html() + "</section>";
   }
 
@@ -442,8 +447,8 @@ class Report {
     std::int64_t total = 0;
     for (std::size_t i : rows)
       total = domain::CheckedAdd(total, Fen(payouts_.Get(i, "amount_fen")), "amount_fen");
-    bars->push_back({label, total, YuanText(total), RowList(payouts_, rows)});
-    table->Row().Text(label).Number(YuanText(total)).Source(RowList(payouts_, rows));
+    bars->push_back({label, total, Wan(total), RowList(payouts_, rows)});
+    table->Row().Text(label).Number(Wan(total)).Source(RowList(payouts_, rows));
   }
 
   // The grades of the evaluations of the year, by level, from each carrier's evaluations.
