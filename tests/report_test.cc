@@ -154,6 +154,34 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("report: the first page's totals by county are the CSVs' rows summed", "[report]") {
+  const Exported& e = SharedReport();
+  CsvTable carriers("carriers.csv", Slurp(e.bundle + "/carriers.csv"));
+  CsvTable payouts("payouts.csv", Slurp(e.bundle + "/payouts.csv"));
+  std::map<std::string, std::string> county_of;
+  std::map<std::string, std::int64_t> count, paid;
+  for (std::size_t i = 0; i < carriers.size(); ++i) {
+    county_of[std::string(carriers.Get(i, "carrier_id"))] = carriers.Get(i, "county");
+    ++count[std::string(carriers.Get(i, "county"))];
+  }
+  for (std::size_t i = 0; i < payouts.size(); ++i) {
+    if (!payouts.Get(i, "disbursed_on").starts_with("2025")) continue;
+    paid[county_of[std::string(payouts.Get(i, "carrier_id"))]] +=
+        std::stoll(std::string(payouts.Get(i, "amount_fen")));
+  }
+  std::size_t by_county = e.html.find("By county 按旗县区");
+  REQUIRE(by_county != std::string::npos);
+  REQUIRE(by_county < e.html.find("id=\"assessment\""));  // on the first page, before section 2
+  for (const auto& [slug, name] : std::vector<std::pair<std::string, std::string>>{
+           {"horqin", "科尔沁区"}, {"kailu", "开鲁县"}, {"tongliao_etdz", "通辽经济技术开发区"}}) {
+    INFO(name);
+    CHECK(e.html.find("<tr><td>" + name + "</td><td class=\"n\">" + std::to_string(count[slug]) +
+                          "</td><td class=\"n\">" + Wan(paid[slug]) + "</td>",
+                      by_county) != std::string::npos);
+  }
+  CHECK(e.html.find("By class 按类别") < by_county);
+}
+
 TEST_CASE("report: per class, every assessed carrier with its rank and score", "[report]") {
   const Exported& e = SharedReport();
   CsvTable assessment("assessment-2025.csv", Slurp(e.bundle + "/assessment-2025.csv"));

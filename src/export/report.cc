@@ -281,7 +281,52 @@ class Report {
         .Text("compliance flags 合规提示")
         .Number(std::to_string(flags_.size()))
         .Source("section 6 below");
-    return "<section id=\"summary\"><h2>1 Summary 概况</h2>" + t.Html() + "</section>";
+    return "<section id=\"summary\"><h2>1 Summary 概况</h2>" + t.Html() + ByClass() + ByCounty() +
+           "</section>";
+  }
+
+  // The year's totals of each class: its row of the indicators (carrier_id empty).
+  std::string ByClass() const {
+    Table t({"class 类别", "carriers 载体数", "entitlements 新增资格", "amount 金额 (万元)",
+             "disbursed 拨付 (万元)", "clawed back 追回 (万元)", "source 来源"});
+    for (std::size_t i = 0; i < indicators_.size(); ++i) {
+      if (!indicators_.Get(i, "carrier_id").empty()) continue;
+      std::string_view entitlements = indicators_.Get(i, "values.entitlements_created");
+      t.Row()
+          .Text(NameOf(names_.classes, indicators_.Get(i, "assessment_class")))
+          .Number(indicators_.Get(i, "values.carriers"))
+          .Number(entitlements.empty() ? "0" : entitlements)
+          .Number(Wan(Fen(indicators_.Get(i, "values.entitlements_fen"))))
+          .Number(Wan(Fen(indicators_.Get(i, "values.disbursed_fen"))))
+          .Number(Wan(Fen(indicators_.Get(i, "values.clawed_back_fen"))))
+          .Source(indicators_.Source(i));
+    }
+    return "<h3>By class 按类别</h3>" + t.Html();
+  }
+
+  // The carriers of each county, and its money disbursed and flags of the year.
+  std::string ByCounty() const {
+    std::map<std::string, std::int64_t> carriers, disbursed, flags;
+    for (std::size_t i = 0; i < carriers_.size(); ++i) {
+      ++carriers[std::string(domain::CountyName(carriers_.Get(i, "county")))];
+    }
+    for (std::size_t i : disbursed_) {
+      disbursed[County(payouts_.Get(i, "carrier_id"))] += Fen(payouts_.Get(i, "amount_fen"));
+    }
+    for (std::size_t i : flags_) ++flags[County(compliance_.Get(i, "carrier_id"))];
+    Table t({"county 旗县区", "carriers 载体数", "disbursed 拨付 (万元)", "flags 合规提示"});
+    for (const domain::County& county : domain::kCounties) {
+      std::string name(county.name);
+      t.Row()
+          .Text(name)
+          .Number(std::to_string(carriers[name]))
+          .Number(Wan(disbursed[name]))
+          .Number(std::to_string(flags[name]));
+    }
+    return "<h3>By county 按旗县区</h3><p class=\"note\">Carriers from carriers.csv by their "
+           "county; money disbursed from payouts.csv (section 4 names the rows); flags from "
+           "compliance.csv.</p>" +
+           t.Html();
   }
 
   std::string Assessment() const {
