@@ -70,10 +70,15 @@ TEST_CASE("report: self-contained — no script, no link, nothing fetched", "[re
   }
 }
 
-TEST_CASE("report: the Merkle root in an integrity appendix — not in the header", "[report]") {
+TEST_CASE("report: the header names its basis — the Merkle root is in an integrity appendix",
+          "[report]") {
   const std::string& html = SharedReport().html;
   std::size_t header_end = html.find("</header>"), integrity = html.find("id=\"integrity\"");
   REQUIRE(header_end != std::string::npos);
+  std::size_t basis = html.find("<td>basis 依据</td><td>");
+  CHECK(basis < header_end);
+  CHECK(html.find("(通创办发〔2023〕2号) — ruleset TCB-2023-2, in force from 2023-03-27 (event 1)",
+                  basis) < header_end);
   REQUIRE(integrity != std::string::npos);
   std::size_t root = html.find("Merkle root");
   CHECK(root > integrity);

@@ -40,9 +40,14 @@ StatusOr<ViewFiles> RenderView(const domain::Projection& projection, std::string
 }
 
 // The class and indicator names of the rulesets in force (a later ruleset's win).
-Glossary NamesOf(const domain::FactBase& facts, const domain::Cut& cut) {
+Glossary NamesOf(const domain::FactBase& facts, const domain::Cut& cut, int year) {
   Glossary names;
   domain::Policy policy(facts.policy(), cut);
+  if (const domain::Ruleset* basis = policy.InForce(year * 10000 + 1231)) {
+    names.basis = basis->title + " — ruleset " + basis->id + ", in force from " +
+                  domain::FormatDate(basis->effective_from) + " (event " +
+                  std::to_string(basis->seq) + ")";
+  }
   for (const domain::Ruleset* ruleset : policy.rulesets()) {
     for (const auto& [id, model] : ruleset->classes) {
       names.classes[id] = model.name;
@@ -85,7 +90,7 @@ std::optional<std::string> ReportFile(const domain::FactBase& facts,
   }
   if (!year) return std::nullopt;
   ReportPoint report{*year, point.origin, point.tree_size, point.root, point.effective_on};
-  return ReportHtml(csvs, NamesOf(facts, projection.cut), report);
+  return ReportHtml(csvs, NamesOf(facts, projection.cut, *year), report);
 }
 
 }  // namespace hatchery::exporting

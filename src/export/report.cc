@@ -221,6 +221,7 @@ class Report {
 
   std::string Header(const std::string& title) const {
     Table meta({"", ""});
+    if (!names_.basis.empty()) meta.Row().Text("basis 依据").Text(names_.basis);
     meta.Row()
         .Text("export point 截至")
         .Text("event " + std::to_string(point_.tree_size) +

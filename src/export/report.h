@@ -37,6 +37,9 @@ struct ReportPoint {
 struct Glossary {
   std::map<std::string, std::string, std::less<>> classes, indicators;
   std::map<std::string, std::int64_t, std::less<>> targets;
+  // What the assessment rests on: the ruleset in force at the end of the year — its title (the
+  // policy and its document number), id, the date it took effect and the event that activated it.
+  std::string basis;
 };
 
 // `csvs`: file name → content, as projection_files.h makes them (carriers.csv, entitlements.csv,
