@@ -178,6 +178,30 @@ TEST_CASE("export: signed with a key — one signature over the root, the state 
   RequireSelfConsistent(dir.Sub("unsigned"));
 }
 
+TEST_CASE("export: the report names its issuer — kept in the manifest and checked", "[export]") {
+  TempDir dir;
+  std::string data = dir.Sub("s");
+  REQUIRE(RunHatchery("demo --carriers 8 --data " + data).exit_code == 0);
+  REQUIRE(RunHatchery("export --data " + data + " --out " + dir.Sub("b") +
+                      " --year 2025 --issuer \"通辽市科学技术局 · 2026-04-01\" --sign --key " +
+                      data + ".key")
+              .exit_code == 0);
+  bj::object manifest = RequireSelfConsistent(dir.Sub("b"));
+  CHECK(manifest.at("issuer") == "通辽市科学技术局 · 2026-04-01");
+  std::string html = Slurp(dir.Sub("b") + "/report.html");
+  CHECK(html.find("<td>issued by 发布单位</td><td>通辽市科学技术局 · 2026-04-01</td>") <
+        html.find("</header>"));
+  auto verified = RunHatchery("verify-export " + dir.Sub("b") + " --pubkey " + data + ".pub");
+  INFO(verified.out);
+  CHECK(verified.exit_code == 0);
+  // Without --issuer: the member is null and the header has no issuer row.
+  REQUIRE(
+      RunHatchery("export --data " + data + " --out " + dir.Sub("n") + " --year 2025").exit_code ==
+      0);
+  CHECK(bj::parse(Slurp(dir.Sub("n") + "/manifest.json")).at("issuer").is_null());
+  CHECK(Slurp(dir.Sub("n") + "/report.html").find("issued by") == std::string::npos);
+}
+
 TEST_CASE("export: refusals leave nothing behind", "[export]") {
   TempDir dir;
   std::string data = dir.Sub("s");

@@ -15,7 +15,7 @@ namespace hatchery::cli {
 namespace {
 
 struct ExportArgs {
-  std::string dir, out, key_file;
+  std::string dir, out, key_file, issuer;
   RemoteArgs remote;
   std::uint64_t from_seq = 1, to_seq = 0;
   std::optional<int> year;
@@ -31,6 +31,7 @@ int RunExport(const ExportArgs& args) {
   options.from_seq = args.from_seq;
   options.to_seq = args.to_seq;
   options.year = args.year;
+  options.issuer = args.issuer;
   options.progress = TerminalProgress("exporting");
   if (args.sign) {
     auto key = ReadSigningKeyFile(args.key_file);
@@ -86,6 +87,9 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
                   "the yearly assessment of YEAR: that year's indicators, assessment and "
                   "report (without: every year's files and the latest year's report)")
       ->check(CLI::Range(2000, 2999));
+  cmd->add_option("--issuer", args->issuer,
+                  "who issues the report, as its header shows it (e.g. \"通辽市科学技术局 · "
+                  "2026-04-01\"); kept in the signed manifest");
   AddPointOptions(cmd, &args->point, "--as-of-seq", "--as-of");
   auto* sign = cmd->add_flag("--sign", args->sign,
                              "sign the bundle: checkpoint.txt, which binds the root, the state and "

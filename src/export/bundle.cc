@@ -117,6 +117,7 @@ std::string ManifestJson(const Manifest& written, std::uint64_t from, std::uint6
         {"effective_on",
          at.effective_on ? bj::value(domain::FormatDate(*at.effective_on)) : nullptr}}},
       {"year", at.year ? bj::value(*at.year) : nullptr},
+      {"issuer", at.issuer.empty() ? bj::value(nullptr) : bj::value(at.issuer)},
       {"files", std::move(entries)}};
   return json::Canonicalize(manifest) + "\n";
 }
@@ -214,7 +215,7 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   domain::Projection projection = read::ProjectionAt(*facts, size, point.effective_on);
   laps.Lap("projection");
   if (options.year) RETURN_IF_ERROR(CheckYearKnown(projection, *options.year));
-  ExportPoint at{source.origin(), size, {}, point.effective_on, options.year};
+  ExportPoint at{source.origin(), size, {}, point.effective_on, options.year, options.issuer};
   ASSIGN_OR_RETURN(at.root, source.Root(size));
   ASSIGN_OR_RETURN(Derived derived, ProjectionFiles(projection, at));
   laps.Lap("csv");

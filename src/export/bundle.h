@@ -33,6 +33,9 @@ struct ExportOptions {
   // report of that year (the projections stay as of the export point: a year's assessment is made
   // after its annual reports are in, early the next year).
   std::optional<int> year;
+  // Who issues the report (e.g. "通辽市科学技术局 · 2026-04-01"), kept in the manifest and shown in
+  // the report's header; "" for none.
+  std::string issuer;
   // Signs checkpoint.txt, and with it the manifest (export/format.h). Without a key the bundle is
   // unsigned: verifiers accept it only when told to (--allow-unsigned).
   std::optional<note::SigningKey> key;

@@ -89,7 +89,8 @@ std::optional<std::string> ReportFile(const domain::FactBase& facts,
     }
   }
   if (!year) return std::nullopt;
-  ReportPoint report{*year, point.origin, point.tree_size, point.root, point.effective_on};
+  ReportPoint report{*year,      point.origin,       point.tree_size,
+                     point.root, point.effective_on, point.issuer};
   return ReportHtml(csvs, NamesOf(facts, projection.cut, *year), report);
 }
 

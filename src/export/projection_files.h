@@ -31,6 +31,8 @@ struct ExportPoint {
   // when the year has no rows), and the report of this year. Without, a file per year that has
   // rows, and the report of the latest of them (none when there is none).
   std::optional<int> year;
+  // Who issues the report ("" for none given): the manifest's `issuer`, shown in its header.
+  std::string issuer;
 };
 
 struct Derived {

@@ -221,6 +221,7 @@ class Report {
 
   std::string Header(const std::string& title) const {
     Table meta({"", ""});
+    if (!point_.issuer.empty()) meta.Row().Text("issued by 发布单位").Text(point_.issuer);
     if (!names_.basis.empty()) meta.Row().Text("basis 依据").Text(names_.basis);
     meta.Row()
         .Text("export point 截至")

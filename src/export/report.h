@@ -30,6 +30,7 @@ struct ReportPoint {
   std::uint64_t tree_size = 0;
   Hash root{};
   std::optional<domain::Date> effective_on;
+  std::string issuer;  // who issues the report ("" for none given)
 };
 
 // Display names by id, from the rulesets in force, and each indicator's target by

@@ -59,6 +59,7 @@ struct Manifest {
   std::uint64_t from = 0, to = 0, size = 0;  // the range; the export point's tree size
   std::optional<domain::Date> effective_on;
   std::optional<int> year;
+  std::string issuer;
   std::vector<Entry> files;
 };
 
@@ -167,6 +168,10 @@ class Verifier {
     if (const bj::value* d = as_of->if_contains("effective_on"); d && !d->is_null()) {
       manifest_.effective_on = d->is_string() ? domain::ParseDate(d->as_string()) : std::nullopt;
       if (!manifest_.effective_on) return bad("as_of.effective_on");
+    }
+    if (const bj::value* issuer = m.if_contains("issuer"); issuer && !issuer->is_null()) {
+      if (!issuer->is_string()) return bad("issuer");
+      manifest_.issuer = std::string(issuer->as_string());
     }
     if (const bj::value* y = m.if_contains("year"); y && !y->is_null()) {
       if (!y->is_int64() || y->as_int64() < 1 || y->as_int64() > 9999) return bad("year");
@@ -492,7 +497,8 @@ class Verifier {
     }
     domain::Projection projection =
         read::ProjectionAt(*facts_, manifest_.size, manifest_.effective_on);
-    ExportPoint at{manifest_.origin, manifest_.size, root_, manifest_.effective_on, manifest_.year};
+    ExportPoint at{manifest_.origin,       manifest_.size, root_,
+                   manifest_.effective_on, manifest_.year, manifest_.issuer};
     auto files = ProjectionFiles(projection, at);
     if (files.ok()) {
       if (auto report = ReportFile(*facts_, projection, at, files->files)) {
