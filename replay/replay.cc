@@ -73,7 +73,8 @@ StatusOr<std::uint64_t> PointSeq(const Ledger& ledger, const Point& point) {
     if (*point.seq > head) {
       return Status(Code::kBadRequest, "seq " + std::to_string(*point.seq) +
                                            " is beyond the log, which has " + std::to_string(head) +
-                                           " events");
+                                           " events: name one from 1 to " + std::to_string(head) +
+                                           ", or a recorded time");
     }
     to = *point.seq;
   }

@@ -47,7 +47,8 @@ class FromServer : public Source {
       if (*point.seq > head) {
         return Status(Code::kBadRequest, "seq " + std::to_string(*point.seq) +
                                              " is beyond the log, which has " +
-                                             std::to_string(head) + " events");
+                                             std::to_string(head) + " events: name one from 1 to " +
+                                             std::to_string(head) + ", or a recorded time");
       }
       to = *point.seq;
     }
