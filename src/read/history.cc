@@ -7,16 +7,17 @@
 #include "domain/views/derive.h"
 #include "domain/views/projections.h"
 #include "hatchery/text.h"
+#include "read/filter.h"
 
 namespace hatchery::read {
 namespace {
 
 namespace bj = boost::json;
 
+// A member as text (read::Plain), "" when missing.
 std::string Str(const bj::object& o, std::string_view key) {
   const bj::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return "";
-  return v->is_string() ? std::string(v->as_string()) : bj::serialize(*v);
+  return v ? Plain(*v) : "";
 }
 
 // What event `e` did, in words.
