@@ -6,9 +6,11 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <set>
 #include <thread>
 
 #include "hatchery/files.h"
+#include "server/access_log.h"
 #include "server_fixture.h"
 
 namespace hatchery::server {
@@ -100,6 +102,108 @@ TEST_CASE("access: a changed tokens file is reloaded without a signal", "[server
   CHECK(ErrorCode(other.Call({{"id", 2}, {"op", "get"}, {"seq", 1}})) == "ok");
   Client still(s.server->port());
   CHECK(ErrorCode(still.Hello(wu)) == "ok");
+}
+
+// Who logged in, and who was refused (the issue: "who did what … failed logins" had no answer but
+// the server's own log). A revoked token tried again is named by the id `token list` gave it, and
+// with --access-log the answers reach back beyond a restart.
+TEST_CASE("access: logins — taken, failed and refused, kept across a restart", "[server]") {
+  testing::TempDir dir;
+  std::string data = dir.Sub("s"), tokens = dir.Sub("tokens"), log = dir.Sub("access.jsonl");
+  REQUIRE(RunHatchery("demo --carriers 2 --data " + data).exit_code == 0);
+  std::string clerk = AddToken(tokens, "clerk.zhang", "admin");
+  std::string auditor = AddToken(tokens, "audit.wu", "auditor");
+  std::string gone = AddToken(tokens, "clerk.li", "admin");
+  auto listed = RunHatchery("token list --tokens " + tokens);
+  std::size_t li = listed.out.find("clerk.li");
+  REQUIRE(li != std::string::npos);
+  std::string gone_id = listed.out.substr(listed.out.rfind('\n', li) + 1, 12);
+  REQUIRE(RunHatchery("token revoke --tokens " + tokens + " --actor clerk.li").exit_code == 0);
+
+  auto serve_args = std::vector<std::string>{
+      "serve",       "--data",      data,    "--tokens",     tokens, "--listen",
+      "127.0.0.1:0", "--log-level", "error", "--access-log", log};
+  testing::ServeProcess serve = testing::StartHatchery(serve_args);
+  auto port = static_cast<std::uint16_t>(std::stoi(serve.port));
+  {
+    Client ok(port), revoked(port), anonymous(port);
+    REQUIRE(ErrorCode(ok.Hello(clerk)) == "ok");
+    CHECK(ErrorCode(revoked.Hello(gone)) == "unauthenticated");
+    CHECK(ErrorCode(anonymous.Call({{"id", 1}, {"op", "get"}, {"seq", 1}})) == "unauthenticated");
+  }
+  Client audit(port);
+  REQUIRE(ErrorCode(audit.Hello(auditor)) == "ok");
+  auto failed = audit.Call({{"id", 2}, {"op", "logins"}, {"failed", true}});
+  REQUIRE(ErrorCode(failed) == "ok");
+  const bj::array& rows = failed.at("result").at("logins").as_array();
+  REQUIRE(rows.size() == 2);
+  std::set<std::string> reasons, ids;
+  for (const bj::value& row : rows) {
+    CHECK(row.at("outcome") == "failed");
+    CHECK(row.at("address") == "127.0.0.1");
+    reasons.insert(std::string(row.at("reason").as_string()));
+    if (row.as_object().contains("token_id"))
+      ids.insert(std::string(row.at("token_id").as_string()));
+  }
+  CHECK(reasons ==
+        std::set<std::string>{"unknown token", "the first request must be hello with a token"});
+  CHECK(ids == std::set<std::string>{gone_id});  // the revoked token, recognised
+  CHECK(failed.at("result").at("since_start").at("failed") == 2);
+  CHECK(failed.at("result").at("since_start").at("ok") == 2);
+  // Filters: by actor (the successful ones carry it), by time, and a bad argument named.
+  auto zhang = audit.Call({{"id", 3}, {"op", "logins"}, {"actor", "clerk.zhang"}});
+  REQUIRE(zhang.at("result").at("logins").as_array().size() == 1);
+  CHECK(zhang.at("result").at("logins").at(0).at("token_id").as_string().size() == 12);
+  auto later = audit.Call({{"id", 4}, {"op", "logins"}, {"from_time", "2999-01-01T00:00:00Z"}});
+  CHECK(later.at("result").at("matched") == 0);
+  auto bad = audit.Call({{"id", 5}, {"op", "logins"}, {"limit", 5000}});
+  CHECK(ErrorCode(bad) == "bad_request");
+  CHECK(bad.at("error").at("details").at("field") == "limit");
+  audit.socket().close();
+  REQUIRE(testing::StopServe(serve) == 0);
+
+  // After a restart: the earlier logins are still there, the counts since the start are new.
+  serve = testing::StartHatchery(serve_args);
+  auto cli =
+      RunHatchery("logins --connect 127.0.0.1:" + serve.port + " --token " + auditor + " --failed");
+  CHECK(cli.exit_code == 0);
+  CHECK_THAT(cli.out, Catch::Contains("unknown token"));
+  CHECK_THAT(cli.out, Catch::Contains(gone_id));
+  CHECK_THAT(cli.out, Catch::Contains("2 shown of 2 matching"));
+  CHECK_THAT(cli.out, Catch::Contains("1 ok, 0 failed, 0 refused"));  // its own hello
+  CHECK_THAT(cli.out, Catch::Contains("from its access log"));
+  auto json = RunHatchery("logins --connect 127.0.0.1:" + serve.port + " --token " + auditor +
+                          " --format json");
+  REQUIRE(json.exit_code == 0);
+  auto answer = bj::parse(json.out).as_object();
+  CHECK(answer.at("kept") == 6);  // before: zhang, wu, 2 failed; after: wu twice; newest first
+  CHECK(answer.at("logins").at(0).at("actor") == "audit.wu");
+  REQUIRE(testing::StopServe(serve) == 0);
+}
+
+// The file is an operational log: a line a crash cut off is skipped, the newest `keep` are kept.
+TEST_CASE("access: the access log skips cut-off lines and keeps the newest", "[server]") {
+  testing::TempDir dir;
+  std::string path = dir.Sub("access.jsonl");
+  {
+    auto log = std::move(AccessLog::Open(path, 3)).value();
+    for (int i = 1; i <= 5; ++i) {
+      log->Record({.at_us = i * 1'000'000LL,
+                   .address = "10.0.0." + std::to_string(i),
+                   .connection = static_cast<std::uint64_t>(i),
+                   .outcome = "failed",
+                   .reason = "unknown token"});
+    }
+  }
+  REQUIRE(files::Replace(path, *files::Read(path) + "{\"at\":\"1970-01-01T00:00:0").ok());
+  auto log = std::move(AccessLog::Open(path, 3)).value();
+  auto answer = std::move(log->Answer({})).value();
+  CHECK(answer.at("kept") == 3);
+  CHECK(answer.at("kept_since") == "1970-01-01T00:00:03.000000Z");
+  CHECK(answer.at("logins").at(0).at("address") == "10.0.0.5");
+  auto from = std::move(log->Answer({{"address", "10.0.0.4"}})).value();
+  CHECK(from.at("matched") == 1);
+  CHECK(log->Answer({{"failed", "yes"}}).status().code() == Code::kBadRequest);
 }
 
 }  // namespace

@@ -96,6 +96,10 @@ TEST_CASE("server: the full role × op matrix of PROTOCOL.md", "[server]") {
         {{"op", "unsubscribe"}},
         {{"op", "query"}, {"view", "carriers"}},
         {{"op", "explain"}, {"entitlement_id", entitlement}},
+        {{"op", "diff"}, {"from", {{"as_of", {{"seq", 1}}}}}, {"to", bj::object{}}},
+        {{"op", "history"}, {"carrier_id", s.carrier}},
+        {{"op", "due"}},
+        {{"op", "logins"}},
         {{"op", "proof"}, {"kind", "inclusion"}, {"seq", 1}, {"tree_size", head}},
         {{"op", "checkpoint"}},
         {{"op", "checkpoint"}, {"sign", true}},
@@ -107,7 +111,9 @@ TEST_CASE("server: the full role × op matrix of PROTOCOL.md", "[server]") {
   const std::map<std::string, std::set<std::string>> forbidden = {
       {"admin", {}},
       {"auditor", {"append", "append_batch", "checkpoint sign"}},
-      {"exporter", {"append", "append_batch", "explain", "verify", "checkpoint sign"}}};
+      {"exporter",
+       {"append", "append_batch", "explain", "diff", "history", "verify", "logins",
+        "checkpoint sign"}}};
   const std::map<std::string, const std::string*> tokens = {
       {"admin", &s.admin}, {"auditor", &s.auditor}, {"exporter", &s.exporter}};
   for (const auto& [role, token] : tokens) {

@@ -31,10 +31,11 @@ void AddDiffCommand(CLI::App& app, int* exit_code);
 void AddDueCommand(CLI::App& app, int* exit_code);
 void AddHistoryCommand(CLI::App& app, int* exit_code);
 void AddImportCommand(CLI::App& app, int* exit_code);
-// token, serve, client.
+// token, serve, client, logins.
 void AddTokenCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddClientCommand(CLI::App& app, int* exit_code);
+void AddLoginsCommand(CLI::App& app, int* exit_code);
 // export, verify-export.
 void AddExportCommand(CLI::App& app, int* exit_code);
 void AddVerifyExportCommand(CLI::App& app, int* exit_code);

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   hatchery::cli::AddTokenCommand(app, &exit_code);
   hatchery::cli::AddServeCommand(app, &exit_code);
   hatchery::cli::AddClientCommand(app, &exit_code);
+  hatchery::cli::AddLoginsCommand(app, &exit_code);
   hatchery::cli::AddExportCommand(app, &exit_code);
   hatchery::cli::AddVerifyExportCommand(app, &exit_code);
   hatchery::cli::AddWitnessCommand(app, &exit_code);

@@ -32,6 +32,9 @@ CLI::Option* AddServingOptions(CLI::App* cmd, ServingArgs* args, const std::stri
   tls_key->needs(cert);
   cmd->add_option("--backups", args->options.backup_dir,
                   "the backup directory of the `backup` op (admins: hatchery backup --connect)");
+  cmd->add_option("--access-log", args->options.access_log_file,
+                  "append every login, taken or refused, to this file as JSON lines, and answer "
+                  "`hatchery logins` from it across restarts (default: since the start only)");
   cmd->add_option("--log-level", args->log_level,
                   "info (a line per connection) or debug (a line per request)")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));

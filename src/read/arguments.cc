@@ -2,6 +2,8 @@
 
 #include <boost/json/value.hpp>
 
+#include "read/point.h"
+
 namespace hatchery::read {
 
 namespace bj = boost::json;
@@ -44,6 +46,14 @@ StatusOr<bj::object> Object(const bj::object& args, std::string_view field,
   if (!v) return bj::object();
   if (!v->is_object()) return BadArgument(field, "must be " + what);
   return v->as_object();
+}
+
+StatusOr<std::optional<std::int64_t>> Instant(const bj::object& args, std::string_view field) {
+  ASSIGN_OR_RETURN(std::string text, Text(args, field, false));
+  if (text.empty()) return std::optional<std::int64_t>();
+  std::optional<std::int64_t> us = ParseInstant(text);
+  if (!us) return BadArgument(field, "must be an RFC 3339 UTC instant, e.g. 2026-01-10T00:00:00Z");
+  return us;
 }
 
 }  // namespace hatchery::read

@@ -33,6 +33,11 @@ StatusOr<std::string> Text(const boost::json::object& args, std::string_view fie
 StatusOr<boost::json::object> Object(const boost::json::object& args, std::string_view field,
                                      const std::string& what);
 
+// An instant argument (RFC 3339 UTC, read/point.h ParseInstant) as Unix microseconds; nullopt when
+// absent.
+StatusOr<std::optional<std::int64_t>> Instant(const boost::json::object& args,
+                                              std::string_view field);
+
 }  // namespace hatchery::read
 
 #endif  // HATCHERY_READ_ARGUMENTS_H_

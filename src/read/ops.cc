@@ -50,14 +50,6 @@ struct Selection {
   }
 };
 
-StatusOr<std::optional<std::int64_t>> Instant(const bj::object& args, std::string_view field) {
-  ASSIGN_OR_RETURN(std::string text, Text(args, field, false));
-  if (text.empty()) return std::optional<std::int64_t>();
-  std::optional<std::int64_t> us = ParseInstant(text);
-  if (!us) return BadArgument(field, "must be an RFC 3339 UTC instant, e.g. 2026-01-10T00:00:00Z");
-  return us;
-}
-
 // At most this many events are looked at for one answer of a selective read; `more` says where to
 // go on.
 constexpr std::uint64_t kMaxScanned = 100'000;

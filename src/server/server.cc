@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "hatchery/checkpoint.h"
+#include "hatchery/time.h"
 #include "replay/checkpoint_state.h"
 #include "server/request.h"
 #include "server/session.h"
@@ -51,6 +52,10 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> state) {
       spdlog::warn("refused a connection from {}: too many connections waiting to authenticate",
                    peer);
       refuse("too many connections waiting to authenticate");
+      state->access->Record({.at_us = NowMicros(),
+                             .address = peer,
+                             .outcome = "refused",
+                             .reason = "too many connections waiting to authenticate"});
       continue;
     }
     socket.set_option(tcp::no_delay(true), ignored);  // answers are whole lines: send at once
@@ -250,6 +255,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
     ASSIGN_OR_RETURN(auto tls, TlsContext(state->options));
     state->tls.emplace(std::move(tls));
   }
+  ASSIGN_OR_RETURN(state->access, AccessLog::Open(state->options.access_log_file));
   ASSIGN_OR_RETURN(state->projector, Projector::Start(ledger));
   asio::post(state->verifier, [] {  // Linux: a thread's nice value is its own
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kVerifierNice);

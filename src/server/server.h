@@ -63,6 +63,9 @@ struct ServerOptions {
   std::chrono::seconds checkpoint_every{0};
   // Where the `backup` op puts the store's backups (docs/operations.md); empty: it is refused.
   std::string backup_dir;
+  // Where every authentication is also appended as a JSON line and loaded from at start
+  // (access_log.h); empty: the `logins` op answers from memory, since the start.
+  std::string access_log_file;
   // A read replica's server (`hatchery follow --serve`, whose ledger refuses appends, naming the
   // primary): what `stats` says of the replica (its lag). Empty: a primary.
   std::function<boost::json::object()> replica_status;

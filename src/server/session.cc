@@ -17,6 +17,8 @@
 #include <set>
 #include <utility>
 
+#include "hatchery/sha256.h"
+#include "hatchery/time.h"
 #include "hatchery/version.h"
 #include "read/ops.h"
 #include "server/audit_ops.h"
@@ -73,7 +75,7 @@ bool Allowed(std::string_view role, std::string_view op) {
   if (role == "admin") return true;
   if (role == "auditor") {
     return kReaders.contains(op) || op == "explain" || op == "diff" || op == "history" ||
-           op == "verify";
+           op == "verify" || op == "logins";
   }
   if (role == "exporter") return kReaders.contains(op);
   return false;
@@ -221,7 +223,19 @@ asio::awaitable<StatusOr<bj::object>> Session::Hello(const bj::object& args) {
   const bj::value* token = args.if_contains("token");
   std::optional<TokenEntry> entry;
   if (token && token->is_string()) entry = state_->Tokens()->Authenticate(token->as_string());
-  if (!entry) co_return co_await FailedHello(Status(Code::kUnauthenticated, "unknown token"));
+  if (!entry) {
+    std::string token_id;  // as `token list` would name it, were it one
+    if (token && token->is_string())
+      token_id = TokenEntry{.digest = Sha256(token->as_string())}.Id();
+    co_return co_await FailedHello(Status(Code::kUnauthenticated, "unknown token"), token_id);
+  }
+  state_->access->Record({.at_us = NowMicros(),
+                          .address = peer_,
+                          .connection = number_,
+                          .outcome = "ok",
+                          .actor = entry->actor.id,
+                          .role = entry->actor.role,
+                          .token_id = entry->Id()});
   actor_ = entry->actor;
   token_digest_ = entry->digest;
   if (std::exchange(unauthenticated_, false)) state_->ReleaseUnauthenticated(peer_);
@@ -234,8 +248,14 @@ asio::awaitable<StatusOr<bj::object>> Session::Hello(const bj::object& args) {
   co_return hello;
 }
 
-asio::awaitable<Status> Session::FailedHello(Status failure) {
+asio::awaitable<Status> Session::FailedHello(Status failure, std::string token_id) {
   ++failed_hellos_;
+  state_->access->Record({.at_us = NowMicros(),
+                          .address = peer_,
+                          .connection = number_,
+                          .outcome = "failed",
+                          .token_id = std::move(token_id),
+                          .reason = failure.message()});
   spdlog::warn("connection {} from {}: failed authentication {} of {}: {}", number_, peer_,
                failed_hellos_, state_->options.max_failed_hellos, failure.message());
   asio::steady_timer delay(stream_.get_executor(), state_->options.failed_hello_delay);
@@ -335,6 +355,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
   if (op == "unsubscribe") co_return Unsubscribe();
   if (op == "ack") co_return Ack(args);
   if (op == "stats") co_return co_await Stats();
+  if (op == "logins") co_return state_->access->Answer(args);
   co_return Status(Code::kBadRequest, "unknown op \"" + op + "\"", bj::object{{"field", "op"}});
 }
 

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/access_log.h"
 #include "server/projector.h"
 #include "server/server.h"
 #include "server/stream.h"
@@ -70,6 +71,7 @@ struct Server::State {
   // Where `verify` runs, one at a time: long reads, off the network and projector threads, at a
   // lower priority (nice 10, which the threads it starts inherit), so that appends keep the cores.
   boost::asio::thread_pool verifier{1};
+  std::unique_ptr<AccessLog> access;  // every authentication decided (any thread)
   std::atomic<std::uint64_t> verifies{0};  // running or waiting
   std::uint64_t signed_size = 0;           // projector thread only: the last checkpoint signed here
   std::atomic<std::uint64_t> signed_head{0};  // the same, for any thread
@@ -201,7 +203,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // `hello`: binds the connection to the token's actor, or counts a failure (answered after a
   // delay; the connection is closed after the last one allowed).
   boost::asio::awaitable<StatusOr<boost::json::object>> Hello(const boost::json::object& args);
-  boost::asio::awaitable<Status> FailedHello(Status failure);
+  // Records the failure (with the presented token's id, if any) in the access log, answers it
+  // after the failed-hello delay, and closes the connection after the last one allowed.
+  boost::asio::awaitable<Status> FailedHello(Status failure, std::string token_id = {});
 
   std::shared_ptr<Server::State> state_;
   Stream stream_;

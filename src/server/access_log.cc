@@ -1,0 +1,157 @@
+#include "server/access_log.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "hatchery/json.h"
+#include "hatchery/time.h"
+#include "read/arguments.h"
+
+namespace hatchery::server {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr std::uint64_t kMaxLimit = 1000;
+
+void SetIf(bj::object& o, std::string_view key, const std::string& value) {
+  if (!value.empty()) o[key] = value;
+}
+
+std::string Member(const bj::object& o, std::string_view key) {
+  const bj::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+bj::object Login::ToJson() const {
+  bj::object o{{"at", FormatTimestamp(at_us)},
+               {"address", address},
+               {"connection", connection},
+               {"outcome", outcome}};
+  SetIf(o, "actor", actor);
+  SetIf(o, "role", role);
+  SetIf(o, "token_id", token_id);
+  SetIf(o, "reason", reason);
+  return o;
+}
+
+StatusOr<Login> Login::FromJson(const bj::value& json) {
+  const bj::object* o = json.if_object();
+  const std::optional<std::int64_t> at =
+      o ? ParseTimestamp(Member(*o, "at")) : std::optional<std::int64_t>();
+  const bj::value* connection = o ? o->if_contains("connection") : nullptr;
+  if (!at || !connection || !read::CountOf(*connection)) {
+    return Status(Code::kBadRequest, "not an access log entry");
+  }
+  Login login{*at,
+              Member(*o, "address"),
+              *read::CountOf(*connection),
+              Member(*o, "outcome"),
+              Member(*o, "actor"),
+              Member(*o, "role"),
+              Member(*o, "token_id"),
+              Member(*o, "reason")};
+  if (login.outcome != "ok" && login.outcome != "failed" && login.outcome != "refused") {
+    return Status(Code::kBadRequest, "not an access log entry: outcome " + login.outcome);
+  }
+  return login;
+}
+
+StatusOr<std::unique_ptr<AccessLog>> AccessLog::Open(const std::string& path, std::size_t keep) {
+  if (path.empty()) return std::unique_ptr<AccessLog>(new AccessLog(path, -1, keep));
+  std::deque<Login> kept;
+  std::size_t skipped = 0;
+  {
+    std::ifstream in(path);
+    std::string line;
+    while (in && std::getline(in, line)) {
+      auto parsed = json::ParseStrict(line);
+      StatusOr<Login> login =
+          parsed.ok() ? Login::FromJson(*parsed) : StatusOr<Login>(parsed.status());
+      if (!login.ok()) {
+        ++skipped;
+        continue;
+      }
+      kept.push_back(std::move(*login));
+      if (kept.size() > keep) kept.pop_front();
+    }
+    if (in.bad()) return Status(Code::kUnavailable, "cannot read the access log " + path);
+  }
+  if (skipped > 0) {
+    spdlog::warn("access log {}: skipped {} lines that are no entries (cut off by a crash?)", path,
+                 skipped);
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status(Code::kUnavailable,
+                  "cannot open the access log " + path + " for appending: " + std::strerror(errno));
+  }
+  auto log = std::unique_ptr<AccessLog>(new AccessLog(path, fd, keep));
+  log->kept_ = std::move(kept);
+  return log;
+}
+
+AccessLog::~AccessLog() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void AccessLog::Record(Login login) {
+  std::string line = fd_ >= 0 ? json::Canonicalize(login.ToJson()) + "\n" : std::string();
+  std::lock_guard lock(mu_);
+  if (login.outcome == "ok") {
+    ++ok_;
+  } else if (login.outcome == "failed") {
+    ++failed_;
+  } else {
+    ++refused_;
+  }
+  kept_.push_back(std::move(login));
+  if (kept_.size() > keep_) kept_.pop_front();
+  // One write(2) of the whole line on an O_APPEND descriptor: lines never interleave.
+  if (fd_ >= 0 && ::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    spdlog::warn("access log {}: a line was not written: {}", path_, std::strerror(errno));
+  }
+}
+
+StatusOr<bj::object> AccessLog::Answer(const bj::object& args) const {
+  const bj::value* failed_arg = args.if_contains("failed");
+  if (failed_arg && !failed_arg->is_bool()) return read::BadArgument("failed", "must be a boolean");
+  const bool failed = failed_arg && failed_arg->as_bool();
+  ASSIGN_OR_RETURN(std::string actor, read::Text(args, "actor", false));
+  ASSIGN_OR_RETURN(std::string address, read::Text(args, "address", false));
+  ASSIGN_OR_RETURN(auto from_us, read::Instant(args, "from_time"));
+  ASSIGN_OR_RETURN(auto to_us, read::Instant(args, "to_time"));
+  ASSIGN_OR_RETURN(std::uint64_t limit, read::Count(args, "limit", 100));
+  if (limit > kMaxLimit) return read::BadArgument("limit", "must be at most 1000");
+
+  std::lock_guard lock(mu_);
+  bj::array logins;
+  std::uint64_t matched = 0;
+  for (auto it = kept_.rbegin(); it != kept_.rend(); ++it) {
+    const Login& l = *it;
+    if ((failed && l.outcome == "ok") || (!actor.empty() && l.actor != actor) ||
+        (!address.empty() && l.address != address) || (from_us && l.at_us < *from_us) ||
+        (to_us && l.at_us > *to_us)) {
+      continue;
+    }
+    if (++matched <= limit) logins.push_back(l.ToJson());
+  }
+  return bj::object{{"logins", std::move(logins)},
+                    {"matched", matched},
+                    {"kept", kept_.size()},
+                    {"kept_since", kept_.empty() ? bj::value(nullptr)
+                                                 : bj::value(FormatTimestamp(kept_.front().at_us))},
+                    {"since_start", {{"ok", ok_}, {"failed", failed_}, {"refused", refused_}}},
+                    {"file", path_}};
+}
+
+}  // namespace hatchery::server
