@@ -42,8 +42,9 @@ td.src { white-space: nowrap; }
 .mono { font-family: monospace; font-size: 7.5pt; word-break: break-all; }
 figure { margin: 2mm 0 1mm; page-break-inside: avoid; }
 figcaption { font-size: 9pt; color: #333; }
-table.scores { font-size: 7.5pt; }
-table.scores td:nth-child(2) { min-width: 34mm; }
+table.scores { font-size: 7pt; }
+table.scores th, table.scores td { padding: 1px 2px; }
+table.scores td:nth-child(2) { min-width: 23mm; }
 .pt { color: #2a5a8c; }
 svg.chart { width: 100%; height: auto; font-size: 11px; }
 svg.chart rect { fill: #3b6ea5; }
@@ -69,20 +70,26 @@ std::string Centi(std::string_view cell) { return YuanText(Fen(cell)); }
 // Money as the report shows it: 万元 (10,000 yuan) to the hundredth, with separators.
 std::string Wan(std::int64_t fen) { return read::Money(fen, read::Unit::kWan); }
 
-// An indicator's value or target as read: money (a *_fen indicator) in 万元 with separators,
-// anything else as the number it is.
+// An indicator's value or target as read: money (a *_fen indicator) in 万元 with separators (its
+// heading names the unit), anything else as the number it is.
 std::string IndicatorText(std::string_view indicator_id, std::int64_t value) {
-  if (!indicator_id.ends_with("_fen")) return std::to_string(value);
-  return Wan(value) + " 万元";
+  return indicator_id.ends_with("_fen") ? Wan(value) : std::to_string(value);
 }
 
-// "2, 5, 9" (spreadsheet rows) for a list of data rows; "none" when empty.
+// The data rows a figure sums, cited by their spreadsheet rows: all of them up to kCitedRows
+// ("payouts.csv rows 2, 5, 9"), beyond that their count, the first few and the last
+// ("payouts.csv, 312 rows: 2, 10, 17, 111, …, 20001" — the caption says which rows are taken, so a
+// reader can select them all); "none" when empty.
+constexpr std::size_t kCitedRows = 8;
 std::string RowList(const CsvTable& table, const std::vector<std::size_t>& rows) {
   if (rows.empty()) return "none";
-  std::string out = table.name() + " rows ";
-  for (std::size_t i = 0; i < rows.size(); ++i) {
+  const bool all = rows.size() <= kCitedRows;
+  std::string out =
+      all ? table.name() + " rows " : table.name() + ", " + std::to_string(rows.size()) + " rows: ";
+  for (std::size_t i = 0; i < (all ? rows.size() : kCitedRows / 2); ++i) {
     out += (i ? ", " : "") + std::to_string(rows[i] + 2);
   }
+  if (!all) out += ", …, " + std::to_string(rows.back() + 2);
   return out;
 }
 
@@ -366,7 +373,10 @@ class Report {
     for (const std::string& id : indicator_ids) {
       auto target = names_.targets.find(std::string(klass) + "/" + id);
       std::string name = NameOf(names_.indicators, id);
-      if (id.ends_with("_fen") && name.ends_with(" (fen)")) name.resize(name.size() - 6);  // 万元
+      if (id.ends_with("_fen") && name.ends_with(" (fen)")) {
+        name.resize(name.size() - 6);
+        name += " (万元)";
+      }
       headers.push_back(name + (target == names_.targets.end()
                                     ? std::string()
                                     : " · target 目标 " + IndicatorText(id, target->second)));
