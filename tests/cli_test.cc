@@ -111,6 +111,30 @@ TEST_CASE("cli: errors say what to do", "[cli]") {
   CHECK(RunHatchery("--help").exit_code == 0);
   CHECK(RunHatchery("append --help").exit_code == 0);
   CHECK(RunHatchery("frobnicate").exit_code != 0);
+
+  // The mistakes a clerk makes, each refused with what to do instead (none left silent).
+  const std::string store = dir.Sub("s");
+  REQUIRE(RunHatchery("demo --carriers 3 --data " + store).exit_code == 0);
+  for (const std::string& county_filter :
+       {"query --data " + store + " carriers --filter county=nowhere",
+        "due --data " + store + " --county nowhere"}) {
+    INFO(county_filter);
+    auto unknown = RunHatchery(county_filter);
+    CHECK(unknown.exit_code == 2);  // was: 0 rows, exit 0
+    CHECK_THAT(unknown.out, Catch::Contains("kailu (开鲁县)"));
+  }
+  auto one = RunHatchery("query --data " + store + " carrier");
+  CHECK(one.exit_code == 2);
+  CHECK_THAT(one.out, Catch::Contains("--filter carrier_id="));
+  auto again = RunHatchery("init --data " + store);
+  CHECK(again.exit_code == 2);
+  CHECK_THAT(again.out, Catch::Contains("nothing was changed"));
+  auto over = RunHatchery("export --year 2025 --data " + store + " --out " + store);
+  CHECK(over.exit_code == 2);
+  CHECK_THAT(over.out, Catch::Contains("name a new folder with --out"));
+  auto nobody = RunHatchery("query --connect 127.0.0.1:1 --token htk_x carriers");
+  CHECK(nobody.exit_code == 2);
+  CHECK_THAT(nobody.out, Catch::Contains("is `hatchery serve` running there"));
 }
 
 TEST_CASE("cli: query shows a projection as a table or as JSON, with filters", "[cli]") {

@@ -178,6 +178,10 @@ TEST_CASE("access: logins — taken, failed and refused, kept across a restart",
   auto answer = bj::parse(json.out).as_object();
   CHECK(answer.at("kept") == 6);  // before: zhang, wu, 2 failed; after: wu twice; newest first
   CHECK(answer.at("logins").at(0).at("actor") == "audit.wu");
+  // A token the server does not know: the command says where tokens come from.
+  auto unknown = RunHatchery("logins --connect 127.0.0.1:" + serve.port + " --token " + gone);
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.out, Catch::Contains("hatchery token add"));
   REQUIRE(testing::StopServe(serve) == 0);
 }
 

@@ -9,6 +9,7 @@
 #include "cli/remote.h"
 #include "cli/store.h"
 #include "cli/table.h"
+#include "domain/fold/counties.h"
 #include "export/csv.h"
 #include "read/cells.h"
 #include "read/filter.h"
@@ -156,7 +157,13 @@ void AddDueCommand(CLI::App& app, int* exit_code) {
       "awards awaiting a first evaluation, annual reports overdue — by carrier and county");
   AddDataOrRemoteOptions(cmd, &args->dir, &args->remote);
   AddPointOptions(cmd, &args->point, "--as-of-seq", "--as-of");
-  cmd->add_option("--county", args->county, "one county, by slug or name (kailu, 开鲁县)");
+  cmd->add_option("--county", args->county, "one county, by slug or name (kailu, 开鲁县)")
+      ->check(CLI::Validator(
+          [](const std::string& county) {
+            return domain::IsCounty(county) ? std::string()
+                                            : "not a county; the counties: " + domain::CountyList();
+          },
+          "COUNTY"));
   cmd->add_option("--format", args->format, "table, json (every list, every county) or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_option("--unit", args->unit, "money in yuan or wan (万元) in tables")

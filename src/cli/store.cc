@@ -14,8 +14,37 @@
 
 namespace hatchery::cli {
 
+namespace {
+
+// What to do about an error whose message cannot know it (the server that answered it does not
+// know how its client was started); "" when the message says it or there is nothing to add.
+std::string WhatToDo(const Status& status) {
+  const std::string& message = status.message();
+  switch (status.code()) {
+    case Code::kUnauthenticated:
+      return "check --token: a server's admin issues tokens (hatchery token add) and lists them "
+             "(hatchery token list); a revoked token no longer works";
+    case Code::kForbidden:
+      return message.starts_with("role ")
+                 ? "use the token of a role that may (docs/server.md, \"Tokens and roles\")"
+                 : "";
+    case Code::kUnavailable:
+      return message.find("cannot connect") != std::string::npos
+                 ? "is `hatchery serve` running there, and is the address right?"
+                 : "";
+    case Code::kCorruption:
+      return "the store does not check out: `hatchery verify --data DIR` names the first bad "
+             "event; docs/operations.md says how to restore from a backup";
+    case Code::kInternal: return "this is a fault of Hatchery itself: please report it";
+    default: return "";
+  }
+}
+
+}  // namespace
+
 int Fail(const Status& status) {
   std::cerr << "hatchery: " << status.ToString() << "\n";
+  if (std::string what = WhatToDo(status); !what.empty()) std::cerr << "  " << what << "\n";
   return 2;
 }
 

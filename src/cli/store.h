@@ -14,7 +14,8 @@
 
 namespace hatchery::cli {
 
-// Prints `status` to stderr and returns 2 (the command could not run).
+// Prints `status` to stderr, with what to do where its message cannot say (a server's answer does
+// not know how its client was started), and returns 2 (the command could not run).
 int Fail(const Status& status);
 
 // A store opened read-only (no lock: may run beside a writer).

@@ -190,7 +190,8 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
                                     const std::string& out_dir) {
   std::error_code ec;
   if (fs::exists(out_dir, ec)) {
-    return Status(Code::kAlreadyExists, out_dir + " exists; an export never overwrites");
+    return Status(Code::kAlreadyExists,
+                  out_dir + " exists; an export never overwrites: name a new folder with --out");
   }
   ExportSummary summary;
   Laps laps(&summary);

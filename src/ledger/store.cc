@@ -130,7 +130,9 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) 
   std::error_code ec;
   if (mode == Mode::kCreate) {
     if (HasStore(dir)) {
-      return Status(Code::kAlreadyExists, "a store already exists at " + dir);
+      return Status(Code::kAlreadyExists,
+                    "a store already exists at " + dir +
+                        "; nothing was changed (use it as it is, or name another folder)");
     }
     if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
       return Status(Code::kAlreadyExists,

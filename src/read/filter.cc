@@ -102,6 +102,10 @@ StatusOr<Filter> Filter::Of(const bj::object& filter, std::string_view field, st
       }
       term.texts.push_back(Plain(one));
       const Shown shown = term.column.shown;
+      if (shown == Shown::kCounty && !term.texts.back().empty() &&
+          !domain::IsCounty(term.texts.back())) {
+        return BadArgument(named, "wants a county by slug or name: " + domain::CountyList());
+      }
       if (shown != Shown::kMoney && shown != Shown::kPoints) continue;
       auto hundredths = ParseHundredths(term.texts.back());
       if (!hundredths) {

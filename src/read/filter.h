@@ -9,7 +9,8 @@
 //     ({"year": 2025} and {"year": "2025"} are the same filter);
 //   - a money key ("amount") in yuan — "500000", "500,000.00" — and its path ("amount_fen") in fen;
 //     a score ("score") in points, its path ("score_centi") in hundredths;
-//   - a county by its slug or its Chinese name ("kailu" or "开鲁县");
+//   - a county by its slug or its Chinese name ("kailu" or "开鲁县"; any other is refused with the
+//     list of counties);
 //   - levels by one level held ("national").
 // The search passes rows that hold its text in an id or a name (letters in any case).
 //

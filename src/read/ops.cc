@@ -182,7 +182,11 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
   std::optional<std::string> carrier = filter.Wants("carrier_id");
   std::string shown = view;
   if (view == "carrier") {  // one carrier's profile: the carriers view filtered by carrier_id
-    if (!carrier) return BadArgument("filter.carrier_id", "is required");
+    if (!carrier) {
+      return BadArgument("filter.carrier_id",
+                         "is required by the carrier view (one carrier: --filter "
+                         "carrier_id=tl-inc-001); the carriers view lists them all");
+    }
     view = "carriers";
   }
   ASSIGN_OR_RETURN(domain::Cut cut, CutOf(at, args));

@@ -4,6 +4,7 @@
 #define HATCHERY_DOMAIN_FOLD_COUNTIES_H_
 
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace hatchery::domain {
@@ -28,6 +29,24 @@ constexpr std::string_view CountyName(std::string_view id) {
     if (county.id == id) return county.name;
   }
   return id;
+}
+
+// Whether `text` is a county's slug or its name.
+constexpr bool IsCounty(std::string_view text) {
+  for (const County& county : kCounties) {
+    if (county.id == text || county.name == text) return true;
+  }
+  return false;
+}
+
+// "horqin (科尔沁区), huolinguole (霍林郭勒市), …": every county, as an error lists them.
+inline std::string CountyList() {
+  std::string out;
+  for (const County& county : kCounties) {
+    out +=
+        (out.empty() ? "" : ", ") + std::string(county.id) + " (" + std::string(county.name) + ")";
+  }
+  return out;
 }
 
 }  // namespace hatchery::domain
