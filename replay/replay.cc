@@ -32,7 +32,15 @@ Status FoldNext(CheckedRecord& record, domain::FactBase* facts, EventChain* chai
 
 // Compares the state lines of `checkpoint` with those rebuilt at its size.
 CheckpointState CompareState(const domain::FactBase& facts, const Checkpoint& checkpoint) {
-  CheckpointState state{checkpoint.size, true, ""};
+  CheckpointState state{checkpoint.size, true, true, ""};
+  if (int signed_by = domain::DerivationOf(checkpoint.extensions);
+      signed_by != domain::kDerivation) {
+    state.compared = false;
+    state.difference = "its state was derived by derivation " + std::to_string(signed_by) +
+                       ", this software's is " + std::to_string(domain::kDerivation) +
+                       ": its log is checked, its state not compared";
+    return state;
+  }
   domain::Projection at =
       domain::Project(facts, domain::MakeCut(facts, checkpoint.size, std::nullopt));
   std::vector<std::string> rebuilt = domain::StateLines(at);

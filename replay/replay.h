@@ -38,6 +38,10 @@ struct Point {
 struct CheckpointState {
   std::uint64_t size = 0;
   bool matches = false;
+  // False when the checkpoint's state was derived by another version of the derivation
+  // (domain::kDerivation): only its log is checked, and `difference` says so (matches stays true:
+  // nothing disagrees).
+  bool compared = true;
   std::string difference;  // the first state line that differs, when it does not
 };
 

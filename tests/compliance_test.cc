@@ -84,6 +84,33 @@ TEST_CASE("flag missing_annual_report after the deadline, for carriers registere
   CHECK(flags[1].year == 2024);
 }
 
+// The contradiction of issue 24: a late report erased the missing flag and left nothing behind.
+TEST_CASE("a late annual report leaves late_annual_report, with the days late", "[compliance]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive", "2023-06-01");
+  auto late = f.Ok("AnnualReportSubmitted", "carrier/inc-1",
+                   R"({"carrier_id":"inc-1","year":2023,"metrics":{"incubated_firms":12}})",
+                   "2024-05-10");
+  // Before the report came: missing; from its date on: late, for good, 40 days after 03-31.
+  CHECK(FlagsNamed(f.At(std::nullopt, "2024-05-09"), "missing_annual_report").size() == 1);
+  CHECK(FlagsNamed(f.At(std::nullopt, "2024-05-09"), "late_annual_report").empty());
+  auto flags = FlagsNamed(f.At(std::nullopt, "2024-05-10"), "late_annual_report");
+  REQUIRE(flags.size() == 1);
+  CHECK(flags[0].year == 2023);
+  CHECK(flags[0].seqs == std::vector<std::uint64_t>{late});
+  CHECK_THAT(flags[0].detail, Catch::Contains("40 days after its deadline 2024-03-31"));
+  CHECK(FlagsNamed(f.At(std::nullopt, "2024-05-10"), "missing_annual_report").empty());
+  // A second report for the year does not make the first one in time.
+  f.Ok("AnnualReportSubmitted", "carrier/inc-1",
+       R"({"carrier_id":"inc-1","year":2023,"metrics":{"incubated_firms":13}})", "2024-06-01");
+  CHECK(FlagsNamed(f.At(std::nullopt, "2024-06-01"), "late_annual_report").size() == 1);
+  // One in time: no flag at all.
+  f.Ok("AnnualReportSubmitted", "carrier/inc-1",
+       R"({"carrier_id":"inc-1","year":2024,"metrics":{"incubated_firms":14}})", "2025-03-31");
+  CHECK(FlagsNamed(f.At(std::nullopt, "2025-06-01"), "late_annual_report").size() == 1);
+  CHECK(FlagsNamed(f.At(std::nullopt, "2025-06-01"), "missing_annual_report").empty());
+}
+
 TEST_CASE("the report deadline is a ruleset parameter", "[compliance]") {
   PolicyFixture f({{"report_deadline", "06-30"}});
   f.Register("inc-1", "incubator", "comprehensive", "2023-06-01");

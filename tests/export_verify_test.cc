@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 
+#include "domain/views/projections.h"
 #include "export/csv.h"
 #include "export/verify.h"
 #include "hatchery/checkpoint.h"
@@ -245,6 +246,32 @@ TEST_CASE(
   RequireProblem(VerifyBundle(b.signed_bundle, allow), "carries no valid signature");
   CHECK(Python(b.signed_bundle, " --pubkey " + b.other_key + ".pub --allow-unsigned").exit_code ==
         1);
+}
+
+// A bundle of an older derivation (docs/replay.md): its projections cannot be recomputed by this
+// Hatchery, which says so loudly; its events, proof, manifest and signature are still checked.
+TEST_CASE("verify-export: a bundle of another derivation is checked but not recomputed, loudly",
+          "[export]") {
+  const Bundles& b = SharedBundles();
+  TempDir dir;
+  const std::string t = dir.Sub("t");
+  std::filesystem::copy(b.signed_bundle, t);
+  std::string text = RebindManifest(t);
+  const std::string line = domain::DerivationLine() + "\n";
+  REQUIRE(text.find(line) != std::string::npos);
+  text.replace(text.find(line), line.size(), "state derivation 1\n");
+  Overwrite(t + "/checkpoint.txt", *note::Sign(text, *ReadSigningKeyFile(b.key + ".key")));
+  BundleReport report = Cpp(t);
+  INFO((report.problems.empty() ? std::string() : report.problems.front()));
+  CHECK(report.ok());
+  REQUIRE(report.warnings.size() == 1);
+  CHECK_THAT(report.warnings[0],
+             Catch::StartsWith("PROJECTIONS NOT RECOMPUTED") && Catch::Contains("derivation 1"));
+  CHECK(report.passed.size() == 6);  // all but the projections
+  // A changed payout is then still caught: by the Python verifier's own recompute of the money.
+  SetCell(t + "/payouts.csv", 1, "amount_fen", "1");
+  Resign(t, b.key + ".key");
+  CHECK(Python(t).exit_code == 1);
 }
 
 TEST_CASE("verify-export: a range from the middle checks out — its projections are not recomputed",

@@ -71,6 +71,7 @@ StatusOr<Derived> ProjectionFiles(const domain::Projection& projection, const Ex
         std::async(std::launch::async, RenderView, std::cref(projection), view, point.year));
   }
   Derived derived;
+  derived.state_lines.push_back(domain::DerivationLine());
   for (auto& view : views) {
     ASSIGN_OR_RETURN(ViewFiles done, view.get());
     derived.files.merge(done.files);

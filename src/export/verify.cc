@@ -495,6 +495,20 @@ class Verifier {
               std::to_string(manifest_.size) + " they are as of");
       return;
     }
+    if (int made_by = checkpoint_ ? domain::DerivationOf(checkpoint_->extensions) : 0;
+        checkpoint_ && made_by != domain::kDerivation) {
+      // Loud: an insider holding the key could name an older derivation to avoid the recompute.
+      report_.warnings.push_back(
+          "PROJECTIONS NOT RECOMPUTED: the bundle was derived by derivation " +
+          std::to_string(made_by) + " and this Hatchery derives by " +
+          std::to_string(domain::kDerivation) +
+          " (docs/replay.md, \"Derivation versions\"); a Hatchery of derivation " +
+          std::to_string(made_by) +
+          " recomputes its CSVs, report.html and state lines; tools/verify_export.py recomputes "
+          "the money");
+      Skipped("the projections: derived by another derivation (the warning above)");
+      return;
+    }
     domain::Projection projection =
         read::ProjectionAt(*facts_, manifest_.size, manifest_.effective_on);
     ExportPoint at{manifest_.origin,       manifest_.size, root_,

@@ -11,13 +11,6 @@ namespace {
 
 namespace bj = boost::json;
 
-std::int64_t DaysBetween(domain::Date from, domain::Date to) {
-  auto micros = [](domain::Date d) {
-    return ParseTimestamp(domain::FormatDate(d) + "T00:00:00.000000Z").value_or(0);
-  };
-  return (micros(to) - micros(from)) / 86'400'000'000;
-}
-
 // The date `e` last took `status` (its history's latest such step), or its trigger date.
 domain::Date Since(const domain::Entitlement& e, std::string_view status) {
   for (auto it = e.history.rbegin(); it != e.history.rend(); ++it) {
@@ -65,7 +58,7 @@ bj::object Due(const domain::Projection& projection, const domain::Policy& polic
           payments.push_back(row({{"entitlement_id", e.id},
                                   {"rule_id", e.rule_id},
                                   {"since", domain::FormatDate(since)},
-                                  {"age_days", DaysBetween(since, today)},
+                                  {"age_days", domain::DaysBetween(since, today)},
                                   {"outstanding_fen", e.outstanding_fen()},
                                   {"approved_unpaid_fen", unpaid},
                                   {"due_fen", e.outstanding_fen() + unpaid}}));
@@ -79,7 +72,7 @@ bj::object Due(const domain::Projection& projection, const domain::Policy& polic
                                  {"rule_id", e.rule_id},
                                  {"status", e.status},
                                  {"since", domain::FormatDate(since)},
-                                 {"age_days", DaysBetween(since, today)},
+                                 {"age_days", domain::DaysBetween(since, today)},
                                  {"disbursed_fen", e.disbursed_fen},
                                  {"recovered_fen", e.recovered_fen},
                                  {"clawback_due_fen", e.clawback_due_fen()}}));
@@ -91,7 +84,7 @@ bj::object Due(const domain::Projection& projection, const domain::Policy& polic
         awaiting.push_back(row({{"entitlement_id", e.id},
                                 {"rule_id", e.rule_id},
                                 {"since", domain::FormatDate(since)},
-                                {"age_days", DaysBetween(since, today)},
+                                {"age_days", domain::DaysBetween(since, today)},
                                 {"amount_fen", e.amount_fen}}));
         ++totals.awaiting;
       }
@@ -101,7 +94,7 @@ bj::object Due(const domain::Projection& projection, const domain::Policy& polic
       domain::Date deadline = policy.ReportDeadline(f.year);
       reports.push_back(row({{"year", f.year},
                              {"deadline", domain::FormatDate(deadline)},
-                             {"days_overdue", DaysBetween(deadline, today)}}));
+                             {"days_overdue", domain::DaysBetween(deadline, today)}}));
       ++totals.reports;
     }
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <type_traits>
 
@@ -275,6 +276,15 @@ Date NextDay(Date date) {
   int last = m == 2 && leap ? 29 : kDays[m - 1];
   if (d < last) return date + 1;
   return m < 12 ? y * 10000 + (m + 1) * 100 + 1 : (y + 1) * 10000 + 101;
+}
+
+std::int64_t DaysBetween(Date from, Date to) {
+  auto days = [](Date d) {
+    return std::chrono::sys_days(std::chrono::year{d / 10000} /
+                                 std::chrono::month{static_cast<unsigned>(d / 100 % 100)} /
+                                 std::chrono::day{static_cast<unsigned>(d % 100)});
+  };
+  return (days(to) - days(from)).count();
 }
 
 std::string FormatDate(Date date) {

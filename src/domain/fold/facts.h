@@ -27,6 +27,8 @@ std::string FormatDate(Date date);
 inline int YearOf(Date date) { return date / 10000; }
 // The day after `date`.
 Date NextDay(Date date);
+// The days from `from` to `to` (negative when `to` is earlier): both real dates.
+std::int64_t DaysBetween(Date from, Date to);
 
 enum class Kind { kIncubator, kMakerSpace, kStarSpace };
 enum class Level { kNational, kRegional, kCity };

@@ -86,8 +86,8 @@ struct Payout {
 struct Flag {
   std::string carrier_id;
   std::string flag;  // unfiled_brand_output | disbursed_on_voided | missing_annual_report |
-                     // revocation_due | timeline_conflict
-  int year = 0;      // missing_annual_report: the report's year; otherwise the event's year
+                     // late_annual_report | revocation_due | timeline_conflict
+  int year = 0;      // missing/late_annual_report: the report's year; otherwise the event's year
   std::vector<std::uint64_t> seqs;
   std::string detail;
 };
@@ -125,6 +125,8 @@ struct Activity {
   std::vector<std::pair<Date, RevocationReason>> revocations;
   // year → (seq, metrics) of the year's latest report
   std::map<int, std::pair<std::uint64_t, std::shared_ptr<const ReportMetrics>>> reports;
+  // year → (date, seq) of the year's first report in effective order: when the duty was met
+  std::map<int, std::pair<Date, std::uint64_t>> first_reports;
 };
 
 // The classes of the classified assessment (§3.2): incubators by comprehensive / specialised,

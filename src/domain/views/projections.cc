@@ -1,6 +1,7 @@
 #include "domain/views/projections.h"
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
 #include <future>
 #include <iterator>
@@ -403,8 +404,22 @@ std::vector<ViewState> ViewStates(const Projection& projection) {
   return states;
 }
 
+std::string DerivationLine() { return "state derivation " + std::to_string(kDerivation); }
+
+int DerivationOf(const std::vector<std::string>& extension_lines) {
+  constexpr std::string_view kPrefix = "state derivation ";
+  for (const std::string& line : extension_lines) {
+    if (!line.starts_with(kPrefix)) continue;
+    int version = 0;
+    std::string_view digits = std::string_view(line).substr(kPrefix.size());
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
+    return ec == std::errc() && end == digits.data() + digits.size() && version > 0 ? version : 0;
+  }
+  return 1;
+}
+
 std::vector<std::string> StateLines(const Projection& projection) {
-  std::vector<std::string> lines;
+  std::vector<std::string> lines{DerivationLine()};
   for (const ViewState& state : ViewStates(projection)) {
     lines.push_back("state " + state.view + " " + ToHex(state.digest));
   }

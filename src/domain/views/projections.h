@@ -87,8 +87,18 @@ struct ViewState {
 // Every view's state, in kViews order (each view made and hashed on a thread of its own).
 std::vector<ViewState> ViewStates(const Projection& projection);
 
-// A checkpoint's extension lines (checkpoint.h) for the state it covers: "state <view> <hex
-// digest>" for every view, in kViews order.
+// The derivation's version: what the views are for the same events. Bumped with every change of
+// this software that changes some history's rows (a new flag, measure or view: docs/replay.md,
+// "Derivation versions"). A state is only ever compared with one derived the same way.
+inline constexpr int kDerivation = 2;
+// "state derivation <kDerivation>": the first state line of a checkpoint.
+std::string DerivationLine();
+// The derivation a checkpoint's extension lines name: 1 when none does (checkpoints signed before
+// the version was written), 0 when the line is malformed.
+int DerivationOf(const std::vector<std::string>& extension_lines);
+
+// A checkpoint's extension lines (checkpoint.h) for the state it covers: DerivationLine(), then
+// "state <view> <hex digest>" for every view, in kViews order.
 std::vector<std::string> StateLines(const Projection& projection);
 
 }  // namespace hatchery::domain

@@ -386,6 +386,7 @@ void Walk::On(const Fact& f, const FundEstablished& fund) {
 void Walk::On(const Fact& f, const AnnualReportSubmitted& r) {
   auto& slot = out_.activity.reports[r.year];
   if (f.seq > slot.first) slot = {f.seq, r.metrics};  // a later report supersedes
+  out_.activity.first_reports.try_emplace(r.year, f.effective, f.seq);  // effective order
 }
 
 void Walk::On(const Fact& f, const PayoutApproved& p) {
@@ -505,21 +506,35 @@ const Rule* Walk::RuleOf(const Entitlement& e) const {
 }
 
 // A report for year Y is due by (Y+1)-MM-DD (the report_deadline of the ruleset in force at the
-// end of Y) from every carrier registered before the end of Y.
+// end of Y) from every carrier registered before the end of Y: missing while there is none after
+// the deadline, late for good once the first one came after it.
 void Walk::FlagMissingReports(Date today) {
   if (!registered()) return;
   for (int year = YearOf(out_.registered_on);; ++year) {
     const Ruleset* rs = policy_->InForce(year * 10000 + 1231);
     Date deadline = policy_->ReportDeadline(year);
-    if (today <= deadline) break;
+    auto first = out_.activity.first_reports.find(year);
+    if (today <= deadline && first == out_.activity.first_reports.end()) break;
     // The duty to report comes with the policy: no ruleset in force that year, no report due.
-    if (!rs || out_.activity.reports.contains(year)) continue;
-    out_.flags.push_back(
-        Flag{out_.carrier_id,
-             "missing_annual_report",
-             year,
-             {},
-             "no annual report for " + std::to_string(year) + " by " + FormatDate(deadline)});
+    if (!rs) continue;
+    if (first == out_.activity.first_reports.end()) {
+      out_.flags.push_back(
+          Flag{out_.carrier_id,
+               "missing_annual_report",
+               year,
+               {},
+               "no annual report for " + std::to_string(year) + " by " + FormatDate(deadline)});
+    } else if (auto [date, seq] = first->second; date > deadline) {
+      const std::int64_t late = DaysBetween(deadline, date);
+      out_.flags.push_back(Flag{out_.carrier_id,
+                                "late_annual_report",
+                                year,
+                                {seq},
+                                "the annual report for " + std::to_string(year) + " came on " +
+                                    FormatDate(date) + ", " + std::to_string(late) +
+                                    (late == 1 ? " day" : " days") + " after its deadline " +
+                                    FormatDate(deadline)});
+    }
   }
 }
 
