@@ -1,6 +1,7 @@
 #include "timeline_model.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 #include <string_view>
@@ -525,6 +526,39 @@ std::vector<EntitlementRow> Model::Entitlements(const std::string& carrier_id) c
   std::vector<EntitlementRow> out;
   for (auto& [id, r] : rows) out.push_back(std::move(r));
   return out;
+}
+
+std::vector<ReportFlag> Model::ReportFlags(const std::string& carrier_id,
+                                           const std::string& today) const {
+  auto days = [](const std::string& date) {  // "YYYY-MM-DD" as days since 1970-01-01
+    const int y = std::stoi(date.substr(0, 4));
+    const unsigned m = std::stoul(date.substr(5, 2)), d = std::stoul(date.substr(8, 2));
+    return std::chrono::sys_days(std::chrono::year(y) / m / d).time_since_epoch().count();
+  };
+  std::string registered;
+  std::map<int, std::string> first_report;  // year → the earliest date a report for it came
+  for (const Fact* f : Timeline(facts_, carrier_id)) {
+    if (f->effective_date > today) continue;
+    if (f->type == "CarrierRegistered" && registered.empty()) registered = f->effective_date;
+    if (f->type == "AnnualReportSubmitted") {
+      auto [it, added] = first_report.emplace(f->year, f->effective_date);
+      if (!added) it->second = std::min(it->second, f->effective_date);
+    }
+  }
+  std::vector<ReportFlag> flags;
+  if (registered.empty()) return flags;
+  // The ruleset is in force at the end of every year from 2023 on (from 2023-03-27).
+  for (int year = std::max(std::stoi(registered.substr(0, 4)), 2023);; ++year) {
+    const std::string deadline = std::to_string(year + 1) + "-03-31";
+    if (today <= deadline) break;
+    auto report = first_report.find(year);
+    if (report == first_report.end()) {
+      flags.push_back({"missing_annual_report", year, 0});
+    } else if (report->second > deadline) {
+      flags.push_back({"late_annual_report", year, days(report->second) - days(deadline)});
+    }
+  }
+  return flags;
 }
 
 std::string Model::KindOf(const std::string& carrier_id) const {

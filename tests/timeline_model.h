@@ -67,6 +67,15 @@ struct EntitlementRow {
   std::int64_t amount_fen = 0, approved_fen = 0, disbursed_fen = 0, recovered_fen = 0;
 };
 
+// An annual-report flag of one carrier (EVENTS.md "Derived"): "missing_annual_report" or
+// "late_annual_report", the report's year and, for a late one, the days after the deadline.
+struct ReportFlag {
+  std::string flag;
+  int year = 0;
+  long days_late = 0;
+  auto operator<=>(const ReportFlag&) const = default;
+};
+
 // The recorded history of one store, as far as the model knows it (the store's other events —
 // the ruleset activation — are the default ruleset and nothing else).
 class Model {
@@ -97,6 +106,12 @@ class Model {
   // lists).
   std::vector<std::string> Declines(const std::string& carrier_id, const std::string& rule_id,
                                     bool after_award = false) const;
+  // The annual-report flags of `carrier_id` with every recorded event, on the day `today` (only
+  // facts effective on or before it are known): a report for year Y is due by (Y+1)-03-31 from a
+  // carrier registered by the end of Y once the ruleset is in force at the end of Y; missing while
+  // none has come after the deadline, late (with the days) once the first came after it.
+  std::vector<ReportFlag> ReportFlags(const std::string& carrier_id,
+                                      const std::string& today) const;
   // The carrier's kind as registered ("" when its registration is retracted or missing).
   std::string KindOf(const std::string& carrier_id) const;
 

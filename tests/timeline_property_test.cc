@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -258,6 +259,14 @@ rc::Gen<std::string> Level() {
   return gen::weightedElement<std::string>({{4, "national"}, {5, "regional"}, {1, "city"}});
 }
 
+// A year of `from` … `to`, each as likely whatever the size (gen::inRange scales with the size,
+// which would keep the years of a 35-command history near `from`).
+rc::Gen<int> Year(int from, int to) {
+  std::vector<int> years;
+  for (int y = from; y <= to; ++y) years.push_back(y);
+  return gen::elementOf(years);
+}
+
 rc::Gen<int> CarrierIndex() { return gen::inRange(0, 3); }
 
 rc::Gen<int> Pick() { return gen::inRange(0, 8); }
@@ -332,7 +341,7 @@ rc::Gen<Command> GenCommand() {
                      set(&Command::level, gen::weightedElement<std::string>(
                                               {{6, "regional"}, {3, "national"}, {1, "city"}})),
                      set(&Command::target, LevelTarget()), set(&Command::pick, Pick()),
-                     set(&Command::year, gen::inRange(2021, 2027)),
+                     set(&Command::year, Year(2021, 2026)),
                      set(&Command::grade,
                          gen::weightedElement<std::string>(
                              {{4, "excellent"}, {2, "good"}, {1, "pass"}, {1, "fail"}})))},
@@ -355,7 +364,7 @@ rc::Gen<Command> GenCommand() {
                                               {{30, "own"}, {1, "registration"}, {3, "foreign"}})),
                     set(&Command::pick, Pick()))},
       {3, CommandOf(Op::kFileBrandOutput, set(&Command::pick, gen::inRange(0, 3)))},
-      {3, CommandOf(Op::kReport, set(&Command::year, gen::inRange(2019, 2027)))},
+      {3, CommandOf(Op::kReport, set(&Command::year, Year(2019, 2026)))},
   });
 }
 
@@ -1002,6 +1011,65 @@ TEST_CASE("timeline: entitlement money at the full cut is the reference model's"
     const std::string problem = MoneyProblem(session, session.fixture().Now());
     if (!problem.empty()) {
       RC_FAIL("entitlements differ from the model's:\n" + problem + "run:\n" + session.trace());
+    }
+  });
+}
+
+// Where the annual-report flags of the history's carriers on `today` differ from the model's: ""
+// if nowhere. The days late are read from a late flag's detail ("…, 40 days after its deadline").
+std::string ReportFlagsProblem(const Session& session, const domain::Projection& p,
+                               const std::string& today) {
+  std::map<std::string, std::vector<model::ReportFlag>> store, expected;
+  static const std::regex kDaysLate(", ([0-9]+) days? after its deadline");
+  for (const auto& value : View(p, "compliance")) {
+    const bj::object& row = value.as_object();
+    const std::string flag = StrAt(row, "flag"), carrier = StrAt(row, "carrier_id");
+    if (!session.Mine(carrier) ||
+        (flag != "missing_annual_report" && flag != "late_annual_report")) {
+      continue;
+    }
+    std::smatch days;
+    const std::string detail = StrAt(row, "detail");
+    long late = std::regex_search(detail, days, kDaysLate) ? std::stol(days[1]) : 0;
+    store[carrier].push_back({flag, static_cast<int>(IntAt(row, "year")), late});
+  }
+  std::ostringstream problems;
+  for (std::size_t i = 0; i < session.carrier_count(); ++i) {
+    const std::string carrier = session.CarrierId(static_cast<int>(i));
+    std::vector<model::ReportFlag> want = session.recorded().ReportFlags(carrier, today);
+    std::vector<model::ReportFlag> have = store[carrier];
+    std::sort(want.begin(), want.end());
+    std::sort(have.begin(), have.end());
+    if (want == have) continue;
+    auto list = [](const std::vector<model::ReportFlag>& flags) {
+      std::string text;
+      for (const auto& f : flags) {
+        text += " " + f.flag + "/" + std::to_string(f.year) + "/" + std::to_string(f.days_late);
+      }
+      return text.empty() ? std::string(" none") : text;
+    };
+    problems << "  " << carrier << " on " << today << ": store" << list(have) << "; model"
+             << list(want) << "\n";
+  }
+  return problems.str();
+}
+
+TEST_CASE("timeline: annual-report flags on any day are the reference model's",
+          "[property][compliance]") {
+  CloseStoreAtEnd close;
+  Prop("report flags", kHistoriesMoney, [] {
+    const History history = *GenHistory();
+    Session session(history);
+    session.Run(/*stop_at_disagreement=*/false);
+    const auto days = *gen::container<std::vector<std::string>>(
+        3, DateIn({{1, 2023}, {2, 2024}, {2, 2025}, {2, 2026}, {1, 2027}}));
+    for (const std::string& today : days) {
+      const std::string problem =
+          ReportFlagsProblem(session, session.fixture().At(std::nullopt, today), today);
+      if (!problem.empty()) {
+        RC_FAIL("annual-report flags differ from the model's:\n" + problem + "run:\n" +
+                session.trace());
+      }
     }
   });
 }
