@@ -192,11 +192,10 @@ TEST_CASE("access: the access log skips cut-off lines and keeps the newest", "[s
   {
     auto log = std::move(AccessLog::Open(path, 3)).value();
     for (int i = 1; i <= 5; ++i) {
-      log->Record({.at_us = i * 1'000'000LL,
-                   .address = "10.0.0." + std::to_string(i),
-                   .connection = static_cast<std::uint64_t>(i),
-                   .outcome = "failed",
-                   .reason = "unknown token"});
+      Login login = Login::Failed("10.0.0." + std::to_string(i), static_cast<std::uint64_t>(i), "",
+                                  "unknown token");
+      login.at_us = i * 1'000'000LL;
+      log->Record(std::move(login));
     }
   }
   REQUIRE(files::Replace(path, *files::Read(path) + "{\"at\":\"1970-01-01T00:00:0").ok());

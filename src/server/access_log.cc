@@ -32,6 +32,22 @@ std::string Member(const bj::object& o, std::string_view key) {
 
 }  // namespace
 
+Login Login::Taken(std::string address, std::uint64_t connection, std::string actor,
+                   std::string role, std::string token_id) {
+  return Login{NowMicros(),      std::move(address), connection,          "ok",
+               std::move(actor), std::move(role),    std::move(token_id), ""};
+}
+
+Login Login::Failed(std::string address, std::uint64_t connection, std::string token_id,
+                    std::string reason) {
+  return Login{NowMicros(), std::move(address),  connection,       "failed", "",
+               "",          std::move(token_id), std::move(reason)};
+}
+
+Login Login::Refused(std::string address, std::string reason) {
+  return Login{NowMicros(), std::move(address), 0, "refused", "", "", "", std::move(reason)};
+}
+
 bj::object Login::ToJson() const {
   bj::object o{{"at", FormatTimestamp(at_us)},
                {"address", address},

@@ -35,6 +35,13 @@ struct Login {
   std::string token_id;     // of the presented token, when one was presented
   std::string reason;       // why not, when not "ok"
 
+  // A hello taken, a hello refused, a connection turned away: each now (NowMicros).
+  static Login Taken(std::string address, std::uint64_t connection, std::string actor,
+                     std::string role, std::string token_id);
+  static Login Failed(std::string address, std::uint64_t connection, std::string token_id,
+                      std::string reason);
+  static Login Refused(std::string address, std::string reason);
+
   boost::json::object ToJson() const;
   static StatusOr<Login> FromJson(const boost::json::value& json);
 };

@@ -15,7 +15,6 @@
 #include <thread>
 
 #include "hatchery/checkpoint.h"
-#include "hatchery/time.h"
 #include "replay/checkpoint_state.h"
 #include "server/request.h"
 #include "server/session.h"
@@ -52,10 +51,7 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> state) {
       spdlog::warn("refused a connection from {}: too many connections waiting to authenticate",
                    peer);
       refuse("too many connections waiting to authenticate");
-      state->access->Record({.at_us = NowMicros(),
-                             .address = peer,
-                             .outcome = "refused",
-                             .reason = "too many connections waiting to authenticate"});
+      state->access->Record(Login::Refused(peer, "too many connections waiting to authenticate"));
       continue;
     }
     socket.set_option(tcp::no_delay(true), ignored);  // answers are whole lines: send at once

@@ -18,7 +18,6 @@
 #include <utility>
 
 #include "hatchery/sha256.h"
-#include "hatchery/time.h"
 #include "hatchery/version.h"
 #include "read/ops.h"
 #include "server/audit_ops.h"
@@ -225,17 +224,11 @@ asio::awaitable<StatusOr<bj::object>> Session::Hello(const bj::object& args) {
   if (token && token->is_string()) entry = state_->Tokens()->Authenticate(token->as_string());
   if (!entry) {
     std::string token_id;  // as `token list` would name it, were it one
-    if (token && token->is_string())
-      token_id = TokenEntry{.digest = Sha256(token->as_string())}.Id();
+    if (token && token->is_string()) token_id = TokenId(Sha256(token->as_string()));
     co_return co_await FailedHello(Status(Code::kUnauthenticated, "unknown token"), token_id);
   }
-  state_->access->Record({.at_us = NowMicros(),
-                          .address = peer_,
-                          .connection = number_,
-                          .outcome = "ok",
-                          .actor = entry->actor.id,
-                          .role = entry->actor.role,
-                          .token_id = entry->Id()});
+  state_->access->Record(
+      Login::Taken(peer_, number_, entry->actor.id, entry->actor.role, entry->Id()));
   actor_ = entry->actor;
   token_digest_ = entry->digest;
   if (std::exchange(unauthenticated_, false)) state_->ReleaseUnauthenticated(peer_);
@@ -250,12 +243,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Hello(const bj::object& args) {
 
 asio::awaitable<Status> Session::FailedHello(Status failure, std::string token_id) {
   ++failed_hellos_;
-  state_->access->Record({.at_us = NowMicros(),
-                          .address = peer_,
-                          .connection = number_,
-                          .outcome = "failed",
-                          .token_id = std::move(token_id),
-                          .reason = failure.message()});
+  state_->access->Record(Login::Failed(peer_, number_, std::move(token_id), failure.message()));
   spdlog::warn("connection {} from {}: failed authentication {} of {}: {}", number_, peer_,
                failed_hellos_, state_->options.max_failed_hellos, failure.message());
   asio::steady_timer delay(stream_.get_executor(), state_->options.failed_hello_delay);

@@ -71,7 +71,7 @@ struct Server::State {
   // Where `verify` runs, one at a time: long reads, off the network and projector threads, at a
   // lower priority (nice 10, which the threads it starts inherit), so that appends keep the cores.
   boost::asio::thread_pool verifier{1};
-  std::unique_ptr<AccessLog> access;  // every authentication decided (any thread)
+  std::unique_ptr<AccessLog> access;       // every authentication decided (any thread)
   std::atomic<std::uint64_t> verifies{0};  // running or waiting
   std::uint64_t signed_size = 0;           // projector thread only: the last checkpoint signed here
   std::atomic<std::uint64_t> signed_head{0};  // the same, for any thread

@@ -40,7 +40,7 @@ StatusOr<TokenEntry> ParseEntry(std::string_view line) {
 
 }  // namespace
 
-std::string TokenEntry::Id() const { return ToHex(digest).substr(0, 12); }
+std::string TokenId(const Hash& digest) { return ToHex(digest).substr(0, 12); }
 
 StatusOr<TokenStore> TokenStore::Load(const std::string& path) {
   TokenStore store;

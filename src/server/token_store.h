@@ -25,13 +25,15 @@ namespace hatchery::server {
 // The prefix of every token ("htk_" and 64 lowercase hex digits).
 inline constexpr std::string_view kTokenPrefix = "htk_";
 
+// How `token list` and `token revoke` name a token: the first 12 hex digits of its digest.
+std::string TokenId(const Hash& digest);
+
 struct TokenEntry {
   Hash digest{};  // SHA-256 of the token's text
   Actor actor;
   std::string added_at;
 
-  // The first 12 hex digits of the digest: how `token list` and `token revoke` name a token.
-  std::string Id() const;
+  std::string Id() const { return TokenId(digest); }
 };
 
 class TokenStore {

@@ -31,8 +31,8 @@ StatusOr<std::int64_t> PolicyRules::Validate(const AppendCommand& command) const
 }
 
 Status ValidateRecorded(const Event& event, const SchemaRegistry& schemas) {
-  AppendCommand command{event.command_id,     event.stream,       std::nullopt, event.type, {},
-                        event.effective_date, event.document_ref, event.note};
+  AppendCommand command{event.command_id,     event.stream,       std::nullopt, event.type,  {},
+                        event.effective_date, event.document_ref, event.note,   std::nullopt};
   RETURN_IF_ERROR(ValidateCommand(command));
   ASSIGN_OR_RETURN(command.data, schemas.Upcast(event.type, event.schema_version, event.data));
   return ValidateWith(schemas, command).status();
