@@ -66,7 +66,7 @@ const char* kBadDomainLines =
     "\n"
     R"({"command_id":"d-3","stream":"carrier/tl-inc-001","type":"EvaluationRecorded",)"
     R"("document_ref":"内科发〔2024〕1号","effective_date":"2024-12-01","data":{)"
-    R"("carrier_id":"tl-inc-001","level":"regional","year":2024,"grade":"good"}})"
+    R"("carrier_id":"tl-inc-001","level":"regional","year":2024,"grade":"pass"}})"
     "\n";
 
 TEST_CASE("cli: bad lines get an error line each, the rest are appended, exit 1", "[cli]") {

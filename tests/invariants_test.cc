@@ -112,9 +112,47 @@ TEST_CASE("invariant level_held_or_held_before", "[invariants]") {
             .ok());
 }
 
+// POLICY.md: national evaluations are graded 优秀/良好/合格/不合格, Inner Mongolia's regional ones
+// 优秀/合格/不合格 — a regional "good" was accepted (and the demo recorded many).
+TEST_CASE("invariant grade_on_scale: the ruleset's scale per level", "[invariants]") {
+  Incubator f;
+  RequireViolation(f, "grade_on_scale", [&] {
+    return f.On("EvaluationRecorded", R"({"carrier_id":"inc-1","level":"regional",
+                           "year":2023,"grade":"good"})");
+  });
+  auto refused = f.On("EvaluationRecorded",
+                      R"({"carrier_id":"inc-1","level":"regional","year":2023,"grade":"good"})");
+  CHECK_THAT(refused.status().message(),
+             Catch::Contains("regional grades are excellent, pass or fail"));
+  CHECK(f.On("EvaluationRecorded",
+             R"({"carrier_id":"inc-1","level":"regional","year":2023,"grade":"pass"})")
+            .ok());
+  f.Grant("inc-1", "national", "accredited", "2023-06-01");
+  CHECK(f.On("EvaluationRecorded",
+             R"({"carrier_id":"inc-1","level":"national","year":2023,"grade":"good"})")
+            .ok());
+  // A ruleset may say otherwise: here the regional scale takes good, the national one not.
+  PolicyFixture other({{"grade_scales",
+                        {{"regional", {"excellent", "good", "pass", "fail"}},
+                         {"national", {"excellent", "pass", "fail"}}}}});
+  other.Register("inc-1", "incubator", "comprehensive");
+  other.Grant("inc-1", "regional", "accredited", "2023-05-01");
+  other.Grant("inc-1", "national", "accredited", "2023-06-01");
+  CHECK(other
+            .Try("EvaluationRecorded", "carrier/inc-1",
+                 R"({"carrier_id":"inc-1","level":"regional","year":2023,"grade":"good"})",
+                 "2024-01-15")
+            .ok());
+  auto national = other.Try(
+      "EvaluationRecorded", "carrier/inc-1",
+      R"({"carrier_id":"inc-1","level":"national","year":2023,"grade":"good"})", "2024-01-15");
+  REQUIRE_FALSE(national.ok());
+  CHECK(national.status().details().at("invariant") == "grade_on_scale");
+}
+
 TEST_CASE("invariant one_grade_per_year", "[invariants]") {
   Incubator f;
-  f.Evaluate("inc-1", "regional", 2024, "good", "2024-12-01");
+  f.Evaluate("inc-1", "regional", 2024, "pass", "2024-12-01");
   RequireViolation(f, "one_grade_per_year", [&] {
     return f.On("EvaluationRecorded", R"({"carrier_id":"inc-1","level":"regional",
                            "year":2024,"grade":"excellent"})");

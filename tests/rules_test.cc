@@ -101,7 +101,7 @@ TEST_CASE("R5/R6 look only at the first evaluation: a later excellent does not h
   PolicyFixture f;
   f.Register("ms-1", "maker_space", "social");
   f.Grant("ms-1", "regional", "filed", "2023-06-01");
-  f.Evaluate("ms-1", "regional", 2023, "good", "2023-12-01");
+  f.Evaluate("ms-1", "regional", 2023, "pass", "2023-12-01");
   CHECK_FALSE(Exists(f, "R5:ms-1"));
   f.Evaluate("ms-1", "regional", 2024, "excellent", "2024-12-01");
   CHECK_FALSE(Exists(f, "R5:ms-1"));
@@ -223,7 +223,7 @@ TEST_CASE("a late evaluation that would undo an award with money on it is refuse
   // have fired, and the approval would stand on an award never active (EVENTS.md "One timeline").
   auto late =
       f.Try("EvaluationRecorded", "carrier/ms-1",
-            R"({"carrier_id":"ms-1","level":"regional","year":2023,"grade":"good"})", "2023-12-01");
+            R"({"carrier_id":"ms-1","level":"regional","year":2023,"grade":"pass"})", "2023-12-01");
   REQUIRE_FALSE(late.ok());
   CHECK(late.status().details().at("invariant") == "entitlement_active");
   CHECK(late.status().details().at("would_invalidate") == approval);
@@ -238,7 +238,7 @@ TEST_CASE("money approved on an award a retraction undid: voided by the retracti
   f.Approve("ms-1", "p-1", "R5:ms-1", 5'000'000, "2025-01-10");
   f.Disburse("ms-1", "p-1", "2025-01-20");
   f.Approve("ms-1", "p-2", "R5:ms-1", 1'000'000, "2025-02-10");
-  f.Evaluate("ms-1", "regional", 2025, "good", "2025-12-01");
+  f.Evaluate("ms-1", "regional", 2025, "pass", "2025-12-01");
   // The excellent evaluation was recorded in error: the 2025 one is the first after the approval.
   auto retraction = f.Retract("carrier/ms-1", first, "2026-01-05");
   Entitlement e = Ent(f, "R5:ms-1");

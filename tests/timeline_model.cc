@@ -237,6 +237,8 @@ std::set<std::string> BrokenAtPlace(const CarrierState& s, const Fact& f) {
   } else if (f.type == "EvaluationRecorded") {
     if (s.ever_granted.count(f.level) == 0) broken.insert("level_held_or_held_before");
     if (s.graded.count({f.level, f.year}) > 0) broken.insert("one_grade_per_year");
+    // POLICY.md: Inner Mongolia's regional scale is 优秀/合格/不合格 — no "good".
+    if (f.level == "regional" && f.grade == "good") broken.insert("grade_on_scale");
   } else if (f.type == "BrandOutputFiled") {
     if (s.held.count("national") == 0 && s.held.count("regional") == 0) {
       broken.insert("provider_accredited");

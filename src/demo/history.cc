@@ -256,11 +256,12 @@ class Builder {
     int fails = 0;
     for (int year = std::stoi(since) + 1; year <= 2025; ++year) {
       if (level == "regional" && (round + year) % 3 != 0) continue;
+      // National grades are 优秀/良好/合格/不合格; Inner Mongolia's regional ones have no 良好.
       std::int64_t roll = random_.Between(1, 100);
-      std::string grade = roll <= 25   ? "excellent"
-                          : roll <= 55 ? "good"
-                          : roll <= 90 ? "pass"
-                                       : "fail";
+      std::string grade = roll <= 25                          ? "excellent"
+                          : roll <= 55 && level != "regional" ? "good"
+                          : roll <= 90                        ? "pass"
+                                                              : "fail";
       std::string date = Date(year, 12, static_cast<int>(random_.Between(1, 20)));
       Add(kClerk, stream, "EvaluationRecorded",
           bj::object{{"carrier_id", id}, {"level", level}, {"year", year}, {"grade", grade}}, date,

@@ -81,6 +81,15 @@ const Rule* Ruleset::FindRule(std::string_view rule_id) const {
   return nullptr;
 }
 
+std::map<Level, std::set<Grade>> Ruleset::DefaultGradeScales() {
+  return {{Level::kRegional, {Grade::kExcellent, Grade::kPass, Grade::kFail}}};
+}
+
+bool Ruleset::OnScale(Level level, Grade grade) const {
+  auto scale = grade_scales.find(level);
+  return scale == grade_scales.end() || scale->second.contains(grade);
+}
+
 std::string_view Name(Upgrade v) {
   switch (v) {
     case Upgrade::kFull: return "full";
@@ -144,6 +153,18 @@ StatusOr<Ruleset> ParseRuleset(const bj::object& data, std::uint64_t seq) {
     }
   } else {
     rs.national_tiers = {Tier::kUntiered, Tier::kStandard, Tier::kExcellence};
+  }
+  if (const bj::value* scales = params.if_contains("grade_scales")) {
+    rs.grade_scales.clear();
+    for (const auto& [level_name, grades] : scales->as_object()) {
+      auto level = ParseLevel(level_name);
+      if (!level) return Invalid("/data/params/grade_scales");
+      for (const bj::value& g : grades.as_array()) {
+        auto grade = ParseGrade(g.as_string());
+        if (!grade) return Invalid("/data/params/grade_scales");
+        rs.grade_scales[*level].insert(*grade);
+      }
+    }
   }
   if (std::string deadline = TextField(params, "report_deadline"); !deadline.empty()) {
     auto as_date = ParseDate("2000-" + deadline);  // a leap year, so 02-29 is accepted

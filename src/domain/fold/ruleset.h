@@ -62,6 +62,13 @@ struct Ruleset {
   std::set<RevocationReason> void_on_revocation;
   std::set<Tier> national_tiers;
   int report_deadline_mmdd = 331;  // the report for year Y is due on (Y+1)-MM-DD
+  // The grades an evaluation at a level may have; a level not here takes every grade. Without the
+  // param: POLICY.md's (the regional scale 优秀/合格/不合格 has no good).
+  std::map<Level, std::set<Grade>> grade_scales = DefaultGradeScales();
+
+  // Whether an evaluation at `level` may be graded `grade`.
+  bool OnScale(Level level, Grade grade) const;
+  static std::map<Level, std::set<Grade>> DefaultGradeScales();
   std::map<std::string, AssessmentModel, std::less<>>
       classes;  // by class id, e.g. "incubator_comprehensive"
 

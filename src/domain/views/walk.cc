@@ -20,6 +20,19 @@ std::optional<Breach> Broken(const Fact& f, std::string_view invariant, std::str
                 std::move(values)};
 }
 
+// "excellent, pass or fail": the grades of `level`'s scale.
+std::string ScaleText(const Ruleset& rs, Level level) {
+  std::vector<std::string> grades;
+  for (Grade g : {Grade::kExcellent, Grade::kGood, Grade::kPass, Grade::kFail}) {
+    if (rs.OnScale(level, g)) grades.emplace_back(Name(g));
+  }
+  std::string text;
+  for (std::size_t i = 0; i < grades.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == grades.size() ? " or " : ", ") + grades[i];
+  }
+  return std::string(Name(level)) + " grades are " + text;
+}
+
 void Merge(const Profile& changes, Profile* p) {
   auto take = [](const auto& from, auto* to) {
     if (from) *to = from;
@@ -92,6 +105,19 @@ std::optional<Breach> Walk::JudgeBody(const Fact& f, const EvaluationRecorded& e
                   out_.carrier_id + " has not held level " + std::string(Name(e.level)) +
                       " on or before " + FormatDate(f.effective),
                   {}, {{"carrier_id", out_.carrier_id}, {"level", Name(e.level)}});
+  }
+  // The scale of the ruleset in force on the evaluation's date (POLICY.md's before any was).
+  static const Ruleset kPolicyScales;
+  const Ruleset* rs = policy_->InForce(f.effective);
+  const Ruleset& scales = rs ? *rs : kPolicyScales;
+  if (!scales.OnScale(e.level, e.grade)) {
+    return Broken(
+        f, "grade_on_scale",
+        "a " + std::string(Name(e.level)) + " evaluation cannot be graded " +
+            std::string(Name(e.grade)) + " (" +
+            (rs ? "ruleset " + rs->id : std::string("POLICY.md")) + ": " +
+            ScaleText(scales, e.level) + ")",
+        {}, {{"carrier_id", out_.carrier_id}, {"level", Name(e.level)}, {"grade", Name(e.grade)}});
   }
   for (const Evaluation& earlier : out_.evaluations) {
     if (earlier.level == e.level && earlier.year == e.year) {
@@ -385,7 +411,7 @@ void Walk::On(const Fact& f, const FundEstablished& fund) {
 }
 void Walk::On(const Fact& f, const AnnualReportSubmitted& r) {
   auto& slot = out_.activity.reports[r.year];
-  if (f.seq > slot.first) slot = {f.seq, r.metrics};  // a later report supersedes
+  if (f.seq > slot.first) slot = {f.seq, r.metrics};                    // a later report supersedes
   out_.activity.first_reports.try_emplace(r.year, f.effective, f.seq);  // effective order
 }
 
