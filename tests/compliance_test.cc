@@ -52,6 +52,55 @@ TEST_CASE("no flag for brand output filed in advance", "[compliance]") {
   CHECK(FlagsNamed(f.Now(), "unfiled_brand_output").empty());
 }
 
+// Issue 24 (§3.2): a start quoting a filing made for another recipient passed unflagged.
+TEST_CASE("flag unfiled_brand_output: a start quoting another recipient's filing", "[compliance]") {
+  Provider f;
+  f.File("bf-1", "库伦旗众创空间", "2024-05-01");
+  auto start = f.Start("奈曼旗孵化基地", "2024-06-01", "bf-1");
+  auto flags = FlagsNamed(f.Now(), "unfiled_brand_output");
+  REQUIRE(flags.size() == 1);
+  CHECK(flags[0].seqs == std::vector<std::uint64_t>{start});
+  CHECK_THAT(
+      flags[0].detail,
+      Catch::Contains("it names filing bf-1, made for 库伦旗众创空间, not for 奈曼旗孵化基地"));
+  // A filing id that was never filed is named too.
+  f.Start("奈曼旗孵化基地", "2024-06-02", "bf-9");
+  CHECK_THAT(FlagsNamed(f.Now(), "unfiled_brand_output")[1].detail,
+             Catch::Contains("it names filing bf-9, which was not made before it"));
+}
+
+// A filed brand output should start as planned (the File helper plans 2024-06-01): not before,
+// and not more than brand_output_late_days (180 by default) after.
+TEST_CASE("flag brand_output_off_schedule: before its planned start, or long after",
+          "[compliance]") {
+  Provider f;
+  auto filing = f.File("bf-1", "库伦旗众创空间", "2024-05-01");
+  f.File("bf-2", "奈曼旗孵化基地", "2024-05-01");
+  f.File("bf-3", "开鲁县孵化基地", "2024-05-01");
+  auto early = f.Start("库伦旗众创空间", "2024-05-20", "bf-1");  // 12 days before
+  f.Start("奈曼旗孵化基地", "2024-11-28");                       // day 180: in time
+  f.Start("开鲁县孵化基地", "2024-11-29", "bf-3");               // day 181: late
+  auto flags = FlagsNamed(f.Now(), "brand_output_off_schedule");
+  REQUIRE(flags.size() == 2);
+  CHECK(flags[0].seqs == std::vector<std::uint64_t>{filing, early});
+  CHECK_THAT(flags[0].detail, Catch::Contains("12 days before the planned start 2024-06-01"));
+  CHECK_THAT(flags[1].detail,
+             Catch::Contains("181 days after the planned start 2024-06-01 of filing bf-3 "
+                             "(more than 180)"));
+  CHECK(FlagsNamed(f.Now(), "unfiled_brand_output").empty());
+  // The window is a ruleset parameter.
+  PolicyFixture strict({{"brand_output_late_days", 30}});
+  strict.Register("inc-1", "incubator", "comprehensive");
+  strict.Grant("inc-1", "national", "accredited", "2023-05-01");
+  strict.Ok("BrandOutputFiled", "carrier/inc-1",
+            R"({"filing_id":"bf-1","provider_id":"inc-1","recipient":{"name":"库伦旗众创空间"},)"
+            R"("service":"brand_output","planned_start":"2024-06-01"})",
+            "2024-05-01");
+  strict.Ok("BrandOutputStarted", "carrier/inc-1",
+            R"({"provider_id":"inc-1","recipient":{"name":"库伦旗众创空间"}})", "2024-07-15");
+  CHECK(FlagsNamed(strict.Now(), "brand_output_off_schedule").size() == 1);
+}
+
 TEST_CASE("flag disbursed_on_voided: a misconduct revocation recorded late", "[compliance]") {
   PolicyFixture f;
   f.Register("inc-1", "incubator", "comprehensive");
@@ -88,9 +137,9 @@ TEST_CASE("flag missing_annual_report after the deadline, for carriers registere
 TEST_CASE("a late annual report leaves late_annual_report, with the days late", "[compliance]") {
   PolicyFixture f;
   f.Register("inc-1", "incubator", "comprehensive", "2023-06-01");
-  auto late = f.Ok("AnnualReportSubmitted", "carrier/inc-1",
-                   R"({"carrier_id":"inc-1","year":2023,"metrics":{"incubated_firms":12}})",
-                   "2024-05-10");
+  auto late =
+      f.Ok("AnnualReportSubmitted", "carrier/inc-1",
+           R"({"carrier_id":"inc-1","year":2023,"metrics":{"incubated_firms":12}})", "2024-05-10");
   // Before the report came: missing; from its date on: late, for good, 40 days after 03-31.
   CHECK(FlagsNamed(f.At(std::nullopt, "2024-05-09"), "missing_annual_report").size() == 1);
   CHECK(FlagsNamed(f.At(std::nullopt, "2024-05-09"), "late_annual_report").empty());

@@ -62,6 +62,9 @@ struct Ruleset {
   std::set<RevocationReason> void_on_revocation;
   std::set<Tier> national_tiers;
   int report_deadline_mmdd = 331;  // the report for year Y is due on (Y+1)-MM-DD
+  // A brand output started more than this many days after its filing's planned_start is off
+  // schedule (as is one started before it).
+  int brand_output_late_days = 180;
   // The grades an evaluation at a level may have; a level not here takes every grade. Without the
   // param: POLICY.md's (the regional scale 优秀/合格/不合格 has no good).
   std::map<Level, std::set<Grade>> grade_scales = DefaultGradeScales();

@@ -378,25 +378,62 @@ void Walk::On(const Fact& f, const EvaluationRecorded& e) {
 }
 
 void Walk::On(const Fact& f, const BrandOutputFiled& b) {
-  filings_.emplace(b.filing_id, b.recipient_name);
+  filings_[b.filing_id] = Filing{b.recipient_name, b.planned_start, f.seq};
   out_.activity.filings.emplace_back(f.effective, b.filing_id);
 }
 
+// §3.2: brand output and management service to another entity are filed with the city S&T bureau
+// in advance (事先备案). A start is covered by the filing it names — made before it, for the same
+// recipient — or, naming none, by the provider's latest earlier filing for that recipient; and it
+// should begin as planned: not before the filing's planned_start, nor more than the ruleset's
+// brand_output_late_days after it.
 void Walk::On(const Fact& f, const BrandOutputStarted& s) {
-  bool filed = false;
+  const Filing* filing = nullptr;
+  std::string why_not = "no filing for " + s.recipient_name + " before it";
+  std::string filing_id;
   if (s.filing_id) {
-    filed = filings_.contains(*s.filing_id);
+    auto it = filings_.find(*s.filing_id);
+    if (it == filings_.end()) {
+      why_not = "it names filing " + *s.filing_id + ", which was not made before it";
+    } else if (it->second.recipient_name != s.recipient_name) {
+      why_not = "it names filing " + *s.filing_id + ", made for " + it->second.recipient_name +
+                ", not for " + s.recipient_name;
+    } else {
+      filing = &it->second;
+      filing_id = it->first;
+    }
   } else {
-    for (const auto& [id, recipient] : filings_) filed = filed || recipient == s.recipient_name;
+    for (const auto& [id, candidate] : filings_) {
+      if (candidate.recipient_name == s.recipient_name &&
+          (!filing || candidate.seq > filing->seq)) {
+        filing = &candidate;
+        filing_id = id;
+      }
+    }
   }
-  if (filed) return;
-  out_.activity.unfiled_starts.push_back(f.effective);
-  out_.flags.push_back(
-      Flag{out_.carrier_id,
-           "unfiled_brand_output",
-           YearOf(f.effective),
-           {f.seq},
-           "brand output to " + s.recipient_name + " started without an earlier filing (§3.2)"});
+  if (!filing) {
+    out_.activity.unfiled_starts.push_back(f.effective);
+    out_.flags.push_back(Flag{out_.carrier_id,
+                              "unfiled_brand_output",
+                              YearOf(f.effective),
+                              {f.seq},
+                              "brand output to " + s.recipient_name +
+                                  " started without an earlier filing (§3.2): " + why_not});
+    return;
+  }
+  const Ruleset* rs = policy_->InForce(f.effective);
+  const int late_days = rs ? rs->brand_output_late_days : Ruleset{}.brand_output_late_days;
+  const std::int64_t off = DaysBetween(filing->planned_start, f.effective);
+  if (off >= 0 && off <= late_days) return;
+  out_.flags.push_back(Flag{
+      out_.carrier_id,
+      "brand_output_off_schedule",
+      YearOf(f.effective),
+      {filing->seq, f.seq},
+      "brand output to " + s.recipient_name + " started on " + FormatDate(f.effective) + ", " +
+          (off < 0 ? std::to_string(-off) + " days before" : std::to_string(off) + " days after") +
+          " the planned start " + FormatDate(filing->planned_start) + " of filing " + filing_id +
+          (off < 0 ? "" : " (more than " + std::to_string(late_days) + ")")});
 }
 
 void Walk::On(const Fact& f, const BrokerWorkstationOpened& w) {

@@ -122,7 +122,12 @@ class Walk {
   // Rules that fired (or lapsed) for this carrier: rule id → the grant that fired it.
   std::map<std::string, std::uint64_t> spent_;
   std::map<std::string, Payout> payouts_;
-  std::map<std::string, std::string> filings_;     // filing id → recipient name
+  struct Filing {
+    std::string recipient_name;
+    Date planned_start = 0;
+    std::uint64_t seq = 0;
+  };
+  std::map<std::string, Filing> filings_;          // by filing id, those before the fact walked
   std::map<std::string, std::uint64_t> stations_;  // station id → the seq that opened it
   std::map<Level, std::uint64_t> first_grant_;     // level → the first grant of it (seq)
   std::map<Level, std::pair<std::uint64_t, Grade>> last_evaluation_;
