@@ -114,6 +114,33 @@ TEST_CASE("invariant level_held_or_held_before", "[invariants]") {
 
 // POLICY.md: national evaluations are graded 优秀/良好/合格/不合格, Inner Mongolia's regional ones
 // 优秀/合格/不合格 — a regional "good" was accepted (and the demo recorded many).
+// §2.2: a space built by a university is hosted by a university or research institute — a
+// university maker space hosted by a county was accepted.
+TEST_CASE("invariant category_fits_host: a university space has a university host",
+          "[invariants]") {
+  PolicyFixture f;
+  auto space = [](const std::string& host) {
+    return R"({"carrier_id":"ms-1","name":"高校众创空间","kind":"maker_space",)"
+           R"("category":"university","host_type":")" +
+           host + R"(","county":"horqin"})";
+  };
+  auto refused = f.Try("CarrierRegistered", "carrier/ms-1", space("county"), "2023-05-01");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().details().at("invariant") == "category_fits_host");
+  CHECK_THAT(refused.status().message(), Catch::Contains("host_type university_institute"));
+  f.Ok("CarrierRegistered", "carrier/ms-1", space("university_institute"), "2023-05-01");
+  // An amendment may not break it either way, and may change both together.
+  auto amend = [&](const std::string& changes) {
+    return f.Try("CarrierProfileAmended", "carrier/ms-1",
+                 R"({"carrier_id":"ms-1","changes":)" + changes + "}", "2023-06-01");
+  };
+  CHECK(amend(R"({"host_type":"leading_enterprise"})").status().details().at("invariant") ==
+        "category_fits_host");
+  CHECK(amend(R"({"category":"social","host_type":"leading_enterprise"})").ok());
+  CHECK(amend(R"({"category":"university"})").status().details().at("invariant") ==
+        "category_fits_host");
+}
+
 TEST_CASE("invariant grade_on_scale: the ruleset's scale per level", "[invariants]") {
   Incubator f;
   RequireViolation(f, "grade_on_scale", [&] {

@@ -46,8 +46,9 @@ std::uint64_t PolicyFixture::Register(const std::string& id, const std::string& 
                                       const std::string& category, const std::string& date) {
   return Ok("CarrierRegistered", "carrier/" + id,
             R"({"carrier_id":")" + id + R"(","name":"载体)" + id + R"(","kind":")" + kind +
-                R"(","category":")" + category +
-                R"(","host_type":"other","county":"horqin","area_m2":5000})",
+                R"(","category":")" + category + R"(","host_type":")" +
+                (category == "university" ? "university_institute" : "other") +
+                R"(","county":"horqin","area_m2":5000})",
             date);
 }
 

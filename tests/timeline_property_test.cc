@@ -712,9 +712,13 @@ class Session {
   bj::object Data(const Command& c, const Fact& f) const {
     const std::string carrier_id = f.carrier();
     if (f.type == "CarrierRegistered") {
-      return {{"carrier_id", carrier_id}, {"name", "载体" + carrier_id},
-              {"kind", f.kind},           {"category", SpecOf(c.carrier).category},
-              {"host_type", "other"},     {"county", "horqin"}};
+      return {{"carrier_id", carrier_id},
+              {"name", "载体" + carrier_id},
+              {"kind", f.kind},
+              {"category", SpecOf(c.carrier).category},
+              {"host_type",
+               SpecOf(c.carrier).category == "university" ? "university_institute" : "other"},
+              {"county", "horqin"}};
     }
     if (f.type == "AccreditationGranted") {
       return {{"carrier_id", carrier_id},

@@ -130,6 +130,17 @@ Status CheckRetraction(const bj::object& data, const StreamFacts* stream, std::s
   return CheckRecoveredStaysCovered(*stream, *fact);
 }
 
+// §2.2 / POLICY.md: a maker space or 星创天地 of category `university` (高校建设) is built by a
+// university or research institute — its host_type is university_institute.
+Status CheckCategoryFitsHost(const std::string& category, const std::string& host_type) {
+  if (category != "university" || host_type == "university_institute") return Status::Ok();
+  return Violation("category_fits_host",
+                   "a space built by a university (category university) has host_type "
+                   "university_institute, not " +
+                       host_type,
+                   {{"category", category}, {"host_type", host_type}});
+}
+
 // The invariants of a command on a registered carrier's stream that no place on the timeline
 // decides.
 Status CheckCarrierCommand(const AppendCommand& c, const FactBase& facts, const Walk& carrier) {
@@ -147,6 +158,10 @@ Status CheckCarrierCommand(const AppendCommand& c, const FactBase& facts, const 
                        "a " + std::string(Name(carrier.kind())) + " cannot be " + category,
                        {{"kind", Name(carrier.kind())}, {"category", category}});
     }
+    std::string host = changes ? TextField(changes->as_object(), "host_type") : "";
+    const Profile& now = carrier.profile();
+    return CheckCategoryFitsHost(category.empty() ? now.category.value_or("") : category,
+                                 host.empty() ? now.host_type.value_or("") : host);
   } else if (t == "BrandOutputFiled") {
     return CheckUnique(facts, "filing", TextField(d, "filing_id"));
   } else if (t == "BrokerWorkstationOpened") {
@@ -190,7 +205,7 @@ Status CheckPlaceless(const AppendCommand& c, const LiveState& live, const Walk*
           "stream " + c.stream + " already has " + std::to_string(stream->facts.size()) + " events",
           {{"stream", c.stream}}, {stream->facts.front().seq});
     }
-    return Status::Ok();
+    return CheckCategoryFitsHost(TextField(c.data, "category"), TextField(c.data, "host_type"));
   }
   bool registered = carrier && (carrier->registered() || c.type == "ClawbackRecovered");
   if (!registered) {

@@ -58,6 +58,8 @@ class Walk {
 
   bool registered() const { return out_.registered_seq != 0; }
   Kind kind() const { return out_.kind; }
+  // As registered, with the amendments taken so far.
+  const Profile& profile() const { return out_.profile; }
   // The effective date of the last fact taken (0 before the first): a fact dated on or after it,
   // with a higher seq, stands at the end of the timeline.
   Date last_effective() const { return last_effective_; }
