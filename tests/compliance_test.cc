@@ -101,6 +101,38 @@ TEST_CASE("flag brand_output_off_schedule: before its planned start, or long aft
   CHECK(FlagsNamed(strict.Now(), "brand_output_off_schedule").size() == 1);
 }
 
+// §4.2 从快从优兑现: nothing measured how fast money reached a carrier once it was owed.
+TEST_CASE("flag slow_payout: an award not paid in full within 90 days of becoming owed",
+          "[compliance]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive");
+  auto grant = f.Grant("inc-1", "regional", "accredited", "2024-01-10");  // R2, 500,000 yuan
+  f.Approve("inc-1", "p-1", "R2:inc-1", 30'000'000, "2024-02-01");
+  f.Disburse("inc-1", "p-1", "2024-02-10");
+  // Day 90 (2024-04-09) with 300,000 of 500,000 paid: not yet slow; day 91: slow.
+  CHECK(FlagsNamed(f.At(std::nullopt, "2024-04-09"), "slow_payout").empty());
+  auto open = FlagsNamed(f.At(std::nullopt, "2024-04-10"), "slow_payout");
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].seqs == std::vector<std::uint64_t>{grant});
+  CHECK(open[0].year == 2024);
+  CHECK_THAT(open[0].detail, Catch::Contains("R2:inc-1 is not paid in full 91 days after it was "
+                                             "owed on 2024-01-10: 300000.00 of 500000.00 yuan"));
+  // Paid in full on day 100: slow for good, with the days it took.
+  f.Approve("inc-1", "p-2", "R2:inc-1", 20'000'000, "2024-04-15");
+  auto last = f.Disburse("inc-1", "p-2", "2024-04-19");
+  auto paid = FlagsNamed(f.At(std::nullopt, "2025-01-01"), "slow_payout");
+  REQUIRE(paid.size() == 1);
+  CHECK(paid[0].seqs == std::vector<std::uint64_t>{grant, last});
+  CHECK_THAT(paid[0].detail, Catch::Contains("paid in full on 2024-04-19, 100 days after"));
+  // In time: no flag; and the target is a ruleset parameter.
+  PolicyFixture patient({{"payout_target_days", 120}});
+  patient.Register("inc-1", "incubator", "comprehensive");
+  patient.Grant("inc-1", "regional", "accredited", "2024-01-10");
+  patient.Approve("inc-1", "p-1", "R2:inc-1", 50'000'000, "2024-04-15");
+  patient.Disburse("inc-1", "p-1", "2024-04-19");
+  CHECK(FlagsNamed(patient.At(std::nullopt, "2025-01-01"), "slow_payout").empty());
+}
+
 TEST_CASE("flag disbursed_on_voided: a misconduct revocation recorded late", "[compliance]") {
   PolicyFixture f;
   f.Register("inc-1", "incubator", "comprehensive");

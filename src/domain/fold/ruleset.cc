@@ -157,6 +157,9 @@ StatusOr<Ruleset> ParseRuleset(const bj::object& data, std::uint64_t seq) {
   if (const bj::value* days = params.if_contains("brand_output_late_days")) {
     rs.brand_output_late_days = static_cast<int>(days->to_number<std::int64_t>());
   }
+  if (const bj::value* days = params.if_contains("payout_target_days")) {
+    rs.payout_target_days = static_cast<int>(days->to_number<std::int64_t>());
+  }
   if (const bj::value* scales = params.if_contains("grade_scales")) {
     rs.grade_scales.clear();
     for (const auto& [level_name, grades] : scales->as_object()) {

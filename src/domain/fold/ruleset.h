@@ -65,6 +65,8 @@ struct Ruleset {
   // A brand output started more than this many days after its filing's planned_start is off
   // schedule (as is one started before it).
   int brand_output_late_days = 180;
+  // An active award not paid in full within this many days of becoming owed is slow (§4.2).
+  int payout_target_days = 90;
   // The grades an evaluation at a level may have; a level not here takes every grade. Without the
   // param: POLICY.md's (the regional scale 优秀/合格/不合格 has no good).
   std::map<Level, std::set<Grade>> grade_scales = DefaultGradeScales();

@@ -20,6 +20,13 @@ std::optional<Breach> Broken(const Fact& f, std::string_view invariant, std::str
                 std::move(values)};
 }
 
+// "400000.00": fen as yuan to the fen.
+std::string YuanText(std::int64_t fen) {
+  char cents[4];
+  std::snprintf(cents, sizeof cents, "%02d", static_cast<int>(fen % 100));
+  return std::to_string(fen / 100) + "." + cents;
+}
+
 // "excellent, pass or fail": the grades of `level`'s scale.
 std::string ScaleText(const Ruleset& rs, Level level) {
   std::vector<std::string> grades;
@@ -262,6 +269,7 @@ CarrierOutcome Walk::Finish(std::map<std::string, Entitlement> ents, Date today)
              "failed two evaluations in a row at level " + std::string(Name(level))});
   }
   FlagMissingReports(today);
+  FlagSlowPayouts(today);
   std::stable_sort(out_.flags.begin(), out_.flags.end(), [](const Flag& a, const Flag& b) {
     return std::tie(a.flag, a.year, a.seqs) < std::tie(b.flag, b.year, b.seqs);
   });
@@ -566,6 +574,52 @@ void Walk::Void(Entitlement* e, const Fact& f, std::string reason) {
 const Rule* Walk::RuleOf(const Entitlement& e) const {
   auto it = rules_.find(e.id);
   return it == rules_.end() ? nullptr : it->second;
+}
+
+// §4.2 从快从优兑现: an active award is to be paid in full within the ruleset's payout_target_days
+// of becoming owed (the day it became active: its trigger, or for R5/R6 the excellent evaluation).
+// Flagged when it took longer, or when it is still not paid in full past the target on `today`.
+void Walk::FlagSlowPayouts(Date today) {
+  for (const Entitlement& e : out_.entitlements) {
+    if (!e.derived || e.status != kActive || e.amount_fen <= 0) continue;
+    Date owed_on = e.triggered_on;
+    for (const StatusChange& change : e.history) {
+      if (change.status == kActive) owed_on = change.date;
+    }
+    std::vector<std::pair<Date, std::uint64_t>> paid;  // (disbursed on, seq) of its payouts
+    std::map<std::uint64_t, std::int64_t> amounts;
+    for (const Payout& p : out_.payouts) {
+      if (p.entitlement_id != e.id || p.disbursed_seq == 0) continue;
+      paid.emplace_back(p.disbursed_on, p.disbursed_seq);
+      amounts[p.disbursed_seq] = p.amount_fen;
+    }
+    std::sort(paid.begin(), paid.end());
+    std::int64_t sum = 0;
+    std::optional<std::pair<Date, std::uint64_t>> full;
+    for (const auto& [on, seq] : paid) {
+      sum += amounts[seq];
+      if (sum >= e.amount_fen) {
+        full = std::make_pair(on, seq);
+        break;
+      }
+    }
+    const Ruleset* rs = policy_->InForce(owed_on);
+    const int target = rs ? rs->payout_target_days : Ruleset{}.payout_target_days;
+    const std::int64_t days = DaysBetween(owed_on, full ? full->first : today);
+    if (days <= target) continue;
+    std::vector<std::uint64_t> seqs = e.seqs;
+    if (full) seqs.push_back(full->second);
+    const std::string target_text = " (target " + std::to_string(target) + " days, §4.2)";
+    out_.flags.push_back(Flag{
+        out_.carrier_id, "slow_payout", YearOf(owed_on), std::move(seqs),
+        full
+            ? e.id + " was paid in full on " + FormatDate(full->first) + ", " +
+                  std::to_string(days) + " days after it was owed on " + FormatDate(owed_on) +
+                  target_text
+            : e.id + " is not paid in full " + std::to_string(days) +
+                  " days after it was owed on " + FormatDate(owed_on) + ": " + YuanText(sum) + " of " +
+                  YuanText(e.amount_fen) + " yuan disbursed" + target_text});
+  }
 }
 
 // A report for year Y is due by (Y+1)-MM-DD (the report_deadline of the ruleset in force at the

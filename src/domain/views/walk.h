@@ -112,6 +112,7 @@ class Walk {
   void Void(Entitlement* e, const Fact& f, std::string reason);
   const Rule* RuleOf(const Entitlement& e) const;
   void FlagMissingReports(Date today);
+  void FlagSlowPayouts(Date today);
 
   const Policy* policy_;
   bool keep_declines_;
