@@ -150,6 +150,14 @@ TEST_CASE("replay: as of an instant is as of the last event recorded by then", "
   CHECK(*ledger->LastSeqRecordedBy(0) == 0);
 }
 
+// Signs `checkpoint` with `key` and keeps it in the store (its root is right, so it is kept: the
+// store checks roots and signatures, not projections).
+void KeepSigned(Ledger& ledger, const Checkpoint& checkpoint, const note::SigningKey& key) {
+  REQUIRE(
+      ledger.AddCheckpoint(*note::Sign(FormatCheckpoint(checkpoint), key), note::VerifierOf(key))
+          .ok());
+}
+
 TEST_CASE("replay: compares the state signed in kept checkpoints with the state it rebuilds",
           "[replay][note]") {
   TempDir dir;
@@ -173,10 +181,7 @@ TEST_CASE("replay: compares the state signed in kept checkpoints with the state 
           line = "state entitlements " + std::string(64, '0');
         }
       }
-      REQUIRE(
-          ledger
-              ->AddCheckpoint(*note::Sign(FormatCheckpoint(checkpoint), key), note::VerifierOf(key))
-              .ok());
+      KeepSigned(*ledger, checkpoint, key);
     }
   }
   auto ledger = OpenReadOnly(path);
@@ -227,10 +232,7 @@ TEST_CASE("replay: a state of another derivation is told apart, not called a mis
       checkpoint.extensions = {"state carriers " + std::string(64, '1')};
       if (size == head - 10)
         checkpoint.extensions.insert(checkpoint.extensions.begin(), "state derivation 1");
-      REQUIRE(
-          ledger
-              ->AddCheckpoint(*note::Sign(FormatCheckpoint(checkpoint), key), note::VerifierOf(key))
-              .ok());
+      KeepSigned(*ledger, checkpoint, key);
     }
   }
   auto ledger = OpenReadOnly(path);
