@@ -563,6 +563,52 @@ std::vector<ReportFlag> Model::ReportFlags(const std::string& carrier_id,
   return flags;
 }
 
+std::vector<SlowPayout> Model::SlowPayouts(const std::string& carrier_id,
+                                           const std::string& today) const {
+  auto days = [](const std::string& date) {  // "YYYY-MM-DD" as days since 1970-01-01
+    const int y = std::stoi(date.substr(0, 4));
+    const unsigned m = std::stoul(date.substr(5, 2)), d = std::stoul(date.substr(8, 2));
+    return std::chrono::sys_days(std::chrono::year(y) / m / d).time_since_epoch().count();
+  };
+  CarrierState s;
+  s.carrier_id = carrier_id;
+  std::map<std::string, std::string> owed_on;  // award → the date it became active
+  std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>> paid;  // date, fen
+  for (const Fact* f : Timeline(facts_, carrier_id)) {
+    if (f->effective_date > today) continue;
+    std::map<std::string, std::string> before;
+    for (const auto& [id, award] : s.awards) before[id] = award.status;
+    if (f->type == "PayoutDisbursed") {
+      auto it = s.payouts.find(f->id);
+      if (it != s.payouts.end() && !it->second.disbursed) {
+        paid[it->second.entitlement_id].emplace_back(f->effective_date, it->second.amount_fen);
+      }
+    }
+    Apply(s, *f);
+    for (const auto& [id, award] : s.awards) {
+      if (award.status == "active" && before[id] != "active") owed_on[id] = f->effective_date;
+    }
+  }
+  std::vector<SlowPayout> slow;
+  for (const auto& [id, award] : s.awards) {
+    if (award.status != "active" || award.amount_fen <= 0) continue;
+    auto payments = paid[id];
+    std::sort(payments.begin(), payments.end());
+    std::int64_t sum = 0;
+    std::string full;
+    for (const auto& [date, fen] : payments) {
+      sum += fen;
+      if (sum >= award.amount_fen) {
+        full = date;
+        break;
+      }
+    }
+    const long took = days(full.empty() ? today : full) - days(owed_on[id]);
+    if (took > 90) slow.push_back({id, took, !full.empty()});
+  }
+  return slow;
+}
+
 std::string Model::KindOf(const std::string& carrier_id) const {
   for (const Fact* f : Timeline(facts_, carrier_id)) {
     if (f->type == "CarrierRegistered") return f->kind;

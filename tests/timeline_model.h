@@ -76,6 +76,14 @@ struct ReportFlag {
   auto operator<=>(const ReportFlag&) const = default;
 };
 
+// A slow payout (issue 24, §4.2): an active award not paid in full within 90 days of becoming owed.
+struct SlowPayout {
+  std::string entitlement_id;
+  long days = 0;  // to the payment in full, or to `today` while not paid in full
+  bool paid_in_full = false;
+  auto operator<=>(const SlowPayout&) const = default;
+};
+
 // The recorded history of one store, as far as the model knows it (the store's other events —
 // the ruleset activation — are the default ruleset and nothing else).
 class Model {
@@ -111,6 +119,12 @@ class Model {
   // carrier registered by the end of Y once the ruleset is in force at the end of Y; missing while
   // none has come after the deadline, late (with the days) once the first came after it.
   std::vector<ReportFlag> ReportFlags(const std::string& carrier_id,
+                                      const std::string& today) const;
+  // The slow payouts of `carrier_id` on the day `today` (facts effective on or before it): each
+  // award active at the end of that timeline, owed since it became active (its grant, or for R5/R6
+  // the excellent evaluation), whose disbursements (in date order) reached its amount more than 90
+  // days after, or had not by `today` when that is more than 90 days after.
+  std::vector<SlowPayout> SlowPayouts(const std::string& carrier_id,
                                       const std::string& today) const;
   // The carrier's kind as registered ("" when its registration is retracted or missing).
   std::string KindOf(const std::string& carrier_id) const;

@@ -1078,6 +1078,64 @@ TEST_CASE("timeline: annual-report flags on any day are the reference model's",
   });
 }
 
+// Where the slow payouts of the history's carriers on `today` differ from the model's: "" if
+// nowhere. The days are read from the flag's detail.
+std::string SlowPayoutsProblem(const Session& session, const domain::Projection& p,
+                               const std::string& today) {
+  std::map<std::string, std::vector<model::SlowPayout>> store;
+  static const std::regex kSlow(
+      "^([A-Z0-9]+:[^ ]+) (was paid in full on [0-9-]+, |is not paid in "
+      "full )([0-9]+) days after");
+  for (const auto& value : View(p, "compliance")) {
+    const bj::object& row = value.as_object();
+    const std::string carrier = StrAt(row, "carrier_id");
+    if (!session.Mine(carrier) || StrAt(row, "flag") != "slow_payout") continue;
+    std::smatch m;
+    const std::string detail = StrAt(row, "detail");
+    RC_ASSERT(std::regex_search(detail, m, kSlow));
+    store[carrier].push_back(
+        {m[1], std::stol(m[3]), std::string(m[2]).starts_with("was paid in full")});
+  }
+  std::ostringstream problems;
+  for (std::size_t i = 0; i < session.carrier_count(); ++i) {
+    const std::string carrier = session.CarrierId(static_cast<int>(i));
+    std::vector<model::SlowPayout> want = session.recorded().SlowPayouts(carrier, today);
+    std::vector<model::SlowPayout> have = store[carrier];
+    std::sort(want.begin(), want.end());
+    std::sort(have.begin(), have.end());
+    if (want == have) continue;
+    auto list = [](const std::vector<model::SlowPayout>& slow) {
+      std::string text;
+      for (const auto& sp : slow) {
+        text += " " + sp.entitlement_id + "/" + std::to_string(sp.days) +
+                (sp.paid_in_full ? "/paid" : "/open");
+      }
+      return text.empty() ? std::string(" none") : text;
+    };
+    problems << "  " << carrier << " on " << today << ": store" << list(have) << "; model"
+             << list(want) << "\n";
+  }
+  return problems.str();
+}
+
+TEST_CASE("timeline: slow payouts on any day are the reference model's", "[property][compliance]") {
+  CloseStoreAtEnd close;
+  Prop("slow payouts", kHistoriesMoney, [] {
+    const History history = *GenHistory();
+    Session session(history);
+    session.Run(/*stop_at_disagreement=*/false);
+    const auto days = *gen::container<std::vector<std::string>>(
+        3, DateIn({{1, 2023}, {2, 2024}, {2, 2025}, {2, 2026}}));
+    for (const std::string& today : days) {
+      const std::string problem =
+          SlowPayoutsProblem(session, session.fixture().At(std::nullopt, today), today);
+      if (!problem.empty()) {
+        RC_FAIL("slow payouts differ from the model's:\n" + problem + "run:\n" + session.trace());
+      }
+    }
+  });
+}
+
 // Where explain's answer for every rule of every carrier of the history differs from the
 // model's: an entitlement, or the reasons it was declined (read::Explain, the full cut); "" if
 // none.
