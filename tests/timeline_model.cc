@@ -403,6 +403,8 @@ std::ostream& operator<<(std::ostream& os, const Fact& f) {
   if (!f.entitlement_id.empty()) os << " " << f.entitlement_id;
   if (f.amount_fen != 0) os << " amount=" << f.amount_fen;
   if (f.retracted_seq != 0) os << " retracts #" << f.retracted_seq;
+  if (!f.recipient.empty()) os << " to " << f.recipient;
+  if (!f.planned_start.empty()) os << " planned " << f.planned_start;
   os << " by " << f.actor;
   if (!f.os_user.empty()) os << " (OS user " << f.os_user << ")";
   return os;
@@ -607,6 +609,38 @@ std::vector<SlowPayout> Model::SlowPayouts(const std::string& carrier_id,
     if (took > 90) slow.push_back({id, took, !full.empty()});
   }
   return slow;
+}
+
+std::vector<BrandFlag> Model::BrandFlags(const std::string& carrier_id,
+                                         const std::string& today) const {
+  auto days = [](const std::string& date) {  // "YYYY-MM-DD" as days since 1970-01-01
+    const int y = std::stoi(date.substr(0, 4));
+    const unsigned m = std::stoul(date.substr(5, 2)), d = std::stoul(date.substr(8, 2));
+    return std::chrono::sys_days(std::chrono::year(y) / m / d).time_since_epoch().count();
+  };
+  std::vector<const Fact*> filed;  // the filings before the fact at hand
+  std::vector<BrandFlag> flags;
+  bool registered = false;  // a start before the registration is no provider's lapse
+  for (const Fact* f : Timeline(facts_, carrier_id)) {
+    if (f->effective_date > today) continue;
+    registered = registered || f->type == "CarrierRegistered";
+    if (f->type == "BrandOutputFiled") filed.push_back(f);
+    if (f->type != "BrandOutputStarted" || !registered) continue;
+    const Fact* cover = nullptr;
+    for (const Fact* filing : filed) {
+      const bool named = f->id.empty() || filing->id == f->id;
+      if (named && filing->recipient == f->recipient && (!cover || filing->seq > cover->seq)) {
+        cover = filing;
+      }
+    }
+    if (!cover) {
+      flags.push_back({"unfiled_brand_output", 0});
+      continue;
+    }
+    const long off = days(f->effective_date) - days(cover->planned_start);
+    if (off < 0 || off > 180) flags.push_back({"brand_output_off_schedule", off});
+  }
+  return flags;
 }
 
 std::string Model::KindOf(const std::string& carrier_id) const {

@@ -38,6 +38,8 @@ struct Fact {
   std::string entitlement_id;       // PayoutApproved, ClawbackRecovered
   std::int64_t amount_fen = 0;      // PayoutApproved, ClawbackRecovered
   std::uint64_t retracted_seq = 0;  // EventRetracted
+  std::string recipient;            // BrandOutputFiled / -Started: the recipient's name
+  std::string planned_start;        // BrandOutputFiled (YYYY-MM-DD); a start's filing is `id`
 
   // The carrier of a "carrier/<id>" stream ("" otherwise).
   std::string carrier() const;
@@ -84,6 +86,14 @@ struct SlowPayout {
   auto operator<=>(const SlowPayout&) const = default;
 };
 
+// A brand-output flag of one carrier (§3.2, issue 24): "unfiled_brand_output" (days 0) or
+// "brand_output_off_schedule" with the days from the filing's planned start (negative: before).
+struct BrandFlag {
+  std::string flag;
+  long days = 0;
+  auto operator<=>(const BrandFlag&) const = default;
+};
+
 // The recorded history of one store, as far as the model knows it (the store's other events —
 // the ruleset activation — are the default ruleset and nothing else).
 class Model {
@@ -126,6 +136,12 @@ class Model {
   // days after, or had not by `today` when that is more than 90 days after.
   std::vector<SlowPayout> SlowPayouts(const std::string& carrier_id,
                                       const std::string& today) const;
+  // The brand-output flags of `carrier_id` on the day `today` (only for starts after the carrier's
+  // registration on the timeline): a start is covered by the filing it
+  // names if that was filed before it (on the timeline) for the same recipient, or, naming none,
+  // by the latest recorded earlier filing for its recipient — else unfiled; a covered start before
+  // the filing's planned start or more than 180 days after it is off schedule.
+  std::vector<BrandFlag> BrandFlags(const std::string& carrier_id, const std::string& today) const;
   // The carrier's kind as registered ("" when its registration is retracted or missing).
   std::string KindOf(const std::string& carrier_id) const;
 

@@ -74,6 +74,7 @@ enum class Op {
   kClawback,
   kRetract,
   kFileBrandOutput,
+  kStartBrandOutput,
   kReport
 };
 
@@ -127,6 +128,7 @@ const char* Name(Op op) {
     case Op::kClawback: return "Clawback";
     case Op::kRetract: return "Retract";
     case Op::kFileBrandOutput: return "FileBrandOutput";
+    case Op::kStartBrandOutput: return "StartBrandOutput";
     case Op::kReport: return "Report";
   }
   return "?";
@@ -155,6 +157,7 @@ void showValue(const Command& c, std::ostream& os) {
     case Op::kDisburse: os << " payout=" << c.target << "#" << c.pick; break;
     case Op::kRetract: os << " event=" << c.target << "#" << c.pick; break;
     case Op::kFileBrandOutput: os << " filing=f" << c.pick; break;
+    case Op::kStartBrandOutput: os << " to " << c.target << " quoting f" << c.pick; break;
     case Op::kReport: os << " " << c.year; break;
   }
   if (c.who != 0) os << (c.who == 1 ? " (by the other money actor)" : " (by the clerk)");
@@ -363,7 +366,12 @@ rc::Gen<Command> GenCommand() {
                     set(&Command::target, gen::weightedElement<std::string>(
                                               {{30, "own"}, {1, "registration"}, {3, "foreign"}})),
                     set(&Command::pick, Pick()))},
-      {3, CommandOf(Op::kFileBrandOutput, set(&Command::pick, gen::inRange(0, 3)))},
+      {3,
+       CommandOf(Op::kFileBrandOutput, set(&Command::pick, gen::elementOf(std::vector{0, 1, 2})))},
+      // pick 3: quoting no filing
+      {3, CommandOf(Op::kStartBrandOutput,
+                    set(&Command::pick, gen::elementOf(std::vector{0, 1, 2, 3})),
+                    set(&Command::target, gen::elementOf(std::vector<std::string>{"甲", "乙"})))},
       {3, CommandOf(Op::kReport, set(&Command::year, Year(2019, 2026)))},
   });
 }
@@ -696,9 +704,16 @@ class Session {
         f.type = "EventRetracted";
         f.retracted_seq = RetractedSeqOf(c, f, m);
         break;
-      case Op::kFileBrandOutput:
+      case Op::kFileBrandOutput:  // f0 and f2 for 甲, f1 for 乙, each planned on its own date
         f.type = "BrandOutputFiled";
         f.id = Id("f" + std::to_string(c.pick));
+        f.recipient = c.pick == 1 ? "受援单位乙" : "受援单位甲";
+        f.planned_start = c.pick == 0 ? "2024-03-01" : c.pick == 1 ? "2025-01-01" : "2025-09-01";
+        break;
+      case Op::kStartBrandOutput:
+        f.type = "BrandOutputStarted";
+        f.id = c.pick == 3 ? "" : Id("f" + std::to_string(c.pick));
+        f.recipient = "受援单位" + c.target;
         break;
       case Op::kReport:
         f.type = "AnnualReportSubmitted";
@@ -749,9 +764,14 @@ class Session {
     if (f.type == "BrandOutputFiled") {
       return {{"filing_id", f.id},
               {"provider_id", carrier_id},
-              {"recipient", {{"name", "受援单位"}}},
+              {"recipient", {{"name", f.recipient}}},
               {"service", "brand_output"},
-              {"planned_start", "2025-01-01"}};
+              {"planned_start", f.planned_start}};
+    }
+    if (f.type == "BrandOutputStarted") {
+      bj::object start{{"provider_id", carrier_id}, {"recipient", {{"name", f.recipient}}}};
+      if (!f.id.empty()) start["filing_id"] = f.id;
+      return start;
     }
     return {{"carrier_id", carrier_id},  // AnnualReportSubmitted
             {"year", f.year},
@@ -1131,6 +1151,67 @@ TEST_CASE("timeline: slow payouts on any day are the reference model's", "[prope
           SlowPayoutsProblem(session, session.fixture().At(std::nullopt, today), today);
       if (!problem.empty()) {
         RC_FAIL("slow payouts differ from the model's:\n" + problem + "run:\n" + session.trace());
+      }
+    }
+  });
+}
+
+// Where the brand-output flags of the history's carriers on `today` differ from the model's: ""
+// if nowhere. The days of an off-schedule start are read from its detail.
+std::string BrandFlagsProblem(const Session& session, const domain::Projection& p,
+                              const std::string& today) {
+  std::map<std::string, std::vector<model::BrandFlag>> store;
+  static const std::regex kOff(", ([0-9]+) days (before|after) the planned start");
+  for (const auto& value : View(p, "compliance")) {
+    const bj::object& row = value.as_object();
+    const std::string carrier = StrAt(row, "carrier_id"), flag = StrAt(row, "flag");
+    if (!session.Mine(carrier) ||
+        (flag != "unfiled_brand_output" && flag != "brand_output_off_schedule")) {
+      continue;
+    }
+    long days = 0;
+    if (flag == "brand_output_off_schedule") {
+      std::smatch m;
+      const std::string detail = StrAt(row, "detail");
+      RC_ASSERT(std::regex_search(detail, m, kOff));
+      days = std::stol(m[1]) * (m[2] == "before" ? -1 : 1);
+    }
+    store[carrier].push_back({flag, days});
+  }
+  std::ostringstream problems;
+  for (std::size_t i = 0; i < session.carrier_count(); ++i) {
+    const std::string carrier = session.CarrierId(static_cast<int>(i));
+    std::vector<model::BrandFlag> want = session.recorded().BrandFlags(carrier, today);
+    std::vector<model::BrandFlag> have = store[carrier];
+    std::sort(want.begin(), want.end());
+    std::sort(have.begin(), have.end());
+    if (want == have) continue;
+    auto list = [](const std::vector<model::BrandFlag>& flags) {
+      std::string text;
+      for (const auto& b : flags) text += " " + b.flag + "/" + std::to_string(b.days);
+      return text.empty() ? std::string(" none") : text;
+    };
+    problems << "  " << carrier << " on " << today << ": store" << list(have) << "; model"
+             << list(want) << "\n";
+  }
+  return problems.str();
+}
+
+TEST_CASE("timeline: brand-output flags on any day are the reference model's",
+          "[property][compliance]") {
+  CloseStoreAtEnd close;
+  Prop("brand-output flags", kHistoriesMoney, [] {
+    const History history = *GenHistory();
+    Session session(history);
+    session.Run(/*stop_at_disagreement=*/false);
+    const auto days = *gen::container<std::vector<std::string>>(
+        3, DateIn({{1, 2023}, {2, 2024}, {2, 2025}, {2, 2026}}));
+    for (const std::string& today : days) {
+      const std::string problem =
+          BrandFlagsProblem(session, session.fixture().At(std::nullopt, today), today);
+      if (!problem.empty()) {
+        RC_FAIL("brand-output flags differ from the model's:\n" + problem + "run:\n" +
+                session.trace());
       }
     }
   });

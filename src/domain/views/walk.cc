@@ -396,6 +396,9 @@ void Walk::On(const Fact& f, const BrandOutputFiled& b) {
 // should begin as planned: not before the filing's planned_start, nor more than the ruleset's
 // brand_output_late_days after it.
 void Walk::On(const Fact& f, const BrandOutputStarted& s) {
+  // A start before the carrier's registration (or after one retracted) is a timeline conflict of
+  // its own (carrier_exists), not a provider's lapse: no brand-output flag.
+  if (!registered()) return;
   const Filing* filing = nullptr;
   std::string why_not = "no filing for " + s.recipient_name + " before it";
   std::string filing_id;
@@ -610,15 +613,14 @@ void Walk::FlagSlowPayouts(Date today) {
     std::vector<std::uint64_t> seqs = e.seqs;
     if (full) seqs.push_back(full->second);
     const std::string target_text = " (target " + std::to_string(target) + " days, §4.2)";
-    out_.flags.push_back(Flag{
-        out_.carrier_id, "slow_payout", YearOf(owed_on), std::move(seqs),
-        full
-            ? e.id + " was paid in full on " + FormatDate(full->first) + ", " +
-                  std::to_string(days) + " days after it was owed on " + FormatDate(owed_on) +
-                  target_text
-            : e.id + " is not paid in full " + std::to_string(days) +
-                  " days after it was owed on " + FormatDate(owed_on) + ": " + YuanText(sum) + " of " +
-                  YuanText(e.amount_fen) + " yuan disbursed" + target_text});
+    out_.flags.push_back(
+        Flag{out_.carrier_id, "slow_payout", YearOf(owed_on), std::move(seqs),
+             full ? e.id + " was paid in full on " + FormatDate(full->first) + ", " +
+                        std::to_string(days) + " days after it was owed on " + FormatDate(owed_on) +
+                        target_text
+                  : e.id + " is not paid in full " + std::to_string(days) +
+                        " days after it was owed on " + FormatDate(owed_on) + ": " + YuanText(sum) +
+                        " of " + YuanText(e.amount_fen) + " yuan disbursed" + target_text});
   }
 }
 
