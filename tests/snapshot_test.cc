@@ -8,6 +8,7 @@
 #include "demo/history.h"
 #include "domain/checks/policy_rules.h"
 #include "ledger/format.h"
+#include "policy_fixture.h"
 #include "replay/check.h"
 #include "replay/replay.h"
 #include "test_util.h"
@@ -79,6 +80,27 @@ TEST_CASE("snapshot: a fact base survives its archive and folds on from it", "[s
   std::string bytes = half->facts->Save();
   CHECK(domain::FactBase::Load(bytes.substr(0, bytes.size() / 2)).status().code() ==
         Code::kCorruption);
+}
+
+// Every parameter of a ruleset survives the archive: a fold from a snapshot that lost one would
+// judge and derive with the default (the server and exports would then differ from a replay).
+TEST_CASE("snapshot: a ruleset's params survive the archive", "[snapshot]") {
+  testing::PolicyFixture f({{"payout_target_days", 30},
+                            {"brand_output_late_days", 10},
+                            {"report_deadline", "06-30"},
+                            {"grade_scales", {{"national", {"excellent", "pass"}}}}});
+  auto folded = replay::Fold(*f.ledger, f.ledger->head().seq, replay::Path::kFromStart);
+  REQUIRE(folded.ok());
+  auto loaded = domain::FactBase::Load(folded->facts->Save());
+  REQUIRE(loaded.ok());
+  REQUIRE((*loaded)->policy().rulesets.size() == 1);
+  const domain::Ruleset& rs = (*loaded)->policy().rulesets.begin()->second;
+  CHECK(rs.payout_target_days == 30);
+  CHECK(rs.brand_output_late_days == 10);
+  CHECK(rs.report_deadline_mmdd == 630);
+  CHECK(rs.grade_scales == folded->facts->policy().rulesets.begin()->second.grade_scales);
+  CHECK_FALSE(rs.OnScale(domain::Level::kNational, domain::Grade::kGood));
+  CHECK(rs.OnScale(domain::Level::kRegional, domain::Grade::kGood));  // not named: every grade
 }
 
 TEST_CASE("snapshot: the fast path equals the path from event 1 at many random points",

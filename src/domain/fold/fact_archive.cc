@@ -126,7 +126,8 @@ void serialize(Archive& a, AssessmentModel& m) {
 template <class Archive>
 void serialize(Archive& a, Ruleset& r) {
   a(r.seq, r.id, r.title, r.effective_from, r.rules, r.upgrade, r.void_on_revocation,
-    r.national_tiers, r.report_deadline_mmdd, r.classes);
+    r.national_tiers, r.report_deadline_mmdd, r.brand_output_late_days, r.payout_target_days,
+    r.grade_scales, r.classes);
 }
 template <class Archive>
 void serialize(Archive& a, StreamFacts& s) {
