@@ -207,6 +207,11 @@ TEST_CASE("access: the access log skips cut-off lines and keeps the newest", "[s
   auto from = std::move(log->Answer({{"address", "10.0.0.4"}})).value();
   CHECK(from.at("matched") == 1);
   CHECK(log->Answer({{"failed", "yes"}}).status().code() == Code::kBadRequest);
+  // The cut-off line was ended: an entry recorded now is a line of its own, there after a restart.
+  log->Record(Login::Refused("10.0.0.9", "too many connections waiting to authenticate"));
+  log.reset();
+  auto again = std::move(AccessLog::Open(path, 3)).value();
+  CHECK(std::move(again->Answer({})).value().at("logins").at(0).at("address") == "10.0.0.9");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
@@ -106,14 +107,53 @@ StatusOr<std::unique_ptr<AccessLog>> AccessLog::Open(const std::string& path, st
     spdlog::warn("access log {}: skipped {} lines that are no entries (cut off by a crash?)", path,
                  skipped);
   }
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Status(Code::kUnavailable,
                   "cannot open the access log " + path + " for appending: " + std::strerror(errno));
   }
   auto log = std::unique_ptr<AccessLog>(new AccessLog(path, fd, keep));
   log->kept_ = std::move(kept);
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  log->written_ = static_cast<std::uint64_t>(std::max<off_t>(size, 0));
+  // A line a crash cut off is ended, so that the next entry is not glued onto it.
+  char last = '\n';
+  if (size > 0 && ::pread(fd, &last, 1, size - 1) == 1 && last != '\n') log->WriteLine("\n");
   return log;
+}
+
+void AccessLog::WriteLine(const std::string& line) {
+  std::size_t done = 0;
+  while (done < line.size()) {
+    ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      spdlog::warn("access log {}: a line was not written: {}", path_,
+                   n < 0 ? std::strerror(errno) : "no room");
+      return;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  written_ += line.size();
+}
+
+void AccessLog::RotateIfFull() {
+  if (written_ < kMaxFileBytes) return;
+  // The file so far becomes FILE.1 (the one before is dropped), and a new FILE is begun: the disk
+  // holds at most twice kMaxFileBytes however many connections are refused.
+  const std::string old = path_ + ".1";
+  int fresh = -1;
+  if (::rename(path_.c_str(), old.c_str()) == 0) {
+    fresh = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  }
+  if (fresh < 0) {
+    spdlog::warn("access log {}: not rotated: {}", path_, std::strerror(errno));
+    return;
+  }
+  ::close(fd_);
+  fd_ = fresh;
+  written_ = 0;
+  spdlog::info("access log {}: full, the earlier entries are in {}", path_, old);
 }
 
 AccessLog::~AccessLog() {
@@ -132,10 +172,9 @@ void AccessLog::Record(Login login) {
   }
   kept_.push_back(std::move(login));
   if (kept_.size() > keep_) kept_.pop_front();
-  // One write(2) of the whole line on an O_APPEND descriptor: lines never interleave.
-  if (fd_ >= 0 && ::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-    spdlog::warn("access log {}: a line was not written: {}", path_, std::strerror(errno));
-  }
+  if (fd_ < 0) return;
+  RotateIfFull();
+  WriteLine(line);  // under the lock: lines never interleave
 }
 
 StatusOr<bj::object> AccessLog::Answer(const bj::object& args) const {

@@ -8,8 +8,10 @@
 // every entry is also appended to it as one JSON line, and the file's newest entries are loaded at
 // start, so the answers reach back beyond a restart. The file is an operational log, not the
 // ledger: it is not hash-chained, and lines a crash cut off or that do not parse are skipped on
-// load (with a warning). A failed write is logged and the entry kept in memory: authentication
-// never waits on the disk's health.
+// load (with a warning; a cut-off last line is ended before anything is appended). A failed write
+// is logged and the entry kept in memory. The write is one small append under the log's lock, on
+// the thread that decided the login. The file is rotated at kMaxFileBytes (FILE.1 keeps the one
+// before), so refused connections cannot fill the disk.
 //
 // Thread-safe.
 #ifndef HATCHERY_SERVER_ACCESS_LOG_H_
@@ -49,6 +51,8 @@ struct Login {
 class AccessLog {
  public:
   static constexpr std::size_t kKeep = 10'000;
+  // Beyond this size the file is renamed FILE.1 and a new one begun (at most twice this on disk).
+  static constexpr std::uint64_t kMaxFileBytes = 64ull << 20;
 
   // An access log that appends to `path` (created with mode 0600 if missing) after loading its
   // newest `keep` entries; with an empty path, one in memory only. Errors: kUnavailable when the
@@ -69,8 +73,14 @@ class AccessLog {
   AccessLog(std::string path, int fd, std::size_t keep)
       : path_(std::move(path)), fd_(fd), keep_(keep) {}
 
+  // Appends `line` whole (short writes and EINTR retried), or logs why not. Under mu_.
+  void WriteLine(const std::string& line);
+  // Rotates the file once it holds kMaxFileBytes. Under mu_.
+  void RotateIfFull();
+
   const std::string path_;
-  const int fd_;  // -1: memory only
+  int fd_;                     // mu_; -1: memory only
+  std::uint64_t written_ = 0;  // mu_: the file's size
   const std::size_t keep_;
   mutable std::mutex mu_;
   std::deque<Login> kept_;                           // mu_, oldest first
