@@ -33,8 +33,13 @@ Status FoldNext(CheckedRecord& record, domain::FactBase* facts, EventChain* chai
 // Compares the state lines of `checkpoint` with those rebuilt at its size.
 CheckpointState CompareState(const domain::FactBase& facts, const Checkpoint& checkpoint) {
   CheckpointState state{checkpoint.size, true, true, ""};
-  if (int signed_by = domain::DerivationOf(checkpoint.extensions);
-      signed_by != domain::kDerivation) {
+  const int signed_by = domain::DerivationOf(checkpoint.extensions);
+  if (signed_by == 0) {
+    state.matches = false;
+    state.difference = "its \"state derivation\" line names no derivation this software knows";
+    return state;
+  }
+  if (signed_by != domain::kDerivation) {
     state.compared = false;
     state.difference = "its state was derived by derivation " + std::to_string(signed_by) +
                        ", this software's is " + std::to_string(domain::kDerivation) +

@@ -218,6 +218,8 @@ TEST_CASE("replay: a state of another derivation is told apart, not called a mis
   CHECK(domain::DerivationOf({"state carriers " + std::string(64, '0')}) == 1);
   CHECK(domain::DerivationOf({domain::DerivationLine()}) == domain::kDerivation);
   CHECK(domain::DerivationOf({"state derivation x"}) == 0);
+  CHECK(domain::DerivationOf({"state derivation 99"}) == 0);  // beyond this software's
+  CHECK(domain::DerivationOf({"state derivation 1", "state derivation 2"}) == 0);
   TempDir dir;
   std::string path = dir.Sub("s");
   REQUIRE(RunHatchery("demo --carriers 4 --data " + path).exit_code == 0);

@@ -495,8 +495,12 @@ class Verifier {
               std::to_string(manifest_.size) + " they are as of");
       return;
     }
-    if (int made_by = checkpoint_ ? domain::DerivationOf(checkpoint_->extensions) : 0;
-        checkpoint_ && made_by != domain::kDerivation) {
+    const int made_by = checkpoint_ ? domain::DerivationOf(checkpoint_->extensions) : 0;
+    if (checkpoint_ && made_by == 0) {
+      Problem("checkpoint.txt's \"state derivation\" line names no derivation this Hatchery knows");
+      return;
+    }
+    if (checkpoint_ && made_by != domain::kDerivation) {
       // Loud: an insider holding the key could name an older derivation to avoid the recompute.
       report_.warnings.push_back(
           "PROJECTIONS NOT RECOMPUTED: the bundle was derived by derivation " +

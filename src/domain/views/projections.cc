@@ -408,14 +408,18 @@ std::string DerivationLine() { return "state derivation " + std::to_string(kDeri
 
 int DerivationOf(const std::vector<std::string>& extension_lines) {
   constexpr std::string_view kPrefix = "state derivation ";
+  int found = 1, lines = 0;
   for (const std::string& line : extension_lines) {
     if (!line.starts_with(kPrefix)) continue;
     int version = 0;
     std::string_view digits = std::string_view(line).substr(kPrefix.size());
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
-    return ec == std::errc() && end == digits.data() + digits.size() && version > 0 ? version : 0;
+    const bool valid = ec == std::errc() && end == digits.data() + digits.size() && version > 0 &&
+                       version <= kDerivation;
+    found = valid ? version : 0;
+    if (++lines > 1 || !valid) return 0;
   }
-  return 1;
+  return found;
 }
 
 std::vector<std::string> StateLines(const Projection& projection) {

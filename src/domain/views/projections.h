@@ -94,7 +94,8 @@ inline constexpr int kDerivation = 2;
 // "state derivation <kDerivation>": the first state line of a checkpoint.
 std::string DerivationLine();
 // The derivation a checkpoint's extension lines name: 1 when none does (checkpoints signed before
-// the version was written), 0 when the line is malformed.
+// the version was written); 0 — no derivation that exists — when the line is malformed, names one
+// beyond kDerivation, or comes twice: such a state is a mismatch, never "not compared".
 int DerivationOf(const std::vector<std::string>& extension_lines);
 
 // A checkpoint's extension lines (checkpoint.h) for the state it covers: DerivationLine(), then
