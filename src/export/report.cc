@@ -373,8 +373,8 @@ class Report {
     for (const std::string& id : indicator_ids) {
       auto target = names_.targets.find(std::string(klass) + "/" + id);
       std::string name = NameOf(names_.indicators, id);
-      if (id.ends_with("_fen") && name.ends_with(" (fen)")) {
-        name.resize(name.size() - 6);
+      if (id.ends_with("_fen")) {  // shown in 万元, whatever unit the ruleset's name gives
+        if (name.ends_with(" (fen)")) name.resize(name.size() - 6);
         name += " (万元)";
       }
       headers.push_back(name + (target == names_.targets.end()
