@@ -629,9 +629,7 @@ std::vector<BrandFlag> Model::BrandFlags(const std::string& carrier_id,
     const Fact* cover = nullptr;
     for (const Fact* filing : filed) {
       const bool named = f->id.empty() || filing->id == f->id;
-      if (named && filing->recipient == f->recipient && (!cover || filing->seq > cover->seq)) {
-        cover = filing;
-      }
+      if (named && filing->recipient == f->recipient) cover = filing;  // the latest on the timeline
     }
     if (!cover) {
       flags.push_back({"unfiled_brand_output", 0});

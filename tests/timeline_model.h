@@ -139,8 +139,8 @@ class Model {
   // The brand-output flags of `carrier_id` on the day `today` (only for starts after the carrier's
   // registration on the timeline): a start is covered by the filing it
   // names if that was filed before it (on the timeline) for the same recipient, or, naming none,
-  // by the latest recorded earlier filing for its recipient — else unfiled; a covered start before
-  // the filing's planned start or more than 180 days after it is off schedule.
+  // by the latest earlier filing for its recipient on the timeline — else unfiled; a covered start
+  // before the filing's planned start or more than 180 days after it is off schedule.
   std::vector<BrandFlag> BrandFlags(const std::string& carrier_id, const std::string& today) const;
   // The carrier's kind as registered ("" when its registration is retracted or missing).
   std::string KindOf(const std::string& carrier_id) const;

@@ -386,15 +386,15 @@ void Walk::On(const Fact& f, const EvaluationRecorded& e) {
 }
 
 void Walk::On(const Fact& f, const BrandOutputFiled& b) {
-  filings_[b.filing_id] = Filing{b.recipient_name, b.planned_start, f.seq};
+  filings_[b.filing_id] = Filing{b.recipient_name, b.planned_start, f.effective, f.seq};
   out_.activity.filings.emplace_back(f.effective, b.filing_id);
 }
 
 // §3.2: brand output and management service to another entity are filed with the city S&T bureau
 // in advance (事先备案). A start is covered by the filing it names — made before it, for the same
-// recipient — or, naming none, by the provider's latest earlier filing for that recipient; and it
-// should begin as planned: not before the filing's planned_start, nor more than the ruleset's
-// brand_output_late_days after it.
+// recipient — or, naming none, by the provider's latest earlier filing for that recipient (on the
+// timeline); and it should begin as planned: not before the filing's planned_start, nor more than
+// the ruleset's brand_output_late_days after it.
 void Walk::On(const Fact& f, const BrandOutputStarted& s) {
   // A start before the carrier's registration (or after one retracted) is a timeline conflict of
   // its own (carrier_exists), not a provider's lapse: no brand-output flag.
@@ -416,7 +416,8 @@ void Walk::On(const Fact& f, const BrandOutputStarted& s) {
   } else {
     for (const auto& [id, candidate] : filings_) {
       if (candidate.recipient_name == s.recipient_name &&
-          (!filing || candidate.seq > filing->seq)) {
+          (!filing ||
+           std::tie(candidate.date, candidate.seq) > std::tie(filing->date, filing->seq))) {
         filing = &candidate;
         filing_id = id;
       }

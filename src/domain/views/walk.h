@@ -128,6 +128,7 @@ class Walk {
   struct Filing {
     std::string recipient_name;
     Date planned_start = 0;
+    Date date = 0;  // its effective date
     std::uint64_t seq = 0;
   };
   std::map<std::string, Filing> filings_;          // by filing id, those before the fact walked
