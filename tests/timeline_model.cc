@@ -11,6 +11,13 @@ namespace hatchery::testing::model {
 
 namespace {
 
+// "YYYY-MM-DD" as days since 1970-01-01.
+long DaysOf(const std::string& date) {
+  const int y = std::stoi(date.substr(0, 4));
+  const unsigned m = std::stoul(date.substr(5, 2)), d = std::stoul(date.substr(8, 2));
+  return std::chrono::sys_days(std::chrono::year(y) / m / d).time_since_epoch().count();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The money rules of TCB-2023-2 §3.1 with the default params (upgrade "full": every rule applies
 // in full; every national tier counts), POLICY.md "Money rules".
@@ -534,11 +541,6 @@ std::vector<EntitlementRow> Model::Entitlements(const std::string& carrier_id) c
 
 std::vector<ReportFlag> Model::ReportFlags(const std::string& carrier_id,
                                            const std::string& today) const {
-  auto days = [](const std::string& date) {  // "YYYY-MM-DD" as days since 1970-01-01
-    const int y = std::stoi(date.substr(0, 4));
-    const unsigned m = std::stoul(date.substr(5, 2)), d = std::stoul(date.substr(8, 2));
-    return std::chrono::sys_days(std::chrono::year(y) / m / d).time_since_epoch().count();
-  };
   std::string registered;
   std::map<int, std::string> first_report;  // year → the earliest date a report for it came
   for (const Fact* f : Timeline(facts_, carrier_id)) {
@@ -559,7 +561,7 @@ std::vector<ReportFlag> Model::ReportFlags(const std::string& carrier_id,
     if (report == first_report.end()) {
       flags.push_back({"missing_annual_report", year, 0});
     } else if (report->second > deadline) {
-      flags.push_back({"late_annual_report", year, days(report->second) - days(deadline)});
+      flags.push_back({"late_annual_report", year, DaysOf(report->second) - DaysOf(deadline)});
     }
   }
   return flags;
@@ -567,11 +569,6 @@ std::vector<ReportFlag> Model::ReportFlags(const std::string& carrier_id,
 
 std::vector<SlowPayout> Model::SlowPayouts(const std::string& carrier_id,
                                            const std::string& today) const {
-  auto days = [](const std::string& date) {  // "YYYY-MM-DD" as days since 1970-01-01
-    const int y = std::stoi(date.substr(0, 4));
-    const unsigned m = std::stoul(date.substr(5, 2)), d = std::stoul(date.substr(8, 2));
-    return std::chrono::sys_days(std::chrono::year(y) / m / d).time_since_epoch().count();
-  };
   CarrierState s;
   s.carrier_id = carrier_id;
   std::map<std::string, std::string> owed_on;  // award → the date it became active
@@ -605,7 +602,7 @@ std::vector<SlowPayout> Model::SlowPayouts(const std::string& carrier_id,
         break;
       }
     }
-    const long took = days(full.empty() ? today : full) - days(owed_on[id]);
+    const long took = DaysOf(full.empty() ? today : full) - DaysOf(owed_on[id]);
     if (took > 90) slow.push_back({id, took, !full.empty()});
   }
   return slow;
@@ -613,11 +610,6 @@ std::vector<SlowPayout> Model::SlowPayouts(const std::string& carrier_id,
 
 std::vector<BrandFlag> Model::BrandFlags(const std::string& carrier_id,
                                          const std::string& today) const {
-  auto days = [](const std::string& date) {  // "YYYY-MM-DD" as days since 1970-01-01
-    const int y = std::stoi(date.substr(0, 4));
-    const unsigned m = std::stoul(date.substr(5, 2)), d = std::stoul(date.substr(8, 2));
-    return std::chrono::sys_days(std::chrono::year(y) / m / d).time_since_epoch().count();
-  };
   std::vector<const Fact*> filed;  // the filings before the fact at hand
   std::vector<BrandFlag> flags;
   bool registered = false;  // a start before the registration is no provider's lapse
@@ -635,7 +627,7 @@ std::vector<BrandFlag> Model::BrandFlags(const std::string& carrier_id,
       flags.push_back({"unfiled_brand_output", 0});
       continue;
     }
-    const long off = days(f->effective_date) - days(cover->planned_start);
+    const long off = DaysOf(f->effective_date) - DaysOf(cover->planned_start);
     if (off < 0 || off > 180) flags.push_back({"brand_output_off_schedule", off});
   }
   return flags;

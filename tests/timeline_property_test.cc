@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -1039,182 +1040,131 @@ TEST_CASE("timeline: entitlement money at the full cut is the reference model's"
   });
 }
 
-// Where the annual-report flags of the history's carriers on `today` differ from the model's: ""
-// if nowhere. The days late are read from a late flag's detail ("…, 40 days after its deadline").
-std::string ReportFlagsProblem(const Session& session, const domain::Projection& p,
-                               const std::string& today) {
-  std::map<std::string, std::vector<model::ReportFlag>> store, expected;
-  static const std::regex kDaysLate(", ([0-9]+) days? after its deadline");
+// A kind of compliance flag the model derives too: how to read it from a store's row (nullopt:
+// not of this kind; the days are read from its detail), what the model says of a carrier on a
+// day, and how to show one.
+template <typename Flag>
+struct FlagKind {
+  std::function<std::optional<Flag>(const bj::object& row)> read;
+  std::function<std::vector<Flag>(const Model&, const std::string&, const std::string&)> model;
+  std::function<std::string(const Flag&)> show;
+};
+
+// Where the flags of `kind` of the history's carriers on `today` differ from the model's: "" if
+// nowhere.
+template <typename Flag>
+std::string FlagsProblem(const Session& session, const domain::Projection& p,
+                         const std::string& today, const FlagKind<Flag>& kind) {
+  std::map<std::string, std::vector<Flag>> store;
   for (const auto& value : View(p, "compliance")) {
     const bj::object& row = value.as_object();
-    const std::string flag = StrAt(row, "flag"), carrier = StrAt(row, "carrier_id");
-    if (!session.Mine(carrier) ||
-        (flag != "missing_annual_report" && flag != "late_annual_report")) {
-      continue;
-    }
-    std::smatch days;
-    const std::string detail = StrAt(row, "detail");
-    long late = std::regex_search(detail, days, kDaysLate) ? std::stol(days[1]) : 0;
-    store[carrier].push_back({flag, static_cast<int>(IntAt(row, "year")), late});
+    const std::string carrier = StrAt(row, "carrier_id");
+    if (!session.Mine(carrier)) continue;
+    if (std::optional<Flag> flag = kind.read(row)) store[carrier].push_back(std::move(*flag));
   }
   std::ostringstream problems;
   for (std::size_t i = 0; i < session.carrier_count(); ++i) {
     const std::string carrier = session.CarrierId(static_cast<int>(i));
-    std::vector<model::ReportFlag> want = session.recorded().ReportFlags(carrier, today);
-    std::vector<model::ReportFlag> have = store[carrier];
+    std::vector<Flag> want = kind.model(session.recorded(), carrier, today);
+    std::vector<Flag> have = store[carrier];
     std::sort(want.begin(), want.end());
     std::sort(have.begin(), have.end());
     if (want == have) continue;
-    auto list = [](const std::vector<model::ReportFlag>& flags) {
+    auto list = [&](const std::vector<Flag>& flags) {
       std::string text;
-      for (const auto& f : flags) {
-        text += " " + f.flag + "/" + std::to_string(f.year) + "/" + std::to_string(f.days_late);
-      }
+      for (const Flag& f : flags) text += " " + kind.show(f);
       return text.empty() ? std::string(" none") : text;
     };
     problems << "  " << carrier << " on " << today << ": store" << list(have) << "; model"
              << list(want) << "\n";
   }
   return problems.str();
+}
+
+// The property: on three days of each generated history, the store's flags of `kind` are the
+// model's.
+template <typename Flag>
+void FlagsOnAnyDay(const std::string& what, const FlagKind<Flag>& kind) {
+  CloseStoreAtEnd close;
+  Prop(what, kHistoriesMoney, [&] {
+    const History history = *GenHistory();
+    Session session(history);
+    session.Run(/*stop_at_disagreement=*/false);
+    const auto days = *gen::container<std::vector<std::string>>(
+        3, DateIn({{1, 2023}, {2, 2024}, {2, 2025}, {2, 2026}}));
+    for (const std::string& today : days) {
+      const std::string problem =
+          FlagsProblem(session, session.fixture().At(std::nullopt, today), today, kind);
+      if (!problem.empty()) {
+        RC_FAIL(what + " differ from the model's:\n" + problem + "run:\n" + session.trace());
+      }
+    }
+  });
+}
+
+// The first number `pattern` captures in `row`'s detail, signed by a second capture "before".
+long DaysIn(const bj::object& row, const std::regex& pattern) {
+  std::smatch m;
+  const std::string detail = StrAt(row, "detail");
+  RC_ASSERT(std::regex_search(detail, m, pattern));
+  return std::stol(m[1]) * (m.size() > 2 && m[2] == "before" ? -1 : 1);
 }
 
 TEST_CASE("timeline: annual-report flags on any day are the reference model's",
           "[property][compliance]") {
-  CloseStoreAtEnd close;
-  Prop("report flags", kHistoriesMoney, [] {
-    const History history = *GenHistory();
-    Session session(history);
-    session.Run(/*stop_at_disagreement=*/false);
-    const auto days = *gen::container<std::vector<std::string>>(
-        3, DateIn({{1, 2023}, {2, 2024}, {2, 2025}, {2, 2026}, {1, 2027}}));
-    for (const std::string& today : days) {
-      const std::string problem =
-          ReportFlagsProblem(session, session.fixture().At(std::nullopt, today), today);
-      if (!problem.empty()) {
-        RC_FAIL("annual-report flags differ from the model's:\n" + problem + "run:\n" +
-                session.trace());
-      }
-    }
-  });
-}
-
-// Where the slow payouts of the history's carriers on `today` differ from the model's: "" if
-// nowhere. The days are read from the flag's detail.
-std::string SlowPayoutsProblem(const Session& session, const domain::Projection& p,
-                               const std::string& today) {
-  std::map<std::string, std::vector<model::SlowPayout>> store;
-  static const std::regex kSlow(
-      "^([A-Z0-9]+:[^ ]+) (was paid in full on [0-9-]+, |is not paid in "
-      "full )([0-9]+) days after");
-  for (const auto& value : View(p, "compliance")) {
-    const bj::object& row = value.as_object();
-    const std::string carrier = StrAt(row, "carrier_id");
-    if (!session.Mine(carrier) || StrAt(row, "flag") != "slow_payout") continue;
-    std::smatch m;
-    const std::string detail = StrAt(row, "detail");
-    RC_ASSERT(std::regex_search(detail, m, kSlow));
-    store[carrier].push_back(
-        {m[1], std::stol(m[3]), std::string(m[2]).starts_with("was paid in full")});
-  }
-  std::ostringstream problems;
-  for (std::size_t i = 0; i < session.carrier_count(); ++i) {
-    const std::string carrier = session.CarrierId(static_cast<int>(i));
-    std::vector<model::SlowPayout> want = session.recorded().SlowPayouts(carrier, today);
-    std::vector<model::SlowPayout> have = store[carrier];
-    std::sort(want.begin(), want.end());
-    std::sort(have.begin(), have.end());
-    if (want == have) continue;
-    auto list = [](const std::vector<model::SlowPayout>& slow) {
-      std::string text;
-      for (const auto& sp : slow) {
-        text += " " + sp.entitlement_id + "/" + std::to_string(sp.days) +
-                (sp.paid_in_full ? "/paid" : "/open");
-      }
-      return text.empty() ? std::string(" none") : text;
-    };
-    problems << "  " << carrier << " on " << today << ": store" << list(have) << "; model"
-             << list(want) << "\n";
-  }
-  return problems.str();
+  static const std::regex kLate(", ([0-9]+) days? after its deadline");
+  FlagsOnAnyDay<model::ReportFlag>(
+      "annual-report flags",
+      {[](const bj::object& row) -> std::optional<model::ReportFlag> {
+         const std::string flag = StrAt(row, "flag");
+         if (flag != "missing_annual_report" && flag != "late_annual_report") return std::nullopt;
+         return model::ReportFlag{flag, static_cast<int>(IntAt(row, "year")),
+                                  flag == "late_annual_report" ? DaysIn(row, kLate) : 0};
+       },
+       [](const Model& m, const std::string& carrier, const std::string& today) {
+         return m.ReportFlags(carrier, today);
+       },
+       [](const model::ReportFlag& f) {
+         return f.flag + "/" + std::to_string(f.year) + "/" + std::to_string(f.days_late);
+       }});
 }
 
 TEST_CASE("timeline: slow payouts on any day are the reference model's", "[property][compliance]") {
-  CloseStoreAtEnd close;
-  Prop("slow payouts", kHistoriesMoney, [] {
-    const History history = *GenHistory();
-    Session session(history);
-    session.Run(/*stop_at_disagreement=*/false);
-    const auto days = *gen::container<std::vector<std::string>>(
-        3, DateIn({{1, 2023}, {2, 2024}, {2, 2025}, {2, 2026}}));
-    for (const std::string& today : days) {
-      const std::string problem =
-          SlowPayoutsProblem(session, session.fixture().At(std::nullopt, today), today);
-      if (!problem.empty()) {
-        RC_FAIL("slow payouts differ from the model's:\n" + problem + "run:\n" + session.trace());
-      }
-    }
-  });
-}
-
-// Where the brand-output flags of the history's carriers on `today` differ from the model's: ""
-// if nowhere. The days of an off-schedule start are read from its detail.
-std::string BrandFlagsProblem(const Session& session, const domain::Projection& p,
-                              const std::string& today) {
-  std::map<std::string, std::vector<model::BrandFlag>> store;
-  static const std::regex kOff(", ([0-9]+) days (before|after) the planned start");
-  for (const auto& value : View(p, "compliance")) {
-    const bj::object& row = value.as_object();
-    const std::string carrier = StrAt(row, "carrier_id"), flag = StrAt(row, "flag");
-    if (!session.Mine(carrier) ||
-        (flag != "unfiled_brand_output" && flag != "brand_output_off_schedule")) {
-      continue;
-    }
-    long days = 0;
-    if (flag == "brand_output_off_schedule") {
-      std::smatch m;
-      const std::string detail = StrAt(row, "detail");
-      RC_ASSERT(std::regex_search(detail, m, kOff));
-      days = std::stol(m[1]) * (m[2] == "before" ? -1 : 1);
-    }
-    store[carrier].push_back({flag, days});
-  }
-  std::ostringstream problems;
-  for (std::size_t i = 0; i < session.carrier_count(); ++i) {
-    const std::string carrier = session.CarrierId(static_cast<int>(i));
-    std::vector<model::BrandFlag> want = session.recorded().BrandFlags(carrier, today);
-    std::vector<model::BrandFlag> have = store[carrier];
-    std::sort(want.begin(), want.end());
-    std::sort(have.begin(), have.end());
-    if (want == have) continue;
-    auto list = [](const std::vector<model::BrandFlag>& flags) {
-      std::string text;
-      for (const auto& b : flags) text += " " + b.flag + "/" + std::to_string(b.days);
-      return text.empty() ? std::string(" none") : text;
-    };
-    problems << "  " << carrier << " on " << today << ": store" << list(have) << "; model"
-             << list(want) << "\n";
-  }
-  return problems.str();
+  static const std::regex kSlow(
+      "^[A-Z0-9]+:[^ ]+ (?:was paid in full on [0-9-]+, |is not paid in "
+      "full )([0-9]+) days after");
+  FlagsOnAnyDay<model::SlowPayout>(
+      "slow payouts", {[](const bj::object& row) -> std::optional<model::SlowPayout> {
+                         if (StrAt(row, "flag") != "slow_payout") return std::nullopt;
+                         const std::string detail = StrAt(row, "detail");
+                         return model::SlowPayout{
+                             detail.substr(0, detail.find(' ')), DaysIn(row, kSlow),
+                             detail.find(" was paid in full ") != std::string::npos};
+                       },
+                       [](const Model& m, const std::string& carrier, const std::string& today) {
+                         return m.SlowPayouts(carrier, today);
+                       },
+                       [](const model::SlowPayout& sp) {
+                         return sp.entitlement_id + "/" + std::to_string(sp.days) +
+                                (sp.paid_in_full ? "/paid" : "/open");
+                       }});
 }
 
 TEST_CASE("timeline: brand-output flags on any day are the reference model's",
           "[property][compliance]") {
-  CloseStoreAtEnd close;
-  Prop("brand-output flags", kHistoriesMoney, [] {
-    const History history = *GenHistory();
-    Session session(history);
-    session.Run(/*stop_at_disagreement=*/false);
-    const auto days = *gen::container<std::vector<std::string>>(
-        3, DateIn({{1, 2023}, {2, 2024}, {2, 2025}, {2, 2026}}));
-    for (const std::string& today : days) {
-      const std::string problem =
-          BrandFlagsProblem(session, session.fixture().At(std::nullopt, today), today);
-      if (!problem.empty()) {
-        RC_FAIL("brand-output flags differ from the model's:\n" + problem + "run:\n" +
-                session.trace());
-      }
-    }
-  });
+  static const std::regex kOff(", ([0-9]+) days (before|after) the planned start");
+  FlagsOnAnyDay<model::BrandFlag>(
+      "brand-output flags",
+      {[](const bj::object& row) -> std::optional<model::BrandFlag> {
+         const std::string flag = StrAt(row, "flag");
+         if (flag == "unfiled_brand_output") return model::BrandFlag{flag, 0};
+         if (flag != "brand_output_off_schedule") return std::nullopt;
+         return model::BrandFlag{flag, DaysIn(row, kOff)};
+       },
+       [](const Model& m, const std::string& carrier, const std::string& today) {
+         return m.BrandFlags(carrier, today);
+       },
+       [](const model::BrandFlag& b) { return b.flag + "/" + std::to_string(b.days); }});
 }
 
 // Where explain's answer for every rule of every carrier of the history differs from the
