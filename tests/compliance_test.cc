@@ -197,6 +197,14 @@ TEST_CASE("the report deadline is a ruleset parameter", "[compliance]") {
   f.Register("inc-1", "incubator", "comprehensive", "2023-06-01");
   CHECK(FlagsNamed(f.At(std::nullopt, "2024-06-30"), "missing_annual_report").empty());
   CHECK(FlagsNamed(f.At(std::nullopt, "2024-07-01"), "missing_annual_report").size() == 1);
+  // "02-29" is the last day of February: 2024-02-29, but 2025-02-28 (there is no 2025-02-29).
+  PolicyFixture leap({{"report_deadline", "02-29"}});
+  leap.Register("inc-1", "incubator", "comprehensive", "2023-06-01");
+  CHECK(FlagsNamed(leap.At(std::nullopt, "2024-02-29"), "missing_annual_report").empty());
+  CHECK(FlagsNamed(leap.At(std::nullopt, "2024-03-01"), "missing_annual_report").size() == 1);
+  auto flags = FlagsNamed(leap.At(std::nullopt, "2025-03-01"), "missing_annual_report");
+  REQUIRE(flags.size() == 2);
+  CHECK_THAT(flags[1].detail, Catch::Contains("by 2025-02-28"));
 }
 
 TEST_CASE("yearly indicators count the year's events and its latest annual report",

@@ -82,7 +82,9 @@ const Ruleset* Policy::InForce(Date date) const {
 
 Date Policy::ReportDeadline(int year) const {
   const Ruleset* rs = InForce(year * 10000 + 1231);
-  return (year + 1) * 10000 + (rs ? rs->report_deadline_mmdd : 331);
+  const int next = year + 1, mmdd = rs ? rs->report_deadline_mmdd : 331;
+  const bool leap = (next % 4 == 0 && next % 100 != 0) || next % 400 == 0;
+  return next * 10000 + (mmdd == 229 && !leap ? 228 : mmdd);  // "02-29" in a common year: 02-28
 }
 
 }  // namespace hatchery::domain
