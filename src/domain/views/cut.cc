@@ -80,9 +80,14 @@ const Ruleset* Policy::InForce(Date date) const {
   return in_force;
 }
 
+const Ruleset& Policy::ParamsOn(Date date) const {
+  static const Ruleset kDefaults;
+  const Ruleset* rs = InForce(date);
+  return rs ? *rs : kDefaults;
+}
+
 Date Policy::ReportDeadline(int year) const {
-  const Ruleset* rs = InForce(year * 10000 + 1231);
-  const int next = year + 1, mmdd = rs ? rs->report_deadline_mmdd : 331;
+  const int next = year + 1, mmdd = ParamsOn(year * 10000 + 1231).report_deadline_mmdd;
   const bool leap = (next % 4 == 0 && next % 100 != 0) || next % 400 == 0;
   return next * 10000 + (mmdd == 229 && !leap ? 228 : mmdd);  // "02-29" in a common year: 02-28
 }

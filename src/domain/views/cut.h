@@ -38,6 +38,9 @@ class Policy {
   Policy(const StreamFacts& policy_stream, const Cut& cut);
   // The ruleset in force on `date`: the last one whose effective_from is on or before it.
   const Ruleset* InForce(Date date) const;
+  // The parameters that hold on `date`: those of the ruleset in force, or, before any, the
+  // defaults (a default-constructed Ruleset: POLICY.md's grade scales, deadlines and targets).
+  const Ruleset& ParamsOn(Date date) const;
   // The deadline of the annual report for `year`: (year+1)-MM-DD, the report_deadline of the
   // ruleset in force at the end of `year` (03-31 when none is).
   Date ReportDeadline(int year) const;

@@ -114,9 +114,8 @@ std::optional<Breach> Walk::JudgeBody(const Fact& f, const EvaluationRecorded& e
                   {}, {{"carrier_id", out_.carrier_id}, {"level", Name(e.level)}});
   }
   // The scale of the ruleset in force on the evaluation's date (POLICY.md's before any was).
-  static const Ruleset kPolicyScales;
   const Ruleset* rs = policy_->InForce(f.effective);
-  const Ruleset& scales = rs ? *rs : kPolicyScales;
+  const Ruleset& scales = policy_->ParamsOn(f.effective);
   if (!scales.OnScale(e.level, e.grade)) {
     return Broken(
         f, "grade_on_scale",
@@ -433,8 +432,7 @@ void Walk::On(const Fact& f, const BrandOutputStarted& s) {
                                   " started without an earlier filing (§3.2): " + why_not});
     return;
   }
-  const Ruleset* rs = policy_->InForce(f.effective);
-  const int late_days = rs ? rs->brand_output_late_days : Ruleset{}.brand_output_late_days;
+  const int late_days = policy_->ParamsOn(f.effective).brand_output_late_days;
   const std::int64_t off = DaysBetween(filing->planned_start, f.effective);
   if (off >= 0 && off <= late_days) return;
   out_.flags.push_back(Flag{
@@ -607,8 +605,7 @@ void Walk::FlagSlowPayouts(Date today) {
         break;
       }
     }
-    const Ruleset* rs = policy_->InForce(owed_on);
-    const int target = rs ? rs->payout_target_days : Ruleset{}.payout_target_days;
+    const int target = policy_->ParamsOn(owed_on).payout_target_days;
     const std::int64_t days = DaysBetween(owed_on, full ? full->first : today);
     if (days <= target) continue;
     std::vector<std::uint64_t> seqs = e.seqs;
