@@ -25,8 +25,8 @@ namespace {
 namespace bj = boost::json;
 using testing::RunHatchery;
 
-const std::vector<std::string> kQueryViews{"carriers",   "entitlements", "payouts",
-                                           "compliance", "indicators",   "assessment"};
+const std::vector<std::string> kQueryViews{"carriers",   "entitlements", "payouts",   "compliance",
+                                           "indicators", "assessment",   "counties"};
 
 bj::array Rows(const Ledger& ledger, const std::string& view, bj::object filter = {},
                const std::string& search = "") {
@@ -106,6 +106,21 @@ TEST_CASE("query: every field of a view's rows is a key, and every column names 
       INFO(c.key);
       CHECK(paths.count(c.path) == 1);
     }
+  }
+}
+
+TEST_CASE("query: an empty value finds the rows whose field is null, a carrier id's included",
+          "[query]") {
+  Served s({}, 12);
+  for (const auto& [view, path] :
+       {std::pair<std::string, std::string>{"indicators", "carrier_id"}, {"counties", "county"}}) {
+    INFO(view);
+    bj::array nulls;
+    for (const bj::value& row : Rows(*s.ledger, view)) {
+      if (Lookup(row.as_object(), path)->is_null()) nulls.push_back(row);
+    }
+    REQUIRE_FALSE(nulls.empty());  // the class totals, the whole city
+    CHECK(Rows(*s.ledger, view, {{path, ""}}) == nulls);
   }
 }
 

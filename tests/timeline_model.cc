@@ -567,12 +567,35 @@ std::vector<ReportFlag> Model::ReportFlags(const std::string& carrier_id,
   return flags;
 }
 
-std::vector<SlowPayout> Model::SlowPayouts(const std::string& carrier_id,
-                                           const std::string& today) const {
+// One award's way to its money on the timeline of a carrier up to a day.
+struct AwardTimes {
+  std::string status;
+  std::int64_t amount_fen = 0;
+  std::string owed_on;  // the day it last became active ("" if never)
+  std::vector<std::pair<std::string, std::int64_t>> approved, paid;  // (date, fen)
+};
+
+namespace {
+
+// The first date at which `steps` (in date order) add up to `amount` ("" if they never do).
+std::string FirstFull(std::vector<std::pair<std::string, std::int64_t>> steps,
+                      std::int64_t amount) {
+  std::sort(steps.begin(), steps.end());
+  std::int64_t sum = 0;
+  for (const auto& [date, fen] : steps) {
+    sum += fen;
+    if (sum >= amount) return date;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::map<std::string, AwardTimes> Model::Times(const std::string& carrier_id,
+                                               const std::string& today) const {
   CarrierState s;
   s.carrier_id = carrier_id;
-  std::map<std::string, std::string> owed_on;  // award → the date it became active
-  std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>> paid;  // date, fen
+  std::map<std::string, AwardTimes> times;
   for (const Fact* f : Timeline(facts_, carrier_id)) {
     if (f->effective_date > today) continue;
     std::map<std::string, std::string> before;
@@ -580,32 +603,55 @@ std::vector<SlowPayout> Model::SlowPayouts(const std::string& carrier_id,
     if (f->type == "PayoutDisbursed") {
       auto it = s.payouts.find(f->id);
       if (it != s.payouts.end() && !it->second.disbursed) {
-        paid[it->second.entitlement_id].emplace_back(f->effective_date, it->second.amount_fen);
+        times[it->second.entitlement_id].paid.emplace_back(f->effective_date,
+                                                           it->second.amount_fen);
       }
+    }
+    if (f->type == "PayoutApproved") {
+      times[f->entitlement_id].approved.emplace_back(f->effective_date, f->amount_fen);
     }
     Apply(s, *f);
     for (const auto& [id, award] : s.awards) {
-      if (award.status == "active" && before[id] != "active") owed_on[id] = f->effective_date;
+      if (award.status == "active" && before[id] != "active") times[id].owed_on = f->effective_date;
     }
   }
-  std::vector<SlowPayout> slow;
+  std::map<std::string, AwardTimes> awards;  // those the timeline derives
   for (const auto& [id, award] : s.awards) {
+    AwardTimes& t = awards[id];
+    t = times[id];
+    t.status = award.status;
+    t.amount_fen = award.amount_fen;
+  }
+  return awards;
+}
+
+std::vector<SlowPayout> Model::SlowPayouts(const std::string& carrier_id,
+                                           const std::string& today) const {
+  std::vector<SlowPayout> slow;
+  for (const auto& [id, award] : Times(carrier_id, today)) {
     if (award.status != "active" || award.amount_fen <= 0) continue;
-    auto payments = paid[id];
-    std::sort(payments.begin(), payments.end());
-    std::int64_t sum = 0;
-    std::string full;
-    for (const auto& [date, fen] : payments) {
-      sum += fen;
-      if (sum >= award.amount_fen) {
-        full = date;
-        break;
-      }
-    }
-    const long took = DaysOf(full.empty() ? today : full) - DaysOf(owed_on[id]);
+    const std::string full = FirstFull(award.paid, award.amount_fen);
+    const long took = DaysOf(full.empty() ? today : full) - DaysOf(award.owed_on);
     if (took > 90) slow.push_back({id, took, !full.empty()});
   }
   return slow;
+}
+
+std::vector<PaySpeed> Model::PaySpeeds(const std::string& carrier_id,
+                                       const std::string& today) const {
+  std::vector<PaySpeed> speeds;
+  for (const auto& [id, award] : Times(carrier_id, today)) {
+    if (award.owed_on.empty() || award.amount_fen <= 0) continue;
+    PaySpeed speed{id, award.owed_on, FirstFull(award.approved, award.amount_fen),
+                   FirstFull(award.paid, award.amount_fen)};
+    auto days = [&](const std::string& to) {
+      return to.empty() ? 0 : DaysOf(to) - DaysOf(award.owed_on);
+    };
+    speed.approval_days = days(speed.approved_in_full_on);
+    speed.payment_days = days(speed.paid_in_full_on);
+    speeds.push_back(std::move(speed));
+  }
+  return speeds;
 }
 
 std::vector<BrandFlag> Model::BrandFlags(const std::string& carrier_id,

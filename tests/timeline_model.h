@@ -9,6 +9,7 @@
 #define HATCHERY_TESTS_TIMELINE_MODEL_H_
 
 #include <cstdint>
+#include <map>
 #include <ostream>
 #include <set>
 #include <string>
@@ -86,6 +87,14 @@ struct SlowPayout {
   auto operator<=>(const SlowPayout&) const = default;
 };
 
+// How fast an award that became owed reached its money (§4.2, issue 24): the day it last became
+// active, and the days its approvals, and its disbursements, first added up to its amount ("" if
+// they have not).
+struct PaySpeed {
+  std::string entitlement_id, owed_on, approved_in_full_on, paid_in_full_on;
+  long approval_days = 0, payment_days = 0;  // from owed_on to each ("" : 0)
+};
+
 // A brand-output flag of one carrier (§3.2, issue 24): "unfiled_brand_output" (days 0) or
 // "brand_output_off_schedule" with the days from the filing's planned start (negative: before).
 struct BrandFlag {
@@ -93,6 +102,8 @@ struct BrandFlag {
   long days = 0;
   auto operator<=>(const BrandFlag&) const = default;
 };
+
+struct AwardTimes;  // timeline_model.cc
 
 // The recorded history of one store, as far as the model knows it (the store's other events —
 // the ruleset activation — are the default ruleset and nothing else).
@@ -136,6 +147,9 @@ class Model {
   // days after, or had not by `today` when that is more than 90 days after.
   std::vector<SlowPayout> SlowPayouts(const std::string& carrier_id,
                                       const std::string& today) const;
+  // The pay speed of every award of `carrier_id` that became owed, on the day `today` (facts
+  // effective on or before it), by id.
+  std::vector<PaySpeed> PaySpeeds(const std::string& carrier_id, const std::string& today) const;
   // The brand-output flags of `carrier_id` on the day `today` (only for starts after the carrier's
   // registration on the timeline): a start is covered by the filing it
   // names if that was filed before it (on the timeline) for the same recipient, or, naming none,
@@ -146,6 +160,10 @@ class Model {
   std::string KindOf(const std::string& carrier_id) const;
 
  private:
+  // Each award the carrier's timeline up to `today` derives, with its times (timeline_model.cc).
+  std::map<std::string, AwardTimes> Times(const std::string& carrier_id,
+                                          const std::string& today) const;
+
   std::vector<Fact> facts_;  // in seq order
   std::uint64_t next_seq_;
 };

@@ -1167,6 +1167,77 @@ TEST_CASE("timeline: brand-output flags on any day are the reference model's",
        [](const model::BrandFlag& b) { return b.flag + "/" + std::to_string(b.days); }});
 }
 
+// The median as the indicators define it (issue 24, §4.2): the middle value, or of an even count
+// the mean of the middle two rounded down.
+long MedianOf(std::vector<long> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// The pay-speed values the model gives a carrier's year: the awards approved, and paid, in full
+// in the year, with the median days each took (never below 0); a median over none is absent.
+std::map<std::string, long> PaySpeedValues(const std::vector<model::PaySpeed>& speeds, int year) {
+  std::vector<long> approval, payment;
+  const std::string y = std::to_string(year);
+  for (const model::PaySpeed& s : speeds) {
+    if (s.approved_in_full_on.starts_with(y)) approval.push_back(std::max(0L, s.approval_days));
+    if (s.paid_in_full_on.starts_with(y)) payment.push_back(std::max(0L, s.payment_days));
+  }
+  std::map<std::string, long> values;
+  if (!approval.empty()) {
+    values["awards_approved_in_full"] = static_cast<long>(approval.size());
+    values["approval_days_median"] = MedianOf(approval);
+  }
+  if (!payment.empty()) {
+    values["awards_paid_in_full"] = static_cast<long>(payment.size());
+    values["disbursement_days_median"] = MedianOf(payment);
+  }
+  return values;
+}
+
+TEST_CASE("timeline: each carrier's yearly pay-speed measures are the reference model's",
+          "[property][indicators]") {
+  CloseStoreAtEnd close;
+  Prop("pay speeds", kHistoriesMoney, [] {
+    const History history = *GenHistory();
+    Session session(history);
+    session.Run(/*stop_at_disagreement=*/false);
+    const std::string today = *DateIn({{1, 2024}, {2, 2025}, {2, 2026}});
+    std::ostringstream problems;
+    std::size_t timed = 0;
+    for (const auto& value : View(session.fixture().At(std::nullopt, today), "indicators")) {
+      const bj::object& row = value.as_object();
+      if (!row.at("carrier_id").is_string()) continue;
+      const std::string carrier = StrAt(row, "carrier_id");
+      if (!session.Mine(carrier)) continue;
+      const int year = static_cast<int>(IntAt(row, "year"));
+      const std::map<std::string, long> want =
+          PaySpeedValues(session.recorded().PaySpeeds(carrier, today), year);
+      std::map<std::string, long> have;
+      for (const auto& [name, v] : row.at("values").as_object()) {
+        if (name.ends_with("_in_full") || name.ends_with("_days_median")) {
+          have[std::string(name)] = static_cast<long>(v.as_int64());
+        }
+      }
+      timed += want.size();
+      if (want == have) continue;
+      auto list = [](const std::map<std::string, long>& values) {
+        std::string text;
+        for (const auto& [name, v] : values) text += " " + name + "=" + std::to_string(v);
+        return text.empty() ? std::string(" none") : text;
+      };
+      problems << "  " << carrier << " " << year << " on " << today << ": store" << list(have)
+               << "; model" << list(want) << "\n";
+    }
+    RC_TAG(timed > 0 ? "timed" : "nothing paid in full");
+    if (!problems.str().empty()) {
+      RC_FAIL("pay speeds differ from the model's:\n" + problems.str() + "run:\n" +
+              session.trace());
+    }
+  });
+}
+
 // Where explain's answer for every rule of every carrier of the history differs from the
 // model's: an entitlement, or the reasons it was declined (read::Explain, the full cut); "" if
 // none.

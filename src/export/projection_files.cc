@@ -21,7 +21,7 @@ struct ViewFiles {
 };
 StatusOr<ViewFiles> RenderView(const domain::Projection& projection, std::string_view view,
                                std::optional<int> year) {
-  const bool yearly = view == "indicators" || view == "assessment";
+  const bool yearly = view == "indicators" || view == "assessment" || view == "counties";
   std::map<std::int64_t, CsvBuilder> csvs;  // by year; [0] for a view that is not yearly
   if (!yearly) csvs[0];
   if (yearly && year) csvs[*year];

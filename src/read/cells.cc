@@ -4,6 +4,7 @@
 
 #include "domain/fold/counties.h"
 #include "domain/fold/measures.h"
+#include "domain/views/county_rollup.h"
 #include "read/filter.h"
 
 namespace hatchery::read {
@@ -39,6 +40,17 @@ ViewKeys Make(std::vector<Column> shown, std::vector<Column> rest) {
   return keys;
 }
 
+// Adds to `keys->all` the column "values/<name>" of every name it has not.
+template <typename Names>
+void AddValues(const Names& names, ViewKeys* keys) {
+  for (const auto& name : names) {
+    Column value = Field("values/" + std::string(name));
+    bool has = false;
+    for (const Column& c : keys->all) has = has || c.path == value.path;
+    if (!has) keys->all.push_back(std::move(value));
+  }
+}
+
 std::map<std::string, ViewKeys, std::less<>> MakeViewKeys() {
   std::map<std::string, ViewKeys, std::less<>> views;
   views["carriers"] = Make(
@@ -62,24 +74,24 @@ std::map<std::string, ViewKeys, std::less<>> MakeViewKeys() {
   views["compliance"] = Make({Searched("carrier_id"), Searched("carrier_name"), Field("flag"),
                               Field("year"), Field("detail")},
                              {});
-  std::vector<Column> measures;
-  for (std::string_view m : domain::kMeasureNames)
-    measures.push_back(Field("values/" + std::string(m)));
   views["indicators"] = Make(
       {Field("year"), Field("assessment_class"), Searched("carrier_id"), Searched("carrier_name"),
        Field("values/carriers"), Field("values/incubated_firms"), Field("values/graduated_firms"),
        Field("values/jobs"), Field("values/entitlements_fen"), Field("values/disbursed_fen"),
        Field("values/clawed_back_fen"), Field("values/brand_output_unfiled_starts")},
       {});
-  for (Column& m : measures) {
-    bool shown = false;
-    for (const Column& c : views["indicators"].shown) shown = shown || c.path == m.path;
-    if (!shown) views["indicators"].all.push_back(std::move(m));
-  }
+  AddValues(domain::kMeasureNames, &views["indicators"]);
   views["assessment"] = Make({Field("year"), Field("assessment_class"), Field("rank"),
                               Searched("carrier_id"), Searched("carrier_name"),
                               Column{"score", "score_centi", Shown::kPoints}, Field("ruleset_id")},
                              {});
+  views["counties"] =
+      Make({Field("year"), Field("county_name"), Field("values/carriers"),
+            Field("values/accreditations"), Field("values/awards_created"),
+            Field("values/disbursed_fen"), Field("values/outstanding_fen"),
+            Field("values/disbursement_days_median"), Field("values/flags")},
+           {Field("county", Shown::kCounty)});
+  AddValues(domain::CountyValueNames(), &views["counties"]);
   views["carrier"] = views["carriers"];
   // A money field whose key would be another field's name ("values/entitlements_pending_fen" and
   // the count "values/entitlements_pending") keeps its path as its key, in fen.

@@ -171,7 +171,8 @@ bool Filter::Passes(const bj::object& row, const bj::object& derived) const {
 
 std::optional<std::string> Filter::Wants(std::string_view path) const {
   for (const Term& term : terms_) {
-    if (term.column.path == path && term.texts.size() == 1 && term.column.shown == Shown::kText) {
+    if (term.column.path == path && term.texts.size() == 1 && !term.texts.front().empty() &&
+        term.column.shown == Shown::kText) {
       return term.texts.front();
     }
   }

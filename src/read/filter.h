@@ -47,7 +47,8 @@ class Filter {
   // Whether `row` passes; `derived` holds fields a row does not but a key may name (a carrier's
   // name beside its id), looked up when the row has no such field.
   bool Passes(const boost::json::object& row, const boost::json::object& derived = {}) const;
-  // The text the filter wants at row path `path`, if it names that path with one value.
+  // The text the filter wants at row path `path`, if it names that path with one value (not the
+  // empty one, which finds nulls).
   std::optional<std::string> Wants(std::string_view path) const;
 
  private:

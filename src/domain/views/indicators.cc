@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 #include <tuple>
+#include <utility>
 
 namespace hatchery::domain {
 namespace {
@@ -51,12 +52,45 @@ std::pair<Wide, Wide> ValueOf(const Indicator& ind, const Measures& values) {
   return {0, 1};
 }
 
+constexpr std::array<std::size_t, 2> kMedians{M("approval_days_median"),
+                                              M("disbursement_days_median")};
+
+// The median of `values`, reordered (SetPaySpeedMeasures).
+std::int64_t Median(std::vector<std::int64_t>& values) {
+  const std::size_t mid = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + mid, values.end());
+  const std::int64_t upper = values[mid];
+  if (values.size() % 2 == 1) return upper;
+  const std::int64_t lower = *std::max_element(values.begin(), values.begin() + mid);
+  return lower + (upper - lower) / 2;
+}
+
 constexpr std::array<std::size_t, 3> kAccreditations{
     M("accreditations_national"), M("accreditations_regional"), M("accreditations_city")};
 constexpr std::array<std::size_t, 4> kGrades{M("evaluations_excellent"), M("evaluations_good"),
                                              M("evaluations_pass"), M("evaluations_fail")};
 
 }  // namespace
+
+void SetPaySpeedMeasures(int year, const std::vector<PaySpeed>& speeds, Measures* values) {
+  std::vector<std::int64_t> approval, disbursement;
+  for (const PaySpeed& s : speeds) {
+    if (s.approved_in_full_on != 0 && YearOf(s.approved_in_full_on) == year) {
+      approval.push_back(std::max<std::int64_t>(0, DaysBetween(s.owed_on, s.approved_in_full_on)));
+    }
+    if (s.paid_in_full_on != 0 && YearOf(s.paid_in_full_on) == year) {
+      disbursement.push_back(std::max<std::int64_t>(0, DaysBetween(s.owed_on, s.paid_in_full_on)));
+    }
+  }
+  if (!approval.empty()) {
+    values->Set(M("awards_approved_in_full"), static_cast<std::int64_t>(approval.size()));
+    values->Set(M("approval_days_median"), Median(approval));
+  }
+  if (!disbursement.empty()) {
+    values->Set(M("awards_paid_in_full"), static_cast<std::int64_t>(disbursement.size()));
+    values->Set(M("disbursement_days_median"), Median(disbursement));
+  }
+}
 
 void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, Date today,
                           std::vector<IndicatorRow>* rows) {
@@ -109,6 +143,7 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
   for (std::size_t i = from; i < rows->size(); ++i) {
     IndicatorRow& row = (*rows)[i];
     if (c.profile.area_m2) row.values.Set(M("area_m2"), *c.profile.area_m2);
+    SetPaySpeedMeasures(row.year, c.pay_speeds, &row.values);
     auto report = c.activity.reports.find(row.year);
     if (report == c.activity.reports.end()) continue;
     row.values.Set(M("annual_report_seq"), static_cast<std::int64_t>(report->second.first));
@@ -119,20 +154,33 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
   }
 }
 
-std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows) {
+std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows,
+                                      const std::vector<CarrierOutcome>& carriers) {
   std::map<std::pair<int, AssessmentClass>, IndicatorRow> totals;
+  std::map<AssessmentClass, std::vector<PaySpeed>> speeds;  // of each class's carriers
+  std::uint32_t last_carrier = kClassTotal;
   for (const IndicatorRow& row : rows) {
     IndicatorRow& t = totals[{row.year, row.assessment_class}];
     t.year = row.year;
     t.assessment_class = row.assessment_class;
     t.values.Add(M("carriers"), 1);
     for (std::size_t i = 0; i < kMeasureCount; ++i) {
-      if (row.values.has(i) && i != M("annual_report_seq")) t.values.Add(i, row.values.get(i));
+      if (!row.values.has(i) || i == M("annual_report_seq")) continue;
+      if (std::find(kMedians.begin(), kMedians.end(), i) != kMedians.end()) continue;
+      t.values.Add(i, row.values.get(i));
+    }
+    if (std::exchange(last_carrier, row.carrier) != row.carrier) {  // a carrier's first row
+      const std::vector<PaySpeed>& own = carriers[row.carrier].pay_speeds;
+      auto& pool = speeds[row.assessment_class];
+      pool.insert(pool.end(), own.begin(), own.end());
     }
   }
   std::vector<IndicatorRow> out;
   out.reserve(totals.size());
-  for (const auto& [key, row] : totals) out.push_back(row);
+  for (auto& [key, row] : totals) {
+    SetPaySpeedMeasures(row.year, speeds[row.assessment_class], &row.values);
+    out.push_back(row);
+  }
   return out;
 }
 

@@ -33,8 +33,17 @@ struct IndicatorRow {
 void AddCarrierIndicators(const CarrierOutcome& carrier, std::uint32_t carrier_index, Date today,
                           std::vector<IndicatorRow>* rows);
 
-// Sums of `rows` (carrier rows) per year × class, ordered by (year, class).
-std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows);
+// Sets in `values` the pay-speed measures (§4.2) of `year` over `speeds`: awards_approved_in_full
+// and awards_paid_in_full — the awards whose approvals, or disbursements, reached their amount in
+// the year — and, when there are any, approval_days_median and disbursement_days_median: the
+// median of the days each took from the award becoming owed (0 for money that came before it; of
+// an even count, the mean of the middle two rounded down).
+void SetPaySpeedMeasures(int year, const std::vector<PaySpeed>& speeds, Measures* values);
+
+// Sums of `rows` (carrier rows) per year × class, ordered by (year, class); the medians are not
+// sums but those of every pay speed of the class's `carriers` (the rows name them by position).
+std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows,
+                                      const std::vector<CarrierOutcome>& carriers);
 
 struct Contribution {
   std::uint32_t indicator = 0;    // the indicator's id: its position in the ids Assess names

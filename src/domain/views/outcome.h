@@ -83,11 +83,24 @@ struct Payout {
   std::string status;  // approved | disbursed | void (its entitlement was voided first)
 };
 
+// How fast one award that became owed (active) reached its money (§4.2 从快从优兑现): the day it
+// last became owed, and the days its approvals, then its disbursements, first added up to its
+// amount (in effective order).
+struct PaySpeed {
+  Date owed_on = 0;
+  Date approved_in_full_on = 0;  // 0: not yet
+  Date paid_in_full_on = 0;      // 0: not yet
+  std::uint64_t paid_in_full_seq = 0;
+};
+
 struct Flag {
   std::string carrier_id;
-  std::string flag;  // unfiled_brand_output | disbursed_on_voided | missing_annual_report |
-                     // late_annual_report | revocation_due | timeline_conflict
-  int year = 0;      // missing/late_annual_report: the report's year; otherwise the event's year
+  // unfiled_brand_output | brand_output_off_schedule | disbursed_on_voided |
+  // missing_annual_report | late_annual_report | revocation_due | slow_payout | timeline_conflict
+  std::string flag;
+  // missing/late_annual_report: the report's year; slow_payout: the year the award became owed;
+  // otherwise the event's year
+  int year = 0;
   std::vector<std::uint64_t> seqs;
   std::string detail;
 };
@@ -154,6 +167,7 @@ struct CarrierOutcome {
   std::vector<Entitlement> entitlements;  // by id
   std::vector<Payout> payouts;            // by payout id
   std::vector<Flag> flags;
+  std::vector<PaySpeed> pay_speeds;  // of every award that became owed, in entitlement id order
   std::vector<Decline> declines;  // in timeline order; only when asked for (DeriveCarrier)
 
   AssessmentClass assessment_class() const;

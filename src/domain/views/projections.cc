@@ -7,6 +7,7 @@
 #include <iterator>
 #include <thread>
 
+#include "domain/fold/counties.h"
 #include "hatchery/json.h"
 #include "hatchery/json_writer.h"
 
@@ -120,6 +121,16 @@ bj::object PayoutRow(const Payout& p) {
 }
 
 namespace {
+
+bj::object CountyRowObject(const CountyRow& row) {
+  bj::object values;
+  for (const auto& [name, value] : row.values) values[name] = value;
+  return bj::object{
+      {"county", row.county.empty() ? bj::value(nullptr) : bj::value(row.county)},
+      {"county_name", row.county.empty() ? std::string_view("通辽市") : CountyName(row.county)},
+      {"values", std::move(values)},
+      {"year", row.year}};
+}
 
 bj::object FlagRow(const Flag& f) {
   return bj::object{{"carrier_id", f.carrier_id},
@@ -307,8 +318,9 @@ Projection Project(const FactBase& facts, const Cut& cut, std::size_t carriers_p
   };
   for (auto& future : others) join(future.get());
   join(std::move(last));
-  p.class_totals = ClassTotals(p.indicators);
+  p.class_totals = ClassTotals(p.indicators, p.carriers);
   p.scores = Assess(p.indicators, policy, &p.indicator_ids);
+  p.counties = CountyRollup(p.carriers, p.indicators, p.scores, cut.today);
   return p;
 }
 
@@ -340,6 +352,8 @@ Status ForEachRow(const Projection& p, std::string_view view,
     for (const auto& c : p.carriers) {
       for (const auto& f : c.flags) visit(FlagRow(f));
     }
+  } else if (view == "counties") {
+    for (const auto& row : p.counties) visit(CountyRowObject(row));
   } else if (json::DomWriter w;
              WriteWriterRows(p, view, w, [&] { visit(std::move(w.Take().as_object())); })) {
   } else {

@@ -1,7 +1,8 @@
 // The projections of EVENTS.md "Derived", as of a Cut: carriers, entitlements, payouts,
-// compliance, indicators, assessment. Each view is a JSON array of rows in a fixed order, and its
-// state digest is the SHA-256 of the view's RFC 8785 canonical form, so "rebuilt equals live"
-// and "replay reproduces the signed state" are checkable facts.
+// compliance, indicators, assessment — and counties, the roll-up per county (county_rollup.h). Each
+// view is a JSON array of rows in a fixed order, and its state digest is the SHA-256 of the view's
+// RFC 8785 canonical form, so "rebuilt equals live" and "replay reproduces the signed state" are
+// checkable facts.
 //
 // Pure functions of the fact base; thread-safe for concurrent readers.
 #ifndef HATCHERY_DOMAIN_VIEWS_PROJECTIONS_H_
@@ -15,14 +16,15 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/views/county_rollup.h"
 #include "domain/views/derive.h"
 #include "domain/views/indicators.h"
 #include "hatchery/sha256.h"
 
 namespace hatchery::domain {
 
-inline constexpr std::array<std::string_view, 6> kViews{"carriers",   "entitlements", "payouts",
-                                                        "compliance", "indicators",   "assessment"};
+inline constexpr std::array<std::string_view, 7> kViews{
+    "carriers", "entitlements", "payouts", "compliance", "indicators", "assessment", "counties"};
 
 struct Projection {
   Cut cut;
@@ -31,6 +33,7 @@ struct Projection {
   std::vector<IndicatorRow> class_totals;  // by (year, class)
   std::vector<Score> scores;               // by (year, class, rank)
   std::vector<std::string> indicator_ids;  // named by the scores' contributions
+  std::vector<CountyRow> counties;         // by (year, county), the city last
 
   const CarrierOutcome* FindCarrier(std::string_view carrier_id) const;
 };
@@ -42,8 +45,8 @@ Projection Project(const FactBase& facts, const Cut& cut,
                    std::size_t carriers_per_slice = kCarriersPerSlice);
 
 // The projection of one carrier alone: its carriers, entitlements, payouts and compliance rows and
-// its own indicator rows are exactly those of Project; class totals and scores (which need every
-// carrier of the class) are left empty. What a per-carrier query derives: microseconds, not a
+// its own indicator rows are exactly those of Project; class totals, scores and counties (which
+// need every carrier) are left empty. What a per-carrier query derives: microseconds, not a
 // whole derivation. Empty if the carrier is unknown or not registered under the cut.
 Projection ProjectCarrier(const FactBase& facts, const Cut& cut, std::string_view carrier_id);
 
@@ -90,7 +93,7 @@ std::vector<ViewState> ViewStates(const Projection& projection);
 // The derivation's version: what the views are for the same events. Bumped with every change of
 // this software that changes some history's rows (a new flag, measure or view: docs/replay.md,
 // "Derivation versions"). A state is only ever compared with one derived the same way.
-inline constexpr int kDerivation = 2;
+inline constexpr int kDerivation = 3;
 // "state derivation <kDerivation>": the first state line of a checkpoint.
 std::string DerivationLine();
 // The derivation a checkpoint's extension lines name: 1 when none does (checkpoints signed before

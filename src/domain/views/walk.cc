@@ -268,7 +268,7 @@ CarrierOutcome Walk::Finish(std::map<std::string, Entitlement> ents, Date today)
              "failed two evaluations in a row at level " + std::string(Name(level))});
   }
   FlagMissingReports(today);
-  FlagSlowPayouts(today);
+  TimePayouts(today);
   std::stable_sort(out_.flags.begin(), out_.flags.end(), [](const Flag& a, const Flag& b) {
     return std::tie(a.flag, a.year, a.seqs) < std::tie(b.flag, b.year, b.seqs);
   });
@@ -578,47 +578,69 @@ const Rule* Walk::RuleOf(const Entitlement& e) const {
   return it == rules_.end() ? nullptr : it->second;
 }
 
-// §4.2 从快从优兑现: an active award is to be paid in full within the ruleset's payout_target_days
-// of becoming owed (the day it became active: its trigger, or for R5/R6 the excellent evaluation).
-// Flagged when it took longer, or when it is still not paid in full past the target on `today`.
-void Walk::FlagSlowPayouts(Date today) {
+namespace {
+
+// The first (date, seq) at which `steps` — (date, seq, amount), sorted — add up to `amount`, and
+// the sum of them all.
+struct Reached {
+  Date on = 0;  // 0: never
+  std::uint64_t seq = 0;
+  std::int64_t sum = 0;
+};
+Reached FirstReaching(std::vector<std::tuple<Date, std::uint64_t, std::int64_t>> steps,
+                      std::int64_t amount) {
+  std::sort(steps.begin(), steps.end());
+  Reached r;
+  for (const auto& [on, seq, step] : steps) {
+    r.sum += step;
+    if (r.on == 0 && r.sum >= amount) {
+      r.on = on;
+      r.seq = seq;
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+// §4.2 从快从优兑现: every award that became owed — the day it (last) became active: its trigger,
+// or for R5/R6 the excellent evaluation — is timed to its approval and payment in full. An active
+// award is to be paid in full within the ruleset's payout_target_days of becoming owed: flagged
+// when it took longer, or when it is still not paid in full past the target on `today`.
+void Walk::TimePayouts(Date today) {
   for (const Entitlement& e : out_.entitlements) {
-    if (!e.derived || e.status != kActive || e.amount_fen <= 0) continue;
-    Date owed_on = e.triggered_on;
+    if (!e.derived || e.amount_fen <= 0) continue;
+    Date owed_on = 0;
     for (const StatusChange& change : e.history) {
       if (change.status == kActive) owed_on = change.date;
     }
-    std::vector<std::pair<Date, std::uint64_t>> paid;  // (disbursed on, seq) of its payouts
-    std::map<std::uint64_t, std::int64_t> amounts;
+    if (owed_on == 0) continue;  // never owed
+    std::vector<std::tuple<Date, std::uint64_t, std::int64_t>> approvals, disbursements;
     for (const Payout& p : out_.payouts) {
-      if (p.entitlement_id != e.id || p.disbursed_seq == 0) continue;
-      paid.emplace_back(p.disbursed_on, p.disbursed_seq);
-      amounts[p.disbursed_seq] = p.amount_fen;
-    }
-    std::sort(paid.begin(), paid.end());
-    std::int64_t sum = 0;
-    std::optional<std::pair<Date, std::uint64_t>> full;
-    for (const auto& [on, seq] : paid) {
-      sum += amounts[seq];
-      if (sum >= e.amount_fen) {
-        full = std::make_pair(on, seq);
-        break;
+      if (p.entitlement_id != e.id) continue;
+      approvals.emplace_back(p.approved_on, p.approved_seq, p.amount_fen);
+      if (p.disbursed_seq != 0) {
+        disbursements.emplace_back(p.disbursed_on, p.disbursed_seq, p.amount_fen);
       }
     }
+    const Reached approved = FirstReaching(std::move(approvals), e.amount_fen);
+    const Reached paid = FirstReaching(std::move(disbursements), e.amount_fen);
+    out_.pay_speeds.push_back(PaySpeed{owed_on, approved.on, paid.on, paid.seq});
+    if (e.status != kActive) continue;
     const int target = policy_->ParamsOn(owed_on).payout_target_days;
-    const std::int64_t days = DaysBetween(owed_on, full ? full->first : today);
+    const std::int64_t days = DaysBetween(owed_on, paid.on != 0 ? paid.on : today);
     if (days <= target) continue;
     std::vector<std::uint64_t> seqs = e.seqs;
-    if (full) seqs.push_back(full->second);
+    if (paid.on != 0) seqs.push_back(paid.seq);
     const std::string target_text = " (target " + std::to_string(target) + " days, §4.2)";
-    out_.flags.push_back(
-        Flag{out_.carrier_id, "slow_payout", YearOf(owed_on), std::move(seqs),
-             full ? e.id + " was paid in full on " + FormatDate(full->first) + ", " +
-                        std::to_string(days) + " days after it was owed on " + FormatDate(owed_on) +
-                        target_text
-                  : e.id + " is not paid in full " + std::to_string(days) +
-                        " days after it was owed on " + FormatDate(owed_on) + ": " + YuanText(sum) +
-                        " of " + YuanText(e.amount_fen) + " yuan disbursed" + target_text});
+    out_.flags.push_back(Flag{
+        out_.carrier_id, "slow_payout", YearOf(owed_on), std::move(seqs),
+        paid.on != 0
+            ? e.id + " was paid in full on " + FormatDate(paid.on) + ", " + std::to_string(days) +
+                  " days after it was owed on " + FormatDate(owed_on) + target_text
+            : e.id + " is not paid in full " + std::to_string(days) +
+                  " days after it was owed on " + FormatDate(owed_on) + ": " + YuanText(paid.sum) +
+                  " of " + YuanText(e.amount_fen) + " yuan disbursed" + target_text});
   }
 }
 

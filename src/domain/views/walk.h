@@ -112,7 +112,8 @@ class Walk {
   void Void(Entitlement* e, const Fact& f, std::string reason);
   const Rule* RuleOf(const Entitlement& e) const;
   void FlagMissingReports(Date today);
-  void FlagSlowPayouts(Date today);
+  // Fills out_.pay_speeds; an active award not paid in full within the target is slow_payout.
+  void TimePayouts(Date today);
 
   const Policy* policy_;
   bool keep_declines_;
