@@ -159,7 +159,8 @@ class Report {
         payouts_("payouts.csv", Content(csvs, "payouts.csv")),
         compliance_("compliance.csv", Content(csvs, "compliance.csv")),
         indicators_("indicators-" + year_ + ".csv", Content(csvs, "indicators-" + year_ + ".csv")),
-        assessment_("assessment-" + year_ + ".csv", Content(csvs, "assessment-" + year_ + ".csv")) {
+        assessment_("assessment-" + year_ + ".csv", Content(csvs, "assessment-" + year_ + ".csv")),
+        counties_("counties-" + year_ + ".csv", Content(csvs, "counties-" + year_ + ".csv")) {
     for (std::size_t i = 0; i < carriers_.size(); ++i)
       carrier_row_[std::string(carriers_.Get(i, "carrier_id"))] = i;
     for (std::size_t i = 0; i < entitlements_.size(); ++i) {
@@ -286,6 +287,15 @@ class Report {
         .Text("clawed back 追回 (万元)")
         .Number(Sum(indicators_, clawed_back_, "values.clawed_back_fen"))
         .Source("table 3.3 below");
+    for (std::size_t i = 0; i < counties_.size(); ++i) {
+      if (!counties_.Get(i, "county").empty()) continue;  // the city's row
+      std::string_view days = counties_.Get(i, "values.disbursement_days_median");
+      t.Row()
+          .Text("days from owed to paid in full, median 拨付用时中位数 (天)")
+          .Number(days.empty() ? "—" : days)
+          .Source(counties_.Source(i) + ", of " +
+                  std::string(counties_.Get(i, "values.awards_paid_in_full")) + " awards");
+    }
     t.Row()
         .Text("compliance flags 合规提示")
         .Number(std::to_string(flags_.size()))
@@ -313,29 +323,52 @@ class Report {
     return "<h3>By class 按类别</h3>" + t.Html();
   }
 
-  // The carriers of each county, and its money disbursed and flags of the year.
+  // The year's rows of counties-<year>.csv (§4.3): each county's carriers and levels, awards,
+  // money paid and unpaid, how fast it was paid, flags; then the city's; and the mean scores.
   std::string ByCounty() const {
-    std::map<std::string, std::int64_t> carriers, disbursed, flags;
-    for (std::size_t i = 0; i < carriers_.size(); ++i) {
-      ++carriers[std::string(domain::CountyName(carriers_.Get(i, "county")))];
-    }
-    for (std::size_t i : disbursed_) {
-      disbursed[County(payouts_.Get(i, "carrier_id"))] += Fen(payouts_.Get(i, "amount_fen"));
-    }
-    for (std::size_t i : flags_) ++flags[County(compliance_.Get(i, "carrier_id"))];
-    Table t({"county 旗县区", "carriers 载体数", "disbursed 拨付 (万元)", "flags 合规提示"});
-    for (const domain::County& county : domain::kCounties) {
-      std::string name(county.name);
+    Table t({"county 旗县区", "carriers 载体数", "national / regional / city 国家/自治区/市级",
+             "new awards 新增资格", "disbursed 拨付 (万元)", "unpaid 待拨付 (万元)",
+             "days to pay 拨付用时 (天)", "flags 合规提示", "source 来源"});
+    Table scores({"county 旗县区", NameOf(names_.classes, "incubator_comprehensive"),
+                  NameOf(names_.classes, "incubator_specialized"),
+                  NameOf(names_.classes, "space_social"),
+                  NameOf(names_.classes, "space_university"), "source 来源"});
+    auto value = [&](std::size_t i, const std::string& name) {
+      std::string_view v = counties_.Get(i, "values." + name);
+      return std::string(v.empty() ? "—" : v);
+    };
+    for (std::size_t i = 0; i < counties_.size(); ++i) {
+      const std::string county(counties_.Get(i, "county_name"));
       t.Row()
-          .Text(name)
-          .Number(std::to_string(carriers[name]))
-          .Number(Wan(disbursed[name]))
-          .Number(std::to_string(flags[name]));
+          .Text(county)
+          .Number(value(i, "carriers"))
+          .Number(value(i, "carriers_national") + " / " + value(i, "carriers_regional") + " / " +
+                  value(i, "carriers_city"))
+          .Number(value(i, "awards_created"))
+          .Number(Wan(Fen(counties_.Get(i, "values.disbursed_fen"))))
+          .Number(Wan(Fen(counties_.Get(i, "values.outstanding_fen"))))
+          .Number(value(i, "disbursement_days_median"))
+          .Number(value(i, "flags"))
+          .Source(counties_.Source(i));
+      scores.Row().Text(county);
+      for (const char* cls : {"incubator_comprehensive", "incubator_specialized", "space_social",
+                              "space_university"}) {
+        std::string_view mean = counties_.Get(i, std::string("values.mean_score_centi_") + cls);
+        scores.Number(mean.empty() ? "—" : Centi(mean));
+      }
+      scores.Source(counties_.Source(i));
     }
-    return "<h3>By county 按旗县区</h3><p class=\"note\">Carriers from carriers.csv by their "
-           "county; money disbursed from payouts.csv (section 4 names the rows); flags from "
-           "compliance.csv.</p>" +
-           t.Html();
+    return "<h3>By county 按旗县区</h3><p class=\"note\">The roll-up of " + counties_.name() +
+           " for the yearly assessment of the counties (§4.3): carriers registered by the end of " +
+           year_ +
+           " and the highest level each held on 31 December; awards created in the year, money "
+           "disbursed in it, and what awards active on 31 December still had unpaid; days to "
+           "pay: the median days from an award becoming owed to its payment in full, of the "
+           "awards paid in full in the year (§4.2; — none); the last row is the whole city.</p>" +
+           t.Html() +
+           "<h3>Mean score by county 各旗县区平均得分</h3><p class=\"note\">The mean score of "
+           "each county's carriers assessed in " +
+           year_ + ", per class (section 2; — none assessed).</p>" + scores.Html();
   }
 
   std::string Assessment() const {
@@ -576,7 +609,8 @@ class Report {
   const Glossary& names_;
   const ReportPoint& point_;
   const std::string year_;
-  const CsvTable carriers_, entitlements_, payouts_, compliance_, indicators_, assessment_;
+  const CsvTable carriers_, entitlements_, payouts_, compliance_, indicators_, assessment_,
+      counties_;
   std::map<std::string, std::size_t, std::less<>> carrier_row_;
   std::vector<std::size_t> created_, disbursed_, clawed_back_, flags_;  // data rows of the year
 };
