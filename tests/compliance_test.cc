@@ -1,4 +1,5 @@
 // The compliance flags of EVENTS.md "Derived", the yearly indicators and the classified assessment.
+#include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
 #include "policy_fixture.h"
@@ -241,6 +242,45 @@ TEST_CASE("yearly indicators count the year's events and its latest annual repor
   REQUIRE(p.class_totals.size() == 3);
   CHECK(p.class_totals[1].values.get(domain::M("incubated_firms")) == 42);
   CHECK(p.class_totals[1].values.get(domain::M("carriers")) == 1);
+}
+
+TEST_CASE("operators: each change is kept, and market operation counted by 31 December",
+          "[indicators]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive", "2022-02-01");  // run by its own staff
+  auto amend = [&](const std::string& name, const std::string& mode, const std::string& date) {
+    return f.Ok("CarrierProfileAmended", "carrier/inc-1",
+                R"({"carrier_id":"inc-1","changes":{"operator":{"name":")" + name +
+                    R"(","mode":")" + mode + R"("}}})",
+                date);
+  };
+  auto hired = amend("科尔沁区科创运营管理有限公司", "market_team", "2023-05-01");
+  amend("科尔沁区科创运营管理有限公司", "market_team", "2023-09-01");  // restated: no change
+  f.Ok("CarrierProfileAmended", "carrier/inc-1",
+       R"({"carrier_id":"inc-1","changes":{"name":"科尔沁区科技企业孵化器"}})", "2024-01-01");
+  auto back = amend("本单位", "self", "2025-02-01");
+  auto p = f.Now();
+  const auto& spells = p.carriers.at(0).activity.operators;
+  REQUIRE(spells.size() == 2);
+  CHECK(spells[0].seq == hired);
+  CHECK(spells[0].mode == "market_team");
+  CHECK(spells[1].seq == back);
+  CHECK(spells[1].mode == "self");
+  REQUIRE(p.indicators.size() == 4);  // 2022 … 2025
+  std::vector<std::int64_t> market, changes;
+  for (const auto& row : p.indicators) {
+    market.push_back(row.values.get(domain::M("market_operated")));
+    changes.push_back(row.values.get(domain::M("operator_changes")));
+  }
+  CHECK(market == std::vector<std::int64_t>{0, 1, 1, 0});
+  CHECK(changes == std::vector<std::int64_t>{0, 1, 0, 1});
+  auto rows = domain::ViewRows(p, "carriers");
+  REQUIRE(rows.ok());
+  CHECK(
+      boost::json::serialize(rows->at(0).at("operators")) ==
+      R"([{"since":"2023-05-01","seq":)" + std::to_string(hired) +
+          R"(,"name":"科尔沁区科创运营管理有限公司","mode":"market_team"},{"since":"2025-02-01","seq":)" +
+          std::to_string(back) + R"(,"name":"本单位","mode":"self"}])");
 }
 
 TEST_CASE("assessment: weighted score capped per indicator, ranked within class", "[indicators]") {

@@ -62,14 +62,15 @@ const std::vector<std::string> kCountyIds{
 std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projection& p) {
   struct Carrier {
     std::string county, kind, registered_on;
-    bj::array timeline;
+    bj::array timeline, operators;
   };
   std::map<std::string, Carrier> carriers;
   for (const bj::value& v : Rows(p, "carriers")) {
     const bj::object& row = v.as_object();
     if (row.at("registered_seq").is_null()) continue;  // its registration retracted: no years
     carriers[Str(row, "carrier_id")] = {Str(row, "county"), Str(row, "kind"),
-                                        Str(row, "registered_on"), row.at("timeline").as_array()};
+                                        Str(row, "registered_on"), row.at("timeline").as_array(),
+                                        row.at("operators").as_array()};
   }
   const int last = YearOfText(domain::FormatDate(p.cut.today));
   int first = last + 1;
@@ -94,6 +95,7 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
                            "outstanding_fen",
                            "disbursed_fen",
                            "clawed_back_fen",
+                           "carriers_market_operated",
                            "flags"};
   for (int y = first; y <= last; ++y) {
     for (const std::string& county : kCountyIds) {
@@ -129,6 +131,11 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
         if (held.count(level)) highest = level;
       }
       add(y, id, "carriers_" + highest, 1);
+      std::string mode = "self";  // the operator on 31 December
+      for (const bj::value& o : c.operators) {
+        if (YearOfText(Str(o.as_object(), "since")) <= y) mode = Str(o.as_object(), "mode");
+      }
+      if (mode != "self") add(y, id, "carriers_market_operated", 1);
     }
     for (const bj::value& t : c.timeline) {
       const bj::object& entry = t.as_object();

@@ -152,6 +152,18 @@ class Builder {
     }
     Add(kClerk, stream, "CarrierRegistered", profile, registered);
     int first_year = std::stoi(registered.substr(0, 4));
+    // §2.1 市场化运营: every fifth carrier run by its own staff hands its running to a market team
+    // some 13 to 23 months after registering (no random draw, so the other acts stay as they were).
+    if (!profile.contains("operator") && i % 5 == 2) {
+      const std::string moved = After(registered, 400 + (i * 37) % 300);
+      Add(kClerk, stream, "CarrierProfileAmended",
+          bj::object{
+              {"carrier_id", id},
+              {"changes", bj::object{{"operator", bj::object{{"name", std::string(county.name) +
+                                                                          "科创运营管理有限公司"},
+                                                             {"mode", "market_team"}}}}}},
+          moved, Ref("通科发", std::stoi(moved)));
+    }
 
     // Accreditations: a city listing for some, a regional one for most, a national one later for
     // a quarter of those.

@@ -57,7 +57,7 @@ std::map<std::string, ViewKeys, std::less<>> MakeViewKeys() {
       {Searched("carrier_id"), Searched("name"), Field("kind"), Field("category"),
        Field("county", Shown::kCounty), Field("levels", Shown::kLevels), Field("registered_on")},
       {Field("assessment_class"), Field("host_type"), Field("industry"), Field("operator"),
-       Searched("operator/name"), Field("operator/mode"), Field("area_m2"),
+       Field("operators"), Searched("operator/name"), Field("operator/mode"), Field("area_m2"),
        Field("registered_seq")});
   views["entitlements"] =
       Make({Searched("entitlement_id"), Searched("carrier_name"), Field("status"),
@@ -85,12 +85,11 @@ std::map<std::string, ViewKeys, std::less<>> MakeViewKeys() {
                               Searched("carrier_id"), Searched("carrier_name"),
                               Column{"score", "score_centi", Shown::kPoints}, Field("ruleset_id")},
                              {});
-  views["counties"] =
-      Make({Field("year"), Field("county_name"), Field("values/carriers"),
-            Field("values/accreditations"), Field("values/awards_created"),
-            Field("values/disbursed_fen"), Field("values/outstanding_fen"),
-            Field("values/disbursement_days_median"), Field("values/flags")},
-           {Field("county", Shown::kCounty)});
+  views["counties"] = Make({Field("year"), Field("county_name"), Field("values/carriers"),
+                            Field("values/accreditations"), Field("values/awards_created"),
+                            Field("values/disbursed_fen"), Field("values/outstanding_fen"),
+                            Field("values/disbursement_days_median"), Field("values/flags")},
+                           {Field("county", Shown::kCounty)});
   AddValues(domain::CountyValueNames(), &views["counties"]);
   views["carrier"] = views["carriers"];
   // A money field whose key would be another field's name ("values/entitlements_pending_fen" and

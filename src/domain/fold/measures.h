@@ -15,7 +15,7 @@
 
 namespace hatchery::domain {
 
-inline constexpr std::array<std::string_view, 51> kMeasureNames{
+inline constexpr std::array<std::string_view, 53> kMeasureNames{
     // Annual-report metrics (EVENTS.md), in the contract's order.
     "incubated_firms", "new_incubated_firms", "graduated_firms", "high_tech_firms",
     "tech_sme_firms", "rd_spend_fen", "ip_granted", "invention_patents", "firms_financed",
@@ -29,7 +29,7 @@ inline constexpr std::array<std::string_view, 51> kMeasureNames{
     "disbursed_fen", "clawed_back_fen", "brand_output_filings", "brand_output_unfiled_starts",
     "workstations_opened", "workstations_total", "brokers_qualified", "brokers_total",
     "funds_established", "funds_size_fen", "awards_approved_in_full", "awards_paid_in_full",
-    "approval_days_median", "disbursement_days_median",
+    "approval_days_median", "disbursement_days_median", "market_operated", "operator_changes",
     // Bookkeeping: the seq of the report the row's metrics come from; carriers in a class row.
     "annual_report_seq", "carriers"};
 inline constexpr std::size_t kMeasureCount = kMeasureNames.size();

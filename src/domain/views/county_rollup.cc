@@ -62,7 +62,7 @@ struct FromIndicators {
   std::array<std::size_t, 3> measures;
   std::size_t count;
 };
-constexpr std::array<FromIndicators, 6> kFromIndicators{{
+constexpr std::array<FromIndicators, 7> kFromIndicators{{
     {"accreditations",
      {M("accreditations_national"), M("accreditations_regional"), M("accreditations_city")},
      3},
@@ -71,6 +71,7 @@ constexpr std::array<FromIndicators, 6> kFromIndicators{{
     {"awards_created_fen", {M("entitlements_fen")}, 1},
     {"disbursed_fen", {M("disbursed_fen")}, 1},
     {"clawed_back_fen", {M("clawed_back_fen")}, 1},
+    {"carriers_market_operated", {M("market_operated")}, 1},
 }};
 
 // The values every row has, 0 when nothing counts.

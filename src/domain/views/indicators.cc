@@ -140,9 +140,18 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
     y.Add(date, M("funds_established"));
     y.Add(date, M("funds_size_fen"), size);
   }
+  for (const OperatorSpell& spell : c.activity.operators) {
+    if (spell.seq != c.registered_seq) y.Add(spell.since, M("operator_changes"));
+  }
   for (std::size_t i = from; i < rows->size(); ++i) {
     IndicatorRow& row = (*rows)[i];
     if (c.profile.area_m2) row.values.Set(M("area_m2"), *c.profile.area_m2);
+    // §2.1: run by a market team or a professional institution on 31 December.
+    std::string_view mode = "self";
+    for (const OperatorSpell& spell : c.activity.operators) {
+      if (YearOf(spell.since) <= row.year) mode = spell.mode;
+    }
+    row.values.Set(M("market_operated"), mode == "self" ? 0 : 1);
     SetPaySpeedMeasures(row.year, c.pay_speeds, &row.values);
     auto report = c.activity.reports.find(row.year);
     if (report == c.activity.reports.end()) continue;

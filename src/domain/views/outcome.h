@@ -129,8 +129,17 @@ struct Evaluation {
   Grade grade = Grade::kPass;
 };
 
+// Who ran a carrier from a day on (§2.1 市场化运营): its operator as registered, then each change
+// an amendment made.
+struct OperatorSpell {
+  Date since = 0;
+  std::uint64_t seq = 0;   // the registration or amendment
+  std::string name, mode;  // mode: self | market_team | professional_institution
+};
+
 // Everything of one carrier the yearly indicators read, besides money.
 struct Activity {
+  std::vector<OperatorSpell> operators;               // in timeline order
   std::vector<std::pair<Date, std::string>> filings;  // (date, filing_id)
   std::vector<Date> unfiled_starts, stations, brokers;
   std::vector<std::pair<Date, std::int64_t>> funds;       // (date, size_fen)
@@ -168,7 +177,7 @@ struct CarrierOutcome {
   std::vector<Payout> payouts;            // by payout id
   std::vector<Flag> flags;
   std::vector<PaySpeed> pay_speeds;  // of every award that became owed, in entitlement id order
-  std::vector<Decline> declines;  // in timeline order; only when asked for (DeriveCarrier)
+  std::vector<Decline> declines;     // in timeline order; only when asked for (DeriveCarrier)
 
   AssessmentClass assessment_class() const;
 };

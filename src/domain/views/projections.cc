@@ -55,6 +55,13 @@ bj::object CarrierRow(const CarrierOutcome& c) {
   }
   bj::value op = nullptr;
   if (p.operator_name) op = bj::object{{"name", *p.operator_name}, {"mode", *p.operator_mode}};
+  bj::array operators;
+  for (const OperatorSpell& spell : c.activity.operators) {
+    operators.push_back(bj::object{{"since", FormatDate(spell.since)},
+                                   {"seq", spell.seq},
+                                   {"name", spell.name},
+                                   {"mode", spell.mode}});
+  }
   return bj::object{
       {"carrier_id", c.carrier_id},
       {"name", Optional(p.name)},
@@ -65,6 +72,7 @@ bj::object CarrierRow(const CarrierOutcome& c) {
       {"industry", Optional(p.industry)},
       {"county", Optional(p.county)},
       {"operator", op},
+      {"operators", std::move(operators)},
       {"area_m2", Optional(p.area_m2)},
       {"registered_on", DateValue(c.registered_on)},
       {"registered_seq", c.registered_seq == 0 ? bj::value(nullptr) : bj::value(c.registered_seq)},

@@ -280,9 +280,24 @@ void Walk::On(const Fact& f, const Registered& r) {
   out_.profile = *r.profile;
   out_.registered_on = f.effective;
   out_.registered_seq = f.seq;
+  NoteOperator(f);
 }
 
-void Walk::On(const Fact&, const ProfileAmended& a) { Merge(*a.changes, &out_.profile); }
+void Walk::On(const Fact& f, const ProfileAmended& a) {
+  Merge(*a.changes, &out_.profile);
+  if (a.changes->operator_name || a.changes->operator_mode) NoteOperator(f);
+}
+
+void Walk::NoteOperator(const Fact& f) {
+  const Profile& p = out_.profile;
+  if (!p.operator_name || !p.operator_mode) return;
+  auto& spells = out_.activity.operators;
+  if (!spells.empty() && spells.back().name == *p.operator_name &&
+      spells.back().mode == *p.operator_mode) {
+    return;  // restated, not changed
+  }
+  spells.push_back(OperatorSpell{f.effective, f.seq, *p.operator_name, *p.operator_mode});
+}
 
 void Walk::On(const Fact& f, const AccreditationGranted& g) {
   out_.holdings[g.level] = Holding{g.level, g.mode, g.tier, f.effective, f.seq};

@@ -112,6 +112,8 @@ class Walk {
   void Void(Entitlement* e, const Fact& f, std::string reason);
   const Rule* RuleOf(const Entitlement& e) const;
   void FlagMissingReports(Date today);
+  // Adds the profile's operator to the operator history when `f` changed it.
+  void NoteOperator(const Fact& f);
   // Fills out_.pay_speeds; an active award not paid in full within the target is slow_payout.
   void TimePayouts(Date today);
 
