@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <optional>
-#include <set>
 #include <utility>
 
 #include "domain/fold/counties.h"
@@ -20,18 +19,81 @@ std::size_t CountyPosition(const std::optional<std::string>& county) {
   return kCity;  // none of them (the schema allows none): counted in the city only
 }
 
-// The highest level the carrier held at the end of `year_end`, by its timeline.
-std::string_view LevelAt(const CarrierOutcome& c, Date year_end) {
-  std::set<Level> held;
+// The values every row has, 0 when nothing counts, by their positions in a CountyYear.
+enum Counted : std::size_t {
+  kCarriers,
+  kIncubator,                  // then maker space and star space, in Kind order
+  kNational = kIncubator + 3,  // then regional, city (Level order), then unaccredited
+  kUnaccredited = kNational + 3,
+  kAccreditations,
+  kRevocations,
+  kAwardsCreated,
+  kAwardsCreatedFen,
+  kDisbursedFen,
+  kClawedBackFen,
+  kMarketOperated,
+  kAwardsOutstanding,
+  kOutstandingFen,
+  kAwardsApproved,
+  kAwardsPaid,
+  kFlags,
+  kCountedSize
+};
+constexpr std::array<const char*, kCountedSize> kCountedNames{"carriers",
+                                                              "carriers_incubator",
+                                                              "carriers_maker_space",
+                                                              "carriers_star_space",
+                                                              "carriers_national",
+                                                              "carriers_regional",
+                                                              "carriers_city",
+                                                              "carriers_unaccredited",
+                                                              "accreditations",
+                                                              "revocations",
+                                                              "awards_created",
+                                                              "awards_created_fen",
+                                                              "disbursed_fen",
+                                                              "clawed_back_fen",
+                                                              "carriers_market_operated",
+                                                              "awards_outstanding",
+                                                              "outstanding_fen",
+                                                              "awards_approved_in_full",
+                                                              "awards_paid_in_full",
+                                                              "flags"};
+
+// The indicator measures each value sums.
+constexpr std::array<std::pair<Counted, std::size_t>, 9> kFromIndicators{{
+    {kAccreditations, M("accreditations_national")},
+    {kAccreditations, M("accreditations_regional")},
+    {kAccreditations, M("accreditations_city")},
+    {kRevocations, M("revocations")},
+    {kAwardsCreated, M("entitlements_created")},
+    {kAwardsCreatedFen, M("entitlements_fen")},
+    {kDisbursedFen, M("disbursed_fen")},
+    {kClawedBackFen, M("clawed_back_fen")},
+    {kMarketOperated, M("market_operated")},
+}};
+
+constexpr std::array<AssessmentClass, 4> kClasses{
+    AssessmentClass::kIncubatorComprehensive, AssessmentClass::kIncubatorSpecialized,
+    AssessmentClass::kSpaceSocial, AssessmentClass::kSpaceUniversity};
+
+// One county's year while it is counted.
+struct CountyYear {
+  std::array<std::int64_t, kCountedSize> counted{};
+  std::array<std::int64_t, kClasses.size()> scored{}, score_sum{};
+};
+
+// The position of the highest level the carrier held at `year_end` (by its timeline), or
+// kUnaccredited.
+std::size_t LevelAt(const CarrierOutcome& c, Date year_end) {
+  std::array<bool, 3> held{};
   for (const TimelineEntry& t : c.timeline) {
-    if (t.date > year_end) continue;
-    if (t.action == "granted") {
-      held.insert(t.level);
-    } else {
-      held.erase(t.level);
-    }
+    if (t.date <= year_end) held[static_cast<std::size_t>(t.level)] = t.action == "granted";
   }
-  return held.empty() ? "unaccredited" : Name(*held.begin());  // national < regional < city
+  for (std::size_t level = 0; level < held.size(); ++level) {
+    if (held[level]) return kNational + level;  // national < regional < city
+  }
+  return kUnaccredited;
 }
 
 // The awards of `c` active at `year_end`, and what of them was not yet disbursed by then.
@@ -56,55 +118,10 @@ std::pair<std::int64_t, std::int64_t> OutstandingAt(const CarrierOutcome& c, Dat
   return {awards, fen};
 }
 
-// The sums read from each carrier's indicator row: the view's name → the measures added up.
-struct FromIndicators {
-  const char* name;
-  std::array<std::size_t, 3> measures;
-  std::size_t count;
-};
-constexpr std::array<FromIndicators, 7> kFromIndicators{{
-    {"accreditations",
-     {M("accreditations_national"), M("accreditations_regional"), M("accreditations_city")},
-     3},
-    {"revocations", {M("revocations")}, 1},
-    {"awards_created", {M("entitlements_created")}, 1},
-    {"awards_created_fen", {M("entitlements_fen")}, 1},
-    {"disbursed_fen", {M("disbursed_fen")}, 1},
-    {"clawed_back_fen", {M("clawed_back_fen")}, 1},
-    {"carriers_market_operated", {M("market_operated")}, 1},
-}};
-
-// The values every row has, 0 when nothing counts.
-constexpr std::array<const char*, 13> kCounted{"carriers",
-                                               "carriers_incubator",
-                                               "carriers_maker_space",
-                                               "carriers_star_space",
-                                               "carriers_national",
-                                               "carriers_regional",
-                                               "carriers_city",
-                                               "carriers_unaccredited",
-                                               "awards_outstanding",
-                                               "outstanding_fen",
-                                               "awards_approved_in_full",
-                                               "awards_paid_in_full",
-                                               "flags"};
-
-std::map<std::string, std::int64_t> Zeros() {
-  std::map<std::string, std::int64_t> v;
-  for (const char* name : kCounted) v[name] = 0;
-  for (const FromIndicators& f : kFromIndicators) v[f.name] = 0;
-  return v;
-}
-
-constexpr std::array<AssessmentClass, 4> kClasses{
-    AssessmentClass::kIncubatorComprehensive, AssessmentClass::kIncubatorSpecialized,
-    AssessmentClass::kSpaceSocial, AssessmentClass::kSpaceUniversity};
-
 }  // namespace
 
 std::vector<std::string> CountyValueNames() {
-  std::vector<std::string> names(kCounted.begin(), kCounted.end());
-  for (const FromIndicators& f : kFromIndicators) names.emplace_back(f.name);
+  std::vector<std::string> names(kCountedNames.begin(), kCountedNames.end());
   names.emplace_back("approval_days_median");
   names.emplace_back("disbursement_days_median");
   for (AssessmentClass c : kClasses) names.push_back("scored_" + std::string(Name(c)));
@@ -115,70 +132,76 @@ std::vector<std::string> CountyValueNames() {
 std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
                                     const std::vector<IndicatorRow>& carrier_rows,
                                     const std::vector<Score>& scores, Date today) {
-  int first = YearOf(today) + 1;
+  const int last = YearOf(today);
+  int first = last + 1;
   for (const IndicatorRow& row : carrier_rows) first = std::min(first, row.year);
-  const int years = YearOf(today) - first + 1;
-  if (years <= 0) return {};
-  std::vector<CountyRow> rows;  // [year offset × (kCity + 1) + county position]
-  for (int year = first; year <= YearOf(today); ++year) {
-    for (std::size_t k = 0; k <= kCity; ++k) {
-      rows.push_back(CountyRow{year, k < kCity ? kCounties[k].id : std::string_view(), Zeros()});
-    }
-  }
-  auto at = [&](int year, std::size_t county) -> std::map<std::string, std::int64_t>& {
-    return rows[static_cast<std::size_t>(year - first) * (kCity + 1) + county].values;
+  if (first > last) return {};
+  // [year offset × (kCity + 1) + county position]
+  std::vector<CountyYear> tallies(static_cast<std::size_t>(last - first + 1) * (kCity + 1));
+  // Each count goes to the carrier's county and to the city.
+  auto places = [&](int year, std::size_t county) {
+    const std::size_t base = static_cast<std::size_t>(year - first) * (kCity + 1);
+    return std::array<CountyYear*, 2>{&tallies[base + county],
+                                      county == kCity ? nullptr : &tallies[base + kCity]};
   };
-  // Added to the carrier's county and to the city.
-  auto add = [&](int year, std::size_t county, const std::string& name, std::int64_t amount) {
-    at(year, county)[name] += amount;
-    if (county != kCity) at(year, kCity)[name] += amount;
-  };
-  std::array<std::vector<PaySpeed>, kCity + 1> speeds;
+  std::array<std::vector<PaySpeed>, kCity + 1> speeds;  // of every award of each county's carriers
   std::uint32_t last_carrier = kClassTotal;
   for (const IndicatorRow& row : carrier_rows) {
     const CarrierOutcome& c = carriers[row.carrier];
     const std::size_t county = CountyPosition(c.profile.county);
     const Date year_end = row.year * 10000 + 1231;
-    add(row.year, county, "carriers", 1);
-    add(row.year, county, "carriers_" + std::string(Name(c.kind)), 1);
-    add(row.year, county, "carriers_" + std::string(LevelAt(c, year_end)), 1);
-    for (const FromIndicators& f : kFromIndicators) {
-      for (std::size_t i = 0; i < f.count; ++i)
-        add(row.year, county, f.name, row.values.get(f.measures[i]));
+    const std::size_t level = LevelAt(c, year_end);
+    const auto [awards, fen] = OutstandingAt(c, year_end);
+    std::int64_t flags = 0;
+    for (const Flag& flag : c.flags) flags += flag.year == row.year ? 1 : 0;
+    for (CountyYear* t : places(row.year, county)) {
+      if (!t) continue;
+      auto& v = t->counted;
+      ++v[kCarriers];
+      ++v[kIncubator + static_cast<std::size_t>(c.kind)];
+      ++v[level];
+      for (const auto& [value, measure] : kFromIndicators) v[value] += row.values.get(measure);
+      v[kAwardsOutstanding] += awards;
+      v[kOutstandingFen] += fen;
+      v[kFlags] += flags;
     }
-    auto [awards, fen] = OutstandingAt(c, year_end);
-    add(row.year, county, "awards_outstanding", awards);
-    add(row.year, county, "outstanding_fen", fen);
-    for (const Flag& flag : c.flags) {
-      if (flag.year == row.year) add(row.year, county, "flags", 1);
-    }
-    if (std::exchange(last_carrier, row.carrier) != row.carrier) {  // the carrier's first row
-      for (std::size_t k : {county, kCity}) {
-        speeds[k].insert(speeds[k].end(), c.pay_speeds.begin(), c.pay_speeds.end());
-        if (county == kCity) break;
-      }
+    if (std::exchange(last_carrier, row.carrier) == row.carrier) continue;
+    for (std::size_t k : {county, kCity}) {  // the carrier's awards, once
+      speeds[k].insert(speeds[k].end(), c.pay_speeds.begin(), c.pay_speeds.end());
+      if (county == kCity) break;
     }
   }
-  // Mean scores: the sum, then divided (rounded down) by the carriers scored.
   for (const Score& s : scores) {
-    const std::size_t county = CountyPosition(carriers[s.carrier].profile.county);
-    if (s.year < first || s.year > YearOf(today)) continue;
-    const std::string cls(Name(s.assessment_class));
-    add(s.year, county, "scored_" + cls, 1);
-    add(s.year, county, "mean_score_centi_" + cls, s.score_centi);
-  }
-  for (CountyRow& row : rows) {
-    for (auto& [name, value] : row.values) {
-      if (!name.starts_with("mean_score_centi_")) continue;
-      value /= row.values.at("scored_" + name.substr(std::string("mean_score_centi_").size()));
+    if (s.year < first || s.year > last) continue;
+    for (CountyYear* t : places(s.year, CountyPosition(carriers[s.carrier].profile.county))) {
+      if (!t) continue;
+      ++t->scored[static_cast<std::size_t>(s.assessment_class)];
+      t->score_sum[static_cast<std::size_t>(s.assessment_class)] += s.score_centi;
     }
-    const std::size_t k = row.county.empty() ? kCity : CountyPosition(std::string(row.county));
+  }
+  std::vector<CountyRow> rows;
+  rows.reserve(tallies.size());
+  for (std::size_t i = 0; i < tallies.size(); ++i) {
+    CountyYear& t = tallies[i];
+    const std::size_t k = i % (kCity + 1);
+    CountyRow row{first + static_cast<int>(i / (kCity + 1)),
+                  k < kCity ? kCounties[k].id : std::string_view(),
+                  {}};
     Measures speed;
     SetPaySpeedMeasures(row.year, speeds[k], &speed);
-    for (std::size_t i : {M("awards_approved_in_full"), M("awards_paid_in_full"),
-                          M("approval_days_median"), M("disbursement_days_median")}) {
-      if (speed.has(i)) row.values[std::string(kMeasureNames[i])] = speed.get(i);
+    t.counted[kAwardsApproved] = speed.get(M("awards_approved_in_full"));
+    t.counted[kAwardsPaid] = speed.get(M("awards_paid_in_full"));
+    for (std::size_t v = 0; v < kCountedSize; ++v) row.values[kCountedNames[v]] = t.counted[v];
+    for (std::size_t m : {M("approval_days_median"), M("disbursement_days_median")}) {
+      if (speed.has(m)) row.values[std::string(kMeasureNames[m])] = speed.get(m);
     }
+    for (std::size_t c = 0; c < kClasses.size(); ++c) {
+      if (t.scored[c] == 0) continue;
+      const std::string cls(Name(kClasses[c]));
+      row.values["scored_" + cls] = t.scored[c];
+      row.values["mean_score_centi_" + cls] = t.score_sum[c] / t.scored[c];  // rounded down
+    }
+    rows.push_back(std::move(row));
   }
   return rows;
 }
