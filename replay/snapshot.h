@@ -1,7 +1,7 @@
 // Snapshots: the replay engine's fold state (the fact base, domain/fold/fact_base.h) after some
 // event, kept in the ledger's `snapshots` column family so that a replay can start there instead of
 // at event 1 (the fast path, replay.h). Each records the seq it covers, that event's hash (so the
-// replay checks the chain from the snapshot on) and the six view digests at that seq.
+// replay checks the chain from the snapshot on) and every view's state at that seq.
 //
 // A snapshot is a cache, trusted for nothing: one that does not decode, whose checksum or event
 // hash does not match, is skipped; `hatchery replay --check` compares the fast path with the

@@ -174,6 +174,13 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
     const std::string carrier = Str(row, "carrier_id");
     const std::int64_t amount = Int(row, "amount_fen");
     const bj::array& history = row.at("history").as_array();
+    // A row kept only for money or history (its trigger retracted, or no longer derived) was never
+    // owed as such: neither outstanding nor timed.
+    const std::string last_reason = Str(history.back().as_object(), "reason");
+    if (last_reason.starts_with("retracted (event") || last_reason.starts_with("never derived") ||
+        last_reason.starts_with("no longer derived")) {
+      continue;
+    }
     for (int y = first; y <= last; ++y) {  // outstanding at the end of y, by its history
       std::string status;
       for (const bj::value& h : history) {
@@ -190,13 +197,7 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
       add(y, carrier, "awards_outstanding", 1);
       add(y, carrier, "outstanding_fen", amount - disbursed);
     }
-    // A row kept only for money or history (its trigger retracted, or no longer derived) was never
-    // owed as such: not timed.
-    const std::string last_reason = Str(history.back().as_object(), "reason");
-    if (last_reason.starts_with("retracted (event") || last_reason.starts_with("never derived") ||
-        last_reason.starts_with("no longer derived") || amount <= 0) {
-      continue;
-    }
+    if (amount <= 0) continue;
     std::string owed;
     for (const bj::value& h : history) {
       if (Str(h.as_object(), "status") == "active") owed = Str(h.as_object(), "date");

@@ -153,7 +153,8 @@ class Builder {
     Add(kClerk, stream, "CarrierRegistered", profile, registered);
     int first_year = std::stoi(registered.substr(0, 4));
     // §2.1 市场化运营: every fifth carrier run by its own staff hands its running to a market team
-    // some 13 to 23 months after registering (no random draw, so the other acts stay as they were).
+    // 400 to 699 days (by After's reckoning) after registering — without a random draw, so the
+    // other acts' data stay as they were (their command ids and later document numbers shift).
     if (!profile.contains("operator") && i % 5 == 2) {
       const std::string moved = After(registered, 400 + (i * 37) % 300);
       Add(kClerk, stream, "CarrierProfileAmended",

@@ -26,6 +26,7 @@ std::string RowKey(std::string_view view, const bj::object& row) {
   if (view == "entitlements") return field("entitlement_id");
   if (view == "payouts") return field("payout_id");
   if (view == "compliance") return field("carrier_id") + "/" + field("flag") + "/" + field("year");
+  if (view == "counties") return field("year") + "/" + field("county");
   return field("year") + "/" + field("assessment_class") + "/" + field("carrier_id");
 }
 

@@ -16,7 +16,7 @@ std::size_t CountyPosition(const std::optional<std::string>& county) {
   for (std::size_t k = 0; k < kCounties.size(); ++k) {
     if (county && kCounties[k].id == *county) return k;
   }
-  return kCity;  // none of them (the schema allows none): counted in the city only
+  return kCity;  // none of them (the schema allows none other): counted in the city only
 }
 
 // The values every row has, 0 when nothing counts, by their positions in a CountyYear.
@@ -100,6 +100,7 @@ std::size_t LevelAt(const CarrierOutcome& c, Date year_end) {
 std::pair<std::int64_t, std::int64_t> OutstandingAt(const CarrierOutcome& c, Date year_end) {
   std::int64_t awards = 0, fen = 0;
   for (const Entitlement& e : c.entitlements) {
+    if (!e.derived) continue;  // kept only for its money: its trigger never counted as such
     std::string_view status;
     for (const StatusChange& h : e.history) {
       if (h.date <= year_end) status = h.status;

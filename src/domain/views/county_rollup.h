@@ -26,8 +26,8 @@ struct CountyRow {
   std::map<std::string, std::int64_t> values;
 };
 
-// Every name a row's values may hold: those every row has (Zeros in county_rollup.cc), then the
-// pay-speed medians, then each assessment class's carriers scored and mean score.
+// Every name a row's values may hold: those every row has, then the pay-speed medians, then each
+// assessment class's carriers scored and mean score (present only when some carrier was scored).
 std::vector<std::string> CountyValueNames();
 
 // One row per year from the first carrier's registration to `today`'s year, for each county in

@@ -90,7 +90,6 @@ struct PaySpeed {
   Date owed_on = 0;
   Date approved_in_full_on = 0;  // 0: not yet
   Date paid_in_full_on = 0;      // 0: not yet
-  std::uint64_t paid_in_full_seq = 0;
 };
 
 struct Flag {

@@ -640,7 +640,7 @@ void Walk::TimePayouts(Date today) {
     }
     const Reached approved = FirstReaching(std::move(approvals), e.amount_fen);
     const Reached paid = FirstReaching(std::move(disbursements), e.amount_fen);
-    out_.pay_speeds.push_back(PaySpeed{owed_on, approved.on, paid.on, paid.seq});
+    out_.pay_speeds.push_back(PaySpeed{owed_on, approved.on, paid.on});
     if (e.status != kActive) continue;
     const int target = policy_->ParamsOn(owed_on).payout_target_days;
     const std::int64_t days = DaysBetween(owed_on, paid.on != 0 ? paid.on : today);
