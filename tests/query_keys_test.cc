@@ -25,7 +25,7 @@ namespace {
 namespace bj = boost::json;
 using testing::RunHatchery;
 
-const std::vector<std::string> kQueryViews{"carriers",   "entitlements", "payouts",   "compliance",
+const std::vector<std::string> kQueryViews{"carriers",   "entitlements", "payouts", "compliance",
                                            "indicators", "assessment",   "counties"};
 
 bj::array Rows(const Ledger& ledger, const std::string& view, bj::object filter = {},

@@ -190,15 +190,15 @@ TEST_CASE("report: the first page's totals by county are the CSVs' rows summed",
   std::size_t by_county = e.html.find("By county 按旗县区");
   REQUIRE(by_county != std::string::npos);
   REQUIRE(by_county < e.html.find("id=\"assessment\""));  // on the first page, before section 2
-  for (const auto& [slug, name] : std::vector<std::pair<std::string, std::string>>{
-           {"horqin", "科尔沁区"},
-           {"kailu", "开鲁县"},
-           {"tongliao_etdz", "通辽经济技术开发区"},
-           {"", "通辽市"}}) {
+  for (const auto& [slug, name] :
+       std::vector<std::pair<std::string, std::string>>{{"horqin", "科尔沁区"},
+                                                        {"kailu", "开鲁县"},
+                                                        {"tongliao_etdz", "通辽经济技术开发区"},
+                                                        {"", "通辽市"}}) {
     INFO(name);
-    const std::size_t row = e.html.find("<tr><td>" + name + "</td><td class=\"n\">" +
-                                            std::to_string(count[slug]) + "</td>",
-                                        by_county);
+    const std::size_t row = e.html.find(
+        "<tr><td>" + name + "</td><td class=\"n\">" + std::to_string(count[slug]) + "</td>",
+        by_county);
     REQUIRE(row != std::string::npos);
     const std::string cells = e.html.substr(row, e.html.find("</tr>", row) - row);
     CHECK(cells.find("<td class=\"n\">" + Wan(paid[slug]) + "</td>") != std::string::npos);
