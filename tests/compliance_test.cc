@@ -1,6 +1,7 @@
 // The compliance flags of EVENTS.md "Derived", the yearly indicators and the classified assessment.
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "policy_fixture.h"
 
@@ -281,6 +282,42 @@ TEST_CASE("operators: each change is kept, and market operation counted by 31 De
       R"([{"since":"2023-05-01","seq":)" + std::to_string(hired) +
           R"(,"name":"科尔沁区科创运营管理有限公司","mode":"market_team"},{"since":"2025-02-01","seq":)" +
           std::to_string(back) + R"(,"name":"本单位","mode":"self"}])");
+}
+
+TEST_CASE("operators: naming its own staff, having had no operator, is no change", "[indicators]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive", "2022-02-01");
+  f.Ok("CarrierProfileAmended", "carrier/inc-1",
+       R"({"carrier_id":"inc-1","changes":{"operator":{"name":"本单位","mode":"self"}}})",
+       "2023-05-01");
+  auto p = f.Now();
+  REQUIRE(p.carriers.at(0).activity.operators.size() == 1);  // the history has it
+  for (const auto& row : p.indicators) {
+    CHECK(row.values.get(domain::M("operator_changes")) == 0);
+    CHECK(row.values.get(domain::M("market_operated")) == 0);
+  }
+}
+
+TEST_CASE("counties: a carrier's years stay with the county it was in on 31 December",
+          "[counties]") {
+  PolicyFixture f;
+  f.Register("inc-1", "incubator", "comprehensive", "2022-02-01");  // in horqin
+  const auto moved = f.Ok("CarrierProfileAmended", "carrier/inc-1",
+                          R"({"carrier_id":"inc-1","changes":{"county":"kailu"}})", "2024-03-01");
+  f.Ok("CarrierProfileAmended", "carrier/inc-1",
+       R"({"carrier_id":"inc-1","changes":{"county":"kailu"}})", "2024-06-01");  // restated
+  auto p = f.Now();
+  const auto& spells = p.carriers.at(0).activity.counties;
+  REQUIRE(spells.size() == 2);
+  CHECK(spells[1].seq == moved);
+  std::map<int, std::string> county_of;  // year → the county counting the carrier
+  for (const auto& row : p.counties) {
+    if (!row.county.empty() && row.values.at("carriers") == 1) {
+      CHECK(county_of.emplace(row.year, std::string(row.county)).second);
+    }
+  }
+  CHECK(county_of ==
+        std::map<int, std::string>{{2022, "horqin"}, {2023, "horqin"}, {2024, "kailu"}});
 }
 
 TEST_CASE("assessment: weighted score capped per indicator, ranked within class", "[indicators]") {

@@ -61,16 +61,25 @@ const std::vector<std::string> kCountyIds{
 // The naive roll-up: year → county ("" for the city) → values.
 std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projection& p) {
   struct Carrier {
-    std::string county, kind, registered_on;
-    bj::array timeline, operators;
+    std::string kind, registered_on;
+    bj::array timeline, operators, county_history;
+    // The county at the end of year y: the last move by then, else where it registered.
+    std::string CountyIn(int y) const {
+      std::string county;
+      for (const bj::value& spell : county_history) {
+        const bj::object& s = spell.as_object();
+        if (county.empty() || YearOfText(Str(s, "since")) <= y) county = Str(s, "county");
+      }
+      return county;
+    }
   };
   std::map<std::string, Carrier> carriers;
   for (const bj::value& v : Rows(p, "carriers")) {
     const bj::object& row = v.as_object();
     if (row.at("registered_seq").is_null()) continue;  // its registration retracted: no years
-    carriers[Str(row, "carrier_id")] = {Str(row, "county"), Str(row, "kind"),
-                                        Str(row, "registered_on"), row.at("timeline").as_array(),
-                                        row.at("operators").as_array()};
+    carriers[Str(row, "carrier_id")] = {
+        Str(row, "kind"), Str(row, "registered_on"), row.at("timeline").as_array(),
+        row.at("operators").as_array(), row.at("county_history").as_array()};
   }
   const int last = YearOfText(domain::FormatDate(p.cut.today));
   int first = last + 1;
@@ -91,8 +100,8 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
                            "awards_created_fen",
                            "awards_approved_in_full",
                            "awards_paid_in_full",
-                           "awards_outstanding",
-                           "outstanding_fen",
+                           "awards_unpaid",
+                           "unpaid_fen",
                            "disbursed_fen",
                            "clawed_back_fen",
                            "carriers_market_operated",
@@ -108,7 +117,7 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
     if (c == carriers.end() || y < first || y > last || y < YearOfText(c->second.registered_on)) {
       return;
     }
-    out[y][c->second.county][name] += n;
+    out[y][c->second.CountyIn(y)][name] += n;
     out[y][""][name] += n;
   };
   for (const auto& [id, c] : carriers) {
@@ -194,8 +203,8 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
         }
       }
       if (disbursed >= amount) continue;
-      add(y, carrier, "awards_outstanding", 1);
-      add(y, carrier, "outstanding_fen", amount - disbursed);
+      add(y, carrier, "awards_unpaid", 1);
+      add(y, carrier, "unpaid_fen", amount - disbursed);
     }
     if (amount <= 0) continue;
     std::string owed;
@@ -216,13 +225,12 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
       }
       return std::string();
     };
-    const std::string county = carriers[carrier].county;
     for (const auto& [date, approval] :
          {std::pair{full("approved_on"), true}, std::pair{full("disbursed_on"), false}}) {
       if (date.empty()) continue;
       const int y = YearOfText(date);
       const std::int64_t took = std::max(0L, DayNumber(date) - DayNumber(owed));
-      for (const std::string& where : {county, std::string()}) {
+      for (const std::string& where : {carriers[carrier].CountyIn(y), std::string()}) {
         auto& pool = days[y][where];
         (approval ? pool.first : pool.second).push_back(took);
       }
@@ -250,7 +258,7 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
     const std::string carrier = Str(row, "carrier_id");
     const int y = static_cast<int>(Int(row, "year"));
     if (!carriers.count(carrier) || y < first || y > last) continue;
-    for (const std::string& where : {carriers[carrier].county, std::string()}) {
+    for (const std::string& where : {carriers[carrier].CountyIn(y), std::string()}) {
       auto& s = scores[{y, where}][Str(row, "assessment_class")];
       s.first += Int(row, "score_centi");
       ++s.second;

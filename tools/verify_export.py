@@ -650,9 +650,10 @@ NOT_RECOMPUTED = [
     "rule's)",
     "compliance.csv (report deadlines, unfiled brand output, revocations due)",
     "the indicators other than money (annual-report metrics, accreditations, grades, filings, "
-    "workstations, funds), which years have indicators and assessment files, and "
-    "assessment-<year>.csv's scores and ranks",
-    "carriers.csv's levels, timeline and evaluations",
+    "workstations, funds, payout speeds, operators), which years have indicators and assessment "
+    "files, and assessment-<year>.csv's scores and ranks",
+    "counties-<year>.csv (the roll-up per county and year)",
+    "carriers.csv's levels, timeline, evaluations and operator and county histories",
     "report.html: it is bound to the bureau by the signed manifest; `hatchery verify-export` "
     "recomputes it",
     "checkpoint.txt's state lines (digests of Hatchery's own rows of each view)",

@@ -165,6 +165,15 @@ class Builder {
                                                              {"mode", "market_team"}}}}}},
           moved, Ref("通科发", std::stoi(moved)));
     }
+    // §4.3 属地管理: every thirteenth carrier moves to the next county 500 days after registering
+    // (its earlier years stay with the county it was in).
+    if (i % 13 == 6) {
+      const std::string moved = After(registered, 500);
+      Add(kClerk, stream, "CarrierProfileAmended",
+          bj::object{{"carrier_id", id},
+                     {"changes", bj::object{{"county", kCounties[(i + 1) % kCounties.size()].id}}}},
+          moved, Ref("通科发", std::stoi(moved)));
+    }
 
     // Accreditations: a city listing for some, a regional one for most, a national one later for
     // a quarter of those.

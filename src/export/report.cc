@@ -346,7 +346,7 @@ class Report {
                   value(i, "carriers_city"))
           .Number(value(i, "awards_created"))
           .Number(Wan(Fen(counties_.Get(i, "values.disbursed_fen"))))
-          .Number(Wan(Fen(counties_.Get(i, "values.outstanding_fen"))))
+          .Number(Wan(Fen(counties_.Get(i, "values.unpaid_fen"))))
           .Number(value(i, "disbursement_days_median"))
           .Number(value(i, "flags"))
           .Source(counties_.Source(i));
@@ -361,7 +361,8 @@ class Report {
     return "<h3>By county 按旗县区</h3><p class=\"note\">The roll-up of " + counties_.name() +
            " for the yearly assessment of the counties (§4.3): carriers registered by the end of " +
            year_ +
-           " and the highest level each held on 31 December; awards created in the year, money "
+           ", in the county each was in on 31 December, and the highest level each held then; "
+           "awards created in the year, money "
            "disbursed in it, and what awards active on 31 December still had unpaid; days to "
            "pay: the median days from an award becoming owed to its payment in full, of the "
            "awards paid in full in the year (§4.2; — none); the last row is the whole city.</p>" +

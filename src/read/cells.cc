@@ -57,8 +57,8 @@ std::map<std::string, ViewKeys, std::less<>> MakeViewKeys() {
       {Searched("carrier_id"), Searched("name"), Field("kind"), Field("category"),
        Field("county", Shown::kCounty), Field("levels", Shown::kLevels), Field("registered_on")},
       {Field("assessment_class"), Field("host_type"), Field("industry"), Field("operator"),
-       Field("operators"), Searched("operator/name"), Field("operator/mode"), Field("area_m2"),
-       Field("registered_seq")});
+       Field("operators"), Field("county_history"), Searched("operator/name"),
+       Field("operator/mode"), Field("area_m2"), Field("registered_seq")});
   views["entitlements"] =
       Make({Searched("entitlement_id"), Searched("carrier_name"), Field("status"),
             Field("ruleset_id"), Field("triggered_on"), Field("amount_fen"), Field("approved_fen"),
@@ -85,11 +85,11 @@ std::map<std::string, ViewKeys, std::less<>> MakeViewKeys() {
                               Searched("carrier_id"), Searched("carrier_name"),
                               Column{"score", "score_centi", Shown::kPoints}, Field("ruleset_id")},
                              {});
-  views["counties"] = Make({Field("year"), Field("county_name"), Field("values/carriers"),
+  views["counties"] = Make({Field("year"), Searched("county_name"), Field("values/carriers"),
                             Field("values/accreditations"), Field("values/awards_created"),
-                            Field("values/disbursed_fen"), Field("values/outstanding_fen"),
+                            Field("values/disbursed_fen"), Field("values/unpaid_fen"),
                             Field("values/disbursement_days_median"), Field("values/flags")},
-                           {Field("county", Shown::kCounty)});
+                           {Field("county", Shown::kCounty, true)});
   AddValues(domain::CountyValueNames(), &views["counties"]);
   views["carrier"] = views["carriers"];
   // A money field whose key would be another field's name ("values/entitlements_pending_fen" and

@@ -3,21 +3,36 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "domain/fold/counties.h"
+#include "domain/fold/sums.h"
 
 namespace hatchery::domain {
 namespace {
 
 constexpr std::size_t kCity = kCounties.size();  // the whole city's position after the counties
 
-std::size_t CountyPosition(const std::optional<std::string>& county) {
+std::size_t CountyPosition(std::string_view county) {
   for (std::size_t k = 0; k < kCounties.size(); ++k) {
-    if (county && kCounties[k].id == *county) return k;
+    if (kCounties[k].id == county) return k;
   }
   return kCity;  // none of them (the schema allows none other): counted in the city only
 }
+
+// The position of the county the carrier was in on `date` by its county history (the one it
+// registered in for an earlier date; its profile's when it has no history, its registration
+// retracted).
+std::size_t CountyOn(const CarrierOutcome& c, Date date) {
+  const std::vector<CountySpell>& spells = c.activity.counties;
+  if (spells.empty()) return CountyPosition(c.profile.county.value_or(""));
+  std::size_t i = 0;
+  while (i + 1 < spells.size() && spells[i + 1].since <= date) ++i;
+  return CountyPosition(spells[i].county);
+}
+
+Date YearEnd(int year) { return year * 10000 + 1231; }
 
 // The values every row has, 0 when nothing counts, by their positions in a CountyYear.
 enum Counted : std::size_t {
@@ -32,8 +47,8 @@ enum Counted : std::size_t {
   kDisbursedFen,
   kClawedBackFen,
   kMarketOperated,
-  kAwardsOutstanding,
-  kOutstandingFen,
+  kAwardsUnpaid,
+  kUnpaidFen,
   kAwardsApproved,
   kAwardsPaid,
   kFlags,
@@ -54,8 +69,8 @@ constexpr std::array<const char*, kCountedSize> kCountedNames{"carriers",
                                                               "disbursed_fen",
                                                               "clawed_back_fen",
                                                               "carriers_market_operated",
-                                                              "awards_outstanding",
-                                                              "outstanding_fen",
+                                                              "awards_unpaid",
+                                                              "unpaid_fen",
                                                               "awards_approved_in_full",
                                                               "awards_paid_in_full",
                                                               "flags"};
@@ -81,6 +96,7 @@ constexpr std::array<AssessmentClass, 4> kClasses{
 struct CountyYear {
   std::array<std::int64_t, kCountedSize> counted{};
   std::array<std::int64_t, kClasses.size()> scored{}, score_sum{};
+  std::vector<PaySpeed> speeds;  // of the awards completed (approved or paid in full) in its year
 };
 
 // The position of the highest level the carrier held at `year_end` (by its timeline), or
@@ -97,7 +113,7 @@ std::size_t LevelAt(const CarrierOutcome& c, Date year_end) {
 }
 
 // The awards of `c` active at `year_end`, and what of them was not yet disbursed by then.
-std::pair<std::int64_t, std::int64_t> OutstandingAt(const CarrierOutcome& c, Date year_end) {
+std::pair<std::int64_t, std::int64_t> UnpaidAt(const CarrierOutcome& c, Date year_end) {
   std::int64_t awards = 0, fen = 0;
   for (const Entitlement& e : c.entitlements) {
     if (!e.derived) continue;  // kept only for its money: its trigger never counted as such
@@ -145,14 +161,13 @@ std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
     return std::array<CountyYear*, 2>{&tallies[base + county],
                                       county == kCity ? nullptr : &tallies[base + kCity]};
   };
-  std::array<std::vector<PaySpeed>, kCity + 1> speeds;  // of every award of each county's carriers
   std::uint32_t last_carrier = kClassTotal;
   for (const IndicatorRow& row : carrier_rows) {
     const CarrierOutcome& c = carriers[row.carrier];
-    const std::size_t county = CountyPosition(c.profile.county);
-    const Date year_end = row.year * 10000 + 1231;
+    const Date year_end = YearEnd(row.year);
+    const std::size_t county = CountyOn(c, year_end);
     const std::size_t level = LevelAt(c, year_end);
-    const auto [awards, fen] = OutstandingAt(c, year_end);
+    const auto [awards, fen] = UnpaidAt(c, year_end);
     std::int64_t flags = 0;
     for (const Flag& flag : c.flags) flags += flag.year == row.year ? 1 : 0;
     for (CountyYear* t : places(row.year, county)) {
@@ -161,20 +176,31 @@ std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
       ++v[kCarriers];
       ++v[kIncubator + static_cast<std::size_t>(c.kind)];
       ++v[level];
-      for (const auto& [value, measure] : kFromIndicators) v[value] += row.values.get(measure);
-      v[kAwardsOutstanding] += awards;
-      v[kOutstandingFen] += fen;
+      for (const auto& [value, measure] : kFromIndicators) {
+        v[value] = CheckedAdd(v[value], row.values.get(measure), kCountedNames[value]);
+      }
+      v[kAwardsUnpaid] += awards;
+      v[kUnpaidFen] = CheckedAdd(v[kUnpaidFen], fen, "unpaid_fen");
       v[kFlags] += flags;
     }
     if (std::exchange(last_carrier, row.carrier) == row.carrier) continue;
-    for (std::size_t k : {county, kCity}) {  // the carrier's awards, once
-      speeds[k].insert(speeds[k].end(), c.pay_speeds.begin(), c.pay_speeds.end());
-      if (county == kCity) break;
+    // The carrier's awards, once: each to the year it was approved in full and the year it was
+    // paid in full, in the county the carrier was in at the end of that year.
+    for (const PaySpeed& s : c.pay_speeds) {
+      std::set<int> years;
+      for (Date done : {s.approved_in_full_on, s.paid_in_full_on}) {
+        if (done != 0 && YearOf(done) >= first && YearOf(done) <= last) years.insert(YearOf(done));
+      }
+      for (int year : years) {
+        for (CountyYear* t : places(year, CountyOn(c, YearEnd(year)))) {
+          if (t) t->speeds.push_back(s);
+        }
+      }
     }
   }
   for (const Score& s : scores) {
     if (s.year < first || s.year > last) continue;
-    for (CountyYear* t : places(s.year, CountyPosition(carriers[s.carrier].profile.county))) {
+    for (CountyYear* t : places(s.year, CountyOn(carriers[s.carrier], YearEnd(s.year)))) {
       if (!t) continue;
       ++t->scored[static_cast<std::size_t>(s.assessment_class)];
       t->score_sum[static_cast<std::size_t>(s.assessment_class)] += s.score_centi;
@@ -189,7 +215,7 @@ std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
                   k < kCity ? kCounties[k].id : std::string_view(),
                   {}};
     Measures speed;
-    SetPaySpeedMeasures(row.year, speeds[k], &speed);
+    SetPaySpeedMeasures(row.year, t.speeds, &speed);
     t.counted[kAwardsApproved] = speed.get(M("awards_approved_in_full"));
     t.counted[kAwardsPaid] = speed.get(M("awards_paid_in_full"));
     for (std::size_t v = 0; v < kCountedSize; ++v) row.values[kCountedNames[v]] = t.counted[v];

@@ -32,7 +32,8 @@ std::vector<std::string> CountyValueNames();
 
 // One row per year from the first carrier's registration to `today`'s year, for each county in
 // kCounties order and then the whole city; none when no carrier is registered. Reads the carriers,
-// their indicator rows (which name them by position) and the scores.
+// their indicator rows (which name them by position, each carrier's consecutive) and the scores;
+// a carrier counts in the county its county history puts it in on 31 December.
 std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
                                     const std::vector<IndicatorRow>& carrier_rows,
                                     const std::vector<Score>& scores, Date today);

@@ -140,8 +140,13 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
     y.Add(date, M("funds_established"));
     y.Add(date, M("funds_size_fen"), size);
   }
-  for (const OperatorSpell& spell : c.activity.operators) {
-    if (spell.seq != c.registered_seq) y.Add(spell.since, M("operator_changes"));
+  const std::vector<OperatorSpell>& operators = c.activity.operators;
+  for (std::size_t k = 0; k < operators.size(); ++k) {
+    // A change after the registration — but naming its own staff, having had no operator, is none.
+    const bool first_self = k == 0 && operators[k].mode == "self";
+    if (operators[k].seq != c.registered_seq && !first_self) {
+      y.Add(operators[k].since, M("operator_changes"));
+    }
   }
   for (std::size_t i = from; i < rows->size(); ++i) {
     IndicatorRow& row = (*rows)[i];

@@ -40,8 +40,9 @@ void AddCarrierIndicators(const CarrierOutcome& carrier, std::uint32_t carrier_i
 // an even count, the mean of the middle two rounded down).
 void SetPaySpeedMeasures(int year, const std::vector<PaySpeed>& speeds, Measures* values);
 
-// Sums of `rows` (carrier rows) per year × class, ordered by (year, class); the medians are not
-// sums but those of every pay speed of the class's `carriers` (the rows name them by position).
+// Sums of `rows` (carrier rows, each carrier's consecutive, as AddCarrierIndicators appends them)
+// per year × class, ordered by (year, class); the medians are not sums but those of every pay
+// speed of the class's `carriers` (the rows name them by position).
 std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows,
                                       const std::vector<CarrierOutcome>& carriers);
 

@@ -136,9 +136,17 @@ struct OperatorSpell {
   std::string name, mode;  // mode: self | market_team | professional_institution
 };
 
+// Where a carrier was from a day on (§4.3 属地管理): its county as registered, then each move.
+struct CountySpell {
+  Date since = 0;
+  std::uint64_t seq = 0;  // the registration or amendment
+  std::string county;     // a slug of counties.h
+};
+
 // Everything of one carrier the yearly indicators read, besides money.
 struct Activity {
   std::vector<OperatorSpell> operators;               // in timeline order
+  std::vector<CountySpell> counties;                  // in timeline order
   std::vector<std::pair<Date, std::string>> filings;  // (date, filing_id)
   std::vector<Date> unfiled_starts, stations, brokers;
   std::vector<std::pair<Date, std::int64_t>> funds;       // (date, size_fen)

@@ -55,7 +55,11 @@ bj::object CarrierRow(const CarrierOutcome& c) {
   }
   bj::value op = nullptr;
   if (p.operator_name) op = bj::object{{"name", *p.operator_name}, {"mode", *p.operator_mode}};
-  bj::array operators;
+  bj::array operators, county_history;
+  for (const CountySpell& spell : c.activity.counties) {
+    county_history.push_back(bj::object{
+        {"since", FormatDate(spell.since)}, {"seq", spell.seq}, {"county", spell.county}});
+  }
   for (const OperatorSpell& spell : c.activity.operators) {
     operators.push_back(bj::object{{"since", FormatDate(spell.since)},
                                    {"seq", spell.seq},
@@ -71,6 +75,7 @@ bj::object CarrierRow(const CarrierOutcome& c) {
       {"host_type", Optional(p.host_type)},
       {"industry", Optional(p.industry)},
       {"county", Optional(p.county)},
+      {"county_history", std::move(county_history)},
       {"operator", op},
       {"operators", std::move(operators)},
       {"area_m2", Optional(p.area_m2)},

@@ -280,23 +280,27 @@ void Walk::On(const Fact& f, const Registered& r) {
   out_.profile = *r.profile;
   out_.registered_on = f.effective;
   out_.registered_seq = f.seq;
-  NoteOperator(f);
+  NoteProfile(f);
 }
 
 void Walk::On(const Fact& f, const ProfileAmended& a) {
   Merge(*a.changes, &out_.profile);
-  if (a.changes->operator_name || a.changes->operator_mode) NoteOperator(f);
+  NoteProfile(f);
 }
 
-void Walk::NoteOperator(const Fact& f) {
+void Walk::NoteProfile(const Fact& f) {
+  if (!registered()) return;  // a history starts at the registration
   const Profile& p = out_.profile;
-  if (!p.operator_name || !p.operator_mode) return;
-  auto& spells = out_.activity.operators;
-  if (!spells.empty() && spells.back().name == *p.operator_name &&
-      spells.back().mode == *p.operator_mode) {
-    return;  // restated, not changed
+  auto& operators = out_.activity.operators;
+  if (p.operator_name && p.operator_mode &&
+      (operators.empty() || operators.back().name != *p.operator_name ||
+       operators.back().mode != *p.operator_mode)) {
+    operators.push_back(OperatorSpell{f.effective, f.seq, *p.operator_name, *p.operator_mode});
   }
-  spells.push_back(OperatorSpell{f.effective, f.seq, *p.operator_name, *p.operator_mode});
+  auto& counties = out_.activity.counties;
+  if (p.county && (counties.empty() || counties.back().county != *p.county)) {
+    counties.push_back(CountySpell{f.effective, f.seq, *p.county});
+  }
 }
 
 void Walk::On(const Fact& f, const AccreditationGranted& g) {

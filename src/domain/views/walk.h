@@ -112,8 +112,9 @@ class Walk {
   void Void(Entitlement* e, const Fact& f, std::string reason);
   const Rule* RuleOf(const Entitlement& e) const;
   void FlagMissingReports(Date today);
-  // Adds the profile's operator to the operator history when `f` changed it.
-  void NoteOperator(const Fact& f);
+  // Adds the profile's operator and county to their histories where `f` changed them (a
+  // restatement is no change).
+  void NoteProfile(const Fact& f);
   // Fills out_.pay_speeds; an active award not paid in full within the target is slow_payout.
   void TimePayouts(Date today);
 
