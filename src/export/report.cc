@@ -272,7 +272,7 @@ class Report {
                     ? assessment_.name() + " rows 2–" + std::to_string(assessment_.size() + 1)
                     : "none");
     t.Row()
-        .Text("entitlements created 新增补贴资格")
+        .Text("entitlements triggered 本年触发补贴资格")
         .Number(std::to_string(created_.size()))
         .Source("table 3.1 below");
     t.Row()
@@ -306,7 +306,7 @@ class Report {
 
   // The year's totals of each class: its row of the indicators (carrier_id empty).
   std::string ByClass() const {
-    Table t({"class 类别", "carriers 载体数", "entitlements 新增资格", "amount 金额 (万元)",
+    Table t({"class 类别", "carriers 载体数", "became owed 本年生效资格", "amount 金额 (万元)",
              "disbursed 拨付 (万元)", "clawed back 追回 (万元)", "source 来源"});
     for (std::size_t i = 0; i < indicators_.size(); ++i) {
       if (!indicators_.Get(i, "carrier_id").empty()) continue;
@@ -320,14 +320,18 @@ class Report {
           .Number(Wan(Fen(indicators_.Get(i, "values.clawed_back_fen"))))
           .Source(indicators_.Source(i));
     }
-    return "<h3>By class 按类别</h3>" + t.Html();
+    return "<h3>By class 按类别</h3><p class=\"note\">Each class's row of " + indicators_.name() +
+           ": an award counts in the year it became owed (active) — an R5/R6 award on its first "
+           "excellent evaluation — and only carriers registered count (table 3.1 lists every "
+           "entitlement triggered in the year, pending ones included).</p>" +
+           t.Html();
   }
 
   // The year's rows of counties-<year>.csv (§4.3): each county's carriers and levels, awards,
   // money paid and unpaid, how fast it was paid, flags; then the city's; and the mean scores.
   std::string ByCounty() const {
     Table t({"county 旗县区", "carriers 载体数", "national / regional / city 国家/自治区/市级",
-             "new awards 新增资格", "disbursed 拨付 (万元)", "unpaid 待拨付 (万元)",
+             "became owed 本年生效资格", "disbursed 拨付 (万元)", "unpaid 待拨付 (万元)",
              "days to pay 拨付用时 (天)", "flags 合规提示", "source 来源"});
     Table scores({"county 旗县区", NameOf(names_.classes, "incubator_comprehensive"),
                   NameOf(names_.classes, "incubator_specialized"),
@@ -487,9 +491,11 @@ class Report {
           .Number(Wan(Fen(indicators_.Get(i, "values.clawed_back_fen"))))
           .Source(indicators_.Source(i));
     }
-    return "<section id=\"money\"><h2>3 Subsidies 补贴资金</h2><h3>3.1 Entitlements created in " +
-           year_ + " 新增补贴资格</h3><p class=\"note\">Entitlements whose trigger falls in " +
-           year_ + "; status and money as of the export point. Total " +
+    return "<section id=\"money\"><h2>3 Subsidies 补贴资金</h2><h3>3.1 Entitlements triggered in " +
+           year_ + " 本年触发补贴资格</h3><p class=\"note\">Entitlements whose trigger falls in " +
+           year_ +
+           ", pending and since voided ones included; status and money as of the export point "
+           "(the tables by class and county count an award in the year it became owed). Total " +
            Sum(entitlements_, created_, "amount_fen") + " 万元." +
            ListedNote(created_, entitlements_) + "</p>" + created.Html() + "<h3>3.2 Disbursed in " +
            year_ + " 拨付</h3><p class=\"note\">Total " + Sum(payouts_, disbursed_, "amount_fen") +
