@@ -43,7 +43,7 @@ StatusOr<ViewFiles> RenderView(const domain::Projection& projection, std::string
 Glossary NamesOf(const domain::FactBase& facts, const domain::Cut& cut, int year) {
   Glossary names;
   domain::Policy policy(facts.policy(), cut);
-  if (const domain::Ruleset* basis = policy.InForce(year * 10000 + 1231)) {
+  if (const domain::Ruleset* basis = policy.InForce(domain::YearEnd(year))) {
     names.basis = basis->title + " — ruleset " + basis->id + ", in force from " +
                   domain::FormatDate(basis->effective_from) + " (event " +
                   std::to_string(basis->seq) + ")";

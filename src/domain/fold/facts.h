@@ -25,6 +25,8 @@ using Date = std::int32_t;
 std::optional<Date> ParseDate(std::string_view text);  // "YYYY-MM-DD", a real date
 std::string FormatDate(Date date);
 inline int YearOf(Date date) { return date / 10000; }
+// 31 December of `year`.
+inline Date YearEnd(int year) { return year * 10000 + 1231; }
 // The day after `date`.
 Date NextDay(Date date);
 // The days from `from` to `to` (negative when `to` is earlier): both real dates.

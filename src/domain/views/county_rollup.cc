@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <optional>
-#include <set>
 #include <utility>
 
 #include "domain/fold/counties.h"
@@ -27,12 +26,9 @@ std::size_t CountyPosition(std::string_view county) {
 std::size_t CountyOn(const CarrierOutcome& c, Date date) {
   const std::vector<CountySpell>& spells = c.activity.counties;
   if (spells.empty()) return CountyPosition(c.profile.county.value_or(""));
-  std::size_t i = 0;
-  while (i + 1 < spells.size() && spells[i + 1].since <= date) ++i;
-  return CountyPosition(spells[i].county);
+  const CountySpell* on = SpellOn(spells, date);
+  return CountyPosition((on ? *on : spells.front()).county);
 }
-
-Date YearEnd(int year) { return year * 10000 + 1231; }
 
 // The values every row has, 0 when nothing counts, by their positions in a CountyYear.
 enum Counted : std::size_t {
@@ -187,11 +183,8 @@ std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
     // The carrier's awards, once: each to the year it was approved in full and the year it was
     // paid in full, in the county the carrier was in at the end of that year.
     for (const PaySpeed& s : c.pay_speeds) {
-      std::set<int> years;
-      for (Date done : {s.approved_in_full_on, s.paid_in_full_on}) {
-        if (done != 0 && YearOf(done) >= first && YearOf(done) <= last) years.insert(YearOf(done));
-      }
-      for (int year : years) {
+      for (int year : CompletionYears(s)) {
+        if (year < first || year > last) continue;
         for (CountyYear* t : places(year, CountyOn(c, YearEnd(year)))) {
           if (t) t->speeds.push_back(s);
         }

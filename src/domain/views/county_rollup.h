@@ -1,7 +1,7 @@
 // The county roll-up (§4.3 纳入年度科技创新工作考核): per year and per county of Tongliao — and for
 // the whole city — what the city's yearly assessment of its counties reads: carriers by kind and
 // by the highest level held at the end of the year, accreditations and revocations, awards created,
-// paid and outstanding, how fast money was paid (§4.2), compliance flags, and the mean score of
+// paid and unpaid, how fast money was paid (§4.2), compliance flags, and the mean score of
 // each assessment class. The `counties` view (docs/domain.md lists every value).
 //
 // Pure functions; thread-safe.

@@ -87,7 +87,7 @@ const Ruleset& Policy::ParamsOn(Date date) const {
 }
 
 Date Policy::ReportDeadline(int year) const {
-  const int next = year + 1, mmdd = ParamsOn(year * 10000 + 1231).report_deadline_mmdd;
+  const int next = year + 1, mmdd = ParamsOn(YearEnd(year)).report_deadline_mmdd;
   const bool leap = (next % 4 == 0 && next % 100 != 0) || next % 400 == 0;
   return next * 10000 + (mmdd == 229 && !leap ? 228 : mmdd);  // "02-29" in a common year: 02-28
 }

@@ -52,8 +52,10 @@ std::pair<Wide, Wide> ValueOf(const Indicator& ind, const Measures& values) {
   return {0, 1};
 }
 
-constexpr std::array<std::size_t, 2> kMedians{M("approval_days_median"),
-                                              M("disbursement_days_median")};
+// The measures SetPaySpeedMeasures sets: a class row's are its own, not its carriers' summed.
+constexpr std::array<std::size_t, 4> kPaySpeedMeasures{
+    M("awards_approved_in_full"), M("awards_paid_in_full"), M("approval_days_median"),
+    M("disbursement_days_median")};
 
 // The median of `values`, reordered (SetPaySpeedMeasures).
 std::int64_t Median(std::vector<std::int64_t>& values) {
@@ -90,6 +92,16 @@ void SetPaySpeedMeasures(int year, const std::vector<PaySpeed>& speeds, Measures
     values->Set(M("awards_paid_in_full"), static_cast<std::int64_t>(disbursement.size()));
     values->Set(M("disbursement_days_median"), Median(disbursement));
   }
+}
+
+std::vector<int> CompletionYears(const PaySpeed& speed) {
+  std::vector<int> years;
+  for (Date done : {speed.approved_in_full_on, speed.paid_in_full_on}) {
+    if (done != 0) years.push_back(YearOf(done));
+  }
+  std::sort(years.begin(), years.end());
+  years.erase(std::unique(years.begin(), years.end()), years.end());
+  return years;
 }
 
 void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, Date today,
@@ -152,11 +164,8 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
     IndicatorRow& row = (*rows)[i];
     if (c.profile.area_m2) row.values.Set(M("area_m2"), *c.profile.area_m2);
     // §2.1: run by a market team or a professional institution on 31 December.
-    std::string_view mode = "self";
-    for (const OperatorSpell& spell : c.activity.operators) {
-      if (YearOf(spell.since) <= row.year) mode = spell.mode;
-    }
-    row.values.Set(M("market_operated"), mode == "self" ? 0 : 1);
+    const OperatorSpell* op = SpellOn(c.activity.operators, YearEnd(row.year));
+    row.values.Set(M("market_operated"), op && op->mode != "self" ? 1 : 0);
     SetPaySpeedMeasures(row.year, c.pay_speeds, &row.values);
     auto report = c.activity.reports.find(row.year);
     if (report == c.activity.reports.end()) continue;
@@ -171,7 +180,8 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
 std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows,
                                       const std::vector<CarrierOutcome>& carriers) {
   std::map<std::pair<int, AssessmentClass>, IndicatorRow> totals;
-  std::map<AssessmentClass, std::vector<PaySpeed>> speeds;  // of each class's carriers
+  // The awards of each class's carriers completed in each year.
+  std::map<std::pair<int, AssessmentClass>, std::vector<PaySpeed>> speeds;
   std::uint32_t last_carrier = kClassTotal;
   for (const IndicatorRow& row : rows) {
     IndicatorRow& t = totals[{row.year, row.assessment_class}];
@@ -180,19 +190,23 @@ std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows,
     t.values.Add(M("carriers"), 1);
     for (std::size_t i = 0; i < kMeasureCount; ++i) {
       if (!row.values.has(i) || i == M("annual_report_seq")) continue;
-      if (std::find(kMedians.begin(), kMedians.end(), i) != kMedians.end()) continue;
+      if (std::find(kPaySpeedMeasures.begin(), kPaySpeedMeasures.end(), i) !=
+          kPaySpeedMeasures.end()) {
+        continue;
+      }
       t.values.Add(i, row.values.get(i));
     }
-    if (std::exchange(last_carrier, row.carrier) != row.carrier) {  // a carrier's first row
-      const std::vector<PaySpeed>& own = carriers[row.carrier].pay_speeds;
-      auto& pool = speeds[row.assessment_class];
-      pool.insert(pool.end(), own.begin(), own.end());
+    if (std::exchange(last_carrier, row.carrier) == row.carrier) continue;
+    for (const PaySpeed& s : carriers[row.carrier].pay_speeds) {  // a carrier's first row
+      for (int year : CompletionYears(s)) speeds[{year, row.assessment_class}].push_back(s);
     }
   }
   std::vector<IndicatorRow> out;
   out.reserve(totals.size());
   for (auto& [key, row] : totals) {
-    SetPaySpeedMeasures(row.year, speeds[row.assessment_class], &row.values);
+    if (auto pool = speeds.find(key); pool != speeds.end()) {
+      SetPaySpeedMeasures(row.year, pool->second, &row.values);
+    }
     out.push_back(row);
   }
   return out;
@@ -218,7 +232,7 @@ std::vector<Score> Assess(const std::vector<IndicatorRow>& carrier_rows, const P
     // A year is scored on its annual report; a carrier without one is not ranked (it is flagged
     // missing_annual_report instead).
     if (!row.values.has(M("annual_report_seq"))) continue;
-    const Ruleset* rs = policy.InForce(row.year * 10000 + 1231);
+    const Ruleset* rs = policy.InForce(YearEnd(row.year));
     if (!rs) continue;
     auto model = rs->classes.find(Name(row.assessment_class));
     if (model == rs->classes.end()) continue;

@@ -39,10 +39,13 @@ void AddCarrierIndicators(const CarrierOutcome& carrier, std::uint32_t carrier_i
 // median of the days each took from the award becoming owed (0 for money that came before it; of
 // an even count, the mean of the middle two rounded down).
 void SetPaySpeedMeasures(int year, const std::vector<PaySpeed>& speeds, Measures* values);
+// The years in which `speed` was approved, or paid, in full — the years whose pay-speed measures
+// it counts in: none, one, or two ascending.
+std::vector<int> CompletionYears(const PaySpeed& speed);
 
 // Sums of `rows` (carrier rows, each carrier's consecutive, as AddCarrierIndicators appends them)
-// per year × class, ordered by (year, class); the medians are not sums but those of every pay
-// speed of the class's `carriers` (the rows name them by position).
+// per year × class, ordered by (year, class); the pay-speed measures are not sums but those of
+// the awards of the class's `carriers` (the rows name them by position) completed in the year.
 std::vector<IndicatorRow> ClassTotals(const std::vector<IndicatorRow>& rows,
                                       const std::vector<CarrierOutcome>& carriers);
 

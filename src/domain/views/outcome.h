@@ -143,6 +143,18 @@ struct CountySpell {
   std::string county;     // a slug of counties.h
 };
 
+// The last of `spells` (each with a `since`, in timeline order) in force on `date`; null when the
+// first is later.
+template <typename Spell>
+const Spell* SpellOn(const std::vector<Spell>& spells, Date date) {
+  const Spell* on = nullptr;
+  for (const Spell& spell : spells) {
+    if (spell.since > date) break;
+    on = &spell;
+  }
+  return on;
+}
+
 // Everything of one carrier the yearly indicators read, besides money.
 struct Activity {
   std::vector<OperatorSpell> operators;               // in timeline order

@@ -611,7 +611,7 @@ Reached FirstReaching(std::vector<std::tuple<Date, std::uint64_t, std::int64_t>>
   std::sort(steps.begin(), steps.end());
   Reached r;
   for (const auto& [on, seq, step] : steps) {
-    r.sum += step;
+    r.sum = CheckedAdd(r.sum, step, "payouts_fen");
     if (r.on == 0 && r.sum >= amount) {
       r.on = on;
       r.seq = seq;
@@ -669,7 +669,7 @@ void Walk::TimePayouts(Date today) {
 void Walk::FlagMissingReports(Date today) {
   if (!registered()) return;
   for (int year = YearOf(out_.registered_on);; ++year) {
-    const Ruleset* rs = policy_->InForce(year * 10000 + 1231);
+    const Ruleset* rs = policy_->InForce(YearEnd(year));
     Date deadline = policy_->ReportDeadline(year);
     auto first = out_.activity.first_reports.find(year);
     if (today <= deadline && first == out_.activity.first_reports.end()) break;
