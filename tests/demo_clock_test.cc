@@ -123,12 +123,13 @@ TEST_CASE("demo: recorded times follow the history, on the clock its genesis dec
           "[demo][cli]") {
   TempDir dir;
   const std::string data = dir.Sub("s");
-  REQUIRE(RunHatchery("demo --carriers 12 --data " + data).exit_code == 0);
+  // Forty carriers: enough acts that "one in eight late" is seen whatever the history's draws.
+  REQUIRE(RunHatchery("demo --carriers 40 --data " + data).exit_code == 0);
   std::vector<bj::object> events = DemoEvents(data);
   REQUIRE(events.size() > 100);
   CHECK(events[0].at("data").at("clock") == "simulated");
   CHECK(Field(events[0], "recorded_at") == "2023-04-03T01:00:00.000000Z");
-  std::size_t late = 0, backlog = 0;
+  std::size_t late = 0, backlog = 0, later = 0;  // later: acts other than money after set-up
   for (const bj::object& e : events) {
     std::string effective = Field(e, "effective_date"), recorded = Field(e, "recorded_at");
     INFO(bj::serialize(e).substr(0, 300));
@@ -139,12 +140,14 @@ TEST_CASE("demo: recorded times follow the history, on the clock its genesis dec
     if (effective < "2023-04-03") {
       ++backlog;  // entered from the files in the two months after the store was set up
       CHECK(recorded < "2023-06-03");
-    } else if (delay > 60LL * 86'400'000'000) {
-      ++late;
+    } else if (!Field(e, "type").starts_with("Payout") && Field(e, "type") != "ClawbackRecovered") {
+      ++later;  // money is recorded within three days
+      if (delay > 60LL * 86'400'000'000) ++late;
     }
   }
   CHECK(backlog > 20);
-  CHECK(late > 3);
+  CHECK(later > 100);
+  CHECK(late * 16 > later);  // at least half the one act in eight the schedule records late
   // The correction retracts the regional accreditation of its own stream, wherever it now is.
   for (const bj::object& e : events) {
     if (Field(e, "type") != "EventRetracted") continue;
