@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kMagic = "hatchery-snapshot";
 // 2: a fact keeps the day it was recorded; 3: payouts keep their recorders' OS users; 4: rulesets
 // keep brand_output_late_days, payout_target_days and grade_scales.
-constexpr std::uint32_t kVersion = 5;
+constexpr std::uint32_t kVersion = 6;
 
 }  // namespace
 }  // namespace hatchery::replay

@@ -62,7 +62,7 @@ const std::vector<std::string> kCountyIds{
 std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projection& p) {
   struct Carrier {
     std::string kind, registered_on;
-    bj::array timeline, operators, county_history;
+    bj::array timeline, operators, county_history, funds, agreements, investors, support;
     // The county at the end of year y: the last move by then, else where it registered.
     std::string CountyIn(int y) const {
       std::string county;
@@ -77,9 +77,15 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
   for (const bj::value& v : Rows(p, "carriers")) {
     const bj::object& row = v.as_object();
     if (row.at("registered_seq").is_null()) continue;  // its registration retracted: no years
-    carriers[Str(row, "carrier_id")] = {
-        Str(row, "kind"), Str(row, "registered_on"), row.at("timeline").as_array(),
-        row.at("operators").as_array(), row.at("county_history").as_array()};
+    carriers[Str(row, "carrier_id")] = {Str(row, "kind"),
+                                        Str(row, "registered_on"),
+                                        row.at("timeline").as_array(),
+                                        row.at("operators").as_array(),
+                                        row.at("county_history").as_array(),
+                                        row.at("funds").as_array(),
+                                        row.at("agreements").as_array(),
+                                        row.at("investors").as_array(),
+                                        row.at("city_fund_support").as_array()};
   }
   const int last = YearOfText(domain::FormatDate(p.cut.today));
   int first = last + 1;
@@ -105,7 +111,15 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
                            "disbursed_fen",
                            "clawed_back_fen",
                            "carriers_market_operated",
-                           "flags"};
+                           "flags",
+                           "funds_established",
+                           "funds_size_fen",
+                           "funds_social_capital_fen",
+                           "agreements_in_force",
+                           "credit_line_fen",
+                           "investors_resident",
+                           "city_fund_supports",
+                           "city_fund_support_fen"};
   for (int y = first; y <= last; ++y) {
     for (const std::string& county : kCountyIds) {
       for (const char* name : counted) out[y][county][name] = 0;
@@ -145,6 +159,31 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
         if (YearOfText(Str(o.as_object(), "since")) <= y) mode = Str(o.as_object(), "mode");
       }
       if (mode != "self") add(y, id, "carriers_market_operated", 1);
+      // §3.3 ties holding on 31 December: begun by then, not ended by then.
+      auto holds = [&](const bj::object& tie) {
+        return YearOfText(Str(tie, "since")) <= y &&
+               (tie.at("until").is_null() || YearOfText(Str(tie, "until")) > y);
+      };
+      for (const bj::value& a : c.agreements) {
+        if (!holds(a.as_object())) continue;
+        add(y, id, "agreements_in_force", 1);
+        add(y, id, "credit_line_fen", Int(a.as_object(), "credit_line_fen"));
+      }
+      for (const bj::value& r : c.investors) {
+        if (holds(r.as_object())) add(y, id, "investors_resident", 1);
+      }
+    }
+    for (const bj::value& f : c.funds) {
+      const bj::object& fund = f.as_object();
+      const int y = YearOfText(Str(fund, "date"));
+      add(y, id, "funds_established", 1);
+      add(y, id, "funds_size_fen", Int(fund, "size_fen"));
+      add(y, id, "funds_social_capital_fen", Int(fund, "social_capital_fen"));
+    }
+    for (const bj::value& g : c.support) {
+      const int y = YearOfText(Str(g.as_object(), "date"));
+      add(y, id, "city_fund_supports", 1);
+      add(y, id, "city_fund_support_fen", Int(g.as_object(), "amount_fen"));
     }
     for (const bj::value& t : c.timeline) {
       const bj::object& entry = t.as_object();

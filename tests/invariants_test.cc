@@ -224,6 +224,75 @@ TEST_CASE("invariant fund_size_covers_social_capital", "[invariants]") {
   });
 }
 
+TEST_CASE("invariant id_unique: agreements and city fund support across carriers", "[invariants]") {
+  Incubator f;
+  f.Register("inc-2", "incubator", "specialized");
+  f.Ok("CooperationAgreementSigned", "carrier/inc-2", R"({"agreement_id":"coop-1",
+       "carrier_id":"inc-2","partner":{"name":"通辽农村商业银行","kind":"bank"}})",
+       "2024-01-10");
+  f.Ok("CityFundSupportGranted", "carrier/inc-2", R"({"support_id":"cfs-1","carrier_id":"inc-2",
+       "city_fund":"angel","recipient":{"name":"某初创企业","kind":"startup"},
+       "amount_fen":50000000})",
+       "2024-01-10");
+  RequireViolation(f, "id_unique", [&] {
+    return f.On("CooperationAgreementSigned", R"({"agreement_id":"coop-1","carrier_id":"inc-1",
+                "partner":{"name":"通辽市融资担保有限公司","kind":"guarantor"}})");
+  });
+  RequireViolation(f, "id_unique", [&] {
+    return f.On("CityFundSupportGranted", R"({"support_id":"cfs-1","carrier_id":"inc-1",
+                "city_fund":"seed","recipient":{"name":"某项目","kind":"project"},
+                "amount_fen":100})");
+  });
+}
+
+TEST_CASE("invariant agreement_in_force", "[invariants]") {
+  Incubator f;
+  f.Register("inc-2", "incubator", "specialized");
+  f.Ok("CooperationAgreementSigned", "carrier/inc-2", R"({"agreement_id":"coop-2",
+       "carrier_id":"inc-2","partner":{"name":"通辽农村商业银行","kind":"bank"}})",
+       "2023-06-01");
+  const std::string signing = R"({"agreement_id":"coop-1","carrier_id":"inc-1",
+      "partner":{"name":"中国农业银行通辽分行","kind":"bank"},"credit_line_fen":500000000})";
+  const std::string end = R"({"agreement_id":"coop-1","carrier_id":"inc-1","reason":"expired"})";
+  f.Ok("CooperationAgreementSigned", "carrier/inc-1", signing, "2024-01-10");
+  // Another carrier's agreement, and one ended before it was signed.
+  RequireViolation(f, "agreement_in_force", [&] {
+    return f.On("CooperationAgreementEnded",
+                R"({"agreement_id":"coop-2","carrier_id":"inc-1","reason":"terminated"})");
+  });
+  RequireViolation(f, "agreement_in_force", [&] {
+    return f.Try("CooperationAgreementEnded", "carrier/inc-1", end, "2024-01-09");
+  });
+  f.Ok("CooperationAgreementEnded", "carrier/inc-1", end, "2025-01-10");
+  RequireViolation(f, "agreement_in_force", [&] {
+    return f.Try("CooperationAgreementEnded", "carrier/inc-1", end, "2025-02-10");
+  });
+  // Back-dated, an end before the recorded one would leave that one ending an ended agreement.
+  std::uint64_t head = f.ledger->head().seq;
+  auto earlier = f.Try("CooperationAgreementEnded", "carrier/inc-1", end, "2024-06-10");
+  REQUIRE_FALSE(earlier.ok());
+  CHECK(earlier.status().details().at("invariant") == "agreement_in_force");
+  CHECK(earlier.status().details().at("would_invalidate") == head);
+}
+
+TEST_CASE("invariants investor_not_resident and investor_resident", "[invariants]") {
+  Incubator f;
+  const std::string joins = R"({"investor_id":"angel-1","carrier_id":"inc-1",
+      "name":"科尔沁天使投资合伙企业（有限合伙）","investor_type":"angel"})";
+  const std::string leaves = R"({"investor_id":"angel-1","carrier_id":"inc-1"})";
+  RequireViolation(f, "investor_resident", [&] { return f.On("ResidentInvestorLeft", leaves); });
+  f.Ok("ResidentInvestorJoined", "carrier/inc-1", joins, "2024-01-10");
+  RequireViolation(f, "investor_not_resident", [&] {
+    return f.Try("ResidentInvestorJoined", "carrier/inc-1", joins, "2024-03-01");
+  });
+  f.Ok("ResidentInvestorLeft", "carrier/inc-1", leaves, "2025-01-10");
+  // It may come back after it left, but not leave before it came.
+  f.Ok("ResidentInvestorJoined", "carrier/inc-1", joins, "2025-06-01");
+  RequireViolation(f, "investor_resident", [&] {
+    return f.Try("ResidentInvestorLeft", "carrier/inc-1", leaves, "2023-12-01");
+  });
+}
+
 TEST_CASE("invariant entitlement_of_stream_carrier", "[invariants]") {
   Incubator f;
   RequireViolation(f, "entitlement_of_stream_carrier", [&] {
@@ -409,6 +478,27 @@ TEST_CASE("envelope rules: stream of the type, document_ref where required", "[i
                         "2024-01-01");
   CHECK(bad_date.status().code() == Code::kSchemaViolation);
   CHECK(bad_date.status().details().at("field") == "/data/planned_start");
+  for (const char* type : {"CooperationAgreementSigned", "CityFundSupportGranted"}) {
+    AppendCommand unreferenced;
+    unreferenced.command_id = std::string("no-ref-") + type;
+    unreferenced.stream = "carrier/inc-1";
+    unreferenced.type = type;
+    unreferenced.data =
+        std::string_view(type) == "CityFundSupportGranted"
+            ? boost::json::object{{"support_id", "cfs-9"},
+                                  {"carrier_id", "inc-1"},
+                                  {"city_fund", "seed"},
+                                  {"recipient", {{"name", "某团队"}, {"kind", "team"}}},
+                                  {"amount_fen", 100}}
+            : boost::json::object{{"agreement_id", "coop-9"},
+                                  {"carrier_id", "inc-1"},
+                                  {"partner", {{"name", "某银行"}, {"kind", "bank"}}}};
+    unreferenced.effective_date = "2024-12-01";
+    auto refused = f.ledger->Append(kAdmin, {unreferenced})[0];
+    INFO(type);
+    CHECK(refused.status().code() == Code::kBadRequest);
+    CHECK(refused.status().details().at("field") == "document_ref");
+  }
   auto unknown = f.Try("SubsidyInvented", "carrier/inc-1", "{}", "2024-01-01");
   CHECK(unknown.status().code() == Code::kUnknownType);
   CHECK(f.ledger->head().seq == head);

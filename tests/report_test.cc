@@ -1,6 +1,7 @@
 // report.html, the yearly assessment report of an export of the demo store: self-contained, its
 // numbers the sums of the CSV rows it names (recomputed here from payouts.csv on its own), and a
 // page headless Chromium loads without a console error, with its charts drawn and printing on A4.
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <map>
 #include <regex>
@@ -204,6 +205,69 @@ TEST_CASE("report: the first page's totals by county are the CSVs' rows summed",
     CHECK(cells.find("<td class=\"n\">" + Wan(paid[slug]) + "</td>") != std::string::npos);
   }
   CHECK(e.html.find("By class 按类别") < by_county);
+}
+
+TEST_CASE(
+    "report: the finance links by county are carriers.csv's funds, agreements, investors "
+    "and city fund support recounted",
+    "[report]") {
+  const Exported& e = SharedReport();
+  CsvTable carriers("carriers.csv", Slurp(e.bundle + "/carriers.csv"));
+  struct Tally {
+    std::int64_t funds = 0, size = 0, social = 0, agreements = 0, credit = 0, investors = 0,
+                 supports = 0, support_fen = 0;
+  };
+  std::map<std::string, Tally> by;                   // county slug ("" for the city) → tally
+  auto holds = [](const boost::json::object& tie) {  // on 2025-12-31
+    return std::string(tie.at("since").as_string()) <= "2025-12-31" &&
+           (tie.at("until").is_null() || std::string(tie.at("until").as_string()) > "2025-12-31");
+  };
+  for (std::size_t i = 0; i < carriers.size(); ++i) {
+    if (carriers.Get(i, "registered_on") > "2025-12-31") continue;
+    auto array = [&](const char* column) {
+      return boost::json::parse(carriers.Get(i, column)).as_array();
+    };
+    for (const std::string& where : {std::string(carriers.Get(i, "county")), std::string()}) {
+      Tally& t = by[where];
+      for (const auto& f : array("funds")) {
+        if (!std::string(f.at("date").as_string()).starts_with("2025")) continue;
+        ++t.funds;
+        t.size += f.at("size_fen").as_int64();
+        t.social += f.at("social_capital_fen").as_int64();
+      }
+      for (const auto& a : array("agreements")) {
+        if (!holds(a.as_object())) continue;
+        ++t.agreements;
+        t.credit += a.at("credit_line_fen").as_int64();
+      }
+      for (const auto& r : array("investors")) t.investors += holds(r.as_object()) ? 1 : 0;
+      for (const auto& g : array("city_fund_support")) {
+        if (!std::string(g.at("date").as_string()).starts_with("2025")) continue;
+        ++t.supports;
+        t.support_fen += g.at("amount_fen").as_int64();
+      }
+    }
+  }
+  REQUIRE(by[""].funds > 0);  // the demo exercises every column in 2025
+  REQUIRE(by[""].agreements > 0);
+  REQUIRE(by[""].investors > 0);
+  REQUIRE(by[""].supports > 0);
+  const std::size_t table = e.html.find("Finance links by county 投融资");
+  REQUIRE(table != std::string::npos);
+  for (const auto& [slug, name] : std::vector<std::pair<std::string, std::string>>{
+           {"horqin", "科尔沁区"}, {"naiman", "奈曼旗"}, {"", "通辽市"}}) {
+    INFO(name);
+    const Tally& t = by[slug];
+    auto cell = [](const std::string& text) { return "<td class=\"n\">" + text + "</td>"; };
+    const std::string row =
+        "<tr><td>" + name + "</td>" + cell(std::to_string(t.funds)) +
+        cell(Wan(t.social) +
+             (t.size > 0 ? " (" + std::to_string(t.social * 100 / t.size) + "%)" : "")) +
+        cell(std::to_string(t.agreements)) + cell(Wan(t.credit)) +
+        cell(std::to_string(t.investors)) +
+        cell(std::to_string(t.supports) + " · " + Wan(t.support_fen));
+    CHECK(e.html.find(row, table) != std::string::npos);
+  }
 }
 
 TEST_CASE("report: per class, every assessed carrier with its rank and score", "[report]") {

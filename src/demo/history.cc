@@ -267,7 +267,100 @@ class Builder {
                      {"social_capital_fen", size * r.Between(30, 90) / 100}},
           After(registered, static_cast<int>(r.Between(300, 1200))));
     }
+    FinanceLinks(i, id, stream, registered, county, industry);
     Reports(id, stream, kind, category, first_year, area);
+  }
+
+  // §3.3 投融资, without a random draw (so the other acts' data stay as they were): cooperation
+  // agreements with banks (one carrier in four), guarantors (one in six) and investment
+  // institutions (one in nine), some ending; a venture fund for one in eleven (in 2024 or 2025);
+  // resident investment institutions for one in seven, every other one leaving; and the city seed
+  // and angel funds' support to a firm of one carrier in five (in 2024 or 2025).
+  void FinanceLinks(int i, const std::string& id, const std::string& stream,
+                    const std::string& registered, const County& county, const Industry& industry) {
+    static constexpr std::array<const char*, 3> kBanks{"中国农业银行通辽分行", "内蒙古银行通辽分行",
+                                                       "通辽农村商业银行"};
+    auto agreement = [&](const char* suffix, const std::string& partner, const char* kind,
+                         std::int64_t credit_line_fen, int after_days, bool ends) {
+      const std::string signed_on = After(registered, after_days);
+      if (signed_on > "2026-06-30") return;
+      const std::string agreement_id = "coop-" + std::string(suffix) + "-" + id;
+      bj::object data{{"agreement_id", agreement_id},
+                      {"carrier_id", id},
+                      {"partner", bj::object{{"name", partner}, {"kind", kind}}}};
+      if (credit_line_fen > 0) data["credit_line_fen"] = credit_line_fen;
+      Add(kClerk, stream, "CooperationAgreementSigned", std::move(data), signed_on,
+          Ref("科金合作", std::stoi(signed_on)));
+      const std::string ended = After(signed_on, 3 * 336);  // a three-year agreement
+      if (ends && ended <= "2026-06-30") {
+        Add(kClerk, stream, "CooperationAgreementEnded",
+            bj::object{{"agreement_id", agreement_id}, {"carrier_id", id}, {"reason", "expired"}},
+            ended);
+      }
+    };
+    if (i % 4 == 1) {
+      agreement("bank", kBanks[i % kBanks.size()], "bank",
+                static_cast<std::int64_t>(i % 5 + 1) * 500'000'000, 200 + (i * 29) % 400,
+                i % 8 == 1);
+    }
+    if (i % 6 == 3) {
+      agreement("guar", "通辽市融资担保有限公司", "guarantor",
+                static_cast<std::int64_t>(i % 3 + 1) * 300'000'000, 300 + (i * 23) % 300, false);
+    }
+    if (i % 9 == 4) {
+      agreement("inv", "蒙东创业投资有限公司", "investment_institution", 0, 500, i % 18 == 4);
+    }
+    if (i % 11 == 5) {
+      const std::string established =
+          std::max(After(registered, 700), std::string(i % 22 == 5 ? "2025-03-15" : "2024-03-15"));
+      if (established <= "2026-06-30") {
+        const std::int64_t size = static_cast<std::int64_t>(i % 4 + 2) * 1'000'000'000;
+        Add(kClerk, stream, "FundEstablished",
+            bj::object{{"fund_id", "fund-vc-" + id},
+                       {"carrier_id", id},
+                       {"fund_type", "venture"},
+                       {"size_fen", size},
+                       {"social_capital_fen", size * (50 + i % 40) / 100}},
+            established);
+      }
+    }
+    if (i % 7 == 2) {
+      const bool angel = i % 2 == 0;
+      const std::string investor_id =
+          std::string(angel ? "angel-" : "seed-") + std::string(county.id);
+      const std::string joined = After(registered, 300 + (i * 17) % 500);
+      if (joined <= "2026-06-30") {
+        Add(kClerk, stream, "ResidentInvestorJoined",
+            bj::object{{"investor_id", investor_id},
+                       {"carrier_id", id},
+                       {"name", std::string(county.name) +
+                                    (angel ? "天使投资合伙企业（有限合伙）" : "种子投资基金")},
+                       {"investor_type", angel ? "angel" : "seed"}},
+            joined);
+        const std::string left = After(joined, 2 * 336);
+        if (i % 14 == 2 && left <= "2026-06-30") {
+          Add(kClerk, stream, "ResidentInvestorLeft",
+              bj::object{{"investor_id", investor_id}, {"carrier_id", id}}, left);
+        }
+      }
+    }
+    if (i % 5 == 3) {
+      static constexpr std::array<const char*, 3> kSupported{"project", "team", "startup"};
+      static constexpr std::array<const char*, 3> kWhat{"成果转化项目", "创业团队", "科技有限公司"};
+      const std::string granted =
+          std::max(After(registered, 400), std::string(i % 10 == 3 ? "2024-05-10" : "2025-05-10"));
+      if (granted <= "2026-06-30") {
+        Add(kClerk, stream, "CityFundSupportGranted",
+            bj::object{{"support_id", "cfs-" + id},
+                       {"carrier_id", id},
+                       {"city_fund", i % 2 == 0 ? "seed" : "angel"},
+                       {"recipient", bj::object{{"name", std::string(county.name) + industry.name +
+                                                             kWhat[i % 3]},
+                                                {"kind", kSupported[i % 3]}}},
+                       {"amount_fen", static_cast<std::int64_t>(i % 4 + 1) * 50'000'000}},
+            granted, Ref("通科基金", std::stoi(granted)));
+      }
+    }
   }
 
   // Evaluations from the year after `since`: every year at national level, in rounds (about a

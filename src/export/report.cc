@@ -301,7 +301,7 @@ class Report {
         .Number(std::to_string(flags_.size()))
         .Source("section 6 below");
     return "<section id=\"summary\"><h2>1 Summary 概况</h2>" + t.Html() + ByClass() + ByCounty() +
-           "</section>";
+           FinanceByCounty() + "</section>";
   }
 
   // The year's totals of each class: its row of the indicators (carrier_id empty).
@@ -374,6 +374,40 @@ class Report {
            "<h3>Mean score by county 各旗县区平均得分</h3><p class=\"note\">The mean score of "
            "each county's carriers assessed in " +
            year_ + ", per class (section 2; — none assessed).</p>" + scores.Html();
+  }
+
+  // §3.3 投融资 per county, from the same rows: funds set up in the year with the share of social
+  // capital in them, cooperation agreements and resident investors on 31 December, and the city
+  // seed and angel funds' support in the year.
+  std::string FinanceByCounty() const {
+    Table t({"county 旗县区", "funds set up 新设基金", "social capital 社会资本 (万元, %)",
+             "agreements 合作协议", "credit lines 授信 (万元)", "resident investors 入驻投资机构",
+             "city fund support 市种子/天使基金支持 (万元)", "source 来源"});
+    for (std::size_t i = 0; i < counties_.size(); ++i) {
+      auto number = [&](const char* name) {
+        return std::string(counties_.Get(i, std::string("values.") + name));
+      };
+      const std::int64_t size = Fen(counties_.Get(i, "values.funds_size_fen"));
+      const std::int64_t social = Fen(counties_.Get(i, "values.funds_social_capital_fen"));
+      t.Row()
+          .Text(counties_.Get(i, "county_name"))
+          .Number(number("funds_established"))
+          .Number(Wan(social) +
+                  (size > 0 ? " (" + std::to_string(social * 100 / size) + "%)" : std::string()))
+          .Number(number("agreements_in_force"))
+          .Number(Wan(Fen(counties_.Get(i, "values.credit_line_fen"))))
+          .Number(number("investors_resident"))
+          .Number(number("city_fund_supports") + " · " +
+                  Wan(Fen(counties_.Get(i, "values.city_fund_support_fen"))))
+          .Source(counties_.Source(i));
+    }
+    return "<h3>Finance links by county 投融资 (§3.3)</h3><p class=\"note\">From " +
+           counties_.name() + ": funds carriers set up with social capital in " + year_ +
+           " and the share of social capital in them (rounded down); cooperation agreements "
+           "with banks, guarantors and investment institutions in force on 31 December, with "
+           "the credit lines they open; investment institutions resident then; and the city "
+           "seed and angel funds' support to the projects, teams and start-ups carriers host in " +
+           year_ + " (count · 万元).</p>" + t.Html();
   }
 
   std::string Assessment() const {

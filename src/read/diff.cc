@@ -78,23 +78,30 @@ std::vector<const domain::Fact*> Between(const domain::StreamFacts& stream, cons
 // carrier's events between two points are not responsible for its rows there.
 bool Shapes(std::string_view view, std::string_view type) {
   static const std::map<std::string_view, std::vector<std::string_view>, std::less<>> kNot{
-      // A profile: its registration, amendments, accreditations and evaluations.
+      // A profile: its registration, amendments, accreditations and evaluations, and its §3.3
+      // funds, agreements, resident investors and city fund support.
       {"carriers",
        {"PolicyRulesetActivated", "LedgerPromoted", "BrandOutputFiled", "BrandOutputStarted",
-        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished", "AnnualReportSubmitted",
-        "PayoutApproved", "PayoutDisbursed", "ClawbackRecovered"}},
+        "BrokerWorkstationOpened", "BrokerQualified", "AnnualReportSubmitted", "PayoutApproved",
+        "PayoutDisbursed", "ClawbackRecovered"}},
       // Awards and their money: the triggers, the rulesets, payouts and recoveries.
       {"entitlements",
        {"LedgerPromoted", "CarrierProfileAmended", "BrandOutputFiled", "BrandOutputStarted",
-        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished", "AnnualReportSubmitted"}},
+        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished",
+        "CooperationAgreementSigned", "CooperationAgreementEnded", "ResidentInvestorJoined",
+        "ResidentInvestorLeft", "CityFundSupportGranted", "AnnualReportSubmitted"}},
       {"payouts",
        {"LedgerPromoted", "CarrierProfileAmended", "BrandOutputFiled", "BrandOutputStarted",
-        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished", "AnnualReportSubmitted",
+        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished",
+        "CooperationAgreementSigned", "CooperationAgreementEnded", "ResidentInvestorJoined",
+        "ResidentInvestorLeft", "CityFundSupportGranted", "AnnualReportSubmitted",
         "ClawbackRecovered"}},
       // Flags: filings and starts, reports and their deadlines, disbursements, evaluations.
       {"compliance",
        {"LedgerPromoted", "CarrierProfileAmended", "BrokerWorkstationOpened", "BrokerQualified",
-        "FundEstablished", "ClawbackRecovered"}},
+        "FundEstablished", "CooperationAgreementSigned", "CooperationAgreementEnded",
+        "ResidentInvestorJoined", "ResidentInvestorLeft", "CityFundSupportGranted",
+        "ClawbackRecovered"}},
       {"indicators", {"LedgerPromoted"}},
       {"assessment", {"LedgerPromoted"}}};
   auto it = kNot.find(view);

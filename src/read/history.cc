@@ -65,6 +65,27 @@ std::string What(const Event& e) {
   if (t == "FundEstablished") {
     return Str(d, "fund_type") + " fund established: " + Str(d, "fund_id");
   }
+  if (t == "CooperationAgreementSigned") {
+    const bj::value* p = d.if_contains("partner");
+    return "cooperation agreement " + Str(d, "agreement_id") + " signed with " +
+           (p && p->is_object()
+                ? Str(p->as_object(), "name") + " (" + Str(p->as_object(), "kind") + ")"
+                : "");
+  }
+  if (t == "CooperationAgreementEnded") {
+    return "cooperation agreement " + Str(d, "agreement_id") + " ended: " + Str(d, "reason");
+  }
+  if (t == "ResidentInvestorJoined") {
+    return Str(d, "investor_type") + " investor " + Str(d, "name") + " (" + Str(d, "investor_id") +
+           ") took up residence";
+  }
+  if (t == "ResidentInvestorLeft") return "resident investor " + Str(d, "investor_id") + " left";
+  if (t == "CityFundSupportGranted") {
+    const bj::value* r = d.if_contains("recipient");
+    return "city " + Str(d, "city_fund") + " fund support " + Str(d, "support_id") + " to " +
+           (r && r->is_object() ? Str(r->as_object(), "name") : "") + ", " + Str(d, "amount_fen") +
+           " fen";
+  }
   if (t == "AnnualReportSubmitted") return "annual report for " + Str(d, "year");
   if (t == "PayoutApproved") {
     return "payout " + Str(d, "payout_id") + " approved on " + Str(d, "entitlement_id");

@@ -9,7 +9,7 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr std::array<TypeRules, 17> kTypes{{
+constexpr std::array<TypeRules, 22> kTypes{{
     {"PolicyRulesetActivated", true, true, ""},
     {"CarrierRegistered", false, false, "carrier_id"},
     {"CarrierProfileAmended", false, false, "carrier_id"},
@@ -21,6 +21,11 @@ constexpr std::array<TypeRules, 17> kTypes{{
     {"BrokerWorkstationOpened", false, false, "carrier_id"},
     {"BrokerQualified", false, false, ""},
     {"FundEstablished", false, false, "carrier_id"},
+    {"CooperationAgreementSigned", false, true, "carrier_id"},
+    {"CooperationAgreementEnded", false, false, "carrier_id"},
+    {"ResidentInvestorJoined", false, false, "carrier_id"},
+    {"ResidentInvestorLeft", false, false, "carrier_id"},
+    {"CityFundSupportGranted", false, true, "carrier_id"},
     {"AnnualReportSubmitted", false, false, "carrier_id"},
     {"PayoutApproved", false, true, ""},
     {"PayoutDisbursed", false, true, ""},

@@ -175,6 +175,10 @@ Status CheckCarrierCommand(const AppendCommand& c, const FactBase& facts, const 
                        {{"size_fen", size}, {"social_capital_fen", social}});
     }
     return CheckUnique(facts, "fund", TextField(d, "fund_id"));
+  } else if (t == "CooperationAgreementSigned") {
+    return CheckUnique(facts, "agreement", TextField(d, "agreement_id"));
+  } else if (t == "CityFundSupportGranted") {
+    return CheckUnique(facts, "support", TextField(d, "support_id"));
   } else if (t == "PayoutApproved") {
     RETURN_IF_ERROR(CheckUnique(facts, "payout", TextField(d, "payout_id")));
     std::string ent_id = TextField(d, "entitlement_id");

@@ -75,7 +75,27 @@ void serialize(Archive& a, BrokerQualified& f) {
 }
 template <class Archive>
 void serialize(Archive& a, FundEstablished& f) {
-  a(f.fund_id, f.size_fen, f.social_capital_fen);
+  a(f.fund_id, f.fund_type, f.size_fen, f.social_capital_fen);
+}
+template <class Archive>
+void serialize(Archive& a, AgreementSigned& f) {
+  a(f.agreement_id, f.partner_name, f.partner_kind, f.credit_line_fen);
+}
+template <class Archive>
+void serialize(Archive& a, AgreementEnded& f) {
+  a(f.agreement_id, f.reason);
+}
+template <class Archive>
+void serialize(Archive& a, InvestorJoined& f) {
+  a(f.investor_id, f.name, f.investor_type);
+}
+template <class Archive>
+void serialize(Archive& a, InvestorLeft& f) {
+  a(f.investor_id);
+}
+template <class Archive>
+void serialize(Archive& a, CityFundSupportGranted& f) {
+  a(f.support_id, f.recipient_name, f.city_fund, f.recipient_kind, f.amount_fen);
 }
 template <class Archive>
 void serialize(Archive& a, AnnualReportSubmitted& f) {

@@ -21,6 +21,12 @@ std::optional<std::pair<std::string_view, const std::string*>> IdOf(const Fact& 
     return std::pair{"station", &s->station_id};
   }
   if (auto* f = std::get_if<FundEstablished>(&fact.body)) return std::pair{"fund", &f->fund_id};
+  if (auto* a = std::get_if<AgreementSigned>(&fact.body)) {
+    return std::pair{"agreement", &a->agreement_id};
+  }
+  if (auto* g = std::get_if<CityFundSupportGranted>(&fact.body)) {
+    return std::pair{"support", &g->support_id};
+  }
   return std::nullopt;
 }
 

@@ -20,6 +20,12 @@ constexpr std::array<std::string_view, 3> kTiers{"untiered", "standard", "excell
 constexpr std::array<std::string_view, 4> kGrades{"excellent", "good", "pass", "fail"};
 constexpr std::array<std::string_view, 4> kReasons{"failed_evaluation", "misconduct", "voluntary",
                                                    "other"};
+constexpr std::array<std::string_view, 3> kFundTypes{"seed", "angel", "venture"};
+constexpr std::array<std::string_view, 3> kPartnerKinds{"bank", "guarantor",
+                                                        "investment_institution"};
+constexpr std::array<std::string_view, 3> kAgreementEnds{"expired", "terminated", "other"};
+constexpr std::array<std::string_view, 2> kCityFunds{"seed", "angel"};
+constexpr std::array<std::string_view, 3> kSupported{"project", "team", "startup"};
 
 template <typename E, std::size_t N>
 std::optional<E> Lookup(const std::array<std::string_view, N>& names, std::string_view s) {
@@ -141,7 +147,15 @@ class Reader {
   std::string failed_field_;
 };
 
-// The enumerator named by member `key`, one of `names`.
+// The enumerator named by member `key` of `in` (at `path` in the data), one of `names`.
+template <typename E, std::size_t N, typename R, typename Object>
+E Enum(R& r, const std::array<std::string_view, N>& names, const Object& in, std::string_view key,
+       std::string_view path) {
+  auto value = Lookup<E>(names, r.View(in, key, path));
+  if (!value) r.Fail(path);
+  return value.value_or(E{});
+}
+// The enumerator named by the data's member `key`.
 template <typename E, std::size_t N, typename R>
 E Enum(R& r, const std::array<std::string_view, N>& names, std::string_view key) {
   auto value = Lookup<E>(names, r.Text(key));
@@ -182,13 +196,28 @@ StatusOr<Fact> MakeFact(std::uint64_t seq, std::string_view effective_date,
 }  // namespace
 
 std::string_view TypeName(const FactBody& body) {
-  static constexpr std::array<std::string_view, 17> kNames{
-      "CarrierRegistered",      "CarrierProfileAmended",   "AccreditationGranted",
-      "AccreditationRevoked",   "EvaluationRecorded",      "BrandOutputFiled",
-      "BrandOutputStarted",     "BrokerWorkstationOpened", "BrokerQualified",
-      "FundEstablished",        "AnnualReportSubmitted",   "PayoutApproved",
-      "PayoutDisbursed",        "ClawbackRecovered",       "EventRetracted",
-      "PolicyRulesetActivated", "LedgerPromoted"};
+  static constexpr std::array<std::string_view, 22> kNames{"CarrierRegistered",
+                                                           "CarrierProfileAmended",
+                                                           "AccreditationGranted",
+                                                           "AccreditationRevoked",
+                                                           "EvaluationRecorded",
+                                                           "BrandOutputFiled",
+                                                           "BrandOutputStarted",
+                                                           "BrokerWorkstationOpened",
+                                                           "BrokerQualified",
+                                                           "FundEstablished",
+                                                           "CooperationAgreementSigned",
+                                                           "CooperationAgreementEnded",
+                                                           "ResidentInvestorJoined",
+                                                           "ResidentInvestorLeft",
+                                                           "CityFundSupportGranted",
+                                                           "AnnualReportSubmitted",
+                                                           "PayoutApproved",
+                                                           "PayoutDisbursed",
+                                                           "ClawbackRecovered",
+                                                           "EventRetracted",
+                                                           "PolicyRulesetActivated",
+                                                           "LedgerPromoted"};
   static_assert(kNames.size() == std::variant_size_v<FactBody>);
   return kNames[body.index()];
 }
@@ -223,8 +252,29 @@ StatusOr<FactBody> DecodeData(std::string_view type, const Object& data) {
   } else if (t == "BrokerQualified") {
     body = BrokerQualified{r.String("station_id"), r.String("broker_ref")};
   } else if (t == "FundEstablished") {
-    body = FundEstablished{r.String("fund_id"), r.Integer("size_fen"),
-                           r.Integer("social_capital_fen")};
+    body = FundEstablished{r.String("fund_id"), Enum<FundType>(r, kFundTypes, "fund_type"),
+                           r.Integer("size_fen"), r.Integer("social_capital_fen")};
+  } else if (t == "CooperationAgreementSigned") {
+    const auto& partner = r.Obj("partner");
+    AgreementSigned a{r.String("agreement_id"), r.String(partner, "name", "partner/name"),
+                      Enum<PartnerKind>(r, kPartnerKinds, partner, "kind", "partner/kind"), 0};
+    if (data.contains("credit_line_fen")) a.credit_line_fen = r.Integer("credit_line_fen");
+    body = a;
+  } else if (t == "CooperationAgreementEnded") {
+    body =
+        AgreementEnded{r.String("agreement_id"), Enum<AgreementEnd>(r, kAgreementEnds, "reason")};
+  } else if (t == "ResidentInvestorJoined") {
+    body = InvestorJoined{r.String("investor_id"), r.String("name"),
+                          Enum<FundType>(r, kFundTypes, "investor_type")};
+  } else if (t == "ResidentInvestorLeft") {
+    body = InvestorLeft{r.String("investor_id")};
+  } else if (t == "CityFundSupportGranted") {
+    const auto& recipient = r.Obj("recipient");
+    body = CityFundSupportGranted{
+        r.String("support_id"), r.String(recipient, "name", "recipient/name"),
+        Enum<CityFund>(r, kCityFunds, "city_fund"),
+        Enum<Supported>(r, kSupported, recipient, "kind", "recipient/kind"),
+        r.Integer("amount_fen")};
   } else if (t == "AnnualReportSubmitted") {
     auto metrics = std::make_shared<ReportMetrics>();
     const auto& reported = r.Obj("metrics");
@@ -298,6 +348,11 @@ std::string_view Name(Level v) { return kLevels[static_cast<std::size_t>(v)]; }
 std::string_view Name(Mode v) { return kModes[static_cast<std::size_t>(v)]; }
 std::string_view Name(Tier v) { return kTiers[static_cast<std::size_t>(v)]; }
 std::string_view Name(Grade v) { return kGrades[static_cast<std::size_t>(v)]; }
+std::string_view Name(FundType v) { return kFundTypes[static_cast<std::size_t>(v)]; }
+std::string_view Name(PartnerKind v) { return kPartnerKinds[static_cast<std::size_t>(v)]; }
+std::string_view Name(AgreementEnd v) { return kAgreementEnds[static_cast<std::size_t>(v)]; }
+std::string_view Name(CityFund v) { return kCityFunds[static_cast<std::size_t>(v)]; }
+std::string_view Name(Supported v) { return kSupported[static_cast<std::size_t>(v)]; }
 std::string_view Name(RevocationReason v) { return kReasons[static_cast<std::size_t>(v)]; }
 std::optional<Kind> ParseKind(std::string_view s) { return Lookup<Kind>(kKinds, s); }
 std::optional<Level> ParseLevel(std::string_view s) { return Lookup<Level>(kLevels, s); }

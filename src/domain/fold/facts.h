@@ -38,6 +38,12 @@ enum class Mode { kAccredited, kFiled };
 enum class Tier { kUntiered, kStandard, kExcellence };
 enum class Grade { kExcellent, kGood, kPass, kFail };
 enum class RevocationReason { kFailedEvaluation, kMisconduct, kVoluntary, kOther };
+// §3.3: the kind of a fund, or of a resident investment institution.
+enum class FundType { kSeed, kAngel, kVenture };
+enum class PartnerKind { kBank, kGuarantor, kInvestmentInstitution };
+enum class AgreementEnd { kExpired, kTerminated, kOther };
+enum class CityFund { kSeed, kAngel };  // 市种子基金, 市天使投资基金
+enum class Supported { kProject, kTeam, kStartup };
 
 // Wire names (EVENTS.md), and their inverses (nullopt for anything else).
 std::string_view Name(Kind v);
@@ -46,6 +52,11 @@ std::string_view Name(Mode v);
 std::string_view Name(Tier v);
 std::string_view Name(Grade v);
 std::string_view Name(RevocationReason v);
+std::string_view Name(FundType v);
+std::string_view Name(PartnerKind v);
+std::string_view Name(AgreementEnd v);
+std::string_view Name(CityFund v);
+std::string_view Name(Supported v);
 std::optional<Kind> ParseKind(std::string_view s);
 std::optional<Level> ParseLevel(std::string_view s);
 std::optional<Mode> ParseMode(std::string_view s);
@@ -100,7 +111,34 @@ struct BrokerQualified {
 };
 struct FundEstablished {
   std::string fund_id;
+  FundType fund_type = FundType::kSeed;
   std::int64_t size_fen = 0, social_capital_fen = 0;
+};
+// CooperationAgreementSigned
+struct AgreementSigned {
+  std::string agreement_id, partner_name;
+  PartnerKind partner_kind = PartnerKind::kBank;
+  std::int64_t credit_line_fen = 0;  // 0: none named
+};
+// CooperationAgreementEnded
+struct AgreementEnded {
+  std::string agreement_id;
+  AgreementEnd reason = AgreementEnd::kOther;
+};
+// ResidentInvestorJoined
+struct InvestorJoined {
+  std::string investor_id, name;
+  FundType investor_type = FundType::kSeed;
+};
+// ResidentInvestorLeft
+struct InvestorLeft {
+  std::string investor_id;
+};
+struct CityFundSupportGranted {
+  std::string support_id, recipient_name;
+  CityFund city_fund = CityFund::kSeed;
+  Supported recipient_kind = Supported::kProject;
+  std::int64_t amount_fen = 0;
 };
 struct AnnualReportSubmitted {
   int year = 0;
@@ -143,7 +181,8 @@ struct LedgerPromoted {};
 using FactBody =
     std::variant<Registered, ProfileAmended, AccreditationGranted, AccreditationRevoked,
                  EvaluationRecorded, BrandOutputFiled, BrandOutputStarted, BrokerWorkstationOpened,
-                 BrokerQualified, FundEstablished, AnnualReportSubmitted, PayoutApproved,
+                 BrokerQualified, FundEstablished, AgreementSigned, AgreementEnded, InvestorJoined,
+                 InvestorLeft, CityFundSupportGranted, AnnualReportSubmitted, PayoutApproved,
                  PayoutDisbursed, ClawbackRecovered, EventRetracted, RulesetActivated,
                  LedgerPromoted>;
 

@@ -15,7 +15,7 @@
 
 namespace hatchery::domain {
 
-inline constexpr std::array<std::string_view, 53> kMeasureNames{
+inline constexpr std::array<std::string_view, 68> kMeasureNames{
     // Annual-report metrics (EVENTS.md), in the contract's order.
     "incubated_firms", "new_incubated_firms", "graduated_firms", "high_tech_firms",
     "tech_sme_firms", "rd_spend_fen", "ip_granted", "invention_patents", "firms_financed",
@@ -30,6 +30,10 @@ inline constexpr std::array<std::string_view, 53> kMeasureNames{
     "workstations_opened", "workstations_total", "brokers_qualified", "brokers_total",
     "funds_established", "funds_size_fen", "awards_approved_in_full", "awards_paid_in_full",
     "approval_days_median", "disbursement_days_median", "market_operated", "operator_changes",
+    "funds_seed", "funds_angel", "funds_venture", "funds_social_capital_fen", "agreements_signed",
+    "agreements_ended", "agreements_bank", "agreements_guarantor", "agreements_investment",
+    "credit_line_fen", "investors_joined", "investors_left", "investors_resident",
+    "city_fund_supports", "city_fund_support_fen",
     // Bookkeeping: the seq of the report the row's metrics come from; carriers in a class row.
     "annual_report_seq", "carriers"};
 inline constexpr std::size_t kMeasureCount = kMeasureNames.size();

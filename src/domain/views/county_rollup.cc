@@ -48,6 +48,14 @@ enum Counted : std::size_t {
   kAwardsApproved,
   kAwardsPaid,
   kFlags,
+  kFunds,
+  kFundsSizeFen,
+  kSocialCapitalFen,
+  kAgreements,
+  kCreditLineFen,
+  kInvestorsResident,
+  kCityFundSupports,
+  kCityFundSupportFen,
   kCountedSize
 };
 constexpr std::array<const char*, kCountedSize> kCountedNames{"carriers",
@@ -69,10 +77,18 @@ constexpr std::array<const char*, kCountedSize> kCountedNames{"carriers",
                                                               "unpaid_fen",
                                                               "awards_approved_in_full",
                                                               "awards_paid_in_full",
-                                                              "flags"};
+                                                              "flags",
+                                                              "funds_established",
+                                                              "funds_size_fen",
+                                                              "funds_social_capital_fen",
+                                                              "agreements_in_force",
+                                                              "credit_line_fen",
+                                                              "investors_resident",
+                                                              "city_fund_supports",
+                                                              "city_fund_support_fen"};
 
 // The indicator measures each value sums.
-constexpr std::array<std::pair<Counted, std::size_t>, 9> kFromIndicators{{
+constexpr std::array<std::pair<Counted, std::size_t>, 19> kFromIndicators{{
     {kAccreditations, M("accreditations_national")},
     {kAccreditations, M("accreditations_regional")},
     {kAccreditations, M("accreditations_city")},
@@ -82,6 +98,16 @@ constexpr std::array<std::pair<Counted, std::size_t>, 9> kFromIndicators{{
     {kDisbursedFen, M("disbursed_fen")},
     {kClawedBackFen, M("clawed_back_fen")},
     {kMarketOperated, M("market_operated")},
+    {kFunds, M("funds_established")},
+    {kFundsSizeFen, M("funds_size_fen")},
+    {kSocialCapitalFen, M("funds_social_capital_fen")},
+    {kAgreements, M("agreements_bank")},
+    {kAgreements, M("agreements_guarantor")},
+    {kAgreements, M("agreements_investment")},
+    {kCreditLineFen, M("credit_line_fen")},
+    {kInvestorsResident, M("investors_resident")},
+    {kCityFundSupports, M("city_fund_supports")},
+    {kCityFundSupportFen, M("city_fund_support_fen")},
 }};
 
 constexpr std::array<AssessmentClass, 4> kClasses{

@@ -67,6 +67,27 @@ std::int64_t Median(std::vector<std::int64_t>& values) {
   return lower + (upper - lower) / 2;
 }
 
+constexpr std::array<std::size_t, 3> kFundTypes{M("funds_seed"), M("funds_angel"),
+                                                M("funds_venture")};
+constexpr std::array<std::size_t, 3> kAgreementsByPartner{
+    M("agreements_bank"), M("agreements_guarantor"), M("agreements_investment")};
+
+// Sets the §3.3 ties in force on `date`: agreements by partner kind and their credit lines, and
+// resident investment institutions.
+void SetTiesInForce(const Activity& a, Date date, Measures* values) {
+  for (std::size_t measure : kAgreementsByPartner) values->Set(measure, 0);
+  values->Set(M("credit_line_fen"), 0);
+  values->Set(M("investors_resident"), 0);
+  for (const Agreement& agreement : a.agreements) {
+    if (!agreement.tenure.HoldsOn(date)) continue;
+    values->Add(kAgreementsByPartner[static_cast<std::size_t>(agreement.partner_kind)], 1);
+    values->Add(M("credit_line_fen"), agreement.credit_line_fen);
+  }
+  for (const Residence& r : a.residences) {
+    if (r.tenure.HoldsOn(date)) values->Add(M("investors_resident"), 1);
+  }
+}
+
 constexpr std::array<std::size_t, 3> kAccreditations{
     M("accreditations_national"), M("accreditations_regional"), M("accreditations_city")};
 constexpr std::array<std::size_t, 4> kGrades{M("evaluations_excellent"), M("evaluations_good"),
@@ -148,9 +169,24 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
   for (Date d : c.activity.brokers) y.Add(d, M("brokers_qualified"));
   y.Cumulative(c.activity.stations, M("workstations_total"));
   y.Cumulative(c.activity.brokers, M("brokers_total"));
-  for (const auto& [date, size] : c.activity.funds) {
-    y.Add(date, M("funds_established"));
-    y.Add(date, M("funds_size_fen"), size);
+  const Activity& a = c.activity;
+  for (const Fund& fund : a.funds) {
+    y.Add(fund.date, M("funds_established"));
+    y.Add(fund.date, kFundTypes[static_cast<std::size_t>(fund.type)]);
+    y.Add(fund.date, M("funds_size_fen"), fund.size_fen);
+    y.Add(fund.date, M("funds_social_capital_fen"), fund.social_capital_fen);
+  }
+  for (const Agreement& agreement : a.agreements) {
+    y.Add(agreement.tenure.since, M("agreements_signed"));
+    if (agreement.tenure.until != 0) y.Add(agreement.tenure.until, M("agreements_ended"));
+  }
+  for (const Residence& r : a.residences) {
+    y.Add(r.tenure.since, M("investors_joined"));
+    if (r.tenure.until != 0) y.Add(r.tenure.until, M("investors_left"));
+  }
+  for (const CitySupport& support : a.city_support) {
+    y.Add(support.date, M("city_fund_supports"));
+    y.Add(support.date, M("city_fund_support_fen"), support.amount_fen);
   }
   const std::vector<OperatorSpell>& operators = c.activity.operators;
   for (std::size_t k = 0; k < operators.size(); ++k) {
@@ -166,6 +202,7 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
     // §2.1: run by a market team or a professional institution on 31 December.
     const OperatorSpell* op = SpellOn(c.activity.operators, YearEnd(row.year));
     row.values.Set(M("market_operated"), op && op->mode != "self" ? 1 : 0);
+    SetTiesInForce(a, YearEnd(row.year), &row.values);
     SetPaySpeedMeasures(row.year, c.pay_speeds, &row.values);
     auto report = c.activity.reports.find(row.year);
     if (report == c.activity.reports.end()) continue;

@@ -155,13 +155,55 @@ const Spell* SpellOn(const std::vector<Spell>& spells, Date date) {
   return on;
 }
 
+// A tie that holds from one day until another: a cooperation agreement, an investor's residence.
+struct Tenure {
+  Date since = 0;
+  std::uint64_t seq = 0;  // the event that began it
+  Date until = 0;         // the day it ended (no longer holding); 0: it holds
+  std::uint64_t until_seq = 0;
+  bool HoldsOn(Date date) const { return since <= date && (until == 0 || date < until); }
+};
+
+// §3.3 投融资: the carrier's funds, cooperation agreements, resident investment institutions, and
+// the city seed and angel funds' support to the firms it hosts.
+struct Fund {
+  std::string fund_id;
+  FundType type = FundType::kSeed;
+  std::int64_t size_fen = 0, social_capital_fen = 0;
+  Date date = 0;
+  std::uint64_t seq = 0;
+};
+struct Agreement {
+  std::string agreement_id, partner;
+  PartnerKind partner_kind = PartnerKind::kBank;
+  std::int64_t credit_line_fen = 0;
+  Tenure tenure;
+  AgreementEnd end_reason = AgreementEnd::kOther;  // once ended
+};
+struct Residence {
+  std::string investor_id, name;
+  FundType investor_type = FundType::kSeed;
+  Tenure tenure;
+};
+struct CitySupport {
+  std::string support_id, recipient;
+  CityFund city_fund = CityFund::kSeed;
+  Supported recipient_kind = Supported::kProject;
+  std::int64_t amount_fen = 0;
+  Date date = 0;
+  std::uint64_t seq = 0;
+};
+
 // Everything of one carrier the yearly indicators read, besides money.
 struct Activity {
   std::vector<OperatorSpell> operators;               // in timeline order
   std::vector<CountySpell> counties;                  // in timeline order
   std::vector<std::pair<Date, std::string>> filings;  // (date, filing_id)
   std::vector<Date> unfiled_starts, stations, brokers;
-  std::vector<std::pair<Date, std::int64_t>> funds;       // (date, size_fen)
+  std::vector<Fund> funds;                // in timeline order, as the next three
+  std::vector<Agreement> agreements;      // by the day signed
+  std::vector<Residence> residences;      // by the day joined; an investor may come back
+  std::vector<CitySupport> city_support;  // by date
   std::vector<std::pair<Date, std::int64_t>> recoveries;  // (date, amount_fen) clawed back
   std::vector<std::pair<Date, RevocationReason>> revocations;
   // year → (seq, metrics) of the year's latest report

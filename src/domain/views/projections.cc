@@ -29,6 +29,56 @@ bj::value Optional(const std::optional<T>& v) {
   return v ? bj::value(*v) : bj::value(nullptr);
 }
 
+// A tie's days and events: since, seq, until (null while it holds), until_seq.
+void AddTenure(const Tenure& t, bj::object* o) {
+  o->emplace("since", FormatDate(t.since));
+  o->emplace("seq", t.seq);
+  o->emplace("until", DateValue(t.until));
+  o->emplace("until_seq", t.until_seq == 0 ? bj::value(nullptr) : bj::value(t.until_seq));
+}
+
+// §3.3: the carrier's funds, cooperation agreements, resident investors and city fund support.
+void AddFinance(const Activity& a, bj::object* row) {
+  bj::array funds, agreements, investors, support;
+  for (const Fund& f : a.funds) {
+    funds.push_back(bj::object{{"fund_id", f.fund_id},
+                               {"fund_type", Name(f.type)},
+                               {"size_fen", f.size_fen},
+                               {"social_capital_fen", f.social_capital_fen},
+                               {"date", FormatDate(f.date)},
+                               {"seq", f.seq}});
+  }
+  for (const Agreement& g : a.agreements) {
+    bj::object o{{"agreement_id", g.agreement_id},
+                 {"partner", g.partner},
+                 {"partner_kind", Name(g.partner_kind)},
+                 {"credit_line_fen", g.credit_line_fen}};
+    AddTenure(g.tenure, &o);
+    o.emplace("end_reason",
+              g.tenure.until == 0 ? bj::value(nullptr) : bj::value(Name(g.end_reason)));
+    agreements.push_back(std::move(o));
+  }
+  for (const Residence& r : a.residences) {
+    bj::object o{
+        {"investor_id", r.investor_id}, {"name", r.name}, {"investor_type", Name(r.investor_type)}};
+    AddTenure(r.tenure, &o);
+    investors.push_back(std::move(o));
+  }
+  for (const CitySupport& s : a.city_support) {
+    support.push_back(bj::object{{"support_id", s.support_id},
+                                 {"city_fund", Name(s.city_fund)},
+                                 {"recipient", s.recipient},
+                                 {"recipient_kind", Name(s.recipient_kind)},
+                                 {"amount_fen", s.amount_fen},
+                                 {"date", FormatDate(s.date)},
+                                 {"seq", s.seq}});
+  }
+  row->emplace("funds", std::move(funds));
+  row->emplace("agreements", std::move(agreements));
+  row->emplace("investors", std::move(investors));
+  row->emplace("city_fund_support", std::move(support));
+}
+
 bj::object CarrierRow(const CarrierOutcome& c) {
   const Profile& p = c.profile;
   bj::array levels, timeline, evaluations;
@@ -66,7 +116,7 @@ bj::object CarrierRow(const CarrierOutcome& c) {
                                    {"name", spell.name},
                                    {"mode", spell.mode}});
   }
-  return bj::object{
+  bj::object row{
       {"carrier_id", c.carrier_id},
       {"name", Optional(p.name)},
       {"kind", Name(c.kind)},
@@ -84,6 +134,8 @@ bj::object CarrierRow(const CarrierOutcome& c) {
       {"levels", std::move(levels)},
       {"timeline", std::move(timeline)},
       {"evaluations", std::move(evaluations)}};
+  AddFinance(c.activity, &row);
+  return row;
 }
 
 }  // namespace

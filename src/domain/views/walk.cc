@@ -158,6 +158,46 @@ std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrokerQualified& b) c
                 {}, {{"carrier_id", out_.carrier_id}, {"station_id", b.station_id}});
 }
 
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const AgreementEnded& e) const {
+  auto found = agreements_.find(e.agreement_id);
+  if (found == agreements_.end()) {
+    return Broken(f, "agreement_in_force",
+                  "no agreement \"" + e.agreement_id + "\" signed by " + out_.carrier_id +
+                      " on or before " + FormatDate(f.effective),
+                  {}, {{"carrier_id", out_.carrier_id}, {"agreement_id", e.agreement_id}});
+  }
+  const Tenure& t = out_.activity.agreements[found->second].tenure;
+  if (t.until == 0) return std::nullopt;
+  return Broken(f, "agreement_in_force",
+                "agreement " + e.agreement_id + " of " + out_.carrier_id + " already ended on " +
+                    FormatDate(t.until) + " (event " + std::to_string(t.until_seq) + ")",
+                {t.seq, t.until_seq},
+                {{"carrier_id", out_.carrier_id},
+                 {"agreement_id", e.agreement_id},
+                 {"ended_seq", t.until_seq}});
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const InvestorJoined& j) const {
+  auto found = resident_.find(j.investor_id);
+  if (found == resident_.end()) return std::nullopt;
+  const Tenure& t = out_.activity.residences[found->second].tenure;
+  return Broken(f, "investor_not_resident",
+                j.investor_id + " is resident at " + out_.carrier_id + " since " +
+                    FormatDate(t.since) + " (event " + std::to_string(t.seq) + ")",
+                {t.seq},
+                {{"carrier_id", out_.carrier_id},
+                 {"investor_id", j.investor_id},
+                 {"resident_since_seq", t.seq}});
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const InvestorLeft& l) const {
+  if (resident_.contains(l.investor_id)) return std::nullopt;
+  return Broken(
+      f, "investor_resident",
+      l.investor_id + " is not resident at " + out_.carrier_id + " on " + FormatDate(f.effective),
+      {}, {{"carrier_id", out_.carrier_id}, {"investor_id", l.investor_id}});
+}
+
 std::optional<Breach> Walk::JudgeBody(const Fact& f, const PayoutApproved& p) const {
   auto e = ents_.find(p.entitlement_id);
   if (e == ents_.end() || e->second.status != kActive) {
@@ -473,7 +513,42 @@ void Walk::On(const Fact& f, const BrokerQualified&) {
   out_.activity.brokers.push_back(f.effective);
 }
 void Walk::On(const Fact& f, const FundEstablished& fund) {
-  out_.activity.funds.emplace_back(f.effective, fund.size_fen);
+  out_.activity.funds.push_back(Fund{fund.fund_id, fund.fund_type, fund.size_fen,
+                                     fund.social_capital_fen, f.effective, f.seq});
+}
+void Walk::On(const Fact& f, const AgreementSigned& a) {
+  agreements_.emplace(a.agreement_id, out_.activity.agreements.size());
+  out_.activity.agreements.push_back(Agreement{a.agreement_id, a.partner_name, a.partner_kind,
+                                               a.credit_line_fen, Tenure{f.effective, f.seq, 0, 0},
+                                               AgreementEnd::kOther});
+}
+void Walk::On(const Fact& f, const AgreementEnded& e) {
+  auto found = agreements_.find(e.agreement_id);
+  if (found == agreements_.end()) return;  // nothing to end
+  Agreement& a = out_.activity.agreements[found->second];
+  if (a.tenure.until != 0) return;  // already ended
+  a.tenure.until = f.effective;
+  a.tenure.until_seq = f.seq;
+  a.end_reason = e.reason;
+}
+void Walk::On(const Fact& f, const InvestorJoined& j) {
+  if (resident_.contains(j.investor_id)) return;  // already resident
+  resident_.emplace(j.investor_id, out_.activity.residences.size());
+  out_.activity.residences.push_back(
+      Residence{j.investor_id, j.name, j.investor_type, Tenure{f.effective, f.seq, 0, 0}});
+}
+void Walk::On(const Fact& f, const InvestorLeft& l) {
+  auto found = resident_.find(l.investor_id);
+  if (found == resident_.end()) return;  // not resident
+  Tenure& t = out_.activity.residences[found->second].tenure;
+  t.until = f.effective;
+  t.until_seq = f.seq;
+  resident_.erase(found);
+}
+void Walk::On(const Fact& f, const CityFundSupportGranted& g) {
+  out_.activity.city_support.push_back(CitySupport{g.support_id, g.recipient_name, g.city_fund,
+                                                   g.recipient_kind, g.amount_fen, f.effective,
+                                                   f.seq});
 }
 void Walk::On(const Fact& f, const AnnualReportSubmitted& r) {
   auto& slot = out_.activity.reports[r.year];

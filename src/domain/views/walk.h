@@ -84,6 +84,11 @@ class Walk {
   void On(const Fact& f, const BrokerWorkstationOpened& w);
   void On(const Fact& f, const BrokerQualified& b);
   void On(const Fact& f, const FundEstablished& fund);
+  void On(const Fact& f, const AgreementSigned& a);
+  void On(const Fact& f, const AgreementEnded& e);
+  void On(const Fact& f, const InvestorJoined& j);
+  void On(const Fact& f, const InvestorLeft& l);
+  void On(const Fact& f, const CityFundSupportGranted& g);
   void On(const Fact& f, const AnnualReportSubmitted& r);
   void On(const Fact& f, const PayoutApproved& p);
   void On(const Fact& f, const PayoutDisbursed& d);
@@ -97,6 +102,9 @@ class Walk {
   std::optional<Breach> JudgeBody(const Fact& f, const EvaluationRecorded& e) const;
   std::optional<Breach> JudgeBody(const Fact& f, const BrandOutputFiled& b) const;
   std::optional<Breach> JudgeBody(const Fact& f, const BrokerQualified& b) const;
+  std::optional<Breach> JudgeBody(const Fact& f, const AgreementEnded& e) const;
+  std::optional<Breach> JudgeBody(const Fact& f, const InvestorJoined& j) const;
+  std::optional<Breach> JudgeBody(const Fact& f, const InvestorLeft& l) const;
   std::optional<Breach> JudgeBody(const Fact& f, const PayoutApproved& p) const;
   std::optional<Breach> JudgeBody(const Fact& f, const PayoutDisbursed& d) const;
   std::optional<Breach> JudgeBody(const Fact& f, const ClawbackRecovered& c) const;
@@ -137,7 +145,11 @@ class Walk {
   };
   std::map<std::string, Filing> filings_;          // by filing id, those before the fact walked
   std::map<std::string, std::uint64_t> stations_;  // station id → the seq that opened it
-  std::map<Level, std::uint64_t> first_grant_;     // level → the first grant of it (seq)
+  // Agreement id → its position in out_.activity.agreements.
+  std::map<std::string, std::size_t> agreements_;
+  // Investor id → the position in out_.activity.residences of its present residence.
+  std::map<std::string, std::size_t> resident_;
+  std::map<Level, std::uint64_t> first_grant_;  // level → the first grant of it (seq)
   std::map<Level, std::pair<std::uint64_t, Grade>> last_evaluation_;
   std::map<Level, std::pair<std::vector<std::uint64_t>, Date>> revocation_due_;
 };
