@@ -62,7 +62,7 @@ const std::vector<std::string> kCountyIds{
 std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projection& p) {
   struct Carrier {
     std::string kind, registered_on;
-    bj::array timeline, operators, county_history, funds, agreements, investors, support;
+    bj::array timeline, operators, county_history, funds, agreements, investors, support, stations;
     // The county at the end of year y: the last move by then, else where it registered.
     std::string CountyIn(int y) const {
       std::string county;
@@ -85,7 +85,8 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
                                         row.at("funds").as_array(),
                                         row.at("agreements").as_array(),
                                         row.at("investors").as_array(),
-                                        row.at("city_fund_support").as_array()};
+                                        row.at("city_fund_support").as_array(),
+                                        row.at("stations").as_array()};
   }
   const int last = YearOfText(domain::FormatDate(p.cut.today));
   int first = last + 1;
@@ -119,7 +120,11 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
                            "credit_line_fen",
                            "investors_resident",
                            "city_fund_supports",
-                           "city_fund_support_fen"};
+                           "city_fund_support_fen",
+                           "workstations_open",
+                           "brokers",
+                           "deals",
+                           "deal_fen"};
   for (int y = first; y <= last; ++y) {
     for (const std::string& county : kCountyIds) {
       for (const char* name : counted) out[y][county][name] = 0;
@@ -134,6 +139,7 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
     out[y][c->second.CountyIn(y)][name] += n;
     out[y][""][name] += n;
   };
+  std::map<int, std::map<std::string, std::set<std::string>>> investors;  // resident on 31 Dec
   for (const auto& [id, c] : carriers) {
     for (int y = YearOfText(c.registered_on); y <= last; ++y) {
       add(y, id, "carriers", 1);
@@ -169,8 +175,23 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
         add(y, id, "agreements_in_force", 1);
         add(y, id, "credit_line_fen", Int(a.as_object(), "credit_line_fen"));
       }
-      for (const bj::value& r : c.investors) {
-        if (holds(r.as_object())) add(y, id, "investors_resident", 1);
+      for (const bj::value& r : c.investors) {  // an institution once, at however many carriers
+        if (holds(r.as_object()))
+          investors[y][c.CountyIn(y)].insert(Str(r.as_object(), "investor_id"));
+      }
+      for (const bj::value& st : c.stations) {
+        if (!holds(st.as_object())) continue;
+        add(y, id, "workstations_open", 1);
+        for (const bj::value& b : st.at("brokers").as_array()) {
+          if (holds(b.as_object())) add(y, id, "brokers", 1);
+        }
+      }
+    }
+    for (const bj::value& st : c.stations) {
+      for (const bj::value& d : st.at("deals").as_array()) {
+        const int y = YearOfText(Str(d.as_object(), "date"));
+        add(y, id, "deals", 1);
+        add(y, id, "deal_fen", Int(d.as_object(), "amount_fen"));
       }
     }
     for (const bj::value& f : c.funds) {
@@ -190,6 +211,14 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
       const int y = YearOfText(Str(entry, "date"));
       add(y, id, Str(entry, "action") == "granted" ? "accreditations" : "revocations", 1);
     }
+  }
+  for (const auto& [y, counties] : investors) {
+    std::set<std::string> city;
+    for (const auto& [county, ids] : counties) {
+      out[y][county]["investors_resident"] = static_cast<std::int64_t>(ids.size());
+      city.insert(ids.begin(), ids.end());
+    }
+    out[y][""]["investors_resident"] = static_cast<std::int64_t>(city.size());
   }
   for (const bj::value& v : Rows(p, "indicators")) {
     const bj::object& row = v.as_object();

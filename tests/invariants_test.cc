@@ -293,6 +293,99 @@ TEST_CASE("invariants investor_not_resident and investor_resident", "[invariants
   });
 }
 
+// A workstation "ws-1" at inc-1 from 2023-06-01 with broker "b-1" from 2023-07-01.
+struct Station : Incubator {
+  Station() {
+    Ok("BrokerWorkstationOpened", "carrier/inc-1",
+       R"({"station_id":"ws-1","carrier_id":"inc-1","name":"技术经纪人工作站"})", "2023-06-01");
+    Ok("BrokerQualified", "carrier/inc-1",
+       R"({"station_id":"ws-1","broker_ref":"b-1","certificate_no":"NMJJR-1"})", "2023-07-01");
+  }
+  static std::string DealOf(const std::string& id, const std::string& broker = "b-1") {
+    return R"({"deal_id":")" + id + R"(","carrier_id":"inc-1","station_id":"ws-1",)" +
+           (broker.empty() ? "" : R"("broker_ref":")" + broker + R"(",)") +
+           R"("seller":{"name":"内蒙古民族大学"},"buyer":{"name":"某科技有限公司"},
+              "contract_kind":"transfer","amount_fen":5000000})";
+  }
+};
+
+TEST_CASE("invariants station_open and broker_at_station: deals, departures, closure",
+          "[invariants]") {
+  Station f;
+  f.Register("inc-2", "incubator", "specialized");
+  f.Ok("BrokerWorkstationOpened", "carrier/inc-2", R"({"station_id":"ws-2","carrier_id":"inc-2"})",
+       "2023-06-01");
+  // Another carrier's workstation, named by each act.
+  RequireViolation(f, "station_open", [&] {
+    return f.On("BrokerWorkstationClosed",
+                R"({"station_id":"ws-2","carrier_id":"inc-1","reason":"inactive"})");
+  });
+  RequireViolation(f, "station_exists", [&] {
+    return f.On("BrokerQualified",
+                R"({"station_id":"ws-2","broker_ref":"b-9","certificate_no":"NMJJR-9"})");
+  });
+  // A deal before the station opened; by a broker not yet there; by one never there.
+  RequireViolation(f, "station_open", [&] {
+    return f.Try("TechTransferDealRecorded", "carrier/inc-1", Station::DealOf("d-1", ""),
+                 "2023-05-01");
+  });
+  RequireViolation(f, "broker_at_station", [&] {
+    return f.Try("TechTransferDealRecorded", "carrier/inc-1", Station::DealOf("d-1"), "2023-06-15");
+  });
+  RequireViolation(f, "broker_at_station",
+                   [&] { return f.On("TechTransferDealRecorded", Station::DealOf("d-1", "b-7")); });
+  f.Ok("TechTransferDealRecorded", "carrier/inc-1", Station::DealOf("d-1"), "2024-01-15");
+  RequireViolation(f, "id_unique",
+                   [&] { return f.On("TechTransferDealRecorded", Station::DealOf("d-1")); });
+  // A broker at the station is not qualified there again; one who left cannot leave again.
+  RequireViolation(f, "broker_not_at_station", [&] {
+    return f.On("BrokerQualified",
+                R"({"station_id":"ws-1","broker_ref":"b-1","certificate_no":"NMJJR-1"})");
+  });
+  const std::string leaves = R"({"station_id":"ws-1","broker_ref":"b-1","reason":"moved",
+      "to_station_id":"ws-2"})";
+  f.Ok("BrokerLeft", "carrier/inc-1", leaves, "2024-02-01");
+  RequireViolation(f, "broker_at_station",
+                   [&] { return f.Try("BrokerLeft", "carrier/inc-1", leaves, "2024-03-01"); });
+  // Back-dated before a deal the broker made, a departure would orphan it.
+  auto earlier = f.Try("BrokerLeft", "carrier/inc-1",
+                       R"({"station_id":"ws-1","broker_ref":"b-1","reason":"left"})", "2023-12-01");
+  REQUIRE_FALSE(earlier.ok());
+  CHECK(earlier.status().details().at("invariant") == "broker_at_station");
+  // Closed, a station takes no broker, deal or closure.
+  f.Ok("BrokerWorkstationClosed", "carrier/inc-1",
+       R"({"station_id":"ws-1","carrier_id":"inc-1","reason":"inactive"})", "2024-06-01");
+  RequireViolation(f, "station_open", [&] {
+    return f.Try("BrokerQualified", "carrier/inc-1",
+                 R"({"station_id":"ws-1","broker_ref":"b-2","certificate_no":"NMJJR-2"})",
+                 "2024-07-01");
+  });
+  RequireViolation(f, "station_open", [&] {
+    return f.Try("TechTransferDealRecorded", "carrier/inc-1", Station::DealOf("d-2", ""),
+                 "2024-07-01");
+  });
+  RequireViolation(f, "station_open", [&] {
+    return f.Try("BrokerWorkstationClosed", "carrier/inc-1",
+                 R"({"station_id":"ws-1","carrier_id":"inc-1","reason":"other"})", "2024-08-01");
+  });
+}
+
+TEST_CASE("invariant agreement_in_force names another carrier's agreement", "[invariants]") {
+  Incubator f;
+  f.Register("inc-2", "incubator", "specialized");
+  f.Ok("CooperationAgreementSigned", "carrier/inc-2", R"({"agreement_id":"coop-2",
+       "carrier_id":"inc-2","partner":{"name":"通辽农村商业银行","kind":"bank"}})",
+       "2023-06-01");
+  std::uint64_t head = f.ledger->head().seq;
+  auto refused = f.On("CooperationAgreementEnded",
+                      R"({"agreement_id":"coop-2","carrier_id":"inc-1","reason":"expired"})");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().details().at("invariant") == "agreement_in_force");
+  CHECK(refused.status().details().at("owner") == "inc-2");
+  CHECK(refused.status().message().find("inc-2") != std::string::npos);
+  CHECK(f.ledger->head().seq == head);
+}
+
 TEST_CASE("invariant entitlement_of_stream_carrier", "[invariants]") {
   Incubator f;
   RequireViolation(f, "entitlement_of_stream_carrier", [&] {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <regex>
+#include <set>
 
 #include "export/csv.h"
 #include "test_util.h"
@@ -45,6 +46,13 @@ std::string Cited(const std::string& file, const std::vector<std::size_t>& rows)
     out += (i ? ", " : "") + std::to_string(rows[i]);
   }
   return rows.size() <= 8 ? out : out + ", …, " + std::to_string(rows.back());
+}
+
+// Whether a tie of carriers.csv (a workstation, a broker's spell, an agreement, a residence: since,
+// until) holds on 2025-12-31.
+bool HoldsAtEnd2025(const boost::json::object& tie) {
+  return std::string(tie.at("since").as_string()) <= "2025-12-31" &&
+         (tie.at("until").is_null() || std::string(tie.at("until").as_string()) > "2025-12-31");
 }
 
 // The report of 2025 from an export of the demo store, made once.
@@ -217,11 +225,8 @@ TEST_CASE(
     std::int64_t funds = 0, size = 0, social = 0, agreements = 0, credit = 0, investors = 0,
                  supports = 0, support_fen = 0;
   };
-  std::map<std::string, Tally> by;                   // county slug ("" for the city) → tally
-  auto holds = [](const boost::json::object& tie) {  // on 2025-12-31
-    return std::string(tie.at("since").as_string()) <= "2025-12-31" &&
-           (tie.at("until").is_null() || std::string(tie.at("until").as_string()) > "2025-12-31");
-  };
+  std::map<std::string, Tally> by;                        // county slug ("" for the city) → tally
+  std::map<std::string, std::set<std::string>> resident;  // county slug → investor ids
   for (std::size_t i = 0; i < carriers.size(); ++i) {
     if (carriers.Get(i, "registered_on") > "2025-12-31") continue;
     auto array = [&](const char* column) {
@@ -236,11 +241,15 @@ TEST_CASE(
         t.social += f.at("social_capital_fen").as_int64();
       }
       for (const auto& a : array("agreements")) {
-        if (!holds(a.as_object())) continue;
+        if (!HoldsAtEnd2025(a.as_object())) continue;
         ++t.agreements;
         t.credit += a.at("credit_line_fen").as_int64();
       }
-      for (const auto& r : array("investors")) t.investors += holds(r.as_object()) ? 1 : 0;
+      for (const auto& r : array("investors")) {  // an institution once per county and city
+        if (HoldsAtEnd2025(r.as_object())) {
+          resident[where].insert(std::string(r.at("investor_id").as_string()));
+        }
+      }
       for (const auto& g : array("city_fund_support")) {
         if (!std::string(g.at("date").as_string()).starts_with("2025")) continue;
         ++t.supports;
@@ -248,6 +257,7 @@ TEST_CASE(
       }
     }
   }
+  for (auto& [where, t] : by) t.investors = static_cast<std::int64_t>(resident[where].size());
   REQUIRE(by[""].funds > 0);  // the demo exercises every column in 2025
   REQUIRE(by[""].agreements > 0);
   REQUIRE(by[""].investors > 0);
@@ -267,6 +277,48 @@ TEST_CASE(
         cell(std::to_string(t.investors)) +
         cell(std::to_string(t.supports) + " · " + Wan(t.support_fen));
     CHECK(e.html.find(row, table) != std::string::npos);
+  }
+}
+
+TEST_CASE("report: the brokers' work by county is carriers.csv's stations recounted", "[report]") {
+  const Exported& e = SharedReport();
+  CsvTable carriers("carriers.csv", Slurp(e.bundle + "/carriers.csv"));
+  struct Tally {
+    std::int64_t stations = 0, brokers = 0, deals = 0, deal_fen = 0;
+  };
+  std::map<std::string, Tally> by;  // county slug ("" for the city) → tally
+  for (std::size_t i = 0; i < carriers.size(); ++i) {
+    if (carriers.Get(i, "registered_on") > "2025-12-31") continue;
+    const auto stations = boost::json::parse(carriers.Get(i, "stations")).as_array();
+    for (const std::string& where : {std::string(carriers.Get(i, "county")), std::string()}) {
+      Tally& t = by[where];
+      for (const auto& s : stations) {
+        if (HoldsAtEnd2025(s.as_object())) {
+          ++t.stations;
+          for (const auto& b : s.at("brokers").as_array())
+            t.brokers += HoldsAtEnd2025(b.as_object());
+        }
+        for (const auto& d : s.at("deals").as_array()) {
+          if (!std::string(d.at("date").as_string()).starts_with("2025")) continue;
+          ++t.deals;
+          t.deal_fen += d.at("amount_fen").as_int64();
+        }
+      }
+    }
+  }
+  REQUIRE(by[""].deals > 0);  // the demo exercises every column in 2025
+  REQUIRE(by[""].brokers > 0);
+  const std::size_t table = e.html.find("Brokers' work by county 技术经纪");
+  REQUIRE(table != std::string::npos);
+  for (const auto& [slug, name] : std::vector<std::pair<std::string, std::string>>{
+           {"horqin", "科尔沁区"}, {"kailu", "开鲁县"}, {"", "通辽市"}}) {
+    INFO(name);
+    const Tally& t = by[slug];
+    auto cell = [](const std::string& text) { return "<td class=\"n\">" + text + "</td>"; };
+    CHECK(e.html.find("<tr><td>" + name + "</td>" + cell(std::to_string(t.stations)) +
+                          cell(std::to_string(t.brokers)) + cell(std::to_string(t.deals)) +
+                          cell(Wan(t.deal_fen)),
+                      table) != std::string::npos);
   }
 }
 

@@ -98,6 +98,20 @@ struct CarrierState {
     int disbursements = 0;
   };
   std::map<std::string, PayoutAnywhere> payouts_anywhere;
+  // Finance links (§3.3): the carrier's agreements signed so far, by agreement id, and the
+  // investors resident now.
+  struct Agreement {
+    std::string partner_kind;
+    std::int64_t credit_line_fen = 0;
+    bool in_force = false;
+  };
+  std::map<std::string, Agreement> agreements;
+  std::set<std::string> residents;
+
+  bool InForce(const std::string& agreement_id) const {
+    auto it = agreements.find(agreement_id);
+    return it != agreements.end() && it->second.in_force;
+  }
 
   bool IsActive(const std::string& entitlement_id) const {
     auto it = awards.find(entitlement_id);
@@ -164,8 +178,20 @@ void Apply(CarrierState& s, const Fact& f) {
     }
   } else if (f.type == "ClawbackRecovered") {
     s.recovered[f.entitlement_id] += f.amount_fen;
+  } else if (f.type == "CooperationAgreementSigned") {
+    // In force from the day it is signed (an agreement id is signed once: id_unique).
+    s.agreements[f.id] = {f.finance_kind, f.amount_fen, true};
+  } else if (f.type == "CooperationAgreementEnded") {
+    // "that day it no longer is"; the end of one not in force changes nothing.
+    auto it = s.agreements.find(f.id);
+    if (it != s.agreements.end()) it->second.in_force = false;
+  } else if (f.type == "ResidentInvestorJoined") {
+    s.residents.insert(f.id);  // one already resident: nothing changes
+  } else if (f.type == "ResidentInvestorLeft") {
+    s.residents.erase(f.id);  // one not resident: nothing changes
   }
-  // BrandOutputFiled, AnnualReportSubmitted: no effect on what the rules read.
+  // BrandOutputFiled, AnnualReportSubmitted, FundEstablished, CityFundSupportGranted: no effect
+  // on what the rules read.
 }
 
 std::int64_t Get(const std::map<std::string, std::int64_t>& sums, const std::string& key) {
@@ -256,6 +282,18 @@ std::set<std::string> BrokenAtPlace(const CarrierState& s, const Fact& f) {
     CheckPayoutDisbursed(s, f, broken);
   } else if (f.type == "ClawbackRecovered") {
     CheckClawback(s, f, broken);
+  } else if (f.type == "CooperationAgreementEnded") {
+    // "signed by this carrier on or before the date and has not ended before it"
+    if (!s.InForce(f.id)) broken.insert("agreement_in_force");
+  } else if (f.type == "ResidentInvestorJoined") {
+    if (s.residents.count(f.id) > 0) broken.insert("investor_not_resident");
+  } else if (f.type == "ResidentInvestorLeft") {
+    if (s.residents.count(f.id) == 0) broken.insert("investor_resident");
+  } else if (f.type == "FundEstablished") {
+    // "size ≥ social capital ≥ 0" (of the event's own data: the same wherever it stands)
+    if (f.amount_fen < f.social_capital_fen || f.social_capital_fen < 0) {
+      broken.insert("fund_size_covers_social_capital");
+    }
   }
   return broken;
 }
@@ -323,8 +361,9 @@ Judgement JudgeTimeline(const std::vector<Fact>& facts, const std::string& carri
 // ---------------------------------------------------------------------------------------------
 // Rules judged in recorded order, not on the timeline.
 
-// PayoutApproved and BrandOutputFiled: "id_unique" — the id is used by no earlier recorded event
-// of the same type, anywhere, retracted or not.
+// PayoutApproved, BrandOutputFiled, CooperationAgreementSigned, CityFundSupportGranted and
+// FundEstablished: "id_unique" — the id is used by no earlier recorded event of the same type,
+// anywhere (by any carrier), retracted or not.
 void CheckIdUnique(const std::vector<Fact>& recorded, const Fact& f,
                    std::set<std::string>& broken) {
   for (const Fact& earlier : recorded) {
@@ -367,7 +406,9 @@ void CheckRetraction(const std::vector<Fact>& recorded, const Fact& f,
 
 std::set<std::string> BrokenInRecordedOrder(const std::vector<Fact>& recorded, const Fact& f) {
   std::set<std::string> broken;
-  if (f.type == "PayoutApproved" || f.type == "BrandOutputFiled") {
+  if (f.type == "PayoutApproved" || f.type == "BrandOutputFiled" ||
+      f.type == "CooperationAgreementSigned" || f.type == "CityFundSupportGranted" ||
+      f.type == "FundEstablished") {
     CheckIdUnique(recorded, f, broken);
   } else if (f.type == "EventRetracted") {
     CheckRetraction(recorded, f, broken);
@@ -412,6 +453,8 @@ std::ostream& operator<<(std::ostream& os, const Fact& f) {
   if (f.retracted_seq != 0) os << " retracts #" << f.retracted_seq;
   if (!f.recipient.empty()) os << " to " << f.recipient;
   if (!f.planned_start.empty()) os << " planned " << f.planned_start;
+  if (!f.finance_kind.empty()) os << " " << f.finance_kind;
+  if (f.social_capital_fen != 0) os << " social=" << f.social_capital_fen;
   os << " by " << f.actor;
   if (!f.os_user.empty()) os << " (OS user " << f.os_user << ")";
   return os;
@@ -684,6 +727,61 @@ std::string Model::KindOf(const std::string& carrier_id) const {
     if (f->type == "CarrierRegistered") return f->kind;
   }
   return "";
+}
+
+std::string Model::RegisteredOn(const std::string& carrier_id) const {
+  for (const Fact* f : Timeline(facts_, carrier_id)) {
+    if (f->type == "CarrierRegistered") return f->effective_date;
+  }
+  return "";
+}
+
+std::map<std::string, std::int64_t> Model::FinanceMeasures(const std::string& carrier_id,
+                                                           int year) const {
+  std::map<std::string, std::int64_t> m;
+  for (const char* name :
+       {"funds_established", "funds_seed", "funds_angel", "funds_venture", "funds_size_fen",
+        "funds_social_capital_fen", "agreements_signed", "agreements_ended", "investors_joined",
+        "investors_left", "city_fund_supports", "city_fund_support_fen", "agreements_bank",
+        "agreements_guarantor", "agreements_investment", "credit_line_fen", "investors_resident"}) {
+    m[name] = 0;
+  }
+  const std::string first = std::to_string(year) + "-01-01", last = std::to_string(year) + "-12-31";
+  CarrierState s;
+  s.carrier_id = carrier_id;
+  for (const Fact* f : Timeline(facts_, carrier_id)) {
+    if (f->effective_date > last) break;  // the timeline is in date order
+    if (f->effective_date >= first) {
+      if (f->type == "FundEstablished") {
+        ++m["funds_established"];
+        ++m["funds_" + f->finance_kind];
+        m["funds_size_fen"] += f->amount_fen;
+        m["funds_social_capital_fen"] += f->social_capital_fen;
+      } else if (f->type == "CooperationAgreementSigned") {
+        ++m["agreements_signed"];
+      } else if (f->type == "CooperationAgreementEnded") {
+        if (s.InForce(f->id)) ++m["agreements_ended"];
+      } else if (f->type == "ResidentInvestorJoined") {
+        if (s.residents.count(f->id) == 0) ++m["investors_joined"];
+      } else if (f->type == "ResidentInvestorLeft") {
+        if (s.residents.count(f->id) > 0) ++m["investors_left"];
+      } else if (f->type == "CityFundSupportGranted") {
+        ++m["city_fund_supports"];
+        m["city_fund_support_fen"] += f->amount_fen;
+      }
+    }
+    Apply(s, *f);
+  }
+  // On 31 December: every fact dated on or before it has been folded.
+  for (const auto& [id, agreement] : s.agreements) {
+    if (!agreement.in_force) continue;
+    if (agreement.partner_kind == "bank") ++m["agreements_bank"];
+    if (agreement.partner_kind == "guarantor") ++m["agreements_guarantor"];
+    if (agreement.partner_kind == "investment_institution") ++m["agreements_investment"];
+    m["credit_line_fen"] += agreement.credit_line_fen;
+  }
+  m["investors_resident"] = static_cast<std::int64_t>(s.residents.size());
+  return m;
 }
 
 std::vector<std::string> Model::Declines(const std::string& carrier_id, const std::string& rule_id,

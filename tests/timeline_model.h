@@ -30,17 +30,26 @@ struct Fact {
   std::string actor;           // actor id
   std::string os_user;         // actor.os_user of a local write ("" for a server's)
 
-  std::string kind;                 // CarrierRegistered
-  std::string level, mode;          // AccreditationGranted / -Revoked / EvaluationRecorded
-  std::string reason;               // AccreditationRevoked
-  std::string grade;                // EvaluationRecorded
-  int year = 0;                     // EvaluationRecorded, AnnualReportSubmitted
-  std::string id;                   // payout_id (PayoutApproved/-Disbursed), filing_id
-  std::string entitlement_id;       // PayoutApproved, ClawbackRecovered
-  std::int64_t amount_fen = 0;      // PayoutApproved, ClawbackRecovered
+  std::string kind;         // CarrierRegistered
+  std::string level, mode;  // AccreditationGranted / -Revoked / EvaluationRecorded
+  std::string reason;       // AccreditationRevoked, CooperationAgreementEnded
+  std::string grade;        // EvaluationRecorded
+  int year = 0;             // EvaluationRecorded, AnnualReportSubmitted
+  // payout_id (PayoutApproved/-Disbursed), filing_id, agreement_id (CooperationAgreement*),
+  // investor_id (ResidentInvestor*), support_id (CityFundSupportGranted), fund_id (FundEstablished)
+  std::string id;
+  std::string entitlement_id;  // PayoutApproved, ClawbackRecovered
+  // PayoutApproved, ClawbackRecovered, CityFundSupportGranted; size_fen (FundEstablished);
+  // credit_line_fen (CooperationAgreementSigned, 0 when it names none)
+  std::int64_t amount_fen = 0;
   std::uint64_t retracted_seq = 0;  // EventRetracted
   std::string recipient;            // BrandOutputFiled / -Started: the recipient's name
   std::string planned_start;        // BrandOutputFiled (YYYY-MM-DD); a start's filing is `id`
+  // partner.kind (CooperationAgreementSigned: bank / guarantor / investment_institution),
+  // investor_type (ResidentInvestorJoined), city_fund (CityFundSupportGranted), fund_type
+  // (FundEstablished)
+  std::string finance_kind;
+  std::int64_t social_capital_fen = 0;  // FundEstablished
 
   // The carrier of a "carrier/<id>" stream ("" otherwise).
   std::string carrier() const;
@@ -158,6 +167,19 @@ class Model {
   std::vector<BrandFlag> BrandFlags(const std::string& carrier_id, const std::string& today) const;
   // The carrier's kind as registered ("" when its registration is retracted or missing).
   std::string KindOf(const std::string& carrier_id) const;
+  // The registration date of `carrier_id` ("" when its registration is retracted or missing).
+  std::string RegisteredOn(const std::string& carrier_id) const;
+  // The finance-link measures (docs/domain.md "Finance links", §3.3) of `carrier_id` for `year`
+  // with every recorded event, each of them (0 when nothing counts). Counted in the year of the
+  // event's effective date: funds_established, funds_seed / _angel / _venture, funds_size_fen,
+  // funds_social_capital_fen, agreements_signed, agreements_ended, investors_joined,
+  // investors_left, city_fund_supports, city_fund_support_fen — an end of an agreement not in
+  // force, a join of an investor already resident and a leave of one not resident change nothing
+  // and count nowhere. On 31 December of the year, on the timeline: agreements_bank,
+  // agreements_guarantor, agreements_investment (in force, by partner kind), credit_line_fen (of
+  // those in force) and investors_resident.
+  std::map<std::string, std::int64_t> FinanceMeasures(const std::string& carrier_id,
+                                                      int year) const;
 
  private:
   // Each award the carrier's timeline up to `today` derives, with its times (timeline_model.cc).

@@ -76,7 +76,14 @@ enum class Op {
   kRetract,
   kFileBrandOutput,
   kStartBrandOutput,
-  kReport
+  kReport,
+  // Finance links (docs/domain.md, §3.3)
+  kSignAgreement,
+  kEndAgreement,
+  kInvestorJoin,
+  kInvestorLeave,
+  kCityFundSupport,
+  kEstablishFund
 };
 
 struct Command {
@@ -110,6 +117,18 @@ struct Command {
   // write); 1 the actor's own OS account; 2 the other money actor's; 3 a shared one ("ops"); 4 an
   // account named as the other money actor's actor id.
   int os = 0;
+  // Finance links. kSignAgreement, kCityFundSupport, kEstablishFund: `target` "fresh" / "reuse"
+  // (the id of a recorded event of the type, of any carrier, `pick`); kEndAgreement: `target`
+  // "own" (an agreement signed on this stream, `pick`), "foreign" (one of another stream) or
+  // "unknown", and the `reason`; kInvestorJoin / kInvestorLeave: the history's investor i<pick>.
+  // The partner kind (kSignAgreement), investor type (kInvestorJoin), city fund
+  // (kCityFundSupport) or fund type (kEstablishFund).
+  std::string finance;
+  std::string recipient_kind;  // kCityFundSupport: project / team / startup
+  // kSignAgreement: the credit line (0: it names none); kCityFundSupport: the amount;
+  // kEstablishFund: the size.
+  std::int64_t fen = 0;
+  int social_quarters = 0;  // kEstablishFund: its social capital, in quarters of its size
 };
 
 struct History {
@@ -131,6 +150,12 @@ const char* Name(Op op) {
     case Op::kFileBrandOutput: return "FileBrandOutput";
     case Op::kStartBrandOutput: return "StartBrandOutput";
     case Op::kReport: return "Report";
+    case Op::kSignAgreement: return "SignAgreement";
+    case Op::kEndAgreement: return "EndAgreement";
+    case Op::kInvestorJoin: return "InvestorJoin";
+    case Op::kInvestorLeave: return "InvestorLeave";
+    case Op::kCityFundSupport: return "CityFundSupport";
+    case Op::kEstablishFund: return "EstablishFund";
   }
   return "?";
 }
@@ -160,6 +185,25 @@ void showValue(const Command& c, std::ostream& os) {
     case Op::kFileBrandOutput: os << " filing=f" << c.pick; break;
     case Op::kStartBrandOutput: os << " to " << c.target << " quoting f" << c.pick; break;
     case Op::kReport: os << " " << c.year; break;
+    case Op::kSignAgreement:
+      os << " " << c.finance;
+      if (c.fen != 0) os << " line=" << c.fen;
+      break;
+    case Op::kEndAgreement:
+      os << " agreement=" << c.target << "#" << c.pick << " " << c.reason;
+      break;
+    case Op::kInvestorJoin: os << " i" << c.pick << " " << c.finance; break;
+    case Op::kInvestorLeave: os << " i" << c.pick; break;
+    case Op::kCityFundSupport:
+      os << " " << c.finance << " to " << c.recipient_kind << " " << c.fen;
+      break;
+    case Op::kEstablishFund:
+      os << " " << c.finance << " size=" << c.fen << " social=" << c.social_quarters << "/4";
+      break;
+  }
+  if ((c.op == Op::kSignAgreement || c.op == Op::kCityFundSupport || c.op == Op::kEstablishFund) &&
+      c.target == "reuse") {
+    os << " id=reuse#" << c.pick;
   }
   if (c.who != 0) os << (c.who == 1 ? " (by the other money actor)" : " (by the clerk)");
   if (c.os != 0) os << " os=" << c.os;
@@ -328,7 +372,60 @@ rc::Gen<std::string> ClawedBackAmount() {
       {{6, "due"}, {3, "half-due"}, {1, "quarter"}, {1, "tiny"}});
 }
 
-rc::Gen<Command> GenCommand() {
+// Finance links: "fresh" ids mostly, a recorded one (id_unique) now and then.
+rc::Gen<std::string> FreshOrReuse() {
+  return gen::weightedElement<std::string>({{9, "fresh"}, {1, "reuse"}});
+}
+
+// Sums of money for the finance links, uniform whatever the size.
+rc::Gen<std::int64_t> FinanceFen() {
+  return gen::elementOf(
+      std::vector<std::int64_t>{1, 100000, 5000000, 30000000, 200000000, 1000000000});
+}
+
+// The investor of a join or leave: mostly the history's first (so that one investor joins, leaves
+// and joins again), its second now and then.
+rc::Gen<int> Investor() { return gen::weightedElement<int>({{3, 0}, {1, 1}}); }
+
+// Finance links (§3.3) — the stateful ones (an end needs its agreement in force, a join or leave
+// the investor's residence) more often — and the retraction of one of the carrier's last three
+// events, which can leave an end, a join or a leave standing where it changes nothing.
+rc::Gen<Command> GenFinanceCommand() {
+  using gen::set;
+  auto one_of = [](std::vector<std::string> values) { return gen::elementOf(values); };
+  return gen::weightedOneOf<Command>({
+      {2, CommandOf(Op::kSignAgreement,
+                    set(&Command::finance, one_of({"bank", "guarantor", "investment_institution"})),
+                    set(&Command::fen, gen::weightedOneOf<std::int64_t>(
+                                           {{1, gen::just<std::int64_t>(0)}, {2, FinanceFen()}})),
+                    set(&Command::target, FreshOrReuse()), set(&Command::pick, Pick()))},
+      {3, CommandOf(Op::kEndAgreement,
+                    set(&Command::target, gen::weightedElement<std::string>(
+                                              {{8, "own"}, {1, "foreign"}, {1, "unknown"}})),
+                    set(&Command::pick, Pick()),
+                    set(&Command::reason, one_of({"expired", "terminated", "other"})))},
+      {3, CommandOf(Op::kInvestorJoin, set(&Command::pick, Investor()),
+                    set(&Command::finance, one_of({"seed", "angel", "venture"})))},
+      {3, CommandOf(Op::kInvestorLeave, set(&Command::pick, Investor()))},
+      {1, CommandOf(Op::kCityFundSupport, set(&Command::finance, one_of({"seed", "angel"})),
+                    set(&Command::recipient_kind, one_of({"project", "team", "startup"})),
+                    set(&Command::fen, FinanceFen()), set(&Command::target, FreshOrReuse()),
+                    set(&Command::pick, Pick()))},
+      {1,
+       CommandOf(Op::kEstablishFund, set(&Command::finance, one_of({"seed", "angel", "venture"})),
+                 set(&Command::fen, FinanceFen()),
+                 set(&Command::social_quarters, gen::elementOf(std::vector{0, 1, 2, 4})),
+                 set(&Command::target, FreshOrReuse()), set(&Command::pick, Pick()))},
+      {3, CommandOf(Op::kRetract, set(&Command::target, gen::just(std::string("own"))),
+                    set(&Command::pick, gen::elementOf(std::vector{0, 1, 2})))},
+  });
+}
+
+// The weight of the finance links among the commands, whose other weights add up to 100: by
+// default 12 (money keeps most of the budget); the finance-link property has them half the time.
+constexpr std::size_t kFinanceWeight = 12, kFinanceWeightHeavy = 100;
+
+rc::Gen<Command> GenCommand(std::size_t finance_weight) {
   using gen::set;
   return gen::weightedOneOf<Command>({
       {18, CommandOf(Op::kGrant, set(&Command::level, Level()),
@@ -374,10 +471,11 @@ rc::Gen<Command> GenCommand() {
                     set(&Command::pick, gen::elementOf(std::vector{0, 1, 2, 3})),
                     set(&Command::target, gen::elementOf(std::vector<std::string>{"甲", "乙"})))},
       {3, CommandOf(Op::kReport, set(&Command::year, Year(2019, 2026)))},
+      {finance_weight, GenFinanceCommand()},
   });
 }
 
-rc::Gen<History> GenHistory() {
+rc::Gen<History> GenHistory(std::size_t finance_weight = kFinanceWeight) {
   return gen::map(
       gen::build<History>(
           gen::set(&History::carriers,
@@ -387,7 +485,8 @@ rc::Gen<History> GenHistory() {
                                })),
           gen::set(&History::start, gen::inRange(0, 541)),
           gen::set(&History::commands,
-                   gen::resize(kMaxCommands, gen::container<std::vector<Command>>(GenCommand())))),
+                   gen::resize(kMaxCommands,
+                               gen::container<std::vector<Command>>(GenCommand(finance_weight))))),
       WithDates);
 }
 
@@ -720,8 +819,60 @@ class Session {
         f.type = "AnnualReportSubmitted";
         f.year = c.year;
         break;
+      case Op::kSignAgreement:
+        f.type = "CooperationAgreementSigned";
+        f.finance_kind = c.finance;
+        f.amount_fen = c.fen;
+        f.id = FreshOrReusedId(c, m, f.type, "a", fresh_agreements_);
+        break;
+      case Op::kEndAgreement:
+        f.type = "CooperationAgreementEnded";
+        f.id = AgreementOf(c, f, m);
+        f.reason = c.reason;
+        break;
+      case Op::kInvestorJoin:
+        f.type = "ResidentInvestorJoined";
+        f.id = Id("i" + std::to_string(c.pick));
+        f.finance_kind = c.finance;
+        break;
+      case Op::kInvestorLeave:
+        f.type = "ResidentInvestorLeft";
+        f.id = Id("i" + std::to_string(c.pick));
+        break;
+      case Op::kCityFundSupport:
+        f.type = "CityFundSupportGranted";
+        f.finance_kind = c.finance;
+        f.amount_fen = c.fen;
+        f.id = FreshOrReusedId(c, m, f.type, "s", fresh_supports_);
+        break;
+      case Op::kEstablishFund:
+        f.type = "FundEstablished";
+        f.finance_kind = c.finance;
+        f.amount_fen = c.fen;
+        f.social_capital_fen = c.fen / 4 * c.social_quarters;
+        f.id = FreshOrReusedId(c, m, f.type, "fd", fresh_funds_);
+        break;
     }
     return f;
+  }
+
+  // A fresh id "<prefix><n>" of this history, or with `target` "reuse" the id of a recorded event
+  // of `type` (of any carrier) when there is one.
+  std::string FreshOrReusedId(const Command& c, const Model& m, const std::string& type,
+                              const std::string& prefix, int& fresh) const {
+    const std::vector<Fact> recorded = Recorded(m, type, [](const Fact&) { return true; });
+    const Fact* reused = c.target == "reuse" ? PickFromEnd(recorded, c.pick) : nullptr;
+    return reused != nullptr ? reused->id : Id(prefix + std::to_string(++fresh));
+  }
+
+  // The agreement an end names: one signed on this stream ("own") or another ("foreign"),
+  // retracted or not, or an id never signed.
+  std::string AgreementOf(const Command& c, const Fact& f, const Model& m) const {
+    if (c.target == "unknown") return Id("a-unknown");
+    const std::vector<Fact> signed_ =
+        RecordedOf(m, f.stream, c.target != "foreign", "CooperationAgreementSigned");
+    const Fact* agreement = PickFromEnd(signed_, c.pick);
+    return agreement != nullptr ? agreement->id : Id("a-unknown");
   }
 
   // The data of event `f` (which command `c` resolved to), as its schema wants it.
@@ -773,6 +924,40 @@ class Session {
       bj::object start{{"provider_id", carrier_id}, {"recipient", {{"name", f.recipient}}}};
       if (!f.id.empty()) start["filing_id"] = f.id;
       return start;
+    }
+    if (f.type == "CooperationAgreementSigned") {
+      bj::object agreement{
+          {"agreement_id", f.id},
+          {"carrier_id", carrier_id},
+          {"partner", {{"name", "合作机构" + f.finance_kind}, {"kind", f.finance_kind}}}};
+      if (f.amount_fen != 0) agreement["credit_line_fen"] = f.amount_fen;
+      return agreement;
+    }
+    if (f.type == "CooperationAgreementEnded") {
+      return {{"agreement_id", f.id}, {"carrier_id", carrier_id}, {"reason", f.reason}};
+    }
+    if (f.type == "ResidentInvestorJoined") {
+      return {{"investor_id", f.id},
+              {"carrier_id", carrier_id},
+              {"name", "投资机构" + f.id},
+              {"investor_type", f.finance_kind}};
+    }
+    if (f.type == "ResidentInvestorLeft") {
+      return {{"investor_id", f.id}, {"carrier_id", carrier_id}};
+    }
+    if (f.type == "CityFundSupportGranted") {
+      return {{"support_id", f.id},
+              {"carrier_id", carrier_id},
+              {"city_fund", f.finance_kind},
+              {"recipient", {{"name", "受支持方" + c.recipient_kind}, {"kind", c.recipient_kind}}},
+              {"amount_fen", f.amount_fen}};
+    }
+    if (f.type == "FundEstablished") {
+      return {{"fund_id", f.id},
+              {"carrier_id", carrier_id},
+              {"fund_type", f.finance_kind},
+              {"size_fen", f.amount_fen},
+              {"social_capital_fen", f.social_capital_fen}};
     }
     return {{"carrier_id", carrier_id},  // AnnualReportSubmitted
             {"year", f.year},
@@ -841,6 +1026,7 @@ class Session {
   Model model_;
   const std::uint64_t first_seq_;
   int fresh_payouts_ = 0;
+  int fresh_agreements_ = 0, fresh_supports_ = 0, fresh_funds_ = 0;
   int commands_ = 0;
   std::ostringstream trace_;
   std::optional<std::string> disagreement_;
@@ -1233,6 +1419,85 @@ TEST_CASE("timeline: each carrier's yearly pay-speed measures are the reference 
     RC_TAG(timed > 0 ? "timed" : "nothing paid in full");
     if (!problems.str().empty()) {
       RC_FAIL("pay speeds differ from the model's:\n" + problems.str() + "run:\n" +
+              session.trace());
+    }
+  });
+}
+
+// The finance-link measures of §3.3 (docs/domain.md "Finance links") that a carrier's yearly
+// indicator row has, as the model gives them: the row's value, or 0 when the row has none.
+std::map<std::string, std::int64_t> FinanceValues(const bj::object& values,
+                                                  const std::map<std::string, std::int64_t>& want) {
+  std::map<std::string, std::int64_t> have;
+  for (const auto& [name, v] : want) {
+    const bj::value* value = values.if_contains(name);
+    have[name] = value != nullptr ? value->to_number<std::int64_t>() : 0;
+  }
+  return have;
+}
+
+TEST_CASE("timeline: each carrier's yearly finance-link measures are the reference model's",
+          "[property][indicators]") {
+  CloseStoreAtEnd close;
+  Prop("finance links", kHistoriesMoney, [] {
+    const History history = *GenHistory(kFinanceWeightHeavy);
+    Session session(history);
+    session.Run(/*stop_at_disagreement=*/true);
+    // These histories are mostly finance links: each append is decided as the model decides it
+    // too.
+    if (session.disagreement()) {
+      RC_FAIL(*session.disagreement() + "\nrun (! marks the disagreement):\n" + session.trace());
+    }
+    const Model& m = session.recorded();
+    auto list = [](const std::map<std::string, std::int64_t>& values) {
+      std::string text;
+      for (const auto& [name, v] : values) text += " " + name + "=" + std::to_string(v);
+      return text;
+    };
+    auto nonzero = [](const std::map<std::string, std::int64_t>& values) {
+      return std::any_of(values.begin(), values.end(), [](const auto& v) { return v.second != 0; });
+    };
+    std::ostringstream problems;
+    std::map<std::string, std::set<int>> years;  // the store's row years, by carrier
+    int today_year = 0;                          // the latest year of any row
+    std::size_t counted = 0;                     // rows where the model counts something
+    for (const auto& value : View(session.fixture().Now(), "indicators")) {
+      const bj::object& row = value.as_object();
+      const int year = static_cast<int>(IntAt(row, "year"));
+      today_year = std::max(today_year, year);
+      if (!row.at("carrier_id").is_string()) continue;
+      const std::string carrier = StrAt(row, "carrier_id");
+      if (!session.Mine(carrier)) continue;
+      years[carrier].insert(year);
+      const std::map<std::string, std::int64_t> want = m.FinanceMeasures(carrier, year);
+      const std::map<std::string, std::int64_t> have =
+          FinanceValues(row.at("values").as_object(), want);
+      if (nonzero(want)) ++counted;
+      if (want == have) continue;
+      problems << "  " << carrier << " " << year << ":\n";
+      for (const auto& [name, v] : want) {
+        if (have.at(name) != v) {
+          problems << "    " << name << ": store " << have.at(name) << ", model " << v << "\n";
+        }
+      }
+    }
+    // Every year of a registered carrier in which the model counts something has a row (rows run
+    // from the registration year to today's).
+    for (std::size_t i = 0; i < session.carrier_count(); ++i) {
+      const std::string carrier = session.CarrierId(static_cast<int>(i));
+      const std::string registered_on = m.RegisteredOn(carrier);
+      if (registered_on.empty()) continue;
+      for (int year = std::stoi(registered_on.substr(0, 4)); year <= today_year; ++year) {
+        const std::map<std::string, std::int64_t> want = m.FinanceMeasures(carrier, year);
+        if (years[carrier].count(year) == 0 && nonzero(want)) {
+          problems << "  " << carrier << " " << year << ": the store has no row; model"
+                   << list(want) << "\n";
+        }
+      }
+    }
+    RC_TAG(counted > 0 ? "finance links counted" : "no finance link");
+    if (!problems.str().empty()) {
+      RC_FAIL("finance-link measures differ from the model's:\n" + problems.str() + "run:\n" +
               session.trace());
     }
   });

@@ -653,7 +653,8 @@ NOT_RECOMPUTED = [
     "workstations, funds, payout speeds, operators), which years have indicators and assessment "
     "files, and assessment-<year>.csv's scores and ranks",
     "counties-<year>.csv (the roll-up per county and year)",
-    "carriers.csv's levels, timeline, evaluations and operator and county histories",
+    "carriers.csv's levels, timeline, evaluations, operator and county histories, workstations "
+    "(with their brokers and deals), funds, agreements, investors and city fund support",
     "report.html: it is bound to the bureau by the signed manifest; `hatchery verify-export` "
     "recomputes it",
     "checkpoint.txt's state lines (digests of Hatchery's own rows of each view)",

@@ -249,13 +249,15 @@ class Builder {
           bj::object{
               {"station_id", station}, {"carrier_id", id}, {"name", name + "技术经纪人工作站"}},
           opened);
-      for (int b = 0, n = static_cast<int>(r.Between(1, 3)); b < n; ++b) {
+      const int brokers = static_cast<int>(r.Between(1, 3));
+      for (int b = 0; b < brokers; ++b) {
         Add(kClerk, stream, "BrokerQualified",
             bj::object{{"station_id", station},
                        {"broker_ref", "broker-" + id + "-" + std::to_string(b + 1)},
                        {"certificate_no", "NMJJR-" + std::to_string(r.Between(10000, 99999))}},
             After(opened, 30 + 60 * b));
       }
+      BrokersWork(i, id, stream, station, opened, brokers, county, industry);
     }
     if (r.Chance(20)) {
       std::int64_t size = r.Between(5, 50) * 100'000'000;
@@ -271,11 +273,58 @@ class Builder {
     Reports(id, stream, kind, category, first_year, area);
   }
 
+  // §2.4 技术经纪, without a random draw: each workstation brokers three to five technology
+  // contracts with the city's universities and institutes, about one a year while it is open; one
+  // in three with two brokers or more sees its second move on, and one in ten closes after three
+  // years (its brokers leave with it).
+  void BrokersWork(int i, const std::string& id, const std::string& stream,
+                   const std::string& station, const std::string& opened, int brokers,
+                   const County& county, const Industry& industry) {
+    static constexpr std::array<const char*, 4> kSellers{
+        "内蒙古民族大学", "通辽职业学院", "通辽市农牧科学研究所", "内蒙古民族大学附属医院"};
+    static constexpr std::array<const char*, 5> kKinds{"transfer", "license", "development",
+                                                       "consulting", "service"};
+    const std::string closes = After(opened, 3 * 336);
+    const bool closing = i % 10 == 7 && closes <= "2026-06-30";
+    const std::string last = closing ? closes : std::string("2026-06-30");
+    for (int k = 0; k < i % 3 + 3; ++k) {
+      const std::string signed_on = After(opened, 150 + 280 * k);
+      if (signed_on >= last) break;
+      Add(kClerk, stream, "TechTransferDealRecorded",
+          bj::object{
+              {"deal_id", "deal-" + id + "-" + std::to_string(k + 1)},
+              {"carrier_id", id},
+              {"station_id", station},
+              {"broker_ref", "broker-" + id + "-1"},
+              {"seller", bj::object{{"name", kSellers[(i + k) % kSellers.size()]}}},
+              {"buyer",
+               bj::object{{"name", std::string(county.name) + industry.name + "科技有限公司"}}},
+              {"contract_kind", kKinds[(i + k) % kKinds.size()]},
+              {"amount_fen", static_cast<std::int64_t>((i * 7 + k * 13) % 20 + 1) * 10'000'000}},
+          signed_on,
+          "1505" + std::to_string(std::stoi(signed_on)) + "000" + std::to_string(i) +
+              std::to_string(k));
+    }
+    const std::string moved = After(opened, 400);
+    if (brokers >= 2 && i % 3 == 1 && moved < last) {
+      Add(kClerk, stream, "BrokerLeft",
+          bj::object{
+              {"station_id", station}, {"broker_ref", "broker-" + id + "-2"}, {"reason", "moved"}},
+          moved);
+    }
+    if (closing) {
+      Add(kClerk, stream, "BrokerWorkstationClosed",
+          bj::object{{"station_id", station}, {"carrier_id", id}, {"reason", "inactive"}}, closes,
+          Ref("通科发", std::stoi(closes)));
+    }
+  }
+
   // §3.3 投融资, without a random draw (so the other acts' data stay as they were): cooperation
   // agreements with banks (one carrier in four), guarantors (one in six) and investment
   // institutions (one in nine), some ending; a venture fund for one in eleven (in 2024 or 2025);
-  // resident investment institutions for one in seven, every other one leaving; and the city seed
-  // and angel funds' support to a firm of one carrier in five (in 2024 or 2025).
+  // resident investment institutions for one in seven, every other one leaving, and one venture
+  // investor at every ninth carrier; and the city seed and angel funds' support to a firm of one
+  // carrier in five (in 2024 or 2025). (After counts a year as 336 days.)
   void FinanceLinks(int i, const std::string& id, const std::string& stream,
                     const std::string& registered, const County& county, const Industry& industry) {
     static constexpr std::array<const char*, 3> kBanks{"中国农业银行通辽分行", "内蒙古银行通辽分行",
@@ -324,25 +373,32 @@ class Builder {
             established);
       }
     }
+    // Resides from `joined`, leaving 672 days later when `leaves`.
+    auto reside = [&](const std::string& investor_id, const std::string& name, const char* type,
+                      const std::string& joined, bool leaves) {
+      if (joined > "2026-06-30") return;
+      Add(kClerk, stream, "ResidentInvestorJoined",
+          bj::object{{"investor_id", investor_id},
+                     {"carrier_id", id},
+                     {"name", name},
+                     {"investor_type", type}},
+          joined);
+      const std::string left = After(joined, 2 * 336);
+      if (leaves && left <= "2026-06-30") {
+        Add(kClerk, stream, "ResidentInvestorLeft",
+            bj::object{{"investor_id", investor_id}, {"carrier_id", id}}, left);
+      }
+    };
     if (i % 7 == 2) {
       const bool angel = i % 2 == 0;
-      const std::string investor_id =
-          std::string(angel ? "angel-" : "seed-") + std::string(county.id);
-      const std::string joined = After(registered, 300 + (i * 17) % 500);
-      if (joined <= "2026-06-30") {
-        Add(kClerk, stream, "ResidentInvestorJoined",
-            bj::object{{"investor_id", investor_id},
-                       {"carrier_id", id},
-                       {"name", std::string(county.name) +
-                                    (angel ? "天使投资合伙企业（有限合伙）" : "种子投资基金")},
-                       {"investor_type", angel ? "angel" : "seed"}},
-            joined);
-        const std::string left = After(joined, 2 * 336);
-        if (i % 14 == 2 && left <= "2026-06-30") {
-          Add(kClerk, stream, "ResidentInvestorLeft",
-              bj::object{{"investor_id", investor_id}, {"carrier_id", id}}, left);
-        }
-      }
+      reside(std::string(angel ? "angel-" : "seed-") + std::string(county.id),
+             std::string(county.name) + (angel ? "天使投资合伙企业（有限合伙）" : "种子投资基金"),
+             angel ? "angel" : "seed", After(registered, 300 + (i * 17) % 500), i % 14 == 2);
+    }
+    // One venture investor resident at several carriers of one county (counted once there).
+    if (i % 9 == 4) {
+      reside("venture-tongliao", "通辽市创业投资有限公司", "venture", After(registered, 500),
+             false);
     }
     if (i % 5 == 3) {
       static constexpr std::array<const char*, 3> kSupported{"project", "team", "startup"};

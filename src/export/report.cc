@@ -301,7 +301,7 @@ class Report {
         .Number(std::to_string(flags_.size()))
         .Source("section 6 below");
     return "<section id=\"summary\"><h2>1 Summary 概况</h2>" + t.Html() + ByClass() + ByCounty() +
-           FinanceByCounty() + "</section>";
+           FinanceByCounty() + BrokersByCounty() + "</section>";
   }
 
   // The year's totals of each class: its row of the indicators (carrier_id empty).
@@ -408,6 +408,29 @@ class Report {
            "the credit lines they open; investment institutions resident then; and the city "
            "seed and angel funds' support to the projects, teams and start-ups carriers host in " +
            year_ + " (count · 万元).</p>" + t.Html();
+  }
+
+  // §2.4 技术经纪 per county, from the same rows: workstations open and the brokers at them on 31
+  // December, and the technology contracts brokered through them in the year.
+  std::string BrokersByCounty() const {
+    Table t({"county 旗县区", "workstations 工作站", "brokers 技术经纪人", "deals 技术合同",
+             "amount 成交额 (万元)", "source 来源"});
+    for (std::size_t i = 0; i < counties_.size(); ++i) {
+      t.Row()
+          .Text(counties_.Get(i, "county_name"))
+          .Number(std::string(counties_.Get(i, "values.workstations_open")))
+          .Number(std::string(counties_.Get(i, "values.brokers")))
+          .Number(std::string(counties_.Get(i, "values.deals")))
+          .Number(Wan(Fen(counties_.Get(i, "values.deal_fen"))))
+          .Source(counties_.Source(i));
+    }
+    return "<h3>Brokers' work by county 技术经纪 (§2.4)</h3><p class=\"note\">From " +
+           counties_.name() +
+           ": technology-broker workstations open on 31 December and the qualified brokers "
+           "working at them, and the technology contracts brokered through them in " +
+           year_ +
+           " with their amount (each station's brokers and deals are in carriers.csv).</p>" +
+           t.Html();
   }
 
   std::string Assessment() const {

@@ -58,8 +58,8 @@ std::map<std::string, ViewKeys, std::less<>> MakeViewKeys() {
        Field("county", Shown::kCounty), Field("levels", Shown::kLevels), Field("registered_on")},
       {Field("assessment_class"), Field("host_type"), Field("industry"), Field("operator"),
        Field("operators"), Field("county_history"), Searched("operator/name"),
-       Field("operator/mode"), Field("area_m2"), Field("registered_seq"), Field("funds"),
-       Field("agreements"), Field("investors"), Field("city_fund_support")});
+       Field("operator/mode"), Field("area_m2"), Field("registered_seq"), Field("stations"),
+       Field("funds"), Field("agreements"), Field("investors"), Field("city_fund_support")});
   views["entitlements"] =
       Make({Searched("entitlement_id"), Searched("carrier_name"), Field("status"),
             Field("ruleset_id"), Field("triggered_on"), Field("amount_fen"), Field("approved_fen"),

@@ -1,6 +1,7 @@
 #include "read/diff.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/json/serialize.hpp>
 #include <map>
 
@@ -77,33 +78,36 @@ std::vector<const domain::Fact*> Between(const domain::StreamFacts& stream, cons
 // The event types whose facts can change a row of `view` (EVENTS.md "Derived"): the rest of a
 // carrier's events between two points are not responsible for its rows there.
 bool Shapes(std::string_view view, std::string_view type) {
+  // The acts of §2.4 (workstations, brokers, deals) and §3.3 (funds, agreements, resident
+  // investors, city fund support): a carrier's profile, indicators, score and county rows, never
+  // its money or flags.
+  static constexpr std::array<std::string_view, 11> kActivity{
+      "BrokerWorkstationOpened",    "BrokerQualified",
+      "BrokerWorkstationClosed",    "BrokerLeft",
+      "TechTransferDealRecorded",   "FundEstablished",
+      "CooperationAgreementSigned", "CooperationAgreementEnded",
+      "ResidentInvestorJoined",     "ResidentInvestorLeft",
+      "CityFundSupportGranted"};
   static const std::map<std::string_view, std::vector<std::string_view>, std::less<>> kNot{
-      // A profile: its registration, amendments, accreditations and evaluations, and its §3.3
-      // funds, agreements, resident investors and city fund support.
+      // A profile: its registration, amendments, accreditations and evaluations, and its activity.
       {"carriers",
        {"PolicyRulesetActivated", "LedgerPromoted", "BrandOutputFiled", "BrandOutputStarted",
-        "BrokerWorkstationOpened", "BrokerQualified", "AnnualReportSubmitted", "PayoutApproved",
-        "PayoutDisbursed", "ClawbackRecovered"}},
+        "AnnualReportSubmitted", "PayoutApproved", "PayoutDisbursed", "ClawbackRecovered"}},
       // Awards and their money: the triggers, the rulesets, payouts and recoveries.
       {"entitlements",
        {"LedgerPromoted", "CarrierProfileAmended", "BrandOutputFiled", "BrandOutputStarted",
-        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished",
-        "CooperationAgreementSigned", "CooperationAgreementEnded", "ResidentInvestorJoined",
-        "ResidentInvestorLeft", "CityFundSupportGranted", "AnnualReportSubmitted"}},
+        "AnnualReportSubmitted"}},
       {"payouts",
        {"LedgerPromoted", "CarrierProfileAmended", "BrandOutputFiled", "BrandOutputStarted",
-        "BrokerWorkstationOpened", "BrokerQualified", "FundEstablished",
-        "CooperationAgreementSigned", "CooperationAgreementEnded", "ResidentInvestorJoined",
-        "ResidentInvestorLeft", "CityFundSupportGranted", "AnnualReportSubmitted",
-        "ClawbackRecovered"}},
+        "AnnualReportSubmitted", "ClawbackRecovered"}},
       // Flags: filings and starts, reports and their deadlines, disbursements, evaluations.
-      {"compliance",
-       {"LedgerPromoted", "CarrierProfileAmended", "BrokerWorkstationOpened", "BrokerQualified",
-        "FundEstablished", "CooperationAgreementSigned", "CooperationAgreementEnded",
-        "ResidentInvestorJoined", "ResidentInvestorLeft", "CityFundSupportGranted",
-        "ClawbackRecovered"}},
+      {"compliance", {"LedgerPromoted", "CarrierProfileAmended", "ClawbackRecovered"}},
       {"indicators", {"LedgerPromoted"}},
       {"assessment", {"LedgerPromoted"}}};
+  const bool money_or_flags = view == "entitlements" || view == "payouts" || view == "compliance";
+  if (money_or_flags && std::find(kActivity.begin(), kActivity.end(), type) != kActivity.end()) {
+    return false;
+  }
   auto it = kNot.find(view);
   return it == kNot.end() ||
          std::find(it->second.begin(), it->second.end(), type) == it->second.end();

@@ -62,6 +62,18 @@ std::string What(const Event& e) {
     return "broker qualified at " + Str(d, "station_id") + ", certificate " +
            Str(d, "certificate_no");
   }
+  if (t == "BrokerWorkstationClosed") {
+    return "broker workstation closed: " + Str(d, "station_id") + " (" + Str(d, "reason") + ")";
+  }
+  if (t == "BrokerLeft") {
+    return "broker " + Str(d, "broker_ref") + " left " + Str(d, "station_id") +
+           (Str(d, "to_station_id").empty() ? " (" + Str(d, "reason") + ")"
+                                            : " for " + Str(d, "to_station_id"));
+  }
+  if (t == "TechTransferDealRecorded") {
+    return "technology contract " + Str(d, "deal_id") + " (" + Str(d, "contract_kind") +
+           ") through " + Str(d, "station_id") + ", " + Str(d, "amount_fen") + " fen";
+  }
   if (t == "FundEstablished") {
     return Str(d, "fund_type") + " fund established: " + Str(d, "fund_id");
   }

@@ -9,7 +9,7 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr std::array<TypeRules, 22> kTypes{{
+constexpr std::array<TypeRules, 25> kTypes{{
     {"PolicyRulesetActivated", true, true, ""},
     {"CarrierRegistered", false, false, "carrier_id"},
     {"CarrierProfileAmended", false, false, "carrier_id"},
@@ -20,6 +20,9 @@ constexpr std::array<TypeRules, 22> kTypes{{
     {"BrandOutputStarted", false, false, "provider_id"},
     {"BrokerWorkstationOpened", false, false, "carrier_id"},
     {"BrokerQualified", false, false, ""},
+    {"BrokerWorkstationClosed", false, false, "carrier_id"},
+    {"BrokerLeft", false, false, ""},
+    {"TechTransferDealRecorded", false, true, "carrier_id"},
     {"FundEstablished", false, false, "carrier_id"},
     {"CooperationAgreementSigned", false, true, "carrier_id"},
     {"CooperationAgreementEnded", false, false, "carrier_id"},

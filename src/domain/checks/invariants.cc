@@ -46,12 +46,29 @@ Status CheckRuleset(const bj::object& data, const FactBase& facts, const Policy&
 
 Status CheckUnique(const FactBase& facts, std::string_view kind, const std::string& id) {
   if (auto owner = facts.OwnerOf(kind, id)) {
-    return Violation(
-        "id_unique",
-        std::string(kind) + " id \"" + id + "\" is already used by carrier " + std::string(*owner),
-        {{"kind", kind}, {"id", id}, {"carrier_id", *owner}});
+    return Violation("id_unique",
+                     "field /data/" + std::string(kind) + "_id: " + std::string(kind) + " id \"" +
+                         id + "\" is already used by carrier " + std::string(*owner),
+                     {{"field", "/data/" + std::string(kind) + "_id"},
+                      {"kind", kind},
+                      {"id", id},
+                      {"carrier_id", *owner}});
   }
   return Status::Ok();
+}
+
+// `invariant` broken when the `kind` id `ident` (an agreement, a workstation) is another carrier's
+// than `carrier`: the timeline would only say it is not this carrier's.
+Status CheckOwn(const FactBase& facts, std::string_view kind, const std::string& ident,
+                const std::string& carrier, std::string_view invariant) {
+  auto owner = facts.OwnerOf(kind, ident);
+  if (!owner || *owner == carrier) return Status::Ok();
+  return Violation(invariant,
+                   std::string(kind) + " " + ident + " is carrier " + std::string(*owner) +
+                       "'s, not " + carrier + "'s",
+                   {{"field", "/data/" + std::string(kind) + "_id"},
+                    {std::string(kind) + "_id", ident},
+                    {"owner", *owner}});
 }
 
 // recovered_within_disbursed: retracting a payout's approval or disbursement takes its money out
@@ -177,6 +194,15 @@ Status CheckCarrierCommand(const AppendCommand& c, const FactBase& facts, const 
     return CheckUnique(facts, "fund", TextField(d, "fund_id"));
   } else if (t == "CooperationAgreementSigned") {
     return CheckUnique(facts, "agreement", TextField(d, "agreement_id"));
+  } else if (t == "CooperationAgreementEnded") {
+    return CheckOwn(facts, "agreement", TextField(d, "agreement_id"), id, "agreement_in_force");
+  } else if (t == "BrokerQualified") {
+    return CheckOwn(facts, "station", TextField(d, "station_id"), id, "station_exists");
+  } else if (t == "BrokerWorkstationClosed" || t == "BrokerLeft") {
+    return CheckOwn(facts, "station", TextField(d, "station_id"), id, "station_open");
+  } else if (t == "TechTransferDealRecorded") {
+    RETURN_IF_ERROR(CheckOwn(facts, "station", TextField(d, "station_id"), id, "station_open"));
+    return CheckUnique(facts, "deal", TextField(d, "deal_id"));
   } else if (t == "CityFundSupportGranted") {
     return CheckUnique(facts, "support", TextField(d, "support_id"));
   } else if (t == "PayoutApproved") {

@@ -1,14 +1,17 @@
-// The invariants of EVENTS.md checked at append. Those a place on the effective timeline decides
-// are judged by the one-timeline rule (timeline.h: effective_date_not_in_future, and walk.h:
-// carrier_exists at the event's date, level_not_held, level_held, level_held_or_held_before,
-// one_grade_per_year, provider_accredited, station_exists, entitlement_active,
-// payout_within_outstanding, payout_approved, payout_not_disbursed, four_eyes,
-// clawback_within_due); the others here: ruleset_id_unique, ruleset_effective_from_increases,
-// first_event_of_stream, carrier_exists (registered at all), category_fits_kind, id_unique,
-// station_exists (another carrier's), fund_size_covers_social_capital,
-// entitlement_of_stream_carrier, retraction_target_exists, retraction_target_not_retraction,
-// not_already_retracted, recovered_within_disbursed (a retraction of a payout's approval or
-// disbursement must leave its entitlement's claw-backs covered by what stays disbursed).
+// The invariants of EVENTS.md, and of the types docs/domain.md adds, checked at append. Those a
+// place on the effective timeline decides are judged by the one-timeline rule (timeline.h:
+// effective_date_not_in_future, and walk.h: carrier_exists at the event's date, level_not_held,
+// level_held, level_held_or_held_before, one_grade_per_year, grade_on_scale, provider_accredited,
+// station_exists, station_open, broker_not_at_station, broker_at_station, agreement_in_force,
+// investor_not_resident, investor_resident, entitlement_active, payout_within_outstanding,
+// payout_approved, payout_not_disbursed, four_eyes, clawback_within_due); the others here:
+// ruleset_id_unique, ruleset_effective_from_increases, first_event_of_stream, carrier_exists
+// (registered at all), category_fits_kind, category_fits_host, id_unique, station_exists /
+// station_open / agreement_in_force (another carrier's workstation or agreement),
+// fund_size_covers_social_capital, entitlement_of_stream_carrier, retraction_target_exists,
+// retraction_target_not_retraction, not_already_retracted, recovered_within_disbursed (a
+// retraction of a payout's approval or disbursement must leave its entitlement's claw-backs covered
+// by what stays disbursed).
 //
 // A broken invariant is answered kRuleViolation with details {"invariant": <name>, "facts":
 // [seq, ...] (the recorded events that break it), "would_invalidate": seq (only when the event,

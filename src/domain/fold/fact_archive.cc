@@ -67,11 +67,27 @@ void serialize(Archive& a, BrandOutputStarted& f) {
 }
 template <class Archive>
 void serialize(Archive& a, BrokerWorkstationOpened& f) {
-  a(f.station_id);
+  a(f.station_id, f.name);
 }
 template <class Archive>
 void serialize(Archive& a, BrokerQualified& f) {
   a(f.station_id, f.broker_ref);
+}
+template <class Archive>
+void serialize(Archive& a, BrokerWorkstationClosed& f) {
+  a(f.station_id, f.reason);
+}
+template <class Archive>
+void serialize(Archive& a, BrokerLeft& f) {
+  a(f.station_id, f.broker_ref, f.reason);
+}
+template <class Archive>
+void serialize(Archive& a, Deal& d) {
+  a(d.broker_ref, d.seller, d.buyer);
+}
+template <class Archive>
+void serialize(Archive& a, TechTransferDealRecorded& f) {
+  a(f.deal_id, f.station_id, f.parties, f.kind, f.amount_fen);
 }
 template <class Archive>
 void serialize(Archive& a, FundEstablished& f) {

@@ -24,6 +24,9 @@ std::optional<std::pair<std::string_view, const std::string*>> IdOf(const Fact& 
   if (auto* a = std::get_if<AgreementSigned>(&fact.body)) {
     return std::pair{"agreement", &a->agreement_id};
   }
+  if (auto* d = std::get_if<TechTransferDealRecorded>(&fact.body)) {
+    return std::pair{"deal", &d->deal_id};
+  }
   if (auto* g = std::get_if<CityFundSupportGranted>(&fact.body)) {
     return std::pair{"support", &g->support_id};
   }

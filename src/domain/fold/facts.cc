@@ -26,6 +26,11 @@ constexpr std::array<std::string_view, 3> kPartnerKinds{"bank", "guarantor",
 constexpr std::array<std::string_view, 3> kAgreementEnds{"expired", "terminated", "other"};
 constexpr std::array<std::string_view, 2> kCityFunds{"seed", "angel"};
 constexpr std::array<std::string_view, 3> kSupported{"project", "team", "startup"};
+constexpr std::array<std::string_view, 4> kClosures{"inactive", "carrier_request", "merged",
+                                                    "other"};
+constexpr std::array<std::string_view, 2> kDepartures{"left", "moved"};
+constexpr std::array<std::string_view, 5> kContractKinds{"transfer", "license", "development",
+                                                         "consulting", "service"};
 
 template <typename E, std::size_t N>
 std::optional<E> Lookup(const std::array<std::string_view, N>& names, std::string_view s) {
@@ -196,7 +201,7 @@ StatusOr<Fact> MakeFact(std::uint64_t seq, std::string_view effective_date,
 }  // namespace
 
 std::string_view TypeName(const FactBody& body) {
-  static constexpr std::array<std::string_view, 22> kNames{"CarrierRegistered",
+  static constexpr std::array<std::string_view, 25> kNames{"CarrierRegistered",
                                                            "CarrierProfileAmended",
                                                            "AccreditationGranted",
                                                            "AccreditationRevoked",
@@ -205,6 +210,9 @@ std::string_view TypeName(const FactBody& body) {
                                                            "BrandOutputStarted",
                                                            "BrokerWorkstationOpened",
                                                            "BrokerQualified",
+                                                           "BrokerWorkstationClosed",
+                                                           "BrokerLeft",
+                                                           "TechTransferDealRecorded",
                                                            "FundEstablished",
                                                            "CooperationAgreementSigned",
                                                            "CooperationAgreementEnded",
@@ -248,9 +256,22 @@ StatusOr<FactBody> DecodeData(std::string_view type, const Object& data) {
   } else if (t == "BrandOutputStarted") {
     body = BrandOutputStarted{r.RecipientName(), r.OptionalString("filing_id")};
   } else if (t == "BrokerWorkstationOpened") {
-    body = BrokerWorkstationOpened{r.String("station_id")};
+    body = BrokerWorkstationOpened{r.String("station_id"), r.OptionalString("name").value_or("")};
   } else if (t == "BrokerQualified") {
     body = BrokerQualified{r.String("station_id"), r.String("broker_ref")};
+  } else if (t == "BrokerWorkstationClosed") {
+    body = BrokerWorkstationClosed{r.String("station_id"),
+                                   Enum<StationClosure>(r, kClosures, "reason")};
+  } else if (t == "BrokerLeft") {
+    body = BrokerLeft{r.String("station_id"), r.String("broker_ref"),
+                      Enum<BrokerDeparture>(r, kDepartures, "reason")};
+  } else if (t == "TechTransferDealRecorded") {
+    body = TechTransferDealRecorded{
+        r.String("deal_id"), r.String("station_id"),
+        std::make_shared<const Deal>(Deal{r.OptionalString("broker_ref").value_or(""),
+                                          r.String(r.Obj("seller"), "name", "seller/name"),
+                                          r.String(r.Obj("buyer"), "name", "buyer/name")}),
+        Enum<ContractKind>(r, kContractKinds, "contract_kind"), r.Integer("amount_fen")};
   } else if (t == "FundEstablished") {
     body = FundEstablished{r.String("fund_id"), Enum<FundType>(r, kFundTypes, "fund_type"),
                            r.Integer("size_fen"), r.Integer("social_capital_fen")};
@@ -353,6 +374,9 @@ std::string_view Name(PartnerKind v) { return kPartnerKinds[static_cast<std::siz
 std::string_view Name(AgreementEnd v) { return kAgreementEnds[static_cast<std::size_t>(v)]; }
 std::string_view Name(CityFund v) { return kCityFunds[static_cast<std::size_t>(v)]; }
 std::string_view Name(Supported v) { return kSupported[static_cast<std::size_t>(v)]; }
+std::string_view Name(StationClosure v) { return kClosures[static_cast<std::size_t>(v)]; }
+std::string_view Name(BrokerDeparture v) { return kDepartures[static_cast<std::size_t>(v)]; }
+std::string_view Name(ContractKind v) { return kContractKinds[static_cast<std::size_t>(v)]; }
 std::string_view Name(RevocationReason v) { return kReasons[static_cast<std::size_t>(v)]; }
 std::optional<Kind> ParseKind(std::string_view s) { return Lookup<Kind>(kKinds, s); }
 std::optional<Level> ParseLevel(std::string_view s) { return Lookup<Level>(kLevels, s); }

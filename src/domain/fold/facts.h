@@ -44,6 +44,10 @@ enum class PartnerKind { kBank, kGuarantor, kInvestmentInstitution };
 enum class AgreementEnd { kExpired, kTerminated, kOther };
 enum class CityFund { kSeed, kAngel };  // 市种子基金, 市天使投资基金
 enum class Supported { kProject, kTeam, kStartup };
+// §2.4: why a workstation closed, why a broker left it, what kind of technology contract a deal is.
+enum class StationClosure { kInactive, kCarrierRequest, kMerged, kOther };
+enum class BrokerDeparture { kLeft, kMoved };
+enum class ContractKind { kTransfer, kLicense, kDevelopment, kConsulting, kService };
 
 // Wire names (EVENTS.md), and their inverses (nullopt for anything else).
 std::string_view Name(Kind v);
@@ -57,6 +61,9 @@ std::string_view Name(PartnerKind v);
 std::string_view Name(AgreementEnd v);
 std::string_view Name(CityFund v);
 std::string_view Name(Supported v);
+std::string_view Name(StationClosure v);
+std::string_view Name(BrokerDeparture v);
+std::string_view Name(ContractKind v);
 std::optional<Kind> ParseKind(std::string_view s);
 std::optional<Level> ParseLevel(std::string_view s);
 std::optional<Mode> ParseMode(std::string_view s);
@@ -104,10 +111,29 @@ struct BrandOutputStarted {
   std::optional<std::string> filing_id;
 };
 struct BrokerWorkstationOpened {
-  std::string station_id;
+  std::string station_id, name;  // name: "" when not given
 };
 struct BrokerQualified {
   std::string station_id, broker_ref;
+};
+struct BrokerWorkstationClosed {
+  std::string station_id;
+  StationClosure reason = StationClosure::kOther;
+};
+struct BrokerLeft {
+  std::string station_id, broker_ref;
+  BrokerDeparture reason = BrokerDeparture::kLeft;
+};
+// TechTransferDealRecorded: the parties and the broker are kept as shared text, so that the fact
+// stays small.
+struct Deal {
+  std::string broker_ref, seller, buyer;  // broker_ref: "" when none brokered it
+};
+struct TechTransferDealRecorded {
+  std::string deal_id, station_id;
+  std::shared_ptr<const Deal> parties;
+  ContractKind kind = ContractKind::kTransfer;
+  std::int64_t amount_fen = 0;
 };
 struct FundEstablished {
   std::string fund_id;
@@ -181,10 +207,10 @@ struct LedgerPromoted {};
 using FactBody =
     std::variant<Registered, ProfileAmended, AccreditationGranted, AccreditationRevoked,
                  EvaluationRecorded, BrandOutputFiled, BrandOutputStarted, BrokerWorkstationOpened,
-                 BrokerQualified, FundEstablished, AgreementSigned, AgreementEnded, InvestorJoined,
-                 InvestorLeft, CityFundSupportGranted, AnnualReportSubmitted, PayoutApproved,
-                 PayoutDisbursed, ClawbackRecovered, EventRetracted, RulesetActivated,
-                 LedgerPromoted>;
+                 BrokerQualified, BrokerWorkstationClosed, BrokerLeft, TechTransferDealRecorded,
+                 FundEstablished, AgreementSigned, AgreementEnded, InvestorJoined, InvestorLeft,
+                 CityFundSupportGranted, AnnualReportSubmitted, PayoutApproved, PayoutDisbursed,
+                 ClawbackRecovered, EventRetracted, RulesetActivated, LedgerPromoted>;
 
 struct Fact {
   std::uint64_t seq = 0;

@@ -15,7 +15,7 @@
 
 namespace hatchery::domain {
 
-inline constexpr std::array<std::string_view, 68> kMeasureNames{
+inline constexpr std::array<std::string_view, 72> kMeasureNames{
     // Annual-report metrics (EVENTS.md), in the contract's order.
     "incubated_firms", "new_incubated_firms", "graduated_firms", "high_tech_firms",
     "tech_sme_firms", "rd_spend_fen", "ip_granted", "invention_patents", "firms_financed",
@@ -33,7 +33,8 @@ inline constexpr std::array<std::string_view, 68> kMeasureNames{
     "funds_seed", "funds_angel", "funds_venture", "funds_social_capital_fen", "agreements_signed",
     "agreements_ended", "agreements_bank", "agreements_guarantor", "agreements_investment",
     "credit_line_fen", "investors_joined", "investors_left", "investors_resident",
-    "city_fund_supports", "city_fund_support_fen",
+    "city_fund_supports", "city_fund_support_fen", "workstations_closed", "brokers_left", "deals",
+    "deal_fen",
     // Bookkeeping: the seq of the report the row's metrics come from; carriers in a class row.
     "annual_report_seq", "carriers"};
 inline constexpr std::size_t kMeasureCount = kMeasureNames.size();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "domain/fold/counties.h"
@@ -56,6 +57,10 @@ enum Counted : std::size_t {
   kInvestorsResident,
   kCityFundSupports,
   kCityFundSupportFen,
+  kWorkstations,
+  kBrokers,
+  kDeals,
+  kDealFen,
   kCountedSize
 };
 constexpr std::array<const char*, kCountedSize> kCountedNames{"carriers",
@@ -85,10 +90,14 @@ constexpr std::array<const char*, kCountedSize> kCountedNames{"carriers",
                                                               "credit_line_fen",
                                                               "investors_resident",
                                                               "city_fund_supports",
-                                                              "city_fund_support_fen"};
+                                                              "city_fund_support_fen",
+                                                              "workstations_open",
+                                                              "brokers",
+                                                              "deals",
+                                                              "deal_fen"};
 
 // The indicator measures each value sums.
-constexpr std::array<std::pair<Counted, std::size_t>, 19> kFromIndicators{{
+constexpr std::array<std::pair<Counted, std::size_t>, 22> kFromIndicators{{
     {kAccreditations, M("accreditations_national")},
     {kAccreditations, M("accreditations_regional")},
     {kAccreditations, M("accreditations_city")},
@@ -105,9 +114,12 @@ constexpr std::array<std::pair<Counted, std::size_t>, 19> kFromIndicators{{
     {kAgreements, M("agreements_guarantor")},
     {kAgreements, M("agreements_investment")},
     {kCreditLineFen, M("credit_line_fen")},
-    {kInvestorsResident, M("investors_resident")},
     {kCityFundSupports, M("city_fund_supports")},
     {kCityFundSupportFen, M("city_fund_support_fen")},
+    {kWorkstations, M("workstations_total")},
+    {kBrokers, M("brokers_total")},
+    {kDeals, M("deals")},
+    {kDealFen, M("deal_fen")},
 }};
 
 constexpr std::array<AssessmentClass, 4> kClasses{
@@ -119,6 +131,8 @@ struct CountyYear {
   std::array<std::int64_t, kCountedSize> counted{};
   std::array<std::int64_t, kClasses.size()> scored{}, score_sum{};
   std::vector<PaySpeed> speeds;  // of the awards completed (approved or paid in full) in its year
+  // The investment institutions resident on 31 December: one resident at two carriers is one.
+  std::set<std::string_view> investors;
 };
 
 // The position of the highest level the carrier held at `year_end` (by its timeline), or
@@ -201,6 +215,9 @@ std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
       for (const auto& [value, measure] : kFromIndicators) {
         v[value] = CheckedAdd(v[value], row.values.get(measure), kCountedNames[value]);
       }
+      for (const Residence& r : c.activity.residences) {
+        if (r.tenure.HoldsOn(year_end)) t->investors.insert(r.investor_id);
+      }
       v[kAwardsUnpaid] += awards;
       v[kUnpaidFen] = CheckedAdd(v[kUnpaidFen], fen, "unpaid_fen");
       v[kFlags] += flags;
@@ -237,6 +254,7 @@ std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
     SetPaySpeedMeasures(row.year, t.speeds, &speed);
     t.counted[kAwardsApproved] = speed.get(M("awards_approved_in_full"));
     t.counted[kAwardsPaid] = speed.get(M("awards_paid_in_full"));
+    t.counted[kInvestorsResident] = static_cast<std::int64_t>(t.investors.size());
     for (std::size_t v = 0; v < kCountedSize; ++v) row.values[kCountedNames[v]] = t.counted[v];
     for (std::size_t m : {M("approval_days_median"), M("disbursement_days_median")}) {
       if (speed.has(m)) row.values[std::string(kMeasureNames[m])] = speed.get(m);

@@ -26,14 +26,6 @@ class YearRows {
     if (year < first_ || year >= first_ + static_cast<int>(rows_->size() - from_)) return;
     (*rows_)[from_ + (year - first_)].values.Add(measure, amount);
   }
-  // `measure` = how many dates fall in the year or before (a running total).
-  void Cumulative(const std::vector<Date>& dates, std::size_t measure) {
-    for (std::size_t i = from_; i < rows_->size(); ++i) {
-      IndicatorRow& row = (*rows_)[i];
-      row.values.Set(measure, std::count_if(dates.begin(), dates.end(),
-                                            [&](Date d) { return YearOf(d) <= row.year; }));
-    }
-  }
 
  private:
   std::vector<IndicatorRow>* rows_;
@@ -67,17 +59,26 @@ std::int64_t Median(std::vector<std::int64_t>& values) {
   return lower + (upper - lower) / 2;
 }
 
-constexpr std::array<std::size_t, 3> kFundTypes{M("funds_seed"), M("funds_angel"),
-                                                M("funds_venture")};
+constexpr std::array<std::size_t, 3> kFundsByType{M("funds_seed"), M("funds_angel"),
+                                                  M("funds_venture")};
 constexpr std::array<std::size_t, 3> kAgreementsByPartner{
     M("agreements_bank"), M("agreements_guarantor"), M("agreements_investment")};
 
-// Sets the §3.3 ties in force on `date`: agreements by partner kind and their credit lines, and
-// resident investment institutions.
-void SetTiesInForce(const Activity& a, Date date, Measures* values) {
+// Sets what holds on `date`: the §2.4 workstations open and the brokers at them, and the §3.3
+// agreements in force by partner kind with their credit lines, and resident investors.
+void SetInForce(const Activity& a, Date date, Measures* values) {
   for (std::size_t measure : kAgreementsByPartner) values->Set(measure, 0);
-  values->Set(M("credit_line_fen"), 0);
-  values->Set(M("investors_resident"), 0);
+  for (std::size_t measure : {M("credit_line_fen"), M("investors_resident"),
+                              M("workstations_total"), M("brokers_total")}) {
+    values->Set(measure, 0);
+  }
+  for (const Station& station : a.stations) {
+    if (!station.tenure.HoldsOn(date)) continue;
+    values->Add(M("workstations_total"), 1);
+    for (const BrokerSpell& broker : station.brokers) {
+      if (broker.tenure.HoldsOn(date)) values->Add(M("brokers_total"), 1);
+    }
+  }
   for (const Agreement& agreement : a.agreements) {
     if (!agreement.tenure.HoldsOn(date)) continue;
     values->Add(kAgreementsByPartner[static_cast<std::size_t>(agreement.partner_kind)], 1);
@@ -165,14 +166,22 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
   }
   for (const auto& [date, id] : c.activity.filings) y.Add(date, M("brand_output_filings"));
   for (Date d : c.activity.unfiled_starts) y.Add(d, M("brand_output_unfiled_starts"));
-  for (Date d : c.activity.stations) y.Add(d, M("workstations_opened"));
-  for (Date d : c.activity.brokers) y.Add(d, M("brokers_qualified"));
-  y.Cumulative(c.activity.stations, M("workstations_total"));
-  y.Cumulative(c.activity.brokers, M("brokers_total"));
+  for (const Station& station : c.activity.stations) {
+    y.Add(station.tenure.since, M("workstations_opened"));
+    if (station.tenure.until != 0) y.Add(station.tenure.until, M("workstations_closed"));
+    for (const BrokerSpell& broker : station.brokers) {
+      y.Add(broker.tenure.since, M("brokers_qualified"));
+      if (broker.tenure.until != 0) y.Add(broker.tenure.until, M("brokers_left"));
+    }
+    for (const DealRecord& deal : station.deals) {
+      y.Add(deal.date, M("deals"));
+      y.Add(deal.date, M("deal_fen"), deal.amount_fen);
+    }
+  }
   const Activity& a = c.activity;
   for (const Fund& fund : a.funds) {
     y.Add(fund.date, M("funds_established"));
-    y.Add(fund.date, kFundTypes[static_cast<std::size_t>(fund.type)]);
+    y.Add(fund.date, kFundsByType[static_cast<std::size_t>(fund.type)]);
     y.Add(fund.date, M("funds_size_fen"), fund.size_fen);
     y.Add(fund.date, M("funds_social_capital_fen"), fund.social_capital_fen);
   }
@@ -202,7 +211,7 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
     // §2.1: run by a market team or a professional institution on 31 December.
     const OperatorSpell* op = SpellOn(c.activity.operators, YearEnd(row.year));
     row.values.Set(M("market_operated"), op && op->mode != "self" ? 1 : 0);
-    SetTiesInForce(a, YearEnd(row.year), &row.values);
+    SetInForce(a, YearEnd(row.year), &row.values);
     SetPaySpeedMeasures(row.year, c.pay_speeds, &row.values);
     auto report = c.activity.reports.find(row.year);
     if (report == c.activity.reports.end()) continue;

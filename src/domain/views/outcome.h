@@ -194,12 +194,36 @@ struct CitySupport {
   std::uint64_t seq = 0;
 };
 
+// §2.4 技术经纪: a broker workstation, the qualified brokers who worked at it and the technology
+// contracts brokered through it.
+struct BrokerSpell {
+  std::string broker_ref;
+  Tenure tenure;    // until: the day it left, or the day its station closed
+  std::string end;  // left | moved | station_closed ("" while at the station)
+};
+struct DealRecord {
+  std::string deal_id;
+  std::shared_ptr<const Deal> parties;
+  ContractKind kind = ContractKind::kTransfer;
+  std::int64_t amount_fen = 0;
+  Date date = 0;
+  std::uint64_t seq = 0;
+};
+struct Station {
+  std::string station_id, name;
+  Tenure tenure;
+  StationClosure closure = StationClosure::kOther;  // once closed
+  std::vector<BrokerSpell> brokers;                 // by the day each came
+  std::vector<DealRecord> deals;                    // by date
+};
+
 // Everything of one carrier the yearly indicators read, besides money.
 struct Activity {
   std::vector<OperatorSpell> operators;               // in timeline order
   std::vector<CountySpell> counties;                  // in timeline order
   std::vector<std::pair<Date, std::string>> filings;  // (date, filing_id)
-  std::vector<Date> unfiled_starts, stations, brokers;
+  std::vector<Date> unfiled_starts;
+  std::vector<Station> stations;          // by the day opened
   std::vector<Fund> funds;                // in timeline order, as the next three
   std::vector<Agreement> agreements;      // by the day signed
   std::vector<Residence> residences;      // by the day joined; an investor may come back

@@ -79,6 +79,40 @@ void AddFinance(const Activity& a, bj::object* row) {
   row->emplace("city_fund_support", std::move(support));
 }
 
+// §2.4: each workstation with its brokers' spells and the deals brokered through it.
+bj::array StationRows(const std::vector<Station>& stations) {
+  bj::array out;
+  for (const Station& st : stations) {
+    bj::array brokers, deals;
+    for (const BrokerSpell& b : st.brokers) {
+      bj::object o{{"broker_ref", b.broker_ref}};
+      AddTenure(b.tenure, &o);
+      o.emplace("end", b.end.empty() ? bj::value(nullptr) : bj::value(b.end));
+      brokers.push_back(std::move(o));
+    }
+    for (const DealRecord& d : st.deals) {
+      deals.push_back(bj::object{
+          {"deal_id", d.deal_id},
+          {"contract_kind", Name(d.kind)},
+          {"seller", d.parties->seller},
+          {"buyer", d.parties->buyer},
+          {"broker_ref",
+           d.parties->broker_ref.empty() ? bj::value(nullptr) : bj::value(d.parties->broker_ref)},
+          {"amount_fen", d.amount_fen},
+          {"date", FormatDate(d.date)},
+          {"seq", d.seq}});
+    }
+    bj::object o{{"station_id", st.station_id},
+                 {"name", st.name.empty() ? bj::value(nullptr) : bj::value(st.name)}};
+    AddTenure(st.tenure, &o);
+    o.emplace("closure", st.tenure.until == 0 ? bj::value(nullptr) : bj::value(Name(st.closure)));
+    o.emplace("brokers", std::move(brokers));
+    o.emplace("deals", std::move(deals));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 bj::object CarrierRow(const CarrierOutcome& c) {
   const Profile& p = c.profile;
   bj::array levels, timeline, evaluations;
@@ -134,6 +168,7 @@ bj::object CarrierRow(const CarrierOutcome& c) {
       {"levels", std::move(levels)},
       {"timeline", std::move(timeline)},
       {"evaluations", std::move(evaluations)}};
+  row.emplace("stations", StationRows(c.activity.stations));
   AddFinance(c.activity, &row);
   return row;
 }

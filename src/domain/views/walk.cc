@@ -40,6 +40,15 @@ std::string ScaleText(const Ruleset& rs, Level level) {
   return std::string(Name(level)) + " grades are " + text;
 }
 
+// The spell of `broker_ref` at `station` that has not ended, or null (Station or const Station).
+template <typename S>
+auto* PresentSpell(S& station, const std::string& broker_ref) {
+  for (auto& spell : station.brokers) {
+    if (spell.broker_ref == broker_ref && spell.tenure.until == 0) return &spell;
+  }
+  return static_cast<decltype(&station.brokers.front())>(nullptr);
+}
+
 void Merge(const Profile& changes, Profile* p) {
   auto take = [](const auto& from, auto* to) {
     if (from) *to = from;
@@ -150,12 +159,77 @@ std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrandOutputFiled&) co
                 {}, {{"carrier_id", out_.carrier_id}});
 }
 
+Station* Walk::FindStation(const std::string& station_id) {
+  auto found = stations_.find(station_id);
+  return found == stations_.end() ? nullptr : &out_.activity.stations[found->second];
+}
+const Station* Walk::FindStation(const std::string& station_id) const {
+  return const_cast<Walk*>(this)->FindStation(station_id);
+}
+
+std::optional<Breach> Walk::StationOpen(const Fact& f, const std::string& station_id) const {
+  const Station* station = FindStation(station_id);
+  if (station && station->tenure.until == 0) return std::nullopt;
+  bj::object values{{"carrier_id", out_.carrier_id}, {"station_id", station_id}};
+  if (!station) {
+    return Broken(f, "station_open",
+                  "no workstation \"" + station_id + "\" opened at " + out_.carrier_id +
+                      " on or before " + FormatDate(f.effective),
+                  {}, std::move(values));
+  }
+  values.emplace("closed_seq", station->tenure.until_seq);
+  return Broken(f, "station_open",
+                "workstation " + station_id + " of " + out_.carrier_id + " closed on " +
+                    FormatDate(station->tenure.until) + " (event " +
+                    std::to_string(station->tenure.until_seq) + ")",
+                {station->tenure.seq, station->tenure.until_seq}, std::move(values));
+}
+
+std::optional<Breach> Walk::BrokerAt(const Fact& f, const std::string& station_id,
+                                     const std::string& broker_ref) const {
+  const Station* station = FindStation(station_id);
+  if (station && PresentSpell(*station, broker_ref)) return std::nullopt;
+  return Broken(
+      f, "broker_at_station",
+      "broker " + broker_ref + " is not at workstation " + station_id + " of " + out_.carrier_id +
+          " on " + FormatDate(f.effective),
+      {},
+      {{"carrier_id", out_.carrier_id}, {"station_id", station_id}, {"broker_ref", broker_ref}});
+}
+
 std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrokerQualified& b) const {
-  if (stations_.contains(b.station_id)) return std::nullopt;
-  return Broken(f, "station_exists",
-                "no workstation \"" + b.station_id + "\" at " + out_.carrier_id + " on " +
-                    FormatDate(f.effective),
-                {}, {{"carrier_id", out_.carrier_id}, {"station_id", b.station_id}});
+  const Station* station = FindStation(b.station_id);
+  if (!station) {
+    return Broken(f, "station_exists",
+                  "no workstation \"" + b.station_id + "\" at " + out_.carrier_id + " on " +
+                      FormatDate(f.effective),
+                  {}, {{"carrier_id", out_.carrier_id}, {"station_id", b.station_id}});
+  }
+  if (auto closed = StationOpen(f, b.station_id)) return closed;
+  const BrokerSpell* present = PresentSpell(*station, b.broker_ref);
+  if (!present) return std::nullopt;
+  return Broken(f, "broker_not_at_station",
+                "broker " + b.broker_ref + " is at workstation " + b.station_id + " since " +
+                    FormatDate(present->tenure.since) + " (event " +
+                    std::to_string(present->tenure.seq) + ")",
+                {present->tenure.seq},
+                {{"carrier_id", out_.carrier_id},
+                 {"station_id", b.station_id},
+                 {"broker_ref", b.broker_ref}});
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrokerWorkstationClosed& c) const {
+  return StationOpen(f, c.station_id);
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrokerLeft& l) const {
+  return BrokerAt(f, l.station_id, l.broker_ref);
+}
+
+std::optional<Breach> Walk::JudgeBody(const Fact& f, const TechTransferDealRecorded& d) const {
+  if (auto closed = StationOpen(f, d.station_id)) return closed;
+  if (d.parties->broker_ref.empty()) return std::nullopt;
+  return BrokerAt(f, d.station_id, d.parties->broker_ref);
 }
 
 std::optional<Breach> Walk::JudgeBody(const Fact& f, const AgreementEnded& e) const {
@@ -192,10 +266,18 @@ std::optional<Breach> Walk::JudgeBody(const Fact& f, const InvestorJoined& j) co
 
 std::optional<Breach> Walk::JudgeBody(const Fact& f, const InvestorLeft& l) const {
   if (resident_.contains(l.investor_id)) return std::nullopt;
+  const Residence* last = nullptr;  // its last residence here, ended before `f`
+  for (const Residence& r : out_.activity.residences) {
+    if (r.investor_id == l.investor_id) last = &r;
+  }
   return Broken(
       f, "investor_resident",
-      l.investor_id + " is not resident at " + out_.carrier_id + " on " + FormatDate(f.effective),
-      {}, {{"carrier_id", out_.carrier_id}, {"investor_id", l.investor_id}});
+      l.investor_id + " is not resident at " + out_.carrier_id + " on " + FormatDate(f.effective) +
+          (last ? " (it left on " + FormatDate(last->tenure.until) + ", event " +
+                      std::to_string(last->tenure.until_seq) + ")"
+                : std::string(" (nor before)")),
+      last ? std::vector<std::uint64_t>{last->tenure.until_seq} : std::vector<std::uint64_t>{},
+      {{"carrier_id", out_.carrier_id}, {"investor_id", l.investor_id}});
 }
 
 std::optional<Breach> Walk::JudgeBody(const Fact& f, const PayoutApproved& p) const {
@@ -506,11 +588,44 @@ void Walk::On(const Fact& f, const BrandOutputStarted& s) {
 }
 
 void Walk::On(const Fact& f, const BrokerWorkstationOpened& w) {
-  stations_.emplace(w.station_id, f.seq);
-  out_.activity.stations.push_back(f.effective);
+  if (stations_.contains(w.station_id)) return;  // opened once (id_unique)
+  stations_.emplace(w.station_id, out_.activity.stations.size());
+  out_.activity.stations.push_back(Station{
+      w.station_id, w.name, Tenure{f.effective, f.seq, 0, 0}, StationClosure::kOther, {}, {}});
 }
-void Walk::On(const Fact& f, const BrokerQualified&) {
-  out_.activity.brokers.push_back(f.effective);
+void Walk::On(const Fact& f, const BrokerQualified& b) {
+  Station* station = FindStation(b.station_id);
+  if (!station || station->tenure.until != 0 || PresentSpell(*station, b.broker_ref)) return;
+  station->brokers.push_back(BrokerSpell{b.broker_ref, Tenure{f.effective, f.seq, 0, 0}, ""});
+}
+void Walk::On(const Fact& f, const BrokerWorkstationClosed& c) {
+  Station* station = FindStation(c.station_id);
+  if (!station || station->tenure.until != 0) return;
+  station->tenure.until = f.effective;
+  station->tenure.until_seq = f.seq;
+  station->closure = c.reason;
+  for (BrokerSpell& spell : station->brokers) {  // its brokers leave with it
+    if (spell.tenure.until != 0) continue;
+    spell.tenure.until = f.effective;
+    spell.tenure.until_seq = f.seq;
+    spell.end = "station_closed";
+  }
+}
+void Walk::On(const Fact& f, const BrokerLeft& l) {
+  Station* station = FindStation(l.station_id);
+  if (!station) return;
+  BrokerSpell* spell = PresentSpell(*station, l.broker_ref);
+  if (!spell) return;
+  spell->tenure.until = f.effective;
+  spell->tenure.until_seq = f.seq;
+  spell->end = Name(l.reason);
+}
+void Walk::On(const Fact& f, const TechTransferDealRecorded& d) {
+  // A deal counts for the station it names while that is open (station_open), and for the carrier.
+  Station* station = FindStation(d.station_id);
+  if (!station || station->tenure.until != 0) return;
+  station->deals.push_back(
+      DealRecord{d.deal_id, d.parties, d.kind, d.amount_fen, f.effective, f.seq});
 }
 void Walk::On(const Fact& f, const FundEstablished& fund) {
   out_.activity.funds.push_back(Fund{fund.fund_id, fund.fund_type, fund.size_fen,

@@ -83,6 +83,9 @@ class Walk {
   void On(const Fact& f, const BrandOutputStarted& s);
   void On(const Fact& f, const BrokerWorkstationOpened& w);
   void On(const Fact& f, const BrokerQualified& b);
+  void On(const Fact& f, const BrokerWorkstationClosed& c);
+  void On(const Fact& f, const BrokerLeft& l);
+  void On(const Fact& f, const TechTransferDealRecorded& d);
   void On(const Fact& f, const FundEstablished& fund);
   void On(const Fact& f, const AgreementSigned& a);
   void On(const Fact& f, const AgreementEnded& e);
@@ -102,6 +105,17 @@ class Walk {
   std::optional<Breach> JudgeBody(const Fact& f, const EvaluationRecorded& e) const;
   std::optional<Breach> JudgeBody(const Fact& f, const BrandOutputFiled& b) const;
   std::optional<Breach> JudgeBody(const Fact& f, const BrokerQualified& b) const;
+  std::optional<Breach> JudgeBody(const Fact& f, const BrokerWorkstationClosed& c) const;
+  std::optional<Breach> JudgeBody(const Fact& f, const BrokerLeft& l) const;
+  std::optional<Breach> JudgeBody(const Fact& f, const TechTransferDealRecorded& d) const;
+  // station_open: `station_id` was opened at this carrier by `f`'s date and is not closed.
+  std::optional<Breach> StationOpen(const Fact& f, const std::string& station_id) const;
+  // broker_at_station: `broker_ref` works at the open `station_id` on `f`'s date.
+  std::optional<Breach> BrokerAt(const Fact& f, const std::string& station_id,
+                                 const std::string& broker_ref) const;
+  // The station `station_id` opened so far, or null.
+  Station* FindStation(const std::string& station_id);
+  const Station* FindStation(const std::string& station_id) const;
   std::optional<Breach> JudgeBody(const Fact& f, const AgreementEnded& e) const;
   std::optional<Breach> JudgeBody(const Fact& f, const InvestorJoined& j) const;
   std::optional<Breach> JudgeBody(const Fact& f, const InvestorLeft& l) const;
@@ -143,8 +157,9 @@ class Walk {
     Date date = 0;  // its effective date
     std::uint64_t seq = 0;
   };
-  std::map<std::string, Filing> filings_;          // by filing id, those before the fact walked
-  std::map<std::string, std::uint64_t> stations_;  // station id → the seq that opened it
+  std::map<std::string, Filing> filings_;  // by filing id, those before the fact walked
+  // Station id → its position in out_.activity.stations.
+  std::map<std::string, std::size_t> stations_;
   // Agreement id → its position in out_.activity.agreements.
   std::map<std::string, std::size_t> agreements_;
   // Investor id → the position in out_.activity.residences of its present residence.
