@@ -4,6 +4,7 @@
 #include "replay/snapshot.h"
 
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "demo/history.h"
 #include "domain/checks/policy_rules.h"
@@ -48,7 +49,7 @@ std::unique_ptr<Ledger> DemoStore(const TempDir& dir, int carriers) {
 
 TEST_CASE("snapshot: a fact base survives its archive and folds on from it", "[snapshot]") {
   TempDir dir;
-  auto ledger = DemoStore(dir, 8);
+  auto ledger = DemoStore(dir, 24);  // enough carriers for every kind of id
   std::uint64_t head = ledger->head().seq, middle = head / 2;
   auto whole = replay::Fold(*ledger, head, replay::Path::kFromStart);
   auto half = replay::Fold(*ledger, middle, replay::Path::kFromStart);
@@ -66,15 +67,35 @@ TEST_CASE("snapshot: a fact base survives its archive and folds on from it", "[s
   REQUIRE(
       ledger->ForEach(middle + 1, head, [&](const Event& e) { return (*loaded)->Apply(e); }).ok());
   CHECK(DigestsAt(**loaded, head) == DigestsAt(*whole->facts, head));
-  // And ids indexed across carriers come back (payouts, filings): the same owners.
+  // And ids indexed across carriers come back from an archive (payouts, filings, workstations,
+  // deals, funds, agreements, city fund support): the same owners, every kind met.
+  auto reloaded = domain::FactBase::Load(whole->facts->Save());
+  REQUIRE(reloaded.ok());
+  std::set<std::string> kinds;
   for (const auto& [carrier, i] : whole->facts->carrier_index()) {
     for (const domain::Fact& f : whole->facts->stream(i).facts) {
-      if (auto* p = std::get_if<domain::PayoutApproved>(&f.body)) {
-        CHECK((*loaded)->OwnerOf("payout", p->payout_id) ==
-              std::optional<std::string_view>(carrier));
+      auto owned = [&](const char* kind, const std::string& id) {
+        kinds.insert(kind);
+        CHECK((*reloaded)->OwnerOf(kind, id) == std::optional<std::string_view>(carrier));
+      };
+      if (auto* p = std::get_if<domain::PayoutApproved>(&f.body)) owned("payout", p->payout_id);
+      if (auto* b = std::get_if<domain::BrandOutputFiled>(&f.body)) owned("filing", b->filing_id);
+      if (auto* w = std::get_if<domain::BrokerWorkstationOpened>(&f.body)) {
+        owned("station", w->station_id);
+      }
+      if (auto* d = std::get_if<domain::TechTransferDealRecorded>(&f.body)) {
+        owned("deal", d->deal_id);
+      }
+      if (auto* u = std::get_if<domain::FundEstablished>(&f.body)) owned("fund", u->fund_id);
+      if (auto* a = std::get_if<domain::AgreementSigned>(&f.body)) {
+        owned("agreement", a->agreement_id);
+      }
+      if (auto* g = std::get_if<domain::CityFundSupportGranted>(&f.body)) {
+        owned("support", g->support_id);
       }
     }
   }
+  CHECK(kinds.size() == 7);
   // Bytes that are not an archive are refused, not trusted.
   CHECK(domain::FactBase::Load("not an archive").status().code() == Code::kCorruption);
   std::string bytes = half->facts->Save();
