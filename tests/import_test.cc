@@ -147,16 +147,19 @@ TEST_CASE("import: evaluation and annual-report values — grades, years, money 
              Catch::Contains("column grade") && Catch::Contains("很好"));
   auto reports = ImportRequests(
       "annual-reports",
-      *ParseSpreadsheet("carrier_id,year,报送日期,在孵企业数,在孵企业研发投入（万元）,"
-                        "financing_yuan,total_income_fen,带动就业\n"
-                        "tl-inc-003,2025,2026-03-01,\"1,204\",12.5,3000.07,99,\n"));
+      *ParseSpreadsheet(
+          "carrier_id,year,报送日期,在孵企业数,在孵企业研发投入（万元）,"
+          "financing_yuan,total_income_fen,带动就业,成果转化项目数,技术合同成交额（万元）\n"
+          "tl-inc-003,2025,2026-03-01,\"1,204\",12.5,3000.07,99,,3,48\n"));
   REQUIRE(reports.ok());
   const bj::object& metrics = (*reports)[0].second->at("data").at("metrics").as_object();
   CHECK(metrics.at("incubated_firms") == 1204);
   CHECK(metrics.at("rd_spend_fen") == 12'500'000);  // 12.5 万元
   CHECK(metrics.at("financing_fen") == 300'007);
   CHECK(metrics.at("total_income_fen") == 99);
-  CHECK_FALSE(metrics.contains("jobs"));  // an empty cell is no metric
+  CHECK_FALSE(metrics.contains("jobs"));          // an empty cell is no metric
+  CHECK(metrics.at("results_transferred") == 3);  // the metrics of AnnualReportSubmitted v2
+  CHECK(metrics.at("tech_contract_fen") == 48'000'000);  // 48 万元
   // A unit the column cannot take refuses the sheet: no amount read a thousand times too small.
   for (const char* header :
        {"投融资额（千元）", "投融资额（亿元）", "financing_fen（元）", "带动就业（万元）"}) {

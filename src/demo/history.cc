@@ -483,6 +483,7 @@ class Builder {
         m["ip_granted"] = r.Between(0, 10);
         m["jobs"] = r.Between(20, 150);
       }
+      if (year >= 2023) ResultsTransferred(kind, category, &m);
       std::int64_t income = r.Between(100, 2000) * 1'000'000;
       m["total_income_fen"] = income;
       m["non_rent_income_fen"] = income * r.Between(10, 80) / 100;
@@ -491,6 +492,30 @@ class Builder {
           bj::object{{"carrier_id", id}, {"year", year}, {"metrics", std::move(m)}},
           Date(year + 1, static_cast<int>(r.Between(1, 3)), static_cast<int>(r.Between(1, 28))));
     }
+  }
+
+  // The results-transfer metrics of a report (成果转化, AnnualReportSubmitted v2, from 2023),
+  // reckoned from the report's other figures rather than drawn (so the other acts stay as they
+  // were): results taken on from universities and institutes, results transferred and their
+  // income, and technology contracts and their amount.
+  static void ResultsTransferred(const std::string& kind, const std::string& category,
+                                 bj::object* m) {
+    auto get = [&](const char* key) { return m->contains(key) ? m->at(key).as_int64() : 0; };
+    std::int64_t transferred = 0, contracts = 0;
+    if (kind == "incubator") {
+      (*m)["university_results"] = get("ip_granted") / 8 + 1;
+      transferred = get("graduated_firms") + 1;
+      contracts = get("tech_sme_firms") / 3 + 1;
+    } else {
+      (*m)["university_results"] = get("ip_granted") / (category == "university" ? 3 : 5);
+      transferred = get("new_companies") / 4;
+      contracts = get("firms_financed");
+    }
+    (*m)["results_transferred"] = transferred;
+    (*m)["results_transfer_income_fen"] =
+        transferred * (kind == "incubator" ? 50'000'000 : 10'000'000);
+    (*m)["tech_contracts"] = contracts;
+    (*m)["tech_contract_fen"] = contracts * (kind == "incubator" ? 12'000'000 : 5'000'000);
   }
 
   // Every entitlement the acts so far earn (as the domain derives it) is paid, each instalment

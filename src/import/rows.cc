@@ -82,7 +82,12 @@ const std::vector<std::pair<std::string, std::string>> kMetrics{
     {"new_companies", "团队新注册企业"},
     {"total_income_fen", "总收入"},
     {"non_rent_income_fen", "非房租收入"},
-    {"public_platforms", "公共技术服务平台"}};
+    {"public_platforms", "公共技术服务平台"},
+    {"university_results", "承接高校院所成果数"},
+    {"results_transferred", "成果转化项目数"},
+    {"results_transfer_income_fen", "成果转化收入"},
+    {"tech_contracts", "技术合同数"},
+    {"tech_contract_fen", "技术合同成交额"}};
 
 struct Kind {
   std::string type;

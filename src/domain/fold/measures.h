@@ -15,13 +15,16 @@
 
 namespace hatchery::domain {
 
-inline constexpr std::array<std::string_view, 72> kMeasureNames{
-    // Annual-report metrics (EVENTS.md), in the contract's order.
+inline constexpr std::array<std::string_view, 77> kMeasureNames{
+    // Annual-report metrics (EVENTS.md), in the contract's order, then those of v2.
     "incubated_firms", "new_incubated_firms", "graduated_firms", "high_tech_firms",
     "tech_sme_firms", "rd_spend_fen", "ip_granted", "invention_patents", "firms_financed",
     "financing_fen", "jobs", "mentors", "service_staff", "service_revenue_fen", "events_held",
     "area_m2", "incubation_fund_fen", "seats", "resident_teams", "new_companies",
     "total_income_fen", "non_rent_income_fen", "public_platforms",
+    // Added by AnnualReportSubmitted v2 (成果转化, docs/domain.md).
+    "university_results", "results_transferred", "results_transfer_income_fen", "tech_contracts",
+    "tech_contract_fen",
     // Derived from the year's events.
     "accreditations_national", "accreditations_regional", "accreditations_city", "revocations",
     "evaluations_excellent", "evaluations_good", "evaluations_pass", "evaluations_fail",
@@ -38,7 +41,7 @@ inline constexpr std::array<std::string_view, 72> kMeasureNames{
     // Bookkeeping: the seq of the report the row's metrics come from; carriers in a class row.
     "annual_report_seq", "carriers"};
 inline constexpr std::size_t kMeasureCount = kMeasureNames.size();
-inline constexpr std::size_t kReportMetricCount = 23;  // the first names above
+inline constexpr std::size_t kReportMetricCount = 28;  // the first names above
 
 // The index of `name`, or nullopt.
 std::optional<std::size_t> MeasureIndex(std::string_view name);

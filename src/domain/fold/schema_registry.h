@@ -32,7 +32,8 @@ using Upcaster = std::function<boost::json::object(boost::json::object)>;
 
 class SchemaRegistry {
  public:
-  // The schemas shipped with Hatchery (every type at version 1: no upcasters yet).
+  // The schemas shipped with Hatchery, with the upcasters between their versions
+  // (AnnualReportSubmitted v1 → v2: a v1 report is a v2 report as it is).
   static const SchemaRegistry& Default();
 
   // Builds a registry from schema files named "<Type>.v<N>.schema.json". Errors: kBadRequest
