@@ -22,6 +22,11 @@ class YearRows {
   void Add(Date date, std::size_t measure, std::int64_t amount = 1) {
     AddToYear(YearOf(date), measure, amount);
   }
+  // A tie's beginning to `began`'s year, its end (if it ended) to `ended`'s.
+  void AddTenure(const Tenure& t, std::size_t began, std::size_t ended) {
+    Add(t.since, began);
+    if (t.until != 0) Add(t.until, ended);
+  }
   void AddToYear(int year, std::size_t measure, std::int64_t amount) {
     if (year < first_ || year >= first_ + static_cast<int>(rows_->size() - from_)) return;
     (*rows_)[from_ + (year - first_)].values.Add(measure, amount);
@@ -167,11 +172,9 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
   for (const auto& [date, id] : c.activity.filings) y.Add(date, M("brand_output_filings"));
   for (Date d : c.activity.unfiled_starts) y.Add(d, M("brand_output_unfiled_starts"));
   for (const Station& station : c.activity.stations) {
-    y.Add(station.tenure.since, M("workstations_opened"));
-    if (station.tenure.until != 0) y.Add(station.tenure.until, M("workstations_closed"));
+    y.AddTenure(station.tenure, M("workstations_opened"), M("workstations_closed"));
     for (const BrokerSpell& broker : station.brokers) {
-      y.Add(broker.tenure.since, M("brokers_qualified"));
-      if (broker.tenure.until != 0) y.Add(broker.tenure.until, M("brokers_left"));
+      y.AddTenure(broker.tenure, M("brokers_qualified"), M("brokers_left"));
     }
     for (const DealRecord& deal : station.deals) {
       y.Add(deal.date, M("deals"));
@@ -186,12 +189,10 @@ void AddCarrierIndicators(const CarrierOutcome& c, std::uint32_t carrier_index, 
     y.Add(fund.date, M("funds_social_capital_fen"), fund.social_capital_fen);
   }
   for (const Agreement& agreement : a.agreements) {
-    y.Add(agreement.tenure.since, M("agreements_signed"));
-    if (agreement.tenure.until != 0) y.Add(agreement.tenure.until, M("agreements_ended"));
+    y.AddTenure(agreement.tenure, M("agreements_signed"), M("agreements_ended"));
   }
   for (const Residence& r : a.residences) {
-    y.Add(r.tenure.since, M("investors_joined"));
-    if (r.tenure.until != 0) y.Add(r.tenure.until, M("investors_left"));
+    y.AddTenure(r.tenure, M("investors_joined"), M("investors_left"));
   }
   for (const CitySupport& support : a.city_support) {
     y.Add(support.date, M("city_fund_supports"));
