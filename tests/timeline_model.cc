@@ -107,6 +107,23 @@ struct CarrierState {
   };
   std::map<std::string, Agreement> agreements;
   std::set<std::string> residents;
+  // Brokers' work (§2.4): the workstations opened at the carrier so far, by station id — open
+  // from the day each opens until the day it closes — and the brokers at each now (a closed one
+  // has none).
+  struct Station {
+    bool open = true;
+    std::set<std::string> brokers;
+  };
+  std::map<std::string, Station> stations;
+
+  bool StationOpen(const std::string& station_id) const {
+    auto it = stations.find(station_id);
+    return it != stations.end() && it->second.open;
+  }
+  bool BrokerAt(const std::string& station_id, const std::string& broker_ref) const {
+    auto it = stations.find(station_id);
+    return it != stations.end() && it->second.open && it->second.brokers.count(broker_ref) > 0;
+  }
 
   bool InForce(const std::string& agreement_id) const {
     auto it = agreements.find(agreement_id);
@@ -189,9 +206,27 @@ void Apply(CarrierState& s, const Fact& f) {
     s.residents.insert(f.id);  // one already resident: nothing changes
   } else if (f.type == "ResidentInvestorLeft") {
     s.residents.erase(f.id);  // one not resident: nothing changes
+  } else if (f.type == "BrokerWorkstationOpened") {
+    // Opened once (id_unique): a second open of the same id changes nothing.
+    s.stations.try_emplace(f.station_id);
+  } else if (f.type == "BrokerQualified") {
+    // "acts those rules refuse change nothing": a qualification at a workstation that is not
+    // open here, or of a broker already at it.
+    if (s.StationOpen(f.station_id)) s.stations[f.station_id].brokers.insert(f.broker_ref);
+  } else if (f.type == "BrokerWorkstationClosed") {
+    // "its brokers leave with it"; the closure of one not open changes nothing.
+    if (s.StationOpen(f.station_id)) {
+      CarrierState::Station& station = s.stations[f.station_id];
+      station.open = false;
+      station.brokers.clear();
+    }
+  } else if (f.type == "BrokerLeft") {
+    if (s.BrokerAt(f.station_id, f.broker_ref)) {
+      s.stations[f.station_id].brokers.erase(f.broker_ref);
+    }
   }
-  // BrandOutputFiled, AnnualReportSubmitted, FundEstablished, CityFundSupportGranted: no effect
-  // on what the rules read.
+  // BrandOutputFiled, AnnualReportSubmitted, FundEstablished, CityFundSupportGranted,
+  // TechTransferDealRecorded: no effect on what the rules read.
 }
 
 std::int64_t Get(const std::map<std::string, std::int64_t>& sums, const std::string& key) {
@@ -289,6 +324,25 @@ std::set<std::string> BrokenAtPlace(const CarrierState& s, const Fact& f) {
     if (s.residents.count(f.id) > 0) broken.insert("investor_not_resident");
   } else if (f.type == "ResidentInvestorLeft") {
     if (s.residents.count(f.id) == 0) broken.insert("investor_resident");
+  } else if (f.type == "BrokerQualified") {
+    // "station_exists": opened at this carrier by the date (not another carrier's); "station_open":
+    // opened by the date and not closed — a workstation never opened here breaks both.
+    if (s.stations.count(f.station_id) == 0) broken.insert("station_exists");
+    if (!s.StationOpen(f.station_id)) {
+      broken.insert("station_open");
+    } else if (s.BrokerAt(f.station_id, f.broker_ref)) {
+      broken.insert("broker_not_at_station");  // one who left may come back
+    }
+  } else if (f.type == "BrokerWorkstationClosed") {
+    if (!s.StationOpen(f.station_id)) broken.insert("station_open");  // no second closure
+  } else if (f.type == "BrokerLeft" || f.type == "TechTransferDealRecorded") {
+    if (!s.StationOpen(f.station_id)) broken.insert("station_open");
+    // "broker_at_station" (a deal: when it names a broker): no one is at a workstation that is
+    // not open.
+    if ((f.type == "BrokerLeft" || !f.broker_ref.empty()) &&
+        !s.BrokerAt(f.station_id, f.broker_ref)) {
+      broken.insert("broker_at_station");
+    }
   } else if (f.type == "FundEstablished") {
     // "size ≥ social capital ≥ 0" (of the event's own data: the same wherever it stands)
     if (f.amount_fen < f.social_capital_fen || f.social_capital_fen < 0) {
@@ -361,8 +415,9 @@ Judgement JudgeTimeline(const std::vector<Fact>& facts, const std::string& carri
 // ---------------------------------------------------------------------------------------------
 // Rules judged in recorded order, not on the timeline.
 
-// PayoutApproved, BrandOutputFiled, CooperationAgreementSigned, CityFundSupportGranted and
-// FundEstablished: "id_unique" — the id is used by no earlier recorded event of the same type,
+// PayoutApproved, BrandOutputFiled, CooperationAgreementSigned, CityFundSupportGranted,
+// FundEstablished, BrokerWorkstationOpened (station_id) and TechTransferDealRecorded (deal_id):
+// "id_unique" — the id is used by no earlier recorded event of the same type,
 // anywhere (by any carrier), retracted or not.
 void CheckIdUnique(const std::vector<Fact>& recorded, const Fact& f,
                    std::set<std::string>& broken) {
@@ -408,7 +463,8 @@ std::set<std::string> BrokenInRecordedOrder(const std::vector<Fact>& recorded, c
   std::set<std::string> broken;
   if (f.type == "PayoutApproved" || f.type == "BrandOutputFiled" ||
       f.type == "CooperationAgreementSigned" || f.type == "CityFundSupportGranted" ||
-      f.type == "FundEstablished") {
+      f.type == "FundEstablished" || f.type == "BrokerWorkstationOpened" ||
+      f.type == "TechTransferDealRecorded") {
     CheckIdUnique(recorded, f, broken);
   } else if (f.type == "EventRetracted") {
     CheckRetraction(recorded, f, broken);
@@ -455,6 +511,10 @@ std::ostream& operator<<(std::ostream& os, const Fact& f) {
   if (!f.planned_start.empty()) os << " planned " << f.planned_start;
   if (!f.finance_kind.empty()) os << " " << f.finance_kind;
   if (f.social_capital_fen != 0) os << " social=" << f.social_capital_fen;
+  if (!f.station_id.empty() && f.station_id != f.id) os << " at " << f.station_id;
+  if (!f.broker_ref.empty()) os << " broker " << f.broker_ref;
+  if (!f.to_station_id.empty()) os << " to " << f.to_station_id;
+  if (!f.contract_kind.empty()) os << " " << f.contract_kind;
   os << " by " << f.actor;
   if (!f.os_user.empty()) os << " (OS user " << f.os_user << ")";
   return os;
@@ -525,6 +585,15 @@ Verdict Model::Decide(const Fact& proposed) const {
 
 std::set<std::string> Model::LevelsHeld(const std::string& carrier_id) const {
   return Fold(Timeline(facts_, carrier_id), carrier_id).held;
+}
+
+std::map<std::string, std::set<std::string>> Model::OpenStations(
+    const std::string& carrier_id) const {
+  std::map<std::string, std::set<std::string>> open;
+  for (const auto& [id, station] : Fold(Timeline(facts_, carrier_id), carrier_id).stations) {
+    if (station.open) open[id] = station.brokers;
+  }
+  return open;
 }
 
 std::vector<EntitlementRow> Model::Entitlements(const std::string& carrier_id) const {
@@ -781,6 +850,55 @@ std::map<std::string, std::int64_t> Model::FinanceMeasures(const std::string& ca
     m["credit_line_fen"] += agreement.credit_line_fen;
   }
   m["investors_resident"] = static_cast<std::int64_t>(s.residents.size());
+  return m;
+}
+
+std::map<std::string, std::int64_t> Model::BrokerMeasures(const std::string& carrier_id,
+                                                          int year) const {
+  std::map<std::string, std::int64_t> m;
+  for (const char* name :
+       {"workstations_opened", "workstations_closed", "brokers_qualified", "brokers_left", "deals",
+        "deal_fen", "workstations_total", "brokers_total"}) {
+    m[name] = 0;
+  }
+  const std::string first = std::to_string(year) + "-01-01", last = std::to_string(year) + "-12-31";
+  CarrierState s;
+  s.carrier_id = carrier_id;
+  for (const Fact* f : Timeline(facts_, carrier_id)) {
+    if (f->effective_date > last) break;  // the timeline is in date order
+    if (f->effective_date >= first) {
+      if (f->type == "BrokerWorkstationOpened") {
+        if (s.stations.count(f->station_id) == 0) ++m["workstations_opened"];
+      } else if (f->type == "BrokerQualified") {
+        if (s.StationOpen(f->station_id) && !s.BrokerAt(f->station_id, f->broker_ref)) {
+          ++m["brokers_qualified"];
+        }
+      } else if (f->type == "BrokerWorkstationClosed") {
+        if (s.StationOpen(f->station_id)) {
+          ++m["workstations_closed"];
+          m["brokers_left"] += static_cast<std::int64_t>(s.stations[f->station_id].brokers.size());
+        }
+      } else if (f->type == "BrokerLeft") {
+        if (s.BrokerAt(f->station_id, f->broker_ref)) ++m["brokers_left"];
+      } else if (f->type == "TechTransferDealRecorded") {
+        // "the contracts signed in the year and their amount", each a workstation's own figure:
+        // one at a workstation not open here (a retraction took its opening) is no workstation's
+        // and counts nowhere; the broker it names is only who brokered it (one no longer at the
+        // workstation, a retraction having taken the qualification, leaves it the workstation's).
+        if (s.StationOpen(f->station_id)) {
+          ++m["deals"];
+          m["deal_fen"] += f->amount_fen;
+        }
+      }
+    }
+    Apply(s, *f);
+  }
+  // On 31 December: every fact dated on or before it has been folded.
+  for (const auto& [id, station] : s.stations) {
+    if (!station.open) continue;
+    ++m["workstations_total"];
+    m["brokers_total"] += static_cast<std::int64_t>(station.brokers.size());
+  }
   return m;
 }
 

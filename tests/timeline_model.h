@@ -50,6 +50,14 @@ struct Fact {
   // (FundEstablished)
   std::string finance_kind;
   std::int64_t social_capital_fen = 0;  // FundEstablished
+  // Brokers' work (§2.4): the workstation every broker event names (BrokerWorkstationOpened's is
+  // also its `id`; TechTransferDealRecorded's `id` is its deal_id and `amount_fen` its amount),
+  // the broker of BrokerQualified / BrokerLeft (and of a deal that names one), a closure's or a
+  // leave's `reason`, where a broker moved to (BrokerLeft, optional) and a deal's contract kind.
+  std::string station_id;
+  std::string broker_ref;
+  std::string to_station_id;
+  std::string contract_kind;
 
   // The carrier of a "carrier/<id>" stream ("" otherwise).
   std::string carrier() const;
@@ -135,6 +143,8 @@ class Model {
   std::vector<EntitlementRow> Entitlements(const std::string& carrier_id) const;
   // The levels `carrier_id` holds at the end of its timeline.
   std::set<std::string> LevelsHeld(const std::string& carrier_id) const;
+  // The workstations of `carrier_id` open at the end of its timeline, each with the brokers at it.
+  std::map<std::string, std::set<std::string>> OpenStations(const std::string& carrier_id) const;
   // Why rule `rule_id` gave `carrier_id` nothing for each grant at its level, in timeline order
   // (POLICY.md's interpretations): "pre_policy" (before the ruleset, a grant otherwise eligible),
   // "mode_not_eligible" (filed where only accredited counts), "one_time" (the rule already fired
@@ -180,6 +190,17 @@ class Model {
   // those in force) and investors_resident.
   std::map<std::string, std::int64_t> FinanceMeasures(const std::string& carrier_id,
                                                       int year) const;
+  // The brokers'-work measures (docs/domain.md "Brokers' work", §2.4) of `carrier_id` for
+  // `year` with every recorded event, each of them (0 when nothing counts). Counted in the year of
+  // the event's effective date: workstations_opened, workstations_closed (of an open one),
+  // brokers_qualified, brokers_left (every end of a broker's spell: a BrokerLeft, and each broker
+  // at a workstation when it closes) — acts the place rules (station_exists, station_open,
+  // broker_not_at_station, broker_at_station) refuse change nothing and count nowhere — and deals
+  // and deal_fen (each a workstation's figure: those at a workstation open at the deal's place,
+  // whether or not the broker they name is at it). On 31 December of the year, on the timeline:
+  // workstations_total (open) and brokers_total (at an open workstation, each workstation's
+  // brokers counted).
+  std::map<std::string, std::int64_t> BrokerMeasures(const std::string& carrier_id, int year) const;
 
  private:
   // Each award the carrier's timeline up to `today` derives, with its times (timeline_model.cc).

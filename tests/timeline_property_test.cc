@@ -83,7 +83,13 @@ enum class Op {
   kInvestorJoin,
   kInvestorLeave,
   kCityFundSupport,
-  kEstablishFund
+  kEstablishFund,
+  // Brokers' work (docs/domain.md, §2.4)
+  kOpenStation,
+  kQualifyBroker,
+  kCloseStation,
+  kBrokerLeave,
+  kDeal
 };
 
 struct Command {
@@ -129,6 +135,21 @@ struct Command {
   // kEstablishFund: the size.
   std::int64_t fen = 0;
   int social_quarters = 0;  // kEstablishFund: its social capital, in quarters of its size
+  // Brokers' work. kOpenStation: `target` "fresh" / "reuse" (the station id of a recorded opening,
+  // of any carrier, `pick`) and the workstation's name in `finance` ("": none). kQualifyBroker,
+  // kCloseStation, kBrokerLeave, kDeal: `station` "open" (one of the carrier's workstations open
+  // at the end of its timeline, `pick` — or if it has none, of the next carrier that has one, on
+  // whose stream the event then goes; if none has, as "own"), "own" (a workstation opened on this
+  // stream, retracted, closed or not, `pick`), "foreign" (one of another stream) or "unknown";
+  // `broker` the history's broker b<broker> (kDeal: -1 names none) or, `at_station`, the
+  // `broker`-th of those at the workstation at the end of the timeline (b<broker> if none is; an
+  // "open" workstation is then one with brokers, if any is); `reason` of a closure or a leave (a
+  // move names the carrier's latest other workstation as where it went, if any). kDeal: `target`
+  // "fresh" / "reuse" (a recorded deal id), the contract kind in `finance` and the amount in
+  // `fen`.
+  std::string station;
+  int broker = -1;
+  bool at_station = false;
 };
 
 struct History {
@@ -156,6 +177,11 @@ const char* Name(Op op) {
     case Op::kInvestorLeave: return "InvestorLeave";
     case Op::kCityFundSupport: return "CityFundSupport";
     case Op::kEstablishFund: return "EstablishFund";
+    case Op::kOpenStation: return "OpenStation";
+    case Op::kQualifyBroker: return "QualifyBroker";
+    case Op::kCloseStation: return "CloseStation";
+    case Op::kBrokerLeave: return "BrokerLeave";
+    case Op::kDeal: return "Deal";
   }
   return "?";
 }
@@ -200,8 +226,27 @@ void showValue(const Command& c, std::ostream& os) {
     case Op::kEstablishFund:
       os << " " << c.finance << " size=" << c.fen << " social=" << c.social_quarters << "/4";
       break;
+    case Op::kOpenStation:
+      if (!c.finance.empty()) os << " named";
+      break;
+    case Op::kQualifyBroker:
+      os << " b" << c.broker << " at station=" << c.station << "#" << c.pick;
+      break;
+    case Op::kCloseStation:
+      os << " station=" << c.station << "#" << c.pick << " " << c.reason;
+      break;
+    case Op::kBrokerLeave:
+      os << " " << (c.at_station ? "broker=at#" : "b") << c.broker << " from station=" << c.station
+         << "#" << c.pick << " " << c.reason;
+      break;
+    case Op::kDeal:
+      os << " at station=" << c.station << "#" << c.pick;
+      if (c.broker >= 0) os << " by " << (c.at_station ? "broker=at#" : "b") << c.broker;
+      os << " " << c.finance << " " << c.fen;
+      break;
   }
-  if ((c.op == Op::kSignAgreement || c.op == Op::kCityFundSupport || c.op == Op::kEstablishFund) &&
+  if ((c.op == Op::kSignAgreement || c.op == Op::kCityFundSupport || c.op == Op::kEstablishFund ||
+       c.op == Op::kOpenStation || c.op == Op::kDeal) &&
       c.target == "reuse") {
     os << " id=reuse#" << c.pick;
   }
@@ -421,11 +466,61 @@ rc::Gen<Command> GenFinanceCommand() {
   });
 }
 
+// The workstation a broker command names: mostly one of this carrier's open ones (at the end of
+// its timeline: a back-dated act may still find it not yet open, or closed), now and then any of
+// its own, another carrier's or one never opened.
+rc::Gen<std::string> StationTarget() {
+  return gen::weightedElement<std::string>(
+      {{12, "open"}, {3, "own"}, {1, "foreign"}, {1, "unknown"}});
+}
+rc::Gen<int> StationPick() { return gen::weightedElement<int>({{4, 0}, {2, 1}, {1, 2}}); }
+
+// One of the history's brokers b0, b1, b2 (mostly the first two, so that one is qualified, leaves
+// and comes back).
+rc::Gen<int> Broker() { return gen::weightedElement<int>({{3, 0}, {2, 1}, {1, 2}}); }
+
+// Brokers' work (§2.4): workstations opened (fresh ids mostly) and now and then closed, brokers
+// qualified at them and leaving, deals with or without a broker — and the retraction of one of
+// the carrier's last three events, which can leave an act the place rules refuse standing.
+rc::Gen<Command> GenBrokerCommand() {
+  using gen::set;
+  auto one_of = [](std::vector<std::string> values) { return gen::elementOf(values); };
+  return gen::weightedOneOf<Command>({
+      {4, CommandOf(Op::kOpenStation, set(&Command::target, FreshOrReuse()),
+                    set(&Command::pick, Pick()),
+                    set(&Command::finance, one_of({"", "科尔沁技术经纪人工作站", "高校工作站"})))},
+      {6, CommandOf(Op::kQualifyBroker, set(&Command::station, StationTarget()),
+                    set(&Command::pick, StationPick()), set(&Command::broker, Broker()))},
+      {1, CommandOf(
+              Op::kCloseStation, set(&Command::station, StationTarget()),
+              set(&Command::pick, StationPick()),
+              set(&Command::reason, one_of({"inactive", "carrier_request", "merged", "other"})))},
+      {3, CommandOf(Op::kBrokerLeave, set(&Command::station, StationTarget()),
+                    set(&Command::pick, StationPick()), set(&Command::broker, Broker()),
+                    set(&Command::at_station, gen::weightedElement<bool>({{4, true}, {1, false}})),
+                    set(&Command::reason, one_of({"left", "moved"})))},
+      {4,
+       CommandOf(
+           Op::kDeal, set(&Command::station, StationTarget()), set(&Command::pick, StationPick()),
+           set(&Command::broker, gen::weightedElement<int>({{2, -1}, {3, 0}, {2, 1}, {1, 2}})),
+           set(&Command::at_station, gen::weightedElement<bool>({{2, true}, {1, false}})),
+           set(&Command::finance,
+               one_of({"transfer", "license", "development", "consulting", "service"})),
+           set(&Command::fen, gen::weightedOneOf<std::int64_t>(
+                                  {{1, gen::just<std::int64_t>(0)}, {6, FinanceFen()}})),
+           set(&Command::target, FreshOrReuse()))},
+      {2, CommandOf(Op::kRetract, set(&Command::target, gen::just(std::string("own"))),
+                    set(&Command::pick, gen::elementOf(std::vector{0, 1, 2})))},
+  });
+}
+
 // The weight of the finance links among the commands, whose other weights add up to 100: by
 // default 12 (money keeps most of the budget); the finance-link property has them half the time.
 constexpr std::size_t kFinanceWeight = 12, kFinanceWeightHeavy = 100;
+// Likewise brokers' work: 6 by default; the brokers'-work property has it half the time.
+constexpr std::size_t kBrokerWeight = 6, kBrokerWeightHeavy = 112;
 
-rc::Gen<Command> GenCommand(std::size_t finance_weight) {
+rc::Gen<Command> GenCommand(std::size_t finance_weight, std::size_t broker_weight) {
   using gen::set;
   return gen::weightedOneOf<Command>({
       {18, CommandOf(Op::kGrant, set(&Command::level, Level()),
@@ -472,10 +567,12 @@ rc::Gen<Command> GenCommand(std::size_t finance_weight) {
                     set(&Command::target, gen::elementOf(std::vector<std::string>{"甲", "乙"})))},
       {3, CommandOf(Op::kReport, set(&Command::year, Year(2019, 2026)))},
       {finance_weight, GenFinanceCommand()},
+      {broker_weight, GenBrokerCommand()},
   });
 }
 
-rc::Gen<History> GenHistory(std::size_t finance_weight = kFinanceWeight) {
+rc::Gen<History> GenHistory(std::size_t finance_weight = kFinanceWeight,
+                            std::size_t broker_weight = kBrokerWeight) {
   return gen::map(
       gen::build<History>(
           gen::set(&History::carriers,
@@ -485,8 +582,8 @@ rc::Gen<History> GenHistory(std::size_t finance_weight = kFinanceWeight) {
                                })),
           gen::set(&History::start, gen::inRange(0, 541)),
           gen::set(&History::commands,
-                   gen::resize(kMaxCommands,
-                               gen::container<std::vector<Command>>(GenCommand(finance_weight))))),
+                   gen::resize(kMaxCommands, gen::container<std::vector<Command>>(
+                                                 GenCommand(finance_weight, broker_weight))))),
       WithDates);
 }
 
@@ -852,8 +949,88 @@ class Session {
         f.social_capital_fen = c.fen / 4 * c.social_quarters;
         f.id = FreshOrReusedId(c, m, f.type, "fd", fresh_funds_);
         break;
+      case Op::kOpenStation:
+        f.type = "BrokerWorkstationOpened";
+        f.id = FreshOrReusedId(c, m, f.type, "w", fresh_stations_);
+        f.station_id = f.id;
+        break;
+      case Op::kQualifyBroker:
+        f.type = "BrokerQualified";
+        f.station_id = StationOf(c, m, f);
+        f.broker_ref = BrokerRef(c.broker);
+        break;
+      case Op::kCloseStation:
+        f.type = "BrokerWorkstationClosed";
+        f.station_id = StationOf(c, m, f);
+        f.reason = c.reason;
+        break;
+      case Op::kBrokerLeave:
+        f.type = "BrokerLeft";
+        f.station_id = StationOf(c, m, f);
+        f.broker_ref = BrokerOf(c, f, m);
+        f.reason = c.reason;
+        if (c.reason == "moved") {
+          for (const Fact& opened : RecordedOf(m, f.stream, true, "BrokerWorkstationOpened")) {
+            if (opened.station_id != f.station_id) f.to_station_id = opened.station_id;
+          }
+        }
+        break;
+      case Op::kDeal:
+        f.type = "TechTransferDealRecorded";
+        f.id = FreshOrReusedId(c, m, f.type, "d", fresh_deals_);
+        f.station_id = StationOf(c, m, f);
+        if (c.broker >= 0) f.broker_ref = BrokerOf(c, f, m);
+        f.contract_kind = c.finance;
+        f.amount_fen = c.fen;
+        break;
     }
     return f;
+  }
+
+  // The history's broker `index`: a broker_ref names a broker at a workstation, which is this
+  // history's alone.
+  static std::string BrokerRef(int index) { return "b" + std::to_string(index); }
+
+  // The broker a leave or a deal names (f.station_id resolved): with `at_station`, one of those at
+  // the workstation at the end of the carrier's timeline when there is one.
+  static std::string BrokerOf(const Command& c, const Fact& f, const Model& m) {
+    if (c.at_station) {
+      const auto open = m.OpenStations(f.carrier());
+      const auto station = open.find(f.station_id);
+      if (station != open.end()) {
+        const std::vector<std::string> brokers(station->second.begin(), station->second.end());
+        if (const auto* broker = PickFromEnd(brokers, c.broker)) return *broker;
+      }
+    }
+    return BrokerRef(c.broker);
+  }
+
+  // The workstation a broker command names: one open at the end of the timeline of this carrier
+  // or, when it has none, of the next that has one, whose stream `f` then goes on ("open"; with
+  // `at_station` one with brokers first); one opened on this stream ("own") or another
+  // ("foreign"), retracted or not; or an id never opened.
+  std::string StationOf(const Command& c, const Model& m, Fact& f) const {
+    if (c.station == "unknown") return Id("w-unknown");
+    if (c.station == "open") {
+      const int carriers = static_cast<int>(history_.carriers.size());
+      for (const bool with_brokers : {c.at_station, false}) {
+        for (int k = 0; k < carriers; ++k) {
+          const std::string carrier = CarrierId((OwnOf(c) + k) % carriers);
+          std::vector<std::string> open;
+          for (const auto& [id, brokers] : m.OpenStations(carrier)) {
+            if (!with_brokers || !brokers.empty()) open.push_back(id);
+          }
+          if (const auto* station = PickFromEnd(open, c.pick)) {
+            f.stream = "carrier/" + carrier;
+            return *station;
+          }
+        }
+      }
+    }
+    const std::vector<Fact> opened =
+        RecordedOf(m, f.stream, c.station != "foreign", "BrokerWorkstationOpened");
+    const Fact* station = PickFromEnd(opened, c.pick);
+    return station != nullptr ? station->station_id : Id("w-unknown");
   }
 
   // A fresh id "<prefix><n>" of this history, or with `target` "reuse" the id of a recorded event
@@ -959,6 +1136,36 @@ class Session {
               {"size_fen", f.amount_fen},
               {"social_capital_fen", f.social_capital_fen}};
     }
+    if (f.type == "BrokerWorkstationOpened") {
+      bj::object opened{{"station_id", f.station_id}, {"carrier_id", carrier_id}};
+      if (!c.finance.empty()) opened["name"] = c.finance;
+      return opened;
+    }
+    if (f.type == "BrokerQualified") {  // no carrier_id: the stream names the carrier
+      return {{"station_id", f.station_id},
+              {"broker_ref", f.broker_ref},
+              {"certificate_no", "技术经纪-" + f.broker_ref + "-" + std::to_string(commands_)}};
+    }
+    if (f.type == "BrokerWorkstationClosed") {
+      return {{"station_id", f.station_id}, {"carrier_id", carrier_id}, {"reason", f.reason}};
+    }
+    if (f.type == "BrokerLeft") {
+      bj::object left{
+          {"station_id", f.station_id}, {"broker_ref", f.broker_ref}, {"reason", f.reason}};
+      if (!f.to_station_id.empty()) left["to_station_id"] = f.to_station_id;
+      return left;
+    }
+    if (f.type == "TechTransferDealRecorded") {
+      bj::object deal{{"deal_id", f.id},
+                      {"carrier_id", carrier_id},
+                      {"station_id", f.station_id},
+                      {"seller", {{"name", "内蒙古民族大学"}}},
+                      {"buyer", {{"name", "科尔沁玉米生物公司"}}},
+                      {"contract_kind", f.contract_kind},
+                      {"amount_fen", f.amount_fen}};
+      if (!f.broker_ref.empty()) deal["broker_ref"] = f.broker_ref;
+      return deal;
+    }
     return {{"carrier_id", carrier_id},  // AnnualReportSubmitted
             {"year", f.year},
             {"metrics", {{"incubated_firms", 10}}}};
@@ -1027,6 +1234,7 @@ class Session {
   const std::uint64_t first_seq_;
   int fresh_payouts_ = 0;
   int fresh_agreements_ = 0, fresh_supports_ = 0, fresh_funds_ = 0;
+  int fresh_stations_ = 0, fresh_deals_ = 0;
   int commands_ = 0;
   std::ostringstream trace_;
   std::optional<std::string> disagreement_;
@@ -1424,10 +1632,10 @@ TEST_CASE("timeline: each carrier's yearly pay-speed measures are the reference 
   });
 }
 
-// The finance-link measures of §3.3 (docs/domain.md "Finance links") that a carrier's yearly
-// indicator row has, as the model gives them: the row's value, or 0 when the row has none.
-std::map<std::string, std::int64_t> FinanceValues(const bj::object& values,
-                                                  const std::map<std::string, std::int64_t>& want) {
+// The measures a carrier's yearly indicator row has, of those the model gives (`want`): the row's
+// value, or 0 when the row has none.
+std::map<std::string, std::int64_t> RowValues(const bj::object& values,
+                                              const std::map<std::string, std::int64_t>& want) {
   std::map<std::string, std::int64_t> have;
   for (const auto& [name, v] : want) {
     const bj::value* value = values.if_contains(name);
@@ -1436,15 +1644,22 @@ std::map<std::string, std::int64_t> FinanceValues(const bj::object& values,
   return have;
 }
 
-TEST_CASE("timeline: each carrier's yearly finance-link measures are the reference model's",
-          "[property][indicators]") {
+// What the model says of a carrier's year: each measure by name.
+using YearlyMeasures = std::function<std::map<std::string, std::int64_t>(
+    const Model&, const std::string& carrier, int year)>;
+
+// The property: in histories with `finance_weight` and `broker_weight` (GenCommand) — one of them
+// heavy, so that its commands are about half of all — each append is decided as the model decides
+// it, and every indicator row of the history's carriers (at the full cut) has the `measures` the
+// model gives its carrier and year (absent: 0); every year of a registered carrier in which the
+// model counts something has a row.
+void YearlyMeasuresAreTheModels(const std::string& what, std::size_t finance_weight,
+                                std::size_t broker_weight, const YearlyMeasures& measures) {
   CloseStoreAtEnd close;
-  Prop("finance links", kHistoriesMoney, [] {
-    const History history = *GenHistory(kFinanceWeightHeavy);
+  Prop(what, kHistoriesMoney, [&] {
+    const History history = *GenHistory(finance_weight, broker_weight);
     Session session(history);
     session.Run(/*stop_at_disagreement=*/true);
-    // These histories are mostly finance links: each append is decided as the model decides it
-    // too.
     if (session.disagreement()) {
       RC_FAIL(*session.disagreement() + "\nrun (! marks the disagreement):\n" + session.trace());
     }
@@ -1469,9 +1684,9 @@ TEST_CASE("timeline: each carrier's yearly finance-link measures are the referen
       const std::string carrier = StrAt(row, "carrier_id");
       if (!session.Mine(carrier)) continue;
       years[carrier].insert(year);
-      const std::map<std::string, std::int64_t> want = m.FinanceMeasures(carrier, year);
+      const std::map<std::string, std::int64_t> want = measures(m, carrier, year);
       const std::map<std::string, std::int64_t> have =
-          FinanceValues(row.at("values").as_object(), want);
+          RowValues(row.at("values").as_object(), want);
       if (nonzero(want)) ++counted;
       if (want == have) continue;
       problems << "  " << carrier << " " << year << ":\n";
@@ -1481,26 +1696,42 @@ TEST_CASE("timeline: each carrier's yearly finance-link measures are the referen
         }
       }
     }
-    // Every year of a registered carrier in which the model counts something has a row (rows run
-    // from the registration year to today's).
+    // Rows run from the registration year to today's.
     for (std::size_t i = 0; i < session.carrier_count(); ++i) {
       const std::string carrier = session.CarrierId(static_cast<int>(i));
       const std::string registered_on = m.RegisteredOn(carrier);
       if (registered_on.empty()) continue;
       for (int year = std::stoi(registered_on.substr(0, 4)); year <= today_year; ++year) {
-        const std::map<std::string, std::int64_t> want = m.FinanceMeasures(carrier, year);
+        const std::map<std::string, std::int64_t> want = measures(m, carrier, year);
         if (years[carrier].count(year) == 0 && nonzero(want)) {
           problems << "  " << carrier << " " << year << ": the store has no row; model"
                    << list(want) << "\n";
         }
       }
     }
-    RC_TAG(counted > 0 ? "finance links counted" : "no finance link");
+    RC_TAG(counted > 0 ? "counted" : "nothing counted");
     if (!problems.str().empty()) {
-      RC_FAIL("finance-link measures differ from the model's:\n" + problems.str() + "run:\n" +
-              session.trace());
+      RC_FAIL(what + " differ from the model's:\n" + problems.str() + "run:\n" + session.trace());
     }
   });
+}
+
+// The finance-link measures of §3.3 (docs/domain.md "Finance links").
+TEST_CASE("timeline: each carrier's yearly finance-link measures are the reference model's",
+          "[property][indicators]") {
+  YearlyMeasuresAreTheModels("finance-link measures", kFinanceWeightHeavy, kBrokerWeight,
+                             [](const Model& m, const std::string& carrier, int year) {
+                               return m.FinanceMeasures(carrier, year);
+                             });
+}
+
+// The brokers'-work measures of §2.4 (docs/domain.md "Brokers' work").
+TEST_CASE("timeline: each carrier's yearly brokers'-work measures are the reference model's",
+          "[property][indicators]") {
+  YearlyMeasuresAreTheModels("brokers'-work measures", kFinanceWeight, kBrokerWeightHeavy,
+                             [](const Model& m, const std::string& carrier, int year) {
+                               return m.BrokerMeasures(carrier, year);
+                             });
 }
 
 // Where explain's answer for every rule of every carrier of the history differs from the
