@@ -139,7 +139,8 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
     out[y][c->second.CountyIn(y)][name] += n;
     out[y][""][name] += n;
   };
-  std::map<int, std::map<std::string, std::set<std::string>>> investors;  // resident on 31 Dec
+  // Resident on 31 December, and at an open workstation then: each once in a county.
+  std::map<int, std::map<std::string, std::set<std::string>>> investors, brokers;
   for (const auto& [id, c] : carriers) {
     for (int y = YearOfText(c.registered_on); y <= last; ++y) {
       add(y, id, "carriers", 1);
@@ -183,7 +184,8 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
         if (!holds(st.as_object())) continue;
         add(y, id, "workstations_open", 1);
         for (const bj::value& b : st.at("brokers").as_array()) {
-          if (holds(b.as_object())) add(y, id, "brokers", 1);
+          if (holds(b.as_object()))
+            brokers[y][c.CountyIn(y)].insert(Str(b.as_object(), "broker_ref"));
         }
       }
     }
@@ -212,13 +214,16 @@ std::map<int, std::map<std::string, Values>> NaiveRollup(const domain::Projectio
       add(y, id, Str(entry, "action") == "granted" ? "accreditations" : "revocations", 1);
     }
   }
-  for (const auto& [y, counties] : investors) {
-    std::set<std::string> city;
-    for (const auto& [county, ids] : counties) {
-      out[y][county]["investors_resident"] = static_cast<std::int64_t>(ids.size());
-      city.insert(ids.begin(), ids.end());
+  for (const auto& [ids_of, name] :
+       {std::pair{&investors, "investors_resident"}, std::pair{&brokers, "brokers"}}) {
+    for (const auto& [y, counties] : *ids_of) {
+      std::set<std::string> city;
+      for (const auto& [county, ids] : counties) {
+        out[y][county][name] = static_cast<std::int64_t>(ids.size());
+        city.insert(ids.begin(), ids.end());
+      }
+      out[y][""][name] = static_cast<std::int64_t>(city.size());
     }
-    out[y][""]["investors_resident"] = static_cast<std::int64_t>(city.size());
   }
   for (const bj::value& v : Rows(p, "indicators")) {
     const bj::object& row = v.as_object();

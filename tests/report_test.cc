@@ -286,7 +286,8 @@ TEST_CASE("report: the brokers' work by county is carriers.csv's stations recoun
   struct Tally {
     std::int64_t stations = 0, brokers = 0, deals = 0, deal_fen = 0;
   };
-  std::map<std::string, Tally> by;  // county slug ("" for the city) → tally
+  std::map<std::string, std::set<std::string>> at_work;  // county slug → broker refs
+  std::map<std::string, Tally> by;                       // county slug ("" for the city) → tally
   for (std::size_t i = 0; i < carriers.size(); ++i) {
     if (carriers.Get(i, "registered_on") > "2025-12-31") continue;
     const auto stations = boost::json::parse(carriers.Get(i, "stations")).as_array();
@@ -295,8 +296,11 @@ TEST_CASE("report: the brokers' work by county is carriers.csv's stations recoun
       for (const auto& s : stations) {
         if (HoldsAtEnd2025(s.as_object())) {
           ++t.stations;
-          for (const auto& b : s.at("brokers").as_array())
-            t.brokers += HoldsAtEnd2025(b.as_object());
+          for (const auto& b : s.at("brokers").as_array()) {  // a broker once per county
+            if (HoldsAtEnd2025(b.as_object())) {
+              at_work[where].insert(std::string(b.at("broker_ref").as_string()));
+            }
+          }
         }
         for (const auto& d : s.at("deals").as_array()) {
           if (!std::string(d.at("date").as_string()).starts_with("2025")) continue;
@@ -306,6 +310,7 @@ TEST_CASE("report: the brokers' work by county is carriers.csv's stations recoun
       }
     }
   }
+  for (auto& [where, t] : by) t.brokers = static_cast<std::int64_t>(at_work[where].size());
   REQUIRE(by[""].deals > 0);  // the demo exercises every column in 2025
   REQUIRE(by[""].brokers > 0);
   const std::size_t table = e.html.find("Brokers' work by county 技术经纪");

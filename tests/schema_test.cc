@@ -64,7 +64,11 @@ TEST_CASE("every event type of EVENTS.md and docs/domain.md has a v1 schema", "[
                            "CooperationAgreementEnded",
                            "ResidentInvestorJoined",
                            "ResidentInvestorLeft",
-                           "CityFundSupportGranted"}) {
+                           "CityFundSupportGranted",
+                           "BrokerWorkstationClosed",
+                           "BrokerLeft",
+                           "TechTransferDealRecorded",
+                           "LedgerPromoted"}) {
     INFO(type);
     CHECK(Registry().Upcast(type, 1, {}).ok());  // v1 exists, and reads as the newest
     CHECK(Registry().NewestVersion(type) ==

@@ -42,6 +42,8 @@ inline constexpr std::array<std::string_view, 77> kMeasureNames{
     "annual_report_seq", "carriers"};
 inline constexpr std::size_t kMeasureCount = kMeasureNames.size();
 inline constexpr std::size_t kReportMetricCount = 28;  // the first names above
+static_assert(kMeasureNames[kReportMetricCount - 1] == "tech_contract_fen" &&
+              kMeasureNames[kReportMetricCount] == "accreditations_national");
 
 // The index of `name`, or nullopt.
 std::optional<std::size_t> MeasureIndex(std::string_view name);

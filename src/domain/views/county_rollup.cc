@@ -97,7 +97,7 @@ constexpr std::array<const char*, kCountedSize> kCountedNames{"carriers",
                                                               "deal_fen"};
 
 // The indicator measures each value sums.
-constexpr std::array<std::pair<Counted, std::size_t>, 22> kFromIndicators{{
+constexpr std::array<std::pair<Counted, std::size_t>, 21> kFromIndicators{{
     {kAccreditations, M("accreditations_national")},
     {kAccreditations, M("accreditations_regional")},
     {kAccreditations, M("accreditations_city")},
@@ -117,7 +117,6 @@ constexpr std::array<std::pair<Counted, std::size_t>, 22> kFromIndicators{{
     {kCityFundSupports, M("city_fund_supports")},
     {kCityFundSupportFen, M("city_fund_support_fen")},
     {kWorkstations, M("workstations_total")},
-    {kBrokers, M("brokers_total")},
     {kDeals, M("deals")},
     {kDealFen, M("deal_fen")},
 }};
@@ -131,8 +130,9 @@ struct CountyYear {
   std::array<std::int64_t, kCountedSize> counted{};
   std::array<std::int64_t, kClasses.size()> scored{}, score_sum{};
   std::vector<PaySpeed> speeds;  // of the awards completed (approved or paid in full) in its year
-  // The investment institutions resident on 31 December: one resident at two carriers is one.
-  std::set<std::string_view> investors;
+  // The investment institutions resident, and the brokers at an open workstation, on 31
+  // December: one at two carriers is one.
+  std::set<std::string_view> investors, brokers;
 };
 
 // The position of the highest level the carrier held at `year_end` (by its timeline), or
@@ -218,6 +218,11 @@ std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
       for (const Residence& r : c.activity.residences) {
         if (r.tenure.HoldsOn(year_end)) t->investors.insert(r.investor_id);
       }
+      for (const Station& station : c.activity.stations) {
+        for (const BrokerSpell& b : station.brokers) {
+          if (b.tenure.HoldsOn(year_end)) t->brokers.insert(b.broker_ref);
+        }
+      }
       v[kAwardsUnpaid] += awards;
       v[kUnpaidFen] = CheckedAdd(v[kUnpaidFen], fen, "unpaid_fen");
       v[kFlags] += flags;
@@ -255,6 +260,7 @@ std::vector<CountyRow> CountyRollup(const std::vector<CarrierOutcome>& carriers,
     t.counted[kAwardsApproved] = speed.get(M("awards_approved_in_full"));
     t.counted[kAwardsPaid] = speed.get(M("awards_paid_in_full"));
     t.counted[kInvestorsResident] = static_cast<std::int64_t>(t.investors.size());
+    t.counted[kBrokers] = static_cast<std::int64_t>(t.brokers.size());
     for (std::size_t v = 0; v < kCountedSize; ++v) row.values[kCountedNames[v]] = t.counted[v];
     for (std::size_t m : {M("approval_days_median"), M("disbursement_days_median")}) {
       if (speed.has(m)) row.values[std::string(kMeasureNames[m])] = speed.get(m);

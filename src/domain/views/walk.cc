@@ -189,11 +189,23 @@ std::optional<Breach> Walk::BrokerAt(const Fact& f, const std::string& station_i
                                      const std::string& broker_ref) const {
   const Station* station = FindStation(station_id);
   if (station && PresentSpell(*station, broker_ref)) return std::nullopt;
+  const BrokerSpell* last = nullptr;  // the broker's last spell there, ended before `f`
+  for (const BrokerSpell& spell : station ? station->brokers : std::vector<BrokerSpell>{}) {
+    if (spell.broker_ref == broker_ref) last = &spell;
+  }
+  std::string why = " (never qualified there before)";
+  std::vector<std::uint64_t> facts;
+  if (last) {
+    why = " (" + std::string(last->end == "station_closed" ? "the workstation closed" : "it left") +
+          " on " + FormatDate(last->tenure.until) + ", event " +
+          std::to_string(last->tenure.until_seq) + ")";
+    facts = {last->tenure.until_seq};
+  }
   return Broken(
       f, "broker_at_station",
       "broker " + broker_ref + " is not at workstation " + station_id + " of " + out_.carrier_id +
-          " on " + FormatDate(f.effective),
-      {},
+          " on " + FormatDate(f.effective) + why,
+      std::move(facts),
       {{"carrier_id", out_.carrier_id}, {"station_id", station_id}, {"broker_ref", broker_ref}});
 }
 
@@ -223,6 +235,7 @@ std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrokerWorkstationClos
 }
 
 std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrokerLeft& l) const {
+  if (auto closed = StationOpen(f, l.station_id)) return closed;
   return BrokerAt(f, l.station_id, l.broker_ref);
 }
 
