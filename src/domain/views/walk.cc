@@ -190,8 +190,10 @@ std::optional<Breach> Walk::BrokerAt(const Fact& f, const std::string& station_i
   const Station* station = FindStation(station_id);
   if (station && PresentSpell(*station, broker_ref)) return std::nullopt;
   const BrokerSpell* last = nullptr;  // the broker's last spell there, ended before `f`
-  for (const BrokerSpell& spell : station ? station->brokers : std::vector<BrokerSpell>{}) {
-    if (spell.broker_ref == broker_ref) last = &spell;
+  if (station) {
+    for (const BrokerSpell& spell : station->brokers) {
+      if (spell.broker_ref == broker_ref) last = &spell;
+    }
   }
   std::string why = " (never qualified there before)";
   std::vector<std::uint64_t> facts;
