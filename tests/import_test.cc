@@ -157,8 +157,8 @@ TEST_CASE("import: evaluation and annual-report values — grades, years, money 
   CHECK(metrics.at("rd_spend_fen") == 12'500'000);  // 12.5 万元
   CHECK(metrics.at("financing_fen") == 300'007);
   CHECK(metrics.at("total_income_fen") == 99);
-  CHECK_FALSE(metrics.contains("jobs"));          // an empty cell is no metric
-  CHECK(metrics.at("results_transferred") == 3);  // the metrics of AnnualReportSubmitted v2
+  CHECK_FALSE(metrics.contains("jobs"));                 // an empty cell is no metric
+  CHECK(metrics.at("results_transferred") == 3);         // the metrics of AnnualReportSubmitted v2
   CHECK(metrics.at("tech_contract_fen") == 48'000'000);  // 48 万元
   // A unit the column cannot take refuses the sheet: no amount read a thousand times too small.
   for (const char* header :
