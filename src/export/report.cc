@@ -293,8 +293,8 @@ class Report {
       t.Row()
           .Text("days from owed to paid in full, median 拨付用时中位数 (天)")
           .Number(days.empty() ? "—" : days)
-          .Source(counties_.Source(i) + ", of " +
-                  std::string(counties_.Get(i, "values.awards_paid_in_full")) + " awards");
+          .Source(counties_.Source(i) + ", of " + CountyValue(i, "awards_paid_in_full") +
+                  " awards");
     }
     t.Row()
         .Text("compliance flags 合规提示")
@@ -337,22 +337,18 @@ class Report {
                   NameOf(names_.classes, "incubator_specialized"),
                   NameOf(names_.classes, "space_social"),
                   NameOf(names_.classes, "space_university"), "source 来源"});
-    auto value = [&](std::size_t i, const std::string& name) {
-      std::string_view v = counties_.Get(i, "values." + name);
-      return std::string(v.empty() ? "—" : v);
-    };
     for (std::size_t i = 0; i < counties_.size(); ++i) {
       const std::string county(counties_.Get(i, "county_name"));
       t.Row()
           .Text(county)
-          .Number(value(i, "carriers"))
-          .Number(value(i, "carriers_national") + " / " + value(i, "carriers_regional") + " / " +
-                  value(i, "carriers_city"))
-          .Number(value(i, "awards_created"))
-          .Number(Wan(Fen(counties_.Get(i, "values.disbursed_fen"))))
-          .Number(Wan(Fen(counties_.Get(i, "values.unpaid_fen"))))
-          .Number(value(i, "disbursement_days_median"))
-          .Number(value(i, "flags"))
+          .Number(CountyValue(i, "carriers"))
+          .Number(CountyValue(i, "carriers_national") + " / " +
+                  CountyValue(i, "carriers_regional") + " / " + CountyValue(i, "carriers_city"))
+          .Number(CountyValue(i, "awards_created"))
+          .Number(Wan(CountyFen(i, "disbursed_fen")))
+          .Number(Wan(CountyFen(i, "unpaid_fen")))
+          .Number(CountyValue(i, "disbursement_days_median"))
+          .Number(CountyValue(i, "flags"))
           .Source(counties_.Source(i));
       scores.Row().Text(county);
       for (const char* cls : {"incubator_comprehensive", "incubator_specialized", "space_social",
@@ -384,21 +380,18 @@ class Report {
              "agreements 合作协议", "credit lines 授信 (万元)", "resident investors 入驻投资机构",
              "city fund support 市种子/天使基金支持 (万元)", "source 来源"});
     for (std::size_t i = 0; i < counties_.size(); ++i) {
-      auto number = [&](const char* name) {
-        return std::string(counties_.Get(i, std::string("values.") + name));
-      };
-      const std::int64_t size = Fen(counties_.Get(i, "values.funds_size_fen"));
-      const std::int64_t social = Fen(counties_.Get(i, "values.funds_social_capital_fen"));
+      const std::int64_t size = CountyFen(i, "funds_size_fen");
+      const std::int64_t social = CountyFen(i, "funds_social_capital_fen");
       t.Row()
           .Text(counties_.Get(i, "county_name"))
-          .Number(number("funds_established"))
+          .Number(CountyValue(i, "funds_established"))
           .Number(Wan(social) +
                   (size > 0 ? " (" + std::to_string(social * 100 / size) + "%)" : std::string()))
-          .Number(number("agreements_in_force"))
-          .Number(Wan(Fen(counties_.Get(i, "values.credit_line_fen"))))
-          .Number(number("investors_resident"))
-          .Number(number("city_fund_supports") + " · " +
-                  Wan(Fen(counties_.Get(i, "values.city_fund_support_fen"))))
+          .Number(CountyValue(i, "agreements_in_force"))
+          .Number(Wan(CountyFen(i, "credit_line_fen")))
+          .Number(CountyValue(i, "investors_resident"))
+          .Number(CountyValue(i, "city_fund_supports") + " · " +
+                  Wan(CountyFen(i, "city_fund_support_fen")))
           .Source(counties_.Source(i));
     }
     return "<h3>Finance links by county 投融资 (§3.3)</h3><p class=\"note\">From " +
@@ -418,10 +411,10 @@ class Report {
     for (std::size_t i = 0; i < counties_.size(); ++i) {
       t.Row()
           .Text(counties_.Get(i, "county_name"))
-          .Number(std::string(counties_.Get(i, "values.workstations_open")))
-          .Number(std::string(counties_.Get(i, "values.brokers")))
-          .Number(std::string(counties_.Get(i, "values.deals")))
-          .Number(Wan(Fen(counties_.Get(i, "values.deal_fen"))))
+          .Number(CountyValue(i, "workstations_open"))
+          .Number(CountyValue(i, "brokers"))
+          .Number(CountyValue(i, "deals"))
+          .Number(Wan(CountyFen(i, "deal_fen")))
           .Source(counties_.Source(i));
     }
     return "<h3>Brokers' work by county 技术经纪 (§2.4)</h3><p class=\"note\">From " +
@@ -431,6 +424,15 @@ class Report {
            year_ +
            " with their amount (each station's brokers and deals are in carriers.csv).</p>" +
            t.Html();
+  }
+
+  // Value `name` of row `i` of the counties CSV: its text ("—" when absent), or its fen.
+  std::string CountyValue(std::size_t i, std::string_view name) const {
+    std::string_view v = counties_.Get(i, "values." + std::string(name));
+    return std::string(v.empty() ? "—" : v);
+  }
+  std::int64_t CountyFen(std::size_t i, std::string_view name) const {
+    return Fen(counties_.Get(i, "values." + std::string(name)));
   }
 
   std::string Assessment() const {
