@@ -167,12 +167,13 @@ const Station* Walk::FindStation(const std::string& station_id) const {
   return const_cast<Walk*>(this)->FindStation(station_id);
 }
 
-std::optional<Breach> Walk::StationOpen(const Fact& f, const std::string& station_id) const {
+std::optional<Breach> Walk::StationOpen(const Fact& f, const std::string& station_id,
+                                        std::string_view never_opened) const {
   const Station* station = FindStation(station_id);
   if (station && station->tenure.until == 0) return std::nullopt;
   bj::object values{{"carrier_id", out_.carrier_id}, {"station_id", station_id}};
   if (!station) {
-    return Broken(f, "station_open",
+    return Broken(f, never_opened,
                   "no workstation \"" + station_id + "\" opened at " + out_.carrier_id +
                       " on or before " + FormatDate(f.effective),
                   {}, std::move(values));
@@ -212,14 +213,9 @@ std::optional<Breach> Walk::BrokerAt(const Fact& f, const std::string& station_i
 }
 
 std::optional<Breach> Walk::JudgeBody(const Fact& f, const BrokerQualified& b) const {
+  // EVENTS.md names a workstation never opened station_exists for a qualification.
+  if (auto closed = StationOpen(f, b.station_id, "station_exists")) return closed;
   const Station* station = FindStation(b.station_id);
-  if (!station) {
-    return Broken(f, "station_exists",
-                  "no workstation \"" + b.station_id + "\" at " + out_.carrier_id + " on " +
-                      FormatDate(f.effective),
-                  {}, {{"carrier_id", out_.carrier_id}, {"station_id", b.station_id}});
-  }
-  if (auto closed = StationOpen(f, b.station_id)) return closed;
   const BrokerSpell* present = PresentSpell(*station, b.broker_ref);
   if (!present) return std::nullopt;
   return Broken(f, "broker_not_at_station",

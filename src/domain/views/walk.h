@@ -108,8 +108,10 @@ class Walk {
   std::optional<Breach> JudgeBody(const Fact& f, const BrokerWorkstationClosed& c) const;
   std::optional<Breach> JudgeBody(const Fact& f, const BrokerLeft& l) const;
   std::optional<Breach> JudgeBody(const Fact& f, const TechTransferDealRecorded& d) const;
-  // station_open: `station_id` was opened at this carrier by `f`'s date and is not closed.
-  std::optional<Breach> StationOpen(const Fact& f, const std::string& station_id) const;
+  // station_open: `station_id` was opened at this carrier by `f`'s date and is not closed; one
+  // never opened breaks `never_opened` instead.
+  std::optional<Breach> StationOpen(const Fact& f, const std::string& station_id,
+                                    std::string_view never_opened = "station_open") const;
   // broker_at_station: `broker_ref` works at the open `station_id` on `f`'s date.
   std::optional<Breach> BrokerAt(const Fact& f, const std::string& station_id,
                                  const std::string& broker_ref) const;
