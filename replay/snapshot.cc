@@ -13,7 +13,7 @@ constexpr std::string_view kMagic = "hatchery-snapshot";
 // 2: a fact keeps the day it was recorded; 3: payouts keep their recorders' OS users; 4: rulesets
 // keep brand_output_late_days, payout_target_days and grade_scales; 5: measures renumbered; 6: the
 // finance-link facts; 7: the brokers'-work facts; 8: five more report metrics (docs/format.md).
-constexpr std::uint32_t kVersion = 8;
+constexpr std::uint32_t kVersion = 9;
 
 }  // namespace
 }  // namespace hatchery::replay

@@ -7,6 +7,7 @@
 
 #include "domain/fold/embedded_schemas.h"
 #include "domain/fold/fact_base.h"
+#include "domain/fold/ruleset.h"
 #include "domain/fold/schema_registry.h"
 #include "domain/views/projections.h"
 #include "hatchery/json.h"
@@ -71,10 +72,41 @@ TEST_CASE("every event type of EVENTS.md and docs/domain.md has a v1 schema", "[
                            "LedgerPromoted"}) {
     INFO(type);
     CHECK(Registry().Upcast(type, 1, {}).ok());  // v1 exists, and reads as the newest
-    CHECK(Registry().NewestVersion(type) ==
-          (std::string_view(type) == "AnnualReportSubmitted" ? 2 : 1));
+    const bool has_v2 = std::string_view(type) == "AnnualReportSubmitted" ||
+                        std::string_view(type) == "PolicyRulesetActivated";
+    CHECK(Registry().NewestVersion(type) == (has_v2 ? 2 : 1));
   }
-  CHECK(EventSchemaFiles().size() == 26);  // and AnnualReportSubmitted v2
+  CHECK(EventSchemaFiles().size() == 27);  // and the two v2s
+}
+
+TEST_CASE("PolicyRulesetActivated v2: an indicator may say its dimension and its sources",
+          "[schema]") {
+  bj::object v1 = DefaultRulesetData();
+  CHECK(VersionOf(Registry().Validate("PolicyRulesetActivated", v1)) == 2);  // v1 data is v2 data
+  CHECK(Registry().Upcast("PolicyRulesetActivated", 1, v1).value() == v1);
+  auto with = [&](std::string_view member, bj::value value) {
+    bj::object data = v1;
+    bj::object& indicator =
+        data.at("assessment").at("space_social").at("indicators").as_array().at(1).as_object();
+    indicator[member] = std::move(value);
+    return Registry().Validate("PolicyRulesetActivated", data);
+  };
+  const bj::object sources{
+      {"indicator", "TCB-2023-2 §2.4"}, {"weight", "local choice"}, {"target", "local choice"}};
+  CHECK(VersionOf(with("source", sources)) == 2);
+  CHECK(VersionOf(with("dimension", "service_capacity")) == 2);
+  const std::string at = "/data/assessment/space_social/indicators/1/";
+  CHECK(Pointers(with("dimension", "charm").status()) ==
+        std::vector<std::string>{at + "dimension"});
+  bj::object missing = sources;
+  missing.erase("target");
+  CHECK(Pointers(with("source", missing).status()) ==
+        std::vector<std::string>{at + "source/target"});
+  bj::object extra = sources;
+  extra["note"] = "x";
+  CHECK(Pointers(with("source", extra).status()) == std::vector<std::string>{at + "source/note"});
+  CHECK(Pointers(with("source", "local choice").status()) ==
+        std::vector<std::string>{at + "source"});
 }
 
 TEST_CASE("AnnualReportSubmitted v2: the results-transfer metrics, and a v1 report as it was",

@@ -153,11 +153,12 @@ void serialize(Archive& a, Rule& r) {
 }
 template <class Archive>
 void serialize(Archive& a, Indicator& i) {
-  a(i.id, i.name, i.shape, i.a, i.b, i.target, i.weight);
+  a(i.id, i.name, i.shape, i.a, i.b, i.target, i.weight, i.dimension, i.sources.indicator,
+    i.sources.weight, i.sources.target);
 }
 template <class Archive>
 void serialize(Archive& a, AssessmentModel& m) {
-  a(m.name, m.indicators);
+  a(m.name, m.source, m.indicators);
 }
 template <class Archive>
 void serialize(Archive& a, Ruleset& r) {

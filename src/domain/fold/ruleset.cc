@@ -51,9 +51,17 @@ StatusOr<Rule> ParseRule(const bj::object& o, std::size_t index) {
 }
 
 StatusOr<Indicator> ParseIndicator(const bj::object& o, const std::string& at) {
-  Indicator ind{
-      TextField(o, "id"),        TextField(o, "name"),     Indicator::Shape::kMetric, 0, 0,
-      IntegerField(o, "target"), IntegerField(o, "weight")};
+  const bj::object& sources = ObjectField(o, "source");
+  Indicator ind{TextField(o, "id"),
+                TextField(o, "name"),
+                Indicator::Shape::kMetric,
+                0,
+                0,
+                IntegerField(o, "target"),
+                IntegerField(o, "weight"),
+                TextField(o, "dimension"),
+                {TextField(sources, "indicator"), TextField(sources, "weight"),
+                 TextField(sources, "target")}};
   auto measure = [&](const bj::value& name, std::string_view field) -> StatusOr<std::size_t> {
     auto index = name.is_string() ? MeasureIndex(name.as_string()) : std::nullopt;
     if (!index) return Invalid(at + "/" + std::string(field));
@@ -99,12 +107,19 @@ std::string_view Name(Upgrade v) {
   return "";
 }
 
-bj::object DefaultRulesetData() {
+StatusOr<bj::object> ShippedRulesetData(std::string_view file_name) {
   for (const EmbeddedFile& file : PolicyFiles()) {
-    if (file.name != "tcb-2023-2.json") continue;
+    if (file.name != file_name) continue;
     auto parsed = json::ParseStrict(file.text);
     if (parsed.ok() && parsed->is_object()) return parsed->as_object();
   }
+  return Status(Code::kNotFound, "no shipped ruleset \"" + std::string(file_name) + "\"",
+                bj::object{{"file", file_name}});
+}
+
+bj::object DefaultRulesetData() {
+  auto data = ShippedRulesetData("tcb-2023-2.json");
+  if (data.ok()) return std::move(data).value();
   std::fprintf(stderr, "the built-in ruleset tcb-2023-2.json is missing or not a JSON object\n");
   std::abort();
 }
@@ -180,6 +195,7 @@ StatusOr<Ruleset> ParseRuleset(const bj::object& data, std::uint64_t seq) {
   for (const auto& [class_id, value] : ObjectField(data, "assessment")) {
     AssessmentModel& c = rs.classes[std::string(class_id)];
     c.name = TextField(value.as_object(), "name");
+    c.source = TextField(value.as_object(), "source");
     const bj::array& indicators = ArrayField(value.as_object(), "indicators");
     for (std::size_t i = 0; i < indicators.size(); ++i) {
       ASSIGN_OR_RETURN(Indicator ind, ParseIndicator(indicators[i].as_object(),

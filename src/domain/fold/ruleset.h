@@ -37,6 +37,13 @@ struct Rule {
   std::string upgrade_of;  // the lower rule this one upgrades ("" if none)
 };
 
+// Where an indicator, its weight and its target come from (PolicyRulesetActivated v2): a clause of
+// the policy, a published evaluation system, or "local choice" stated as such; "" when the
+// ruleset does not say (every v1 ruleset).
+struct IndicatorSources {
+  std::string indicator, weight, target;
+};
+
 // One indicator of a class: value = metric, or 100 × a / b (a percentage), or 1000 × a / area_m2;
 // score contribution = weight × min(value / target, 1).
 struct Indicator {
@@ -46,10 +53,15 @@ struct Indicator {
   std::size_t a = 0, b = 0;  // measures.h indices of the metrics read; b only for kRatio
   std::int64_t target = 1;
   std::int64_t weight = 0;
+  // The national evaluation's dimension it belongs to ("service_capacity",
+  // "incubation_performance", "sustainability"; "" if not said), and its sources.
+  std::string dimension;
+  IndicatorSources sources;
 };
 
 struct AssessmentModel {
   std::string name;
+  std::string source;  // what the class's indicators and their split follow ("" if not said)
   std::vector<Indicator> indicators;
 };
 
@@ -86,7 +98,12 @@ StatusOr<Ruleset> ParseRuleset(const boost::json::object& data, std::uint64_t se
 
 std::string_view Name(Upgrade v);
 
-// The ruleset Hatchery ships (schemas/policy/tcb-2023-2.json), as PolicyRulesetActivated data.
+// A ruleset Hatchery ships, by its file name in schemas/policy/ ("tcb-2023-2-2025.json"), as
+// PolicyRulesetActivated data. Errors: kNotFound naming the file.
+StatusOr<boost::json::object> ShippedRulesetData(std::string_view file_name);
+
+// The ruleset of a new store's genesis (schemas/policy/tcb-2023-2.json), as
+// PolicyRulesetActivated data.
 boost::json::object DefaultRulesetData();
 
 // The command that activates ruleset `data` on the policy stream: command_id

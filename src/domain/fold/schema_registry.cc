@@ -86,10 +86,14 @@ SchemaRegistry::~SchemaRegistry() = default;
 const SchemaRegistry& SchemaRegistry::Default() {
   static const SchemaRegistry* registry = [] {
     auto loaded = Load(EventSchemaFiles());
-    // v2 only adds optional metrics (the results transferred, docs/domain.md).
-    Status upcasters = loaded.ok() ? (*loaded)->AddUpcaster("AnnualReportSubmitted", 1,
-                                                            [](bj::object data) { return data; })
-                                   : loaded.status();
+    // Their v2 only adds optional members (the results transferred; the assessment model's
+    // sources: docs/domain.md), so every v1 datum is a v2 one as it stands.
+    Status upcasters = loaded.status();
+    for (const char* type : {"AnnualReportSubmitted", "PolicyRulesetActivated"}) {
+      if (upcasters.ok()) {
+        upcasters = (*loaded)->AddUpcaster(type, 1, [](bj::object data) { return data; });
+      }
+    }
     if (!upcasters.ok()) {
       std::fprintf(stderr, "built-in schemas do not load: %s\n", upcasters.ToString().c_str());
       std::abort();
