@@ -55,16 +55,21 @@ bool HoldsAtEnd2025(const boost::json::object& tie) {
          (tie.at("until").is_null() || std::string(tie.at("until").as_string()) > "2025-12-31");
 }
 
-// The report of 2025 from an export of the demo store, made once.
+// The report of 2025 from an export of the demo store, made once; and that of 2024, which the
+// demo's first assessment model scores (the revision TCB-2023-2-2025 takes over for 2025).
 struct Exported {
   TempDir dir;
   std::string bundle = dir.Sub("b");
-  std::string html;
+  std::string html, html_2024;
   Exported() {
     REQUIRE(RunHatchery("demo --data " + dir.Sub("s")).exit_code == 0);
     REQUIRE(RunHatchery("export --data " + dir.Sub("s") + " --out " + bundle + " --year 2025")
                 .exit_code == 0);
     html = Slurp(bundle + "/report.html");
+    REQUIRE(
+        RunHatchery("export --data " + dir.Sub("s") + " --out " + dir.Sub("b24") + " --year 2024")
+            .exit_code == 0);
+    html_2024 = Slurp(dir.Sub("b24") + "/report.html");
   }
 };
 
@@ -97,12 +102,52 @@ TEST_CASE("report: the header names its basis — the Merkle root is in an integ
   REQUIRE(header_end != std::string::npos);
   std::size_t basis = html.find("<td>basis 依据</td><td>");
   CHECK(basis < header_end);
-  CHECK(html.find("(通创办发〔2023〕2号) — ruleset TCB-2023-2, in force from 2023-03-27 (event 1)",
+  // 2025 is assessed by the revised model the demo activated; 2024 by the genesis's.
+  CHECK(html.find("(通创办发〔2023〕2号) · 考核模型2025年修订 assessment model, 2025 revision — "
+                  "ruleset TCB-2023-2-2025, in force from 2025-01-01 (event ",
                   basis) < header_end);
+  const std::string& html_2024 = SharedReport().html_2024;
+  CHECK(html_2024.find("(通创办发〔2023〕2号) — ruleset TCB-2023-2, in force from 2023-03-27 "
+                       "(event 1)") < html_2024.find("</header>"));
   REQUIRE(integrity != std::string::npos);
   std::size_t root = html.find("Merkle root");
   CHECK(root > integrity);
   CHECK(html.find("verify_export.py DIR --pubkey KEY", integrity) != std::string::npos);
+}
+
+TEST_CASE(
+    "report: each class's scores by dimension, and its model with the sources of each "
+    "indicator, weight and target",
+    "[report]") {
+  const Exported& e = SharedReport();
+  const std::string comprehensive = e.html.substr(
+      e.html.find("(incubator_comprehensive)"),
+      e.html.find("(incubator_specialized)") - e.html.find("(incubator_comprehensive)"));
+  // TCB-2023-2-2025's dimensions, each with its share of the 100 points, in the model's order.
+  const std::size_t service =
+                        comprehensive.find("<h4>服务能力 service capacity, 30 points 分</h4>"),
+                    performance = comprehensive.find(
+                        "<h4>孵化绩效 incubation performance, 55 points 分</h4>"),
+                    sustainability =
+                        comprehensive.find("<h4>可持续发展 sustainability, 15 points 分</h4>"),
+                    model = comprehensive.find("<h4>Model 考核模型 (incubator_comprehensive)</h4>");
+  CHECK(service < performance);
+  CHECK(performance < sustainability);
+  CHECK(sustainability < model);
+  REQUIRE(model != std::string::npos);
+  // The model: an indicator of each emphasis, with its dimension, weight, target and sources.
+  CHECK(comprehensive.find("<td>经纪技术合同 deals through broker workstations</td><td>孵化绩效 "
+                           "incubation performance</td><td class=\"n\">3</td><td class=\"n\">"
+                           "2</td><td class=\"src\">TCB-2023-2 §2.4 (the brokers&#39; work: "
+                           "technology-transfer deals)<br>国科火字〔2019〕239号",
+                           model) != std::string::npos);
+  CHECK(comprehensive.find("<br>local choice: two deals a year through the carrier&#39;s "
+                           "workstations</td>",
+                           model) != std::string::npos);
+  // A model without sources says so, rather than leaving the column to look forgotten.
+  CHECK(e.html.find("The ruleset gives no sources for this model.") == std::string::npos);
+  CHECK(e.html_2024.find("The ruleset gives no sources for this model.") != std::string::npos);
+  CHECK(e.html_2024.find("<h4>服务能力") == std::string::npos);
 }
 
 TEST_CASE("report: a class of many carriers shows its first 20 by rank — the CSV holds all",

@@ -91,6 +91,8 @@ class Builder {
     ruleset["clock"] = "simulated";
     acts_.insert(acts_.begin(), Act{Admin(kClerk), domain::RulesetCommand(std::move(ruleset))});
     Schedule();
+    ReviseAssessmentModel();
+    NameRetracted();
     return std::move(acts_);
   }
 
@@ -622,7 +624,7 @@ class Builder {
   // after it took effect — payouts and recoveries within three days, one act in eight two to
   // thirteen months late — and never before an earlier act of its stream (so each stream is
   // recorded in the same order as generated), nor after 2026-07-31. The acts are then put in
-  // recording order, and the retraction names its target's seq there.
+  // recording order.
   void Schedule() {
     constexpr std::int64_t kDay = 86'400'000'000, kHour = kDay / 24;
     const std::int64_t set_up = *ParseTimestamp("2023-04-03T01:00:00.000000Z");
@@ -655,6 +657,25 @@ class Builder {
     std::stable_sort(acts_.begin() + 1, acts_.end(), [](const Act& a, const Act& b) {
       return *a.command.simulated_recorded_us < *b.command.simulated_recorded_us;
     });
+  }
+
+  // The bureau's notice adopting the traceable assessment model TCB-2023-2-2025 (docs/domain.md)
+  // is recorded on 2 January 2025, effective from the 1st: before any act of the year but money
+  // paid on the 1st. It scores 2025 on, and 2023 and 2024 keep TCB-2023-2's model; its money rules
+  // are TCB-2023-2's, so every award stays what it was.
+  void ReviseAssessmentModel() {
+    AppendCommand c =
+        domain::RulesetCommand(domain::ShippedRulesetData("tcb-2023-2-2025.json").value());
+    c.document_ref = Ref("通科发", 2025);
+    c.simulated_recorded_us = *ParseTimestamp("2025-01-02T01:30:00.000000Z");
+    auto after = std::upper_bound(
+        acts_.begin() + 1, acts_.end(), *c.simulated_recorded_us,
+        [](std::int64_t at, const Act& a) { return at < *a.command.simulated_recorded_us; });
+    acts_.insert(after, Act{Admin(kClerk), std::move(c)});
+  }
+
+  // The retraction names its target's seq: its position once the acts are in recording order.
+  void NameRetracted() {
     for (Act& a : acts_) {
       if (a.command.type != "EventRetracted") continue;
       for (std::size_t k = 0; k < acts_.size(); ++k) {

@@ -34,7 +34,8 @@ struct Act {
 // The acts in recording order, each with its recorded time on the store's simulated clock
 // (AppendCommand::simulated_recorded_us): days to months after it took effect, the acts before the
 // store was set up (2023-04-03) entered in the two months after. The first act is the activation of
-// the shipped ruleset, declaring the clock simulated.
+// the shipped ruleset, declaring the clock simulated; the revised assessment model TCB-2023-2-2025
+// is activated on 2025-01-02.
 std::vector<Act> GenerateHistory(const HistoryOptions& options);
 
 // Records `acts` through `ledger` in order: consecutive acts of one recorder in one Append call

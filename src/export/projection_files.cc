@@ -39,21 +39,25 @@ StatusOr<ViewFiles> RenderView(const domain::Projection& projection, std::string
   return out;
 }
 
-// The class and indicator names of the rulesets in force (a later ruleset's win).
+// The class and indicator names of the rulesets in force (the basis's, then a later ruleset's
+// win), and the basis: the ruleset `year` is assessed by.
 Glossary NamesOf(const domain::FactBase& facts, const domain::Cut& cut, int year) {
   Glossary names;
   domain::Policy policy(facts.policy(), cut);
-  if (const domain::Ruleset* basis = policy.InForce(domain::YearEnd(year))) {
+  const domain::Ruleset* basis = policy.InForce(domain::YearEnd(year));
+  std::vector<const domain::Ruleset*> rulesets = policy.rulesets();
+  if (basis) {
     names.basis = basis->title + " — ruleset " + basis->id + ", in force from " +
                   domain::FormatDate(basis->effective_from) + " (event " +
                   std::to_string(basis->seq) + ")";
+    names.models = basis->classes;
+    rulesets.push_back(basis);
   }
-  for (const domain::Ruleset* ruleset : policy.rulesets()) {
+  for (const domain::Ruleset* ruleset : rulesets) {
     for (const auto& [id, model] : ruleset->classes) {
       names.classes[id] = model.name;
       for (const domain::Indicator& indicator : model.indicators) {
         names.indicators[indicator.id] = indicator.name;
-        names.targets[id + "/" + indicator.id] = indicator.target;
       }
     }
   }

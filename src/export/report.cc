@@ -1,5 +1,6 @@
 #include "export/report.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <map>
@@ -45,6 +46,9 @@ figcaption { font-size: 9pt; color: #333; }
 table.scores { font-size: 7pt; }
 table.scores th, table.scores td { padding: 1px 2px; }
 table.scores td:nth-child(2) { min-width: 23mm; }
+h4 { font-size: 9.5pt; margin: 2mm 0 1mm; page-break-after: avoid; }
+table.model { font-size: 7.5pt; }
+table.model td.src { white-space: normal; }
 .pt { color: #2a5a8c; }
 svg.chart { width: 100%; height: auto; font-size: 11px; }
 svg.chart rect { fill: #3b6ea5; }
@@ -127,6 +131,7 @@ class Table {
   Table& Number(std::string_view text) { return Cell(" class=\"n\"", Escape(text)); }
   Table& Source(std::string_view text) { return Cell(" class=\"src\"", Escape(text)); }
   Table& NumberHtml(const std::string& html) { return Cell(" class=\"n\"", html); }
+  Table& SourceHtml(const std::string& html) { return Cell(" class=\"src\"", html); }
   // The table (of CSS class `css`, if given), or a note that it has no rows.
   std::string Html(std::string_view css = "") const {
     if (rows_.empty()) return "<p class=\"note\">None.</p>";
@@ -450,7 +455,9 @@ class Report {
   }
 
   // The rows [begin, end) of one class, the first kTopPerClass of them by rank: rank, carrier,
-  // score, and each indicator's value and the points it earns (from the row's contributions).
+  // score, and each indicator's value and the points it earns (from the row's contributions) — in
+  // one table per dimension of the model (服务能力, 孵化绩效, 可持续发展) when it names them,
+  // else in one; then the model itself, with where each indicator, weight and target comes from.
   std::string ClassTable(std::string_view klass, std::size_t begin, std::size_t all_end) const {
     const std::size_t end = std::min(all_end, begin + kTopPerClass);
     std::vector<std::string> indicator_ids;
@@ -466,52 +473,137 @@ class Report {
         }
       }
     }
-    std::vector<std::string> headers{"rank 名次", "carrier 载体", "county 县区", "score 得分"};
+    const domain::AssessmentModel* model = ModelOf(klass);
+    // The indicators by dimension, in the order the dimensions first come.
+    std::vector<std::pair<std::string, std::vector<std::string>>> groups;
     for (const std::string& id : indicator_ids) {
-      auto target = names_.targets.find(std::string(klass) + "/" + id);
+      const domain::Indicator* indicator = IndicatorOf(model, id);
+      std::string dimension = indicator ? indicator->dimension : "";
+      auto group = std::find_if(groups.begin(), groups.end(),
+                                [&](const auto& g) { return g.first == dimension; });
+      if (group == groups.end()) group = groups.insert(groups.end(), {dimension, {}});
+      group->second.push_back(id);
+    }
+    std::string out =
+        "<h3>" + Escape(NameOf(names_.classes, klass)) + " (" + Escape(klass) + "), " +
+        std::to_string(all_end - begin) + "</h3><p class=\"note\">From " + assessment_.name() +
+        ", the row given" +
+        (end < all_end ? "; the first " + std::to_string(end - begin) + " of " +
+                             std::to_string(all_end - begin) + " by rank, every one in its rows " +
+                             std::to_string(begin + 2) + "–" + std::to_string(all_end + 1)
+                       : std::string()) +
+        ". Each indicator: its value (money in 万元), and below it the points it earns "
+        "(weight × min(value / target, 1)).</p>";
+    for (const auto& [dimension, ids] : groups) {
+      if (!dimension.empty()) {
+        std::int64_t weight = 0;
+        for (const std::string& id : ids) weight += IndicatorOf(model, id)->weight;
+        out += "<h4>" + Escape(DimensionName(dimension)) + ", " + std::to_string(weight) +
+               " points 分</h4>";
+      }
+      // The county once, in the first table: the others are narrow enough for A4 without it.
+      out += ScoresTable(klass, begin, end, ids, contributions, !dimension.empty(),
+                         &ids == &groups.front().second);
+    }
+    return out + ModelTable(klass, model);
+  }
+
+  // The scores of rows [begin, end) on indicators `ids` (with their sum as "subtotal", and the
+  // carrier's county, if asked).
+  std::string ScoresTable(std::string_view klass, std::size_t begin, std::size_t end,
+                          const std::vector<std::string>& ids,
+                          const std::vector<bj::array>& contributions, bool subtotal,
+                          bool county) const {
+    const domain::AssessmentModel* model = ModelOf(klass);
+    std::vector<std::string> headers{"rank 名次", "carrier 载体"};
+    if (county) headers.push_back("county 县区");
+    headers.push_back("score 得分");
+    if (subtotal) headers.push_back("subtotal 小计");
+    for (const std::string& id : ids) {
+      const domain::Indicator* indicator = IndicatorOf(model, id);
       std::string name = NameOf(names_.indicators, id);
       if (id.ends_with("_fen")) {  // shown in 万元, whatever unit the ruleset's name gives
         if (name.ends_with(" (fen)")) name.resize(name.size() - 6);
         name += " (万元)";
       }
-      headers.push_back(name + (target == names_.targets.end()
-                                    ? std::string()
-                                    : " · target 目标 " + IndicatorText(id, target->second)));
+      headers.push_back(name + (indicator ? " · target 目标 " + IndicatorText(id, indicator->target)
+                                          : std::string()));
     }
     headers.push_back("row 行");
     Table t(std::move(headers));
     for (std::size_t i = begin; i < end; ++i) {
       std::string_view carrier = assessment_.Get(i, "carrier_id");
-      t.Row()
-          .Number(assessment_.Get(i, "rank"))
-          .Text(CarrierLabel(carrier))
-          .Text(County(carrier))
-          .Number(Centi(assessment_.Get(i, "score_centi")));
-      for (const std::string& id : indicator_ids) {
+      t.Row().Number(assessment_.Get(i, "rank")).Text(CarrierLabel(carrier));
+      if (county) t.Text(County(carrier));
+      t.Number(Centi(assessment_.Get(i, "score_centi")));
+      std::vector<std::string> cells;
+      std::int64_t points = 0;
+      for (const std::string& id : ids) {
         std::string cell;
         for (const bj::value& c : contributions[i - begin]) {
           if (c.at("indicator").as_string() != id) continue;
           const bj::value& value = c.at("value");
+          const std::int64_t earned = c.at("points_centi").to_number<std::int64_t>();
+          points += earned;
           cell = Escape(value.is_int64() ? IndicatorText(id, value.as_int64())
                                          : bj::serialize(value)) +
-                 "<br><span class=\"pt\">" +
-                 YuanText(c.at("points_centi").to_number<std::int64_t>()) + "</span>";
+                 "<br><span class=\"pt\">" + YuanText(earned) + "</span>";
         }
-        t.NumberHtml(cell);
+        cells.push_back(std::move(cell));
       }
+      if (subtotal) t.Number(YuanText(points));
+      for (const std::string& cell : cells) t.NumberHtml(cell);
       t.Source(std::to_string(i + 2));
     }
-    return "<h3>" + Escape(NameOf(names_.classes, klass)) + " (" + Escape(klass) + "), " +
-           std::to_string(all_end - begin) + "</h3><p class=\"note\">From " + assessment_.name() +
-           ", the row given" +
-           (end < all_end
-                ? "; the first " + std::to_string(end - begin) + " of " +
-                      std::to_string(all_end - begin) + " by rank, every one in its rows " +
-                      std::to_string(begin + 2) + "–" + std::to_string(all_end + 1)
-                : std::string()) +
-           ". Each indicator: its value (money in 万元), and below it the points it earns "
-           "(weight × min(value / target, 1)).</p>" +
-           t.Html("scores");
+    return t.Html("scores");
+  }
+
+  // The class's model under the ruleset the year is assessed by: each indicator with its
+  // dimension, weight, target and sources.
+  std::string ModelTable(std::string_view klass, const domain::AssessmentModel* model) const {
+    if (!model) return "";
+    Table t({"indicator 指标", "dimension 维度", "weight 权重", "target 目标",
+             "source 依据 (indicator · weight · target)"});
+    bool sourced = false;
+    for (const domain::Indicator& indicator : model->indicators) {
+      const domain::IndicatorSources& s = indicator.sources;
+      sourced |= !s.indicator.empty();
+      t.Row()
+          .Text(NameOf(names_.indicators, indicator.id))
+          .Text(indicator.dimension.empty() ? "—" : DimensionName(indicator.dimension))
+          .Number(std::to_string(indicator.weight))
+          .Number(IndicatorText(indicator.id, indicator.target));
+      if (s.indicator.empty()) {
+        t.Text("—");
+      } else {
+        t.SourceHtml(Escape(s.indicator) + "<br>" + Escape(s.weight) + "<br>" + Escape(s.target));
+      }
+    }
+    return "<h4>Model 考核模型 (" + Escape(klass) + ")</h4><p class=\"note\">" +
+           (model->source.empty() ? std::string() : "Follows: " + Escape(model->source) + ". ") +
+           (sourced ? "Each indicator with the source of the indicator, of its weight and of its "
+                      "target."
+                    : "The ruleset gives no sources for this model.") +
+           "</p>" + t.Html("model");
+  }
+
+  const domain::AssessmentModel* ModelOf(std::string_view klass) const {
+    auto it = names_.models.find(klass);
+    return it == names_.models.end() ? nullptr : &it->second;
+  }
+  static const domain::Indicator* IndicatorOf(const domain::AssessmentModel* model,
+                                              std::string_view id) {
+    if (!model) return nullptr;
+    for (const domain::Indicator& indicator : model->indicators) {
+      if (indicator.id == id) return &indicator;
+    }
+    return nullptr;
+  }
+  static std::string DimensionName(std::string_view dimension) {
+    if (dimension == "service_capacity") return "服务能力 service capacity";
+    if (dimension == "incubation_performance") return "孵化绩效 incubation performance";
+    if (dimension == "sustainability") return "可持续发展 sustainability";
+    return std::string(dimension);
   }
 
   std::string Money() const {

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "domain/fold/facts.h"
+#include "domain/fold/ruleset.h"
 #include "hatchery/sha256.h"
 
 namespace hatchery::exporting {
@@ -33,14 +34,15 @@ struct ReportPoint {
   std::string issuer;  // who issues the report ("" for none given)
 };
 
-// Display names by id, from the rulesets in force, and each indicator's target by
-// "<class>/<indicator>" (in the indicator's own unit: fen for a *_fen one).
+// Display names by id, from the rulesets in force (the basis's win), and the assessment model
+// the year is scored by.
 struct Glossary {
   std::map<std::string, std::string, std::less<>> classes, indicators;
-  std::map<std::string, std::int64_t, std::less<>> targets;
   // What the assessment rests on: the ruleset in force at the end of the year — its title (the
-  // policy and its document number), id, the date it took effect and the event that activated it.
+  // policy and its document number), id, the date it took effect and the event that activated it
+  // — and its model by class id (targets in the indicator's own unit: fen for a *_fen one).
   std::string basis;
+  std::map<std::string, domain::AssessmentModel, std::less<>> models;
 };
 
 // `csvs`: file name → content, as projection_files.h makes them (carriers.csv, entitlements.csv,

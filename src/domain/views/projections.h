@@ -93,7 +93,7 @@ std::vector<ViewState> ViewStates(const Projection& projection);
 // The derivation's version: what the views are for the same events. Bumped with every change of
 // this software that changes some history's rows (a new flag, measure or view: docs/replay.md,
 // "Derivation versions"). A state is only ever compared with one derived the same way.
-inline constexpr int kDerivation = 5;
+inline constexpr int kDerivation = 6;
 // "state derivation <kDerivation>": the first state line of a checkpoint.
 std::string DerivationLine();
 // The derivation a checkpoint's extension lines name: 1 when none does (checkpoints signed before
