@@ -76,6 +76,14 @@ std::string After(const std::string& date, int days) {
   return Date(total / (12 * 28), total / 28 % 12 + 1, total % 28 + 1);
 }
 
+// FNV-1a of `text`: a number the same on every machine, for choices that must not draw from the
+// history's random stream (a draw added would change every act after it).
+std::uint32_t Fnv1a(std::string_view text) {
+  std::uint32_t h = 2166136261u;
+  for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
 class Builder {
  public:
   explicit Builder(const HistoryOptions& options) : random_(options.seed), options_(options) {}
@@ -232,9 +240,23 @@ class Builder {
                        {"service", r.Chance(50) ? "brand_output" : "management_service"},
                        {"planned_start", After(filed, 30)}},
             filed, Ref("通科备", std::stoi(filed)));
+        // Most start on the planned day; one provider in four starts eight months late, and one
+        // in four three weeks early (brand_output_off_schedule).
+        std::string started = After(filed, i % 4 == 1 ? 270 : i % 4 == 2 ? 9 : 30);
+        if (started > "2026-06-30") started = After(filed, 30);
         Add(kClerk, stream, "BrandOutputStarted",
             bj::object{{"provider_id", id}, {"recipient", recipient}, {"filing_id", filing_id}},
-            After(filed, 30));
+            started);
+        if (!quoted_another_recipient_ && (i % 4 == 0 || i % 4 == 3)) {  // quoted for another
+          quoted_another_recipient_ = true;
+          Add(kClerk, stream, "BrandOutputStarted",
+              bj::object{
+                  {"provider_id", id},
+                  {"recipient",
+                   bj::object{{"name", std::string(kCounties[(i + 5) % 9].name) + "众创空间"}}},
+                  {"filing_id", filing_id}},
+              After(filed, 60));
+        }
       }
     }
     if (i == 7) {  // brand output started without any filing (§3.2 compliance)
@@ -490,9 +512,13 @@ class Builder {
       m["total_income_fen"] = income;
       m["non_rent_income_fen"] = income * r.Between(10, 80) / 100;
       m["area_m2"] = area;
+      std::string submitted =
+          Date(year + 1, static_cast<int>(r.Between(1, 3)), static_cast<int>(r.Between(1, 28)));
+      // One report in seven for 2024 comes in May, after its deadline (late_annual_report).
+      if (year == 2024 && Fnv1a(id) % 7 == 3)
+        submitted = Date(2025, 5, std::stoi(submitted.substr(8)));
       Add(kClerk, stream, "AnnualReportSubmitted",
-          bj::object{{"carrier_id", id}, {"year", year}, {"metrics", std::move(m)}},
-          Date(year + 1, static_cast<int>(r.Between(1, 3)), static_cast<int>(r.Between(1, 28))));
+          bj::object{{"carrier_id", id}, {"year", year}, {"metrics", std::move(m)}}, submitted);
     }
   }
 
@@ -540,8 +566,7 @@ class Builder {
       for (const auto& e : carrier.entitlements) {
         if (e.status != "active") continue;
         std::string active = domain::FormatDate(e.history.back().date);
-        std::uint32_t h = 2166136261u;  // FNV-1a of the id: the same on every machine
-        for (char c : e.id) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+        const std::uint32_t h = Fnv1a(e.id);
         if (h % 10 < 3) {
           Instalment(e, 1, e.amount_fen, After(active, 20 + static_cast<int>(h / 10 % 60)));
           continue;
@@ -693,7 +718,8 @@ class Builder {
 
   Random random_;
   HistoryOptions options_;
-  std::string retracted_command_;  // the act the correction retracts
+  std::string retracted_command_;          // the act the correction retracts
+  bool quoted_another_recipient_ = false;  // a start quoting a filing made for someone else
   std::vector<Act> acts_;
   int commands_ = 0;
   std::map<std::string, int> names_;
