@@ -1,10 +1,16 @@
 // The demo store's simulated clock (docs/format.md "The demo store"): its genesis declares it, its
 // recorded times follow the invented history, every view and `verify` say "demo store" — and a
-// store whose genesis does not declare it never takes a recorded time from anyone.
+// store whose genesis does not declare it never takes a recorded time from anyone. And what its
+// history exercises (docs/domain.md "Demo data"): every act and flag of the policy.
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "hatchery/event.h"
 #include "hatchery/ledger.h"
@@ -171,6 +177,72 @@ TEST_CASE("demo: recorded times follow the history, on the clock its genesis dec
   REQUIRE(diff.exit_code == 0);
   CHECK_THAT(diff.out,
              !Catch::Contains("0000-00-00") && Catch::Contains("Deadlines are judged on 2023-"));
+}
+
+TEST_CASE(
+    "demo: every act of the policy, both assessment models and every flag of a late or "
+    "unfiled act appear",
+    "[demo][cli]") {
+  TempDir dir;
+  const std::string data = dir.Sub("s");
+  REQUIRE(RunHatchery("demo --carriers 40 --data " + data).exit_code == 0);
+  std::map<std::string, int> types;
+  std::vector<std::string> rulesets;
+  for (const bj::object& e : DemoEvents(data)) {
+    ++types[Field(e, "type")];
+    if (Field(e, "type") == "PolicyRulesetActivated") {
+      rulesets.push_back(Field(e.at("data").as_object(), "ruleset_id"));
+    }
+  }
+  // Every type but LedgerPromoted (an operation of the machines, not an act of the policy).
+  for (const char* type : {"CarrierRegistered",
+                           "CarrierProfileAmended",
+                           "AccreditationGranted",
+                           "AccreditationRevoked",
+                           "EvaluationRecorded",
+                           "BrandOutputFiled",
+                           "BrandOutputStarted",
+                           "BrokerWorkstationOpened",
+                           "BrokerQualified",
+                           "BrokerWorkstationClosed",
+                           "BrokerLeft",
+                           "TechTransferDealRecorded",
+                           "FundEstablished",
+                           "CooperationAgreementSigned",
+                           "CooperationAgreementEnded",
+                           "ResidentInvestorJoined",
+                           "ResidentInvestorLeft",
+                           "CityFundSupportGranted",
+                           "AnnualReportSubmitted",
+                           "PayoutApproved",
+                           "PayoutDisbursed",
+                           "ClawbackRecovered",
+                           "EventRetracted"}) {
+    INFO(type);
+    CHECK(types[type] > 0);
+  }
+  CHECK(rulesets == std::vector<std::string>{"TCB-2023-2", "TCB-2023-2-2025"});
+  auto compliance = RunHatchery("query compliance --data " + data + " --format json");
+  REQUIRE(compliance.exit_code == 0);
+  std::map<std::string, std::set<std::string>> details;
+  const bj::value answer = bj::parse(compliance.out);
+  for (const bj::value& row : answer.at("rows").as_array()) {
+    details[Field(row.as_object(), "flag")].insert(Field(row.as_object(), "detail"));
+  }
+  for (const char* flag : {"missing_annual_report", "late_annual_report", "slow_payout",
+                           "unfiled_brand_output", "brand_output_off_schedule"}) {
+    INFO(flag);
+    CHECK_FALSE(details[flag].empty());
+  }
+  // Both ways a start is unfiled, and both ways it is off schedule.
+  auto any = [&](const std::string& flag, std::string_view text) {
+    return std::any_of(details[flag].begin(), details[flag].end(),
+                       [&](const std::string& d) { return d.find(text) != std::string::npos; });
+  };
+  CHECK(any("unfiled_brand_output", "no filing for"));
+  CHECK(any("unfiled_brand_output", ", not for "));
+  CHECK(any("brand_output_off_schedule", "before the planned start"));
+  CHECK(any("brand_output_off_schedule", "(more than 180)"));
 }
 
 TEST_CASE("demo: verify and every view say demo store — a real store's do not", "[demo][cli]") {
