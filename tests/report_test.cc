@@ -103,9 +103,11 @@ TEST_CASE("report: the header names its basis — the Merkle root is in an integ
   std::size_t basis = html.find("<td>basis 依据</td><td>");
   CHECK(basis < header_end);
   // 2025 is assessed by the revised model the demo activated; 2024 by the genesis's.
-  CHECK(html.find("(通创办发〔2023〕2号) · 考核模型2025年修订 assessment model, 2025 revision — "
-                  "ruleset TCB-2023-2-2025, in force from 2025-01-01 (event ",
-                  basis) < header_end);
+  CHECK(
+      html.find(
+          "(通创办发〔2023〕2号) · 可追溯考核模型 traceable assessment model, proposed from 2025 — "
+          "ruleset TCB-2023-2-2025, in force from 2025-01-01 (event ",
+          basis) < header_end);
   const std::string& html_2024 = SharedReport().html_2024;
   CHECK(html_2024.find("(通创办发〔2023〕2号) — ruleset TCB-2023-2, in force from 2023-03-27 "
                        "(event 1)") < html_2024.find("</header>"));

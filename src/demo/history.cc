@@ -240,7 +240,7 @@ class Builder {
                        {"service", r.Chance(50) ? "brand_output" : "management_service"},
                        {"planned_start", After(filed, 30)}},
             filed, Ref("通科备", std::stoi(filed)));
-        // Most start on the planned day; one provider in four starts eight months late, and one
+        // Half start on the planned day; one provider in four starts eight months late, and one
         // in four three weeks early (brand_output_off_schedule).
         std::string started = After(filed, i % 4 == 1 ? 270 : i % 4 == 2 ? 9 : 30);
         if (started > "2026-06-30") started = After(filed, 30);

@@ -39,8 +39,8 @@ StatusOr<ViewFiles> RenderView(const domain::Projection& projection, std::string
   return out;
 }
 
-// The class and indicator names of the rulesets in force (the basis's, then a later ruleset's
-// win), and the basis: the ruleset `year` is assessed by.
+// The class and indicator names of the rulesets in force (a later ruleset's win, and the basis's
+// over all), and the basis: the ruleset `year` is assessed by.
 Glossary NamesOf(const domain::FactBase& facts, const domain::Cut& cut, int year) {
   Glossary names;
   domain::Policy policy(facts.policy(), cut);

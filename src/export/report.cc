@@ -579,7 +579,8 @@ class Report {
         t.SourceHtml(Escape(s.indicator) + "<br>" + Escape(s.weight) + "<br>" + Escape(s.target));
       }
     }
-    return "<h4>Model 考核模型 (" + Escape(klass) + ")</h4><p class=\"note\">" +
+    return "<h4>Model 考核模型 (" + Escape(klass) + ")</h4><p class=\"note\">From the activation " +
+           "event of the ruleset named in the header's basis. " +
            (model->source.empty() ? std::string() : "Follows: " + Escape(model->source) + ". ") +
            (sourced ? "Each indicator with the source of the indicator, of its weight and of its "
                       "target."
