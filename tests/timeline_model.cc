@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 #include <string_view>
@@ -391,6 +392,22 @@ CarrierState Fold(const std::vector<const Fact*>& timeline, const std::string& c
 // Each fact of the carrier's timeline with the invariants it breaks at its place, in timeline
 // order.
 using Judgement = std::vector<std::pair<const Fact*, std::set<std::string>>>;
+// Walks `carrier_id`'s timeline up to 31 December of `year`: `in_year` sees each fact dated in
+// the year together with the state just before it; returns the state on 31 December (every fact
+// dated on or before it folded).
+CarrierState WalkYear(const std::vector<Fact>& facts, const std::string& carrier_id, int year,
+                      const std::function<void(const CarrierState&, const Fact&)>& in_year) {
+  const std::string first = std::to_string(year) + "-01-01", last = std::to_string(year) + "-12-31";
+  CarrierState s;
+  s.carrier_id = carrier_id;
+  for (const Fact* f : Timeline(facts, carrier_id)) {
+    if (f->effective_date > last) break;  // the timeline is in date order
+    if (f->effective_date >= first) in_year(s, *f);
+    Apply(s, *f);
+  }
+  return s;
+}
+
 Judgement JudgeTimeline(const std::vector<Fact>& facts, const std::string& carrier_id) {
   Judgement out;
   CarrierState s;
@@ -815,33 +832,26 @@ std::map<std::string, std::int64_t> Model::FinanceMeasures(const std::string& ca
         "agreements_guarantor", "agreements_investment", "credit_line_fen", "investors_resident"}) {
     m[name] = 0;
   }
-  const std::string first = std::to_string(year) + "-01-01", last = std::to_string(year) + "-12-31";
-  CarrierState s;
-  s.carrier_id = carrier_id;
-  for (const Fact* f : Timeline(facts_, carrier_id)) {
-    if (f->effective_date > last) break;  // the timeline is in date order
-    if (f->effective_date >= first) {
-      if (f->type == "FundEstablished") {
-        ++m["funds_established"];
-        ++m["funds_" + f->finance_kind];
-        m["funds_size_fen"] += f->amount_fen;
-        m["funds_social_capital_fen"] += f->social_capital_fen;
-      } else if (f->type == "CooperationAgreementSigned") {
-        ++m["agreements_signed"];
-      } else if (f->type == "CooperationAgreementEnded") {
-        if (s.InForce(f->id)) ++m["agreements_ended"];
-      } else if (f->type == "ResidentInvestorJoined") {
-        if (s.residents.count(f->id) == 0) ++m["investors_joined"];
-      } else if (f->type == "ResidentInvestorLeft") {
-        if (s.residents.count(f->id) > 0) ++m["investors_left"];
-      } else if (f->type == "CityFundSupportGranted") {
-        ++m["city_fund_supports"];
-        m["city_fund_support_fen"] += f->amount_fen;
-      }
-    }
-    Apply(s, *f);
-  }
-  // On 31 December: every fact dated on or before it has been folded.
+  const CarrierState s =
+      WalkYear(facts_, carrier_id, year, [&](const CarrierState& s, const Fact& f) {
+        if (f.type == "FundEstablished") {
+          ++m["funds_established"];
+          ++m["funds_" + f.finance_kind];
+          m["funds_size_fen"] += f.amount_fen;
+          m["funds_social_capital_fen"] += f.social_capital_fen;
+        } else if (f.type == "CooperationAgreementSigned") {
+          ++m["agreements_signed"];
+        } else if (f.type == "CooperationAgreementEnded") {
+          if (s.InForce(f.id)) ++m["agreements_ended"];
+        } else if (f.type == "ResidentInvestorJoined") {
+          if (s.residents.count(f.id) == 0) ++m["investors_joined"];
+        } else if (f.type == "ResidentInvestorLeft") {
+          if (s.residents.count(f.id) > 0) ++m["investors_left"];
+        } else if (f.type == "CityFundSupportGranted") {
+          ++m["city_fund_supports"];
+          m["city_fund_support_fen"] += f.amount_fen;
+        }
+      });
   for (const auto& [id, agreement] : s.agreements) {
     if (!agreement.in_force) continue;
     if (agreement.partner_kind == "bank") ++m["agreements_bank"];
@@ -861,39 +871,33 @@ std::map<std::string, std::int64_t> Model::BrokerMeasures(const std::string& car
         "deal_fen", "workstations_total", "brokers_total"}) {
     m[name] = 0;
   }
-  const std::string first = std::to_string(year) + "-01-01", last = std::to_string(year) + "-12-31";
-  CarrierState s;
-  s.carrier_id = carrier_id;
-  for (const Fact* f : Timeline(facts_, carrier_id)) {
-    if (f->effective_date > last) break;  // the timeline is in date order
-    if (f->effective_date >= first) {
-      if (f->type == "BrokerWorkstationOpened") {
-        if (s.stations.count(f->station_id) == 0) ++m["workstations_opened"];
-      } else if (f->type == "BrokerQualified") {
-        if (s.StationOpen(f->station_id) && !s.BrokerAt(f->station_id, f->broker_ref)) {
-          ++m["brokers_qualified"];
+  const CarrierState s =
+      WalkYear(facts_, carrier_id, year, [&](const CarrierState& s, const Fact& f) {
+        if (f.type == "BrokerWorkstationOpened") {
+          if (s.stations.count(f.station_id) == 0) ++m["workstations_opened"];
+        } else if (f.type == "BrokerQualified") {
+          if (s.StationOpen(f.station_id) && !s.BrokerAt(f.station_id, f.broker_ref)) {
+            ++m["brokers_qualified"];
+          }
+        } else if (f.type == "BrokerWorkstationClosed") {
+          if (s.StationOpen(f.station_id)) {
+            ++m["workstations_closed"];
+            m["brokers_left"] +=
+                static_cast<std::int64_t>(s.stations.at(f.station_id).brokers.size());
+          }
+        } else if (f.type == "BrokerLeft") {
+          if (s.BrokerAt(f.station_id, f.broker_ref)) ++m["brokers_left"];
+        } else if (f.type == "TechTransferDealRecorded") {
+          // "the contracts signed in the year and their amount", each a workstation's own figure:
+          // one at a workstation not open here (a retraction took its opening) is no workstation's
+          // and counts nowhere; the broker it names is only who brokered it (one no longer at the
+          // workstation, a retraction having taken the qualification, leaves it the workstation's).
+          if (s.StationOpen(f.station_id)) {
+            ++m["deals"];
+            m["deal_fen"] += f.amount_fen;
+          }
         }
-      } else if (f->type == "BrokerWorkstationClosed") {
-        if (s.StationOpen(f->station_id)) {
-          ++m["workstations_closed"];
-          m["brokers_left"] += static_cast<std::int64_t>(s.stations[f->station_id].brokers.size());
-        }
-      } else if (f->type == "BrokerLeft") {
-        if (s.BrokerAt(f->station_id, f->broker_ref)) ++m["brokers_left"];
-      } else if (f->type == "TechTransferDealRecorded") {
-        // "the contracts signed in the year and their amount", each a workstation's own figure:
-        // one at a workstation not open here (a retraction took its opening) is no workstation's
-        // and counts nowhere; the broker it names is only who brokered it (one no longer at the
-        // workstation, a retraction having taken the qualification, leaves it the workstation's).
-        if (s.StationOpen(f->station_id)) {
-          ++m["deals"];
-          m["deal_fen"] += f->amount_fen;
-        }
-      }
-    }
-    Apply(s, *f);
-  }
-  // On 31 December: every fact dated on or before it has been folded.
+      });
   for (const auto& [id, station] : s.stations) {
     if (!station.open) continue;
     ++m["workstations_total"];
