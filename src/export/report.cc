@@ -502,19 +502,18 @@ class Report {
                " points 分</h4>";
       }
       // The county once, in the first table: the others are narrow enough for A4 without it.
-      out += ScoresTable(klass, begin, end, ids, contributions, !dimension.empty(),
+      out += ScoresTable(model, begin, end, ids, contributions, !dimension.empty(),
                          &ids == &groups.front().second);
     }
     return out + ModelTable(klass, model);
   }
 
-  // The scores of rows [begin, end) on indicators `ids` (with their sum as "subtotal", and the
-  // carrier's county, if asked).
-  std::string ScoresTable(std::string_view klass, std::size_t begin, std::size_t end,
+  // The scores of rows [begin, end) on indicators `ids`, headed with their targets under `model`
+  // (if any), with their sum as "subtotal" and the carrier's county if asked.
+  std::string ScoresTable(const domain::AssessmentModel* model, std::size_t begin, std::size_t end,
                           const std::vector<std::string>& ids,
                           const std::vector<bj::array>& contributions, bool subtotal,
                           bool county) const {
-    const domain::AssessmentModel* model = ModelOf(klass);
     std::vector<std::string> headers{"rank 名次", "carrier 载体"};
     if (county) headers.push_back("county 县区");
     headers.push_back("score 得分");
