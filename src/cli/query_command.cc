@@ -20,6 +20,7 @@ namespace bj = boost::json;
 struct QueryArgs {
   std::string dir, view, format = "table", search, unit = "yuan";
   std::vector<std::string> filters;  // KEY=VALUE
+  std::optional<std::uint64_t> offset, limit;
   PointArgs point;
   RemoteArgs remote;
 };
@@ -44,6 +45,8 @@ StatusOr<bj::object> Request(const QueryArgs& args) {
   }
   if (!filter.empty()) request["filter"] = std::move(filter);
   if (!args.search.empty()) request["search"] = args.search;
+  if (args.offset) request["offset"] = *args.offset;
+  if (args.limit) request["limit"] = *args.limit;
   return request;
 }
 
@@ -116,6 +119,10 @@ void AddQueryCommand(CLI::App& app, int* exit_code) {
       ->take_all();
   query->add_option("--search", args->search,
                     "only rows with TEXT in an id or a name (letters in any case)");
+  query->add_option("--offset", args->offset,
+                    "a page of the rows that pass: skip this many (the answer says how many "
+                    "passed in all)");
+  query->add_option("--limit", args->limit, "a page of the rows that pass: at most this many");
   query->add_option("--format", args->format, "table (money in --unit) or json (money in fen)")
       ->check(CLI::IsMember({"table", "json"}));
   query->add_option("--unit", args->unit, "a table's money: yuan (default) or wan (万元)")

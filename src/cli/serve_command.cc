@@ -59,6 +59,11 @@ int RunServe(ServeArgs args) {
       args.dir.c_str(), options.host.c_str(), (*server)->port(),
       options.tls_cert_file.empty() ? "" : " with TLS",
       static_cast<unsigned long long>(store->ledger->head().seq));
+  if (options.http) {
+    std::printf("hatchery: web console on %s://%s:%u/\n",
+                options.tls_cert_file.empty() ? "http" : "https", options.http_host.c_str(),
+                (*server)->http_port());
+  }
   std::fflush(stdout);
   int signal = WaitForStop(signals, server->get());
   std::printf("hatchery: stopping (signal %d): finishing in-flight requests\n", signal);

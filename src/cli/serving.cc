@@ -8,6 +8,9 @@ CLI::Option* AddServingOptions(CLI::App* cmd, ServingArgs* args, const std::stri
   auto* listen = cmd->add_option(listen_flag, args->listen,
                                  "HOST:PORT to serve on (default 127.0.0.1:7411; port 0: any)");
   cmd->add_option("--tokens", args->tokens, "the tokens file (hatchery token add)");
+  cmd->add_option("--http", args->http,
+                  "HOST:PORT: also serve the web console there (docs/console.md; HTTPS with "
+                  "--tls-cert and --tls-key), signed in with the same tokens");
   cmd->add_option("--idle-timeout", args->idle_timeout_s,
                   "seconds a connection may take to send a whole request line (default 300)");
   cmd->add_option("--max-connections", args->options.max_connections, "default 1024");
@@ -41,18 +44,37 @@ CLI::Option* AddServingOptions(CLI::App* cmd, ServingArgs* args, const std::stri
   return listen;
 }
 
-Status ResolveServing(ServingArgs* args) {
-  std::size_t colon = args->listen.rfind(':');
+namespace {
+
+// HOST:PORT into host and port. Errors: kBadRequest naming `flag`.
+Status ParseAddress(const std::string& address, const std::string& flag, std::string* host,
+                    std::uint16_t* port) {
+  std::size_t colon = address.rfind(':');
   if (colon == std::string::npos) {
-    return Status(Code::kBadRequest, "the address wants HOST:PORT, e.g. 127.0.0.1:7411");
+    return Status(Code::kBadRequest, flag + " wants HOST:PORT, e.g. 127.0.0.1:7411",
+                  boost::json::object{{"field", flag}});
   }
-  args->options.host = args->listen.substr(0, colon);
+  *host = address.substr(0, colon);
   try {
-    int port = std::stoi(args->listen.substr(colon + 1));
-    if (port < 0 || port > 65535) throw std::out_of_range("port");
-    args->options.port = static_cast<std::uint16_t>(port);
+    int number = std::stoi(address.substr(colon + 1));
+    if (number < 0 || number > 65535) throw std::out_of_range("port");
+    *port = static_cast<std::uint16_t>(number);
   } catch (const std::exception&) {
-    return Status(Code::kBadRequest, "the address wants HOST:PORT with a port 0-65535");
+    return Status(Code::kBadRequest, flag + " wants HOST:PORT with a port 0-65535",
+                  boost::json::object{{"field", flag}});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ResolveServing(ServingArgs* args) {
+  RETURN_IF_ERROR(
+      ParseAddress(args->listen, "the address", &args->options.host, &args->options.port));
+  if (!args->http.empty()) {
+    args->options.http = true;
+    RETURN_IF_ERROR(
+        ParseAddress(args->http, "--http", &args->options.http_host, &args->options.http_port));
   }
   args->options.idle_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(args->idle_timeout_s * 1000));

@@ -14,6 +14,7 @@ namespace hatchery::cli {
 
 struct ServingArgs {
   std::string listen = "127.0.0.1:7411", tokens;
+  std::string http;  // the web console's HOST:PORT; empty: none
   server::ServerOptions options;
   double idle_timeout_s = 300, hello_timeout_s = 5;
   std::string log_level = "info";

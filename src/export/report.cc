@@ -7,15 +7,18 @@
 #include <vector>
 
 #include "domain/fold/counties.h"
-#include "export/bar_chart.h"
 #include "export/csv.h"
-#include "export/html.h"
+#include "html/bar_chart.h"
+#include "html/escape.h"
 #include "read/cells.h"
 
 namespace hatchery::exporting {
 namespace {
 
 namespace bj = boost::json;
+using html::Bar;
+using html::BarChart;
+using html::Escape;
 
 // The carriers shown of each class, by rank: a page a bureau reads, not the whole list (which
 // assessment-<year>.csv holds).

@@ -179,6 +179,11 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
     RETURN_IF_ERROR(domain::ForEachRow(domain::Projection{}, view, [](bj::object&&) {}));
   }
   ASSIGN_OR_RETURN(Filter filter, Filter::Of(filter_args, "filter", view, search));
+  // A window of the rows that pass (a page of a list): `offset` of them skipped, at most `limit`
+  // answered, and `matched` says how many passed in all.
+  const bool windowed = args.contains("offset") || args.contains("limit");
+  ASSIGN_OR_RETURN(std::uint64_t offset, Count(args, "offset", 0));
+  ASSIGN_OR_RETURN(std::uint64_t limit, Count(args, "limit", UINT64_MAX));
   std::optional<std::string> carrier = filter.Wants("carrier_id");
   std::string shown = view;
   if (view == "carrier") {  // one carrier's profile: the carriers view filtered by carrier_id
@@ -195,7 +200,7 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
   if (view == "assessment") carrier.reset();
   auto projection = QueriedProjection(at, cut, carrier);
   bj::array rows;
-  std::uint64_t view_rows = 0;
+  std::uint64_t view_rows = 0, matched = 0;
   domain::ViewDigestStream digest;  // of the whole view
   bj::object names;                 // carrier_id → name, of the rows answered
   RETURN_IF_ERROR(domain::ForEachRow(*projection, view, [&](bj::object&& row) {
@@ -203,6 +208,7 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
     ++view_rows;
     bj::object derived = CarrierName(*projection, row);
     if (!filter.Passes(row, derived)) return;
+    if (matched++ < offset || rows.size() == limit) return;
     if (!derived.empty()) names[row.at("carrier_id").as_string()] = derived["carrier_name"];
     rows.push_back(std::move(row));
   }));
@@ -214,6 +220,7 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
     out["view_rows"] = view_rows;
     out["digest"] = ToHex(digest.Final());
   }
+  if (windowed) out["matched"] = matched;
   out["rows"] = std::move(rows);
   if (!names.empty()) out["carrier_names"] = std::move(names);
   return out;

@@ -11,11 +11,17 @@
 #define HATCHERY_SERVER_AWAY_H_
 
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <functional>
 #include <optional>
 #include <utility>
+
+#include "hatchery/status.h"
 
 namespace hatchery::server {
 
@@ -41,6 +47,26 @@ class Away {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::optional<Handler> handler_;
 };
+
+// Runs `work` on `executor` (a thread outside the network) and resumes the calling coroutine on
+// its own executor with the answer (Guarded: an exception is kInternal). The work is posted there
+// and its answer posted back: no coroutine runs on the other thread. The answer travels in an
+// optional (an awaitable's result must be default-constructible); `work` lives on in the
+// suspended caller's frame until the answer is back.
+template <typename T, typename Executor>
+boost::asio::awaitable<StatusOr<T>> RunAway(boost::asio::io_context& net, Executor executor,
+                                            const std::function<StatusOr<T>()>& work) {
+  using Answer = std::optional<StatusOr<T>>;
+  auto initiate = [&net, executor, &work](auto handler) {
+    boost::asio::post(executor, [&work, away = Away(net, std::move(handler))]() mutable {
+      away.Return(Answer(Guarded(work)));
+    });
+  };
+  Answer answer =
+      co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(Answer)>(
+          initiate, boost::asio::use_awaitable);
+  co_return std::move(*answer);
+}
 
 }  // namespace hatchery::server
 

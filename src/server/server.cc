@@ -16,6 +16,7 @@
 
 #include "hatchery/checkpoint.h"
 #include "replay/checkpoint_state.h"
+#include "server/http_session.h"
 #include "server/request.h"
 #include "server/session.h"
 
@@ -107,6 +108,25 @@ asio::awaitable<void> WatchTokens(std::shared_ptr<Server::State> state) {
   }
 }
 
+// Opens `acceptor` on host:port; the port it listens on. Errors: kBadRequest (not an address),
+// kUnavailable (cannot listen).
+StatusOr<std::uint16_t> Listen(tcp::acceptor& acceptor, const std::string& host,
+                               std::uint16_t port) {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return Status(Code::kBadRequest, "cannot listen on \"" + host + "\": " + ec.message());
+  tcp::endpoint endpoint(address, port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status(Code::kUnavailable,
+                  "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  }
+  return acceptor.local_endpoint().port();
+}
+
 // The TLS context of the certificate chain and private key files.
 StatusOr<asio::ssl::context> TlsContext(const ServerOptions& options) {
   asio::ssl::context tls(asio::ssl::context::tls_server);
@@ -184,6 +204,9 @@ void Server::State::SetTokens(TokenStore tokens) {
     tokens_ = std::move(fresh);
   }
   ForEachSession([](Session& session) { session.Recheck(); });
+  if (std::size_t ended = web.Recheck(*Tokens()); ended > 0) {
+    spdlog::warn("ended {} console sessions whose token was revoked or changed", ended);
+  }
 }
 
 bool Server::State::AdmitUnauthenticated(const std::string& address) {
@@ -228,6 +251,28 @@ void Server::State::ForEachSession(const std::function<void(Session&)>& fn) cons
   }
 }
 
+std::size_t Server::State::HttpCount() const {
+  std::lock_guard lock(sessions_mu_);
+  return http_sessions_.size();
+}
+
+void Server::State::AddHttp(std::uint64_t number, const std::shared_ptr<HttpSession>& session) {
+  std::lock_guard lock(sessions_mu_);
+  http_sessions_[number] = session;
+}
+
+void Server::State::RemoveHttp(std::uint64_t number) {
+  std::lock_guard lock(sessions_mu_);
+  http_sessions_.erase(number);
+}
+
+void Server::State::ForEachHttp(const std::function<void(HttpSession&)>& fn) const {
+  std::lock_guard lock(sessions_mu_);
+  for (const auto& [number, weak] : http_sessions_) {
+    if (auto session = weak.lock()) fn(*session);
+  }
+}
+
 void Server::State::AppendAway() {
   std::lock_guard lock(appends_mu_);
   ++appends_away_;
@@ -261,23 +306,13 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger& ledger, TokenStore token
     auto checkpoint = CheckpointOfNote(kept.back());
     if (checkpoint.ok()) state->signed_size = state->signed_head = checkpoint->size;
   }
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(state->options.host, ec);
-  if (ec) {
-    return Status(Code::kBadRequest,
-                  "cannot listen on \"" + state->options.host + "\": " + ec.message());
+  // The ports, before the acceptors are in use.
+  ASSIGN_OR_RETURN(state->port, Listen(state->acceptor, state->options.host, state->options.port));
+  if (state->options.http) {
+    ASSIGN_OR_RETURN(state->http_port, Listen(state->http_acceptor, state->options.http_host,
+                                              state->options.http_port));
+    asio::co_spawn(state->control, AcceptHttp(state), asio::detached);
   }
-  tcp::endpoint endpoint(address, state->options.port);
-  state->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) state->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) state->acceptor.bind(endpoint, ec);
-  if (!ec) state->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status(Code::kUnavailable, "cannot listen on " + state->options.host + ":" +
-                                          std::to_string(state->options.port) + ": " +
-                                          ec.message());
-  }
-  state->port = state->acceptor.local_endpoint().port();  // before the acceptor is in use
   asio::co_spawn(state->control, Accept(state), asio::detached);
   if (state->options.signing_key && state->options.checkpoint_every.count() > 0) {
     asio::co_spawn(state->control, SignOnTimer(state), asio::detached);
@@ -303,6 +338,8 @@ Server::~Server() {
 
 std::uint16_t Server::port() const { return state_->port; }
 
+std::uint16_t Server::http_port() const { return state_->http_port; }
+
 Status Server::ReloadTokens() { return state_->ReloadTokens(); }
 
 void Server::Replicated() { state_->NotifySubscribers(); }
@@ -315,11 +352,13 @@ void Server::Stop() {
     if (!state || state->stopping.exchange(true)) return;
     boost::system::error_code ignored;
     state->acceptor.close(ignored);
+    state->http_acceptor.close(ignored);
     state->signing_timer.cancel();
     state->tokens_timer.cancel();
     // A session past this point sees `stopping` when its request is done; one waiting for a
     // request is woken on its strand.
     state->ForEachSession([](Session& session) { session.StopIfIdle(); });
+    state->ForEachHttp([](HttpSession& session) { session.StopIfIdle(); });
   });
 }
 

@@ -66,6 +66,14 @@ struct ServerOptions {
   // Where every authentication is also appended as a JSON line and loaded from at start
   // (access_log.h); empty: the `logins` op answers from memory, since the start.
   std::string access_log_file;
+  // The web console (docs/console.md) on its own address beside the TCP API, HTTPS with the TLS
+  // files above; off unless `http`. A sign-in session ends after `web_idle` without a request or
+  // `web_lifetime` in all; a whole HTTP request must arrive within `http_request_timeout`.
+  bool http = false;
+  std::string http_host = "127.0.0.1";
+  std::uint16_t http_port = 7480;  // 0: any free port (see Server::http_port)
+  std::chrono::seconds web_idle{1800}, web_lifetime{43'200};
+  std::chrono::milliseconds http_request_timeout{30'000};
   // A read replica's server (`hatchery follow --serve`, whose ledger refuses appends, naming the
   // primary): what `stats` says of the replica (its lag). Empty: a primary.
   std::function<boost::json::object()> replica_status;
@@ -83,6 +91,7 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   std::uint16_t port() const;
+  std::uint16_t http_port() const;  // the console's, when options.http
   // Reads the tokens file again (TokenStore::path) and puts it in force: new connections
   // authenticate against it, and every open connection whose token was revoked, or now stands for
   // another actor or role, is closed at once. The reload is logged. Errors: the file does not load

@@ -288,23 +288,6 @@ asio::awaitable<std::string> Session::Handle(std::string_view line) {
   co_return OkLine(request.id, std::move(result).value());
 }
 
-template <typename Executor>
-asio::awaitable<StatusOr<bj::object>> Session::RunOn(
-    Executor executor, const std::function<StatusOr<bj::object>()>& work) {
-  // The work is posted there and its answer posted back to this session's executor: no coroutine
-  // on the other thread. The answer travels in an optional (an awaitable's result must be
-  // default-constructible); `work` lives on in this suspended frame until the answer is back.
-  using Answer = std::optional<StatusOr<bj::object>>;
-  auto initiate = [this, executor, &work](auto handler) {
-    asio::post(executor, [&work, away = Away(state_->net, std::move(handler))]() mutable {
-      away.Return(Answer(Guarded(work)));
-    });
-  };
-  Answer answer = co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Answer)>(
-      initiate, asio::use_awaitable);
-  co_return std::move(*answer);
-}
-
 asio::awaitable<StatusOr<bj::object>> Session::OnProjector(const std::string& op,
                                                            const bj::object& args) {
   Server::State& state = *state_;
@@ -316,7 +299,7 @@ asio::awaitable<StatusOr<bj::object>> Session::OnProjector(const std::string& op
     const note::SigningKey* key = state.options.signing_key ? &*state.options.signing_key : nullptr;
     return CheckpointOp(state.ledger, *facts, key, args);
   };
-  co_return co_await RunOn(state.projector->executor(), work);
+  co_return co_await RunAway<bj::object>(state_->net, state.projector->executor(), work);
 }
 
 asio::awaitable<StatusOr<bj::object>> Session::Dispatch(const std::string& op,
@@ -360,7 +343,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Verify(const bj::object& args) {
   }
   const auto queued = std::chrono::steady_clock::now();
   std::function<StatusOr<bj::object>()> work = [&] { return VerifyOp(state_->ledger, args); };
-  auto answer = co_await RunOn(state_->verifier.get_executor(), work);
+  auto answer = co_await RunAway<bj::object>(state_->net, state_->verifier.get_executor(), work);
   if (answer.ok()) {
     (*answer)["queue_position"] = ahead;
     (*answer)["elapsed_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -382,14 +365,14 @@ asio::awaitable<StatusOr<bj::object>> Session::Backup(const bj::object& args) {
       RETURN_IF_ERROR(state.SignIfNew().status());
       return bj::object{};
     };
-    auto signed_head = co_await RunOn(state.projector->executor(), sign);
+    auto signed_head = co_await RunAway<bj::object>(state_->net, state.projector->executor(), sign);
     if (!signed_head.ok()) co_return signed_head.status();
   }
   // On the verifier's thread: one long read at a time, at its low priority.
   std::function<StatusOr<bj::object>()> work = [&] {
     return BackupOp(state.ledger, state.options.backup_dir, args);
   };
-  co_return co_await RunOn(state.verifier.get_executor(), work);
+  co_return co_await RunAway<bj::object>(state_->net, state.verifier.get_executor(), work);
 }
 
 asio::awaitable<StatusOr<bj::object>> Session::Stats() {
@@ -403,7 +386,7 @@ asio::awaitable<StatusOr<bj::object>> Session::Stats() {
         {"query_memo",
          {{"entries", memo.size()}, {"hits", memo.hits()}, {"misses", memo.misses()}}}};
   };
-  auto projected = co_await RunOn(state.projector->executor(), work);
+  auto projected = co_await RunAway<bj::object>(state_->net, state.projector->executor(), work);
   auto uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::steady_clock::now() - state.started)
                        .count();

@@ -34,6 +34,7 @@
 #include "server/projector.h"
 #include "server/server.h"
 #include "server/stream.h"
+#include "server/web_sessions.h"
 
 namespace hatchery::server {
 
@@ -43,6 +44,7 @@ struct Server::State {
         options(std::move(o)),
         control(boost::asio::make_strand(net)),
         acceptor(control),
+        http_acceptor(control),
         signing_timer(control),
         tokens_timer(control),
         tokens_(std::make_shared<const TokenStore>(std::move(t))) {}
@@ -53,8 +55,10 @@ struct Server::State {
   std::optional<boost::asio::ssl::context> tls;  // with --tls-cert and --tls-key
   // The strand of the acceptor, the signing timer and the stop; every session has its own.
   boost::asio::strand<boost::asio::io_context::executor_type> control;
-  boost::asio::ip::tcp::acceptor acceptor;  // control strand
-  std::uint16_t port = 0;                   // the acceptor's, once listening
+  boost::asio::ip::tcp::acceptor acceptor;       // control strand
+  std::uint16_t port = 0;                        // the acceptor's, once listening
+  boost::asio::ip::tcp::acceptor http_acceptor;  // control strand: the web console's
+  std::uint16_t http_port = 0;
   boost::asio::steady_timer signing_timer;  // control strand: the periodic checkpoint
   boost::asio::steady_timer tokens_timer;   // control strand: the look at the tokens file
   std::vector<std::thread> threads;
@@ -71,7 +75,9 @@ struct Server::State {
   // Where `verify` runs, one at a time: long reads, off the network and projector threads, at a
   // lower priority (nice 10, which the threads it starts inherit), so that appends keep the cores.
   boost::asio::thread_pool verifier{1};
-  std::unique_ptr<AccessLog> access;       // every authentication decided (any thread)
+  std::unique_ptr<AccessLog> access;  // every authentication decided (any thread)
+  WebSessions web{options.web_idle, options.web_lifetime, 10'000};  // the console's sign-ins
+  SignInThrottle sign_in_throttle{options.max_failed_hellos, std::chrono::seconds(60)};
   std::atomic<std::uint64_t> verifies{0};  // running or waiting
   std::uint64_t signed_size = 0;           // projector thread only: the last checkpoint signed here
   std::atomic<std::uint64_t> signed_head{0};  // the same, for any thread
@@ -105,6 +111,11 @@ struct Server::State {
   void RemoveSession(std::uint64_t number);
   // Calls `fn` with every live session, under the sessions' lock: `fn` must only post.
   void ForEachSession(const std::function<void(class Session&)>& fn) const;
+  // The console's live connections (any thread); ForEachHttp's `fn` must only post.
+  std::size_t HttpCount() const;
+  void AddHttp(std::uint64_t number, const std::shared_ptr<class HttpSession>& session);
+  void RemoveHttp(std::uint64_t number);
+  void ForEachHttp(const std::function<void(class HttpSession&)>& fn) const;
   // Wakes every subscription waiting for new events (any thread).
   void NotifySubscribers() const;
 
@@ -123,6 +134,7 @@ struct Server::State {
   std::map<std::string, std::size_t> unauthenticated_from_;  // unauthenticated_mu_, by address
   mutable std::mutex sessions_mu_;
   std::map<std::uint64_t, std::weak_ptr<class Session>> sessions_;
+  std::map<std::uint64_t, std::weak_ptr<class HttpSession>> http_sessions_;  // sessions_mu_
   std::mutex appends_mu_;
   std::condition_variable appends_back_;
   std::size_t appends_away_ = 0;  // appends_mu_
@@ -158,10 +170,6 @@ class Session : public std::enable_shared_from_this<Session> {
                                                                  const boost::json::object& args);
   boost::asio::awaitable<StatusOr<boost::json::object>> Append(const boost::json::object& args,
                                                                bool batch);
-  // Runs `work` on `executor` (another thread) and resumes here with its answer.
-  template <typename Executor>
-  boost::asio::awaitable<StatusOr<boost::json::object>> RunOn(
-      Executor executor, const std::function<StatusOr<boost::json::object>()>& work);
   // A projection read (read/ops.h) or checkpoint, on the projector's thread with its facts
   // caught up.
   boost::asio::awaitable<StatusOr<boost::json::object>> OnProjector(

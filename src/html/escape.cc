@@ -1,6 +1,6 @@
-#include "export/html.h"
+#include "html/escape.h"
 
-namespace hatchery::exporting {
+namespace hatchery::html {
 
 std::string Escape(std::string_view text) {
   std::string out;
@@ -18,4 +18,4 @@ std::string Escape(std::string_view text) {
   return out;
 }
 
-}  // namespace hatchery::exporting
+}  // namespace hatchery::html

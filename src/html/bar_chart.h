@@ -3,14 +3,14 @@
 // width and prints as vectors. What report.html draws its charts with.
 //
 // Pure; thread-safe.
-#ifndef HATCHERY_EXPORT_BAR_CHART_H_
-#define HATCHERY_EXPORT_BAR_CHART_H_
+#ifndef HATCHERY_HTML_BAR_CHART_H_
+#define HATCHERY_HTML_BAR_CHART_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace hatchery::exporting {
+namespace hatchery::html {
 
 struct Bar {
   std::string label;       // left of the bar
@@ -23,6 +23,6 @@ struct Bar {
 std::string BarChart(const std::string& id, const std::string& caption,
                      const std::vector<Bar>& bars);
 
-}  // namespace hatchery::exporting
+}  // namespace hatchery::html
 
-#endif  // HATCHERY_EXPORT_BAR_CHART_H_
+#endif  // HATCHERY_HTML_BAR_CHART_H_

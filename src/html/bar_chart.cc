@@ -1,10 +1,10 @@
-#include "export/bar_chart.h"
+#include "html/bar_chart.h"
 
 #include <algorithm>
 
-#include "export/html.h"
+#include "html/escape.h"
 
-namespace hatchery::exporting {
+namespace hatchery::html {
 
 std::string BarChart(const std::string& id, const std::string& caption,
                      const std::vector<Bar>& bars) {
@@ -45,4 +45,4 @@ std::string BarChart(const std::string& id, const std::string& caption,
   return svg;
 }
 
-}  // namespace hatchery::exporting
+}  // namespace hatchery::html

@@ -1,0 +1,342 @@
+#include "server/http_session.h"
+
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "console/console.h"
+#include "console/location.h"
+#include "server/away.h"
+#include "server/session.h"
+
+namespace hatchery::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kMaxHeaderBytes = 16 << 10, kMaxBodyBytes = 16 << 10;
+constexpr std::string_view kSessionCookie = "hatchery_session", kSignInCookie = "hatchery_signin";
+
+// The value of cookie `name` in the request's Cookie header; "" when absent.
+std::string CookieOf(const HttpSession::Request& request, std::string_view name) {
+  std::string_view header = request[http::field::cookie];
+  while (!header.empty()) {
+    std::size_t semi = header.find(';');
+    std::string_view pair = header.substr(0, semi);
+    header = semi == std::string_view::npos ? "" : header.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    std::size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      return std::string(pair.substr(eq + 1));
+    }
+  }
+  return "";
+}
+
+bool SameSecret(std::string_view a, std::string_view b) {
+  return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// Where a sign-in may send the browser on: a path of this server, never another site.
+std::string SafeNext(std::string_view next) {
+  if (next.empty() || next.front() != '/' || next.starts_with("//") ||
+      next.find('\\') != std::string_view::npos || next.starts_with("/sign-")) {
+    return "/";
+  }
+  return std::string(next);
+}
+
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+}  // namespace
+
+HttpSession::HttpSession(std::shared_ptr<Server::State> state, tcp::socket socket,
+                         std::uint64_t number, std::string peer)
+    : state_(std::move(state)),
+      stream_(std::move(socket), state_->tls ? &*state_->tls : nullptr),
+      number_(number),
+      peer_(std::move(peer)),
+      buffer_(kMaxHeaderBytes + kMaxBodyBytes) {}
+
+void HttpSession::Close() {
+  boost::system::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
+}
+
+void HttpSession::StopIfIdle() {
+  asio::post(executor(), [self = shared_from_this()] {
+    if (self->idle_) self->Close();
+  });
+}
+
+asio::awaitable<void> HttpSession::Run() {
+  auto self = shared_from_this();  // the state holds sessions weakly: this frame keeps it
+  const Server::State& state = *state_;
+  if (stream_.tls()) {
+    asio::steady_timer deadline(executor(), state.options.hello_timeout);
+    auto shaken = co_await (stream_.async_handshake(kNoThrow) || deadline.async_wait(kNoThrow));
+    if (shaken.index() == 1 || std::get<0>(shaken) != std::tuple{boost::system::error_code{}}) {
+      Close();
+      state_->RemoveHttp(number_);
+      co_return;
+    }
+  }
+  while (!state.stopping) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(kMaxHeaderBytes);
+    parser.body_limit(kMaxBodyBytes);
+    asio::steady_timer deadline(executor(), state.options.http_request_timeout);
+    idle_ = true;
+    auto read = co_await (http::async_read(stream_, buffer_, parser, kNoThrow) ||
+                          deadline.async_wait(kNoThrow));
+    idle_ = false;
+    if (read.index() == 1) break;  // too slow: a byte a second cannot hold a connection
+    auto [ec, n] = std::get<0>(read);
+    Response response;
+    bool close = false;
+    if (ec == http::error::header_limit || ec == http::error::body_limit) {
+      Request none;
+      none.version(11);
+      response =
+          Reply(none, ec == http::error::header_limit ? 431 : 413, "text/plain; charset=utf-8",
+                ec == http::error::header_limit ? "headers larger than 16 KiB\n"
+                                                : "body larger than 16 KiB\n");
+      close = true;
+    } else if (ec) {
+      break;  // closed by the client, a malformed request, a stop, a network error
+    } else {
+      const Request& request = parser.get();
+      response = co_await Handle(request);
+      close = !request.keep_alive();
+    }
+    if (close || state.stopping) response.keep_alive(false);
+    asio::steady_timer write_deadline(executor(), state.options.write_timeout);
+    auto written = co_await (http::async_write(stream_, response, kNoThrow) ||
+                             write_deadline.async_wait(kNoThrow));
+    if (written.index() == 1 || std::get<0>(std::get<0>(written))) break;
+    if (!response.keep_alive()) break;
+  }
+  Close();
+  state_->RemoveHttp(number_);
+}
+
+HttpSession::Response HttpSession::Reply(const Request& request, unsigned status,
+                                         std::string content_type, std::string body,
+                                         const std::string& nonce) const {
+  Response response{static_cast<http::status>(status), request.version()};
+  response.set(http::field::server, "hatchery");
+  response.set(http::field::content_type, content_type);
+  response.set("Content-Security-Policy",
+               "default-src 'none'; script-src " +
+                   (nonce.empty() ? std::string("'none'") : "'nonce-" + nonce + "'") +
+                   "; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+                   "frame-ancestors 'none'; base-uri 'none'");
+  response.set(http::field::x_frame_options, "DENY");
+  response.set("X-Content-Type-Options", "nosniff");
+  // Not "no-referrer": a browser then sends "Origin: null" with the console's own forms.
+  response.set("Referrer-Policy", "same-origin");
+  response.set(http::field::cache_control, "no-store");
+  if (stream_.tls()) response.set("Strict-Transport-Security", "max-age=31536000");
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+HttpSession::Response HttpSession::Redirect(const Request& request,
+                                            const std::string& location) const {
+  Response response = Reply(request, 303, "text/plain; charset=utf-8", "");
+  response.set(http::field::location, location);
+  return response;
+}
+
+HttpSession::Response HttpSession::SignInReply(const Request& request, std::string_view next,
+                                               std::string_view error, unsigned status) const {
+  // The form's token is the browser's sign-in cookie when it has one, so that a second sign-in
+  // page (another tab) does not spoil the first.
+  std::string csrf = CookieOf(request, kSignInCookie), nonce = RandomHex(16);
+  if (csrf.size() != 32 || csrf.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    csrf = RandomHex(16);
+  }
+  console::Response page = console::SignInPage(SafeNext(next), csrf, nonce, error, status);
+  Response response = Reply(request, page.status, page.content_type, std::move(page.body), nonce);
+  response.set(http::field::set_cookie,
+               std::string(kSignInCookie) + "=" + csrf + "; Path=/sign-in; HttpOnly; " +
+                   "SameSite=Strict; Max-Age=3600" + (stream_.tls() ? "; Secure" : ""));
+  return response;
+}
+
+asio::awaitable<HttpSession::Response> HttpSession::Handle(const Request& request) {
+  std::string_view target = request.target();
+  std::string_view path = PathOf(target);
+  const bool post = request.method() == http::verb::post;
+  if (!post && request.method() != http::verb::get) {
+    Response refused = Reply(request, 405, "text/plain; charset=utf-8", "GET or POST only\n");
+    refused.set(http::field::allow, "GET, POST");
+    co_return refused;
+  }
+  if (post) {  // only from a page of this console
+    std::string_view origin = request[http::field::origin];
+    std::string own = std::string(stream_.tls() ? "https://" : "http://") +
+                      std::string(request[http::field::host]);
+    if (!origin.empty() && origin != own) {
+      spdlog::warn("console: refused a POST to {} from {} with origin {}", path, peer_, origin);
+      co_return Reply(request, 403, "text/plain; charset=utf-8", "cross-site request refused\n");
+    }
+  }
+  if (!post) {
+    if (auto asset = console::Asset(path)) {
+      Response response = Reply(request, 200, asset->content_type, std::move(asset->body));
+      response.set(http::field::cache_control, "no-cache");
+      co_return response;
+    }
+  }
+  if (path == "/sign-in") {
+    if (post) co_return co_await SignIn(request);
+    auto params = console::DecodeForm(target.substr(path.size() + (path.size() < target.size())));
+    co_return SignInReply(request, params.ok() ? (*params)["next"] : "/", "", 200);
+  }
+  if (path == "/sign-out" && post) co_return SignOut(request);
+  co_return co_await Page(request);
+}
+
+asio::awaitable<HttpSession::Response> HttpSession::SignIn(const Request& request) {
+  auto form = console::DecodeForm(request.body());
+  if (!form.ok()) co_return SignInReply(request, "/", form.status().message(), 400);
+  std::string next = (*form)["next"];
+  if (!state_->sign_in_throttle.MayTry(peer_)) {
+    spdlog::warn("console: sign-in from {} refused: too many failed sign-ins", peer_);
+    state_->access->Record(Login::Failed(peer_, number_, "", "too many failed sign-ins"));
+    co_return SignInReply(request, next,
+                          "too many failed sign-ins from your address; wait a minute", 429);
+  }
+  if (!SameSecret((*form)["csrf"], CookieOf(request, kSignInCookie))) {
+    spdlog::warn("console: sign-in from {} refused: the form's CSRF token is missing or wrong",
+                 peer_);
+    co_return SignInReply(request, next, "the sign-in form has expired; sign in again", 403);
+  }
+  const std::string& token = (*form)["token"];
+  auto entry = state_->Tokens()->Authenticate(token);
+  if (!entry) {
+    state_->sign_in_throttle.Failed(peer_);
+    std::string token_id = token.empty() ? "" : TokenId(Sha256(token));
+    spdlog::warn("console: failed sign-in from {}: unknown token", peer_);
+    state_->access->Record(Login::Failed(peer_, number_, std::move(token_id), "unknown token"));
+    asio::steady_timer delay(executor(), state_->options.failed_hello_delay);
+    co_await delay.async_wait(kNoThrow);
+    co_return SignInReply(request, next, "unknown token", 401);
+  }
+  state_->sign_in_throttle.Succeeded(peer_);
+  std::string cookie = state_->web.Open(*entry);
+  spdlog::info("console: {} ({}) signed in from {}", entry->actor.id, entry->actor.role, peer_);
+  state_->access->Record(
+      Login::Taken(peer_, number_, entry->actor.id, entry->actor.role, entry->Id()));
+  Response response = Redirect(request, SafeNext(next));
+  const long max_age = static_cast<long>(state_->options.web_lifetime.count());
+  response.insert(http::field::set_cookie,
+                  std::string(kSessionCookie) + "=" + cookie +
+                      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age) +
+                      (stream_.tls() ? "; Secure" : ""));
+  response.insert(http::field::set_cookie, std::string(kSignInCookie) +
+                                               "=; Path=/sign-in; HttpOnly; SameSite=Strict; "
+                                               "Max-Age=0");
+  co_return response;
+}
+
+HttpSession::Response HttpSession::SignOut(const Request& request) {
+  std::string cookie = CookieOf(request, kSessionCookie);
+  auto seat = state_->web.Find(cookie, *state_->Tokens());
+  auto form = console::DecodeForm(request.body());
+  if (seat && (!form.ok() || !SameSecret((*form)["csrf"], seat->csrf))) {
+    spdlog::warn("console: sign-out from {} refused: the form's CSRF token is missing or wrong",
+                 peer_);
+    return Reply(request, 403, "text/plain; charset=utf-8", "cross-site request refused\n");
+  }
+  if (seat) {
+    state_->web.End(cookie);
+    spdlog::info("console: {} signed out from {}", seat->actor.id, peer_);
+  }
+  Response response = Redirect(request, "/sign-in");
+  response.set(http::field::set_cookie, std::string(kSessionCookie) +
+                                            "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
+                                            (stream_.tls() ? "; Secure" : ""));
+  return response;
+}
+
+asio::awaitable<HttpSession::Response> HttpSession::Page(const Request& request) {
+  std::string target(request.target());
+  if (!console::IsPage(PathOf(target))) {
+    co_return Reply(request, 404, "text/plain; charset=utf-8", "no such page\n");
+  }
+  auto seat = state_->web.Find(CookieOf(request, kSessionCookie), *state_->Tokens());
+  if (!seat) {
+    auto at = console::Location::Parse(target);
+    if (at.ok() && at->json()) {
+      Status refused(Code::kUnauthenticated, "sign in first: POST /sign-in with a token");
+      co_return Reply(request, 401, "application/json",
+                      boost::json::serialize(boost::json::object{{"error", refused.ToJson()}}));
+    }
+    co_return Redirect(request, "/sign-in?next=" + console::UrlEncode(target));
+  }
+  console::Request page{
+      target,
+      {seat->actor.id, seat->actor.role, seat->csrf, RandomHex(16), 0},
+      [role = seat->actor.role](std::string_view op) { return Allowed(role, op); },
+      std::nullopt};
+  if (state_->options.signing_key)
+    page.checkpoint_key = note::VerifierOf(*state_->options.signing_key);
+  Server::State& state = *state_;
+  std::function<StatusOr<console::Response>()> work = [&]() -> StatusOr<console::Response> {
+    ASSIGN_OR_RETURN(const domain::FactBase* facts, state.projector->CaughtUp());
+    page.chrome.head_seq = facts->last_seq();
+    return console::Render({state.ledger, *facts, &state.projector->memo()}, page);
+  };
+  auto rendered = co_await RunAway<console::Response>(state.net, state.projector->executor(), work);
+  spdlog::debug("console: {} {} {} -> {}", peer_, seat->actor.id, PathOf(target),
+                rendered.ok() ? rendered->status : 500);
+  if (!rendered.ok()) {
+    co_return Reply(request, console::HttpStatus(rendered.status().code()),
+                    "text/plain; charset=utf-8", rendered.status().message() + "\n");
+  }
+  co_return Reply(request, rendered->status, rendered->content_type, std::move(rendered->body),
+                  page.chrome.nonce);
+}
+
+asio::awaitable<void> AcceptHttp(std::shared_ptr<Server::State> state) {
+  while (!state->stopping) {
+    auto [ec, socket] = co_await state->http_acceptor.async_accept(
+        asio::make_strand(state->net), asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (state->stopping || ec == asio::error::operation_aborted) break;
+      continue;
+    }
+    boost::system::error_code ignored;
+    std::string peer = socket.remote_endpoint(ignored).address().to_string();
+    if (state->HttpCount() >= state->options.max_connections) {
+      spdlog::warn("console: refused a connection from {}: too many connections", peer);
+      socket.close(ignored);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::uint64_t number = state->next_session++;
+    auto session = std::make_shared<HttpSession>(state, std::move(socket), number, peer);
+    state->AddHttp(number, session);
+    asio::co_spawn(session->executor(), session->Run(), asio::detached);
+  }
+}
+
+}  // namespace hatchery::server
