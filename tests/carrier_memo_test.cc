@@ -76,6 +76,42 @@ TEST_CASE("carrier memo: equal to a fresh derivation at every event of a demo hi
   CHECK(memo.misses() > 1000);
 }
 
+TEST_CASE("carrier memo: the whole projection remembered equals a fresh one at every event",
+          "[memo]") {
+  TempDir dir;
+  REQUIRE(RunHatchery("demo --carriers 6 --data " + dir.Sub("s")).exit_code == 0);
+  LedgerOptions options;
+  options.read_only = true;
+  auto ledger = Ledger::Open(dir.Sub("s"), options);
+  REQUIRE(ledger.ok());
+  domain::FactBase facts;
+  domain::CarrierMemo memo;
+  auto check = [&](const domain::Cut& cut) {
+    domain::Projection fresh = domain::Project(facts, cut);
+    auto remembered = memo.GetAll(facts, cut);
+    for (std::string_view view : domain::kViews) {
+      CHECK(*domain::ViewRows(*remembered, view) == *domain::ViewRows(fresh, view));
+    }
+  };
+  Status folded = (*ledger)->ForEach(1, (*ledger)->head().seq, [&](const Event& e) {
+    RETURN_IF_ERROR(facts.Apply(e));
+    const std::uint64_t head = facts.last_seq();
+    INFO("after event " << head);
+    // Three points taking turns, the head between each of the others: it is handed out again
+    // while the other two push each other out (two are kept).
+    const domain::Cut now = domain::MakeCut(facts, head, std::nullopt);
+    check(now);
+    check(domain::MakeCut(facts, head, 20241231));
+    check(now);
+    check(domain::MakeCut(facts, head / 2, std::nullopt));
+    check(now);
+    return Status::Ok();
+  });
+  REQUIRE(folded.ok());
+  CHECK(memo.hits() > 100);
+  CHECK(memo.misses() > 100);
+}
+
 TEST_CASE("carrier memo: another carrier's later event moves today and re-derives", "[memo]") {
   PolicyFixture f;
   f.Register("inc-1", "incubator", "comprehensive", "2023-06-01");

@@ -155,6 +155,7 @@ bj::value DateOrNull(const std::optional<domain::Date>& date) {
 // The projection a query reads: carrier `one`'s alone, or every carrier's.
 std::shared_ptr<const domain::Projection> QueriedProjection(const Facts& at, const domain::Cut& cut,
                                                             const std::optional<std::string>& one) {
+  if (!one && at.memo) return at.memo->GetAll(at.facts, cut);
   if (!one) return std::make_shared<const domain::Projection>(domain::Project(at.facts, cut));
   if (at.memo) return at.memo->Get(at.facts, cut, *one);
   return std::make_shared<const domain::Projection>(domain::ProjectCarrier(at.facts, cut, *one));
@@ -201,24 +202,37 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
   auto projection = QueriedProjection(at, cut, carrier);
   bj::array rows;
   std::uint64_t view_rows = 0, matched = 0;
-  domain::ViewDigestStream digest;  // of the whole view
-  bj::object names;                 // carrier_id → name, of the rows answered
-  RETURN_IF_ERROR(domain::ForEachRow(*projection, view, [&](bj::object&& row) {
-    if (!carrier) digest.Add(row);
+  bj::object names;  // carrier_id → name, of the rows answered
+  // Each row of the view in turn: a row made for this read is moved into the answer, a row the
+  // memo keeps is copied.
+  auto take = [&](auto&& row) {
     ++view_rows;
     bj::object derived = CarrierName(*projection, row);
     if (!filter.Passes(row, derived)) return;
     if (matched++ < offset || rows.size() == limit) return;
     if (!derived.empty()) names[row.at("carrier_id").as_string()] = derived["carrier_name"];
-    rows.push_back(std::move(row));
-  }));
+    rows.push_back(std::forward<decltype(row)>(row));
+  };
+  std::optional<Hash> digest;  // of the whole view
+  if (!carrier && at.memo) {   // every row, made once for this point and kept
+    ASSIGN_OR_RETURN(auto all, at.memo->AllRows(at.facts, cut, view));
+    for (const bj::value& row : all->rows) take(row.as_object());
+    digest = all->digest;
+  } else {
+    domain::ViewDigestStream stream;
+    RETURN_IF_ERROR(domain::ForEachRow(*projection, view, [&](bj::object&& row) {
+      if (!carrier) stream.Add(row);
+      take(std::move(row));
+    }));
+    if (!carrier) digest = stream.Final();
+  }
   bj::object out{{"view", shown},
                  {"as_of_seq", cut.max_seq},
                  {"effective_on", DateOrNull(cut.effective_on)},
                  {"today", domain::FormatDate(cut.today)}};
-  if (!carrier) {
+  if (digest) {
     out["view_rows"] = view_rows;
-    out["digest"] = ToHex(digest.Final());
+    out["digest"] = ToHex(*digest);
   }
   if (windowed) out["matched"] = matched;
   out["rows"] = std::move(rows);

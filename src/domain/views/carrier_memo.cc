@@ -39,4 +39,41 @@ std::shared_ptr<const Projection> CarrierMemo::Get(const FactBase& facts, const 
   return projection;
 }
 
+CarrierMemo::Whole& CarrierMemo::Front(const FactBase& facts, const Cut& cut) {
+  const std::uint64_t max_seq = std::min(cut.max_seq, facts.last_seq());
+  for (std::size_t i = 0; i < whole_.size(); ++i) {
+    const Whole& w = whole_[i];
+    if (w.projection && w.max_seq == max_seq && w.effective_on == cut.effective_on &&
+        w.today == cut.today) {
+      ++hits_;
+      std::rotate(whole_.begin(), whole_.begin() + i, whole_.begin() + i + 1);
+      return whole_[0];
+    }
+  }
+  ++misses_;
+  auto projection = std::make_shared<const Projection>(Project(facts, cut));
+  std::rotate(whole_.begin(), whole_.end() - 1, whole_.end());
+  whole_[0] = Whole{max_seq, cut.effective_on, cut.today, std::move(projection), {}};
+  return whole_[0];
+}
+
+std::shared_ptr<const Projection> CarrierMemo::GetAll(const FactBase& facts, const Cut& cut) {
+  return Front(facts, cut).projection;
+}
+
+StatusOr<std::shared_ptr<const CarrierMemo::ViewRowsOf>> CarrierMemo::AllRows(
+    const FactBase& facts, const Cut& cut, std::string_view view) {
+  Whole& whole = Front(facts, cut);
+  if (auto it = whole.views.find(view); it != whole.views.end()) return it->second;
+  auto made = std::make_shared<ViewRowsOf>();
+  ViewDigestStream digest;
+  RETURN_IF_ERROR(ForEachRow(*whole.projection, view, [&](boost::json::object&& row) {
+    digest.Add(row);
+    made->rows.push_back(std::move(row));
+  }));
+  made->digest = digest.Final();
+  whole.views.emplace(std::string(view), made);
+  return std::shared_ptr<const ViewRowsOf>(std::move(made));
+}
+
 }  // namespace hatchery::domain
