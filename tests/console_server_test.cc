@@ -202,6 +202,31 @@ TEST_CASE("console: every page's JSON twin is exactly the read path's answer at 
   bj::object explain{{"entitlement_id", award}};
   CHECK(browser.Get("/awards/" + award + "?format=json").body ==
         Here(*s.ledger, "explain", explain));
+  // What changed from the point to the head, and from it to another point.
+  bj::object diff{{"from", point}, {"to", bj::object{}}};
+  CHECK(browser.Get("/diff?format=json&" + at).body == Here(*s.ledger, "diff", diff));
+  diff["to"] = bj::object{{"as_of", {{"seq", head}}}, {"effective_on", "2026-01-01"}};
+  CHECK(browser
+            .Get("/diff?format=json&" + at + "&to_as_of_seq=" + std::to_string(head) +
+                 "&to_effective_on=2026-01-01")
+            .body == Here(*s.ledger, "diff", diff));
+  // The assessment of a year: each class's top ten, and the ranking a page at a time.
+  bj::value assessed = bj::parse(browser.Get("/assessment?format=json&year=2025").body);
+  bj::object ranking{
+      {"view", "assessment"}, {"filter", {{"year", "2025"}}}, {"offset", 0}, {"limit", 50}};
+  CHECK(bj::serialize(assessed.at("assessment")) == Here(*s.ledger, "query", ranking));
+  bj::object top{{"view", "assessment"},
+                 {"filter", {{"year", "2025"}, {"assessment_class", "space_social"}}},
+                 {"offset", 0},
+                 {"limit", 10}};
+  CHECK(bj::serialize(assessed.at("top:space_social")) == Here(*s.ledger, "query", top));
+  bj::object indicators = point;
+  indicators["view"] = "indicators";
+  indicators["filter"] = bj::object{{"year", "2024"}};
+  indicators["offset"] = 50;
+  indicators["limit"] = 50;
+  CHECK(browser.Get("/indicators?format=json&year=2024&page=2&" + at).body ==
+        Here(*s.ledger, "query", indicators));
   // The dashboard's reads, at the head.
   bj::value dashboard = bj::parse(browser.Get("/?format=json").body);
   CHECK(bj::serialize(dashboard.at("due")) == Here(*s.ledger, "due", {}));

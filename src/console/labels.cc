@@ -159,6 +159,17 @@ const std::map<std::string_view, Words, std::less<>>& Table() {
       {"timeline_conflict", {"时间线冲突", "timeline conflict"}},
       {"revocation_due", {"应撤销认定", "revocation due"}},
       {"specialized", {"专业型", "specialized"}},
+      {"incubator_comprehensive", {"综合孵化器", "comprehensive incubators"}},
+      {"incubator_specialized", {"专业孵化器", "specialized incubators"}},
+      {"space_social", {"社会建设众创空间、星创天地", "spaces built by society"}},
+      {"space_university", {"高校建设众创空间、星创天地", "spaces built by a university"}},
+      {"choose_point",
+       {"在上方选择一个时间点,查看自该点至最新的变化。",
+        "Choose a point above to see what changed from it to the head."}},
+      {"rows_changed", {"变化的行", "Rows changed"}},
+      {"events_by_type", {"期间事件", "Events between the points"}},
+      {"shown_first",
+       {"仅显示前 50 行;完整内容见 JSON。", "The first 50 rows; the JSON has every one."}},
       {"comprehensive", {"综合型", "comprehensive"}},
   };
   return *table;

@@ -20,8 +20,13 @@ std::string Text(const bj::value* value) {
 
 // The pages of the header, in order: path and word.
 constexpr std::pair<std::string_view, std::string_view> kPages[] = {
-    {"/", "dashboard"},      {"/carriers", "carriers"},     {"/awards", "awards"},
-    {"/payouts", "payouts"}, {"/compliance", "compliance"}, {"/assessment", "assessment"},
+    {"/", "dashboard"},
+    {"/carriers", "carriers"},
+    {"/awards", "awards"},
+    {"/payouts", "payouts"},
+    {"/compliance", "compliance"},
+    {"/indicators", "indicators"},
+    {"/assessment", "assessment"},
     {"/diff", "diff"},
 };
 
@@ -52,8 +57,9 @@ std::string Controls(const Page& page, const Location& at, const Chrome& chrome)
   std::string out = "<form class=\"point no-print\" method=\"get\" action=\"" +
                     Safe(at.With({}).substr(0, at.With({}).find('?'))) + "\">";
   // Every parameter but the point's and the page number is carried through.
-  for (std::string_view kept : {"search", "lang", "unit", "status", "flag", "year", "class",
-                                "to_as_of_seq", "to_as_of_time", "to_effective_on"}) {
+  for (std::string_view kept :
+       {"search", "lang", "unit", "status", "flag", "year", "assessment_class", "kind", "county",
+        "category", "rule_id", "to_as_of_seq", "to_as_of_time", "to_effective_on"}) {
     if (std::string v = at.Param(kept); !v.empty()) {
       out += "<input type=\"hidden\" name=\"" + Safe(kept) + "\" value=\"" + Safe(v) + "\">";
     }

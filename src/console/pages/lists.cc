@@ -20,6 +20,7 @@ const List& ListOf(std::string_view view) {
       {"entitlements", "awards", {"status", "rule_id", "county"}},
       {"payouts", "payouts", {"status"}},
       {"compliance", "compliance", {"flag", "year"}},
+      {"indicators", "indicators", {"year", "assessment_class"}},
   };
   for (const List& list : kLists) {
     if (list.view == view) return list;

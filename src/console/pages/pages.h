@@ -23,11 +23,16 @@ namespace hatchery::console {
 StatusOr<Page> DashboardPage(Reads& reads, const Location& at,
                              const std::optional<note::VerifierKey>& key);
 // "/carriers", "/awards", "/payouts", "/compliance": one view's rows (carriers, entitlements,
-// payouts, compliance), searched by name or id, filtered by status, flag or year, a page at a time.
+// payouts, compliance), "/indicators" (the yearly indicators), searched by name or id, filtered by status, flag or year, a page at a time.
 StatusOr<Page> ListPage(Reads& reads, const Location& at, std::string_view view);
 // "/carriers/<id>": one carrier's profile, timeline (documents, authorities, who recorded each
 // act), awards, payouts, flags and yearly indicators.
 StatusOr<Page> CarrierPage(Reads& reads, const Location& at, std::string_view carrier_id);
+// "/assessment": the yearly assessment of a year (`year`, by default the one before the point's
+// today): each class's top ten as a chart, and the ranked rows (one class: `assessment_class`).
+StatusOr<Page> AssessmentPage(Reads& reads, const Location& at);
+// "/diff": what changed from the page's point to the `to_` point (the head when none is given).
+StatusOr<Page> DiffPage(Reads& reads, const Location& at);
 // "/awards/<id>": why an award is what it is, or why nothing is owed (explain).
 StatusOr<Page> AwardPage(Reads& reads, const Location& at, std::string_view entitlement_id);
 
