@@ -76,6 +76,7 @@ TEST_CASE("console: a token is exchanged for a session cookie that reads the pag
   CHECK(css.status == 200);
   CHECK(css.Header("content-type") == "text/css; charset=utf-8");
   CHECK(browser.Get("/assets/nothing.js").status == 404);
+  CHECK(browser.Get("/favicon.ico").Header("content-type") == "image/svg+xml");
 }
 
 TEST_CASE("console: a sign-in needs the form's CSRF token and an Origin of the console") {

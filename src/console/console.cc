@@ -70,6 +70,7 @@ Response Render(const read::Facts& facts, const Request& request) {
 }
 
 std::optional<Response> Asset(std::string_view path) {
+  if (path == "/favicon.ico") path = "/assets/favicon.svg";  // what a browser asks for unbidden
   for (const EmbeddedFile& file : AssetFiles()) {
     if (path != "/assets/" + std::string(file.name)) continue;
     std::string type =
@@ -83,15 +84,9 @@ Response SignInPage(std::string_view target, std::string_view csrf, std::string_
                     std::string_view error, unsigned status) {
   auto at = Location::Parse(target);
   Lang lang = at.ok() ? at->lang() : Lang::kZh;
-  std::string body =
-      std::string("<!doctype html><html lang=\"") + (lang == Lang::kZh ? "zh-CN" : "en") +
-      "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, "
-      "initial-scale=1\"><title>" +
-      Safe(Word(lang, "sign_in")) + " · " + Safe(Word(lang, "title")) +
-      "</title><link rel=\"stylesheet\" href=\"/assets/console.css\"><script "
-      "src=\"/assets/console.js\" nonce=\"" +
-      Safe(nonce) + "\" defer></script></head><body class=\"sign-in\"><main><h1>" +
-      Safe(Word(lang, "title")) + "</h1><form method=\"post\" action=\"/sign-in\" id=\"sign-in\">";
+  std::string body = Head(lang, Word(lang, "sign_in"), nonce) +
+                     "<body class=\"sign-in\"><main><h1>" + Safe(Word(lang, "title")) +
+                     "</h1><form method=\"post\" action=\"/sign-in\" id=\"sign-in\">";
   if (!error.empty()) body += "<p class=\"error\" id=\"error\">" + Safe(error) + "</p>";
   body += "<input type=\"hidden\" name=\"csrf\" value=\"" + Safe(csrf) +
           "\"><input type=\"hidden\" name=\"next\" value=\"" + Safe(target) + "\"><label>" +

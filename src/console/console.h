@@ -43,8 +43,9 @@ bool IsPage(std::string_view path);
 // id or a role that may not is an error page (or PROTOCOL.md's error object): 400, 404, 403.
 Response Render(const read::Facts& at, const Request& request);
 
-// The static assets: /assets/console.css and /assets/console.js, compiled into the binary (the
-// machines are offline: nothing comes from elsewhere). nullopt for another path.
+// The static assets: /assets/console.css, /assets/console.js and /assets/favicon.svg (also as
+// /favicon.ico), compiled into the binary (the machines are offline: nothing comes from
+// elsewhere). nullopt for another path.
 std::optional<Response> Asset(std::string_view path);
 
 // The sign-in page: a form posting a token with `csrf` (the sign-in form's own token), and

@@ -169,7 +169,7 @@ const std::map<std::string_view, Words, std::less<>>& Table() {
       {"rows_changed", {"变化的行", "Rows changed"}},
       {"events_by_type", {"期间事件", "Events between the points"}},
       {"shown_first",
-       {"仅显示前 50 行;完整内容见 JSON。", "The first 50 rows; the JSON has every one."}},
+       {"仅显示前 20 行;完整内容见 JSON。", "The first 20 rows; the JSON has every one."}},
       {"comprehensive", {"综合型", "comprehensive"}},
   };
   return *table;

@@ -136,16 +136,18 @@ void Page::PointOf(const bj::object& answer) {
   simulated = Text(answer.if_contains("clock")) == "simulated";
 }
 
+std::string Head(Lang lang, std::string_view title, std::string_view nonce) {
+  return std::string("<!doctype html><html lang=\"") + (lang == Lang::kZh ? "zh-CN" : "en") +
+         "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+         "content=\"width=device-width, initial-scale=1\"><title>" +
+         Safe(title) + " · " + Safe(Word(lang, "title")) +
+         "</title><link rel=\"icon\" href=\"/assets/favicon.svg\"><link rel=\"stylesheet\" "
+         "href=\"/assets/console.css\"><script src=\"/assets/console.js\" nonce=\"" +
+         Safe(nonce) + "\" defer></script></head>";
+}
+
 std::string Document(const Page& page, const Location& at, const Chrome& chrome) {
-  Lang lang = at.lang();
-  std::string out = std::string("<!doctype html><html lang=\"") +
-                    (lang == Lang::kZh ? "zh-CN" : "en") +
-                    "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                    "content=\"width=device-width, initial-scale=1\"><title>" +
-                    Safe(page.title) + " · " + Safe(Word(lang, "title")) +
-                    "</title><link rel=\"stylesheet\" href=\"/assets/console.css\"><script "
-                    "src=\"/assets/console.js\" nonce=\"" +
-                    Safe(chrome.nonce) + "\" defer></script></head><body>";
+  std::string out = Head(at.lang(), page.title, chrome.nonce) + "<body>";
   out += Header(at, chrome);
   out += Controls(page, at, chrome);
   out += PointLine(page, at);

@@ -43,6 +43,10 @@ struct Page {
   void PointOf(const boost::json::object& answer);
 };
 
+// The document's start to its <head>'s end: the language, the title, the icon, the stylesheet
+// and the one script, with `nonce`.
+std::string Head(Lang lang, std::string_view title, std::string_view nonce);
+
 // The whole HTML document of `page` at `at`.
 std::string Document(const Page& page, const Location& at, const Chrome& chrome);
 

@@ -11,7 +11,7 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr std::size_t kRowsShown = 50;
+constexpr std::size_t kRowsShown = 20;
 
 // A field's value as a cell: text as it is, anything else as its JSON; a long one cut at 120 bytes
 // (on a character boundary) with the whole of it in its tooltip and the page's twin.
