@@ -73,8 +73,9 @@ std::optional<Response> Asset(std::string_view path) {
   if (path == "/favicon.ico") path = "/assets/favicon.svg";  // what a browser asks for unbidden
   for (const EmbeddedFile& file : AssetFiles()) {
     if (path != "/assets/" + std::string(file.name)) continue;
-    std::string type =
-        file.name.ends_with(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+    std::string type = file.name.ends_with(".css")   ? "text/css; charset=utf-8"
+                       : file.name.ends_with(".svg") ? "image/svg+xml"
+                                                     : "text/javascript; charset=utf-8";
     return Response{200, std::move(type), std::string(file.text)};
   }
   return std::nullopt;
