@@ -3,8 +3,10 @@
 // is exactly what the read path answers the command line.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <thread>
 
+#include "hatchery/key_files.h"
 #include "http_client.h"
 #include "read/ops.h"
 #include "server_fixture.h"
@@ -238,6 +240,44 @@ TEST_CASE("console: every page's JSON twin is exactly the read path's answer at 
                             .as_object();
   CHECK(html.body.find("data-key=\"amount_fen\" data-fen=\"" +
                        std::to_string(e.at("amount_fen").as_int64()) + "\"") != std::string::npos);
+}
+
+TEST_CASE("console: an exporter downloads a year's signed bundle, which verifies") {
+  auto key = note::GenerateKey("tongliao.hatchery/console-test");
+  REQUIRE(key.ok());
+  ServerOptions options = Console();
+  options.signing_key = *key;
+  Served s(options);
+  REQUIRE(WriteKeyFiles(s.dir.Sub("key"), *key).ok());
+  Browser auditor(s.server->http_port()), exporter(s.server->http_port());
+  REQUIRE(auditor.SignIn(s.auditor).status == 303);
+  REQUIRE(exporter.SignIn(s.exporter).status == 303);
+  CHECK(auditor.Get("/export").status == 403);
+  CHECK(auditor.Get("/export/bundle.tar?year=2025").status == 403);
+  CHECK(exporter.Get("/export/bundle.tar?year=20x5").status == 400);
+  CHECK(exporter.Get("/export/bundle.tar?year=2025&as_of_seq=x").status == 400);
+  HttpReply page = exporter.Get("/export");
+  CHECK(page.status == 200);
+  CHECK(page.body.find("action=\"/export/bundle.tar\"") != std::string::npos);
+
+  HttpReply bundle = exporter.Get("/export/bundle.tar?year=2025&as_of_seq=" +
+                                  std::to_string(s.ledger->head().seq - 3));
+  REQUIRE(bundle.status == 200);
+  CHECK(bundle.Header("content-type") == "application/x-tar");
+  CHECK(bundle.Header("content-disposition") == "attachment; filename=\"bundle-2025.tar\"");
+  {
+    std::ofstream out(s.dir.Sub("bundle.tar"), std::ios::binary);
+    out << bundle.body;
+  }
+  REQUIRE(std::system(("tar -xf " + s.dir.Sub("bundle.tar") + " -C " + s.dir.path()).c_str()) == 0);
+  CHECK(testing::RunHatchery("verify-export " + s.dir.Sub("bundle-2025") + " --pubkey " +
+                             s.dir.Sub("key") + ".pub")
+            .exit_code == 0);
+  // The same bundle again: the same bytes (and no scratch folder left behind).
+  CHECK(
+      exporter
+          .Get("/export/bundle.tar?year=2025&as_of_seq=" + std::to_string(s.ledger->head().seq - 3))
+          .body == bundle.body);
 }
 
 TEST_CASE("console: a carrier named with markup renders as text") {

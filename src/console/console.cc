@@ -28,6 +28,7 @@ StatusOr<Page> Route(Reads& reads, const Location& at, const Request& request) {
   if (s.size() == 1 && s[0] == "indicators") return ListPage(reads, at, "indicators");
   if (s.size() == 1 && s[0] == "assessment") return AssessmentPage(reads, at);
   if (s.size() == 1 && s[0] == "diff") return DiffPage(reads, at);
+  if (s.size() == 1 && s[0] == "export") return ExportPage(reads, at, request.may_export);
   if (s.size() == 2 && s[0] == "carriers") return CarrierPage(reads, at, s[1]);
   if (s.size() == 2 && s[0] == "awards") return AwardPage(reads, at, s[1]);
   return Status(Code::kNotFound, "no page " + at.path(), bj::object{{"path", at.path()}});
@@ -48,8 +49,8 @@ Response ErrorResponse(const Status& status, const Location* at, const Request& 
 }  // namespace
 
 bool IsPage(std::string_view path) {
-  for (std::string_view page :
-       {"/carriers", "/awards", "/payouts", "/compliance", "/indicators", "/assessment", "/diff"}) {
+  for (std::string_view page : {"/carriers", "/awards", "/payouts", "/compliance", "/indicators",
+                                "/assessment", "/diff", "/export"}) {
     if (path == page || path.starts_with(std::string(page) + "/")) return true;
   }
   return path == "/";

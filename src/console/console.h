@@ -33,6 +33,7 @@ struct Request {
   std::string target;  // the path and query string, as received
   Chrome chrome;       // who asks, the session's CSRF token, the response's nonce
   std::function<bool(std::string_view op)> may;     // may the reader's role run a read op?
+  bool may_export = false;                          // and download an export bundle?
   std::optional<note::VerifierKey> checkpoint_key;  // verifies the dashboard's checkpoint
 };
 

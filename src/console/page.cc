@@ -28,6 +28,7 @@ constexpr std::pair<std::string_view, std::string_view> kPages[] = {
     {"/indicators", "indicators"},
     {"/assessment", "assessment"},
     {"/diff", "diff"},
+    {"/export", "export"},
 };
 
 std::string Header(const Location& at, const Chrome& chrome) {

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
+#include <stdlib.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -9,12 +10,18 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/serialize.hpp>
+#include <filesystem>
 
 #include "console/console.h"
 #include "console/location.h"
+#include "export/bundle.h"
+#include "export/source.h"
+#include "export/tar.h"
+#include "read/point.h"
 #include "server/away.h"
 #include "server/session.h"
 
@@ -29,6 +36,11 @@ using namespace asio::experimental::awaitable_operators;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxHeaderBytes = 16 << 10, kMaxBodyBytes = 16 << 10;
 constexpr std::string_view kSessionCookie = "hatchery_session", kSignInCookie = "hatchery_signin";
+constexpr std::string_view kDownload = "/export/bundle.tar";
+// A bundle may be large: its download may take this long (beyond the write timeout).
+constexpr std::chrono::minutes kDownloadTimeout{10};
+
+bool MayExport(std::string_view role) { return role == "exporter" || role == "admin"; }
 
 // The value of cookie `name` in the request's Cookie header; "" when absent.
 std::string CookieOf(const HttpSession::Request& request, std::string_view name) {
@@ -118,17 +130,15 @@ asio::awaitable<void> HttpSession::Run() {
       close = true;
     } else if (ec) {
       break;  // closed by the client, a malformed request, a stop, a network error
+    } else if (const Request& request = parser.get(); PathOf(request.target()) == kDownload) {
+      if (!co_await Download(request) || !request.keep_alive() || state.stopping) break;
+      continue;  // answered, as a file
     } else {
-      const Request& request = parser.get();
       response = co_await Handle(request);
       close = !request.keep_alive();
     }
     if (close || state.stopping) response.keep_alive(false);
-    asio::steady_timer write_deadline(executor(), state.options.write_timeout);
-    auto written = co_await (http::async_write(stream_, response, kNoThrow) ||
-                             write_deadline.async_wait(kNoThrow));
-    if (written.index() == 1 || std::get<0>(std::get<0>(written))) break;
-    if (!response.keep_alive()) break;
+    if (!co_await Send(response, state.options.write_timeout) || !response.keep_alive()) break;
   }
   Close();
   state_->RemoveHttp(number_);
@@ -138,6 +148,15 @@ HttpSession::Response HttpSession::Reply(const Request& request, unsigned status
                                          std::string content_type, std::string body,
                                          const std::string& nonce) const {
   Response response{static_cast<http::status>(status), request.version()};
+  Harden(response, content_type, nonce);
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+void HttpSession::Harden(http::response_header<>& response, const std::string& content_type,
+                         const std::string& nonce) const {
   response.set(http::field::server, "hatchery");
   response.set(http::field::content_type, content_type);
   response.set("Content-Security-Policy",
@@ -151,10 +170,6 @@ HttpSession::Response HttpSession::Reply(const Request& request, unsigned status
   response.set("Referrer-Policy", "same-origin");
   response.set(http::field::cache_control, "no-store");
   if (stream_.tls()) response.set("Strict-Transport-Security", "max-age=31536000");
-  response.keep_alive(request.keep_alive());
-  response.body() = std::move(body);
-  response.prepare_payload();
-  return response;
 }
 
 HttpSession::Response HttpSession::Redirect(const Request& request,
@@ -296,6 +311,7 @@ asio::awaitable<HttpSession::Response> HttpSession::Page(const Request& request)
       target,
       {seat->actor.id, seat->actor.role, seat->csrf, RandomHex(16), 0},
       [role = seat->actor.role](std::string_view op) { return Allowed(role, op); },
+      MayExport(seat->actor.role),
       std::nullopt};
   if (state_->options.signing_key)
     page.checkpoint_key = note::VerifierOf(*state_->options.signing_key);
@@ -314,6 +330,81 @@ asio::awaitable<HttpSession::Response> HttpSession::Page(const Request& request)
   }
   co_return Reply(request, rendered->status, rendered->content_type, std::move(rendered->body),
                   page.chrome.nonce);
+}
+
+template <typename Message>
+asio::awaitable<bool> HttpSession::Send(Message& message, std::chrono::milliseconds timeout) {
+  asio::steady_timer deadline(executor(), timeout);
+  auto written =
+      co_await (http::async_write(stream_, message, kNoThrow) || deadline.async_wait(kNoThrow));
+  co_return written.index() == 0 && !std::get<0>(std::get<0>(written));
+}
+
+asio::awaitable<bool> HttpSession::Download(const Request& request) {
+  const auto timeout = state_->options.write_timeout;
+  auto seat = state_->web.Find(CookieOf(request, kSessionCookie), *state_->Tokens());
+  auto at = console::Location::Parse(request.target());
+  std::string year = at.ok() ? at->Param("year") : "";
+  std::optional<Response> refusal;
+  if (!seat) {
+    refusal = Redirect(request, "/sign-in?next=%2Fexport");
+  } else if (!MayExport(seat->actor.role)) {
+    refusal = Reply(request, 403, "text/plain; charset=utf-8",
+                    "exports are for an exporter's token (or an admin's)\n");
+  } else if (!at.ok()) {
+    refusal = Reply(request, 400, "text/plain; charset=utf-8", at.status().message() + "\n");
+  } else if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos) {
+    refusal = Reply(request, 400, "text/plain; charset=utf-8", "year must be a year, e.g. 2025\n");
+  }
+  if (refusal) co_return co_await Send(*refusal, timeout);
+  auto point = read::PointOf(at->Point());  // checked by Location::Parse
+
+  // On the verifier's thread (one long read at a time, at its low priority): the bundle into a
+  // fresh folder, archived beside it.
+  Server::State& state = *state_;
+  const std::string name = "bundle-" + year;
+  std::function<StatusOr<std::string>()> work = [&]() -> StatusOr<std::string> {
+    std::string scratch =
+        (std::filesystem::temp_directory_path() / "hatchery-export-XXXXXX").string();
+    if (!::mkdtemp(scratch.data())) {
+      return Status(Code::kUnavailable, "no temporary folder for the export");
+    }
+    exporting::ExportOptions options;
+    options.as_of = *point;
+    options.year = std::stoi(year);
+    options.key = state.options.signing_key;
+    auto source = exporting::LedgerSource(state.ledger);
+    auto written = exporting::WriteBundle(*source, options, scratch + "/" + name);
+    Status archived = written.ok() ? exporting::WriteTar(scratch + "/" + name, name,
+                                                         scratch + "/" + name + ".tar")
+                                   : written.status();
+    if (archived.ok()) return scratch;
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch, ignored);
+    return archived;
+  };
+  auto scratch = co_await RunAway<std::string>(state.net, state.verifier.get_executor(), work);
+  if (!scratch.ok()) {
+    spdlog::error("console: the export for {} failed: {}", seat->actor.id,
+                  scratch.status().message());
+    Response failed = Reply(request, console::HttpStatus(scratch.status().code()),
+                            "text/plain; charset=utf-8", scratch.status().message() + "\n");
+    co_return co_await Send(failed, timeout);
+  }
+  http::response<http::file_body> file{http::status::ok, request.version()};
+  Harden(file, "application/x-tar", "");
+  file.set(http::field::content_disposition, "attachment; filename=\"" + name + ".tar\"");
+  boost::beast::error_code ec;
+  file.body().open((*scratch + "/" + name + ".tar").c_str(), boost::beast::file_mode::scan, ec);
+  file.keep_alive(request.keep_alive());
+  file.prepare_payload();
+  spdlog::info("console: {} downloaded {}.tar ({} bytes) from {}", seat->actor.id, name,
+               file.body().size(), peer_);
+  bool sent =
+      !ec && co_await Send(file, std::max<std::chrono::milliseconds>(timeout, kDownloadTimeout));
+  std::error_code ignored;
+  std::filesystem::remove_all(*scratch, ignored);
+  co_return sent;
 }
 
 asio::awaitable<void> AcceptHttp(std::shared_ptr<Server::State> state) {

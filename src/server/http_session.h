@@ -27,6 +27,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -54,6 +55,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::asio::awaitable<Response> SignIn(const Request& request);
   Response SignOut(const Request& request);
   boost::asio::awaitable<Response> Page(const Request& request);
+  // `GET /export/bundle.tar?year=Y` and a point: the year's bundle as of the point, signed with
+  // the server's key, written on the verifier's thread, sent as a tar file and removed (exporter
+  // and admin; others 403). Writes its own answer; false: the connection is to end.
+  boost::asio::awaitable<bool> Download(const Request& request);
+  // Writes `message` within `timeout`; false: not taken in time, or the connection failed.
+  template <typename Message>
+  boost::asio::awaitable<bool> Send(Message& message, std::chrono::milliseconds timeout);
+  // Sets the security headers (see above) and the content type on any response.
+  void Harden(boost::beast::http::response_header<>& response, const std::string& content_type,
+              const std::string& nonce) const;
   // A response with the security headers; `nonce` is the page's script's.
   Response Reply(const Request& request, unsigned status, std::string content_type,
                  std::string body, const std::string& nonce = "") const;

@@ -52,18 +52,22 @@ std::string Selector(const Location& at, const std::string& year, const std::str
 
 }  // namespace
 
+StatusOr<std::string> YearBeforeToday(Reads& reads, const Location& at) {
+  bj::object probe = at.Point();
+  probe["view"] = "counties";
+  probe["limit"] = 0;
+  ASSIGN_OR_RETURN(const bj::object* today, reads.Ask("today", "query", probe));
+  return std::to_string(std::stoi(Str(*today, "today").substr(0, 4)) - 1);
+}
+
 StatusOr<Page> AssessmentPage(Reads& reads, const Location& at) {
   Lang lang = at.lang();
   std::string year = at.Param("year");
   const std::string klass = at.Param("assessment_class");
   Page page;
   page.title = Word(lang, "assessment");
-  if (year.empty()) {  // the last whole year before the point's today
-    bj::object probe = at.Point();
-    probe["view"] = "counties";
-    probe["limit"] = 0;
-    ASSIGN_OR_RETURN(const bj::object* today, reads.Ask("today", "query", probe));
-    year = std::to_string(std::stoi(Str(*today, "today").substr(0, 4)) - 1);
+  if (year.empty()) {
+    ASSIGN_OR_RETURN(year, YearBeforeToday(reads, at));
   }
   page.body = Selector(at, year, klass) + "<div class=\"grid charts\">";
   // Each class's top ten as a chart (or the chosen class's alone).

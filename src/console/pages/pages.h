@@ -23,7 +23,8 @@ namespace hatchery::console {
 StatusOr<Page> DashboardPage(Reads& reads, const Location& at,
                              const std::optional<note::VerifierKey>& key);
 // "/carriers", "/awards", "/payouts", "/compliance": one view's rows (carriers, entitlements,
-// payouts, compliance), "/indicators" (the yearly indicators), searched by name or id, filtered by status, flag or year, a page at a time.
+// payouts, compliance), "/indicators" (the yearly indicators), searched by name or id, filtered by
+// status, flag or year, a page at a time.
 StatusOr<Page> ListPage(Reads& reads, const Location& at, std::string_view view);
 // "/carriers/<id>": one carrier's profile, timeline (documents, authorities, who recorded each
 // act), awards, payouts, flags and yearly indicators.
@@ -31,6 +32,13 @@ StatusOr<Page> CarrierPage(Reads& reads, const Location& at, std::string_view ca
 // "/assessment": the yearly assessment of a year (`year`, by default the one before the point's
 // today): each class's top ten as a chart, and the ranked rows (one class: `assessment_class`).
 StatusOr<Page> AssessmentPage(Reads& reads, const Location& at);
+// The year before the point's today: the last whole year, which the assessment and an export are
+// of by default (a read of the counties view with no rows, for its `today`).
+StatusOr<std::string> YearBeforeToday(Reads& reads, const Location& at);
+// "/export": a signed bundle of a year (export/bundle.h) to download as of the point, for the
+// exporter role and admins (`may_export`); the download itself is the server's
+// (/export/bundle.tar).
+StatusOr<Page> ExportPage(Reads& reads, const Location& at, bool may_export);
 // "/diff": what changed from the page's point to the `to_` point (the head when none is given).
 StatusOr<Page> DiffPage(Reads& reads, const Location& at);
 // "/awards/<id>": why an award is what it is, or why nothing is owed (explain).
