@@ -137,6 +137,45 @@ TEST_CASE("due: the lists are what the views say is due — at any point", "[due
   });
 }
 
+TEST_CASE("due: with a limit, the first rows of each list, and every row counted", "[due]") {
+  const bj::object whole = Ask("due", {});
+  for (std::uint64_t limit : {0, 1, 3}) {
+    const bj::object cut = Ask("due", {{"limit", limit}});
+    for (std::string_view list :
+         {"payments", "clawbacks", "awaiting_evaluation", "reports_overdue"}) {
+      const bj::array& all = whole.at(list).as_array();
+      const bj::array& some = cut.at(list).as_array();
+      CHECK(some.size() == std::min<std::size_t>(limit, all.size()));
+      for (std::size_t i = 0; i < some.size(); ++i) CHECK(some[i] == all[i]);
+      CHECK(cut.at("listed").at(list).to_number<std::size_t>() == all.size());
+    }
+    CHECK(cut.at("by_county") == whole.at("by_county"));
+  }
+  CHECK(!whole.contains("listed"));
+  CHECK(read::Here(*Demo().ledger, "due", bj::object{{"limit", -1}}).status().code() ==
+        Code::kBadRequest);
+}
+
+TEST_CASE("diff: with a limit, the first changed rows of each view, and every one counted",
+          "[diff]") {
+  const std::uint64_t head = Demo().ledger->head().seq;
+  bj::object points{{"from", {{"as_of", {{"seq", head / 3}}}}}, {"to", bj::object{}}};
+  const bj::object whole = Ask("diff", points);
+  points["limit"] = 2;
+  const bj::object cut = Ask("diff", points);
+  std::size_t changed = 0;
+  for (const auto& [view, rows] : whole.at("views").as_object()) {
+    const bj::array& some = cut.at("views").at(view).as_array();
+    CHECK(some.size() == std::min<std::size_t>(2, rows.as_array().size()));
+    for (std::size_t i = 0; i < some.size(); ++i) CHECK(some[i] == rows.as_array()[i]);
+    CHECK(cut.at("rows_changed").at(view).to_number<std::size_t>() == rows.as_array().size());
+    changed += rows.as_array().size();
+  }
+  CHECK(changed > 10);  // the limit cut something
+  CHECK(cut.at("events") == whole.at("events"));
+  CHECK(!whole.contains("rows_changed"));
+}
+
 TEST_CASE("history: a carrier's stream in effective order with the money each act moved",
           "[history]") {
   const bj::object voided =

@@ -30,6 +30,7 @@ constexpr std::size_t kScreenful = 40;
 struct DiffArgs {
   std::string dir, from, to, from_effective_on, to_effective_on, format = "table";
   bool summary = false, full = false;
+  std::optional<std::uint64_t> limit;  // changed rows of each view answered
   RemoteArgs remote;
 };
 
@@ -183,6 +184,7 @@ StatusOr<bj::object> Request(const DiffArgs& args) {
     if (!on->empty()) side["effective_on"] = *on;
     request[name] = std::move(side);
   }
+  if (args.limit) request["limit"] = *args.limit;
   return request;
 }
 
@@ -232,6 +234,8 @@ void AddDiffCommand(CLI::App& app, int* exit_code) {
                     "counts and money per view and the largest changes (the default beyond " +
                         std::to_string(kScreenful) + " changed rows)");
   cmd->add_flag("--full", args->full, "every changed row, however many")->excludes(summary);
+  cmd->add_option("--limit", args->limit,
+                  "at most N changed rows of each view (the JSON's rows_changed counts them all)");
   cmd->callback([args, exit_code] { *exit_code = RunDiff(*args); });
 }
 

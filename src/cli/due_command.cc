@@ -23,6 +23,7 @@ struct DueArgs {
   std::string dir, format = "table", unit = "yuan", county;
   PointArgs point;
   RemoteArgs remote;
+  std::optional<std::uint64_t> limit;  // rows of each list answered
 };
 
 // One due-list: its key in the answer, its heading, and its columns beyond the carrier's
@@ -135,7 +136,9 @@ std::string DueCsv(const bj::object& due, const std::string& county) {
 }
 
 int RunDue(const DueArgs& args) {
-  auto due = ReadTarget::Ask(args.dir, args.remote, "due", PointRequest(args.point, "--as-of"));
+  auto request = PointRequest(args.point, "--as-of");
+  if (request.ok() && args.limit) (*request)["limit"] = *args.limit;
+  auto due = ReadTarget::Ask(args.dir, args.remote, "due", std::move(request));
   if (!due.ok()) return Fail(due.status());
   if (args.format == "json") {
     std::cout << bj::serialize(*due) << "\n";
@@ -157,6 +160,8 @@ void AddDueCommand(CLI::App& app, int* exit_code) {
       "awards awaiting a first evaluation, annual reports overdue — by carrier and county");
   AddDataOrRemoteOptions(cmd, &args->dir, &args->remote);
   AddPointOptions(cmd, &args->point, "--as-of-seq", "--as-of");
+  cmd->add_option("--limit", args->limit,
+                  "at most N rows of each list (the JSON's `listed` counts them all)");
   cmd->add_option("--county", args->county, "one county, by slug or name (kailu, 开鲁县)")
       ->check(CLI::Validator(
           [](const std::string& county) {

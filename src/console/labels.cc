@@ -179,7 +179,8 @@ const std::map<std::string_view, Words, std::less<>>& Table() {
       {"rows_changed", {"变化的行", "Rows changed"}},
       {"events_by_type", {"期间事件", "Events between the points"}},
       {"shown_first",
-       {"仅显示前 20 行;完整内容见 JSON。", "The first 20 rows; the JSON has every one."}},
+       {"每个视图仅显示前 20 行;hatchery diff 列出全部。",
+        "The first 20 rows of each view; hatchery diff lists every one."}},
       {"comprehensive", {"综合型", "comprehensive"}},
   };
   return *table;

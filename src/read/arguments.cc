@@ -30,6 +30,13 @@ StatusOr<std::uint64_t> Count(const bj::object& args, std::string_view field,
   return BadArgument(field, "must be an integer ≥ 0");
 }
 
+StatusOr<std::optional<std::uint64_t>> OptionalCount(const bj::object& args,
+                                                     std::string_view field) {
+  if (!args.contains(field)) return std::optional<std::uint64_t>();
+  ASSIGN_OR_RETURN(std::uint64_t n, Count(args, field));
+  return std::optional<std::uint64_t>(n);
+}
+
 StatusOr<std::string> Text(const bj::object& args, std::string_view field, bool required) {
   const bj::value* v = args.if_contains(field);
   if (!v) {

@@ -26,6 +26,10 @@ std::optional<std::uint64_t> CountOf(const boost::json::value& value);
 StatusOr<std::uint64_t> Count(const boost::json::object& args, std::string_view field,
                               std::optional<std::uint64_t> fallback = std::nullopt);
 
+// A non-negative integer argument, nullopt when absent.
+StatusOr<std::optional<std::uint64_t>> OptionalCount(const boost::json::object& args,
+                                                     std::string_view field);
+
 // A string argument; "" when absent and not required.
 StatusOr<std::string> Text(const boost::json::object& args, std::string_view field, bool required);
 

@@ -203,7 +203,7 @@ Diff Compare(const domain::FactBase& facts, const domain::Cut& from, const domai
   return diff;
 }
 
-bj::object ToJson(const Diff& diff) {
+bj::object ToJson(const Diff& diff, std::optional<std::size_t> rows_per_view) {
   auto point = [](const domain::Cut& cut) {
     return bj::object{
         {"as_of_seq", cut.max_seq},
@@ -211,10 +211,12 @@ bj::object ToJson(const Diff& diff) {
          cut.effective_on ? bj::value(domain::FormatDate(*cut.effective_on)) : nullptr},
         {"today", domain::FormatDate(cut.today)}};
   };
-  bj::object views;
+  bj::object views, rows_changed;
   for (const ViewDiff& vd : diff.views) {
     bj::array rows;
+    rows_changed[vd.view] = vd.rows.size();
     for (const RowChange& r : vd.rows) {
+      if (rows_per_view && rows.size() == *rows_per_view) break;
       bj::array fields, responsible;
       for (const FieldChange& f : r.fields) {
         bj::object field{{"field", f.field}, {"from", f.from}, {"to", f.to}};
@@ -239,9 +241,12 @@ bj::object ToJson(const Diff& diff) {
   for (std::size_t i = 0; i < diff.events.size() && i < kEventsShown; ++i) {
     events.push_back({{"seq", diff.events[i].first}, {"type", diff.events[i].second}});
   }
-  return {{"from", point(diff.from)},           {"to", point(diff.to)},
-          {"events_total", diff.events.size()}, {"events_by_type", std::move(events_by_type)},
-          {"events", std::move(events)},        {"views", std::move(views)}};
+  bj::object out{
+      {"from", point(diff.from)},           {"to", point(diff.to)},
+      {"events_total", diff.events.size()}, {"events_by_type", std::move(events_by_type)},
+      {"events", std::move(events)},        {"views", std::move(views)}};
+  if (rows_per_view) out["rows_changed"] = std::move(rows_changed);
+  return out;
 }
 
 }  // namespace hatchery::read

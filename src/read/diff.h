@@ -55,8 +55,10 @@ struct Diff {
 Diff Compare(const domain::FactBase& facts, const domain::Cut& from, const domain::Cut& to);
 
 // As JSON: both points, every event counting at one point only (the first 1,000, with
-// events_total and events_by_type counting them all), and each view's changed rows.
-boost::json::object ToJson(const Diff& diff);
+// events_total and events_by_type counting them all), and each view's changed rows — with
+// `rows_per_view`, at most that many of each view, and `rows_changed` counting them all.
+boost::json::object ToJson(const Diff& diff,
+                           std::optional<std::size_t> rows_per_view = std::nullopt);
 
 }  // namespace hatchery::read
 

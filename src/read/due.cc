@@ -26,9 +26,16 @@ struct CountyTotals {
 
 }  // namespace
 
-bj::object Due(const domain::Projection& projection, const domain::Policy& policy) {
+bj::object Due(const domain::Projection& projection, const domain::Policy& policy,
+               std::optional<std::size_t> limit) {
   const domain::Date today = projection.cut.today;
   bj::array payments, clawbacks, awaiting, reports;
+  std::uint64_t listed[4] = {0, 0, 0, 0};  // every row of each list, answered or not
+  // Adds the row `make` makes to `list` (the n-th list) while the limit allows.
+  auto keep = [&](bj::array& list, int n, const auto& make) {
+    ++listed[n];
+    if (!limit || list.size() < *limit) list.push_back(make());
+  };
   std::map<std::string, CountyTotals> counties;
   std::vector<const domain::CarrierOutcome*> carriers;
   for (const domain::CarrierOutcome& c : projection.carriers) carriers.push_back(&c);
@@ -55,46 +62,54 @@ bj::object Due(const domain::Projection& projection, const domain::Policy& polic
         }
         if (e.outstanding_fen() + unpaid > 0) {
           domain::Date since = Since(e, "active");
-          payments.push_back(row({{"entitlement_id", e.id},
-                                  {"rule_id", e.rule_id},
-                                  {"since", domain::FormatDate(since)},
-                                  {"age_days", domain::DaysBetween(since, today)},
-                                  {"outstanding_fen", e.outstanding_fen()},
-                                  {"approved_unpaid_fen", unpaid},
-                                  {"due_fen", e.outstanding_fen() + unpaid}}));
+          keep(payments, 0, [&] {
+            return row({{"entitlement_id", e.id},
+                        {"rule_id", e.rule_id},
+                        {"since", domain::FormatDate(since)},
+                        {"age_days", domain::DaysBetween(since, today)},
+                        {"outstanding_fen", e.outstanding_fen()},
+                        {"approved_unpaid_fen", unpaid},
+                        {"due_fen", e.outstanding_fen() + unpaid}});
+          });
           ++totals.payments;
           totals.payments_fen += e.outstanding_fen() + unpaid;
         }
       }
       if (e.clawback_due_fen() > 0) {
         domain::Date since = e.history.empty() ? e.triggered_on : e.history.back().date;
-        clawbacks.push_back(row({{"entitlement_id", e.id},
-                                 {"rule_id", e.rule_id},
-                                 {"status", e.status},
-                                 {"since", domain::FormatDate(since)},
-                                 {"age_days", domain::DaysBetween(since, today)},
-                                 {"disbursed_fen", e.disbursed_fen},
-                                 {"recovered_fen", e.recovered_fen},
-                                 {"clawback_due_fen", e.clawback_due_fen()}}));
+        keep(clawbacks, 1, [&] {
+          return row({{"entitlement_id", e.id},
+                      {"rule_id", e.rule_id},
+                      {"status", e.status},
+                      {"since", domain::FormatDate(since)},
+                      {"age_days", domain::DaysBetween(since, today)},
+                      {"disbursed_fen", e.disbursed_fen},
+                      {"recovered_fen", e.recovered_fen},
+                      {"clawback_due_fen", e.clawback_due_fen()}});
+        });
         ++totals.clawbacks;
         totals.clawbacks_fen += e.clawback_due_fen();
       }
       if (e.status == "pending") {
         domain::Date since = Since(e, "pending");
-        awaiting.push_back(row({{"entitlement_id", e.id},
-                                {"rule_id", e.rule_id},
-                                {"since", domain::FormatDate(since)},
-                                {"age_days", domain::DaysBetween(since, today)},
-                                {"amount_fen", e.amount_fen}}));
+        keep(awaiting, 2, [&] {
+          return row({{"entitlement_id", e.id},
+                      {"rule_id", e.rule_id},
+                      {"since", domain::FormatDate(since)},
+                      {"age_days", domain::DaysBetween(since, today)},
+                      {"amount_fen", e.amount_fen}});
+        });
         ++totals.awaiting;
       }
     }
     for (const domain::Flag& f : c->flags) {
       if (f.flag != "missing_annual_report") continue;
       domain::Date deadline = policy.ReportDeadline(f.year);
-      reports.push_back(row({{"year", f.year},
-                             {"deadline", domain::FormatDate(deadline)},
-                             {"days_overdue", domain::DaysBetween(deadline, today)}}));
+      keep(reports, 3, [&] {
+        return row({{"year", f.year},
+                    {"deadline", domain::FormatDate(deadline)},
+                    {"days_overdue", domain::DaysBetween(deadline, today)}});
+      });
       ++totals.reports;
     }
   }
@@ -109,16 +124,23 @@ bj::object Due(const domain::Projection& projection, const domain::Policy& polic
                          {"awaiting_evaluation", t.awaiting},
                          {"reports_overdue", t.reports}};
   }
-  return {{"as_of_seq", projection.cut.max_seq},
-          {"effective_on", projection.cut.effective_on
-                               ? bj::value(domain::FormatDate(*projection.cut.effective_on))
-                               : nullptr},
-          {"today", domain::FormatDate(today)},
-          {"payments", std::move(payments)},
-          {"clawbacks", std::move(clawbacks)},
-          {"awaiting_evaluation", std::move(awaiting)},
-          {"reports_overdue", std::move(reports)},
-          {"by_county", std::move(by_county)}};
+  bj::object out{{"as_of_seq", projection.cut.max_seq},
+                 {"effective_on", projection.cut.effective_on
+                                      ? bj::value(domain::FormatDate(*projection.cut.effective_on))
+                                      : nullptr},
+                 {"today", domain::FormatDate(today)},
+                 {"payments", std::move(payments)},
+                 {"clawbacks", std::move(clawbacks)},
+                 {"awaiting_evaluation", std::move(awaiting)},
+                 {"reports_overdue", std::move(reports)},
+                 {"by_county", std::move(by_county)}};
+  if (limit) {
+    out["listed"] = {{"payments", listed[0]},
+                     {"clawbacks", listed[1]},
+                     {"awaiting_evaluation", listed[2]},
+                     {"reports_overdue", listed[3]}};
+  }
+  return out;
 }
 
 }  // namespace hatchery::read

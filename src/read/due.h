@@ -17,6 +17,8 @@
 #define HATCHERY_READ_DUE_H_
 
 #include <boost/json/object.hpp>
+#include <cstddef>
+#include <optional>
 
 #include "domain/views/cut.h"
 #include "domain/views/projections.h"
@@ -24,8 +26,11 @@
 namespace hatchery::read {
 
 // The lists as of `projection` (whose cut gives "today"), with `policy` the rulesets under that
-// cut (the report deadline of each year). Rows by county, then carrier, then id.
-boost::json::object Due(const domain::Projection& projection, const domain::Policy& policy);
+// cut (the report deadline of each year). Rows by county, then carrier, then id. With `limit`, at
+// most that many rows of each list, and `listed` counting every row of each (by_county is whole
+// either way).
+boost::json::object Due(const domain::Projection& projection, const domain::Policy& policy,
+                        std::optional<std::size_t> limit = std::nullopt);
 
 }  // namespace hatchery::read
 

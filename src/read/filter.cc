@@ -153,10 +153,11 @@ bool Filter::Matches(const Term& term, const bj::value& have) {
   return false;
 }
 
-bool Filter::Passes(const bj::object& row, const bj::object& derived) const {
+bool Filter::Passes(const bj::object& row,
+                    const std::function<const bj::object&()>& derived) const {
   auto at = [&](const std::string& path) {
     const bj::value* have = At(row, path);
-    return have ? have : At(derived, path);
+    return have ? have : At(derived(), path);
   };
   for (const Term& term : terms_) {
     const bj::value* have = at(term.column.path);

@@ -20,6 +20,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,9 +45,11 @@ class Filter {
   static StatusOr<Filter> Of(const boost::json::object& filter, std::string_view field,
                              std::string_view view, std::string_view search = "");
 
-  // Whether `row` passes; `derived` holds fields a row does not but a key may name (a carrier's
-  // name beside its id), looked up when the row has no such field.
-  bool Passes(const boost::json::object& row, const boost::json::object& derived = {}) const;
+  // Whether `row` passes; `derived` gives the fields a row does not hold but a key may name (a
+  // carrier's name beside its id), asked only when a key or the search needs a field the row
+  // has not.
+  bool Passes(const boost::json::object& row,
+              const std::function<const boost::json::object&()>& derived) const;
   // The text the filter wants at row path `path`, if it names that path with one value (not the
   // empty one, which finds nulls).
   std::optional<std::string> Wants(std::string_view path) const;

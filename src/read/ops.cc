@@ -207,10 +207,16 @@ StatusOr<bj::object> Query(const Facts& at, const bj::object& args) {
   // memo keeps is copied.
   auto take = [&](auto&& row) {
     ++view_rows;
-    bj::object derived = CarrierName(*projection, row);
-    if (!filter.Passes(row, derived)) return;
+    std::optional<bj::object> derived;  // made when first asked for
+    auto derive = [&]() -> const bj::object& {
+      if (!derived) derived = CarrierName(*projection, row);
+      return *derived;
+    };
+    if (!filter.Passes(row, derive)) return;
     if (matched++ < offset || rows.size() == limit) return;
-    if (!derived.empty()) names[row.at("carrier_id").as_string()] = derived["carrier_name"];
+    if (const bj::object& name = derive(); !name.empty()) {
+      names[row.at("carrier_id").as_string()] = name.at("carrier_name");
+    }
     rows.push_back(std::forward<decltype(row)>(row));
   };
   std::optional<Hash> digest;  // of the whole view
@@ -249,7 +255,9 @@ StatusOr<bj::object> ExplainOp(const Facts& at, const bj::object& args) {
 
 StatusOr<bj::object> DueOp(const Facts& at, const bj::object& args) {
   ASSIGN_OR_RETURN(domain::Cut cut, CutOf(at, args));
-  return Due(*QueriedProjection(at, cut, std::nullopt), domain::Policy(at.facts.policy(), cut));
+  ASSIGN_OR_RETURN(std::optional<std::uint64_t> limit, OptionalCount(args, "limit"));
+  return Due(*QueriedProjection(at, cut, std::nullopt), domain::Policy(at.facts.policy(), cut),
+             limit);
 }
 
 StatusOr<bj::object> HistoryOp(const Facts& at, const bj::object& args) {
@@ -270,7 +278,8 @@ StatusOr<bj::object> DiffOp(const Facts& at, const bj::object& args) {
   ASSIGN_OR_RETURN(bj::object to, DiffSide(args, "to"));
   ASSIGN_OR_RETURN(domain::Cut from_cut, CutOf(at, from, "from."));
   ASSIGN_OR_RETURN(domain::Cut to_cut, CutOf(at, to, "to."));
-  return ToJson(Compare(at.facts, from_cut, to_cut));
+  ASSIGN_OR_RETURN(std::optional<std::uint64_t> limit, OptionalCount(args, "limit"));
+  return ToJson(Compare(at.facts, from_cut, to_cut), limit);
 }
 
 // The latest seq a projection read names: how far a fold must go to answer it.

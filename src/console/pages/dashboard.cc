@@ -35,6 +35,9 @@ std::string KindChart(const bj::object& counties, const Location& at) {
   return html::BarChart("kinds", Word(at.lang(), "totals_by_class"), bars);
 }
 
+// Rows of each due-list the dashboard shows; `listed` counts them all.
+constexpr std::size_t kDueShown = 10;
+
 // One list of `due`'s answer as a small table: carrier, award, since, money.
 std::string DueList(const bj::object& due, std::string_view list, std::string_view money,
                     const Location& at) {
@@ -43,13 +46,11 @@ std::string DueList(const bj::object& due, std::string_view list, std::string_vi
                     Safe(Word(at.lang(), list == "payments"    ? "due_payments"
                                          : list == "clawbacks" ? "due_clawbacks"
                                                                : list)) +
-                    " (" + std::to_string(rows.size()) + ")</h3>";
+                    " (" + read::Plain(due.at("listed").at(list)) + ")</h3>";
   if (rows.empty())
     return out + "<p class=\"empty\">" + Safe(Word(at.lang(), "no_rows")) + "</p></section>";
   out += "<table class=\"rows\"><tbody>";
-  std::size_t shown = 0;
   for (const bj::value& value : rows) {
-    if (++shown > 10) break;
     const bj::object& r = value.as_object();
     std::string id(r.at("entitlement_id").as_string());
     const bj::value* fen = r.if_contains(money);
@@ -100,7 +101,9 @@ StatusOr<std::string> CheckpointPart(Reads& reads, const Location& at, std::uint
 StatusOr<Page> DashboardPage(Reads& reads, const Location& at,
                              const std::optional<note::VerifierKey>& key) {
   Lang lang = at.lang();
-  ASSIGN_OR_RETURN(const bj::object* due, reads.Ask("due", "due", at.Point()));
+  bj::object due_args = at.Point();
+  due_args["limit"] = kDueShown;
+  ASSIGN_OR_RETURN(const bj::object* due, reads.Ask("due", "due", due_args));
   Page page;
   page.PointOf(*due);
   page.title = Word(lang, "dashboard");

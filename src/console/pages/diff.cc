@@ -24,20 +24,19 @@ std::string Shown(const bj::value& v) {
 }
 
 // The changed rows of one view: key, change, each field from → to, the events responsible.
-std::string ViewChanges(std::string_view view, const bj::array& rows, const Location& at) {
+std::string ViewChanges(std::string_view view, const bj::array& rows, std::size_t changed,
+                        const Location& at) {
   Lang lang = at.lang();
   std::string out = "<section class=\"view-diff\" id=\"diff-" + Safe(view) + "\"><h3>" +
                     Safe(Word(lang, view == "entitlements" ? "awards" : view)) + " (" +
-                    std::to_string(rows.size()) + ")</h3>";
+                    std::to_string(changed) + ")</h3>";
   if (rows.empty())
     return out + "<p class=\"empty\">" + Safe(Word(lang, "no_changes")) + "</p></section>";
   out += "<table class=\"rows\"><thead><tr><th>key</th><th>" + Safe(Word(lang, "changed")) +
          "</th><th>" + Safe(Word(lang, "field")) + "</th><th>" + Safe(Word(lang, "before")) +
          "</th><th>" + Safe(Word(lang, "after")) + "</th><th>" + Safe(Word(lang, "caused_by")) +
          "</th></tr></thead><tbody>";
-  std::size_t shown = 0;
   for (const bj::value& value : rows) {
-    if (shown++ == kRowsShown) break;
     const bj::object& row = value.as_object();
     std::string key(row.at("key").as_string());
     const bj::value& carrier = row.at("carrier_id");
@@ -59,7 +58,7 @@ std::string ViewChanges(std::string_view view, const bj::array& rows, const Loca
            "</td><td class=\"n\">" + Safe(seqs) + "</td></tr>";
   }
   out += "</tbody></table>";
-  if (rows.size() > kRowsShown) out += "<p>" + Safe(Word(lang, "shown_first")) + "</p>";
+  if (changed > rows.size()) out += "<p>" + Safe(Word(lang, "shown_first")) + "</p>";
   return out + "</section>";
 }
 
@@ -69,7 +68,7 @@ StatusOr<Page> DiffPage(Reads& reads, const Location& at) {
   Lang lang = at.lang();
   Page page;
   page.title = Word(lang, "diff");
-  bj::object args{{"from", at.Point()}, {"to", at.Point("to_")}};
+  bj::object args{{"from", at.Point()}, {"to", at.Point("to_")}, {"limit", kRowsShown}};
   ASSIGN_OR_RETURN(const bj::object* diff, reads.Ask("diff", "diff", args));
   const bj::object& from = diff->at("from").as_object();
   const bj::object& to = diff->at("to").as_object();
@@ -88,8 +87,9 @@ StatusOr<Page> DiffPage(Reads& reads, const Location& at) {
     page.body += "<li>" + Safe(type) + ": " + read::Plain(n) + "</li>";
   }
   page.body += "</ul><h2>" + Safe(Word(lang, "rows_changed")) + "</h2>";
+  const bj::object& changed = diff->at("rows_changed").as_object();
   for (const auto& [view, rows] : diff->at("views").as_object()) {
-    page.body += ViewChanges(view, rows.as_array(), at);
+    page.body += ViewChanges(view, rows.as_array(), changed.at(view).to_number<std::size_t>(), at);
   }
   return page;
 }
