@@ -81,6 +81,24 @@ TEST_CASE("console: a token is exchanged for a session cookie that reads the pag
   CHECK(browser.Get("/favicon.ico").Header("content-type") == "image/svg+xml");
 }
 
+TEST_CASE("console: over HTTPS the session cookie is Secure and a plaintext client gets nothing") {
+  const std::string tls = HATCHERY_TEST_TLS_DIR;
+  ServerOptions options = Console();
+  options.tls_cert_file = tls + "/server.crt";
+  options.tls_key_file = tls + "/server.key";
+  Served s(options);
+  Browser browser(s.server->http_port(), tls + "/server.crt");
+  HttpReply in = browser.SignIn(s.auditor);
+  CHECK(in.status == 303);
+  CHECK(HasCookieAttribute(in, "hatchery_session", "; Secure"));
+  HttpReply page = browser.Get("/carriers");
+  CHECK(page.status == 200);
+  CHECK(page.Header("strict-transport-security") == "max-age=31536000");
+  CHECK(Browser(s.server->http_port()).Get("/").status == 0);  // no TLS, no answer
+  CHECK(Browser(s.server->http_port(), tls + "/other-ca.crt").Get("/").status == 0);
+  CHECK(browser.Get("/").status == 200);  // and the server goes on
+}
+
 TEST_CASE("console: a sign-in needs the form's CSRF token and an Origin of the console") {
   Served s(Console());
   Browser browser(s.server->http_port());

@@ -3,6 +3,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -31,6 +32,19 @@ HttpReply Browser::Send(const std::string& method, const std::string& target,
                         "\r\nConnection: close\r\n" + extra;
   if (!cookies.empty()) request += "Cookie: " + cookies + "\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  if (ca_file_.empty()) return Exchange(socket, request);
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  tls.load_verify_file(ca_file_);
+  asio::ssl::stream<asio::ip::tcp::socket&> secured(socket, tls);
+  secured.set_verify_mode(asio::ssl::verify_peer);
+  boost::system::error_code ec;
+  secured.handshake(asio::ssl::stream_base::client, ec);
+  if (ec) return HttpReply{};  // status 0: no session
+  return Exchange(secured, request);
+}
+
+template <typename Stream>
+HttpReply Browser::Exchange(Stream& socket, const std::string& request) {
   asio::write(socket, asio::buffer(request));
   boost::beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;

@@ -21,6 +21,8 @@ struct HttpReply {
 class Browser {
  public:
   explicit Browser(std::uint16_t port) : port_(port) {}
+  // Over HTTPS, trusting the server's certificate's issuer in the PEM file `ca_file`.
+  Browser(std::uint16_t port, std::string ca_file) : port_(port), ca_file_(std::move(ca_file)) {}
 
   HttpReply Get(const std::string& target);
   // A form POST (application/x-www-form-urlencoded) with this console as its Origin.
@@ -34,10 +36,18 @@ class Browser {
   // The value the jar keeps for `name` ("" for none).
   std::string Cookie(const std::string& name) const;
   void SetCookie(const std::string& name, const std::string& value) { jar_[name] = value; }
-  std::string Origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Origin() const {
+    return (ca_file_.empty() ? "http://" : "https://") + std::string("127.0.0.1:") +
+           std::to_string(port_);
+  }
 
  private:
+  // Sends `request` over `stream` and reads the reply into the jar and the returned reply.
+  template <typename Stream>
+  HttpReply Exchange(Stream& stream, const std::string& request);
+
   std::uint16_t port_;
+  std::string ca_file_;
   std::map<std::string, std::string> jar_;
 };
 

@@ -102,7 +102,8 @@ StatusOr<Page> AwardPage(Reads& reads, const Location& at, std::string_view enti
   }
   page.body +=
       "<h2>" + Safe(Word(lang, "events")) + "</h2>" + Events(x->at("events").as_array(), at);
-  bj::object payouts{{"rows", x->at("payouts")}};
+  bj::object payouts{{"rows", x->at("payouts")},
+                     {"carrier_names", {{carrier, x->at("carrier_name")}}}};
   page.body += "<h2>" + Safe(Word(lang, "payouts")) + "</h2>" + RowsTable(payouts, "payouts", at);
   return page;
 }

@@ -46,7 +46,8 @@ std::string DueList(const bj::object& due, std::string_view list, std::string_vi
                     Safe(Word(at.lang(), list == "payments"    ? "due_payments"
                                          : list == "clawbacks" ? "due_clawbacks"
                                                                : list)) +
-                    " (" + read::Plain(due.at("listed").at(list)) + ")</h3>";
+                    " (" + read::Plain(due.at("listed").at(list)) + ") " + Safe(UnitSuffix(at)) +
+                    "</h3>";
   if (rows.empty())
     return out + "<p class=\"empty\">" + Safe(Word(at.lang(), "no_rows")) + "</p></section>";
   out += "<table class=\"rows\"><tbody>";
