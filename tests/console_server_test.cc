@@ -90,7 +90,9 @@ TEST_CASE("console: over HTTPS the session cookie is Secure and a plaintext clie
   Browser browser(s.server->http_port(), tls + "/server.crt");
   HttpReply in = browser.SignIn(s.auditor);
   CHECK(in.status == 303);
-  CHECK(HasCookieAttribute(in, "hatchery_session", "; Secure"));
+  // Under TLS the cookies carry the prefixes browsers enforce (no sibling host can plant them).
+  CHECK(HasCookieAttribute(in, "__Host-hatchery_session", "; Secure"));
+  CHECK(browser.Cookie("hatchery_session").empty());
   HttpReply page = browser.Get("/carriers");
   CHECK(page.status == 200);
   CHECK(page.Header("strict-transport-security") == "max-age=31536000");
@@ -118,6 +120,16 @@ TEST_CASE("console: a sign-in needs the form's CSRF token and an Origin of the c
       "/sign-in", "csrf=" + csrf + "&token=" + s.auditor + "&next=%2F%2Fevil.example%2F");
   CHECK(in.status == 303);
   CHECK(in.Header("location") == "/");
+  std::string again = testing::InputValue(browser.Get("/sign-in").body, "csrf");
+  // A POST that says nothing of where it comes from is refused; a browser's same-origin one is not.
+  const std::string form_type = "Content-Type: application/x-www-form-urlencoded\r\n";
+  CHECK(
+      browser.Send("POST", "/sign-in", form_type, "csrf=" + again + "&token=" + s.auditor).status ==
+      403);
+  CHECK(browser
+            .Send("POST", "/sign-in", "Sec-Fetch-Site: same-origin\r\n" + form_type,
+                  "csrf=" + again + "&token=" + s.auditor + "&next=%2Fpayouts")
+            .Header("location") == "/payouts");
 }
 
 TEST_CASE("console: failed sign-ins are answered late, recorded with the address, then refused") {
@@ -271,6 +283,8 @@ TEST_CASE("console: an exporter downloads a year's signed bundle, which verifies
   REQUIRE(exporter.SignIn(s.exporter).status == 303);
   CHECK(auditor.Get("/export").status == 403);
   CHECK(auditor.Get("/export/bundle.tar?year=2025").status == 403);
+  CHECK(auditor.Get("/export?format=json").status == 403);
+  CHECK(exporter.Send("HEAD", "/export/bundle.tar?year=2025", "", "").status == 405);
   CHECK(exporter.Get("/export/bundle.tar?year=20x5").status == 400);
   CHECK(exporter.Get("/export/bundle.tar?year=2025&as_of_seq=x").status == 400);
   HttpReply page = exporter.Get("/export");

@@ -96,7 +96,7 @@ TEST_CASE("a console session lasts while its token grants it, and not past its i
   REQUIRE(entry);
   WebSessions sessions(30min, 8h, 100);
   auto t0 = WebSessions::Clock::now();
-  std::string cookie = sessions.Open(*entry, t0);
+  std::string cookie = *sessions.Open(*entry, t0);
   CHECK(cookie.size() == 64);
   auto seat = sessions.Find(cookie, tokens, t0 + 20min);
   REQUIRE(seat);
@@ -110,39 +110,48 @@ TEST_CASE("a console session lasts while its token grants it, and not past its i
   CHECK(!sessions.Find(cookie, tokens, t0 + 101min));  // idle 31 min
   CHECK(sessions.size() == 0);
 
-  std::string old = sessions.Open(*entry, t0);
+  std::string old = *sessions.Open(*entry, t0);
   for (int i = 1; i <= 16; ++i) CHECK(sessions.Find(old, tokens, t0 + i * 29min));
   CHECK(!sessions.Find(old, tokens, t0 + 8h + 1min));  // older than its lifetime
 
   // Revoked: found no more, and a recheck ends it at once.
-  std::string a = sessions.Open(*entry, t0), b = sessions.Open(*entry, t0);
+  std::string a = *sessions.Open(*entry, t0), b = *sessions.Open(*entry, t0);
   TokenStore none;
   CHECK(sessions.Recheck(tokens) == 0);
   CHECK(sessions.Recheck(none) == 2);
   CHECK(!sessions.Find(a, tokens, t0));
-  std::string c = sessions.Open(*entry, t0);
+  std::string c = *sessions.Open(*entry, t0);
   CHECK(!sessions.Find(c, none, t0));
   CHECK(sessions.size() == 0);
   sessions.End(c);
 }
 
-TEST_CASE("console sessions are bounded: the one idle longest ends first") {
-  std::string token;
+TEST_CASE("console sessions are bounded: one actor's sign-ins push out only its own") {
+  std::string token, other;
   TokenStore tokens = TokensWith(Actor{"audit.wu", "auditor"}, &token);
-  auto entry = *tokens.Authenticate(token);
-  WebSessions sessions(30min, 8h, 3);
+  other = *tokens.Add(Actor{"clerk.zhang", "admin"});
+  auto wu = *tokens.Authenticate(token), zhang = *tokens.Authenticate(other);
+  WebSessions sessions(2h, 48h, WebSessions::kMaxPerActor + 1);
   auto t0 = WebSessions::Clock::now();
-  std::string a = sessions.Open(entry, t0), b = sessions.Open(entry, t0 + 1s),
-              c = sessions.Open(entry, t0 + 2s);
-  CHECK(sessions.Find(a, tokens, t0 + 3s));  // a is now the most recent
-  std::string d = sessions.Open(entry, t0 + 4s);
-  CHECK(sessions.size() == 3);
-  CHECK(!sessions.Find(b, tokens, t0 + 5s));
-  CHECK(sessions.Find(a, tokens, t0 + 5s));
-  CHECK(sessions.Find(c, tokens, t0 + 5s));
-  CHECK(sessions.Find(d, tokens, t0 + 5s));
-  sessions.End(d);
-  CHECK(!sessions.Find(d, tokens, t0 + 5s));
+  std::string mine = *sessions.Open(zhang, t0);
+  std::vector<std::string> theirs;
+  for (std::size_t i = 0; i < WebSessions::kMaxPerActor; ++i) {
+    theirs.push_back(*sessions.Open(wu, t0 + std::chrono::seconds(i)));
+  }
+  // Full: the next sign-in of audit.wu ends its own idlest, not clerk.zhang's.
+  CHECK(sessions.Open(wu, t0 + 1h));
+  CHECK(sessions.size() == WebSessions::kMaxPerActor + 1);
+  CHECK(!sessions.Find(theirs.front(), tokens, t0 + 1h));
+  CHECK(sessions.Find(theirs.back(), tokens, t0 + 1h));
+  CHECK(sessions.Find(mine, tokens, t0 + 1h));
+  // A third actor finds every place taken by sessions still open: refused, nobody pushed out.
+  TokenStore more = tokens;
+  std::string third_token = *more.Add(Actor{"finance.li", "auditor"});
+  CHECK(!sessions.Open(*more.Authenticate(third_token), t0 + 1h));
+  CHECK(sessions.Find(mine, tokens, t0 + 1h));
+  // Once sessions have ended by their idle time, their places are taken again.
+  CHECK(sessions.Open(*more.Authenticate(third_token), t0 + 4h));
+  CHECK(!sessions.Find(mine, tokens, t0 + 4h));
 }
 
 TEST_CASE("failed sign-ins from an address are throttled for a while") {
@@ -155,12 +164,14 @@ TEST_CASE("failed sign-ins from an address are throttled for a while") {
   CHECK(!throttle.MayTry("10.0.0.1", t0 + 10s));
   CHECK(throttle.MayTry("10.0.0.2", t0 + 10s));  // another address is not affected
   CHECK(throttle.MayTry("10.0.0.1", t0 + 63s));  // a minute after its last failure
+  // Failures count while they come within the window of each other.
   throttle.Failed("10.0.0.2", t0);
-  throttle.Failed("10.0.0.2", t0);
-  throttle.Succeeded("10.0.0.2");  // a success forgets the failures
-  throttle.Failed("10.0.0.2", t0);
-  throttle.Failed("10.0.0.2", t0);
-  CHECK(throttle.MayTry("10.0.0.2", t0));
+  throttle.Failed("10.0.0.2", t0 + 50s);
+  throttle.Failed("10.0.0.2", t0 + 100s);
+  CHECK(!throttle.MayTry("10.0.0.2", t0 + 101s));
+  throttle.Failed("10.0.0.3", t0);
+  throttle.Failed("10.0.0.3", t0 + 2min);  // the first had lapsed
+  CHECK(throttle.MayTry("10.0.0.3", t0 + 2min));
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ Response Render(const read::Facts& facts, const Request& request) {
   Reads reads(facts, request.may);
   auto page = Route(reads, *at, request);
   if (!page.ok()) return ErrorResponse(page.status(), &*at, request);
-  if (at->json()) return {200, std::string(kJson), bj::serialize(reads.Twin())};
+  if (at->json()) return {page->status, std::string(kJson), bj::serialize(reads.Twin())};
   return {page->status, std::string(kHtml), Document(*page, *at, request.chrome)};
 }
 

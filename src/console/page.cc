@@ -127,7 +127,7 @@ std::string LinkOf(const Location& at, std::string_view path, const std::string&
 }  // namespace
 
 std::string Safe(std::string_view text, bool keep_newlines) {
-  return html::Escape(text::Printable(text, keep_newlines));
+  return html::Visible(text, keep_newlines);
 }
 
 void Page::PointOf(const bj::object& answer) {
@@ -155,6 +155,43 @@ std::string Document(const Page& page, const Location& at, const Chrome& chrome)
   out += "<main><h1>" + Safe(page.title) + "</h1>" + page.body + "</main>";
   out += "<footer>" + Safe(kSoftwareVersion) + "</footer></body></html>";
   return out;
+}
+
+std::string Field(const bj::object& row, std::string_view key) {
+  const bj::value* v = row.if_contains(key);
+  if (!v || v->is_null()) return "";
+  return v->is_string() ? std::string(v->as_string()) : read::Plain(*v);
+}
+
+std::string EventTable(const bj::array& events, const Location& at, std::string_view id,
+                       std::string_view extra) {
+  Lang lang = at.lang();
+  std::string out = "<table class=\"rows\" id=\"" + Safe(id) + "\"><thead><tr>";
+  for (std::string_view h : std::initializer_list<std::string_view>{
+           "seq", "effective_date", "type", extra, "document_ref", "authority", "actor",
+           "recorded_at"}) {
+    out += "<th>" + Safe(Word(lang, h)) + "</th>";
+  }
+  out += "</tr></thead><tbody>";
+  for (const bj::value& value : events) {
+    const bj::object& e = value.as_object();
+    const bool retracted = !Field(e, "retracted_by").empty();
+    const bj::value* actor = e.if_contains("actor");
+    std::string extra_cell = Safe(Field(e, extra));
+    if (extra == "hash") {
+      extra_cell = "<span class=\"hash\" title=\"" + extra_cell + "\">" +
+                   Safe(Field(e, extra).substr(0, 12)) + "…</span>";
+    }
+    out += std::string("<tr") + (retracted ? " class=\"retracted\"" : "") + "><td class=\"n\">" +
+           Safe(Field(e, "seq")) + "</td><td>" + Safe(Field(e, "effective_date")) + "</td><td>" +
+           Safe(Field(e, "type")) +
+           (retracted ? " <em>(" + Safe(Word(lang, "retracted")) + ")</em>" : "") + "</td><td>" +
+           extra_cell + "</td><td>" + Safe(Field(e, "document_ref")) + "</td><td>" +
+           Safe(Field(e, "authority")) + "</td><td>" +
+           Safe(actor && actor->is_object() ? Field(actor->as_object(), "id") : "") + "</td><td>" +
+           Safe(Field(e, "recorded_at")) + "</td></tr>";
+  }
+  return out + "</tbody></table>";
 }
 
 std::string Anchor(std::string_view href, std::string_view text) {

@@ -50,6 +50,17 @@ std::string Head(Lang lang, std::string_view title, std::string_view nonce);
 // The whole HTML document of `page` at `at`.
 std::string Document(const Page& page, const Location& at, const Chrome& chrome);
 
+// A field of a read's row as text: a string as it is, null or absent as "", anything else as its
+// JSON (read::Plain).
+std::string Field(const boost::json::object& row, std::string_view key);
+
+// Events as the read path cites them — history's `events`, explain's `events` — as a table with
+// `id`: seq, effective date, type, then `extra` ("what": history's words; "hash": the event's hash,
+// shortened, whole in its tooltip), the document (文号), authority, who recorded it and when. A
+// retracted event is struck through and says so.
+std::string EventTable(const boost::json::array& events, const Location& at, std::string_view id,
+                       std::string_view extra);
+
 // An HTML link: <a href="href">text</a>, both made safe.
 std::string Anchor(std::string_view href, std::string_view text);
 // Money in the page's unit: "1,234,567.89" (元) or "123.46" (万元).

@@ -63,6 +63,9 @@ Status WriteTar(const std::string& dir, const std::string& prefix, const std::st
     }
     std::uint64_t size = fs::file_size(file, ec);
     if (ec) return Status(Code::kUnavailable, "cannot read " + file.string());
+    if (size >= (1ull << 33)) {  // 11 octal digits
+      return Status(Code::kBadRequest, "a file of 8 GiB or more cannot go in a tar: " + name);
+    }
     header = Header(name, size, false);
     out.write(header.data(), header.size());
     std::ifstream in(file, std::ios::binary);

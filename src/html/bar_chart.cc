@@ -15,7 +15,7 @@ std::string BarChart(const std::string& id, const std::string& caption,
   for (const Bar& bar : bars) max = std::max(max, bar.value);
   std::string svg = "<svg class=\"chart\" id=\"" + Escape(id) + "\" viewBox=\"0 0 " +
                     std::to_string(kWidth) + " " + std::to_string(height) +
-                    "\" role=\"img\"><title>" + Escape(caption) + "</title>";
+                    "\" role=\"img\"><title>" + Visible(caption) + "</title>";
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const Bar& bar = bars[i];
     int y = kTop + kRow * static_cast<int>(i);
@@ -24,11 +24,11 @@ std::string BarChart(const std::string& id, const std::string& caption,
     if (bar.value > 0 && length == 0) length = 1;
     std::string mid = std::to_string(y + kRow / 2 + 4);
     svg += "<g class=\"bar\"><title>";
-    svg += Escape(bar.tooltip);
+    svg += Visible(bar.tooltip);
     svg += "</title><text x=\"" + std::to_string(kLabel - 8) + "\" y=\"";
     svg += mid;
     svg += "\" text-anchor=\"end\">";
-    svg += Escape(bar.label);
+    svg += Visible(bar.label);
     svg += "</text><rect x=\"" + std::to_string(kLabel);
     svg += "\" y=\"" + std::to_string(y + (kRow - kBar) / 2);
     svg += "\" width=\"" + std::to_string(length);
@@ -37,7 +37,7 @@ std::string BarChart(const std::string& id, const std::string& caption,
     svg += "\" y=\"";
     svg += mid;
     svg += "\">";
-    svg += Escape(bar.value_text);
+    svg += Visible(bar.value_text);
     svg += "</text></g>";
   }
   svg += "<line x1=\"" + std::to_string(kLabel) + "\" y1=\"0\" x2=\"" + std::to_string(kLabel) +

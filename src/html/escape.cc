@@ -1,5 +1,7 @@
 #include "html/escape.h"
 
+#include "hatchery/text.h"
+
 namespace hatchery::html {
 
 std::string Escape(std::string_view text) {
@@ -16,6 +18,10 @@ std::string Escape(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string Visible(std::string_view text, bool keep_newlines) {
+  return Escape(text::Printable(text, keep_newlines));
 }
 
 }  // namespace hatchery::html

@@ -35,7 +35,10 @@ using namespace asio::experimental::awaitable_operators;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxHeaderBytes = 16 << 10, kMaxBodyBytes = 16 << 10;
-constexpr std::string_view kSessionCookie = "hatchery_session", kSignInCookie = "hatchery_signin";
+// The cookies' names. Under TLS with the prefixes browsers enforce: a __Host- cookie is Secure,
+// Path=/ and of this host alone (a sibling subdomain cannot plant one); a __Secure- one is Secure.
+std::string SessionCookie(bool tls) { return tls ? "__Host-hatchery_session" : "hatchery_session"; }
+std::string SignInCookie(bool tls) { return tls ? "__Secure-hatchery_signin" : "hatchery_signin"; }
 constexpr std::string_view kDownload = "/export/bundle.tar";
 // A bundle may be large: its download may take this long (beyond the write timeout).
 constexpr std::chrono::minutes kDownloadTimeout{10};
@@ -97,13 +100,19 @@ void HttpSession::StopIfIdle() {
 
 asio::awaitable<void> HttpSession::Run() {
   auto self = shared_from_this();  // the state holds sessions weakly: this frame keeps it
+  // Counted out of the state's connections however the session ends, an exception included.
+  struct Leave {
+    HttpSession* session;
+    ~Leave() {
+      session->Close();
+      session->state_->RemoveHttp(session->number_, session->peer_);
+    }
+  } leave{this};
   const Server::State& state = *state_;
   if (stream_.tls()) {
     asio::steady_timer deadline(executor(), state.options.hello_timeout);
     auto shaken = co_await (stream_.async_handshake(kNoThrow) || deadline.async_wait(kNoThrow));
     if (shaken.index() == 1 || std::get<0>(shaken) != std::tuple{boost::system::error_code{}}) {
-      Close();
-      state_->RemoveHttp(number_);
       co_return;
     }
   }
@@ -130,7 +139,8 @@ asio::awaitable<void> HttpSession::Run() {
       close = true;
     } else if (ec) {
       break;  // closed by the client, a malformed request, a stop, a network error
-    } else if (const Request& request = parser.get(); PathOf(request.target()) == kDownload) {
+    } else if (const Request& request = parser.get();
+               PathOf(request.target()) == kDownload && request.method() == http::verb::get) {
       if (!co_await Download(request) || !request.keep_alive() || state.stopping) break;
       continue;  // answered, as a file
     } else {
@@ -140,8 +150,6 @@ asio::awaitable<void> HttpSession::Run() {
     if (close || state.stopping) response.keep_alive(false);
     if (!co_await Send(response, state.options.write_timeout) || !response.keep_alive()) break;
   }
-  Close();
-  state_->RemoveHttp(number_);
 }
 
 HttpSession::Response HttpSession::Reply(const Request& request, unsigned status,
@@ -183,14 +191,14 @@ HttpSession::Response HttpSession::SignInReply(const Request& request, std::stri
                                                std::string_view error, unsigned status) const {
   // The form's token is the browser's sign-in cookie when it has one, so that a second sign-in
   // page (another tab) does not spoil the first.
-  std::string csrf = CookieOf(request, kSignInCookie), nonce = RandomHex(16);
+  std::string csrf = CookieOf(request, SignInCookie(stream_.tls())), nonce = RandomHex(16);
   if (csrf.size() != 32 || csrf.find_first_not_of("0123456789abcdef") != std::string::npos) {
     csrf = RandomHex(16);
   }
   console::Response page = console::SignInPage(SafeNext(next), csrf, nonce, error, status);
   Response response = Reply(request, page.status, page.content_type, std::move(page.body), nonce);
   response.set(http::field::set_cookie,
-               std::string(kSignInCookie) + "=" + csrf + "; Path=/sign-in; HttpOnly; " +
+               SignInCookie(stream_.tls()) + "=" + csrf + "; Path=/sign-in; HttpOnly; " +
                    "SameSite=Strict; Max-Age=3600" + (stream_.tls() ? "; Secure" : ""));
   return response;
 }
@@ -206,9 +214,10 @@ asio::awaitable<HttpSession::Response> HttpSession::Handle(const Request& reques
   }
   if (post) {  // only from a page of this console
     std::string_view origin = request[http::field::origin];
+    std::string_view site = request["Sec-Fetch-Site"];
     std::string own = std::string(stream_.tls() ? "https://" : "http://") +
                       std::string(request[http::field::host]);
-    if (!origin.empty() && origin != own) {
+    if (origin.empty() ? site != "same-origin" : origin != own) {
       spdlog::warn("console: refused a POST to {} from {} with origin {}", path, peer_, origin);
       co_return Reply(request, 403, "text/plain; charset=utf-8", "cross-site request refused\n");
     }
@@ -236,10 +245,12 @@ asio::awaitable<HttpSession::Response> HttpSession::SignIn(const Request& reques
   if (!state_->sign_in_throttle.MayTry(peer_)) {
     spdlog::warn("console: sign-in from {} refused: too many failed sign-ins", peer_);
     state_->access->Record(Login::Failed(peer_, number_, "", "too many failed sign-ins"));
+    asio::steady_timer delay(executor(), state_->options.failed_hello_delay);
+    co_await delay.async_wait(kNoThrow);
     co_return SignInReply(request, next,
                           "too many failed sign-ins from your address; wait a minute", 429);
   }
-  if (!SameSecret((*form)["csrf"], CookieOf(request, kSignInCookie))) {
+  if (!SameSecret((*form)["csrf"], CookieOf(request, SignInCookie(stream_.tls())))) {
     spdlog::warn("console: sign-in from {} refused: the form's CSRF token is missing or wrong",
                  peer_);
     co_return SignInReply(request, next, "the sign-in form has expired; sign in again", 403);
@@ -255,25 +266,29 @@ asio::awaitable<HttpSession::Response> HttpSession::SignIn(const Request& reques
     co_await delay.async_wait(kNoThrow);
     co_return SignInReply(request, next, "unknown token", 401);
   }
-  state_->sign_in_throttle.Succeeded(peer_);
-  std::string cookie = state_->web.Open(*entry);
+  std::optional<std::string> cookie = state_->web.Open(*entry);
+  if (!cookie) {
+    spdlog::warn("console: sign-in of {} from {} refused: every session place is taken",
+                 entry->actor.id, peer_);
+    co_return SignInReply(request, next, "too many sessions are open; try again later", 503);
+  }
   spdlog::info("console: {} ({}) signed in from {}", entry->actor.id, entry->actor.role, peer_);
   state_->access->Record(
       Login::Taken(peer_, number_, entry->actor.id, entry->actor.role, entry->Id()));
   Response response = Redirect(request, SafeNext(next));
   const long max_age = static_cast<long>(state_->options.web_lifetime.count());
   response.insert(http::field::set_cookie,
-                  std::string(kSessionCookie) + "=" + cookie +
+                  SessionCookie(stream_.tls()) + "=" + *cookie +
                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age) +
                       (stream_.tls() ? "; Secure" : ""));
-  response.insert(http::field::set_cookie, std::string(kSignInCookie) +
+  response.insert(http::field::set_cookie, SignInCookie(stream_.tls()) +
                                                "=; Path=/sign-in; HttpOnly; SameSite=Strict; "
                                                "Max-Age=0");
   co_return response;
 }
 
 HttpSession::Response HttpSession::SignOut(const Request& request) {
-  std::string cookie = CookieOf(request, kSessionCookie);
+  std::string cookie = CookieOf(request, SessionCookie(stream_.tls()));
   auto seat = state_->web.Find(cookie, *state_->Tokens());
   auto form = console::DecodeForm(request.body());
   if (seat && (!form.ok() || !SameSecret((*form)["csrf"], seat->csrf))) {
@@ -286,7 +301,7 @@ HttpSession::Response HttpSession::SignOut(const Request& request) {
     spdlog::info("console: {} signed out from {}", seat->actor.id, peer_);
   }
   Response response = Redirect(request, "/sign-in");
-  response.set(http::field::set_cookie, std::string(kSessionCookie) +
+  response.set(http::field::set_cookie, SessionCookie(stream_.tls()) +
                                             "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
                                             (stream_.tls() ? "; Secure" : ""));
   return response;
@@ -297,7 +312,7 @@ asio::awaitable<HttpSession::Response> HttpSession::Page(const Request& request)
   if (!console::IsPage(PathOf(target))) {
     co_return Reply(request, 404, "text/plain; charset=utf-8", "no such page\n");
   }
-  auto seat = state_->web.Find(CookieOf(request, kSessionCookie), *state_->Tokens());
+  auto seat = state_->web.Find(CookieOf(request, SessionCookie(stream_.tls())), *state_->Tokens());
   if (!seat) {
     auto at = console::Location::Parse(target);
     if (at.ok() && at->json()) {
@@ -342,7 +357,7 @@ asio::awaitable<bool> HttpSession::Send(Message& message, std::chrono::milliseco
 
 asio::awaitable<bool> HttpSession::Download(const Request& request) {
   const auto timeout = state_->options.write_timeout;
-  auto seat = state_->web.Find(CookieOf(request, kSessionCookie), *state_->Tokens());
+  auto seat = state_->web.Find(CookieOf(request, SessionCookie(stream_.tls())), *state_->Tokens());
   auto at = console::Location::Parse(request.target());
   std::string year = at.ok() ? at->Param("year") : "";
   std::optional<Response> refusal;
@@ -378,8 +393,9 @@ asio::awaitable<bool> HttpSession::Download(const Request& request) {
     Status archived = written.ok() ? exporting::WriteTar(scratch + "/" + name, name,
                                                          scratch + "/" + name + ".tar")
                                    : written.status();
-    if (archived.ok()) return scratch;
     std::error_code ignored;
+    std::filesystem::remove_all(scratch + "/" + name, ignored);  // the tar holds it now
+    if (archived.ok()) return scratch;
     std::filesystem::remove_all(scratch, ignored);
     return archived;
   };
@@ -396,15 +412,18 @@ asio::awaitable<bool> HttpSession::Download(const Request& request) {
   file.set(http::field::content_disposition, "attachment; filename=\"" + name + ".tar\"");
   boost::beast::error_code ec;
   file.body().open((*scratch + "/" + name + ".tar").c_str(), boost::beast::file_mode::scan, ec);
+  std::error_code ignored;
+  std::filesystem::remove_all(*scratch, ignored);  // open, the file lives on until it is sent
+  if (ec) {
+    Response failed = Reply(request, 500, "text/plain; charset=utf-8",
+                            "the bundle was made but could not be read back\n");
+    co_return co_await Send(failed, timeout);
+  }
   file.keep_alive(request.keep_alive());
   file.prepare_payload();
   spdlog::info("console: {} downloaded {}.tar ({} bytes) from {}", seat->actor.id, name,
                file.body().size(), peer_);
-  bool sent =
-      !ec && co_await Send(file, std::max<std::chrono::milliseconds>(timeout, kDownloadTimeout));
-  std::error_code ignored;
-  std::filesystem::remove_all(*scratch, ignored);
-  co_return sent;
+  co_return co_await Send(file, std::max<std::chrono::milliseconds>(timeout, kDownloadTimeout));
 }
 
 asio::awaitable<void> AcceptHttp(std::shared_ptr<Server::State> state) {
@@ -413,19 +432,20 @@ asio::awaitable<void> AcceptHttp(std::shared_ptr<Server::State> state) {
         asio::make_strand(state->net), asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (state->stopping || ec == asio::error::operation_aborted) break;
+      // Out of descriptors, say: wait a little rather than spin on the control strand.
+      asio::steady_timer pause(state->control, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
     boost::system::error_code ignored;
     std::string peer = socket.remote_endpoint(ignored).address().to_string();
-    if (state->HttpCount() >= state->options.max_connections) {
-      spdlog::warn("console: refused a connection from {}: too many connections", peer);
-      socket.close(ignored);
-      continue;
-    }
     socket.set_option(tcp::no_delay(true), ignored);
     std::uint64_t number = state->next_session++;
     auto session = std::make_shared<HttpSession>(state, std::move(socket), number, peer);
-    state->AddHttp(number, session);
+    if (!state->AddHttp(number, session, peer)) {
+      spdlog::warn("console: refused a connection from {}: too many connections", peer);
+      continue;  // the session, never run, closes its socket as it goes
+    }
     asio::co_spawn(session->executor(), session->Run(), asio::detached);
   }
 }

@@ -251,19 +251,26 @@ void Server::State::ForEachSession(const std::function<void(Session&)>& fn) cons
   }
 }
 
-std::size_t Server::State::HttpCount() const {
+bool Server::State::AddHttp(std::uint64_t number, const std::shared_ptr<HttpSession>& session,
+                            const std::string& address) {
   std::lock_guard lock(sessions_mu_);
-  return http_sessions_.size();
-}
-
-void Server::State::AddHttp(std::uint64_t number, const std::shared_ptr<HttpSession>& session) {
-  std::lock_guard lock(sessions_mu_);
+  std::size_t& from = http_from_[address];
+  if (http_sessions_.size() >= options.max_connections ||
+      from >= options.max_unauthenticated_per_address) {
+    if (from == 0) http_from_.erase(address);
+    return false;
+  }
+  ++from;
   http_sessions_[number] = session;
+  return true;
 }
 
-void Server::State::RemoveHttp(std::uint64_t number) {
+void Server::State::RemoveHttp(std::uint64_t number, const std::string& address) {
   std::lock_guard lock(sessions_mu_);
-  http_sessions_.erase(number);
+  if (http_sessions_.erase(number) == 0) return;
+  if (auto it = http_from_.find(address); it != http_from_.end() && --it->second == 0) {
+    http_from_.erase(it);
+  }
 }
 
 void Server::State::ForEachHttp(const std::function<void(HttpSession&)>& fn) const {

@@ -111,10 +111,13 @@ struct Server::State {
   void RemoveSession(std::uint64_t number);
   // Calls `fn` with every live session, under the sessions' lock: `fn` must only post.
   void ForEachSession(const std::function<void(class Session&)>& fn) const;
-  // The console's live connections (any thread); ForEachHttp's `fn` must only post.
-  std::size_t HttpCount() const;
-  void AddHttp(std::uint64_t number, const std::shared_ptr<class HttpSession>& session);
-  void RemoveHttp(std::uint64_t number);
+  // The console's live connections (any thread); ForEachHttp's `fn` must only post. AddHttp
+  // counts one from `address` in, or refuses it (false) when there are options.max_connections
+  // in all or options.max_unauthenticated_per_address from that address (a console connection
+  // is signed in per request, never as a whole).
+  bool AddHttp(std::uint64_t number, const std::shared_ptr<class HttpSession>& session,
+               const std::string& address);
+  void RemoveHttp(std::uint64_t number, const std::string& address);
   void ForEachHttp(const std::function<void(class HttpSession&)>& fn) const;
   // Wakes every subscription waiting for new events (any thread).
   void NotifySubscribers() const;
@@ -135,6 +138,7 @@ struct Server::State {
   mutable std::mutex sessions_mu_;
   std::map<std::uint64_t, std::weak_ptr<class Session>> sessions_;
   std::map<std::uint64_t, std::weak_ptr<class HttpSession>> http_sessions_;  // sessions_mu_
+  std::map<std::string, std::size_t> http_from_;  // sessions_mu_: console connections by address
   std::mutex appends_mu_;
   std::condition_variable appends_back_;
   std::size_t appends_away_ = 0;  // appends_mu_

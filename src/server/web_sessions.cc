@@ -30,19 +30,29 @@ std::string RandomHex(std::size_t bytes) {
   return out;
 }
 
-std::string WebSessions::Open(const TokenEntry& entry, Clock::time_point now) {
+std::optional<std::string> WebSessions::Open(const TokenEntry& entry, Clock::time_point now) {
   std::string cookie = RandomHex(32);
   Entry fresh{{entry.actor, entry.digest, RandomHex(16)}, now, now};
   std::lock_guard lock(mu_);
-  if (sessions_.size() >= max_) {
-    auto idlest = sessions_.begin();
-    for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
-      if (it->second.last_seen < idlest->second.last_seen) idlest = it;
-    }
-    sessions_.erase(idlest);
+  // The actor's own idlest session gives way to its newest; another actor's never does.
+  auto idlest = sessions_.end();
+  std::size_t own = 0;
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    if (it->second.seat.actor.id != entry.actor.id) continue;
+    ++own;
+    if (idlest == sessions_.end() || it->second.last_seen < idlest->second.last_seen) idlest = it;
   }
+  if (own >= kMaxPerActor) sessions_.erase(idlest);
+  if (sessions_.size() >= max_) {
+    std::erase_if(sessions_, [&](const auto& kv) { return Ended(kv.second, now); });
+  }
+  if (sessions_.size() >= max_) return std::nullopt;
   sessions_.emplace(DigestHex(cookie), std::move(fresh));
   return cookie;
+}
+
+bool WebSessions::Ended(const Entry& e, Clock::time_point now) const {
+  return now - e.last_seen > idle_ || now - e.opened > lifetime_;
 }
 
 std::optional<WebSessions::Seat> WebSessions::Find(std::string_view cookie,
@@ -53,8 +63,7 @@ std::optional<WebSessions::Seat> WebSessions::Find(std::string_view cookie,
   auto it = sessions_.find(DigestHex(cookie));
   if (it == sessions_.end()) return std::nullopt;
   Entry& e = it->second;
-  if (now - e.last_seen > idle_ || now - e.opened > lifetime_ ||
-      !tokens.Grants(e.seat.token_digest, e.seat.actor)) {
+  if (Ended(e, now) || !tokens.Grants(e.seat.token_digest, e.seat.actor)) {
     sessions_.erase(it);
     return std::nullopt;
   }
@@ -103,11 +112,6 @@ void SignInThrottle::Failed(const std::string& address, Clock::time_point now) {
   if (f.count > 0 && now - f.last > window_) f.count = 0;
   ++f.count;
   f.last = now;
-}
-
-void SignInThrottle::Succeeded(const std::string& address) {
-  std::lock_guard lock(mu_);
-  by_address_.erase(address);
 }
 
 }  // namespace hatchery::server

@@ -5,8 +5,10 @@
 //
 // A session ends when it is signed out, when it has been idle for `idle` or open for `lifetime`,
 // and the moment the tokens in force no longer grant its actor (a revoked or demoted token): Find
-// asks the tokens at every request, and Recheck at every reload. At most `max_sessions` are held;
-// beyond, the one idle longest ends.
+// asks the tokens at every request, and Recheck at every reload. At most `max_sessions` are held
+// (beyond, and with none of them ended, a sign-in is refused), and at most kMaxPerActor of one
+// actor (beyond, that actor's idlest ends): one token holder signing in again and again pushes
+// out nobody else.
 //
 // Thread-safe.
 #ifndef HATCHERY_SERVER_WEB_SESSIONS_H_
@@ -40,8 +42,10 @@ class WebSessions {
   WebSessions(std::chrono::seconds idle, std::chrono::seconds lifetime, std::size_t max_sessions)
       : idle_(idle), lifetime_(lifetime), max_(max_sessions) {}
 
-  // A new session for the token `entry`; the cookie's value.
-  std::string Open(const TokenEntry& entry, Clock::time_point now = Clock::now());
+  static constexpr std::size_t kMaxPerActor = 100;
+
+  // A new session for the token `entry`: the cookie's value; nullopt when max_sessions are open.
+  std::optional<std::string> Open(const TokenEntry& entry, Clock::time_point now = Clock::now());
   // The session `cookie` names, if it is open, neither idle too long nor too old, and `tokens`
   // still grant its actor; its idle time starts again. A session found ended is removed.
   std::optional<Seat> Find(std::string_view cookie, const TokenStore& tokens,
@@ -57,6 +61,8 @@ class WebSessions {
     Seat seat;
     Clock::time_point opened, last_seen;
   };
+  bool Ended(const Entry& e, Clock::time_point now) const;  // idle or old beyond its time
+
   std::chrono::seconds idle_, lifetime_;
   std::size_t max_;
   mutable std::mutex mu_;
@@ -64,8 +70,9 @@ class WebSessions {
 };
 
 // Failed sign-ins per client address: after `max_failures` within `window` the address may not
-// try again until `window` has passed since its last failure. A success forgets the address's
-// failures. At most 10,000 addresses are remembered (the oldest forgotten first).
+// try again until `window` has passed since its last failure. A success forgets nothing (else an
+// insider could interleave guesses with sign-ins of their own). At most 10,000 addresses are
+// remembered (the oldest forgotten first).
 //
 // Thread-safe.
 class SignInThrottle {
@@ -77,7 +84,6 @@ class SignInThrottle {
   // Whether `address` may try now.
   bool MayTry(const std::string& address, Clock::time_point now = Clock::now());
   void Failed(const std::string& address, Clock::time_point now = Clock::now());
-  void Succeeded(const std::string& address);
 
  private:
   struct Failures {

@@ -16,12 +16,6 @@ namespace bj = boost::json;
 constexpr std::string_view kClasses[] = {"incubator_comprehensive", "incubator_specialized",
                                          "space_social", "space_university"};
 
-std::string Str(const bj::object& o, std::string_view key) {
-  const bj::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return "";
-  return v->is_string() ? std::string(v->as_string()) : read::Plain(*v);
-}
-
 // Hundredths of a point as points: "89.20".
 std::string Points(std::int64_t centi) {
   char text[32];
@@ -57,7 +51,7 @@ StatusOr<std::string> YearBeforeToday(Reads& reads, const Location& at) {
   probe["view"] = "counties";
   probe["limit"] = 0;
   ASSIGN_OR_RETURN(const bj::object* today, reads.Ask("today", "query", probe));
-  return std::to_string(std::stoi(Str(*today, "today").substr(0, 4)) - 1);
+  return std::to_string(std::stoi(Field(*today, "today").substr(0, 4)) - 1);
 }
 
 StatusOr<Page> AssessmentPage(Reads& reads, const Location& at) {
@@ -87,12 +81,12 @@ StatusOr<Page> AssessmentPage(Reads& reads, const Location& at) {
     std::vector<html::Bar> bars;
     for (const bj::value& value : top->at("rows").as_array()) {
       const bj::object& row = value.as_object();
-      if (Str(row, "assessment_class") != c) continue;
-      std::string id = Str(row, "carrier_id");
+      if (Field(row, "assessment_class") != c) continue;
+      std::string id = Field(row, "carrier_id");
       const bj::value* name = names ? names->as_object().if_contains(id) : nullptr;
       std::int64_t centi = row.at("score_centi").to_number<std::int64_t>();
       // The id labels the bar (a name is too long for the chart); the name is its tooltip.
-      bars.push_back({Str(row, "rank") + ". " + id, centi, Points(centi),
+      bars.push_back({Field(row, "rank") + ". " + id, centi, Points(centi),
                       (name && name->is_string() ? std::string(name->as_string()) : id) +
                           " · score_centi " + std::to_string(centi)});
     }

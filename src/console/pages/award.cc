@@ -9,19 +9,13 @@ namespace {
 
 namespace bj = boost::json;
 
-std::string Str(const bj::object& o, std::string_view key) {
-  const bj::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return "";
-  return v->is_string() ? std::string(v->as_string()) : read::Plain(*v);
-}
-
 // The award's money and status, each amount with its fen for a reader that checks it.
 std::string Summary(const bj::object& e, const Location& at) {
   Lang lang = at.lang();
   std::string out = "<dl class=\"profile\" id=\"award\"><dt>" + Safe(Word(lang, "status")) +
-                    "</dt><dd data-key=\"status\">" + Safe(Word(lang, Str(e, "status"))) +
+                    "</dt><dd data-key=\"status\">" + Safe(Word(lang, Field(e, "status"))) +
                     "</dd><dt>" + Safe(Word(lang, "triggered_on")) + "</dt><dd>" +
-                    Safe(Str(e, "triggered_on")) + "</dd>";
+                    Safe(Field(e, "triggered_on")) + "</dd>";
   for (std::string_view key : {"amount", "approved", "disbursed", "outstanding", "clawback_due"}) {
     std::string path = std::string(key) + "_fen";
     const bj::value* fen = e.if_contains(path);
@@ -40,32 +34,9 @@ std::string Declines(const bj::array& declines, const Location& at) {
                     Safe(Word(at.lang(), "detail")) + "</th></tr></thead><tbody>";
   for (const bj::value& d : declines) {
     const bj::object& o = d.as_object();
-    out += "<tr><td class=\"n\">" + Safe(Str(o, "seq")) + "</td><td>" + Safe(Str(o, "date")) +
-           "</td><td>" + Safe(Str(o, "reason")) + "</td><td>" + Safe(Str(o, "detail")) +
+    out += "<tr><td class=\"n\">" + Safe(Field(o, "seq")) + "</td><td>" + Safe(Field(o, "date")) +
+           "</td><td>" + Safe(Field(o, "reason")) + "</td><td>" + Safe(Field(o, "detail")) +
            "</td></tr>";
-  }
-  return out + "</tbody></table>";
-}
-
-std::string Events(const bj::array& events, const Location& at) {
-  Lang lang = at.lang();
-  std::string out = "<table class=\"rows\" id=\"events\"><thead><tr>";
-  for (std::string_view h : {"seq", "type", "effective_date", "document_ref", "authority", "actor",
-                             "recorded_at", "hash"}) {
-    out += "<th>" + Safe(Word(lang, h)) + "</th>";
-  }
-  out += "</tr></thead><tbody>";
-  for (const bj::value& value : events) {
-    const bj::object& e = value.as_object();
-    bool retracted = !Str(e, "retracted_by").empty();
-    std::string actor = e.at("actor").is_object() ? Str(e.at("actor").as_object(), "id") : "";
-    out += std::string("<tr") + (retracted ? " class=\"retracted\"" : "") + "><td class=\"n\">" +
-           Safe(Str(e, "seq")) + "</td><td>" + Safe(Str(e, "type")) +
-           (retracted ? " <em>(" + Safe(Word(lang, "retracted")) + ")</em>" : "") + "</td><td>" +
-           Safe(Str(e, "effective_date")) + "</td><td>" + Safe(Str(e, "document_ref")) +
-           "</td><td>" + Safe(Str(e, "authority")) + "</td><td>" + Safe(actor) + "</td><td>" +
-           Safe(Str(e, "recorded_at")) + "</td><td class=\"hash\" title=\"" + Safe(Str(e, "hash")) +
-           "\">" + Safe(Str(e, "hash").substr(0, 12)) + "…</td></tr>";
   }
   return out + "</tbody></table>";
 }
@@ -79,29 +50,29 @@ StatusOr<Page> AwardPage(Reads& reads, const Location& at, std::string_view enti
   ASSIGN_OR_RETURN(const bj::object* x, reads.Ask("explain", "explain", args));
   Page page;
   page.PointOf(*x);
-  page.title = std::string(entitlement_id) + " · " + Str(*x, "carrier_name");
+  page.title = std::string(entitlement_id) + " · " + Field(*x, "carrier_name");
   const bj::object& rule = x->at("rule").as_object();
   const bj::object& ruleset = x->at("ruleset").as_object();
-  std::string carrier = Str(*x, "carrier_id");
+  std::string carrier = Field(*x, "carrier_id");
   page.body = "<p>" +
               Anchor(at.Link("/carriers/" + UrlEncode(carrier)),
-                     Str(*x, "carrier_name") + " (" + carrier + ")") +
+                     Field(*x, "carrier_name") + " (" + carrier + ")") +
               "</p>";
   if (x->at("entitlement").is_object()) {
     page.body += Summary(x->at("entitlement").as_object(), at);
   } else {
     page.body += "<p class=\"why-not\" id=\"why-not\">" + Safe(Word(lang, "why_not")) + "</p>";
   }
-  page.body += "<h2>" + Safe(Word(lang, "rule")) + " " + Safe(Str(rule, "id")) + " · " +
-               Safe(Str(rule, "clause")) + "</h2><blockquote class=\"clause\">" +
-               Safe(Str(rule, "clause_text")) + "</blockquote><p>" + Safe(Word(lang, "ruleset")) +
-               ": " + Safe(Str(ruleset, "title")) + " (" + Safe(Str(ruleset, "id")) + ", " +
-               Safe(Word(lang, "from")) + " " + Safe(Str(ruleset, "effective_from")) + ")</p>";
+  page.body += "<h2>" + Safe(Word(lang, "rule")) + " " + Safe(Field(rule, "id")) + " · " +
+               Safe(Field(rule, "clause")) + "</h2><blockquote class=\"clause\">" +
+               Safe(Field(rule, "clause_text")) + "</blockquote><p>" + Safe(Word(lang, "ruleset")) +
+               ": " + Safe(Field(ruleset, "title")) + " (" + Safe(Field(ruleset, "id")) + ", " +
+               Safe(Word(lang, "from")) + " " + Safe(Field(ruleset, "effective_from")) + ")</p>";
   if (const bj::array& declines = x->at("declines").as_array(); !declines.empty()) {
     page.body += "<h2>" + Safe(Word(lang, "declines")) + "</h2>" + Declines(declines, at);
   }
-  page.body +=
-      "<h2>" + Safe(Word(lang, "events")) + "</h2>" + Events(x->at("events").as_array(), at);
+  page.body += "<h2>" + Safe(Word(lang, "events")) + "</h2>" +
+               EventTable(x->at("events").as_array(), at, "events", "hash");
   bj::object payouts{{"rows", x->at("payouts")},
                      {"carrier_names", {{carrier, x->at("carrier_name")}}}};
   page.body += "<h2>" + Safe(Word(lang, "payouts")) + "</h2>" + RowsTable(payouts, "payouts", at);

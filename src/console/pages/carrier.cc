@@ -10,12 +10,6 @@ namespace {
 
 namespace bj = boost::json;
 
-std::string Str(const bj::object& o, std::string_view key) {
-  const bj::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return "";
-  return v->is_string() ? std::string(v->as_string()) : read::Plain(*v);
-}
-
 // The profile as a definition list, in the carriers view's own cells.
 std::string Profile(const bj::object& row, const Location& at) {
   std::string out = "<dl class=\"profile\" id=\"profile\">";
@@ -26,33 +20,10 @@ std::string Profile(const bj::object& row, const Location& at) {
            Safe(cell) + "</dd>";
   }
   if (const bj::value* op = row.if_contains("operator"); op && op->is_object()) {
-    out += "<dt>operator</dt><dd>" + Safe(Str(op->as_object(), "name")) + " (" +
-           Safe(Str(op->as_object(), "mode")) + ")</dd>";
+    out += "<dt>operator</dt><dd>" + Safe(Field(op->as_object(), "name")) + " (" +
+           Safe(Field(op->as_object(), "mode")) + ")</dd>";
   }
   return out + "</dl>";
-}
-
-// The history's events: each act with its document, authority and who recorded it.
-std::string Timeline(const bj::object& history, const Location& at) {
-  Lang lang = at.lang();
-  std::string out = "<table class=\"rows\" id=\"timeline\"><thead><tr>";
-  for (std::string_view h : {"seq", "effective_date", "type", "what", "document_ref", "authority",
-                             "actor", "recorded_at"}) {
-    out += "<th>" + Safe(Word(lang, h)) + "</th>";
-  }
-  out += "</tr></thead><tbody>";
-  for (const bj::value& value : history.at("events").as_array()) {
-    const bj::object& e = value.as_object();
-    bool retracted = e.contains("retracted_by") && !e.at("retracted_by").is_null();
-    std::string actor = e.at("actor").is_object() ? Str(e.at("actor").as_object(), "id") : "";
-    out += std::string("<tr") + (retracted ? " class=\"retracted\"" : "") + "><td class=\"n\">" +
-           Safe(Str(e, "seq")) + "</td><td>" + Safe(Str(e, "effective_date")) + "</td><td>" +
-           Safe(Str(e, "type")) + "</td><td>" + Safe(Str(e, "what")) +
-           (retracted ? " <em>(" + Safe(Word(lang, "retracted")) + ")</em>" : "") + "</td><td>" +
-           Safe(Str(e, "document_ref")) + "</td><td>" + Safe(Str(e, "authority")) + "</td><td>" +
-           Safe(actor) + "</td><td>" + Safe(Str(e, "recorded_at")) + "</td></tr>";
-  }
-  return out + "</tbody></table>";
 }
 
 }  // namespace
@@ -74,10 +45,11 @@ StatusOr<Page> CarrierPage(Reads& reads, const Location& at, std::string_view ca
   ASSIGN_OR_RETURN(const bj::object* history, reads.Ask("history", "history", history_args));
 
   Page page;
-  page.title = Str(row, "name").empty() ? std::string(carrier_id) : Str(row, "name");
+  page.title = Field(row, "name").empty() ? std::string(carrier_id) : Field(row, "name");
   page.PointOf(*profile);
   page.body = Profile(row, at);
-  page.body += "<h2>" + Safe(Word(lang, "timeline")) + "</h2>" + Timeline(*history, at);
+  page.body += "<h2>" + Safe(Word(lang, "timeline")) + "</h2>" +
+               EventTable(history->at("events").as_array(), at, "timeline", "what");
   struct Part {
     std::string_view view, word;
   };

@@ -10,9 +10,8 @@ StatusOr<Page> ExportPage(Reads& reads, const Location& at, bool may_export) {
   Page page;
   page.title = Word(lang, "export");
   if (!may_export) {
-    page.status = 403;
-    page.body = "<p class=\"error\" id=\"error\">" + Safe(Word(lang, "export_role")) + "</p>";
-    return page;
+    return Status(Code::kForbidden, Word(lang, "export_role"),
+                  boost::json::object{{"op", "export"}});
   }
   ASSIGN_OR_RETURN(std::string year, YearBeforeToday(reads, at));
   page.body = "<p>" + Safe(Word(lang, "export_what")) +
