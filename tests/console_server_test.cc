@@ -264,9 +264,8 @@ TEST_CASE("console: every page's JSON twin is exactly the read path's answer at 
   CHECK(bj::serialize(dashboard.at("due")) == Here(*s.ledger, "due", {{"limit", 10}}));
   // And its HTML shows the same amounts, in fen in data-fen, in yuan in the text.
   HttpReply html = browser.Get("/awards/" + award);
-  const bj::object& e = bj::parse(browser.Get("/awards/" + award + "?format=json").body)
-                            .at("entitlement")
-                            .as_object();
+  const bj::value explained = bj::parse(browser.Get("/awards/" + award + "?format=json").body);
+  const bj::object& e = explained.at("entitlement").as_object();
   CHECK(html.body.find("data-key=\"amount_fen\" data-fen=\"" +
                        std::to_string(e.at("amount_fen").as_int64()) + "\"") != std::string::npos);
 }
