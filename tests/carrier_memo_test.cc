@@ -50,16 +50,26 @@ struct Follower {
   domain::CarrierMemo memo;
 };
 
-TEST_CASE("carrier memo: equal to a fresh derivation at every event of a demo history", "[memo]") {
+// A demo store of `carriers` carriers, opened read-only.
+struct MemoDemo {
+  explicit MemoDemo(int carriers) {
+    REQUIRE(RunHatchery("demo --carriers " + std::to_string(carriers) + " --data " + dir.Sub("s"))
+                .exit_code == 0);
+    LedgerOptions options;
+    options.read_only = true;
+    auto opened = Ledger::Open(dir.Sub("s"), options);
+    REQUIRE(opened.ok());
+    ledger = std::move(opened).value();
+  }
   TempDir dir;
-  REQUIRE(RunHatchery("demo --carriers 12 --data " + dir.Sub("s")).exit_code == 0);
-  LedgerOptions options;
-  options.read_only = true;
-  auto ledger = Ledger::Open(dir.Sub("s"), options);
-  REQUIRE(ledger.ok());
+  std::unique_ptr<Ledger> ledger;
+};
+
+TEST_CASE("carrier memo: equal to a fresh derivation at every event of a demo history", "[memo]") {
+  MemoDemo demo(12);
   domain::FactBase facts;
   domain::CarrierMemo memo;
-  Status folded = (*ledger)->ForEach(1, (*ledger)->head().seq, [&](const Event& e) {
+  Status folded = demo.ledger->ForEach(1, demo.ledger->head().seq, [&](const Event& e) {
     RETURN_IF_ERROR(facts.Apply(e));
     std::uint64_t head = facts.last_seq();
     for (const auto& [carrier, index] : facts.carrier_index()) {
@@ -78,12 +88,7 @@ TEST_CASE("carrier memo: equal to a fresh derivation at every event of a demo hi
 
 TEST_CASE("carrier memo: the whole projection remembered equals a fresh one at every event",
           "[memo]") {
-  TempDir dir;
-  REQUIRE(RunHatchery("demo --carriers 6 --data " + dir.Sub("s")).exit_code == 0);
-  LedgerOptions options;
-  options.read_only = true;
-  auto ledger = Ledger::Open(dir.Sub("s"), options);
-  REQUIRE(ledger.ok());
+  MemoDemo demo(6);
   domain::FactBase facts;
   domain::CarrierMemo memo;
   auto check = [&](const domain::Cut& cut) {
@@ -93,7 +98,7 @@ TEST_CASE("carrier memo: the whole projection remembered equals a fresh one at e
       CHECK(*domain::ViewRows(*remembered, view) == *domain::ViewRows(fresh, view));
     }
   };
-  Status folded = (*ledger)->ForEach(1, (*ledger)->head().seq, [&](const Event& e) {
+  Status folded = demo.ledger->ForEach(1, demo.ledger->head().seq, [&](const Event& e) {
     RETURN_IF_ERROR(facts.Apply(e));
     const std::uint64_t head = facts.last_seq();
     INFO("after event " << head);
