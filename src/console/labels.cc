@@ -147,7 +147,6 @@ const std::map<std::string_view, Words, std::less<>>& Table() {
       {"active", {"有效", "active"}},
       {"pending", {"待评价", "pending"}},
       {"voided", {"已作废", "voided"}},
-      {"approved_status", {"已批准", "approved"}},
       {"national", {"国家级", "national"}},
       {"regional", {"自治区级", "regional"}},
       {"city", {"市级", "city"}},

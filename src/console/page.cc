@@ -14,10 +14,6 @@ namespace {
 
 namespace bj = boost::json;
 
-std::string Text(const bj::value* value) {
-  return value && value->is_string() ? std::string(value->as_string()) : std::string();
-}
-
 // The pages of the header, in order: path and word.
 constexpr std::pair<std::string_view, std::string_view> kPages[] = {
     {"/", "dashboard"},
@@ -58,13 +54,9 @@ std::string Controls(const Page& page, const Location& at, const Chrome& chrome)
   std::string out = "<form class=\"point no-print\" method=\"get\" action=\"" +
                     Safe(at.With({}).substr(0, at.With({}).find('?'))) + "\">";
   // Every parameter but the point's and the page number is carried through.
-  for (std::string_view kept :
-       {"search", "lang", "unit", "status", "flag", "year", "assessment_class", "kind", "county",
-        "category", "rule_id", "to_as_of_seq", "to_as_of_time", "to_effective_on"}) {
-    if (std::string v = at.Param(kept); !v.empty()) {
-      out += "<input type=\"hidden\" name=\"" + Safe(kept) + "\" value=\"" + Safe(v) + "\">";
-    }
-  }
+  out += HiddenInputs(
+      at, {"search", "lang", "unit", "status", "flag", "year", "assessment_class", "kind", "county",
+           "category", "rule_id", "to_as_of_seq", "to_as_of_time", "to_effective_on"});
   std::string head = std::to_string(chrome.head_seq);
   out += "<label>" + Safe(Word(lang, "known_at")) +
          " <input type=\"range\" id=\"seq-slider\" min=\"1\" max=\"" + head + "\" value=\"" +
@@ -132,9 +124,9 @@ std::string Safe(std::string_view text, bool keep_newlines) {
 
 void Page::PointOf(const bj::object& answer) {
   if (const bj::value* seq = answer.if_contains("as_of_seq")) as_of_seq = read::Plain(*seq);
-  effective_on = Text(answer.if_contains("effective_on"));
-  today = Text(answer.if_contains("today"));
-  simulated = Text(answer.if_contains("clock")) == "simulated";
+  effective_on = Field(answer, "effective_on");
+  today = Field(answer, "today");
+  simulated = Field(answer, "clock") == "simulated";
 }
 
 std::string Head(Lang lang, std::string_view title, std::string_view nonce) {
@@ -194,6 +186,20 @@ std::string EventTable(const bj::array& events, const Location& at, std::string_
   return out + "</tbody></table>";
 }
 
+std::string HiddenInputs(const Location& at, std::initializer_list<std::string_view> names) {
+  std::string out;
+  for (std::string_view name : names) {
+    if (std::string v = at.Param(name); !v.empty()) {
+      out += "<input type=\"hidden\" name=\"" + Safe(name) + "\" value=\"" + Safe(v) + "\">";
+    }
+  }
+  return out;
+}
+
+std::string KeptInputs(const Location& at) {
+  return HiddenInputs(at, {"as_of_seq", "as_of_time", "effective_on", "lang", "unit"});
+}
+
 std::string Anchor(std::string_view href, std::string_view text) {
   return "<a href=\"" + Safe(href) + "\">" + Safe(text) + "</a>";
 }
@@ -225,7 +231,7 @@ std::string RowsTable(const bj::object& answer, std::string_view view, const Loc
     for (const read::Column& c : columns) {
       std::string cell;
       if (c.path == "carrier_name" && name) {
-        cell = Text(name);
+        cell = name->is_string() ? std::string(name->as_string()) : std::string();
       } else {
         cell = read::Cell(row, c, at.unit());
         if (IsCode(c.path)) cell = Word(at.lang(), cell);

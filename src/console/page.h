@@ -61,6 +61,11 @@ std::string Field(const boost::json::object& row, std::string_view key);
 std::string EventTable(const boost::json::array& events, const Location& at, std::string_view id,
                        std::string_view extra);
 
+// Hidden form inputs carrying the parameters `names` of `at` that are given; KeptInputs those every
+// link keeps (the point, the language, the unit): what a GET form of a page carries through.
+std::string HiddenInputs(const Location& at, std::initializer_list<std::string_view> names);
+std::string KeptInputs(const Location& at);
+
 // An HTML link: <a href="href">text</a>, both made safe.
 std::string Anchor(std::string_view href, std::string_view text);
 // Money in the page's unit: "1,234,567.89" (元) or "123.46" (万元).

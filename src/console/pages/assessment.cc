@@ -27,11 +27,7 @@ std::string Points(std::int64_t centi) {
 std::string Selector(const Location& at, const std::string& year, const std::string& klass) {
   Lang lang = at.lang();
   std::string out = "<form class=\"search no-print\" method=\"get\" action=\"/assessment\">";
-  for (std::string_view kept : {"as_of_seq", "as_of_time", "effective_on", "lang", "unit"}) {
-    if (std::string v = at.Param(kept); !v.empty()) {
-      out += "<input type=\"hidden\" name=\"" + Safe(kept) + "\" value=\"" + Safe(v) + "\">";
-    }
-  }
+  out += KeptInputs(at);
   out += "<label>" + Safe(Word(lang, "year")) +
          " <input type=\"number\" name=\"year\" id=\"year\" min=\"2000\" max=\"2100\" value=\"" +
          Safe(year) + "\"></label> <label>" + Safe(Word(lang, "assessment_class")) +

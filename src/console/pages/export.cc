@@ -17,11 +17,7 @@ StatusOr<Page> ExportPage(Reads& reads, const Location& at, bool may_export) {
   page.body = "<p>" + Safe(Word(lang, "export_what")) +
               "</p><form class=\"search\" method=\"get\" action=\"/export/bundle.tar\" "
               "id=\"export\">";
-  for (std::string_view kept : {"as_of_seq", "as_of_time", "effective_on", "lang"}) {
-    if (std::string v = at.Param(kept); !v.empty()) {
-      page.body += "<input type=\"hidden\" name=\"" + Safe(kept) + "\" value=\"" + Safe(v) + "\">";
-    }
-  }
+  page.body += KeptInputs(at);
   page.body += "<label>" + Safe(Word(lang, "year")) +
                " <input type=\"number\" name=\"year\" id=\"export-year\" min=\"2000\" "
                "max=\"2100\" value=\"" +

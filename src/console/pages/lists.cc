@@ -46,11 +46,7 @@ StatusOr<Page> ListPage(Reads& reads, const Location& at, std::string_view view)
   page.title = Word(at.lang(), list.word);
   page.PointOf(*answer);
   page.body = "<form class=\"search no-print\" method=\"get\" action=\"/" + Safe(list.word) + "\">";
-  for (std::string_view kept : {"as_of_seq", "as_of_time", "effective_on", "lang", "unit"}) {
-    if (std::string v = at.Param(kept); !v.empty()) {
-      page.body += "<input type=\"hidden\" name=\"" + Safe(kept) + "\" value=\"" + Safe(v) + "\">";
-    }
-  }
+  page.body += KeptInputs(at);
   page.body += "<input type=\"search\" name=\"search\" id=\"search\" value=\"" +
                Safe(at.Param("search")) + "\" placeholder=\"" +
                Safe(Word(at.lang(), "search_hint")) + "\"><button type=\"submit\">" +
