@@ -39,13 +39,18 @@ import csv
 import hashlib
 import json
 import os
+import sqlite3
 import sys
 import threading
 import time
+import urllib.parse
 from datetime import datetime
 
-FORMAT = "hatchery-export/2"
+FORMAT = "hatchery-export/3"
+PRE_DATABASE_FORMAT = "hatchery-export/2"  # before bundle.sqlite: checked without it
 UNBOUND_FORMAT = "hatchery-export/1"  # before the signature bound the manifest
+DATABASE = "bundle.sqlite"
+DATABASE_APPLICATION_ID, DATABASE_SCHEMA_VERSION = 0x48544348, 1
 REQUIRED = ["events.jsonl", "proof.json", "carriers.csv", "entitlements.csv", "payouts.csv",
             "compliance.csv"]  # besides manifest.json and checkpoint.txt, which are never listed
 MANIFEST_LINE = "manifest "
@@ -328,7 +333,7 @@ def read_manifest(folder, report):
                                "report to the bureau: ask for it to be exported again"
                                % UNBOUND_FORMAT)
         return None
-    if not isinstance(m, dict) or m.get("format") != FORMAT:
+    if not isinstance(m, dict) or m.get("format") not in (FORMAT, PRE_DATABASE_FORMAT):
         report.problems.append('manifest.json: format is missing or not "%s"' % FORMAT)
         return None
     rng, as_of = m.get("range"), m.get("as_of")
@@ -353,7 +358,8 @@ def read_manifest(folder, report):
         report.problems.append("manifest.json: as_of.effective_on is not a date")
         return None
     return {"origin": m["origin"], "from": frm, "to": to, "size": size, "files": files,
-            "effective_on": effective_on, "sha256": hashlib.sha256(raw).hexdigest()}
+            "effective_on": effective_on, "sha256": hashlib.sha256(raw).hexdigest(),
+            "database": m["format"] == FORMAT, "year": m.get("year"), "issuer": m.get("issuer")}
 
 
 def check_files(folder, manifest, report):
@@ -379,7 +385,7 @@ def check_files(folder, manifest, report):
     for name in sorted(os.listdir(folder)):
         if name not in ("manifest.json", "checkpoint.txt") and name not in listed:
             report.problems.append("%s is in the bundle but not in the manifest" % name)
-    for name in REQUIRED:
+    for name in REQUIRED + ([DATABASE] if manifest["database"] else []):
         if name not in listed:
             report.problems.append("the manifest does not list %s" % name)
     if len(report.problems) == before:
@@ -954,6 +960,99 @@ def recompute(folder, manifest, events, report):
         report.skipped.append("not recomputed here: " + what)
 
 
+EVENT_COLUMNS = ("seq", "event_id", "type", "stream", "stream_version", "schema_version",
+                 "carrier_id", "effective_date", "recorded_at", "actor_id", "actor_role",
+                 "actor_os_user", "document_ref", "note", "command_id", "hash", "prev_hash",
+                 "canonical_json")
+
+
+def event_cells(line):
+    """The events table's row of a line of events.jsonl (EVENTS.md's envelope)."""
+    e = parse_json(line)
+    actor = e.get("actor", {})
+    return (e["seq"], e["event_id"], e["type"], e["stream"], e["stream_version"],
+            e.get("schema_version", 1), carrier_of(e), e["effective_date"], e["recorded_at"],
+            actor.get("id"), actor.get("role"), actor.get("os_user"), e.get("document_ref"),
+            e.get("note"), e["command_id"], e["hash"], e["prev_hash"], line)
+
+
+def same_cell(have, want):
+    """Equal in value and in SQLite type (an integer 1 is not a text "1", nor a real 1.0)."""
+    return type(have) is type(want) and have == want
+
+
+def check_database(folder, manifest, root, report):
+    """bundle.sqlite, read with the standard library's sqlite3 as immutable: SQLite's integrity
+    check, its application id and schema version, its events table equal to events.jsonl row by
+    row, and its meta table to the manifest and the root."""
+    if not manifest["database"]:
+        report.skipped.append("%s: a bundle of format %s has none" % (DATABASE, PRE_DATABASE_FORMAT))
+        return
+    path = os.path.abspath(os.path.join(folder, DATABASE))
+    uri = "file:" + urllib.parse.quote(path) + "?immutable=1"
+    try:
+        db = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as e:
+        report.problems.append("%s cannot be opened: %s" % (DATABASE, e))
+        return
+    before = len(report.problems)
+    try:
+        verdict = db.execute("PRAGMA integrity_check(1)").fetchone()
+        if verdict != ("ok",):
+            report.problems.append("%s fails SQLite's integrity check: %s" % (DATABASE, verdict))
+            return
+        ids = (db.execute("PRAGMA application_id").fetchone()[0],
+               db.execute("PRAGMA user_version").fetchone()[0])
+        if ids != (DATABASE_APPLICATION_ID, DATABASE_SCHEMA_VERSION):
+            report.problems.append("%s is not a Hatchery bundle database of schema version %d "
+                                   "(application_id %d, user_version %d)"
+                                   % ((DATABASE, DATABASE_SCHEMA_VERSION) + ids))
+            return
+        rows = db.execute("SELECT %s FROM events ORDER BY rowid" % ", ".join(EVENT_COLUMNS))
+        with open(os.path.join(folder, "events.jsonl"), "rb") as f:
+            for n, raw in enumerate(f, start=1):
+                want = event_cells(raw[:-1].decode("utf-8"))
+                have = rows.fetchone()
+                if have is None:
+                    report.problems.append("%s table events lacks the row of events.jsonl line "
+                                           "%d (seq %d)" % (DATABASE, n, want[0]))
+                    return
+                for column, h, w in zip(EVENT_COLUMNS, have, want):
+                    if not same_cell(h, w):
+                        report.problems.append(
+                            "%s table events row %d (seq %r), column %s: the bundle says %r "
+                            "where events.jsonl line %d gives %r"
+                            % (DATABASE, n, have[0], column, h, n, w))
+                        return
+        extra = rows.fetchone()
+        if extra is not None:
+            report.problems.append("%s table events has a row (seq %r) that events.jsonl does "
+                                   "not give" % (DATABASE, extra[0]))
+            return
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        text = lambda v: None if v is None else str(v)
+        want = {"bundle_format": FORMAT, "origin": manifest["origin"],
+                "tree_size": str(manifest["size"]), "from_seq": str(manifest["from"]),
+                "to_seq": str(manifest["to"]), "effective_on": manifest["effective_on"],
+                "year": text(manifest["year"]), "issuer": manifest["issuer"],
+                "root": root.hex() if root is not None else meta.get("root")}
+        for key, value in want.items():
+            if not same_cell(meta.get(key, "(none)"), value):
+                report.problems.append("%s table meta, key %s: the bundle says %r where the "
+                                       "manifest and proof give %r"
+                                       % (DATABASE, key, meta.get(key, "(none)"), value))
+    except (sqlite3.Error, OSError, ValueError, KeyError, UnicodeDecodeError) as e:
+        report.problems.append("%s cannot be checked: %s: %s" % (DATABASE, type(e).__name__, e))
+    finally:
+        db.close()
+    if len(report.problems) == before:
+        report.passed.append("%s: SQLite's integrity check, the events table equal to "
+                             "events.jsonl, the meta table to the manifest and the root" % DATABASE)
+    report.skipped.append("not checked here: %s's schema and view tables (`hatchery verify-export` "
+                          "checks that they are the ones export makes, equal to the projections "
+                          "recomputed from the events)" % DATABASE)
+
+
 def verify(folder, keys=(), allow_unsigned=False):
     report = Report()
     try:
@@ -972,6 +1071,10 @@ def _verify(folder, keys, allow_unsigned, report):
         hashes = check_events(folder, manifest, report, events)
         root = check_proof(folder, manifest, hashes, report)
         check_checkpoint(folder, manifest, root, keys, allow_unsigned, report)
+        if hashes is None:
+            report.skipped.append("%s: the events did not check out" % DATABASE)
+        else:
+            check_database(folder, manifest, root, report)
         if hashes is None or root is None:
             report.skipped.append("the money and registrations: the events or the proof did not "
                                   "check out")

@@ -8,9 +8,11 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "hatchery/sha256.h"
 #include "hatchery/status.h"
 
 namespace hatchery::files {
@@ -48,6 +50,18 @@ class NewFileWriter {
 
 // The whole content of `path`. Errors: kNotFound naming the path.
 StatusOr<std::string> Read(const std::string& path);
+
+// A file's size and SHA-256, read in blocks (for a file too big to hold).
+struct Digest {
+  std::uint64_t size = 0;
+  Hash sha256{};
+};
+// Errors: kNotFound naming the path; kUnavailable for a read that fails.
+StatusOr<Digest> DigestOf(const std::string& path);
+
+// Syncs a file written by other means (a library's), so that its bytes are durable. Errors:
+// kUnavailable.
+Status SyncFile(const std::string& path);
 
 // Syncs a folder, so that the names created or renamed in it are durable. Errors: kUnavailable.
 Status SyncDir(const std::string& dir);

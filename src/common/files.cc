@@ -103,6 +103,29 @@ Status Replace(const std::string& path, const std::string& text, mode_t mode) {
   return SyncDir(DirOf(path));
 }
 
+StatusOr<Digest> DigestOf(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(Code::kNotFound, "cannot read " + path);
+  Sha256Stream sha;
+  Digest digest;
+  std::string buffer(1 << 20, '\0');
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    sha.Update(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+    digest.size += static_cast<std::uint64_t>(in.gcount());
+  }
+  if (in.bad()) return Status(Code::kUnavailable, "cannot read " + path + ": " + ErrnoText());
+  digest.sha256 = sha.Final();
+  return digest;
+}
+
+Status SyncFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  bool ok = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!ok) return Status(Code::kUnavailable, "cannot sync " + path + ": " + ErrnoText());
+  return Status::Ok();
+}
+
 Status SyncDir(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   bool ok = fd >= 0 && ::fsync(fd) == 0;

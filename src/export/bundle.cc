@@ -12,6 +12,7 @@
 
 #include "domain/views/cut.h"
 #include "domain/views/projections.h"
+#include "export/database/database.h"
 #include "export/format.h"
 #include "export/projection_files.h"
 #include "hatchery/checkpoint.h"
@@ -44,19 +45,20 @@ class Laps {
 };
 
 // A written file's manifest entry.
-struct Written {
-  std::uint64_t size = 0;
-  Hash sha256{};
-};
+using Written = files::Digest;
 using Manifest = std::map<std::string, Written>;
 
-// events.jsonl, streamed into `path`: the range's events as their stored canonical JSON lines.
+// events.jsonl, streamed into `path`: the range's events as their stored canonical JSON lines;
+// and their rows of bundle.sqlite's events table, from the same pass.
 StatusOr<Written> WriteEvents(Source& source, std::uint64_t from, std::uint64_t to,
-                              const std::string& path, const replay::ProgressFn& progress) {
+                              const std::string& path, database::RowSink& database,
+                              const replay::ProgressFn& progress) {
   ASSIGN_OR_RETURN(files::NewFileWriter file, files::NewFileWriter::Create(path));
   Sha256Stream sha;
   Written written;
+  database::EventRows rows;
   RETURN_IF_ERROR(source.ForEachRecord(from, to, [&](std::uint64_t seq, std::string_view json) {
+    RETURN_IF_ERROR(rows.Add(json, database));
     RETURN_IF_ERROR(file.Append(json));
     RETURN_IF_ERROR(file.Append("\n"));
     sha.Update(json);
@@ -206,10 +208,14 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
                   bj::object{{"field", "from_seq"}});
   }
   ASSIGN_OR_RETURN(auto folder, PartialFolder::Create(out_dir));
-  // events.jsonl is written on a thread of its own while the events are folded and projected here.
+  // events.jsonl and bundle.sqlite's events are written on a thread of their own while the events
+  // are folded and projected here; then, on that thread, the database's view tables while the
+  // CSVs are made.
   std::string events_path = folder->Path("events.jsonl");
+  std::string database_path = folder->Path(std::string(database::kDatabaseFile));
+  ASSIGN_OR_RETURN(auto database, database::DatabaseWriter::Create(database_path));
   auto events = std::async(std::launch::async, [&] {
-    return WriteEvents(source, from, to, events_path, options.progress);
+    return WriteEvents(source, from, to, events_path, *database, options.progress);
   });
   ASSIGN_OR_RETURN(std::unique_ptr<domain::FactBase> facts, source.Facts(size));
   laps.Lap("fold");
@@ -218,6 +224,11 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   if (options.year) RETURN_IF_ERROR(CheckYearKnown(projection, *options.year));
   ExportPoint at{source.origin(), size, {}, point.effective_on, options.year, options.issuer};
   ASSIGN_OR_RETURN(at.root, source.Root(size));
+  auto tables = std::async(std::launch::async, [&]() -> StatusOr<Written> {
+    ASSIGN_OR_RETURN(Written written, events.get());
+    RETURN_IF_ERROR(database::AddProjection(projection, options.year, *database));
+    return written;
+  });
   ASSIGN_OR_RETURN(Derived derived, ProjectionFiles(projection, at));
   laps.Lap("csv");
   ASSIGN_OR_RETURN(std::string proof, ProofJson(source, from, to, size, at.root));
@@ -237,7 +248,12 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   if (std::optional<std::string> html = report.get()) {
     RETURN_IF_ERROR(folder->Add("report.html", *html, &manifest));
   }
-  ASSIGN_OR_RETURN(manifest["events.jsonl"], events.get());
+  ASSIGN_OR_RETURN(manifest["events.jsonl"], tables.get());
+  laps.Lap("report, files, events");
+  RETURN_IF_ERROR(database::AddMeta(at, from, to, state_lines, *database));
+  RETURN_IF_ERROR(database->Finish());
+  ASSIGN_OR_RETURN(manifest[std::string(database::kDatabaseFile)], files::DigestOf(database_path));
+  laps.Lap("database");
   // The manifest lists every file but itself and checkpoint.txt, whose signed note binds the
   // manifest's digest.
   std::string manifest_json = ManifestJson(manifest, from, to, at);
@@ -251,7 +267,7 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
     summary.bytes += file.size;
   }
   RETURN_IF_ERROR(folder->Commit());
-  laps.Lap("report, files, events, manifest");
+  laps.Lap("manifest");
   return summary;
 }
 

@@ -1,5 +1,5 @@
 // The names an export bundle's two verifiers (export/verify.h, tools/verify_export.py) and its
-// writer (export/bundle.h) share: the manifest's format, the files every bundle has, and the
+// writer (export/bundle.h) share: the manifest's formats, the files every bundle has, and the
 // checkpoint's line that binds the manifest (docs/export.md).
 //
 //   manifest.json   lists every file of the bundle but itself and checkpoint.txt;
@@ -13,11 +13,14 @@
 
 namespace hatchery::exporting {
 
-inline constexpr std::string_view kBundleFormat = "hatchery-export/2";
+inline constexpr std::string_view kBundleFormat = "hatchery-export/3";
+// The format before bundle.sqlite: still checked, without it.
+inline constexpr std::string_view kPreDatabaseBundleFormat = "hatchery-export/2";
 // The format before the manifest was bound by the signature (refused, with what to do).
 inline constexpr std::string_view kUnboundBundleFormat = "hatchery-export/1";
 inline constexpr std::string_view kManifestLinePrefix = "manifest ";
-// The files every bundle has besides manifest.json and checkpoint.txt.
+// The files every bundle has besides manifest.json and checkpoint.txt (and bundle.sqlite, which
+// every bundle of kBundleFormat has).
 inline constexpr std::string_view kRequiredFiles[] = {"events.jsonl", "proof.json",
                                                       "carriers.csv", "entitlements.csv",
                                                       "payouts.csv",  "compliance.csv"};

@@ -12,6 +12,7 @@
 #include "domain/views/cut.h"
 #include "domain/views/projections.h"
 #include "export/csv.h"
+#include "export/database/database.h"
 #include "export/format.h"
 #include "export/projection_files.h"
 #include "hatchery/chain.h"
@@ -60,6 +61,7 @@ struct Manifest {
   std::optional<domain::Date> effective_on;
   std::optional<int> year;
   std::string issuer;
+  bool with_database = false;  // the format of bundles with bundle.sqlite
   std::vector<Entry> files;
 };
 
@@ -112,6 +114,7 @@ class Verifier {
       } else {
         Skipped("the projections: the events did not check out");
       }
+      CheckDatabase(events_ok);
     }
     return std::move(report_);
   }
@@ -147,7 +150,8 @@ class Verifier {
               "here binds its CSVs and report to the bureau: ask for it to be exported again");
       return false;
     }
-    if (Text(m, "format") != kBundleFormat) {
+    manifest_.with_database = Text(m, "format") == kBundleFormat;
+    if (!manifest_.with_database && Text(m, "format") != kPreDatabaseBundleFormat) {
       return bad("format (\"" + std::string(kBundleFormat) + "\")");
     }
     auto origin = Text(m, "origin");
@@ -205,25 +209,18 @@ class Verifier {
   void CheckFiles() {
     std::size_t problems = report_.problems.size();
     for (const Manifest::Entry& entry : manifest_.files) {
-      std::ifstream in(Path(entry.name), std::ios::binary);
-      if (!in) {
-        Problem(entry.name + " is listed in the manifest but missing");
+      auto digest = files::DigestOf(Path(entry.name));
+      if (!digest.ok()) {
+        Problem(entry.name + " is listed in the manifest but " +
+                (digest.status().code() == Code::kNotFound ? std::string("missing")
+                                                           : digest.status().message()));
         continue;
       }
-      Sha256Stream sha;
-      std::uint64_t size = 0;
-      std::string buffer(1 << 20, '\0');
-      while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
-             in.gcount() > 0) {
-        sha.Update(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
-        size += static_cast<std::uint64_t>(in.gcount());
-      }
-      Hash hash = sha.Final();
-      if (size != entry.size) {
-        Problem(entry.name + " has " + std::to_string(size) + " bytes; the manifest says " +
-                std::to_string(entry.size));
-      } else if (hash != entry.sha256) {
-        Problem(entry.name + " has SHA-256 " + ToHex(hash) + "; the manifest says " +
+      if (digest->size != entry.size) {
+        Problem(entry.name + " has " + std::to_string(digest->size) +
+                " bytes; the manifest says " + std::to_string(entry.size));
+      } else if (digest->sha256 != entry.sha256) {
+        Problem(entry.name + " has SHA-256 " + ToHex(digest->sha256) + "; the manifest says " +
                 ToHex(entry.sha256));
       }
     }
@@ -236,6 +233,9 @@ class Verifier {
     }
     for (std::string_view name : kRequiredFiles) {
       if (!Listed(name)) Problem("the manifest does not list " + std::string(name));
+    }
+    if (manifest_.with_database && !Listed(database::kDatabaseFile)) {
+      Problem("the manifest does not list " + std::string(database::kDatabaseFile));
     }
     if (report_.problems.size() == problems) {
       Passed("manifest.json: " + std::to_string(manifest_.files.size()) +
@@ -513,8 +513,8 @@ class Verifier {
       Skipped("the projections: derived by another derivation (the warning above)");
       return;
     }
-    domain::Projection projection =
-        read::ProjectionAt(*facts_, manifest_.size, manifest_.effective_on);
+    projection_ = read::ProjectionAt(*facts_, manifest_.size, manifest_.effective_on);
+    const domain::Projection& projection = *projection_;
     ExportPoint at{manifest_.origin,       manifest_.size, root_,
                    manifest_.effective_on, manifest_.year, manifest_.issuer};
     auto files = ProjectionFiles(projection, at);
@@ -553,6 +553,63 @@ class Verifier {
     }
   }
 
+  // bundle.sqlite: sound, of the schema export makes, its events table equal to events.jsonl, its
+  // meta table to the manifest and checkpoint, and its view tables to the projections recomputed
+  // from the events (when they were).
+  void CheckDatabase(bool events_ok) {
+    const std::string name(database::kDatabaseFile);
+    if (!manifest_.with_database) {
+      Skipped(name + ": a bundle of format " + std::string(kPreDatabaseBundleFormat) +
+              " has none");
+      return;
+    }
+    if (!events_ok || !checkpoint_) {
+      Skipped(name + ": the events or the checkpoint did not check out");
+      return;
+    }
+    auto checker = database::DatabaseChecker::Open(Path(name));
+    if (!checker.ok()) {
+      Problem(checker.status().message());
+      return;
+    }
+    std::set<database::Source> compared{database::Source::kEvents, database::Source::kMeta};
+    Status fed = FeedEvents(**checker);
+    std::vector<std::string> state_lines;
+    for (const std::string& line : checkpoint_->extensions) {
+      if (!line.starts_with(kManifestLinePrefix)) state_lines.push_back(line);
+    }
+    ExportPoint at{manifest_.origin,       manifest_.size, checkpoint_->root,
+                   manifest_.effective_on, manifest_.year, manifest_.issuer};
+    if (fed.ok()) {
+      fed = database::AddMeta(at, manifest_.from, manifest_.to, state_lines, **checker);
+    }
+    if (fed.ok() && projection_) {
+      compared.insert(database::Source::kProjection);
+      fed = database::AddProjection(*projection_, manifest_.year, **checker);
+    }
+    auto differences = fed.ok() ? (*checker)->Finish(compared)
+                                : StatusOr<std::vector<std::string>>(fed);
+    if (!differences.ok()) {
+      Problem(name + " cannot be read: " + differences.status().message());
+      return;
+    }
+    for (std::string& difference : *differences) Problem(std::move(difference));
+    if (!projection_) Skipped(name + "'s view tables: the projections were not recomputed");
+    if (differences->empty()) {
+      Passed(name + ": SQLite's integrity check, the schema export makes, the events table " +
+             "equal to events.jsonl, the meta table to the manifest and checkpoint" +
+             (projection_ ? ", every view table to the projections the events give" : ""));
+    }
+  }
+
+  // events.jsonl's lines into `sink` as the events table's rows (the lines checked out).
+  Status FeedEvents(database::RowSink& sink) {
+    std::ifstream in(Path("events.jsonl"), std::ios::binary);
+    database::EventRows rows;
+    for (std::string line; std::getline(in, line);) RETURN_IF_ERROR(rows.Add(line, sink));
+    return Status::Ok();
+  }
+
   // The checkpoint's "state <view> <digest>" lines against the state the events give.
   void CheckStateLines(const std::vector<std::string>& want) {
     if (!checkpoint_) return;
@@ -579,6 +636,7 @@ class Verifier {
   std::unique_ptr<domain::FactBase> facts_;  // events 1..to folded (when from is 1)
   Hash root_{};                              // the proof's root, once it held
   std::optional<Checkpoint> checkpoint_;
+  std::optional<domain::Projection> projection_;  // recomputed from the events, once it was
 };
 
 }  // namespace

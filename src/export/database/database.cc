@@ -1,0 +1,196 @@
+#include "export/database/database.h"
+
+#include "hatchery/files.h"
+
+namespace hatchery::exporting::database {
+namespace {
+
+using sqlite::Value;
+
+std::string Pragmas() {
+  return "PRAGMA application_id = " + std::to_string(kApplicationId) +
+         "; PRAGMA user_version = " + std::to_string(kSchemaVersion);
+}
+
+// What gives a table's rows, for findings: "the events give" ("... do not give").
+std::string Gives(const Table& table, bool gives = true) {
+  switch (table.source) {
+    case Source::kEvents:
+      return gives ? "events.jsonl gives" : "events.jsonl does not give";
+    case Source::kMeta:
+      return gives ? "manifest.json and checkpoint.txt give"
+                   : "manifest.json and checkpoint.txt do not give";
+    case Source::kProjection:
+      break;
+  }
+  return gives ? "the events give" : "the events do not give";
+}
+
+// "row 3 (payout_id 'pay-1')": a row by its position and first cell.
+std::string RowName(const Table& table, std::int64_t row, const Value& first) {
+  return "row " + std::to_string(row) + " (" + table.columns[0].name + " " +
+         sqlite::Describe(first) + ")";
+}
+
+// The schema as SQLite keeps it: every table, index and view (name, table, statement), sorted.
+StatusOr<std::vector<std::string>> SchemaOf(sqlite::Connection& db) {
+  ASSIGN_OR_RETURN(sqlite::Statement select,
+                   db.Prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema "
+                              "ORDER BY type, name"));
+  std::vector<std::string> entries;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    std::string entry;
+    for (int i = 0; i < 4; ++i) {
+      std::optional<Value> v = select.Column(i);
+      entry += (i == 0 ? "" : " ") + (v ? sqlite::Describe(*v) : std::string("(not text)"));
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+// The one integer a pragma answers.
+StatusOr<std::int64_t> PragmaValue(sqlite::Connection& db, std::string_view pragma) {
+  ASSIGN_OR_RETURN(sqlite::Statement select, db.Prepare("PRAGMA " + std::string(pragma)));
+  ASSIGN_OR_RETURN(bool row, select.Step());
+  std::optional<Value> v = row ? select.Column(0) : std::nullopt;
+  if (!v || !std::holds_alternative<std::int64_t>(*v)) return std::int64_t{-1};
+  return std::get<std::int64_t>(*v);
+}
+
+Status Finding(std::string text) {
+  return Status(Code::kCorruption, std::string(kDatabaseFile) + " " + text);
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<DatabaseWriter>> DatabaseWriter::Create(const std::string& path) {
+  ASSIGN_OR_RETURN(sqlite::Connection db, sqlite::Connection::Create(path));
+  RETURN_IF_ERROR(db.Exec(Pragmas()));
+  RETURN_IF_ERROR(db.Exec("BEGIN"));
+  for (const std::string& sql : CreateTables()) RETURN_IF_ERROR(db.Exec(sql));
+  std::unique_ptr<DatabaseWriter> writer(new DatabaseWriter(path, std::move(db)));
+  for (const Table& table : Tables()) {
+    std::string sql = "INSERT INTO " + table.name + " VALUES (";
+    for (std::size_t i = 0; i < table.columns.size(); ++i) sql += i == 0 ? "?" : ", ?";
+    ASSIGN_OR_RETURN(sqlite::Statement insert, writer->db_.Prepare(sql + ")"));
+    writer->inserts_.push_back(std::move(insert));
+  }
+  return writer;
+}
+
+Status DatabaseWriter::Add(std::size_t table, std::span<const Value> cells) {
+  sqlite::Statement& insert = inserts_[table];
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    RETURN_IF_ERROR(insert.Bind(static_cast<int>(i + 1), cells[i]));
+  }
+  RETURN_IF_ERROR(insert.Step().status());
+  return insert.Reset();
+}
+
+Status DatabaseWriter::Finish() {
+  inserts_.clear();
+  for (const std::string& sql : CreateIndexesAndViews()) RETURN_IF_ERROR(db_.Exec(sql));
+  RETURN_IF_ERROR(db_.Exec("COMMIT"));
+  RETURN_IF_ERROR(db_.Close());
+  return files::SyncFile(path_);
+}
+
+StatusOr<std::unique_ptr<DatabaseChecker>> DatabaseChecker::Open(const std::string& path) {
+  ASSIGN_OR_RETURN(sqlite::Connection db, sqlite::Connection::OpenReadOnly(path));
+  {
+    // Every page, and every index against its table: a query answered from an index must see
+    // the rows compared below.
+    ASSIGN_OR_RETURN(sqlite::Statement check, db.Prepare("PRAGMA integrity_check(1)"));
+    auto row = check.Step();
+    if (!row.ok()) return Finding("is not a sound SQLite database: " + row.status().message());
+    std::optional<Value> verdict = *row ? check.Column(0) : std::nullopt;
+    if (!verdict || *verdict != Value(std::string_view("ok"))) {
+      return Finding("fails SQLite's integrity check: " +
+                     (verdict ? sqlite::Describe(*verdict) : std::string("no answer")));
+    }
+  }
+  ASSIGN_OR_RETURN(std::int64_t application_id, PragmaValue(db, "application_id"));
+  ASSIGN_OR_RETURN(std::int64_t version, PragmaValue(db, "user_version"));
+  if (application_id != kApplicationId || version != kSchemaVersion) {
+    return Finding("is not a Hatchery bundle database of schema version " +
+                   std::to_string(kSchemaVersion) + " (application_id " +
+                   std::to_string(application_id) + ", user_version " + std::to_string(version) +
+                   ")");
+  }
+  ASSIGN_OR_RETURN(sqlite::Connection reference, sqlite::Connection::InMemory());
+  for (const std::string& sql : CreateTables()) RETURN_IF_ERROR(reference.Exec(sql));
+  for (const std::string& sql : CreateIndexesAndViews()) RETURN_IF_ERROR(reference.Exec(sql));
+  ASSIGN_OR_RETURN(std::vector<std::string> want, SchemaOf(reference));
+  ASSIGN_OR_RETURN(std::vector<std::string> have, SchemaOf(db));
+  for (std::size_t i = 0; i < std::max(want.size(), have.size()); ++i) {
+    if (i < want.size() && i < have.size() && want[i] == have[i]) continue;
+    std::string what = i >= have.size()  ? "lacks " + want[i]
+                       : i >= want.size() ? "has " + have[i] + " that export does not make"
+                                          : "has " + have[i] + " where export makes " + want[i];
+    return Finding("has another schema than export makes: it " + what);
+  }
+  std::unique_ptr<DatabaseChecker> checker(new DatabaseChecker(std::move(db)));
+  checker->cursors_.resize(Tables().size());
+  return checker;
+}
+
+StatusOr<bool> DatabaseChecker::Next(std::size_t table) {
+  Cursor& cursor = cursors_[table];
+  if (!cursor.select) {
+    std::string columns;
+    for (const Column& c : Tables()[table].columns) {
+      columns += (columns.empty() ? "" : ", ") + c.name;
+    }
+    ASSIGN_OR_RETURN(cursor.select, db_.Prepare("SELECT " + columns + " FROM " +
+                                                Tables()[table].name + " ORDER BY rowid"));
+  }
+  return cursor.select->Step();
+}
+
+Status DatabaseChecker::Add(std::size_t table, std::span<const Value> cells) {
+  Cursor& cursor = cursors_[table];
+  if (cursor.broken) return Status::Ok();
+  const Table& spec = Tables()[table];
+  std::int64_t row = ++cursor.rows;
+  ASSIGN_OR_RETURN(bool there, Next(table));
+  std::string where = std::string(kDatabaseFile) + " table " + spec.name + " ";
+  if (!there) {
+    cursor.broken = true;
+    differences_.push_back(where + "lacks " + RowName(spec, row, cells[0]) + " that " +
+                           Gives(spec));
+    return Status::Ok();
+  }
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    std::optional<Value> have = cursor.select->Column(static_cast<int>(i));
+    if (have && *have == cells[i]) continue;
+    cursor.broken = true;
+    differences_.push_back(where + RowName(spec, row, cells[0]) + ", column " +
+                           spec.columns[i].name + ": the bundle says " +
+                           (have ? sqlite::Describe(*have) : std::string("a REAL or BLOB")) +
+                           " where " + Gives(spec) + " " + sqlite::Describe(cells[i]));
+    break;
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<std::string>> DatabaseChecker::Finish(const std::set<Source>& sources) {
+  for (std::size_t table = 0; table < Tables().size(); ++table) {
+    const Table& spec = Tables()[table];
+    if (!sources.contains(spec.source) || cursors_[table].broken) continue;
+    ASSIGN_OR_RETURN(bool more, Next(table));
+    if (more) {
+      std::optional<Value> first = cursors_[table].select->Column(0);
+      differences_.push_back(std::string(kDatabaseFile) + " table " + spec.name + " has " +
+                             RowName(spec, cursors_[table].rows + 1,
+                                     first ? *first : Value(std::string_view("(not text)"))) +
+                             " that " + Gives(spec, false));
+    }
+  }
+  cursors_.clear();
+  return std::move(differences_);
+}
+
+}  // namespace hatchery::exporting::database
