@@ -106,6 +106,7 @@ TEST_CASE("export: a bundle of the demo store checks out on its own and re-expor
             .starts_with("\xEF\xBB\xBF"
                          "entitlement_id,"));
   CHECK(fs::exists(dir.Sub("b1") + "/indicators-2024.csv"));
+  CHECK(fs::exists(dir.Sub("b1") + "/bundle.sqlite"));
   // The same store and arguments: the same bytes.
   REQUIRE(RunHatchery("export --data " + data + " --out " + dir.Sub("b2")).exit_code == 0);
   for (const auto& entry : fs::directory_iterator(dir.Sub("b1"))) {

@@ -5,6 +5,8 @@
 // and when an insider holding the key re-signs altered numbers, by the C++ verifier's
 // recomputation and, for the money and registrations, the Python one's — which names what it
 // leaves unchecked.
+#include <sqlite3.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -66,6 +68,33 @@ void Resign(const std::string& dir, const std::string& key_file) {
   RefreshManifest(dir);
   Overwrite(dir + "/checkpoint.txt",
             *note::Sign(RebindManifest(dir), *ReadSigningKeyFile(key_file)));
+}
+
+// Runs `sql` on the bundle's database in place (?1 bound to `text`): an edit in SQL, as anyone with
+// the file and an SQLite tool can make.
+void EditDatabase(const std::string& dir, const std::string& sql, const std::string& text = "") {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((dir + "/bundle.sqlite").c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  if (rc == SQLITE_OK && sqlite3_bind_parameter_count(stmt) > 0) {
+    sqlite3_bind_text(stmt, 1, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+  std::string error = sqlite3_errmsg(db);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  INFO(sql << ": " << error);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+// The database's copy of the checkpoint: its text without the manifest line.
+std::string MetaCheckpoint(const std::string& dir) {
+  std::string text = Slurp(dir + "/checkpoint.txt");
+  if (auto signed_note = note::Parse(text); signed_note.ok()) text = signed_note->text;
+  Checkpoint checkpoint = *ParseCheckpoint(text);
+  checkpoint.extensions.pop_back();
+  return FormatCheckpoint(checkpoint);
 }
 
 // Sets the cell of data row `row` (1-based) in `column` of a bundle CSV, written back as the
@@ -190,7 +219,7 @@ TEST_CASE("verify-export: an untouched bundle checks out with both verifiers", "
   CHECK(report.ok());
   CHECK(report.skipped.empty());  // signature and projections both checked
   CHECK(report.warnings.empty());
-  CHECK(report.passed.size() == 7);
+  CHECK(report.passed.size() == 8);
   auto python = Python(b.signed_bundle);
   INFO(python.out);
   CHECK(python.exit_code == 0);
@@ -256,9 +285,14 @@ TEST_CASE("verify-export: a bundle of another derivation is checked but not reco
   TempDir dir;
   const std::string t = dir.Sub("t");
   std::filesystem::copy(b.signed_bundle, t);
-  std::string text = RebindManifest(t);
+  // As that bundle was made: its database's copy of the checkpoint names the same derivation.
   const std::string line = domain::DerivationLine() + "\n";
-  REQUIRE(text.find(line) != std::string::npos);
+  std::string meta = MetaCheckpoint(t);
+  REQUIRE(meta.find(line) != std::string::npos);
+  EditDatabase(t, "UPDATE meta SET value = ?1 WHERE key = 'checkpoint'",
+               meta.replace(meta.find(line), line.size(), "state derivation 1\n"));
+  RefreshManifest(t);
+  std::string text = RebindManifest(t);
   text.replace(text.find(line), line.size(), "state derivation 1\n");
   Overwrite(t + "/checkpoint.txt", *note::Sign(text, *ReadSigningKeyFile(b.key + ".key")));
   BundleReport report = Cpp(t);
@@ -267,7 +301,7 @@ TEST_CASE("verify-export: a bundle of another derivation is checked but not reco
   REQUIRE(report.warnings.size() == 1);
   CHECK_THAT(report.warnings[0],
              Catch::StartsWith("PROJECTIONS NOT RECOMPUTED") && Catch::Contains("derivation 1"));
-  CHECK(report.passed.size() == 6);  // all but the projections
+  CHECK(report.passed.size() == 7);  // all but the projections
   auto cli = RunHatchery("verify-export " + t + " --pubkey " + b.key + ".pub");
   CHECK(cli.exit_code == 0);
   CHECK_THAT(cli.out, Catch::Contains("BUT ITS PROJECTIONS WERE NOT RECOMPUTED") &&
@@ -287,8 +321,9 @@ TEST_CASE("verify-export: a range from the middle checks out — its projections
               .exit_code == 0);
   BundleReport report = Cpp(dir.Sub("r"));
   CHECK(report.ok());
-  REQUIRE(report.skipped.size() == 1);
+  REQUIRE(report.skipped.size() == 2);
   CHECK(report.skipped[0].find("the projections") != std::string::npos);
+  CHECK(report.skipped[1].find("bundle.sqlite's view tables") != std::string::npos);
   auto python = Python(dir.Sub("r"));
   CHECK(python.exit_code == 0);
   CHECK_THAT(python.out, Catch::Contains("skip  the money and registrations: events.jsonl holds "
@@ -581,7 +616,7 @@ TEST_CASE("verify-export: an insider holding the key re-signs altered numbers �
     manifest["issuer"] = "某某局";
     Overwrite(t + "/manifest.json", json::Canonicalize(manifest) + "\n");
     expected = "report.html differs from the one the events give";
-    unchecked = "not recomputed here: report.html";
+    python_expected = "bundle.sqlite table meta, key issuer: the bundle says None";
   }
   SECTION("report.html changed") {
     std::string html = Slurp(t + "/report.html");
@@ -600,6 +635,82 @@ TEST_CASE("verify-export: an insider holding the key re-signs altered numbers �
     Overwrite(t + "/manifest.json", json::Canonicalize(manifest) + "\n");
     expected = "indicators-2031.csv is not a file the events give";
     unchecked = "which years have indicators and assessment files";
+  }
+  SECTION("a payout's amount changed in bundle.sqlite") {
+    EditDatabase(t, "UPDATE payouts SET amount_fen = 1 WHERE rowid = 1");
+    expected = "bundle.sqlite table payouts row 1 (payout_id '";
+    unchecked = "bundle.sqlite's schema and view tables";
+  }
+  SECTION("a payout's amount made a REAL in bundle.sqlite") {
+    EditDatabase(t, "UPDATE payouts SET amount_fen = amount_fen + 0.5 WHERE rowid = 1");
+    expected = "column amount_fen: the bundle says a REAL or BLOB where the events give ";
+    unchecked = "bundle.sqlite's schema and view tables";
+  }
+  SECTION("a carrier's name made a BLOB of the same bytes in bundle.sqlite") {
+    // The same bytes compare unequal to the text in SQL: a query by name would not find it.
+    EditDatabase(t, "UPDATE carriers SET name = CAST(name AS BLOB) WHERE rowid = 2");
+    expected = "bundle.sqlite table carriers row 2 (carrier_id '";
+    unchecked = "bundle.sqlite's schema and view tables";
+  }
+  SECTION("a carrier row added to bundle.sqlite") {
+    EditDatabase(t, "INSERT INTO carriers (carrier_id, name) VALUES ('zz-fake', '虚构孵化器')");
+    expected = "bundle.sqlite table carriers has row 9 (carrier_id 'zz-fake') that the events do "
+               "not give";
+    unchecked = "bundle.sqlite's schema and view tables";
+  }
+  SECTION("the awards_with_payouts view redefined to hide a payout") {
+    EditDatabase(t, "DROP VIEW awards_with_payouts");
+    EditDatabase(t, "CREATE VIEW awards_with_payouts AS SELECT * FROM payouts WHERE rowid > 1");
+    expected = "bundle.sqlite has another schema than export makes: it has 'view' "
+               "'awards_with_payouts'";
+    unchecked = "bundle.sqlite's schema and view tables";
+  }
+  SECTION("a trigger added to bundle.sqlite") {
+    EditDatabase(t, "CREATE TRIGGER t AFTER INSERT ON meta BEGIN DELETE FROM payouts; END");
+    expected = "bundle.sqlite has another schema than export makes: it has 'trigger' 't'";
+    unchecked = "bundle.sqlite's schema and view tables";
+  }
+  SECTION("an event's actor changed in bundle.sqlite") {
+    EditDatabase(t, "UPDATE events SET actor_id = 'someone.else' WHERE seq = 3");
+    expected = "bundle.sqlite table events row 3 (seq 3), column actor_id: the bundle says "
+               "'someone.else' where events.jsonl gives '";
+    python_expected = "bundle.sqlite table events row 3 (seq 3), column actor_id: the bundle "
+                      "says 'someone.else'";
+  }
+  SECTION("the last event's row deleted from bundle.sqlite") {
+    EditDatabase(t, "DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events)");
+    std::string last = std::to_string(Lines(Slurp(t + "/events.jsonl")).size());
+    expected = "bundle.sqlite table events lacks row " + last + " (seq " + last + ")";
+    python_expected = "bundle.sqlite table events lacks the row of events.jsonl line " + last;
+  }
+  SECTION("the meta table's root changed") {
+    EditDatabase(t, "UPDATE meta SET value = '00' || substr(value, 3) WHERE key = 'root'");
+    expected = "bundle.sqlite table meta row 6 (key 'root'), column value: the bundle says '00";
+    python_expected = "bundle.sqlite table meta, key root: the bundle says '00";
+  }
+  SECTION("an index of bundle.sqlite that disagrees with its table") {
+    // A byte of a key in the index's page changed: a query answered from the index would not see
+    // what the table holds.
+    std::string bytes = Slurp(t + "/bundle.sqlite");
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((t + "/bundle.sqlite").c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_schema WHERE name = 'payouts_by_carrier'",
+                       -1, &stmt, nullptr);
+    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+    const std::size_t page = static_cast<std::size_t>(sqlite3_column_int(stmt, 0));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    std::size_t key = bytes.rfind("tl-", page * 4096);
+    REQUIRE((key != std::string::npos && key >= (page - 1) * 4096));
+    bytes[key + 1] = 'x';
+    Overwrite(t + "/bundle.sqlite", bytes);
+    expected = python_expected = "bundle.sqlite fails SQLite's integrity check";
+  }
+  SECTION("bundle.sqlite replaced by a file that is no database") {
+    Overwrite(t + "/bundle.sqlite", std::string(8192, 'x'));
+    expected = "bundle.sqlite is not a sound SQLite database";
+    python_expected = "bundle.sqlite cannot be checked";
   }
   SECTION("a state line edited") {
     std::string checkpoint = note::Parse(Slurp(t + "/checkpoint.txt"))->text;

@@ -16,6 +16,8 @@
 namespace hatchery::server {
 namespace {
 
+namespace bj = boost::json;
+
 using testing::RunHatchery;
 
 // A fresh token for `actor` with `role`, added to the file at `path`.

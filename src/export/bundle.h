@@ -1,5 +1,6 @@
 // A compliance export (AUDIT.md §5): a folder that proves its own numbers — the events of a range
-// as canonical JSON lines, the projections as of the export point as CSV, the range's Merkle proof
+// as canonical JSON lines, the projections as of the export point as CSV, both again as one SQLite
+// database (export/database/database.h), the range's Merkle proof
 // against the root of the export point, a manifest of every file's size and SHA-256, and the
 // checkpoint of the export point that binds the manifest, signed (export/format.h).
 //
@@ -49,8 +50,9 @@ struct ExportSummary {
   std::vector<std::string> files;  // as in the manifest, by name
   std::uint64_t bytes = 0;
   // Where the time went: (phase, seconds) in order — finding the point (for a server, reading to
-  // it), the fold (events.jsonl written meanwhile), the projection, the CSVs, and the rest: the
-  // report, every file written and synced, the manifest, the rename.
+  // it), the fold (events.jsonl and the database's events written meanwhile), the projection, the
+  // CSVs (the database's view tables meanwhile), the report and every file written and synced, the
+  // database's meta, indexes and views, and the manifest with the rename.
   std::vector<std::pair<std::string, double>> seconds;
 };
 

@@ -103,10 +103,10 @@ StatusOr<std::unique_ptr<DatabaseChecker>> DatabaseChecker::Open(const std::stri
   {
     // Every page, and every index against its table: a query answered from an index must see
     // the rows compared below.
-    ASSIGN_OR_RETURN(sqlite::Statement check, db.Prepare("PRAGMA integrity_check(1)"));
-    auto row = check.Step();
+    auto check = db.Prepare("PRAGMA integrity_check(1)");
+    StatusOr<bool> row = check.ok() ? check->Step() : check.status();
     if (!row.ok()) return Finding("is not a sound SQLite database: " + row.status().message());
-    std::optional<Value> verdict = *row ? check.Column(0) : std::nullopt;
+    std::optional<Value> verdict = *row ? check->Column(0) : std::nullopt;
     if (!verdict || *verdict != Value(std::string_view("ok"))) {
       return Finding("fails SQLite's integrity check: " +
                      (verdict ? sqlite::Describe(*verdict) : std::string("no answer")));

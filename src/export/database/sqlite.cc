@@ -1,6 +1,11 @@
 #include "export/database/sqlite.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace hatchery::exporting::sqlite {
 namespace {
@@ -42,6 +47,13 @@ Connection::~Connection() = default;
 Statement::~Statement() = default;
 
 StatusOr<Connection> Connection::Create(const std::string& path) {
+  // Made here, empty, so that an existing file is never opened as the new one.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status(errno == EEXIST ? Code::kAlreadyExists : Code::kUnavailable,
+                  "cannot create " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE,

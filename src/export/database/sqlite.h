@@ -33,8 +33,9 @@ class Statement;
 
 class Connection {
  public:
-  // A new database file at `path` (which must not exist), set up to be written once, in order:
-  // no journal, no syncing by SQLite (the caller syncs the closed file), an exclusive lock.
+  // A new database file at `path`, set up to be written once, in order: no journal, no syncing
+  // by SQLite (the caller syncs the closed file), an exclusive lock. Errors: kAlreadyExists for a
+  // path that exists (left as it is); SQLite's.
   static StatusOr<Connection> Create(const std::string& path);
   // An existing file, read-only and immutable, with SQLite's defensive settings (no writable
   // schema, untrusted schema functions refused, cell sizes checked, no memory mapping).
