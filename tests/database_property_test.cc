@@ -14,14 +14,12 @@
 // foreign_key_check and hold exactly those rows in rowid order — value and typeof() alike — with
 // NULL in every column the model gives a row no value for ("every table has the same columns in
 // every bundle"), and no row in the tables no CSV maps to (events and meta are not written here).
-// Where the docs are silent the model takes the weaker reading and says so: a yearly table is
-// compared year by year, each year's rows in its file's order ("in the CSV's order" does not say
-// how several files interleave; `indicators` holds them by carrier, then year); a class-totals row
-// has no `carrier_id` column ("without a carrier"); and the CSV column of an object field that is
-// null in some row (`operator`, beside `operator.name`) needs no column of its own, being empty.
-#include <sqlite3.h>
-
+// A yearly table is compared year by year, each year's rows in its file's order (the docs' order
+// across years — `indicators` by carrier, then year — is not what the CSVs show, so the model does
+// not lean on it); a class-totals row has no `carrier_id` column; and the CSV column of an object
+// field that is null in some row (`operator`, beside `operator.name`) has no column of its own.
 #include <rapidcheck.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -83,29 +81,47 @@ using DbpModel = std::map<std::string, std::vector<DbpRow>>;  // table -> rows i
 struct DbpChild {
   std::string_view view, column, table;
 };
-constexpr DbpChild kDbpChildren[] = {
-    {"carriers", "county_history", "carrier_counties"},
-    {"carriers", "operators", "carrier_operators"},
-    {"carriers", "levels", "carrier_levels"},
-    {"carriers", "timeline", "carrier_level_history"},
-    {"carriers", "evaluations", "carrier_evaluations"},
-    {"carriers", "stations", "carrier_stations"},
-    {"carriers", "funds", "carrier_funds"},
-    {"carriers", "agreements", "carrier_agreements"},
-    {"carriers", "investors", "carrier_investors"},
-    {"carriers", "city_fund_support", "carrier_city_fund_support"},
-    {"entitlements", "seqs", "entitlement_seqs"},
-    {"entitlements", "history", "entitlement_history"},
-    {"compliance", "seqs", "compliance_seqs"},
-    {"assessment", "contributions", "assessment_contributions"}};
+constexpr DbpChild kDbpChildren[] = {{"carriers", "county_history", "carrier_counties"},
+                                     {"carriers", "operators", "carrier_operators"},
+                                     {"carriers", "levels", "carrier_levels"},
+                                     {"carriers", "timeline", "carrier_level_history"},
+                                     {"carriers", "evaluations", "carrier_evaluations"},
+                                     {"carriers", "stations", "carrier_stations"},
+                                     {"carriers", "funds", "carrier_funds"},
+                                     {"carriers", "agreements", "carrier_agreements"},
+                                     {"carriers", "investors", "carrier_investors"},
+                                     {"carriers", "city_fund_support", "carrier_city_fund_support"},
+                                     {"entitlements", "seqs", "entitlement_seqs"},
+                                     {"entitlements", "history", "entitlement_history"},
+                                     {"compliance", "seqs", "compliance_seqs"},
+                                     {"assessment", "contributions", "assessment_contributions"}};
 // Every table the docs name, each empty unless a CSV gives it rows.
-const std::vector<std::string> kDbpTables{
-    "events", "carriers", "carrier_counties", "carrier_operators", "carrier_levels",
-    "carrier_level_history", "carrier_evaluations", "carrier_stations", "station_brokers",
-    "station_deals", "carrier_funds", "carrier_agreements", "carrier_investors",
-    "carrier_city_fund_support", "entitlements", "entitlement_seqs", "entitlement_history",
-    "payouts", "compliance", "compliance_seqs", "indicators", "class_indicators", "assessment",
-    "assessment_contributions", "counties", "meta"};
+const std::vector<std::string> kDbpTables{"events",
+                                          "carriers",
+                                          "carrier_counties",
+                                          "carrier_operators",
+                                          "carrier_levels",
+                                          "carrier_level_history",
+                                          "carrier_evaluations",
+                                          "carrier_stations",
+                                          "station_brokers",
+                                          "station_deals",
+                                          "carrier_funds",
+                                          "carrier_agreements",
+                                          "carrier_investors",
+                                          "carrier_city_fund_support",
+                                          "entitlements",
+                                          "entitlement_seqs",
+                                          "entitlement_history",
+                                          "payouts",
+                                          "compliance",
+                                          "compliance_seqs",
+                                          "indicators",
+                                          "class_indicators",
+                                          "assessment",
+                                          "assessment_contributions",
+                                          "counties",
+                                          "meta"};
 
 // The tables of the yearly views.
 const std::set<std::string> kDbpYearly{"indicators", "class_indicators", "assessment",
@@ -152,7 +168,8 @@ DbpValue DbpJsonValue(const bj::value& v, const std::string& where) {
   if (v.is_null()) return {};
   if (v.is_string()) return DbpText(std::string(v.get_string()));
   if (v.is_int64()) return DbpInteger(v.get_int64());
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+  if (v.is_uint64() &&
+      v.get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
     return DbpInteger(static_cast<std::int64_t>(v.get_uint64()));
   RC_FAIL(where + ": a JSON value the docs give no column type for: " + bj::serialize(v));
 }
@@ -236,8 +253,9 @@ void DbpAddCsv(DbpModel& model, const std::string& file, const std::string& text
     std::vector<std::pair<std::string, std::string_view>> arrays;  // child table, cell
     for (std::size_t c = 0; c < header.size(); ++c) {
       const std::string_view name = header[c];
-      const auto child = std::find_if(std::begin(kDbpChildren), std::end(kDbpChildren),
-                                      [&](const DbpChild& d) { return d.view == view && d.column == name; });
+      const auto child =
+          std::find_if(std::begin(kDbpChildren), std::end(kDbpChildren),
+                       [&](const DbpChild& d) { return d.view == view && d.column == name; });
       if (child != std::end(kDbpChildren)) {
         arrays.emplace_back(std::string(child->table), record[c]);
         continue;
@@ -306,7 +324,8 @@ DbpResult DbpQuery(sqlite3* db, const std::string& sql) {
 // Compares table `name` of the file with the model's rows for it.
 void DbpCompareTable(sqlite3* db, const std::string& name, const std::vector<DbpRow>& want) {
   const DbpResult have = DbpQuery(db, "SELECT * FROM \"" + name + "\" ORDER BY rowid");
-  // A child table: its parent's key columns first, then ord (the docs' "parent's key columns first").
+  // A child table: its parent's key columns first, then ord (the docs' "parent's key columns
+  // first").
   if (const std::string parent = DbpParentOf(name); !parent.empty()) {
     std::vector<std::string> prefix = DbpKeys(parent);
     if (parent != "carrier_stations") prefix.push_back("ord");
@@ -317,7 +336,8 @@ void DbpCompareTable(sqlite3* db, const std::string& name, const std::vector<Dbp
   }
   // A yearly table holds every year's file "in the CSV's order": each year's rows in its file's
   // order. How the years' rows interleave the docs do not say (see the report), so the file's rows
-  // are taken year by year (a stable sort on `year`, rowid order within a year), as the model's are.
+  // are taken year by year (a stable sort on `year`, rowid order within a year), as the model's
+  // are.
   std::vector<std::size_t> order(have.rows.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   const auto year = std::find(have.columns.begin(), have.columns.end(), "year");
@@ -349,7 +369,8 @@ void DbpCompareTable(sqlite3* db, const std::string& name, const std::vector<Dbp
           value.kind == DbpValue::kNull &&
           std::any_of(columns.begin(), columns.end(),
                       [&](const std::string& c) { return c.starts_with(column + "_"); });
-      if (!null_object) RC_FAIL(where + ": no column " + column + " for the CSV's " + DbpShow(value));
+      if (!null_object)
+        RC_FAIL(where + ": no column " + column + " for the CSV's " + DbpShow(value));
     }
   }
   if (have.rows.size() != want.size()) {
@@ -361,8 +382,9 @@ void DbpCompareTable(sqlite3* db, const std::string& name, const std::vector<Dbp
   }
 }
 
-TEST_CASE("bundle.sqlite: every table holds its CSV's rows as the export docs say — random histories",
-          "[export][property]") {
+TEST_CASE(
+    "bundle.sqlite: every table holds its CSV's rows as the export docs say — random histories",
+    "[export][property]") {
   testing::Prop(
       "bundle.sqlite equals the bundle's CSVs", 30,
       [] {
@@ -405,7 +427,8 @@ TEST_CASE("bundle.sqlite: every table holds its CSV's rows as the export docs sa
           if (!finished.ok()) RC_FAIL("Finish: " + finished.ToString());
         }
 
-        // The model: every docs table, filled from the CSVs (a std::map: yearly files in year order).
+        // The model: every docs table, filled from the CSVs (a std::map: yearly files in year
+        // order).
         DbpModel model;
         for (const std::string& t : kDbpTables) model[t];
         for (const auto& [file, text] : derived->files)
@@ -424,14 +447,17 @@ TEST_CASE("bundle.sqlite: every table holds its CSV's rows as the export docs sa
         const DbpResult foreign = DbpQuery(raw, "PRAGMA foreign_key_check");
         if (!foreign.rows.empty())
           RC_FAIL("foreign_key_check: a row of " + DbpShow(foreign.rows[0][0]) + " (rowid " +
-                  DbpShow(foreign.rows[0][1]) + ") has no parent in " + DbpShow(foreign.rows[0][2]));
+                  DbpShow(foreign.rows[0][1]) + ") has no parent in " +
+                  DbpShow(foreign.rows[0][2]));
 
         const DbpResult tables = DbpQuery(
-            raw, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+            raw,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
         std::set<std::string> present;
         for (const auto& row : tables.rows) present.insert(row.at(0).text);
         for (const auto& [name, rows] : model)
-          if (!present.count(name)) RC_FAIL("table " + name + " (docs/export.md) is not in the file");
+          if (!present.count(name))
+            RC_FAIL("table " + name + " (docs/export.md) is not in the file");
         for (const std::string& name : present) {
           static const std::vector<DbpRow> kNone;
           const auto it = model.find(name);

@@ -56,13 +56,14 @@ std::string SchemaText(const std::string& path) {
   return text;
 }
 
-TEST_CASE("bundle.sqlite: schema version 1 is the vector's text, and the same rows give the "
-          "same bytes",
-          "[export][vectors]") {
+TEST_CASE(
+    "bundle.sqlite: schema version 1 is the vector's text, and the same rows give the "
+    "same bytes",
+    "[export][vectors]") {
   TempDir dir;
   std::string vector;
-  for (const std::string& line : testing::Lines(Slurp(HATCHERY_TEST_VECTORS_DIR
-                                                      "/bundle-schema.sql"))) {
+  for (const std::string& line :
+       testing::Lines(Slurp(HATCHERY_TEST_VECTORS_DIR "/bundle-schema.sql"))) {
     if (!line.starts_with("--")) vector += line + "\n";
   }
   auto write = [&](const std::string& name) {
@@ -100,9 +101,8 @@ TEST_CASE("bundle.sqlite: the events table's row of each vector event is its env
     want.push_back({std::to_string(e.at("seq").as_int64()), Quoted(e.at("event_id").as_string()),
                     Quoted(e.at("type").as_string()), Quoted(stream),
                     std::to_string(e.at("stream_version").as_int64()),
-                    e.contains("schema_version")
-                        ? std::to_string(e.at("schema_version").as_int64())
-                        : std::string("1"),
+                    e.contains("schema_version") ? std::to_string(e.at("schema_version").as_int64())
+                                                 : std::string("1"),
                     stream.starts_with("carrier/") ? Quoted(stream.substr(8)) : "NULL",
                     Quoted(e.at("effective_date").as_string()),
                     Quoted(e.at("recorded_at").as_string()), Quoted(actor.at("id").as_string()),

@@ -636,46 +636,52 @@ TEST_CASE("verify-export: an insider holding the key re-signs altered numbers �
     expected = "indicators-2031.csv is not a file the events give";
     unchecked = "which years have indicators and assessment files";
   }
+  // What the Python verifier names as left to `hatchery verify-export` in bundle.sqlite.
+  const std::string kDatabaseViewsUnchecked = "bundle.sqlite's schema and view tables";
   SECTION("a payout's amount changed in bundle.sqlite") {
     EditDatabase(t, "UPDATE payouts SET amount_fen = 1 WHERE rowid = 1");
     expected = "bundle.sqlite table payouts row 1 (payout_id '";
-    unchecked = "bundle.sqlite's schema and view tables";
+    unchecked = kDatabaseViewsUnchecked;
   }
   SECTION("a payout's amount made a REAL in bundle.sqlite") {
     EditDatabase(t, "UPDATE payouts SET amount_fen = amount_fen + 0.5 WHERE rowid = 1");
     expected = "column amount_fen: the bundle says a REAL or BLOB where the events give ";
-    unchecked = "bundle.sqlite's schema and view tables";
+    unchecked = kDatabaseViewsUnchecked;
   }
   SECTION("a carrier's name made a BLOB of the same bytes in bundle.sqlite") {
     // The same bytes compare unequal to the text in SQL: a query by name would not find it.
     EditDatabase(t, "UPDATE carriers SET name = CAST(name AS BLOB) WHERE rowid = 2");
     expected = "bundle.sqlite table carriers row 2 (carrier_id '";
-    unchecked = "bundle.sqlite's schema and view tables";
+    unchecked = kDatabaseViewsUnchecked;
   }
   SECTION("a carrier row added to bundle.sqlite") {
     EditDatabase(t, "INSERT INTO carriers (carrier_id, name) VALUES ('zz-fake', '虚构孵化器')");
-    expected = "bundle.sqlite table carriers has row 9 (carrier_id 'zz-fake') that the events do "
-               "not give";
-    unchecked = "bundle.sqlite's schema and view tables";
+    expected =
+        "bundle.sqlite table carriers has row 9 (carrier_id 'zz-fake') that the events do "
+        "not give";
+    unchecked = kDatabaseViewsUnchecked;
   }
   SECTION("the awards_with_payouts view redefined to hide a payout") {
     EditDatabase(t, "DROP VIEW awards_with_payouts");
     EditDatabase(t, "CREATE VIEW awards_with_payouts AS SELECT * FROM payouts WHERE rowid > 1");
-    expected = "bundle.sqlite has another schema than export makes: it has 'view' "
-               "'awards_with_payouts'";
-    unchecked = "bundle.sqlite's schema and view tables";
+    expected =
+        "bundle.sqlite has another schema than export makes: it has 'view' "
+        "'awards_with_payouts'";
+    unchecked = kDatabaseViewsUnchecked;
   }
   SECTION("a trigger added to bundle.sqlite") {
     EditDatabase(t, "CREATE TRIGGER t AFTER INSERT ON meta BEGIN DELETE FROM payouts; END");
     expected = "bundle.sqlite has another schema than export makes: it has 'trigger' 't'";
-    unchecked = "bundle.sqlite's schema and view tables";
+    unchecked = kDatabaseViewsUnchecked;
   }
   SECTION("an event's actor changed in bundle.sqlite") {
     EditDatabase(t, "UPDATE events SET actor_id = 'someone.else' WHERE seq = 3");
-    expected = "bundle.sqlite table events row 3 (seq 3), column actor_id: the bundle says "
-               "'someone.else' where events.jsonl gives '";
-    python_expected = "bundle.sqlite table events row 3 (seq 3), column actor_id: the bundle "
-                      "says 'someone.else'";
+    expected =
+        "bundle.sqlite table events row 3 (seq 3), column actor_id: the bundle says "
+        "'someone.else' where events.jsonl gives '";
+    python_expected =
+        "bundle.sqlite table events row 3 (seq 3), column actor_id: the bundle "
+        "says 'someone.else'";
   }
   SECTION("the last event's row deleted from bundle.sqlite") {
     EditDatabase(t, "DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events)");

@@ -70,9 +70,8 @@ Figures RunOnce(const Ledger& ledger, const std::string& dir) {
   start = Clock::now();
   auto writer = Must(DatabaseWriter::Create(dir + "/alone.sqlite"));
   exporting::database::EventRows rows;
-  Must(source->ForEachRecord(1, size, [&](std::uint64_t, std::string_view line) {
-    return rows.Add(line, *writer);
-  }));
+  Must(source->ForEachRecord(
+      1, size, [&](std::uint64_t, std::string_view line) { return rows.Add(line, *writer); }));
   f["alone: events table"] = SecondsSince(start);
   auto lap = Clock::now();
   Must(exporting::database::AddProjection(projection, std::nullopt, *writer));
@@ -121,13 +120,14 @@ Figures RunOnce(const Ledger& ledger, const std::string& dir) {
     return check_rows.Add(line, *checker);
   }));
   Must(exporting::database::AddProjection(projection, std::nullopt, *checker));
-  auto differences = Must(checker->Finish({exporting::database::Source::kEvents,
-                                           exporting::database::Source::kProjection}));
+  auto differences = Must(checker->Finish(
+      {exporting::database::Source::kEvents, exporting::database::Source::kProjection}));
   if (!differences.empty()) throw std::runtime_error(differences.front());
   f["check: every row"] = SecondsSince(lap);
   f["check_s"] = SecondsSince(start);
   f["events"] = static_cast<double>(size);
-  for (const char* name : {"alone.sqlite", "raw.sqlite", "events.jsonl"}) fs::remove(dir + "/" + name);
+  for (const char* name : {"alone.sqlite", "raw.sqlite", "events.jsonl"})
+    fs::remove(dir + "/" + name);
   fs::remove_all(out);
   return f;
 }
@@ -148,8 +148,8 @@ int Main(int argc, char** argv) {
   std::map<std::string, std::vector<double>> all;
   for (int r = 0; r < runs; ++r) {
     for (const auto& [name, value] : RunOnce(*ledger, scratch.path())) all[name].push_back(value);
-    std::printf("# run %d: export %.2f s, database alone %.2f s\n", r + 1,
-                all["export_s"].back(), all["database_alone_s"].back());
+    std::printf("# run %d: export %.2f s, database alone %.2f s\n", r + 1, all["export_s"].back(),
+                all["database_alone_s"].back());
   }
   std::map<std::string, double> median;
   for (const auto& [name, values] : all) {
@@ -158,11 +158,11 @@ int Main(int argc, char** argv) {
       std::printf("%-34s %9.2f s\n", name.c_str(), median[name]);
     }
   }
-  std::printf("events=%.0f export_s=%.2f bundle_mb=%.0f database_mb=%.0f database_alone_s=%.2f "
-              "raw_sqlite_s=%.2f check_s=%.2f rss_mb=%.0f\n",
-              median["events"], median["export_s"], median["bundle_mb"], median["database_mb"],
-              median["database_alone_s"], median["raw_sqlite_s"], median["check_s"],
-              PeakRssMb());
+  std::printf(
+      "events=%.0f export_s=%.2f bundle_mb=%.0f database_mb=%.0f database_alone_s=%.2f "
+      "raw_sqlite_s=%.2f check_s=%.2f rss_mb=%.0f\n",
+      median["events"], median["export_s"], median["bundle_mb"], median["database_mb"],
+      median["database_alone_s"], median["raw_sqlite_s"], median["check_s"], PeakRssMb());
   return 0;
 }
 

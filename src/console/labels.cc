@@ -163,7 +163,8 @@ const std::map<std::string_view, Words, std::less<>>& Table() {
        {"导出仅限导出角色(及管理员)的令牌。",
         "Exports are for an exporter's token (or an admin's)."}},
       {"export_what",
-       {"下载所选年度的合规导出包(tar):事件、各视图 CSV 与 SQLite 数据库(bundle.sqlite)、年度考核报告、"
+       {"下载所选年度的合规导出包(tar):事件、各视图 CSV 与 SQLite "
+        "数据库(bundle.sqlite)、年度考核报告、"
         "Merkle 证明与签名检查点,可离线验证,不必信任本软件。",
         "Download the year's compliance bundle (tar): the events, every view as CSV and as an "
         "SQLite database (bundle.sqlite), the yearly report, the Merkle proof and the signed "

@@ -217,8 +217,8 @@ class Verifier {
         continue;
       }
       if (digest->size != entry.size) {
-        Problem(entry.name + " has " + std::to_string(digest->size) +
-                " bytes; the manifest says " + std::to_string(entry.size));
+        Problem(entry.name + " has " + std::to_string(digest->size) + " bytes; the manifest says " +
+                std::to_string(entry.size));
       } else if (digest->sha256 != entry.sha256) {
         Problem(entry.name + " has SHA-256 " + ToHex(digest->sha256) + "; the manifest says " +
                 ToHex(entry.sha256));
@@ -559,8 +559,7 @@ class Verifier {
   void CheckDatabase(bool events_ok) {
     const std::string name(database::kDatabaseFile);
     if (!manifest_.with_database) {
-      Skipped(name + ": a bundle of format " + std::string(kPreDatabaseBundleFormat) +
-              " has none");
+      Skipped(name + ": a bundle of format " + std::string(kPreDatabaseBundleFormat) + " has none");
       return;
     }
     if (!events_ok || !checkpoint_) {
@@ -587,8 +586,8 @@ class Verifier {
       compared.insert(database::Source::kProjection);
       fed = database::AddProjection(*projection_, manifest_.year, **checker);
     }
-    auto differences = fed.ok() ? (*checker)->Finish(compared)
-                                : StatusOr<std::vector<std::string>>(fed);
+    auto differences =
+        fed.ok() ? (*checker)->Finish(compared) : StatusOr<std::vector<std::string>>(fed);
     if (!differences.ok()) {
       Problem(name + " cannot be read: " + differences.status().message());
       return;

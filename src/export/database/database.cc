@@ -15,13 +15,11 @@ std::string Pragmas() {
 // What gives a table's rows, for findings: "the events give" ("... do not give").
 std::string Gives(const Table& table, bool gives = true) {
   switch (table.source) {
-    case Source::kEvents:
-      return gives ? "events.jsonl gives" : "events.jsonl does not give";
+    case Source::kEvents: return gives ? "events.jsonl gives" : "events.jsonl does not give";
     case Source::kMeta:
       return gives ? "manifest.json and checkpoint.txt give"
                    : "manifest.json and checkpoint.txt do not give";
-    case Source::kProjection:
-      break;
+    case Source::kProjection: break;
   }
   return gives ? "the events give" : "the events do not give";
 }
@@ -127,7 +125,7 @@ StatusOr<std::unique_ptr<DatabaseChecker>> DatabaseChecker::Open(const std::stri
   ASSIGN_OR_RETURN(std::vector<std::string> have, SchemaOf(db));
   for (std::size_t i = 0; i < std::max(want.size(), have.size()); ++i) {
     if (i < want.size() && i < have.size() && want[i] == have[i]) continue;
-    std::string what = i >= have.size()  ? "lacks " + want[i]
+    std::string what = i >= have.size()   ? "lacks " + want[i]
                        : i >= want.size() ? "has " + have[i] + " that export does not make"
                                           : "has " + have[i] + " where export makes " + want[i];
     return Finding("has another schema than export makes: it " + what);

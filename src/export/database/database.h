@@ -37,7 +37,8 @@ class DatabaseWriter final : public RowSink {
   Status Finish();
 
  private:
-  DatabaseWriter(std::string path, sqlite::Connection db) : path_(std::move(path)), db_(std::move(db)) {}
+  DatabaseWriter(std::string path, sqlite::Connection db)
+      : path_(std::move(path)), db_(std::move(db)) {}
   std::string path_;
   sqlite::Connection db_;
   std::vector<sqlite::Statement> inserts_;  // by table

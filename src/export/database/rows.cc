@@ -80,8 +80,8 @@ class TableFiller {
       } else if (column.type == Type::kInteger && v->is_int64()) {
         cells_[i] = v->as_int64();
       } else if (column.type == Type::kInteger && v->is_uint64() &&
-                 v->as_uint64() <= static_cast<std::uint64_t>(
-                                       std::numeric_limits<std::int64_t>::max())) {
+                 v->as_uint64() <=
+                     static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         cells_[i] = static_cast<std::int64_t>(v->as_uint64());
       } else if (column.type == Type::kInteger && v->is_bool()) {
         cells_[i] = std::int64_t{v->as_bool() ? 1 : 0};
@@ -140,8 +140,7 @@ Status EventRows::Add(std::string_view line, RowSink& sink) {
   return sink.Add(kEventsTable, cells);
 }
 
-Status AddProjection(const domain::Projection& projection, std::optional<int> year,
-                     RowSink& sink) {
+Status AddProjection(const domain::Projection& projection, std::optional<int> year, RowSink& sink) {
   for (std::string_view view : domain::kViews) {
     std::vector<TableFiller> fillers;
     for (std::size_t i = 0; i < Tables().size(); ++i) {

@@ -44,8 +44,7 @@ class EventRows {
 // The rows of every table of a view, from the projection's rows in order (of a yearly view, only
 // `year`'s if given: what the bundle's CSVs hold). Errors: kInternal for a row member that is not a
 // column's type (an array or object where a value should be); the sink's.
-Status AddProjection(const domain::Projection& projection, std::optional<int> year,
-                     RowSink& sink);
+Status AddProjection(const domain::Projection& projection, std::optional<int> year, RowSink& sink);
 
 // The meta table: the bundle's format, its point (origin, tree size, root, effective date), range,
 // year and issuer, and its checkpoint's text without the manifest line (the checkpoint that binds

@@ -36,15 +36,19 @@ const std::string kCarrierKey = ForeignKey("carrier_id", "carriers", "carrier_id
 // carrier and the element's position.
 Table CarrierChild(std::string name, std::string array, std::vector<Column> columns) {
   columns.insert(columns.begin(), {CarrierId(), Ord(1)});
-  return Table{std::move(name), Source::kProjection,          "carriers",
-               {std::move(array)}, Table::Rows::kAll, std::move(columns),
+  return Table{std::move(name),
+               Source::kProjection,
+               "carriers",
+               {std::move(array)},
+               Table::Rows::kAll,
+               std::move(columns),
                {"PRIMARY KEY (carrier_id, ord)", kCarrierKey}};
 }
 
 // A station's child table: one row per element of each station's `array`.
 Table StationChild(std::string name, std::string array, std::vector<Column> columns) {
-  columns.insert(columns.begin(), {CarrierId(), Ord(1, "station_ord"),
-                                   Required(Text(1, "station_id")), Ord(2)});
+  columns.insert(columns.begin(),
+                 {CarrierId(), Ord(1, "station_ord"), Required(Text(1, "station_id")), Ord(2)});
   return Table{std::move(name),
                Source::kProjection,
                "carriers",
@@ -90,70 +94,68 @@ std::vector<Table> MakeTables() {
                 Required(Text(0, "command_id")), Required(Text(0, "hash")),
                 Required(Text(0, "prev_hash")), Required(Text(0, "canonical_json"))},
                {"PRIMARY KEY (seq)"}});
-  t.push_back({"carriers",
-               Source::kProjection,
-               "carriers",
-               {},
-               Table::Rows::kAll,
-               {CarrierId(), Text(0, "name"), Text(0, "kind"), Text(0, "category"),
-                Text(0, "assessment_class"), Text(0, "host_type"), Text(0, "industry"),
-                Text(0, "county"), Text(0, "operator_name", "operator.name"),
-                Text(0, "operator_mode", "operator.mode"), Int(0, "area_m2"),
-                Text(0, "registered_on"), Int(0, "registered_seq")},
-               {"PRIMARY KEY (carrier_id)"}});
+  t.push_back(
+      {"carriers",
+       Source::kProjection,
+       "carriers",
+       {},
+       Table::Rows::kAll,
+       {CarrierId(), Text(0, "name"), Text(0, "kind"), Text(0, "category"),
+        Text(0, "assessment_class"), Text(0, "host_type"), Text(0, "industry"), Text(0, "county"),
+        Text(0, "operator_name", "operator.name"), Text(0, "operator_mode", "operator.mode"),
+        Int(0, "area_m2"), Text(0, "registered_on"), Int(0, "registered_seq")},
+       {"PRIMARY KEY (carrier_id)"}});
   t.push_back(CarrierChild("carrier_counties", "county_history",
                            {Text(1, "since"), Int(1, "seq"), Text(1, "county")}));
   t.push_back(CarrierChild("carrier_operators", "operators",
                            {Text(1, "since"), Int(1, "seq"), Text(1, "name"), Text(1, "mode")}));
-  t.push_back(CarrierChild("carrier_levels", "levels",
-                           {Text(1, "level"), Text(1, "mode"), Text(1, "tier"), Text(1, "since"),
-                            Int(1, "seq")}));
-  t.push_back(CarrierChild("carrier_level_history", "timeline",
-                           {Int(1, "seq"), Text(1, "date"), Text(1, "action"), Text(1, "level"),
-                            Text(1, "detail")}));
-  t.push_back(CarrierChild("carrier_evaluations", "evaluations",
-                           {Int(1, "seq"), Text(1, "date"), Text(1, "level"), Int(1, "year"),
-                            Text(1, "grade")}));
   t.push_back(CarrierChild(
-      "carrier_stations", "stations",
-      Concat({Required(Text(1, "station_id")), Text(1, "name")},
-             Concat(Tenure(1), {Text(1, "closure")}))));
-  t.push_back(StationChild("station_brokers", "brokers",
-                           Concat(Concat({Text(2, "broker_ref")}, Tenure(2)),
-                                  {Text(2, "end_reason", "end")})));
-  t.push_back(StationChild("station_deals", "deals",
-                           {Text(2, "deal_id"), Text(2, "contract_kind"), Text(2, "seller"),
-                            Text(2, "buyer"), Text(2, "broker_ref"), Int(2, "amount_fen"),
-                            Text(2, "date"), Int(2, "seq")}));
+      "carrier_levels", "levels",
+      {Text(1, "level"), Text(1, "mode"), Text(1, "tier"), Text(1, "since"), Int(1, "seq")}));
+  t.push_back(CarrierChild(
+      "carrier_level_history", "timeline",
+      {Int(1, "seq"), Text(1, "date"), Text(1, "action"), Text(1, "level"), Text(1, "detail")}));
+  t.push_back(CarrierChild(
+      "carrier_evaluations", "evaluations",
+      {Int(1, "seq"), Text(1, "date"), Text(1, "level"), Int(1, "year"), Text(1, "grade")}));
+  t.push_back(CarrierChild("carrier_stations", "stations",
+                           Concat({Required(Text(1, "station_id")), Text(1, "name")},
+                                  Concat(Tenure(1), {Text(1, "closure")}))));
+  t.push_back(StationChild(
+      "station_brokers", "brokers",
+      Concat(Concat({Text(2, "broker_ref")}, Tenure(2)), {Text(2, "end_reason", "end")})));
+  t.push_back(StationChild(
+      "station_deals", "deals",
+      {Text(2, "deal_id"), Text(2, "contract_kind"), Text(2, "seller"), Text(2, "buyer"),
+       Text(2, "broker_ref"), Int(2, "amount_fen"), Text(2, "date"), Int(2, "seq")}));
   t.push_back(CarrierChild("carrier_funds", "funds",
                            {Text(1, "fund_id"), Text(1, "fund_type"), Int(1, "size_fen"),
                             Int(1, "social_capital_fen"), Text(1, "date"), Int(1, "seq")}));
-  t.push_back(CarrierChild(
-      "carrier_agreements", "agreements",
-      Concat(Concat({Text(1, "agreement_id"), Text(1, "partner"), Text(1, "partner_kind"),
-                     Int(1, "credit_line_fen")},
-                    Tenure(1)),
-             {Text(1, "end_reason")})));
+  t.push_back(CarrierChild("carrier_agreements", "agreements",
+                           Concat(Concat({Text(1, "agreement_id"), Text(1, "partner"),
+                                          Text(1, "partner_kind"), Int(1, "credit_line_fen")},
+                                         Tenure(1)),
+                                  {Text(1, "end_reason")})));
   t.push_back(CarrierChild(
       "carrier_investors", "investors",
       Concat({Text(1, "investor_id"), Text(1, "name"), Text(1, "investor_type")}, Tenure(1))));
-  t.push_back(CarrierChild("carrier_city_fund_support", "city_fund_support",
-                           {Text(1, "support_id"), Text(1, "city_fund"), Text(1, "recipient"),
-                            Text(1, "recipient_kind"), Int(1, "amount_fen"), Text(1, "date"),
-                            Int(1, "seq")}));
+  t.push_back(CarrierChild(
+      "carrier_city_fund_support", "city_fund_support",
+      {Text(1, "support_id"), Text(1, "city_fund"), Text(1, "recipient"), Text(1, "recipient_kind"),
+       Int(1, "amount_fen"), Text(1, "date"), Int(1, "seq")}));
   const std::string kEntitlementKey =
       ForeignKey("entitlement_id", "entitlements", "entitlement_id");
-  t.push_back({"entitlements",
-               Source::kProjection,
-               "entitlements",
-               {},
-               Table::Rows::kAll,
-               {Required(Text(0, "entitlement_id")), CarrierId(), Text(0, "rule_id"),
-                Text(0, "ruleset_id"), Int(0, "ruleset_seq"), Text(0, "clause"),
-                Text(0, "status"), Text(0, "triggered_on"), Int(0, "amount_fen"),
-                Int(0, "approved_fen"), Int(0, "disbursed_fen"), Int(0, "outstanding_fen"),
-                Int(0, "clawback_due_fen"), Int(0, "recovered_fen")},
-               {"PRIMARY KEY (entitlement_id)", kCarrierKey}});
+  t.push_back(
+      {"entitlements",
+       Source::kProjection,
+       "entitlements",
+       {},
+       Table::Rows::kAll,
+       {Required(Text(0, "entitlement_id")), CarrierId(), Text(0, "rule_id"), Text(0, "ruleset_id"),
+        Int(0, "ruleset_seq"), Text(0, "clause"), Text(0, "status"), Text(0, "triggered_on"),
+        Int(0, "amount_fen"), Int(0, "approved_fen"), Int(0, "disbursed_fen"),
+        Int(0, "outstanding_fen"), Int(0, "clawback_due_fen"), Int(0, "recovered_fen")},
+       {"PRIMARY KEY (entitlement_id)", kCarrierKey}});
   t.push_back({"entitlement_seqs",
                Source::kProjection,
                "entitlements",
@@ -185,8 +187,7 @@ std::vector<Table> MakeTables() {
                "compliance",
                {},
                Table::Rows::kAll,
-               {Ord(0, "flag_no"), CarrierId(), Text(0, "flag"), Int(0, "year"),
-                Text(0, "detail")},
+               {Ord(0, "flag_no"), CarrierId(), Text(0, "flag"), Int(0, "year"), Text(0, "detail")},
                {"PRIMARY KEY (flag_no)", kCarrierKey}});
   t.push_back({"compliance_seqs",
                Source::kProjection,
@@ -195,29 +196,29 @@ std::vector<Table> MakeTables() {
                Table::Rows::kAll,
                {Ord(0, "flag_no"), Ord(1), Int(1, "seq", "")},
                {"PRIMARY KEY (flag_no, ord)", ForeignKey("flag_no", "compliance", "flag_no")}});
-  t.push_back({"indicators",
-               Source::kProjection,
-               "indicators",
-               {},
-               Table::Rows::kCarrier,
-               Concat({CarrierId(), Required(Int(0, "year")), Text(0, "assessment_class")},
-                      Measures()),
-               {"PRIMARY KEY (carrier_id, year)", kCarrierKey}});
-  t.push_back({"class_indicators",
-               Source::kProjection,
-               "indicators",
-               {},
-               Table::Rows::kClassTotal,
-               Concat({Required(Int(0, "year")), Required(Text(0, "assessment_class"))},
-                      Measures()),
-               {"PRIMARY KEY (year, assessment_class)"}});
+  t.push_back(
+      {"indicators",
+       Source::kProjection,
+       "indicators",
+       {},
+       Table::Rows::kCarrier,
+       Concat({CarrierId(), Required(Int(0, "year")), Text(0, "assessment_class")}, Measures()),
+       {"PRIMARY KEY (carrier_id, year)", kCarrierKey}});
+  t.push_back(
+      {"class_indicators",
+       Source::kProjection,
+       "indicators",
+       {},
+       Table::Rows::kClassTotal,
+       Concat({Required(Int(0, "year")), Required(Text(0, "assessment_class"))}, Measures()),
+       {"PRIMARY KEY (year, assessment_class)"}});
   t.push_back({"assessment",
                Source::kProjection,
                "assessment",
                {},
                Table::Rows::kAll,
-               {Required(Int(0, "year")), CarrierId(), Text(0, "assessment_class"),
-                Int(0, "rank"), Int(0, "score_centi"), Text(0, "ruleset_id")},
+               {Required(Int(0, "year")), CarrierId(), Text(0, "assessment_class"), Int(0, "rank"),
+                Int(0, "score_centi"), Text(0, "ruleset_id")},
                {"PRIMARY KEY (year, carrier_id)",
                 ForeignKey("carrier_id, year", "indicators", "carrier_id, year")}});
   t.push_back({"assessment_contributions",
@@ -229,13 +230,11 @@ std::vector<Table> MakeTables() {
                 Int(1, "value"), Int(1, "points_centi")},
                {"PRIMARY KEY (year, carrier_id, ord)",
                 ForeignKey("year, carrier_id", "assessment", "year, carrier_id")}});
-  std::vector<Column> counties{Required(Int(0, "year")), Text(0, "county"),
-                               Text(0, "county_name")};
+  std::vector<Column> counties{Required(Int(0, "year")), Text(0, "county"), Text(0, "county_name")};
   for (const std::string& name : domain::CountyValueNames()) {
     counties.push_back(Int(0, name, "values." + name));
   }
-  t.push_back(
-      {"counties", Source::kProjection, "counties", {}, Table::Rows::kAll, counties, {}});
+  t.push_back({"counties", Source::kProjection, "counties", {}, Table::Rows::kAll, counties, {}});
   t.push_back({"meta",
                Source::kMeta,
                "",

@@ -20,13 +20,10 @@ Code CodeOf(int rc) {
     case SQLITE_READONLY:
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-    case SQLITE_NOMEM:
-      return Code::kUnavailable;
+    case SQLITE_NOMEM: return Code::kUnavailable;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Code::kCorruption;
-    default:
-      return Code::kInternal;
+    case SQLITE_NOTADB: return Code::kCorruption;
+    default: return Code::kInternal;
   }
 }
 
@@ -36,7 +33,8 @@ std::string Describe(const Value& value) {
   if (std::holds_alternative<std::monostate>(value)) return "NULL";
   if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
   std::string text = "'";
-  for (char c : std::get<std::string_view>(value)) text += c == '\'' ? std::string("''") : std::string(1, c);
+  for (char c : std::get<std::string_view>(value))
+    text += c == '\'' ? std::string("''") : std::string(1, c);
   return text + "'";
 }
 
@@ -55,9 +53,9 @@ StatusOr<Connection> Connection::Create(const std::string& path) {
   }
   ::close(fd);
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE, nullptr);
   Connection connection(db);
   if (rc != SQLITE_OK) return connection.Error(rc, "creating " + path);
   // Written once, in order, inside a folder that is renamed into place only when complete: a crash
@@ -165,17 +163,14 @@ int Statement::columns() const { return sqlite3_column_count(stmt_.get()); }
 
 std::optional<Value> Statement::Column(int i) const {
   switch (sqlite3_column_type(stmt_.get(), i)) {
-    case SQLITE_NULL:
-      return std::monostate{};
-    case SQLITE_INTEGER:
-      return static_cast<std::int64_t>(sqlite3_column_int64(stmt_.get(), i));
+    case SQLITE_NULL: return std::monostate{};
+    case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(stmt_.get(), i));
     case SQLITE_TEXT: {
       const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), i));
       int size = sqlite3_column_bytes(stmt_.get(), i);
       return std::string_view(text ? text : "", static_cast<std::size_t>(size));
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
