@@ -701,17 +701,62 @@ TEST_CASE("verify-export: an insider holding the key re-signs altered numbers â€
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open((t + "/bundle.sqlite").c_str(), &db) == SQLITE_OK);
     sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_schema WHERE name = 'payouts_by_carrier'",
+    sqlite3_prepare_v2(db,
+                       "SELECT rootpage, (SELECT page_size FROM pragma_page_size) "
+                       "FROM sqlite_schema WHERE name = 'payouts_by_carrier'",
                        -1, &stmt, nullptr);
     REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
     const std::size_t page = static_cast<std::size_t>(sqlite3_column_int(stmt, 0));
+    const std::size_t page_size = static_cast<std::size_t>(sqlite3_column_int(stmt, 1));
     sqlite3_finalize(stmt);
     sqlite3_close(db);
-    std::size_t key = bytes.rfind("tl-", page * 4096);
-    REQUIRE((key != std::string::npos && key >= (page - 1) * 4096));
+    std::size_t key = bytes.rfind("tl-", page * page_size);
+    REQUIRE((key != std::string::npos && key >= (page - 1) * page_size));
     bytes[key + 1] = 'x';
     Overwrite(t + "/bundle.sqlite", bytes);
     expected = python_expected = "bundle.sqlite fails SQLite's integrity check";
+  }
+  SECTION("bundle.sqlite switched to write-ahead-log mode") {
+    // Other readers would then read a bundle.sqlite-wal beside it, which immutable opens do not.
+    std::string bytes = Slurp(t + "/bundle.sqlite");
+    bytes[18] = bytes[19] = 2;
+    Overwrite(t + "/bundle.sqlite", bytes);
+    expected = "bundle.sqlite is not in rollback-journal mode (header bytes 18-19 are 2, 2";
+    python_expected = "bundle.sqlite is not in rollback-journal mode (header bytes 18-19 are 2, 2";
+  }
+  SECTION("a write-ahead log put beside bundle.sqlite") {
+    Overwrite(t + "/bundle.sqlite-wal", std::string(4096, '\0'));
+    expected = python_expected =
+        "bundle.sqlite-wal is beside bundle.sqlite: SQLite tools would "
+        "read it";
+  }
+  SECTION("free pages left in bundle.sqlite") {
+    // Rows unchanged; what was deleted stays in the file for a recovery tool to find.
+    EditDatabase(t, "INSERT INTO meta VALUES ('x', zeroblob(100000))");
+    EditDatabase(t, "DELETE FROM meta WHERE key = 'x'");
+    expected = "free pages where export leaves none";
+    python_expected = "bundle.sqlite is encoded in UTF-8 with ";
+  }
+  SECTION("bundle.sqlite rebuilt in UTF-16: the same rows and schema, another sort order") {
+    const std::string script = t + "/../utf16.py";
+    Overwrite(script, R"py(import os, sqlite3, sys
+src, dst = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[1] + ".16")
+dst.execute("PRAGMA encoding = 'UTF-16le'")
+for (sql,) in src.execute("SELECT sql FROM sqlite_schema WHERE sql NOT NULL ORDER BY rowid"):
+    dst.execute(sql)
+for (table,) in src.execute("SELECT name FROM sqlite_schema WHERE type = 'table'"):
+    rows = src.execute("SELECT * FROM " + table + " ORDER BY rowid").fetchall()
+    if rows:
+        dst.executemany("INSERT INTO %s VALUES (%s)" % (table, ", ".join("?" * len(rows[0]))), rows)
+dst.execute("PRAGMA application_id = %d" % src.execute("PRAGMA application_id").fetchone()[0])
+dst.execute("PRAGMA user_version = 1")
+dst.commit()
+dst.close()
+os.replace(sys.argv[1] + ".16", sys.argv[1])
+)py");
+    REQUIRE(testing::Run("python3 " + script + " " + t + "/bundle.sqlite").exit_code == 0);
+    expected = "bundle.sqlite is not encoded in UTF-8 (PRAGMA encoding: 'UTF-16le')";
+    python_expected = "bundle.sqlite is encoded in UTF-16le";
   }
   SECTION("bundle.sqlite replaced by a file that is no database") {
     Overwrite(t + "/bundle.sqlite", std::string(8192, 'x'));

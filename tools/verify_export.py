@@ -18,14 +18,19 @@ It checks, without any of Hatchery's code:
               "manifest" line is manifest.json's SHA-256, and it carries a valid Ed25519 signature
               (RFC 8032, in pure Python below) by one of the --pubkey keys — so one signature binds
               the root, the manifest and every file the manifest lists;
+  database    bundle.sqlite (a hatchery-export/3 bundle's), read with the standard library's
+              sqlite3 as immutable: SQLite's integrity check, its application id and schema
+              version, its events table equal to events.jsonl row by row (value and type), its
+              meta table to the manifest and the root;
   money       for a bundle from event 1: payouts.csv, each entitlement's money and amount, each
               year's money disbursed and clawed back, the registrations in carriers.csv and every
               yuan cell, recomputed from events.jsonl (written from EVENTS.md, not from Hatchery).
 
 What it does not recompute it names, each on a `skip` line (the entitlements' existence and status
-under R1-R6, compliance, the other indicators and the scores, report.html, the state lines); the
-signature binds them, and `hatchery verify-export` recomputes them all. A bundle whose signature is
-not checked (no --pubkey, or no signature on it) fails unless --allow-unsigned, which warns.
+under R1-R6, compliance, the other indicators and the scores, report.html, the state lines,
+bundle.sqlite's schema and view tables); the signature binds them, and `hatchery verify-export`
+recomputes them all. A bundle whose signature is not checked (no --pubkey, or no signature on it)
+fails unless --allow-unsigned, which warns.
 `--self-test` checks the Ed25519 code on RFC 8032's vectors. On a terminal it shows its progress
 once a step has taken 2 s.
 
@@ -359,7 +364,8 @@ def read_manifest(folder, report):
         return None
     return {"origin": m["origin"], "from": frm, "to": to, "size": size, "files": files,
             "effective_on": effective_on, "sha256": hashlib.sha256(raw).hexdigest(),
-            "database": m["format"] == FORMAT, "year": m.get("year"), "issuer": m.get("issuer")}
+            "database": m["format"] == FORMAT, "year": m.get("year"), "issuer": m.get("issuer"),
+            "software": m.get("software")}
 
 
 def check_files(folder, manifest, report):
@@ -385,6 +391,10 @@ def check_files(folder, manifest, report):
     for name in sorted(os.listdir(folder)):
         if name not in ("manifest.json", "checkpoint.txt") and name not in listed:
             report.problems.append("%s is in the bundle but not in the manifest" % name)
+        if name.startswith(DATABASE + "-"):  # a journal or write-ahead log SQLite tools would read
+            report.problems.append("%s is beside %s: SQLite tools would read it as the database's "
+                                   "journal or log, and see other rows than the verifiers check"
+                                   % (name, DATABASE))
     for name in REQUIRED + ([DATABASE] if manifest["database"] else []):
         if name not in listed:
             report.problems.append("the manifest does not list %s" % name)
@@ -989,6 +999,17 @@ def check_database(folder, manifest, root, report):
         report.skipped.append("%s: a bundle of format %s has none" % (DATABASE, PRE_DATABASE_FORMAT))
         return
     path = os.path.abspath(os.path.join(folder, DATABASE))
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+    except OSError as e:
+        report.problems.append("%s cannot be read: %s" % (DATABASE, e))
+        return
+    if header[:16] == b"SQLite format 3\x00" and header[18:20] != b"\x01\x01":
+        report.problems.append("%s is not in rollback-journal mode (header bytes 18-19 are %d, %d): "
+                               "other readers would read a log beside it"
+                               % (DATABASE, header[18], header[19]))
+        return
     uri = "file:" + urllib.parse.quote(path) + "?immutable=1"
     try:
         db = sqlite3.connect(uri, uri=True)
@@ -996,10 +1017,18 @@ def check_database(folder, manifest, root, report):
         report.problems.append("%s cannot be opened: %s" % (DATABASE, e))
         return
     before = len(report.problems)
+    progress = Progress("comparing with %s's events" % DATABASE,
+                        manifest["to"] - manifest["from"] + 1)
     try:
         verdict = db.execute("PRAGMA integrity_check(1)").fetchone()
         if verdict != ("ok",):
             report.problems.append("%s fails SQLite's integrity check: %s" % (DATABASE, verdict))
+            return
+        encoding = db.execute("PRAGMA encoding").fetchone()[0]
+        free = db.execute("PRAGMA freelist_count").fetchone()[0]
+        if encoding != "UTF-8" or free != 0:
+            report.problems.append("%s is encoded in %s with %d free pages, where export writes "
+                                   "UTF-8 and leaves none" % (DATABASE, encoding, free))
             return
         ids = (db.execute("PRAGMA application_id").fetchone()[0],
                db.execute("PRAGMA user_version").fetchone()[0])
@@ -1011,6 +1040,7 @@ def check_database(folder, manifest, root, report):
         rows = db.execute("SELECT %s FROM events ORDER BY rowid" % ", ".join(EVENT_COLUMNS))
         with open(os.path.join(folder, "events.jsonl"), "rb") as f:
             for n, raw in enumerate(f, start=1):
+                progress.update(n)
                 want = event_cells(raw[:-1].decode("utf-8"))
                 have = rows.fetchone()
                 if have is None:
@@ -1031,11 +1061,13 @@ def check_database(folder, manifest, root, report):
             return
         meta = dict(db.execute("SELECT key, value FROM meta"))
         text = lambda v: None if v is None else str(v)
-        want = {"bundle_format": FORMAT, "origin": manifest["origin"],
-                "tree_size": str(manifest["size"]), "from_seq": str(manifest["from"]),
-                "to_seq": str(manifest["to"]), "effective_on": manifest["effective_on"],
-                "year": text(manifest["year"]), "issuer": manifest["issuer"],
-                "root": root.hex() if root is not None else meta.get("root")}
+        want = {"bundle_format": FORMAT, "software": manifest["software"],
+                "origin": manifest["origin"], "tree_size": str(manifest["size"]),
+                "from_seq": str(manifest["from"]), "to_seq": str(manifest["to"]),
+                "effective_on": manifest["effective_on"], "year": text(manifest["year"]),
+                "issuer": manifest["issuer"] or None}
+        if root is not None:  # else the proof did not hold, and says so
+            want["root"] = root.hex()
         for key, value in want.items():
             if not same_cell(meta.get(key, "(none)"), value):
                 report.problems.append("%s table meta, key %s: the bundle says %r where the "
@@ -1044,6 +1076,7 @@ def check_database(folder, manifest, root, report):
     except (sqlite3.Error, OSError, ValueError, KeyError, UnicodeDecodeError) as e:
         report.problems.append("%s cannot be checked: %s: %s" % (DATABASE, type(e).__name__, e))
     finally:
+        progress.end()
         db.close()
     if len(report.problems) == before:
         report.passed.append("%s: SQLite's integrity check, the events table equal to "

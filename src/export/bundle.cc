@@ -250,7 +250,7 @@ StatusOr<ExportSummary> WriteBundle(Source& source, const ExportOptions& options
   }
   ASSIGN_OR_RETURN(manifest["events.jsonl"], tables.get());
   laps.Lap("report, files, events");
-  RETURN_IF_ERROR(database::AddMeta(at, from, to, state_lines, *database));
+  RETURN_IF_ERROR(database::AddMeta(at, from, to, state_lines, kSoftwareVersion, *database));
   RETURN_IF_ERROR(database->Finish());
   ASSIGN_OR_RETURN(manifest[std::string(database::kDatabaseFile)], files::DigestOf(database_path));
   laps.Lap("database");

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <optional>
 #include <set>
@@ -61,6 +62,7 @@ struct Manifest {
   std::optional<domain::Date> effective_on;
   std::optional<int> year;
   std::string issuer;
+  std::string software;        // what made the bundle, as it says
   bool with_database = false;  // the format of bundles with bundle.sqlite
   std::vector<Entry> files;
 };
@@ -105,6 +107,13 @@ class Verifier {
 
   BundleReport Run() && {
     if (ReadManifest()) {
+      // SQLite's integrity check of bundle.sqlite reads the whole file: on a thread of its own,
+      // beside the checks that do not need it.
+      std::future<StatusOr<std::unique_ptr<database::DatabaseChecker>>> database;
+      if (manifest_.with_database) {
+        database = std::async(std::launch::async, database::DatabaseChecker::Open,
+                              Path(database::kDatabaseFile));
+      }
       CheckFiles();
       bool events_ok = CheckEvents();
       bool proof_ok = CheckProof(events_ok);
@@ -114,7 +123,7 @@ class Verifier {
       } else {
         Skipped("the projections: the events did not check out");
       }
-      CheckDatabase(events_ok);
+      CheckDatabase(events_ok, database);
     }
     return std::move(report_);
   }
@@ -157,6 +166,7 @@ class Verifier {
     auto origin = Text(m, "origin");
     if (!origin) return bad("origin");
     manifest_.origin = *origin;
+    manifest_.software = Text(m, "software").value_or("");
     const bj::object* range = Member(m, "range");
     const bj::object* as_of = Member(m, "as_of");
     if (!range) return bad("range");
@@ -229,6 +239,11 @@ class Verifier {
       std::string name = file.path().filename().string();
       if (name != "manifest.json" && name != "checkpoint.txt" && !Listed(name)) {
         Problem(name + " is in the bundle but not in the manifest");
+      }
+      // A journal or write-ahead log beside the database, which SQLite tools would read.
+      if (name.starts_with(std::string(database::kDatabaseFile) + "-")) {
+        Problem(name + " is beside bundle.sqlite: SQLite tools would read it as the database's " +
+                "journal or log, and see other rows than the verifiers check");
       }
     }
     for (std::string_view name : kRequiredFiles) {
@@ -556,19 +571,22 @@ class Verifier {
   // bundle.sqlite: sound, of the schema export makes, its events table equal to events.jsonl, its
   // meta table to the manifest and checkpoint, and its view tables to the projections recomputed
   // from the events (when they were).
-  void CheckDatabase(bool events_ok) {
+  // `opened`: DatabaseChecker::Open's answer to come (none for a bundle of the earlier format).
+  void CheckDatabase(bool events_ok,
+                     std::future<StatusOr<std::unique_ptr<database::DatabaseChecker>>>& opened) {
     const std::string name(database::kDatabaseFile);
-    if (!manifest_.with_database) {
+    if (!opened.valid()) {
       Skipped(name + ": a bundle of format " + std::string(kPreDatabaseBundleFormat) + " has none");
       return;
     }
+    auto checker = opened.get();
     if (!events_ok || !checkpoint_) {
       Skipped(name + ": the events or the checkpoint did not check out");
       return;
     }
-    auto checker = database::DatabaseChecker::Open(Path(name));
     if (!checker.ok()) {
-      Problem(checker.status().message());
+      const std::string& message = checker.status().message();
+      Problem(message.starts_with(name) ? message : name + ": " + message);
       return;
     }
     std::set<database::Source> compared{database::Source::kEvents, database::Source::kMeta};
@@ -580,7 +598,8 @@ class Verifier {
     ExportPoint at{manifest_.origin,       manifest_.size, checkpoint_->root,
                    manifest_.effective_on, manifest_.year, manifest_.issuer};
     if (fed.ok()) {
-      fed = database::AddMeta(at, manifest_.from, manifest_.to, state_lines, **checker);
+      fed = database::AddMeta(at, manifest_.from, manifest_.to, state_lines, manifest_.software,
+                              **checker);
     }
     if (fed.ok() && projection_) {
       compared.insert(database::Source::kProjection);

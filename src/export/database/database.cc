@@ -1,5 +1,7 @@
 #include "export/database/database.h"
 
+#include <fstream>
+
 #include "hatchery/files.h"
 
 namespace hatchery::exporting::database {
@@ -24,10 +26,10 @@ std::string Gives(const Table& table, bool gives = true) {
   return gives ? "the events give" : "the events do not give";
 }
 
-// "row 3 (payout_id 'pay-1')": a row by its position and first cell.
-std::string RowName(const Table& table, std::int64_t row, const Value& first) {
+// "row 3 (payout_id 'pay-1')": a row by its position and first cell (nullopt: a REAL or BLOB).
+std::string RowName(const Table& table, std::int64_t row, const std::optional<Value>& first) {
   return "row " + std::to_string(row) + " (" + table.columns[0].name + " " +
-         sqlite::Describe(first) + ")";
+         (first ? sqlite::Describe(*first) : std::string("a REAL or BLOB")) + ")";
 }
 
 // The schema as SQLite keeps it: every table, index and view (name, table, statement), sorted.
@@ -80,6 +82,10 @@ StatusOr<std::unique_ptr<DatabaseWriter>> DatabaseWriter::Create(const std::stri
 }
 
 Status DatabaseWriter::Add(std::size_t table, std::span<const Value> cells) {
+  if (table >= inserts_.size() || cells.size() != Tables()[table].columns.size()) {
+    return Status(Code::kInternal, "bundle.sqlite: a row of " + std::to_string(cells.size()) +
+                                       " cells for table " + std::to_string(table));
+  }
   sqlite::Statement& insert = inserts_[table];
   for (std::size_t i = 0; i < cells.size(); ++i) {
     RETURN_IF_ERROR(insert.Bind(static_cast<int>(i + 1), cells[i]));
@@ -109,6 +115,33 @@ StatusOr<std::unique_ptr<DatabaseChecker>> DatabaseChecker::Open(const std::stri
       return Finding("fails SQLite's integrity check: " +
                      (verdict ? sqlite::Describe(*verdict) : std::string("no answer")));
     }
+  }
+  // Bytes 18 and 19 of the header, the file format's write and read versions: 1 (a rollback
+  // journal), as written. 2 would send other readers to a write-ahead log beside the file, which
+  // this immutable open does not read: they would see other rows than the ones checked here.
+  std::string header(20, '\0');
+  std::ifstream(path, std::ios::binary).read(header.data(), 20);
+  if (header[18] != 1 || header[19] != 1) {
+    return Finding("is not in rollback-journal mode (header bytes 18-19 are " +
+                   std::to_string(static_cast<unsigned char>(header[18])) + ", " +
+                   std::to_string(static_cast<unsigned char>(header[19])) +
+                   "; 1, 1 as export writes it): other readers would read a log beside it");
+  }
+  // UTF-8, as written: the same values in UTF-16 compare and sort otherwise in SQL. No free
+  // pages, as written: nothing hidden for a recovery tool to bring back.
+  {
+    ASSIGN_OR_RETURN(sqlite::Statement encoding, db.Prepare("PRAGMA encoding"));
+    ASSIGN_OR_RETURN(bool row, encoding.Step());
+    std::optional<Value> name = row ? encoding.Column(0) : std::nullopt;
+    if (!name || *name != Value(std::string_view("UTF-8"))) {
+      return Finding("is not encoded in UTF-8 (PRAGMA encoding: " +
+                     (name ? sqlite::Describe(*name) : std::string("no answer")) +
+                     "): its texts would compare and sort otherwise in SQL");
+    }
+  }
+  ASSIGN_OR_RETURN(std::int64_t free_pages, PragmaValue(db, "freelist_count"));
+  if (free_pages != 0) {
+    return Finding("has " + std::to_string(free_pages) + " free pages where export leaves none");
   }
   ASSIGN_OR_RETURN(std::int64_t application_id, PragmaValue(db, "application_id"));
   ASSIGN_OR_RETURN(std::int64_t version, PragmaValue(db, "user_version"));
@@ -180,11 +213,10 @@ StatusOr<std::vector<std::string>> DatabaseChecker::Finish(const std::set<Source
     if (!sources.contains(spec.source) || cursors_[table].broken) continue;
     ASSIGN_OR_RETURN(bool more, Next(table));
     if (more) {
-      std::optional<Value> first = cursors_[table].select->Column(0);
-      differences_.push_back(std::string(kDatabaseFile) + " table " + spec.name + " has " +
-                             RowName(spec, cursors_[table].rows + 1,
-                                     first ? *first : Value(std::string_view("(not text)"))) +
-                             " that " + Gives(spec, false));
+      differences_.push_back(
+          std::string(kDatabaseFile) + " table " + spec.name + " has " +
+          RowName(spec, cursors_[table].rows + 1, cursors_[table].select->Column(0)) + " that " +
+          Gives(spec, false));
     }
   }
   cursors_.clear();

@@ -8,7 +8,6 @@
 #include "export/format.h"
 #include "hatchery/checkpoint.h"
 #include "hatchery/event.h"
-#include "hatchery/version.h"
 
 namespace hatchery::exporting::database {
 namespace {
@@ -133,7 +132,6 @@ Status EventRows::Add(std::string_view line, RowSink& sink) {
                                     std::string_view(hash),
                                     std::string_view(prev_hash),
                                     line};
-  static_assert(cells.size() > 0);
   if (Tables()[kEventsTable].columns.size() != cells.size()) {
     return Status(Code::kInternal, "bundle.sqlite: the events table's columns are not its cells");
   }
@@ -164,7 +162,8 @@ Status AddProjection(const domain::Projection& projection, std::optional<int> ye
 }
 
 Status AddMeta(const ExportPoint& point, std::uint64_t from_seq, std::uint64_t to_seq,
-               const std::vector<std::string>& state_lines, RowSink& sink) {
+               const std::vector<std::string>& state_lines, std::string_view software,
+               RowSink& sink) {
   std::string checkpoint =
       FormatCheckpoint(Checkpoint{point.origin, point.tree_size, point.root, state_lines});
   std::string effective_on = point.effective_on ? domain::FormatDate(*point.effective_on) : "";
@@ -179,7 +178,7 @@ Status AddMeta(const ExportPoint& point, std::uint64_t from_seq, std::uint64_t t
   const std::pair<std::string_view, Value> rows[] = {
       {"bundle_format", kBundleFormat},
       {"schema_version", std::string_view(schema)},
-      {"software", kSoftwareVersion},
+      {"software", software},
       {"origin", std::string_view(point.origin)},
       {"tree_size", std::string_view(size)},
       {"root", std::string_view(root)},

@@ -46,11 +46,13 @@ class EventRows {
 // column's type (an array or object where a value should be); the sink's.
 Status AddProjection(const domain::Projection& projection, std::optional<int> year, RowSink& sink);
 
-// The meta table: the bundle's format, its point (origin, tree size, root, effective date), range,
-// year and issuer, and its checkpoint's text without the manifest line (the checkpoint that binds
-// bundle.sqlite, through the manifest, cannot be in it) — `state_lines` being the checkpoint's.
+// The meta table: the bundle's format, the software that made it (the manifest's `software`), its
+// point (origin, tree size, root, effective date), range, year and issuer, and its checkpoint's
+// text without the manifest line (the checkpoint that binds bundle.sqlite, through the manifest,
+// cannot be in it) — `state_lines` being the checkpoint's.
 Status AddMeta(const ExportPoint& point, std::uint64_t from_seq, std::uint64_t to_seq,
-               const std::vector<std::string>& state_lines, RowSink& sink);
+               const std::vector<std::string>& state_lines, std::string_view software,
+               RowSink& sink);
 
 }  // namespace hatchery::exporting::database
 

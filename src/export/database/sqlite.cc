@@ -61,7 +61,7 @@ StatusOr<Connection> Connection::Create(const std::string& path) {
   // Written once, in order, inside a folder that is renamed into place only when complete: a crash
   // leaves nothing to recover, so no journal; the caller syncs the closed file.
   RETURN_IF_ERROR(connection.Exec(
-      "PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+      "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
       "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -262144; PRAGMA encoding = 'UTF-8'"));
   return connection;
 }

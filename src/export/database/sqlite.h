@@ -85,7 +85,8 @@ class Statement {
   std::string_view ColumnName(int i) const;
 
  private:
-  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql) : db_(db), stmt_(stmt), sql_(sql) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
+      : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
   Status Error(int rc) const;
   sqlite3* db_;
   struct Finalizer {
