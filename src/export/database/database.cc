@@ -60,6 +60,15 @@ StatusOr<std::int64_t> PragmaValue(sqlite::Connection& db, std::string_view prag
   return std::get<std::int64_t>(*v);
 }
 
+// A row must have a cell for every column of its table: what every sink checks first.
+Status CheckWidth(std::size_t table, std::span<const Value> cells) {
+  if (table < Tables().size() && cells.size() == Tables()[table].columns.size()) {
+    return Status::Ok();
+  }
+  return Status(Code::kInternal, "bundle.sqlite: a row of " + std::to_string(cells.size()) +
+                                     " cells for table " + std::to_string(table));
+}
+
 Status Finding(std::string text) {
   return Status(Code::kCorruption, std::string(kDatabaseFile) + " " + text);
 }
@@ -82,10 +91,7 @@ StatusOr<std::unique_ptr<DatabaseWriter>> DatabaseWriter::Create(const std::stri
 }
 
 Status DatabaseWriter::Add(std::size_t table, std::span<const Value> cells) {
-  if (table >= inserts_.size() || cells.size() != Tables()[table].columns.size()) {
-    return Status(Code::kInternal, "bundle.sqlite: a row of " + std::to_string(cells.size()) +
-                                       " cells for table " + std::to_string(table));
-  }
+  RETURN_IF_ERROR(CheckWidth(table, cells));
   sqlite::Statement& insert = inserts_[table];
   for (std::size_t i = 0; i < cells.size(); ++i) {
     RETURN_IF_ERROR(insert.Bind(static_cast<int>(i + 1), cells[i]));
@@ -182,6 +188,7 @@ StatusOr<bool> DatabaseChecker::Next(std::size_t table) {
 }
 
 Status DatabaseChecker::Add(std::size_t table, std::span<const Value> cells) {
+  RETURN_IF_ERROR(CheckWidth(table, cells));
   Cursor& cursor = cursors_[table];
   if (cursor.broken) return Status::Ok();
   const Table& spec = Tables()[table];

@@ -26,7 +26,7 @@ namespace hatchery::exporting::database {
 class RowSink {
  public:
   virtual ~RowSink() = default;
-  // A row of Tables()[table], its cells in column order.
+  // A row of Tables()[table], its cells in column order (one per column: kInternal otherwise).
   virtual Status Add(std::size_t table, std::span<const sqlite::Value> cells) = 0;
 };
 
